@@ -1,0 +1,23 @@
+/**
+ * Push events from main to renderer (one typed map). Transports forward every event to every
+ * window; listeners pick by name.
+ */
+import { z } from 'zod';
+
+export const events = {
+  /** Batch reading progress: done/total slides, estimated milliseconds left. */
+  'reading/progress': z.object({
+    batchId: z.string(),
+    done: z.number().int(),
+    failed: z.number().int(),
+    total: z.number().int(),
+    etaMs: z.number().nullable(),
+    currentFile: z.string().nullable(),
+  }),
+  /** Cases were added or changed; the worklist should refresh. */
+  'cases/changed': z.object({ caseIds: z.array(z.number().int()) }),
+} as const;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.infer<Events[E]>;

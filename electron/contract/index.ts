@@ -1,0 +1,5 @@
+export * from './result';
+export * from './labels';
+export * from './channels';
+export * from './events';
+export * from './api';

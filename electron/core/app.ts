@@ -1,0 +1,181 @@
+/**
+ * The composition root: builds the services and one handler per contract channel. Transports
+ * (Electron IPC in electron/main, HTTP on the loopback test host) call `handle()`, which validates
+ * the request with the channel's schema and turns thrown errors into result envelopes.
+ */
+import type { z } from 'zod';
+import {
+  channels,
+  fail,
+  ok,
+  type CaseDetail,
+  type CaseListItem,
+  type Channel,
+  type EventName,
+  type EventPayload,
+  type ReadingSummary,
+  type ResponseOf,
+  type Result,
+} from '../contract';
+import { DomainError, errorMessage } from './errors';
+import { openDatabase, type WritableDb } from './db/connection';
+import { getCaseById, listCases } from './db/case.repo';
+import { getSlideById, listSlidesOfCase } from './db/slide.repo';
+import { latestReadingsOfCase, type ReadingRow } from './db/reading.repo';
+import { loadModelPackage, type ModelPackage } from './models/model-package';
+import { createEngine, type InferenceEngine } from './inference/engine';
+import type { ProviderName } from './inference/providers';
+import { readSlideFile } from './reading/read-slide';
+import { renderDisplayPng } from './slides/decode';
+
+export interface AppOptions {
+  dbPath: string;
+  modelDir: string;
+  version: string;
+  providers?: ProviderName[];
+  log?: (message: string) => void;
+}
+
+/** Who is calling: one id per window (Electron) or per page load (test host). */
+export interface CallContext {
+  sessionId: string;
+}
+
+/** A handler receives the request after schema validation (defaults applied). */
+type Handler<C extends Channel> = (request: z.output<(typeof channels)[C]['request']>, ctx: CallContext) => Promise<ResponseOf<C>> | ResponseOf<C>;
+type Handlers = { [C in Channel]: Handler<C> };
+
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export interface App {
+  readonly db: WritableDb;
+  handle(channel: string, request: unknown, ctx: CallContext): Promise<Result<unknown>>;
+  /** The display rendition of a slide (8-bit PNG), served at `slideImagePath(id)` by both transports. */
+  slideImage(slideId: number): Promise<{ contentType: string; bytes: Uint8Array }>;
+  /** Reads files into the record (used by the CLI and the import channel). */
+  readFiles(paths: string[]): Promise<void>;
+  onEvent(listener: EventListener): () => void;
+  close(): Promise<void>;
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const log = options.log ?? ((m: string) => console.warn(m));
+  const db = openDatabase(options.dbPath);
+  let model: ModelPackage | null = null;
+  let engine: InferenceEngine | null = null;
+  const listeners = new Set<EventListener>();
+  const emit: EventListener = (event, payload) => listeners.forEach((l) => l(event, payload));
+
+  async function ensureEngine(): Promise<{ model: ModelPackage; engine: InferenceEngine }> {
+    model ??= await loadModelPackage(options.modelDir);
+    engine ??= await createEngine(model, { providers: options.providers, warn: log });
+    return { model, engine };
+  }
+
+  const handlers: Handlers = {
+    'app/info': () => ({
+      version: options.version,
+      activeModel: model ? { id: model.manifest.id, version: model.manifest.version } : null,
+      executionProvider: engine?.provider ?? null,
+    }),
+    'cases/list': (request) =>
+      listCases(db, { status: request.status }).map(
+        (row): CaseListItem => ({
+          id: row.id,
+          accessionId: row.accessionId,
+          status: row.status,
+          receivedAtMs: row.receivedAtMs,
+          slideCount: listSlidesOfCase(db, row.id).length,
+          suggestedLabels: caseSuggestion(latestReadingsOfCase(db, row.id)),
+        }),
+      ),
+    'cases/get': (request): CaseDetail => {
+      const row = getCaseById(db, request.caseId);
+      if (!row) throw new DomainError('not-found', `Case ${request.caseId} does not exist`);
+      return {
+        id: row.id,
+        accessionId: row.accessionId,
+        status: row.status,
+        receivedAtMs: row.receivedAtMs,
+        slides: listSlidesOfCase(db, row.id).map((s) => ({
+          id: s.id,
+          caseId: s.caseId,
+          fileName: s.fileName,
+          sha256: s.sha256,
+          widthPx: s.widthPx,
+          heightPx: s.heightPx,
+          pixelSizeUm: s.pixelSizeUm,
+          format: s.format,
+        })),
+        readings: latestReadingsOfCase(db, row.id).map(toReadingSummary),
+      };
+    },
+  };
+
+  return {
+    db,
+    async handle(channel, request, ctx) {
+      if (!Object.hasOwn(channels, channel)) return fail('bad-request', `Unknown channel '${channel}'`);
+      const name = channel as Channel;
+      const parsed = channels[name].request.safeParse(request ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return fail('bad-request', `Invalid request for '${name}': ${issue.path.join('.') || 'request'}: ${issue.message}`);
+      }
+      try {
+        const handler = handlers[name] as (req: unknown, ctx: CallContext) => unknown;
+        return ok(await handler(parsed.data, ctx));
+      } catch (error) {
+        if (error instanceof DomainError) return fail(error.code, error.message);
+        log(`Handler '${name}' failed: ${(error as Error).stack ?? errorMessage(error)}`);
+        return fail('internal', `Unexpected error in '${name}': ${errorMessage(error)}`);
+      }
+    },
+    async slideImage(slideId) {
+      const slide = getSlideById(db, slideId);
+      if (!slide) throw new DomainError('not-found', `Slide ${slideId} does not exist`);
+      return { contentType: 'image/png', bytes: await renderDisplayPng(slide.path) };
+    },
+    async readFiles(paths) {
+      const ctx = await ensureEngine();
+      let done = 0;
+      for (const path of paths) {
+        const result = await readSlideFile({ db, ...ctx }, path);
+        done++;
+        emit('cases/changed', { caseIds: [result.slide.caseId] });
+        emit('reading/progress', { batchId: 'cli', done, failed: 0, total: paths.length, etaMs: null, currentFile: path });
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      await engine?.close();
+      db.close();
+    },
+  };
+}
+
+function toReadingSummary(r: ReadingRow): ReadingSummary {
+  return {
+    id: r.id,
+    slideId: r.slideId,
+    modelId: r.modelId,
+    modelVersion: r.modelVersion,
+    provider: r.provider,
+    status: r.status,
+    error: r.error,
+    probabilities: r.labels.map((key, k) => ({ key, probability: r.probabilities[k]! })),
+    predictedLabels: r.predicted,
+    patchCount: r.patchCount,
+    createdAtMs: r.createdAtMs,
+  };
+}
+
+/** A case's suggestion: per label, the highest probability over its slides' latest readings. */
+function caseSuggestion(readings: ReadingRow[]): { key: string; probability: number }[] {
+  const best = new Map<string, number>();
+  for (const r of readings) r.labels.forEach((key, k) => best.set(key, Math.max(best.get(key) ?? 0, r.probabilities[k]!)));
+  return [...best].map(([key, probability]) => ({ key, probability })).sort((a, b) => b.probability - a.probability);
+}

@@ -1,0 +1,120 @@
+import type { ReadableDb, WritableDb } from './connection';
+
+/** One model run over a slide. Per-patch scores are kept: they are the evidence a reviewer sees. */
+export interface ReadingRow {
+  id: number;
+  slideId: number;
+  modelId: string;
+  modelVersion: string;
+  provider: string;
+  status: 'done' | 'failed';
+  error: string | null;
+  labels: string[];
+  probabilities: number[];
+  predicted: string[];
+  patchCount: number;
+  /** Patch rectangles in slide pixels and whether the patch was skipped as background: [x, y, width, height, skipped]. */
+  patches: PatchEntry[];
+  /** patchCount × labels.length, row-major. */
+  patchScores: Float32Array;
+  timingsMs: Record<string, number>;
+  createdAtMs: number;
+}
+
+export type PatchEntry = [x: number, y: number, width: number, height: number, skipped: 0 | 1];
+
+export type NewReading = Omit<ReadingRow, 'id'>;
+
+interface RawReading {
+  id: number;
+  slideId: number;
+  modelId: string;
+  modelVersion: string;
+  provider: string;
+  status: 'done' | 'failed';
+  error: string | null;
+  labelsJson: string;
+  probabilitiesJson: string;
+  predictedJson: string;
+  patchCount: number;
+  patchesJson: string;
+  patchScores: Buffer | null;
+  timingsJson: string;
+  createdAtMs: number;
+}
+
+const SELECT_READING = `SELECT id, slide_id AS slideId, model_id AS modelId, model_version AS modelVersion, provider, status,
+  error, labels_json AS labelsJson, probabilities_json AS probabilitiesJson, predicted_json AS predictedJson,
+  patch_count AS patchCount, patches_json AS patchesJson, patch_scores AS patchScores, timings_json AS timingsJson,
+  created_at_ms AS createdAtMs FROM readings`;
+
+function fromRaw(raw: RawReading): ReadingRow {
+  const scores = raw.patchScores
+    ? new Float32Array(raw.patchScores.buffer.slice(raw.patchScores.byteOffset, raw.patchScores.byteOffset + raw.patchScores.byteLength))
+    : new Float32Array(0);
+  return {
+    id: raw.id,
+    slideId: raw.slideId,
+    modelId: raw.modelId,
+    modelVersion: raw.modelVersion,
+    provider: raw.provider,
+    status: raw.status,
+    error: raw.error,
+    labels: JSON.parse(raw.labelsJson),
+    probabilities: JSON.parse(raw.probabilitiesJson),
+    predicted: JSON.parse(raw.predictedJson),
+    patchCount: raw.patchCount,
+    patches: JSON.parse(raw.patchesJson),
+    patchScores: scores,
+    timingsMs: JSON.parse(raw.timingsJson),
+    createdAtMs: raw.createdAtMs,
+  };
+}
+
+export function insertReading(db: WritableDb, reading: NewReading): ReadingRow {
+  const info = db
+    .prepare(
+      `INSERT INTO readings (slide_id, model_id, model_version, provider, status, error, labels_json, probabilities_json,
+         predicted_json, patch_count, patches_json, patch_scores, timings_json, created_at_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      reading.slideId,
+      reading.modelId,
+      reading.modelVersion,
+      reading.provider,
+      reading.status,
+      reading.error,
+      JSON.stringify(reading.labels),
+      JSON.stringify(reading.probabilities),
+      JSON.stringify(reading.predicted),
+      reading.patchCount,
+      JSON.stringify(reading.patches),
+      Buffer.from(reading.patchScores.buffer, reading.patchScores.byteOffset, reading.patchScores.byteLength),
+      JSON.stringify(reading.timingsMs),
+      reading.createdAtMs,
+    );
+  return getReadingById(db, Number(info.lastInsertRowid))!;
+}
+
+export function getReadingById(db: ReadableDb, id: number): ReadingRow | undefined {
+  const raw = db.prepare(`${SELECT_READING} WHERE id = ?`).get(id) as RawReading | undefined;
+  return raw && fromRaw(raw);
+}
+
+export function listReadingsOfSlide(db: ReadableDb, slideId: number): ReadingRow[] {
+  return (db.prepare(`${SELECT_READING} WHERE slide_id = ? ORDER BY id`).all(slideId) as RawReading[]).map(fromRaw);
+}
+
+/** The newest successful reading of each slide of a case. */
+export function latestReadingsOfCase(db: ReadableDb, caseId: number): ReadingRow[] {
+  const raws = db
+    .prepare(
+      `${SELECT_READING} WHERE id IN (
+         SELECT MAX(r.id) FROM readings r JOIN slides s ON s.id = r.slide_id
+         WHERE s.case_id = ? AND r.status = 'done' GROUP BY r.slide_id)
+       ORDER BY slide_id`,
+    )
+    .all(caseId) as RawReading[];
+  return raws.map(fromRaw);
+}

@@ -1,0 +1,43 @@
+import type { ReadableDb, WritableDb } from './connection';
+
+export interface SlideRow {
+  id: number;
+  caseId: number;
+  path: string;
+  fileName: string;
+  sha256: string;
+  sizeBytes: number;
+  widthPx: number;
+  heightPx: number;
+  pixelSizeUm: number | null;
+  format: string;
+  createdAtMs: number;
+}
+
+export type NewSlide = Omit<SlideRow, 'id'>;
+
+const SELECT_SLIDE = `SELECT id, case_id AS caseId, path, file_name AS fileName, sha256, size_bytes AS sizeBytes,
+  width_px AS widthPx, height_px AS heightPx, pixel_size_um AS pixelSizeUm, format, created_at_ms AS createdAtMs
+  FROM slides`;
+
+export function getSlideById(db: ReadableDb, id: number): SlideRow | undefined {
+  return db.prepare(`${SELECT_SLIDE} WHERE id = ?`).get(id) as SlideRow | undefined;
+}
+
+export function getSlideBySha256(db: ReadableDb, sha256: string): SlideRow | undefined {
+  return db.prepare(`${SELECT_SLIDE} WHERE sha256 = ?`).get(sha256) as SlideRow | undefined;
+}
+
+export function listSlidesOfCase(db: ReadableDb, caseId: number): SlideRow[] {
+  return db.prepare(`${SELECT_SLIDE} WHERE case_id = ? ORDER BY id`).all(caseId) as SlideRow[];
+}
+
+export function insertSlide(db: WritableDb, slide: NewSlide): SlideRow {
+  const info = db
+    .prepare(
+      `INSERT INTO slides (case_id, path, file_name, sha256, size_bytes, width_px, height_px, pixel_size_um, format, created_at_ms)
+       VALUES (@caseId, @path, @fileName, @sha256, @sizeBytes, @widthPx, @heightPx, @pixelSizeUm, @format, @createdAtMs)`,
+    )
+    .run(slide);
+  return getSlideById(db, Number(info.lastInsertRowid))!;
+}

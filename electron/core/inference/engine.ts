@@ -1,0 +1,95 @@
+/**
+ * The ONNX Runtime engine: the only importer of onnxruntime-node. `createEngine()` is the
+ * explicit init: it tries the execution providers in order, falls back with a logged warning, and
+ * checks the session's input/output names against the model manifest.
+ */
+import * as ort from 'onnxruntime-node';
+import { DomainError } from '../errors';
+import type { ModelPackage } from '../models/model-package';
+import { providerOrder, type ProviderName } from './providers';
+
+export interface EngineOptions {
+  providers?: ProviderName[];
+  /** Threads per inference call; 1 was fastest on a 2-core lab PC (see stack notes). */
+  intraOpNumThreads?: number;
+  warn?: (message: string) => void;
+}
+
+export interface InferenceEngine {
+  readonly provider: ProviderName;
+  readonly labelCount: number;
+  /** Runs a batch of patches [n, c, h, w] and returns the probabilities [n, labels] (and embeddings when the model has them). */
+  run(patches: Float32Array, count: number): Promise<{ probabilities: Float32Array; embeddings: Float32Array | null; embeddingDims: number }>;
+  close(): Promise<void>;
+}
+
+export async function createEngine(pkg: ModelPackage, options: EngineOptions = {}): Promise<InferenceEngine> {
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  const order = options.providers ?? providerOrder();
+  const { manifest } = pkg;
+  let session: ort.InferenceSession | null = null;
+  let provider: ProviderName | null = null;
+  const failures: string[] = [];
+  for (const name of order) {
+    try {
+      session = await ort.InferenceSession.create(pkg.modelPath, {
+        executionProviders: [name],
+        intraOpNumThreads: options.intraOpNumThreads ?? 1,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        // A missing GPU provider is expected on many PCs: we log our own one-line warning instead.
+        logSeverityLevel: name === 'cpu' ? 2 : 4,
+      });
+      provider = name;
+      break;
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      failures.push(`${name}: ${reason}`);
+      warn(`Execution provider '${name}' is not available (${reason}); trying the next one.`);
+    }
+  }
+  if (!session || !provider) {
+    throw new DomainError('model-invalid', `${pkg.modelPath}: no execution provider could load the model (${failures.join('; ')})`);
+  }
+  checkSessionAgainstManifest(session, pkg);
+  const [, channels, height, width] = manifest.input.shape;
+  const patchLength = channels * height * width;
+  const labelCount = manifest.labels.length;
+  const embeddingsName = manifest.outputs.embeddings;
+  const live = session;
+  return {
+    provider,
+    labelCount,
+    async run(patches, count) {
+      if (patches.length !== count * patchLength) throw new RangeError(`expected ${count * patchLength} values for ${count} patches, got ${patches.length}`);
+      const input = new ort.Tensor('float32', patches, [count, channels, height, width]);
+      const fetches = embeddingsName ? [manifest.outputs.probabilities, embeddingsName] : [manifest.outputs.probabilities];
+      const result = await live.run({ [manifest.input.name]: input }, fetches);
+      const probabilities = result[manifest.outputs.probabilities]!.data as Float32Array;
+      const emb = embeddingsName ? result[embeddingsName]! : null;
+      return {
+        probabilities,
+        embeddings: emb ? (emb.data as Float32Array) : null,
+        embeddingDims: emb ? Number(emb.dims[1]) : 0,
+      };
+    },
+    async close() {
+      await live.release();
+    },
+  };
+}
+
+function checkSessionAgainstManifest(session: ort.InferenceSession, pkg: ModelPackage): void {
+  const { manifest } = pkg;
+  const problems: string[] = [];
+  if (!session.inputNames.includes(manifest.input.name)) problems.push(`input '${manifest.input.name}' not in model inputs [${session.inputNames.join(', ')}]`);
+  const wanted = [manifest.outputs.probabilities, manifest.outputs.embeddings].filter((n): n is string => !!n);
+  for (const name of wanted) if (!session.outputNames.includes(name)) problems.push(`output '${name}' not in model outputs [${session.outputNames.join(', ')}]`);
+  const meta = session.inputMetadata.find((m) => m.name === manifest.input.name);
+  if (meta && meta.isTensor) {
+    const dims = meta.shape.slice(1);
+    const expected = manifest.input.shape.slice(1);
+    if (dims.some((d, i) => typeof d === 'number' && d !== expected[i])) problems.push(`input shape [${meta.shape.join(', ')}] does not match manifest [${manifest.input.shape.join(', ')}]`);
+  }
+  if (problems.length) throw new DomainError('model-invalid', `${pkg.modelPath}: model does not match its manifest: ${problems.join('; ')}`);
+}
