@@ -1,5 +1,5 @@
 export * from './result';
 export * from './labels';
-export * from './channels';
+export * from './channels/index';
 export * from './events';
 export * from './api';

@@ -1,32 +1,22 @@
 /**
- * The composition root: builds the services and one handler per contract channel. Transports
- * (Electron IPC in electron/main, HTTP on the loopback test host) call `handle()`, which validates
- * the request with the channel's schema and turns thrown errors into result envelopes.
+ * The composition root: builds the services and one handler per contract channel (each domain
+ * module contributes a handler map). Transports — Electron IPC in electron/main, HTTP on the
+ * loopback test host — call `handle()`, which validates the request with the channel's schema and
+ * turns thrown errors into result envelopes.
  */
-import type { z } from 'zod';
-import {
-  channels,
-  fail,
-  ok,
-  type CaseDetail,
-  type CaseListItem,
-  type Channel,
-  type EventName,
-  type EventPayload,
-  type ReadingSummary,
-  type ResponseOf,
-  type Result,
-} from '../contract';
+import { channels, fail, ok, type Channel, type EventName, type EventPayload, type Result } from '../contract';
 import { DomainError, errorMessage } from './errors';
 import { openDatabase, type WritableDb } from './db/connection';
-import { getCaseById, listCases } from './db/case.repo';
-import { getSlideById, listSlidesOfCase } from './db/slide.repo';
-import { latestReadingsOfCase, type ReadingRow } from './db/reading.repo';
+import { getSlideById } from './db/slide.repo';
 import { loadModelPackage, type ModelPackage } from './models/model-package';
 import { createEngine, type InferenceEngine } from './inference/engine';
 import type { ProviderName } from './inference/providers';
 import { readSlideFile } from './reading/read-slide';
 import { renderDisplayPng } from './slides/decode';
+import type { CallContext, HandlersFor } from './handler';
+import { casesHandlers } from './review/cases.handlers';
+
+export type { CallContext } from './handler';
 
 export interface AppOptions {
   dbPath: string;
@@ -35,15 +25,6 @@ export interface AppOptions {
   providers?: ProviderName[];
   log?: (message: string) => void;
 }
-
-/** Who is calling: one id per window (Electron) or per page load (test host). */
-export interface CallContext {
-  sessionId: string;
-}
-
-/** A handler receives the request after schema validation (defaults applied). */
-type Handler<C extends Channel> = (request: z.output<(typeof channels)[C]['request']>, ctx: CallContext) => Promise<ResponseOf<C>> | ResponseOf<C>;
-type Handlers = { [C in Channel]: Handler<C> };
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -72,44 +53,13 @@ export async function createApp(options: AppOptions): Promise<App> {
     return { model, engine };
   }
 
-  const handlers: Handlers = {
+  const handlers: HandlersFor<Channel> = {
     'app/info': () => ({
       version: options.version,
       activeModel: model ? { id: model.manifest.id, version: model.manifest.version } : null,
       executionProvider: engine?.provider ?? null,
     }),
-    'cases/list': (request) =>
-      listCases(db, { status: request.status }).map(
-        (row): CaseListItem => ({
-          id: row.id,
-          accessionId: row.accessionId,
-          status: row.status,
-          receivedAtMs: row.receivedAtMs,
-          slideCount: listSlidesOfCase(db, row.id).length,
-          suggestedLabels: caseSuggestion(latestReadingsOfCase(db, row.id)),
-        }),
-      ),
-    'cases/get': (request): CaseDetail => {
-      const row = getCaseById(db, request.caseId);
-      if (!row) throw new DomainError('not-found', `Case ${request.caseId} does not exist`);
-      return {
-        id: row.id,
-        accessionId: row.accessionId,
-        status: row.status,
-        receivedAtMs: row.receivedAtMs,
-        slides: listSlidesOfCase(db, row.id).map((s) => ({
-          id: s.id,
-          caseId: s.caseId,
-          fileName: s.fileName,
-          sha256: s.sha256,
-          widthPx: s.widthPx,
-          heightPx: s.heightPx,
-          pixelSizeUm: s.pixelSizeUm,
-          format: s.format,
-        })),
-        readings: latestReadingsOfCase(db, row.id).map(toReadingSummary),
-      };
-    },
+    ...casesHandlers(db),
   };
 
   return {
@@ -155,27 +105,4 @@ export async function createApp(options: AppOptions): Promise<App> {
       db.close();
     },
   };
-}
-
-function toReadingSummary(r: ReadingRow): ReadingSummary {
-  return {
-    id: r.id,
-    slideId: r.slideId,
-    modelId: r.modelId,
-    modelVersion: r.modelVersion,
-    provider: r.provider,
-    status: r.status,
-    error: r.error,
-    probabilities: r.labels.map((key, k) => ({ key, probability: r.probabilities[k]! })),
-    predictedLabels: r.predicted,
-    patchCount: r.patchCount,
-    createdAtMs: r.createdAtMs,
-  };
-}
-
-/** A case's suggestion: per label, the highest probability over its slides' latest readings. */
-function caseSuggestion(readings: ReadingRow[]): { key: string; probability: number }[] {
-  const best = new Map<string, number>();
-  for (const r of readings) r.labels.forEach((key, k) => best.set(key, Math.max(best.get(key) ?? 0, r.probabilities[k]!)));
-  return [...best].map(([key, probability]) => ({ key, probability })).sort((a, b) => b.probability - a.probability);
 }

@@ -1,11 +1,4 @@
-/**
- * The one typed API between renderer and main. Each channel has a request and a response schema
- * (zod); every request is validated by the transport before it reaches a handler. Types are
- * derived from the schemas so the two cannot drift apart.
- *
- * Slide pixels never travel as JSON: the renderer loads them from `slideImagePath(slideId)`,
- * served by the `app://` protocol in Electron and by the same path on the loopback test host.
- */
+/** Worklist and case detail channels. */
 import { z } from 'zod';
 
 export const CaseStatus = z.enum(['new', 'read', 'in_review', 'signed', 'amended']);
@@ -60,18 +53,7 @@ export const CaseDetail = z.object({
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 
-export const AppInfo = z.object({
-  version: z.string(),
-  activeModel: z.object({ id: z.string(), version: z.string() }).nullable(),
-  executionProvider: z.string().nullable(),
-});
-export type AppInfo = z.infer<typeof AppInfo>;
-
-const Empty = z.object({}).strict();
-
-/** Channel name → request and response schema. Add channels here; handlers live in core/app.ts. */
-export const channels = {
-  'app/info': { request: Empty, response: AppInfo },
+export const casesChannels = {
   'cases/list': {
     request: z
       .object({
@@ -85,19 +67,3 @@ export const channels = {
     response: CaseDetail,
   },
 } as const;
-
-export type Channels = typeof channels;
-export type Channel = keyof Channels;
-export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
-export type ResponseOf<C extends Channel> = z.infer<Channels[C]['response']>;
-
-export const CHANNEL_NAMES = Object.keys(channels) as Channel[];
-
-export function isChannel(name: string): name is Channel {
-  return Object.hasOwn(channels, name);
-}
-
-/** Relative URL of a slide's display image; both transports serve it at this path. */
-export function slideImagePath(slideId: number): string {
-  return `slides/${slideId}/image`;
-}

@@ -1,0 +1,39 @@
+/**
+ * The one typed API between renderer and main. Each channel has a request and a response schema
+ * (zod), declared in one file per domain beside this one; every request is validated by the
+ * transport before it reaches a handler. Types are derived from the schemas so they cannot drift.
+ *
+ * Slide pixels never travel as JSON: the renderer loads them from `slideImagePath(slideId)`,
+ * served by the `app://` protocol in Electron and by the same path on the loopback test host.
+ */
+import type { z } from 'zod';
+import { appChannels } from './app.channels';
+import { casesChannels } from './cases.channels';
+
+export * from './app.channels';
+export * from './cases.channels';
+
+/** Channel name → request and response schema. Add a domain's channels by spreading them here. */
+export const channels = {
+  ...appChannels,
+  ...casesChannels,
+} as const;
+
+export type Channels = typeof channels;
+export type Channel = keyof Channels;
+/** What the renderer sends (before defaults are applied). */
+export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
+/** What a handler receives (after validation and defaults). */
+export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']>;
+export type ResponseOf<C extends Channel> = z.infer<Channels[C]['response']>;
+
+export const CHANNEL_NAMES = Object.keys(channels) as Channel[];
+
+export function isChannel(name: string): name is Channel {
+  return Object.hasOwn(channels, name);
+}
+
+/** Relative URL of a slide's display image; both transports serve it at this path. */
+export function slideImagePath(slideId: number): string {
+  return `slides/${slideId}/image`;
+}
