@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /** Cases, slides and readings: enough for the walking skeleton (import → read → list). */
 export const migration001: Migration = {

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// The `ana` npm bin: runs the built CLI (npm run build), or the TypeScript source through tsx in a
+// development checkout.
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const built = fileURLToPath(new URL('../dist/cli/ana.js', import.meta.url));
+if (existsSync(built)) {
+  await import(pathToFileURL(built).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(new URL('../electron/cli/ana.ts', import.meta.url).href);
+}

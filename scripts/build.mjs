@@ -1,0 +1,25 @@
+// Builds everything that runs outside `tsx`: the renderer (Vite) and the Electron main, preload,
+// workers and CLI bundles (esbuild). Native modules and other packages stay external: they are
+// loaded from node_modules (unpacked from the asar in installers).
+import { build as esbuild } from 'esbuild';
+import { build as viteBuild } from 'vite';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const started = performance.now();
+
+await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+
+const common = { bundle: true, platform: 'node', target: 'node24', packages: 'external', sourcemap: true, logLevel: 'warning' };
+const workers = readdirSync(join(root, 'electron/workers')).filter((f) => f.endsWith('.worker.ts'));
+await Promise.all([
+  esbuild({ ...common, format: 'esm', entryPoints: [join(root, 'electron/main/main.ts')], outfile: join(root, 'dist/main/main.js') }),
+  // Sandboxed preloads must be CommonJS.
+  esbuild({ ...common, format: 'cjs', entryPoints: [join(root, 'electron/preload/preload.ts')], outfile: join(root, 'dist/preload/preload.cjs') }),
+  esbuild({ ...common, format: 'esm', entryPoints: [join(root, 'electron/cli/ana.ts')], outfile: join(root, 'dist/cli/ana.js') }),
+  ...workers.map((w) =>
+    esbuild({ ...common, format: 'esm', entryPoints: [join(root, 'electron/workers', w)], outfile: join(root, 'dist/workers', w.replace(/\.ts$/, '.js')) }),
+  ),
+]);
+console.log(`build: renderer + main + preload + cli + ${workers.length} worker(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
