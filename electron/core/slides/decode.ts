@@ -1,68 +1,219 @@
 /**
  * Slide decoding: the only module (besides synthetic data generation) that imports sharp.
- * Returns the FITC signal as Float32 in [0, 1] at full dynamic range (16-bit stays 16-bit:
- * values are divided by 65535, never truncated to 8 bits first).
+ * Returns the FITC signal as Float32 in [0, 1] at full dynamic range: 16-bit data is read as
+ * 16-bit (`toColourspace('grey16'|'rgb16')` + `raw({ depth: 'ushort' })`; plain `raw()` would
+ * silently truncate to 8 bits) and divided by 65535, or by the camera's maximum from the
+ * microscope profile. RGB fields carry the signal in green; grey fields are used as they are; a
+ * DAPI page of a multi-page TIFF is kept as a second channel. BMP is parsed by ./bmp because
+ * sharp's libvips cannot read it.
  */
 import sharp, { type Metadata } from 'sharp';
-import { stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { DomainError } from '../errors';
+import { BmpError, bmpSize, decodeBmp, isBmp } from './bmp';
+import type { MicroscopeProfile } from './microscope-profile';
 
 export interface DecodedSlide {
   widthPx: number;
   heightPx: number;
   /** FITC signal, row-major, 0..1. */
   fitc: Float32Array;
+  /** DAPI counterstain (same size, 0..1) when the file has a DAPI page; else null. */
+  dapi: Float32Array | null;
   bitDepth: 8 | 16;
-  format: string;
-  /** From the file's resolution tags when it states one in a physical unit; else null. */
+  format: 'png' | 'jpeg' | 'tiff' | 'bmp';
+  pages: number;
+  /** From the file's resolution tags, else from the microscope profile, else null. */
   pixelSizeUm: number | null;
+  pixelSizeSource: 'file' | 'profile' | null;
+}
+
+export interface DecodeOptions {
+  profile?: MicroscopeProfile | null;
+  /** Refuse images larger than this many pixels (default 100 megapixels). */
+  maxPixels?: number;
 }
 
 export const MAX_SLIDE_PIXELS = 100_000_000;
 
-export async function decodeSlide(path: string): Promise<DecodedSlide> {
-  const size = await stat(path).then((s) => s.size, () => -1);
-  if (size < 0) throw new DomainError('slide-unreadable', `${path}: file not found`);
-  if (size === 0) throw new DomainError('slide-unreadable', `${path}: file is empty`);
+/** Resolution tags outside this range are defaults (72 dpi) or nonsense, not a microscope's pixel. */
+const PLAUSIBLE_PIXEL_UM = { min: 0.02, max: 20 } as const;
+
+const SUPPORTED = ['png', 'jpeg', 'tiff'] as const;
+type SharpFormat = (typeof SUPPORTED)[number];
+
+export async function decodeSlide(path: string, options: DecodeOptions = {}): Promise<DecodedSlide> {
+  return decodeSlideBytes(path, await readSlideBytes(path), options);
+}
+
+/** Reads a slide file's bytes, with errors that name the file (missing, a folder, empty). */
+export async function readSlideBytes(path: string): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not an image file' : `cannot read file (${code ?? (error as Error).message})`;
+    throw new DomainError('slide-unreadable', `${path}: ${reason}`, { cause: error });
+  }
+  if (bytes.length === 0) throw new DomainError('slide-unreadable', `${path}: file is empty`);
+  return bytes;
+}
+
+/** Decodes bytes already read (the reader hashes and decodes from one read). `path` names the file in errors. */
+export async function decodeSlideBytes(path: string, bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedSlide> {
+  if (bytes.length === 0) throw new DomainError('slide-unreadable', `${path}: file is empty`);
+  const maxPixels = options.maxPixels ?? MAX_SLIDE_PIXELS;
+  if (isBmp(bytes)) return decodeBmpSlide(path, bytes, maxPixels, options.profile ?? null);
+
+  const sniffed = sniffFormat(bytes);
   let meta: Metadata;
   try {
-    meta = await sharp(path, { limitInputPixels: MAX_SLIDE_PIXELS }).metadata();
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw new DomainError('slide-unsupported', `${path}: not a supported image (${(error as Error).message})`, { cause: error });
+    if (sniffed) throw new DomainError('slide-unreadable', `${path}: ${sniffed.toUpperCase()} file is damaged or truncated (${firstLine(error)})`, { cause: error });
+    throw new DomainError('slide-unsupported', `${path}: not a supported image file (PNG, JPEG, TIFF or BMP expected)`, { cause: error });
   }
-  const { width, height } = meta;
+  const format = meta.format as string;
+  if (!(SUPPORTED as readonly string[]).includes(format)) {
+    throw new DomainError('slide-unsupported', `${path}: ${format.toUpperCase()} is not a slide format (PNG, JPEG, TIFF or BMP expected)`);
+  }
+  const pages = meta.pages ?? 1;
+  const profile = options.profile ?? null;
+  const fitcPage = pages > 1 ? (profile?.fitcPage ?? 0) : 0;
+  if (fitcPage >= pages) throw new DomainError('slide-unreadable', `${path}: the microscope profile puts FITC on page ${fitcPage}, but the file has ${pages} page(s)`);
+  const dapiPageWanted = profile ? profile.dapiPage : 1;
+  const dapiPage = pages > 1 && dapiPageWanted !== null && dapiPageWanted < pages && dapiPageWanted !== fitcPage ? dapiPageWanted : null;
+
+  const fitcMeta = fitcPage === 0 ? meta : await pageMetadata(path, bytes, fitcPage);
+  const { width, height } = fitcMeta;
   if (!width || !height) throw new DomainError('slide-unreadable', `${path}: image has no pixels`);
-  if (width * height > MAX_SLIDE_PIXELS) {
-    throw new DomainError('slide-too-large', `${path}: ${width}×${height} px exceeds the ${MAX_SLIDE_PIXELS / 1e6} megapixel limit`);
+  if (width * height > maxPixels) {
+    throw new DomainError('slide-too-large', `${path}: ${width}×${height} px (${((width * height) / 1e6).toFixed(0)} megapixels) exceeds the ${maxPixels / 1e6} megapixel limit`);
   }
-  const sixteenBit = meta.depth === 'ushort' || meta.depth === 'short';
-  const channels = meta.channels ?? 1;
+  const fitcPlane = await decodePlane(path, bytes, format as SharpFormat, fitcPage, fitcMeta, profile);
+  let dapi: Float32Array | null = null;
+  if (dapiPage !== null) {
+    const dapiMeta = await pageMetadata(path, bytes, dapiPage);
+    // A page of another size is a thumbnail or pyramid level, not a counterstain of this field.
+    if (dapiMeta.width === width && dapiMeta.height === height) dapi = (await decodePlane(path, bytes, format as SharpFormat, dapiPage, dapiMeta, profile)).values;
+  }
+  const fromFile = pixelSizeFromDensity(fitcMeta.density);
+  return {
+    widthPx: width,
+    heightPx: height,
+    fitc: fitcPlane.values,
+    dapi,
+    bitDepth: fitcPlane.bitDepth,
+    format: format as SharpFormat,
+    pages,
+    ...resolvePixelSize(fromFile, profile),
+  };
+}
+
+async function pageMetadata(path: string, bytes: Uint8Array, page: number): Promise<Metadata> {
   try {
-    let pipeline = sharp(path, { limitInputPixels: MAX_SLIDE_PIXELS, failOn: 'truncated' });
-    // Signal is in the green channel of RGB images; grey images are used as they are.
-    if (channels >= 3) pipeline = pipeline.extractChannel('green');
-    if (sixteenBit) pipeline = pipeline.toColourspace('grey16');
-    const { data } = await pipeline
-      .raw({ depth: sixteenBit ? 'ushort' : 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    const fitc = new Float32Array(width * height);
-    if (sixteenBit) {
-      const values = new Uint16Array(data.buffer, data.byteOffset, width * height);
-      for (let i = 0; i < fitc.length; i++) fitc[i] = values[i]! / 65535;
-    } else {
-      for (let i = 0; i < fitc.length; i++) fitc[i] = data[i]! / 255;
-    }
-    return { widthPx: width, heightPx: height, fitc, bitDepth: sixteenBit ? 16 : 8, format: meta.format ?? 'unknown', pixelSizeUm: pixelSizeFromMetadata(meta) };
+    return await sharp(bytes, { limitInputPixels: false, page }).metadata();
   } catch (error) {
-    throw new DomainError('slide-unreadable', `${path}: cannot decode pixels (${(error as Error).message})`, { cause: error });
+    throw new DomainError('slide-unreadable', `${path}: page ${page} is damaged (${firstLine(error)})`, { cause: error });
   }
 }
 
-/** sharp reports density in pixels per inch; TIFF resolution tags in cm are converted by libvips. */
-function pixelSizeFromMetadata(meta: Metadata): number | null {
-  if (!meta.density || meta.resolutionUnit === undefined) return null;
-  if (meta.density <= 100) return null; // 72/96 dpi defaults say nothing about the microscope
-  return 25_400 / meta.density;
+async function decodePlane(
+  path: string,
+  bytes: Uint8Array,
+  format: SharpFormat,
+  page: number,
+  meta: Metadata,
+  profile: MicroscopeProfile | null,
+): Promise<{ values: Float32Array; bitDepth: 8 | 16 }> {
+  const depth = meta.depth ?? 'uchar';
+  if (depth !== 'uchar' && depth !== 'char' && depth !== 'ushort' && depth !== 'short') {
+    throw new DomainError('slide-unsupported', `${path}: ${depth} samples are not supported (8- or 16-bit integer images expected)`);
+  }
+  const sixteen = depth === 'ushort' || depth === 'short';
+  const inputChannels = meta.channels ?? 1;
+  const grey = inputChannels <= 2;
+  if (!grey && meta.space === 'cmyk') throw new DomainError('slide-unsupported', `${path}: CMYK images are not microscope fields`);
+  const width = meta.width!;
+  const height = meta.height!;
+  let data: Buffer;
+  let channels: number;
+  try {
+    const pipeline = sharp(bytes, { limitInputPixels: false, failOn: 'truncated', page })
+      .toColourspace(grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb')
+      .raw({ depth: sixteen ? 'ushort' : 'uchar' });
+    const out = await pipeline.toBuffer({ resolveWithObject: true });
+    data = out.data;
+    channels = out.info.channels;
+  } catch (error) {
+    throw new DomainError('slide-unreadable', `${path}: ${format.toUpperCase()} pixel data is damaged or truncated (${firstLine(error)})`, { cause: error });
+  }
+  const pick = grey ? 0 : 1; // green carries FITC in RGB fields
+  const pixels = width * height;
+  if (data.length < pixels * channels * (sixteen ? 2 : 1)) throw new DomainError('slide-unreadable', `${path}: decoded fewer pixels than the header states`);
+  const containerMax = sixteen ? 65535 : 255;
+  const scale = 1 / Math.min(profile?.maxValue ?? containerMax, containerMax);
+  const values = new Float32Array(pixels);
+  if (sixteen) {
+    const samples = new Uint16Array(data.buffer, data.byteOffset, pixels * channels);
+    for (let i = 0, j = pick; i < pixels; i++, j += channels) values[i] = Math.min(1, samples[j]! * scale);
+  } else {
+    for (let i = 0, j = pick; i < pixels; i++, j += channels) values[i] = Math.min(1, data[j]! * scale);
+  }
+  return { values, bitDepth: sixteen ? 16 : 8 };
+}
+
+function decodeBmpSlide(path: string, bytes: Uint8Array, maxPixels: number, profile: MicroscopeProfile | null): DecodedSlide {
+  try {
+    const { widthPx, heightPx } = bmpSize(bytes);
+    if (widthPx * heightPx > maxPixels) {
+      throw new DomainError('slide-too-large', `${path}: ${widthPx}×${heightPx} px exceeds the ${maxPixels / 1e6} megapixel limit`);
+    }
+    const image = decodeBmp(bytes);
+    const pixels = image.widthPx * image.heightPx;
+    const fitc = new Float32Array(pixels);
+    const pick = image.channels === 1 ? 0 : 1;
+    const scale = 1 / Math.min(profile?.maxValue ?? 255, 255);
+    for (let i = 0, j = pick; i < pixels; i++, j += image.channels) fitc[i] = Math.min(1, image.data[j]! * scale);
+    return { widthPx: image.widthPx, heightPx: image.heightPx, fitc, dapi: null, bitDepth: 8, format: 'bmp', pages: 1, ...resolvePixelSize(null, profile) };
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    if (error instanceof BmpError) {
+      const code = /unsupported/.test(error.message) ? 'slide-unsupported' : 'slide-unreadable';
+      throw new DomainError(code, `${path}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** File tags first (they travel with the image), then the lab's profile, else unknown. */
+function resolvePixelSize(fromFile: number | null, profile: MicroscopeProfile | null): Pick<DecodedSlide, 'pixelSizeUm' | 'pixelSizeSource'> {
+  if (fromFile !== null) return { pixelSizeUm: fromFile, pixelSizeSource: 'file' };
+  if (profile) return { pixelSizeUm: profile.pixelSizeUm, pixelSizeSource: 'profile' };
+  return { pixelSizeUm: null, pixelSizeSource: null };
+}
+
+/**
+ * sharp reports density in pixels per inch whatever the file's unit (TIFF inch/cm, PNG pHYs per
+ * metre); 72/96/300 dpi defaults map to tens of micrometres and are ignored as implausible.
+ */
+export function pixelSizeFromDensity(density: number | undefined): number | null {
+  if (!density || !(density > 0)) return null;
+  const um = 25_400 / density;
+  if (um < PLAUSIBLE_PIXEL_UM.min || um > PLAUSIBLE_PIXEL_UM.max) return null;
+  return Math.round(um * 1e6) / 1e6;
+}
+
+function sniffFormat(bytes: Uint8Array): SharpFormat | null {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  if (bytes.length >= 4 && ((bytes[0] === 0x49 && bytes[1] === 0x49 && bytes[2] === 0x2a) || (bytes[0] === 0x4d && bytes[1] === 0x4d && bytes[3] === 0x2a))) return 'tiff';
+  return null;
+}
+
+function firstLine(error: unknown): string {
+  return ((error as Error).message ?? String(error)).split('\n')[0]!.trim();
 }
 
 /**
@@ -70,8 +221,8 @@ function pixelSizeFromMetadata(meta: Metadata): number | null {
  * contrast-stretched between the 0.5th and 99.8th percentiles so dim fluorescence is visible
  * (brightness/contrast/gamma are then adjusted in the viewer).
  */
-export async function renderDisplayPng(path: string): Promise<Uint8Array> {
-  const slide = await decodeSlide(path);
+export async function renderDisplayPng(path: string, options: DecodeOptions = {}): Promise<Uint8Array> {
+  const slide = await decodeSlide(path, options);
   const { low, high } = percentiles(slide.fitc, 0.005, 0.998);
   const span = Math.max(high - low, 1e-6);
   const out = Buffer.alloc(slide.fitc.length);
