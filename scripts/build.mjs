@@ -3,7 +3,7 @@
 // loaded from node_modules (unpacked from the asar in installers).
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -12,7 +12,8 @@ const started = performance.now();
 await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 
 const common = { bundle: true, platform: 'node', target: 'node24', packages: 'external', sourcemap: true, logLevel: 'warning' };
-const workers = readdirSync(join(root, 'electron/workers')).filter((f) => f.endsWith('.worker.ts'));
+const workersDir = join(root, 'electron/workers');
+const workers = (existsSync(workersDir) ? readdirSync(workersDir) : []).filter((f) => f.endsWith('.worker.ts'));
 await Promise.all([
   esbuild({ ...common, format: 'esm', entryPoints: [join(root, 'electron/main/main.ts')], outfile: join(root, 'dist/main/main.js') }),
   // Sandboxed preloads must be CommonJS.
