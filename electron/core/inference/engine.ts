@@ -93,3 +93,68 @@ function checkSessionAgainstManifest(session: ort.InferenceSession, pkg: ModelPa
   }
   if (problems.length) throw new DomainError('model-invalid', `${pkg.modelPath}: model does not match its manifest: ${problems.join('; ')}`);
 }
+
+/** A float32 tensor crossing the engine boundary: row-major data and its dimensions. */
+export interface GraphTensor {
+  data: Float32Array;
+  dims: readonly number[];
+}
+
+/** A session over an arbitrary graph (e.g. a training step), fed and fetched by tensor name. */
+export interface GraphSession {
+  readonly provider: ProviderName;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Record<string, GraphTensor>, fetches?: readonly string[]): Promise<Record<string, GraphTensor>>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a session over graph bytes built in memory (the trainer's step and gradient graphs), with
+ * the same provider order and fallback as `createEngine`. `label` names the graph in errors.
+ */
+export async function createGraphSession(bytes: Uint8Array, options: EngineOptions & { label?: string } = {}): Promise<GraphSession> {
+  const warn = options.warn ?? ((m: string) => console.warn(m));
+  const label = options.label ?? 'graph';
+  const failures: string[] = [];
+  for (const name of options.providers ?? providerOrder()) {
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, {
+        executionProviders: [name],
+        intraOpNumThreads: options.intraOpNumThreads ?? 1,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+        logSeverityLevel: name === 'cpu' ? 2 : 4,
+      });
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      failures.push(`${name}: ${reason}`);
+      if (name !== 'cpu') warn(`Execution provider '${name}' is not available for ${label} (${reason}); trying the next one.`);
+      continue;
+    }
+    const live = session;
+    return {
+      provider: name,
+      inputNames: live.inputNames,
+      outputNames: live.outputNames,
+      async run(feeds, fetches) {
+        const ortFeeds: Record<string, ort.Tensor> = {};
+        for (const [key, t] of Object.entries(feeds)) ortFeeds[key] = new ort.Tensor('float32', t.data, [...t.dims]);
+        let result: ort.InferenceSession.ReturnType;
+        try {
+          result = fetches ? await live.run(ortFeeds, [...fetches]) : await live.run(ortFeeds);
+        } catch (error) {
+          throw new DomainError('internal', `${label}: ONNX Runtime could not run the graph (${(error as Error).message.split('\n')[0]})`, { cause: error });
+        }
+        const out: Record<string, GraphTensor> = {};
+        for (const [key, t] of Object.entries(result)) out[key] = { data: t.data as Float32Array, dims: t.dims.map(Number) };
+        return out;
+      },
+      async close() {
+        await live.release();
+      },
+    };
+  }
+  throw new DomainError('model-invalid', `${label}: no execution provider could load the graph (${failures.join('; ')})`);
+}

@@ -1,0 +1,62 @@
+/**
+ * Thin helper over GraphBuilder for the autodiff code: unique names for constants and the few
+ * idioms (reductions over axes, per-channel broadcasting) that every layer's gradient needs.
+ * Opset 17 is assumed: ReduceSum takes its axes as an input, ReduceMean as an attribute.
+ */
+import { GraphBuilder, type AttributeValue } from '../../models/onnx-graph';
+
+export const OPSET = 17;
+
+export class Emitter {
+  private constants = 0;
+  private readonly floatScalars = new Map<number, string>();
+
+  constructor(readonly graph: GraphBuilder) {}
+
+  static create(name: string): Emitter {
+    return new Emitter(new GraphBuilder({ name, opsetVersion: OPSET }));
+  }
+
+  node(op: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputs?: string[]): string {
+    return this.graph.node(op, inputs, attributes, outputs);
+  }
+
+  /** A float32 scalar constant, shared by value. */
+  scalar(value: number): string {
+    const known = this.floatScalars.get(value);
+    if (known) return known;
+    const name = this.graph.initializer(`const_f${this.constants++}`, [], [value]);
+    this.floatScalars.set(value, name);
+    return name;
+  }
+
+  ints(values: number[]): string {
+    return this.graph.int64Initializer(`const_i${this.constants++}`, [values.length], values);
+  }
+
+  sumOver(x: string, axes: number[], keepdims = false): string {
+    return this.node('ReduceSum', [x, this.ints(axes)], { keepdims: keepdims ? 1 : 0 });
+  }
+
+  meanOver(x: string, axes: number[]): string {
+    return this.node('ReduceMean', [x], { axes, keepdims: 1 });
+  }
+
+  /** Reshape; 0 in `shape` copies the input's dimension (used for the dynamic batch). */
+  reshape(x: string, shape: number[]): string {
+    return this.node('Reshape', [x, this.ints(shape)]);
+  }
+
+  add(a: string, b: string): string {
+    return this.node('Add', [a, b]);
+  }
+  sub(a: string, b: string): string {
+    return this.node('Sub', [a, b]);
+  }
+  mul(a: string, b: string): string {
+    return this.node('Mul', [a, b]);
+  }
+  div(a: string, b: string): string {
+    return this.node('Div', [a, b]);
+  }
+}

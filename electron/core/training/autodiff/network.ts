@@ -1,0 +1,104 @@
+/**
+ * A sequential network described by data (input shape + layer specs), its parameters and their
+ * seeded initialisation, and the emission of its forward and reverse passes into one graph.
+ */
+import { DomainError } from '../../errors';
+import { Random } from '../../random';
+import type { Emitter } from './emitter';
+import { createLayer, type Layer, type LayerForward, type LayerSpec, type ParamSpec } from './layers';
+
+export interface NetworkSpec {
+  /** Per-patch input [channels, height, width]. */
+  inputShape: [number, number, number];
+  /** Layers in order; the last one yields the logits (no final sigmoid: the loss and the heads add it). */
+  layers: LayerSpec[];
+}
+
+export interface Network {
+  readonly spec: NetworkSpec;
+  readonly layers: readonly Layer[];
+  readonly params: readonly ParamSpec[];
+  /** Per-sample output shape, [K] for a classifier. */
+  readonly outShape: readonly number[];
+}
+
+/** Parameter values by ParamSpec name, float32 row-major. */
+export type ParamSet = Record<string, Float32Array>;
+
+export function createNetwork(spec: NetworkSpec): Network {
+  const layers: Layer[] = [];
+  let shape: readonly number[] = spec.inputShape;
+  spec.layers.forEach((layerSpec, i) => {
+    const layer = createLayer(layerSpec, shape, `l${i}.${layerSpec.kind}`);
+    layers.push(layer);
+    shape = layer.outShape;
+  });
+  return { spec, layers, params: layers.flatMap((l) => l.params), outShape: shape };
+}
+
+export function paramSize(p: ParamSpec): number {
+  return p.shape.reduce((a, b) => a * b, 1);
+}
+
+export function initParams(net: Network, seed: number): ParamSet {
+  const rng = new Random(seed);
+  const out: ParamSet = {};
+  for (const p of net.params) {
+    const data = new Float32Array(paramSize(p));
+    if (p.init === 'ones') data.fill(1);
+    else if (p.init === 'he-normal' || p.init === 'lecun-normal') {
+      const std = Math.sqrt((p.init === 'he-normal' ? 2 : 1) / p.fanIn);
+      for (let i = 0; i < data.length; i++) data[i] = rng.normal(0, std);
+    }
+    out[p.name] = data;
+  }
+  return out;
+}
+
+export function checkParams(net: Network, params: ParamSet, source: string): void {
+  for (const p of net.params) {
+    const value = params[p.name];
+    if (!value) throw new DomainError('bad-request', `${source}: parameter '${p.name}' is missing`);
+    if (value.length !== paramSize(p)) throw new DomainError('bad-request', `${source}: parameter '${p.name}' has ${value.length} values, expected ${paramSize(p)} for shape [${p.shape.join(', ')}]`);
+  }
+}
+
+export interface NetworkForward {
+  /** Output of the last layer. */
+  y: string;
+  /** Output of every layer, in order (the input to the last linear layer serves as embedding). */
+  activations: string[];
+  /** Emits the reverse pass from dL/dy; returns dL/dparam in `net.params` order. */
+  backward(dy: string): string[];
+}
+
+/** Emits the forward pass; `paramNames` holds the graph tensor for each entry of `net.params`. */
+export function emitNetwork(e: Emitter, net: Network, x: string, paramNames: readonly string[]): NetworkForward {
+  const passes: LayerForward[] = [];
+  const activations: string[] = [];
+  let offset = 0;
+  let current = x;
+  for (const layer of net.layers) {
+    const names = paramNames.slice(offset, offset + layer.params.length);
+    offset += layer.params.length;
+    const pass = layer.forward(e, current, names);
+    passes.push(pass);
+    current = pass.y;
+    activations.push(current);
+  }
+  return {
+    y: current,
+    activations,
+    backward(dy) {
+      const grads: string[][] = [];
+      let upstream = dy;
+      for (let i = passes.length - 1; i >= 0; i--) {
+        // The patches need no gradient: the first layer skips its input gradient.
+        const { dx, dparams } = passes[i]!.backward(upstream, i > 0);
+        grads.unshift(dparams);
+        if (dx) upstream = dx;
+      }
+      return grads.flat();
+    },
+  };
+}
