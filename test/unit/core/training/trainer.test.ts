@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { LinearHead } from '../../../../electron/core/training/scorer';
+import { evaluateScorer, trainScorer, type TrainingMethod } from '../../../../electron/core/training/trainer';
+import { syntheticBags } from './synthetic-bags';
+
+const train = syntheticBags({ bags: 160, seed: 1 });
+const val = syntheticBags({ bags: 60, seed: 2 });
+const test = syntheticBags({ bags: 100, seed: 3 });
+
+function fit(method: TrainingMethod, seed = 1, extra = {}) {
+  const head = new LinearHead(train.inputLength, train.labels.length, 1e-2, seed);
+  const result = trainScorer(head, train, val, { method, seed, maxEpochs: 12, ...extra });
+  return { head, result };
+}
+
+describe('trainer', () => {
+  it('same seed → identical weights; another seed → different weights', () => {
+    const a = fit('spl', 5);
+    const b = fit('spl', 5);
+    const c = fit('spl', 6);
+    expect(Array.from(a.head.weights)).toEqual(Array.from(b.head.weights));
+    expect(a.result.epochs.map((e) => e.loss)).toEqual(b.result.epochs.map((e) => e.loss));
+    expect(Array.from(a.head.weights)).not.toEqual(Array.from(c.head.weights));
+  });
+
+  it.each(['spl', 'plain', 'max', 'mean'] as const)('%s learns the synthetic bags (test mAP > 0.9)', (method) => {
+    const { head, result } = fit(method);
+    const report = evaluateScorer(head, test, result.pooling);
+    expect(report.map).toBeGreaterThan(0.9);
+    expect(result.bestEpoch).toBeGreaterThanOrEqual(1);
+  });
+
+  it('self-paced confidence falls on multi-label patches and never rises', () => {
+    const { result } = fit('spl', 1, { lrAlpha: 1e-2 });
+    const conf = result.epochs.map((e) => e.meanMultiLabelConfidence!);
+    for (let i = 1; i < conf.length; i++) expect(conf[i]).toBeLessThanOrEqual(conf[i - 1]! + 1e-12);
+    expect(conf.at(-1)!).toBeLessThan(conf[0]!);
+  });
+
+  it('ablation flags run: without sampler, pseudo-labels, coefficients; soft targets; iw-data', () => {
+    for (const extra of [{ sampler: false }, { pseudoLabels: false }, { coefficients: false }, { softTargets: true }, { init: 'iw-data' as const }, { coefficientC: 6 }]) {
+      const { head, result } = fit('spl', 2, { ...extra, maxEpochs: 3 });
+      expect(result.epochs.length).toBeGreaterThan(0);
+      expect(evaluateScorer(head, test, 'max').map).toBeGreaterThan(0.5);
+    }
+  });
+
+  it('early stopping restores the best epoch and honours patience', () => {
+    const head = new LinearHead(train.inputLength, train.labels.length, 1e-2, 1);
+    const result = trainScorer(head, train, val, { method: 'plain', seed: 1, maxEpochs: 40, patience: 2 });
+    const scores = result.epochs.map((e) => e.validationScore!);
+    const best = Math.max(...scores);
+    expect(scores[result.bestEpoch - 1]).toBe(best);
+    expect(result.epochs.length - result.bestEpoch).toBeLessThanOrEqual(2);
+  });
+
+  it('cancels between epochs', () => {
+    const head = new LinearHead(train.inputLength, train.labels.length, 1e-2, 1);
+    const controller = new AbortController();
+    expect(() => trainScorer(head, train, val, { seed: 1 }, { signal: controller.signal, onEpoch: () => controller.abort() })).toThrow(/cancelled/);
+  });
+});
