@@ -15,6 +15,7 @@ import { readSlideFile } from './reading/read-slide';
 import { renderDisplayPng } from './slides/decode';
 import type { CallContext, HandlersFor } from './handler';
 import { casesHandlers } from './review/cases.handlers';
+import { viewerHandlers } from './slides/viewer.handlers';
 
 export type { CallContext } from './handler';
 
@@ -60,6 +61,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       executionProvider: engine?.provider ?? null,
     }),
     ...casesHandlers(db),
+    ...viewerHandlers(db),
   };
 
   return {

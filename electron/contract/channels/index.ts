@@ -9,14 +9,17 @@
 import type { z } from 'zod';
 import { appChannels } from './app.channels';
 import { casesChannels } from './cases.channels';
+import { viewerChannels } from './viewer.channels';
 
 export * from './app.channels';
 export * from './cases.channels';
+export * from './viewer.channels';
 
 /** Channel name → request and response schema. Add a domain's channels by spreading them here. */
 export const channels = {
   ...appChannels,
   ...casesChannels,
+  ...viewerChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -1,0 +1,28 @@
+/**
+ * The slide viewer's evidence: a reading's patch grid and per-patch, per-label scores, which the
+ * renderer turns into the confidence heatmap, hover probabilities and the evidence gallery.
+ */
+import { z } from 'zod';
+
+/** [x, y, width, height, skipped] in slide pixels; skipped = 1 for background patches (no score). */
+export const PatchRect = z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.union([z.literal(0), z.literal(1)])]);
+
+export const ReadingPatches = z.object({
+  readingId: z.number().int(),
+  slideId: z.number().int(),
+  /** Label keys in the model's order: the column order of `scores`. */
+  labels: z.array(z.string()),
+  patches: z.array(PatchRect),
+  /** patches.length × labels.length probabilities, row-major; 0 for skipped patches. */
+  scores: z.array(z.number()),
+  /** The model's per-label thresholds at read time, when the reading stored them. */
+  thresholds: z.record(z.string(), z.number()).nullable(),
+});
+export type ReadingPatches = z.infer<typeof ReadingPatches>;
+
+export const viewerChannels = {
+  'viewer/reading-patches': {
+    request: z.object({ readingId: z.number().int().positive() }).strict(),
+    response: ReadingPatches,
+  },
+} as const;

@@ -1,0 +1,26 @@
+/** Handlers for the slide viewer's evidence channel (patch grid and per-patch scores of a reading). */
+import type { ReadingPatches } from '../../contract';
+import type { ReadableDb } from '../db/connection';
+import { getReadingById } from '../db/reading.repo';
+import { DomainError } from '../errors';
+import type { HandlersFor } from '../handler';
+
+export function viewerHandlers(db: ReadableDb): HandlersFor<'viewer/reading-patches'> {
+  return {
+    'viewer/reading-patches': (request): ReadingPatches => {
+      const row = getReadingById(db, request.readingId);
+      if (!row) throw new DomainError('not-found', `Reading ${request.readingId} does not exist`);
+      if (row.status !== 'done') throw new DomainError('not-found', `Reading ${request.readingId} failed and has no patch scores: ${row.error ?? 'no error recorded'}`);
+      const stored = (row as { thresholds?: Record<string, number> | null }).thresholds;
+      return {
+        readingId: row.id,
+        slideId: row.slideId,
+        labels: row.labels,
+        patches: row.patches,
+        // Four decimals are far below what a reviewer can see and keep the JSON small.
+        scores: Array.from(row.patchScores, (v) => Math.round(v * 1e4) / 1e4),
+        thresholds: stored ?? null,
+      };
+    },
+  };
+}
