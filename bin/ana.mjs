@@ -2,6 +2,11 @@
 // The `ana` npm bin: runs the built CLI (npm run build), or the TypeScript source through tsx in a
 // development checkout.
 import { existsSync } from 'node:fs';
+
+if (Number(process.versions.node.split('.')[0]) < 24) {
+  console.error(`ana needs Node 24 or newer; this is Node ${process.versions.node}. Run 'bash tools/setup.sh', then 'bash tools/run ana ...'.`);
+  process.exit(1);
+}
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const built = fileURLToPath(new URL('../dist/cli/ana.js', import.meta.url));
