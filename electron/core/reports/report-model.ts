@@ -1,0 +1,99 @@
+/**
+ * The view-model every report renderer (PDF, CSV, HL7) works from: a plain, fully resolved
+ * snapshot of one signed version of a case. Renderers are pure functions of this object and the
+ * lab's settings, so the same record always renders to the same bytes: every time shown comes
+ * from the record (signature, receipt, reading), never from the clock.
+ */
+import { findLabel, NEGATIVE_ICAP_CODE, type PatternGroup } from '../../contract/labels';
+
+export type Strength = { kind: 'titer'; value: string } | { kind: 'intensity'; value: string };
+
+/** One pattern of the final (signed) result. */
+export interface PatternResult {
+  labelKey: string;
+  displayName: string;
+  /** The code reported, e.g. 'AC-4'; for a label spanning several codes without a chosen subtype, 'AC-2,4,5'. */
+  icapCode: string;
+  group: PatternGroup;
+  strength: Strength | null;
+}
+
+export interface ModelSuggestion {
+  modelId: string;
+  modelVersion: string;
+  /** Case-level probability per label key, highest first. */
+  probabilities: { labelKey: string; probability: number }[];
+  /** Label keys the model put over its thresholds. */
+  predicted: string[];
+}
+
+export interface SignatureBlock {
+  signerName: string;
+  /** e.g. 'approved', 'reviewed'. */
+  meaning: string;
+  signedAtMs: number;
+  /** Hash of the exact record content the signature binds. */
+  contentSha256: string;
+}
+
+export interface Patient {
+  /** Medical record number as known to the lab system; null when the record has none. */
+  id: string | null;
+  /** As the record holds it; 'Family, Given' is split into HL7 name components. */
+  name: string | null;
+  /** ISO date 'YYYY-MM-DD'. */
+  birthDate: string | null;
+}
+
+export interface Thumbnail {
+  /** PNG bytes of the field with the main pattern's overlay. */
+  png: Uint8Array;
+  caption: string;
+}
+
+export interface SignedCaseReport {
+  /** Stable id of this report version, e.g. 'ANA-2026-0042-v2'. */
+  reportId: string;
+  /** 1 for the first signed report, +1 per amendment. */
+  version: number;
+  caseId: number;
+  accessionId: string;
+  patient: Patient;
+  receivedAtMs: number;
+  /** When the model read the case's slides (newest reading); null when never read. */
+  readAtMs: number | null;
+  screeningDilution: string | null;
+  /** Empty means negative (AC-0). */
+  results: PatternResult[];
+  suggestion: ModelSuggestion | null;
+  comment: string | null;
+  signature: SignatureBlock;
+  /** Set when this version amends an earlier signed report. */
+  amends: { reportId: string; reason: string | null } | null;
+  thumbnail: Thumbnail | null;
+}
+
+/** Builds one pattern result from the vocabulary, keeping a chosen ICAP subtype when there is one. */
+export function patternResult(labelKey: string, options: { icapCode?: string | null; strength?: Strength | null } = {}): PatternResult {
+  const label = findLabel(labelKey);
+  if (!label) throw new Error(`Unknown pattern label '${labelKey}' (not in the label vocabulary)`);
+  return {
+    labelKey,
+    displayName: label.displayName,
+    icapCode: options.icapCode ?? competentCode(label.icapCodes),
+    group: label.group,
+    strength: options.strength ?? null,
+  };
+}
+
+/** 'AC-2','AC-4','AC-5' → 'AC-2,4,5' (ICAP's notation for a competent-level group). */
+function competentCode(codes: string[]): string {
+  if (codes.length === 1) return codes[0]!;
+  return `AC-${codes.map((c) => c.replace(/^AC-/, '')).join(',')}`;
+}
+
+export function isNegative(report: Pick<SignedCaseReport, 'results'>): boolean {
+  return report.results.length === 0;
+}
+
+export { NEGATIVE_ICAP_CODE };

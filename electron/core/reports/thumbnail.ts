@@ -1,0 +1,81 @@
+/**
+ * The report's picture: the field, downsampled and contrast-stretched like the viewer's display
+ * rendition, with the main pattern's per-patch scores blended on top as a warm overlay
+ * (opacity proportional to the patch score). Pure pixel arithmetic, so the PNG is deterministic.
+ */
+import { decodeSlide } from '../slides/decode';
+import type { PatchEntry } from '../db/reading.repo';
+import { encodeRgbPng } from './png-encode';
+
+export interface OverlayInput {
+  patches: PatchEntry[];
+  /** One score in [0, 1] per patch for the main pattern. */
+  scores: ArrayLike<number>;
+}
+
+export const THUMBNAIL_MAX_WIDTH_PX = 480;
+const OVERLAY_MAX_ALPHA = 0.55;
+const OVERLAY_RGB = [255, 64, 160] as const; // magenta reads well over green/grey fluorescence
+
+export function renderThumbnailRgb(
+  fitc: Float32Array,
+  widthPx: number,
+  heightPx: number,
+  overlay: OverlayInput | null,
+  maxWidthPx = THUMBNAIL_MAX_WIDTH_PX,
+): { rgb: Uint8Array; widthPx: number; heightPx: number } {
+  const scale = Math.min(1, maxWidthPx / widthPx);
+  const outW = Math.max(1, Math.round(widthPx * scale));
+  const outH = Math.max(1, Math.round(heightPx * scale));
+  const grey = new Float32Array(outW * outH);
+  // Box filter: each output pixel averages the source pixels it covers.
+  for (let oy = 0; oy < outH; oy++) {
+    const y0 = Math.floor((oy * heightPx) / outH);
+    const y1 = Math.max(y0 + 1, Math.floor(((oy + 1) * heightPx) / outH));
+    for (let ox = 0; ox < outW; ox++) {
+      const x0 = Math.floor((ox * widthPx) / outW);
+      const x1 = Math.max(x0 + 1, Math.floor(((ox + 1) * widthPx) / outW));
+      let sum = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += fitc[y * widthPx + x]!;
+      grey[oy * outW + ox] = sum / ((y1 - y0) * (x1 - x0));
+    }
+  }
+  const { low, high } = percentiles(grey, 0.005, 0.998);
+  const span = Math.max(high - low, 1e-6);
+
+  const alpha = new Float32Array(outW * outH);
+  if (overlay) {
+    overlay.patches.forEach(([x, y, w, h, skipped], p) => {
+      if (skipped) return;
+      const a = Math.max(0, Math.min(1, Number(overlay.scores[p]))) * OVERLAY_MAX_ALPHA;
+      const ox0 = Math.floor((x * outW) / widthPx);
+      const oy0 = Math.floor((y * outH) / heightPx);
+      const ox1 = Math.min(outW, Math.ceil(((x + w) * outW) / widthPx));
+      const oy1 = Math.min(outH, Math.ceil(((y + h) * outH) / heightPx));
+      for (let yy = oy0; yy < oy1; yy++) for (let xx = ox0; xx < ox1; xx++) alpha[yy * outW + xx] = Math.max(alpha[yy * outW + xx]!, a);
+    });
+  }
+
+  const rgb = new Uint8Array(outW * outH * 3);
+  for (let i = 0; i < grey.length; i++) {
+    const v = Math.max(0, Math.min(1, (grey[i]! - low) / span));
+    // Fluorescence shown in green, as under the microscope.
+    const base = [v * 0.25, v, v * 0.25];
+    const a = alpha[i]!;
+    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(255 * (base[c]! * (1 - a) + (OVERLAY_RGB[c]! / 255) * a));
+  }
+  return { rgb, widthPx: outW, heightPx: outH };
+}
+
+function percentiles(values: Float32Array, lowQ: number, highQ: number): { low: number; high: number } {
+  const sorted = Float32Array.from(values).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
+  return { low: at(lowQ), high: at(highQ) };
+}
+
+/** Decodes the slide file and renders the thumbnail PNG. */
+export async function renderThumbnailPng(slidePath: string, overlay: OverlayInput | null): Promise<Uint8Array> {
+  const slide = await decodeSlide(slidePath);
+  const t = renderThumbnailRgb(slide.fitc, slide.widthPx, slide.heightPx, overlay);
+  return encodeRgbPng(t.rgb, t.widthPx, t.heightPx);
+}
