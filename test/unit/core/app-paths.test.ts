@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { APP_FOLDER_NAME, ensureDataLocations, osAppDataDir, resolveDataLocations } from '../../../electron/core/app-paths';
+
+describe('osAppDataDir', () => {
+  it('follows each OS convention, as Electron does', () => {
+    expect(osAppDataDir('win32', { APPDATA: 'C:\\Users\\lab\\AppData\\Roaming' }, 'C:\\Users\\lab')).toBe('C:\\Users\\lab\\AppData\\Roaming');
+    expect(osAppDataDir('darwin', {}, '/Users/lab')).toBe('/Users/lab/Library/Application Support');
+    expect(osAppDataDir('linux', {}, '/home/lab')).toBe('/home/lab/.config');
+    expect(osAppDataDir('linux', { XDG_CONFIG_HOME: '/srv/cfg' }, '/home/lab')).toBe('/srv/cfg');
+  });
+});
+
+describe('resolveDataLocations', () => {
+  it('puts everything under <appData>/ANA Workstation by default, with no import folder', () => {
+    const loc = resolveDataLocations({ appDataDir: '/data/app', env: {} });
+    const root = join('/data/app', APP_FOLDER_NAME);
+    expect(loc).toEqual({
+      rootDir: root,
+      databasePath: join(root, 'ana.db'),
+      modelsDir: join(root, 'models'),
+      logsDir: join(root, 'logs'),
+      outboxDir: join(root, 'outbox'),
+      importDir: null,
+    });
+  });
+
+  it('reads locations.json (relative to the data folder) and lets ANA_* variables win', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ana-loc-'));
+    writeFileSync(join(root, 'locations.json'), JSON.stringify({ outbox: '/mnt/lis/outbox', logs: 'my-logs', importFolder: '/mnt/microscope' }));
+    const loc = resolveDataLocations({ env: { ANA_DATA_DIR: root, ANA_IMPORT_DIR: '/mnt/other' } });
+    expect(loc.rootDir).toBe(root);
+    expect(loc.outboxDir).toBe('/mnt/lis/outbox');
+    expect(loc.logsDir).toBe(join(root, 'my-logs'));
+    expect(loc.importDir).toBe('/mnt/other');
+    expect(loc.databasePath).toBe(join(root, 'ana.db'));
+  });
+
+  it('names the file and the field when locations.json is wrong', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ana-loc-'));
+    writeFileSync(join(root, 'locations.json'), JSON.stringify({ outbx: '/x' }));
+    expect(() => resolveDataLocations({ env: { ANA_DATA_DIR: root } })).toThrow(/locations\.json.*outbx/);
+    writeFileSync(join(root, 'locations.json'), '{ not json');
+    expect(() => resolveDataLocations({ env: { ANA_DATA_DIR: root } })).toThrow(/locations\.json: not valid JSON/);
+  });
+
+  it('creates the folders the app writes into', () => {
+    const root = join(mkdtempSync(join(tmpdir(), 'ana-loc-')), 'nested');
+    mkdirSync(root);
+    const loc = resolveDataLocations({ env: { ANA_DATA_DIR: root, ANA_DB_PATH: 'db/ana.db' } });
+    ensureDataLocations(loc);
+    for (const dir of [loc.modelsDir, loc.logsDir, loc.outboxDir, join(root, 'db')]) expect(existsSync(dir)).toBe(true);
+  });
+});
