@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // Three projects, split by runtime: unit (pure logic, fast), integration (real SQLite, ONNX Runtime,
 // sharp, child processes) and e2e (the built renderer in Debian Chromium via the loopback test host).
@@ -7,7 +8,9 @@ export default defineConfig({
   test: {
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: ['test/unit/renderer/**'], testTimeout: 20_000 } },
+      // Renderer state classes are Svelte 5 rune modules (*.svelte.ts): compiled by the svelte plugin.
+      { extends: true, plugins: [svelte({ configFile: false })], test: { name: 'unit-renderer', include: ['test/unit/renderer/**/*.test.ts'], testTimeout: 20_000 } },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000, fileParallelism: false } },
     ],

@@ -1,0 +1,119 @@
+/**
+ * The review panel's working decision: which labels are on, their intensity or titer, and the
+ * comment — with an undo history that loses nothing (every change pushes the previous value, and
+ * undo of a toggle-off brings the label back with its intensity and titer).
+ */
+import { LABEL_KEYS } from '../../../../electron/contract';
+
+/** Same values as the contract's DecisionLabel intensity. */
+export type Intensity = 'borderline' | 'weak' | 'moderate' | 'strong';
+export const INTENSITIES: readonly Intensity[] = ['borderline', 'weak', 'moderate', 'strong'];
+export const TITERS: readonly string[] = ['1:80', '1:160', '1:320', '1:640', '1:1280', '1:2560'];
+
+export interface WorkingLabel {
+  key: string;
+  intensity: Intensity | null;
+  titer: string | null;
+}
+
+export interface WorkingDecision {
+  labels: WorkingLabel[];
+  comment: string;
+}
+
+export interface Suggestion {
+  key: string;
+  probability: number;
+  suggested: boolean;
+}
+
+const copy = (d: WorkingDecision): WorkingDecision => ({ labels: d.labels.map((l) => ({ ...l })), comment: d.comment });
+const same = (a: WorkingDecision, b: WorkingDecision) => JSON.stringify(a) === JSON.stringify(b);
+
+export class ReviewState {
+  decision = $state<WorkingDecision>({ labels: [], comment: '' });
+  suggestions = $state<Suggestion[]>([]);
+  readOnly = $state(false);
+  /** The decision as last saved (draft or suggestion): dirty means there is something to save. */
+  saved = $state<WorkingDecision>({ labels: [], comment: '' });
+  private history = $state<WorkingDecision[]>([]);
+
+  readonly canUndo = $derived(this.history.length > 0);
+  readonly dirty = $derived(!same(this.decision, this.saved));
+  readonly selectedKeys = $derived(new Set(this.decision.labels.map((l) => l.key)));
+  /** Labels in key order: the suggestion first (by probability), then the rest of the vocabulary. */
+  readonly keyOrder = $derived([...this.suggestions.map((s) => s.key), ...LABEL_KEYS.filter((k) => !this.suggestions.some((s) => s.key === k))]);
+
+  /**
+   * Starts a case: from a saved draft when there is one, else from the model's suggestion (labels
+   * over threshold pre-selected so "accept" is one key).
+   */
+  load(suggestions: Suggestion[], draft: WorkingDecision | null, readOnly = false): void {
+    this.suggestions = [...suggestions].sort((a, b) => b.probability - a.probability);
+    const start: WorkingDecision = draft
+      ? copy(draft)
+      : { labels: this.suggestions.filter((s) => s.suggested).map((s) => ({ key: s.key, intensity: null, titer: null })), comment: '' };
+    this.decision = start;
+    this.saved = copy(start);
+    this.history = [];
+    this.readOnly = readOnly;
+  }
+
+  private change(next: WorkingDecision): void {
+    if (this.readOnly || same(next, this.decision)) return;
+    this.history = [...this.history, copy(this.decision)];
+    this.decision = next;
+  }
+
+  toggle(key: string): void {
+    const d = copy(this.decision);
+    const at = d.labels.findIndex((l) => l.key === key);
+    if (at >= 0) d.labels.splice(at, 1);
+    else d.labels.push({ key, intensity: null, titer: null });
+    this.change(d);
+  }
+
+  /** Number key n (1-based) toggles the n-th label in `keyOrder`. */
+  toggleByNumber(n: number): void {
+    const key = this.keyOrder[n - 1];
+    if (key) this.toggle(key);
+  }
+
+  setIntensity(key: string, intensity: Intensity | null): void {
+    this.change({ ...copy(this.decision), labels: this.decision.labels.map((l) => (l.key === key ? { ...l, intensity } : { ...l })) });
+  }
+
+  setTiter(key: string, titer: string | null): void {
+    this.change({ ...copy(this.decision), labels: this.decision.labels.map((l) => (l.key === key ? { ...l, titer } : { ...l })) });
+  }
+
+  setComment(comment: string): void {
+    this.change({ ...copy(this.decision), comment });
+  }
+
+  undo(): void {
+    if (this.readOnly || this.history.length === 0) return;
+    this.decision = this.history[this.history.length - 1]!;
+    this.history = this.history.slice(0, -1);
+  }
+
+  markSaved(): void {
+    this.saved = copy(this.decision);
+  }
+
+  /** Agreement of the working decision with the suggestion, per label. */
+  agreement(): Record<string, 'confirmed' | 'added' | 'rejected'> {
+    const result: Record<string, 'confirmed' | 'added' | 'rejected'> = {};
+    for (const s of this.suggestions) if (s.suggested) result[s.key] = this.selectedKeys.has(s.key) ? 'confirmed' : 'rejected';
+    for (const l of this.decision.labels) if (!result[l.key]) result[l.key] = 'added';
+    return result;
+  }
+
+  reset(): void {
+    this.decision = { labels: [], comment: '' };
+    this.saved = { labels: [], comment: '' };
+    this.suggestions = [];
+    this.history = [];
+    this.readOnly = false;
+  }
+}

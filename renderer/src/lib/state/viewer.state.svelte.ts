@@ -1,0 +1,154 @@
+/**
+ * The slide viewer's state: viewport (slide → canvas), display adjustments, the overlay (which
+ * pattern, opacity, on/off, grid) and the patch under the pointer. Geometry lives in utils/viewport;
+ * this class only holds values and applies those pure functions.
+ */
+import type { ReadingPatches } from '../../../../electron/contract';
+import { NEUTRAL_ADJUSTMENTS, type ImageAdjustments } from '../utils/adjust';
+import {
+  canvasPoint,
+  canvasToSlide,
+  centerOn,
+  fitViewport,
+  oneToOneViewport,
+  panBy,
+  patchAtSlidePoint,
+  patchCenter,
+  zoomAt,
+  type CanvasPoint,
+  type Size,
+  type Viewport,
+} from '../utils/viewport';
+
+/** Zoom step of one wheel notch or key press. */
+export const ZOOM_STEP = 1.25;
+/** Opacity step of one key press. */
+export const OPACITY_STEP = 0.1;
+
+export class ViewerState {
+  slideSize = $state<Size | null>(null);
+  canvasSize = $state<Size>({ width: 0, height: 0 });
+  viewport = $state<Viewport>({ scale: 1, offsetX: 0, offsetY: 0 });
+  adjustments = $state<ImageAdjustments>({ ...NEUTRAL_ADJUSTMENTS });
+  overlayVisible = $state(true);
+  gridVisible = $state(false);
+  overlayOpacity = $state(0.45);
+  overlayLabel = $state<string | null>(null);
+  evidence = $state.raw<ReadingPatches | null>(null);
+  hoverPatch = $state(-1);
+  selectedPatch = $state(-1);
+  /** True once the user zoomed or panned: a canvas resize then keeps their view instead of refitting. */
+  private userMoved = false;
+
+  readonly overlayLabelIndex = $derived(this.evidence && this.overlayLabel ? this.evidence.labels.indexOf(this.overlayLabel) : -1);
+
+  /** The per-label probabilities of the patch under the pointer (or the selected one). */
+  readonly inspectedProbabilities = $derived.by(() => {
+    const index = this.hoverPatch >= 0 ? this.hoverPatch : this.selectedPatch;
+    const ev = this.evidence;
+    if (!ev || index < 0 || index >= ev.patches.length) return null;
+    const n = ev.labels.length;
+    return { patchIndex: index, skipped: ev.patches[index]![4] === 1, probabilities: ev.labels.map((key, k) => ({ key, probability: ev.scores[index * n + k] ?? 0 })) };
+  });
+
+  openSlide(slideSize: Size, evidence: ReadingPatches | null, overlayLabel: string | null): void {
+    this.slideSize = slideSize;
+    this.evidence = evidence;
+    this.overlayLabel = overlayLabel ?? evidence?.labels[0] ?? null;
+    this.hoverPatch = -1;
+    this.selectedPatch = -1;
+    this.userMoved = false;
+    this.fit();
+  }
+
+  setCanvasSize(size: Size): void {
+    this.canvasSize = size;
+    if (!this.userMoved) this.fit();
+  }
+
+  fit(): void {
+    this.userMoved = false;
+    if (this.slideSize) this.viewport = fitViewport(this.slideSize, this.canvasSize);
+  }
+
+  oneToOne(): void {
+    this.userMoved = true;
+    this.viewport = oneToOneViewport(this.viewport, this.canvasSize);
+  }
+
+  zoomAt(anchor: CanvasPoint, factor: number): void {
+    this.userMoved = true;
+    this.viewport = zoomAt(this.viewport, anchor, factor);
+  }
+
+  /** Zoom about the canvas centre (keyboard). */
+  zoomBy(factor: number): void {
+    this.zoomAt(canvasPoint(this.canvasSize.width / 2, this.canvasSize.height / 2), factor);
+  }
+
+  pan(dxCanvas: number, dyCanvas: number): void {
+    this.userMoved = true;
+    this.viewport = panBy(this.viewport, dxCanvas, dyCanvas);
+  }
+
+  /** Centre a patch in the view (gallery click), zooming in so it fills about a third of the canvas. */
+  centerOnPatch(index: number): void {
+    const patch = this.evidence?.patches[index];
+    if (!patch) return;
+    this.userMoved = true;
+    this.selectedPatch = index;
+    const scale = Math.max(this.viewport.scale, Math.min(this.canvasSize.width, this.canvasSize.height) / (3 * Math.max(patch[2], patch[3])));
+    this.viewport = centerOn(patchCenter(patch), this.canvasSize, scale);
+  }
+
+  hoverAt(point: CanvasPoint | null): void {
+    if (!point || !this.evidence) {
+      this.hoverPatch = -1;
+      return;
+    }
+    this.hoverPatch = patchAtSlidePoint(this.evidence.patches, canvasToSlide(this.viewport, point));
+  }
+
+  selectAt(point: CanvasPoint): void {
+    if (this.evidence) this.selectedPatch = patchAtSlidePoint(this.evidence.patches, canvasToSlide(this.viewport, point));
+  }
+
+  toggleOverlay(): void {
+    this.overlayVisible = !this.overlayVisible;
+  }
+
+  toggleGrid(): void {
+    this.gridVisible = !this.gridVisible;
+  }
+
+  setOpacity(opacity: number): void {
+    this.overlayOpacity = Math.round(Math.min(1, Math.max(0, opacity)) * 100) / 100;
+  }
+
+  setOverlayLabel(key: string): void {
+    if (this.evidence?.labels.includes(key)) this.overlayLabel = key;
+  }
+
+  setAdjustments(patch: Partial<ImageAdjustments>): void {
+    this.adjustments = { ...this.adjustments, ...patch };
+  }
+
+  resetAdjustments(): void {
+    this.adjustments = { ...NEUTRAL_ADJUSTMENTS };
+  }
+
+  reset(): void {
+    this.slideSize = null;
+    this.canvasSize = { width: 0, height: 0 };
+    this.viewport = { scale: 1, offsetX: 0, offsetY: 0 };
+    this.adjustments = { ...NEUTRAL_ADJUSTMENTS };
+    this.overlayVisible = true;
+    this.gridVisible = false;
+    this.overlayOpacity = 0.45;
+    this.overlayLabel = null;
+    this.evidence = null;
+    this.hoverPatch = -1;
+    this.selectedPatch = -1;
+    this.userMoved = false;
+  }
+}

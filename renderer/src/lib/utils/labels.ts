@@ -1,0 +1,34 @@
+/**
+ * Label display helpers over the contract's one vocabulary table.
+ */
+import { findLabel, NEGATIVE_ICAP_CODE } from '../../../../electron/contract';
+
+export const DEFAULT_THRESHOLD = 0.5;
+/** A probability within this distance of its threshold counts as uncertain and is routed to a human. */
+export const UNCERTAIN_MARGIN = 0.15;
+
+export function labelName(key: string): string {
+  return findLabel(key)?.displayName ?? key;
+}
+
+export function icapCode(key: string): string {
+  return findLabel(key)?.icapCodes.join('/') ?? key;
+}
+
+export function chipText(key: string): string {
+  return key === '' ? NEGATIVE_ICAP_CODE : `${icapCode(key)} ${labelName(key)}`;
+}
+
+export function isUncertain(probabilities: readonly { key: string; probability: number }[], thresholds: Record<string, number> = {}, margin = UNCERTAIN_MARGIN): boolean {
+  return probabilities.some((p) => Math.abs(p.probability - (thresholds[p.key] ?? DEFAULT_THRESHOLD)) < margin);
+}
+
+export function percent(probability: number): string {
+  return `${Math.round(probability * 100)}%`;
+}
+
+export function formatEta(etaMs: number | null): string {
+  if (etaMs === null || !Number.isFinite(etaMs)) return 'estimating…';
+  const s = Math.max(0, Math.round(etaMs / 1000));
+  return s < 60 ? `${s} s left` : `${Math.floor(s / 60)} min ${s % 60} s left`;
+}
