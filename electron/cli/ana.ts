@@ -5,9 +5,10 @@
 import { DomainError } from '../core/errors';
 import { UsageError, type Command } from './command';
 import { readCommand } from './commands/read';
+import { synthCommand } from './commands/synth';
 import { versionCommand } from './commands/version';
 
-const COMMANDS: Command[] = [versionCommand, readCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, synthCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -1,0 +1,87 @@
+/**
+ * Types of the synthetic HEp-2 field generator. Coordinates are in image pixels of the field
+ * (`...Px`), physical sizes in micrometres (`...Um`); `fitc` and `dapi` are row-major, 0..1,
+ * linear in the simulated camera signal.
+ */
+
+/** Probabilities that shape the sampled label sets of a data set. */
+export interface LabelDistribution {
+  /** Relative frequency of each pattern key among positive fields (keys of electron/contract/labels.ts). */
+  weights: Readonly<Record<string, number>>;
+  /** Share of negative fields (empty label set). */
+  negativeRate: number;
+  /** Probabilities of 1, 2, 3... patterns in a positive field (normalised when sampled). */
+  cardinality: readonly number[];
+}
+
+/** Expert-level subtypes chosen per field for the patterns that have them. */
+export interface PatternSubtypes {
+  speckled: 'fine' | 'coarse';
+  nuclear_dots: 'few' | 'multiple';
+  nucleolar: 'homogeneous' | 'clumpy' | 'punctate';
+  nuclear_envelope: 'smooth' | 'punctate';
+}
+
+export interface FieldOptions {
+  widthPx: number;
+  heightPx: number;
+  /** Micrometres per pixel; 0.2–0.65 for 20x–63x objectives. Default 0.5. */
+  pixelSizeUm?: number;
+  /** Label keys of the serum; [] = negative; undefined = sampled from `labelDistribution`. */
+  labels?: readonly string[];
+  labelDistribution?: LabelDistribution;
+  /** Titer-like staining strength 0..1, independent of the pattern; undefined = sampled. */
+  intensity?: number;
+  /** Number of cells wanted; fewer are placed if the field cannot hold them. Default 80–250. */
+  cellCount?: number;
+  /** Also render a DAPI (nuclear counterstain) channel. */
+  dapi?: boolean;
+  /** false: return the noise-free specific signal without blur, background or noise (for measuring). */
+  imageFormation?: boolean;
+}
+
+export interface BoxPx {
+  xPx: number;
+  yPx: number;
+  widthPx: number;
+  heightPx: number;
+}
+
+export interface CellTruth {
+  id: number;
+  /** Centre of the nucleus (interphase) or of the metaphase plate (mitotic). */
+  centreXPx: number;
+  centreYPx: number;
+  /** Box around the whole cell outline (cytoplasm), clipped to the field. */
+  box: BoxPx;
+  /** Nucleus (or metaphase plate) as an ellipse; the outline is irregular around it. */
+  nucleus: { radiusXPx: number; radiusYPx: number; angleRad: number };
+  mitotic: boolean;
+  /** Pattern keys staining this cell (the field's label set). */
+  patterns: string[];
+  /** Relative strength of each pattern in this cell (mixed sera vary between cells). */
+  strengths: Record<string, number>;
+  /** Counts of the discrete structures drawn in this cell, for measuring the generator. */
+  nucleoli: number;
+  centromereDots?: number;
+  nuclearDots?: number;
+  /** Direction of the Golgi cap from the nucleus centre. */
+  golgiAngleRad?: number;
+}
+
+export interface SynthField {
+  widthPx: number;
+  heightPx: number;
+  pixelSizeUm: number;
+  fitc: Float32Array;
+  dapi?: Float32Array;
+  /** Label keys in the order of LABEL_KEYS; [] = negative. */
+  labels: string[];
+  /** Titer-like strength 0..1 and its reading as a level. */
+  intensity: number;
+  intensityLevel: IntensityLevel;
+  subtypes: PatternSubtypes;
+  cells: CellTruth[];
+}
+
+export type IntensityLevel = 'negative' | 'weak' | 'moderate' | 'strong' | 'very-strong';
