@@ -98,6 +98,18 @@ export function buildInferenceGraph(net: Network, params: ParamSet, options: Inf
   return { bytes: g.toBytes(), embeddingDims };
 }
 
+/** Forward only, parameters as inputs (named as in the step graph): scores patches between steps without rebuilding. */
+export function buildScoringGraph(net: Network): Uint8Array {
+  const k = labelCount(net);
+  const e = Emitter.create('ana-scoring');
+  const g = e.graph;
+  const x = g.input(STEP_IO.patches, ['N', ...net.spec.inputShape]);
+  const params = net.params.map((p) => g.input(STEP_IO.param(p.name), p.shape));
+  const forward = emitNetwork(e, net, x, params);
+  expose(e, e.node('Sigmoid', [forward.y]), STEP_IO.probabilities, ['N', k]);
+  return g.toBytes();
+}
+
 /**
  * One layer with an upstream gradient `dy` as input: outputs y, `dx` and `grad:<param>`, i.e. the
  * vector-Jacobian products a finite-difference check of Σ(y·dy) compares against.
