@@ -15,6 +15,10 @@ import { readSlideFile } from './reading/read-slide';
 import { renderDisplayPng } from './slides/decode';
 import type { CallContext, HandlersFor } from './handler';
 import { casesHandlers } from './review/cases.handlers';
+import { reviewHandlers } from './review/review.handlers';
+import { SessionStore } from './auth/session-store';
+import { authHandlers } from './auth/auth.handlers';
+import { usersHandlers } from './auth/users.handlers';
 import { viewerHandlers } from './slides/viewer.handlers';
 
 export type { CallContext } from './handler';
@@ -31,6 +35,8 @@ export type EventListener = <E extends EventName>(event: E, payload: EventPayloa
 
 export interface App {
   readonly db: WritableDb;
+  /** Logged-in users per CallContext.sessionId; handlers call `sessions.require(ctx, what, roles)`. */
+  readonly sessions: SessionStore;
   handle(channel: string, request: unknown, ctx: CallContext): Promise<Result<unknown>>;
   /** The display rendition of a slide (8-bit PNG), served at `slideImagePath(id)` by both transports. */
   slideImage(slideId: number): Promise<{ contentType: string; bytes: Uint8Array }>;
@@ -43,6 +49,7 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? ((m: string) => console.warn(m));
   const db = openDatabase(options.dbPath);
+  const sessions = new SessionStore(db);
   let model: ModelPackage | null = null;
   let engine: InferenceEngine | null = null;
   const listeners = new Set<EventListener>();
@@ -60,12 +67,16 @@ export async function createApp(options: AppOptions): Promise<App> {
       activeModel: model ? { id: model.manifest.id, version: model.manifest.version } : null,
       executionProvider: engine?.provider ?? null,
     }),
-    ...casesHandlers(db),
+    ...casesHandlers(db, sessions),
+    ...authHandlers(db, sessions),
+    ...usersHandlers(db, sessions),
+    ...reviewHandlers(db, sessions),
     ...viewerHandlers(db),
   };
 
   return {
     db,
+    sessions,
     async handle(channel, request, ctx) {
       if (!Object.hasOwn(channels, channel)) return fail('bad-request', `Unknown channel '${channel}'`);
       const name = channel as Channel;

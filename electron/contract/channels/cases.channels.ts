@@ -1,5 +1,7 @@
 /** Worklist and case detail channels. */
 import { z } from 'zod';
+import { AuditEntrySummary, DecisionSummary, SignatureSummary } from './review.channels';
+import { lineText } from './text';
 
 export const CaseStatus = z.enum(['new', 'read', 'in_review', 'signed', 'amended']);
 export type CaseStatus = z.infer<typeof CaseStatus>;
@@ -40,6 +42,15 @@ export const CaseListItem = z.object({
   receivedAtMs: z.number(),
   slideCount: z.number().int(),
   suggestedLabels: z.array(LabelProbability),
+  patientId: z.string().nullable(),
+  patientName: z.string().nullable(),
+  runId: z.string().nullable(),
+  /** Union of the labels predicted by the latest reading of each slide. */
+  predictedLabels: z.array(z.string()),
+  /** Smallest distance of any label's probability from its threshold; null without a reading. */
+  uncertaintyMargin: z.number().nullable(),
+  /** The margin is below the lab's setting `review.uncertainMargin` (default 0.15). */
+  uncertain: z.boolean(),
 });
 export type CaseListItem = z.infer<typeof CaseListItem>;
 
@@ -48,8 +59,17 @@ export const CaseDetail = z.object({
   accessionId: z.string(),
   status: CaseStatus,
   receivedAtMs: z.number(),
+  patientId: z.string().nullable(),
+  patientName: z.string().nullable(),
+  patientBirthDate: z.string().nullable(),
+  runId: z.string().nullable(),
   slides: z.array(SlideSummary),
   readings: z.array(ReadingSummary),
+  /** Every decision version, oldest first (at most one draft). */
+  decisions: z.array(DecisionSummary),
+  signatures: z.array(SignatureSummary),
+  /** The case's audit trail, oldest first. */
+  audit: z.array(AuditEntrySummary),
 });
 export type CaseDetail = z.infer<typeof CaseDetail>;
 
@@ -58,6 +78,18 @@ export const casesChannels = {
     request: z
       .object({
         status: CaseStatus.optional(),
+        statuses: z.array(CaseStatus).max(5).optional(),
+        /** Received on or after this time (ms since epoch). */
+        receivedFromMs: z.number().int().nonnegative().optional(),
+        /** Received before this time (exclusive). */
+        receivedToMs: z.number().int().nonnegative().optional(),
+        runId: lineText(200).optional(),
+        /** Only cases whose latest readings predict this label key. */
+        predictedLabel: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be a label key such as "homogeneous"').optional(),
+        /** Uncertain cases (smallest margin) first, then the usual newest-first order. */
+        uncertainFirst: z.boolean().optional(),
+        /** Literal substring of the accession id or patient id. */
+        search: lineText(200).optional(),
       })
       .strict(),
     response: z.array(CaseListItem),

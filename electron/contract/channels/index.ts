@@ -9,16 +9,26 @@
 import type { z } from 'zod';
 import { appChannels } from './app.channels';
 import { casesChannels } from './cases.channels';
+import { authChannels } from './auth.channels';
+import { reviewChannels } from './review.channels';
+import { usersChannels } from './users.channels';
 import { viewerChannels } from './viewer.channels';
 
 export * from './app.channels';
 export * from './cases.channels';
+export * from './auth.channels';
+export * from './review.channels';
+export * from './users.channels';
+export * from './text';
 export * from './viewer.channels';
 
 /** Channel name → request and response schema. Add a domain's channels by spreading them here. */
 export const channels = {
   ...appChannels,
   ...casesChannels,
+  ...authChannels,
+  ...reviewChannels,
+  ...usersChannels,
   ...viewerChannels,
 } as const;
 

@@ -3,6 +3,7 @@
  * foreign keys and a busy timeout, checks integrity, refuses a schema newer than this build, and
  * applies pending numbered migrations in one transaction each.
  */
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { DomainError } from '../errors';
 import { MIGRATIONS } from './migrations';
@@ -47,6 +48,9 @@ export function openDatabase(path: string, options: OpenOptions = {}): WritableD
     return db;
   } catch (error) {
     db.close();
+    if (error instanceof Database.SqliteError && /^SQLITE_(NOTADB|CORRUPT)/.test(error.code)) {
+      throw new DomainError('db-corrupt', `Database ${path} is damaged or not a database: ${error.message}`, { cause: error });
+    }
     throw error;
   }
 }
@@ -61,7 +65,46 @@ function migrate(db: Database.Database, from: number): void {
   }
 }
 
-/** Run `fn` in an IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks). */
+/**
+ * Run `fn` in an IMMEDIATE transaction (takes the write lock up front, so no upgrade deadlocks).
+ * Nested calls become savepoints of the outer transaction.
+ */
 export function inTransaction<T>(db: WritableDb, fn: () => T): T {
   return db.transaction(fn).immediate();
+}
+
+/**
+ * A write in its own (or the caller's) transaction; a refusal by a constraint or trigger becomes a
+ * `conflict` DomainError that says what was being done and which rule refused it.
+ */
+export function runWrite<T>(db: WritableDb, what: string, fn: () => T): T {
+  try {
+    return inTransaction(db, fn);
+  } catch (error) {
+    throw asDomainError(error, what);
+  }
+}
+
+export function asDomainError(error: unknown, what: string): unknown {
+  if (error instanceof Database.SqliteError && error.code.startsWith('SQLITE_CONSTRAINT')) {
+    return new DomainError('conflict', `${what}: refused by the record's rules: ${error.message}`, { cause: error });
+  }
+  if (error instanceof Database.SqliteError && (error.code === 'SQLITE_BUSY' || error.code.startsWith('SQLITE_BUSY'))) {
+    return new DomainError('conflict', `${what}: the database is busy (another process holds the write lock); try again`, { cause: error });
+  }
+  return error;
+}
+
+/**
+ * Online backup to `toPath` (SQLite's backup API: consistent even while others write). Refuses to
+ * overwrite an existing file. Returns the number of pages copied.
+ */
+export async function backupDatabase(db: WritableDb, toPath: string): Promise<{ totalPages: number }> {
+  if (existsSync(toPath)) throw new DomainError('conflict', `Backup target ${toPath} already exists; choose a new file name`);
+  try {
+    const progress = await db.backup(toPath);
+    return { totalPages: progress.totalPages };
+  } catch (error) {
+    throw new DomainError('internal', `Backup of ${db.name} to ${toPath} failed: ${(error as Error).message}`, { cause: error });
+  }
 }

@@ -1,4 +1,6 @@
-import type { ReadableDb, WritableDb } from './connection';
+import { appendAudit, SYSTEM_ACTOR, type Actor } from './audit.repo';
+import { sha256Hex } from './canonical-json';
+import { runWrite, type ReadableDb, type WritableDb } from './connection';
 
 /** One model run over a slide. Per-patch scores are kept: they are the evidence a reviewer sees. */
 export interface ReadingRow {
@@ -18,12 +20,14 @@ export interface ReadingRow {
   /** patchCount × labels.length, row-major. */
   patchScores: Float32Array;
   timingsMs: Record<string, number>;
+  /** The model's per-label decision thresholds at read time (null for readings stored without them). */
+  thresholds: Record<string, number> | null;
   createdAtMs: number;
 }
 
 export type PatchEntry = [x: number, y: number, width: number, height: number, skipped: 0 | 1];
 
-export type NewReading = Omit<ReadingRow, 'id'>;
+export type NewReading = Omit<ReadingRow, 'id' | 'thresholds'> & { thresholds?: Record<string, number> | null };
 
 interface RawReading {
   id: number;
@@ -40,13 +44,14 @@ interface RawReading {
   patchesJson: string;
   patchScores: Buffer | null;
   timingsJson: string;
+  thresholdsJson: string | null;
   createdAtMs: number;
 }
 
 const SELECT_READING = `SELECT id, slide_id AS slideId, model_id AS modelId, model_version AS modelVersion, provider, status,
   error, labels_json AS labelsJson, probabilities_json AS probabilitiesJson, predicted_json AS predictedJson,
   patch_count AS patchCount, patches_json AS patchesJson, patch_scores AS patchScores, timings_json AS timingsJson,
-  created_at_ms AS createdAtMs FROM readings`;
+  thresholds_json AS thresholdsJson, created_at_ms AS createdAtMs FROM readings`;
 
 function fromRaw(raw: RawReading): ReadingRow {
   const scores = raw.patchScores
@@ -67,34 +72,64 @@ function fromRaw(raw: RawReading): ReadingRow {
     patches: JSON.parse(raw.patchesJson),
     patchScores: scores,
     timingsMs: JSON.parse(raw.timingsJson),
+    thresholds: raw.thresholdsJson === null ? null : JSON.parse(raw.thresholdsJson),
     createdAtMs: raw.createdAtMs,
   };
 }
 
-export function insertReading(db: WritableDb, reading: NewReading): ReadingRow {
-  const info = db
-    .prepare(
-      `INSERT INTO readings (slide_id, model_id, model_version, provider, status, error, labels_json, probabilities_json,
-         predicted_json, patch_count, patches_json, patch_scores, timings_json, created_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      reading.slideId,
-      reading.modelId,
-      reading.modelVersion,
-      reading.provider,
-      reading.status,
-      reading.error,
-      JSON.stringify(reading.labels),
-      JSON.stringify(reading.probabilities),
-      JSON.stringify(reading.predicted),
-      reading.patchCount,
-      JSON.stringify(reading.patches),
-      Buffer.from(reading.patchScores.buffer, reading.patchScores.byteOffset, reading.patchScores.byteLength),
-      JSON.stringify(reading.timingsMs),
-      reading.createdAtMs,
-    );
-  return getReadingById(db, Number(info.lastInsertRowid))!;
+export function insertReading(db: WritableDb, reading: NewReading, actor: Actor = SYSTEM_ACTOR): ReadingRow {
+  return runWrite(db, `Storing a reading of slide ${reading.slideId}`, () => {
+    const scores = Buffer.from(reading.patchScores.buffer, reading.patchScores.byteOffset, reading.patchScores.byteLength);
+    const info = db
+      .prepare(
+        `INSERT INTO readings (slide_id, model_id, model_version, provider, status, error, labels_json, probabilities_json,
+           predicted_json, patch_count, patches_json, patch_scores, timings_json, thresholds_json, created_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        reading.slideId,
+        reading.modelId,
+        reading.modelVersion,
+        reading.provider,
+        reading.status,
+        reading.error,
+        JSON.stringify(reading.labels),
+        JSON.stringify(reading.probabilities),
+        JSON.stringify(reading.predicted),
+        reading.patchCount,
+        JSON.stringify(reading.patches),
+        scores,
+        JSON.stringify(reading.timingsMs),
+        reading.thresholds ? JSON.stringify(reading.thresholds) : null,
+        reading.createdAtMs,
+      );
+    const row = getReadingById(db, Number(info.lastInsertRowid))!;
+    const { caseId } = db.prepare('SELECT case_id AS caseId FROM slides WHERE id = ?').get(row.slideId) as { caseId: number };
+    appendAudit(db, {
+      actor,
+      action: 'create',
+      entity: 'reading',
+      entityId: row.id,
+      caseId,
+      atMs: row.createdAtMs,
+      // The per-patch scores are evidence too: bound here by their hash rather than copied.
+      newValue: {
+        slideId: row.slideId,
+        modelId: row.modelId,
+        modelVersion: row.modelVersion,
+        provider: row.provider,
+        status: row.status,
+        error: row.error,
+        labels: row.labels,
+        probabilities: row.probabilities,
+        predicted: row.predicted,
+        thresholds: row.thresholds,
+        patchCount: row.patchCount,
+        patchScoresSha256: sha256Hex(scores),
+      },
+    });
+    return row;
+  });
 }
 
 export function getReadingById(db: ReadableDb, id: number): ReadingRow | undefined {
@@ -117,4 +152,47 @@ export function latestReadingsOfCase(db: ReadableDb, caseId: number): ReadingRow
     )
     .all(caseId) as RawReading[];
   return raws.map(fromRaw);
+}
+
+/** Outputs of the newest successful reading of each slide, per case, without the per-patch data (for the worklist). */
+export interface ReadingOutputsRow {
+  id: number;
+  caseId: number;
+  slideId: number;
+  modelId: string;
+  modelVersion: string;
+  labels: string[];
+  probabilities: number[];
+  predicted: string[];
+  thresholds: Record<string, number> | null;
+}
+
+export function latestReadingOutputsByCase(db: ReadableDb): Map<number, ReadingOutputsRow[]> {
+  const rows = db
+    .prepare(
+      `SELECT r.id, s.case_id AS caseId, r.slide_id AS slideId, r.model_id AS modelId, r.model_version AS modelVersion,
+         r.labels_json AS labelsJson, r.probabilities_json AS probabilitiesJson, r.predicted_json AS predictedJson,
+         r.thresholds_json AS thresholdsJson
+       FROM readings r JOIN slides s ON s.id = r.slide_id
+       WHERE r.id IN (SELECT MAX(id) FROM readings WHERE status = 'done' GROUP BY slide_id)
+       ORDER BY r.slide_id`,
+    )
+    .all() as (Omit<ReadingOutputsRow, 'labels' | 'probabilities' | 'predicted' | 'thresholds'> & {
+    labelsJson: string;
+    probabilitiesJson: string;
+    predictedJson: string;
+    thresholdsJson: string | null;
+  })[];
+  const byCase = new Map<number, ReadingOutputsRow[]>();
+  for (const { labelsJson, probabilitiesJson, predictedJson, thresholdsJson, ...rest } of rows) {
+    const row: ReadingOutputsRow = {
+      ...rest,
+      labels: JSON.parse(labelsJson),
+      probabilities: JSON.parse(probabilitiesJson),
+      predicted: JSON.parse(predictedJson),
+      thresholds: thresholdsJson === null ? null : JSON.parse(thresholdsJson),
+    };
+    byCase.set(row.caseId, [...(byCase.get(row.caseId) ?? []), row]);
+  }
+  return byCase;
 }

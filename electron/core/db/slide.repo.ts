@@ -1,4 +1,5 @@
-import type { ReadableDb, WritableDb } from './connection';
+import { appendAudit, SYSTEM_ACTOR, type Actor } from './audit.repo';
+import { runWrite, type ReadableDb, type WritableDb } from './connection';
 
 export interface SlideRow {
   id: number;
@@ -32,12 +33,16 @@ export function listSlidesOfCase(db: ReadableDb, caseId: number): SlideRow[] {
   return db.prepare(`${SELECT_SLIDE} WHERE case_id = ? ORDER BY id`).all(caseId) as SlideRow[];
 }
 
-export function insertSlide(db: WritableDb, slide: NewSlide): SlideRow {
-  const info = db
-    .prepare(
-      `INSERT INTO slides (case_id, path, file_name, sha256, size_bytes, width_px, height_px, pixel_size_um, format, created_at_ms)
-       VALUES (@caseId, @path, @fileName, @sha256, @sizeBytes, @widthPx, @heightPx, @pixelSizeUm, @format, @createdAtMs)`,
-    )
-    .run(slide);
-  return getSlideById(db, Number(info.lastInsertRowid))!;
+export function insertSlide(db: WritableDb, slide: NewSlide, actor: Actor = SYSTEM_ACTOR): SlideRow {
+  return runWrite(db, `Adding slide ${slide.fileName} to case ${slide.caseId}`, () => {
+    const info = db
+      .prepare(
+        `INSERT INTO slides (case_id, path, file_name, sha256, size_bytes, width_px, height_px, pixel_size_um, format, created_at_ms)
+         VALUES (@caseId, @path, @fileName, @sha256, @sizeBytes, @widthPx, @heightPx, @pixelSizeUm, @format, @createdAtMs)`,
+      )
+      .run(slide);
+    const row = getSlideById(db, Number(info.lastInsertRowid))!;
+    appendAudit(db, { actor, action: 'create', entity: 'slide', entityId: row.id, caseId: row.caseId, newValue: row, atMs: row.createdAtMs });
+    return row;
+  });
 }

@@ -1,26 +1,65 @@
-/** Handlers for the worklist and case detail channels. */
+/**
+ * Handlers for the worklist and case detail channels. Both need a logged-in user of any role:
+ * they show patient identifiers.
+ */
 import type { CaseDetail, CaseListItem, ReadingSummary } from '../../contract';
 import type { ReadableDb } from '../db/connection';
 import { getCaseById, listCases } from '../db/case.repo';
 import { listSlidesOfCase } from '../db/slide.repo';
-import { latestReadingsOfCase, type ReadingRow } from '../db/reading.repo';
+import { latestReadingOutputsByCase, latestReadingsOfCase, type ReadingRow } from '../db/reading.repo';
+import { listDecisionsOfCase } from '../db/decision.repo';
+import { listSignaturesOfCase } from '../db/signature.repo';
+import { listAuditOfCase } from '../db/audit.repo';
+import { getSetting } from '../db/settings.repo';
+import type { SessionStore } from '../auth/session-store';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
+import { suggestionOf, uncertaintyMargin, type ReadingOutputs } from './suggestion';
+import { toAuditSummary, toDecisionSummary, toSignatureSummary } from './summaries';
 
-export function casesHandlers(db: ReadableDb): HandlersFor<'cases/list' | 'cases/get'> {
+export const UNCERTAIN_MARGIN_SETTING = 'review.uncertainMargin';
+export const DEFAULT_UNCERTAIN_MARGIN = 0.15;
+
+export function casesHandlers(db: ReadableDb, sessions: SessionStore): HandlersFor<'cases/list' | 'cases/get'> {
   return {
-    'cases/list': (request) =>
-      listCases(db, { status: request.status }).map(
-        (row): CaseListItem => ({
+    'cases/list': (request, ctx) => {
+      sessions.require(ctx, 'see the worklist');
+      const outputs = latestReadingOutputsByCase(db);
+      const slideCounts = new Map(
+        (db.prepare('SELECT case_id AS caseId, count(*) AS n FROM slides GROUP BY case_id').all() as { caseId: number; n: number }[]).map((r) => [r.caseId, r.n]),
+      );
+      const threshold = getSetting<number>(db, UNCERTAIN_MARGIN_SETTING) ?? DEFAULT_UNCERTAIN_MARGIN;
+      let items = listCases(db, request).map((row): CaseListItem => {
+        const readings = outputs.get(row.id) ?? [];
+        const margin = uncertaintyMargin(readings);
+        const suggestion = suggestionOf(readings);
+        return {
           id: row.id,
           accessionId: row.accessionId,
           status: row.status,
           receivedAtMs: row.receivedAtMs,
-          slideCount: listSlidesOfCase(db, row.id).length,
-          suggestedLabels: caseSuggestion(latestReadingsOfCase(db, row.id)),
-        }),
-      ),
-    'cases/get': (request): CaseDetail => {
+          slideCount: slideCounts.get(row.id) ?? 0,
+          suggestedLabels: caseSuggestion(readings),
+          patientId: row.patientId,
+          patientName: row.patientName,
+          runId: row.runId,
+          predictedLabels: suggestion.predicted,
+          uncertaintyMargin: margin,
+          uncertain: margin !== null && margin < threshold,
+        };
+      });
+      if (request.predictedLabel) items = items.filter((c) => c.predictedLabels.includes(request.predictedLabel!));
+      if (request.uncertainFirst) {
+        // Stable sort: equal margins keep the newest-first order; cases without a reading go last.
+        items = items
+          .map((item, index) => ({ item, index }))
+          .sort((a, b) => (a.item.uncertaintyMargin ?? Infinity) - (b.item.uncertaintyMargin ?? Infinity) || a.index - b.index)
+          .map(({ item }) => item);
+      }
+      return items;
+    },
+    'cases/get': (request, ctx): CaseDetail => {
+      sessions.require(ctx, 'open a case');
       const row = getCaseById(db, request.caseId);
       if (!row) throw new DomainError('not-found', `Case ${request.caseId} does not exist`);
       return {
@@ -28,6 +67,10 @@ export function casesHandlers(db: ReadableDb): HandlersFor<'cases/list' | 'cases
         accessionId: row.accessionId,
         status: row.status,
         receivedAtMs: row.receivedAtMs,
+        patientId: row.patientId,
+        patientName: row.patientName,
+        patientBirthDate: row.patientBirthDate,
+        runId: row.runId,
         slides: listSlidesOfCase(db, row.id).map((s) => ({
           id: s.id,
           caseId: s.caseId,
@@ -39,6 +82,9 @@ export function casesHandlers(db: ReadableDb): HandlersFor<'cases/list' | 'cases
           format: s.format,
         })),
         readings: latestReadingsOfCase(db, row.id).map(toReadingSummary),
+        decisions: listDecisionsOfCase(db, row.id).map((d) => toDecisionSummary(db, d)),
+        signatures: listSignaturesOfCase(db, row.id).map((s) => toSignatureSummary(db, s)),
+        audit: listAuditOfCase(db, row.id).map(toAuditSummary),
       };
     },
   };
@@ -61,7 +107,7 @@ export function toReadingSummary(r: ReadingRow): ReadingSummary {
 }
 
 /** A case's suggestion: per label, the highest probability over its slides' latest readings. */
-export function caseSuggestion(readings: ReadingRow[]): { key: string; probability: number }[] {
+export function caseSuggestion(readings: Pick<ReadingOutputs, 'labels' | 'probabilities'>[]): { key: string; probability: number }[] {
   const best = new Map<string, number>();
   for (const r of readings) r.labels.forEach((key, k) => best.set(key, Math.max(best.get(key) ?? 0, r.probabilities[k]!)));
   return [...best].map(([key, probability]) => ({ key, probability })).sort((a, b) => b.probability - a.probability);

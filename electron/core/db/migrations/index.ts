@@ -2,12 +2,10 @@
  * Numbered migrations, applied in order; `PRAGMA user_version` records the last one applied.
  * Never edit a migration that has shipped: add the next number instead. Each has its own test.
  */
-import type { Database } from 'better-sqlite3';
+import type { Migration } from './migration';
 import { migration001 } from './001-initial';
+import { migration002 } from './002-record';
 
-export interface Migration {
-  name: string;
-  up(db: Database): void;
-}
+export type { Migration } from './migration';
 
-export const MIGRATIONS: readonly Migration[] = [migration001];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];

@@ -1,0 +1,155 @@
+/**
+ * The audit log: every create, change and deletion in the record, with who, when, and the old
+ * and new values. Append-only (triggers refuse UPDATE and DELETE) and hash-chained: each entry's
+ * hash is sha256(previous hash + "\n" + canonical JSON of its own content, id included), so an
+ * edited, deleted or reordered entry breaks the chain at that row. The database refuses an
+ * insert that does not extend the current head; the hashes themselves are computed here because
+ * SQLite has no sha256, and are re-checked by `verifyAuditChain` (`ana audit verify`).
+ */
+import { canonicalJson, sha256Hex } from './canonical-json';
+import { inTransaction, type ReadableDb, type WritableDb } from './connection';
+
+/** Who did it: a user, or a named part of the system (e.g. the reading pipeline). */
+export interface Actor {
+  userId: number | null;
+  name: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { userId: null, name: 'system' };
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditInput {
+  actor: Actor;
+  /** create | update | delete | sign | amend | login | login-failed | logout | ... */
+  action: string;
+  /** Table-level noun: case, slide, reading, decision, signature, user, report, setting, ... */
+  entity: string;
+  entityId?: string | number | null;
+  caseId?: number | null;
+  oldValue?: unknown;
+  newValue?: unknown;
+  atMs?: number;
+}
+
+export interface AuditEntry {
+  id: number;
+  atMs: number;
+  userId: number | null;
+  actor: string;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  caseId: number | null;
+  oldJson: string | null;
+  newJson: string | null;
+  prevHash: string;
+  hash: string;
+}
+
+const SELECT_AUDIT = `SELECT id, at_ms AS atMs, user_id AS userId, actor, action, entity, entity_id AS entityId,
+  case_id AS caseId, old_json AS oldJson, new_json AS newJson, prev_hash AS prevHash, hash FROM audit_log`;
+
+/** The hash of one entry given its predecessor's hash. Everything but `hash` itself is covered. */
+export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
+  const content = canonicalJson({
+    id: entry.id,
+    atMs: entry.atMs,
+    userId: entry.userId,
+    actor: entry.actor,
+    action: entry.action,
+    entity: entry.entity,
+    entityId: entry.entityId,
+    caseId: entry.caseId,
+    old: entry.oldJson,
+    new: entry.newJson,
+  });
+  return sha256Hex(`${entry.prevHash}\n${content}`);
+}
+
+/** Appends one entry at the head of the chain, inside the caller's write transaction if any. */
+export function appendAudit(db: WritableDb, input: AuditInput): AuditEntry {
+  return inTransaction(db, () => {
+    const head = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
+    const entry: Omit<AuditEntry, 'hash'> = {
+      id: (head?.id ?? 0) + 1,
+      atMs: input.atMs ?? Date.now(),
+      userId: input.actor.userId,
+      actor: input.actor.name,
+      action: input.action,
+      entity: input.entity,
+      entityId: input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
+      caseId: input.caseId ?? null,
+      oldJson: input.oldValue === undefined ? null : canonicalJson(input.oldValue),
+      newJson: input.newValue === undefined ? null : canonicalJson(input.newValue),
+      prevHash: head?.hash ?? GENESIS_HASH,
+    };
+    const hash = auditEntryHash(entry);
+    db.prepare(
+      `INSERT INTO audit_log (id, at_ms, user_id, actor, action, entity, entity_id, case_id, old_json, new_json, prev_hash, hash)
+       VALUES (@id, @atMs, @userId, @actor, @action, @entity, @entityId, @caseId, @oldJson, @newJson, @prevHash, @hash)`,
+    ).run({ ...entry, hash });
+    return { ...entry, hash };
+  });
+}
+
+export function listAuditOfCase(db: ReadableDb, caseId: number): AuditEntry[] {
+  return db.prepare(`${SELECT_AUDIT} WHERE case_id = ? ORDER BY id`).all(caseId) as AuditEntry[];
+}
+
+export function listAuditOfEntity(db: ReadableDb, entity: string, entityId: string | number): AuditEntry[] {
+  return db.prepare(`${SELECT_AUDIT} WHERE entity = ? AND entity_id = ? ORDER BY id`).all(entity, String(entityId)) as AuditEntry[];
+}
+
+export function listAudit(db: ReadableDb, options: { afterId?: number; limit?: number } = {}): AuditEntry[] {
+  return db
+    .prepare(`${SELECT_AUDIT} WHERE id > ? ORDER BY id LIMIT ?`)
+    .all(options.afterId ?? 0, options.limit ?? 1000) as AuditEntry[];
+}
+
+export interface AuditProblem {
+  /** The audit row where the chain breaks (its id as stored now). */
+  rowId: number;
+  kind: 'edited' | 'deleted-or-reordered' | 'gap';
+  message: string;
+}
+
+/**
+ * Walks the whole chain. An edited row fails its own hash; a deleted or moved row breaks the
+ * link (prev_hash) of the row after it; ids must run 1, 2, 3... so a removed row also leaves a gap.
+ * Each row is then checked against its stored hash, so one edit is reported once, not for every
+ * later row.
+ */
+export function verifyAuditChain(db: ReadableDb): { entries: number; headHash: string; problems: AuditProblem[] } {
+  const problems: AuditProblem[] = [];
+  let prevHash = GENESIS_HASH;
+  let prevId = 0;
+  let entries = 0;
+  for (const row of db.prepare(`${SELECT_AUDIT} ORDER BY id`).iterate() as Iterable<AuditEntry>) {
+    entries++;
+    if (row.id !== prevId + 1) {
+      problems.push({
+        rowId: row.id,
+        kind: 'gap',
+        message: `audit row ${row.id}: expected id ${prevId + 1}; rows ${prevId + 1}..${row.id - 1} are missing (deleted)`,
+      });
+    }
+    if (row.prevHash !== prevHash) {
+      problems.push({
+        rowId: row.id,
+        kind: 'deleted-or-reordered',
+        message: `audit row ${row.id}: does not follow ${prevId === 0 ? 'the start of the log' : `row ${prevId}`} (an entry before it was deleted, inserted or moved)`,
+      });
+    }
+    if (auditEntryHash(row) !== row.hash) {
+      problems.push({
+        rowId: row.id,
+        kind: 'edited',
+        message: `audit row ${row.id} (${row.action} ${row.entity} ${row.entityId ?? ''}): content does not match its hash (edited)`,
+      });
+    }
+    prevHash = row.hash;
+    prevId = row.id;
+  }
+  return { entries, headHash: prevHash, problems };
+}

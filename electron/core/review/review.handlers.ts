@@ -1,0 +1,34 @@
+/** Handlers for drafts, sign-off, amendment and the audit trail. */
+import type { WritableDb } from '../db/connection';
+import { listAudit } from '../db/audit.repo';
+import type { SessionStore } from '../auth/session-store';
+import type { HandlersFor } from '../handler';
+import { amendCase, REVIEWER_ROLES, saveDraft, signCase, SIGNER_ROLES } from './review.service';
+import { verifyRecord } from './record-verify';
+import { toAuditSummary, toDecisionSummary, toSignatureSummary } from './summaries';
+
+export function reviewHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'review/save-draft' | 'review/sign' | 'review/amend' | 'audit/list' | 'audit/verify'> {
+  return {
+    'review/save-draft': (request, ctx) => {
+      const user = sessions.require(ctx, 'save a decision', REVIEWER_ROLES);
+      return toDecisionSummary(db, saveDraft(db, user, request));
+    },
+    'review/sign': async (request, ctx) => {
+      const user = sessions.require(ctx, 'sign', SIGNER_ROLES);
+      return toSignatureSummary(db, await signCase(db, user, request));
+    },
+    'review/amend': async (request, ctx) => {
+      const user = sessions.require(ctx, 'amend a signed case', SIGNER_ROLES);
+      const { decision, signature } = await amendCase(db, user, request);
+      return { decision: toDecisionSummary(db, decision), signature: toSignatureSummary(db, signature) };
+    },
+    'audit/list': (request, ctx) => {
+      sessions.require(ctx, 'read the audit log', ['admin']);
+      return listAudit(db, { afterId: request.afterId, limit: request.limit }).map(toAuditSummary);
+    },
+    'audit/verify': (_request, ctx) => {
+      sessions.require(ctx, 'verify the audit log', ['admin']);
+      return verifyRecord(db);
+    },
+  };
+}

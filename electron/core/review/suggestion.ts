@@ -1,0 +1,52 @@
+/**
+ * The case-level suggestion the reviewer sees (from the latest successful reading of each slide),
+ * per-label agreement of a decision with it, and the uncertainty margin used to route doubtful
+ * cases to a human first.
+ */
+import type { DecisionLabel, LabelAgreement } from '../../contract';
+import type { DecisionSuggestion } from '../db/decision.repo';
+
+export interface ReadingOutputs {
+  id: number;
+  modelId: string;
+  modelVersion: string;
+  labels: string[];
+  probabilities: number[];
+  predicted: string[];
+  thresholds: Record<string, number> | null;
+}
+
+export const DEFAULT_THRESHOLD = 0.5;
+
+export function suggestionOf(readings: ReadingOutputs[]): DecisionSuggestion {
+  const probabilities: Record<string, number> = {};
+  const predicted = new Set<string>();
+  const models = new Map<string, { modelId: string; modelVersion: string }>();
+  for (const r of readings) {
+    r.labels.forEach((key, k) => (probabilities[key] = Math.max(probabilities[key] ?? 0, r.probabilities[k]!)));
+    r.predicted.forEach((key) => predicted.add(key));
+    models.set(`${r.modelId}@${r.modelVersion}`, { modelId: r.modelId, modelVersion: r.modelVersion });
+  }
+  return { readingIds: readings.map((r) => r.id), models: [...models.values()], probabilities, predicted: [...predicted].sort() };
+}
+
+export function agreementOf(suggested: string[], labels: DecisionLabel[]): Record<string, LabelAgreement> {
+  const final = new Set(labels.map((l) => l.key));
+  const result: Record<string, LabelAgreement> = {};
+  for (const key of [...new Set([...suggested, ...final])].sort()) {
+    result[key] = final.has(key) ? (suggested.includes(key) ? 'confirmed' : 'added') : 'rejected';
+  }
+  return result;
+}
+
+/** Smallest |probability − threshold| over all labels of all readings; null without readings. */
+export function uncertaintyMargin(readings: ReadingOutputs[]): number | null {
+  let margin: number | null = null;
+  for (const r of readings) {
+    r.labels.forEach((key, k) => {
+      const d = Math.abs(r.probabilities[k]! - (r.thresholds?.[key] ?? DEFAULT_THRESHOLD));
+      margin = margin === null ? d : Math.min(margin, d);
+    });
+  }
+  return margin;
+}
