@@ -11,6 +11,7 @@ import { createApp, type App } from '../../electron/core/app';
 import { defaultModelDir, projectRoot } from '../../electron/core/paths';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { launchChromium, TEST_OUTPUT_DIR } from './browser';
+import { loginAs, seedTestUsers } from '../support/record-fixtures';
 
 let app: App;
 let host: TestHost;
@@ -20,6 +21,7 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ana-e2e-'));
   app = await createApp({ dbPath: join(dir, 'ana.db'), modelDir: defaultModelDir(), version: 'e2e', providers: ['cpu'] });
   await app.readFiles([join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png')]);
+  await seedTestUsers(app.db);
   host = await startTestHost({ app, rendererDir: join(projectRoot(), 'dist/renderer') });
   browser = await launchChromium();
   mkdirSync(join(TEST_OUTPUT_DIR, 'e2e'), { recursive: true });
@@ -33,6 +35,9 @@ afterAll(async () => {
 
 it('lists the read slide in the worklist and opens its image', async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  // The worklist needs a logged-in user: log this page's session in before it loads.
+  await page.addInitScript(() => sessionStorage.setItem('ana-session-id', 'e2e-walking-skeleton'));
+  await loginAs(app, 'e2e-walking-skeleton', 'physician');
   const consoleErrors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
   await page.goto(host.url);
