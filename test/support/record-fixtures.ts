@@ -8,11 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionUser, UserRole } from '../../electron/contract';
 import type { App } from '../../electron/core/app';
-import { createAccount } from '../../electron/core/auth/auth.service';
+import { hashPassword } from '../../electron/core/auth/password';
 import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
 import { ensureCase, type CaseDetails } from '../../electron/core/db/case.repo';
 import type { WritableDb } from '../../electron/core/db/connection';
-import { getUserWithHash } from '../../electron/core/db/user.repo';
+import { getUserWithHash, insertUser } from '../../electron/core/db/user.repo';
 import { insertReading, type ReadingRow } from '../../electron/core/db/reading.repo';
 import { insertSlide, type SlideRow } from '../../electron/core/db/slide.repo';
 import { setCaseStatus } from '../../electron/core/db/case.repo';
@@ -28,11 +28,18 @@ export const TEST_USERS = {
 
 export type TestUserKey = keyof typeof TEST_USERS;
 
-/** Creates the three test users (password TEST_PASSWORD) unless they exist. */
-export async function seedTestUsers(db: WritableDb): Promise<void> {
-  for (const user of Object.values(TEST_USERS)) {
-    if (!getUserWithHash(db, user.username)) await createAccount(db, { ...user, password: TEST_PASSWORD }, SYSTEM_ACTOR);
+// One scrypt hash per test process, shared by the seeded users: seeding stays cheap.
+let testPasswordHash: Promise<string> | undefined;
+
+/** Creates the three test users (password TEST_PASSWORD) unless they exist; returns their ids. */
+export async function seedTestUsers(db: WritableDb): Promise<Record<TestUserKey, number>> {
+  testPasswordHash ??= hashPassword(TEST_PASSWORD);
+  const passwordHash = await testPasswordHash;
+  const ids = {} as Record<TestUserKey, number>;
+  for (const [key, user] of Object.entries(TEST_USERS) as [TestUserKey, (typeof TEST_USERS)[TestUserKey]][]) {
+    ids[key] = (getUserWithHash(db, user.username) ?? insertUser(db, { ...user, passwordHash }, SYSTEM_ACTOR)).id;
   }
+  return ids;
 }
 
 /** Logs `sessionId` in as one of the test users through the real auth/login channel. */

@@ -55,6 +55,18 @@ export function openDatabase(path: string, options: OpenOptions = {}): WritableD
   }
 }
 
+/**
+ * A plain handle with foreign keys on and no migrations, integrity check or version check: for
+ * migration tests and tamper tests, which must build or damage a database the way an older build
+ * or another SQLite client would. Application code uses `openDatabase`.
+ */
+export function openUnmigrated(path: string): WritableDb {
+  const db = new Database(path);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 function migrate(db: Database.Database, from: number): void {
   for (let version = from + 1; version <= MIGRATIONS.length; version++) {
     const migration = MIGRATIONS[version - 1]!;
