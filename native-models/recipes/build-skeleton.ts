@@ -50,6 +50,8 @@ export async function writeSkeletonPackage(outDir: string): Promise<void> {
     normalisation: { mean: 0.1, std: 0.1 },
     aggregation: 'max',
     thresholds: Object.fromEntries(PATTERN_LABELS.map((l) => [l.key, 0.5])),
+    extractor: null,
+    head: { weights: 'head_w', bias: 'head_b' },
     files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
     provenance: { recipe: 'native-models/recipes/build-skeleton.ts', trained: false },
     metrics: {},

@@ -1,34 +1,147 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { createApp } from '../../core/app';
-import { appVersion, defaultModelDir } from '../../core/paths';
+import { writeFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { openDatabase } from '../../core/db/connection';
+import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { listCases } from '../../core/db/case.repo';
+import { accessionFromFileName, accessionPattern, loadWorklist, worklistAccession } from '../../core/reading/accession';
+import { createReadingService } from '../../core/reading/reading.service';
+import type { BatchItemResult, BatchProgress } from '../../core/reading/batch-reader';
+import { loadMicroscopeProfile } from '../../core/slides/microscope-profile';
 import { UsageError, type Command } from '../command';
+
+/** One slide in the `--json` output. */
+export interface ReadJsonItem {
+  file: string;
+  accession: string | null;
+  status: BatchItemResult['status'];
+  error: string | null;
+  probabilities: Record<string, number>;
+  predicted: string[];
+  patchCount: number;
+  skippedPatches: number;
+  provider: string | null;
+  pixelSizeUm: number | null;
+  ms: number | null;
+  timingsMs: Record<string, number>;
+}
+
+export function toJsonItem(r: BatchItemResult): ReadJsonItem {
+  return {
+    file: r.path,
+    accession: r.accessionId,
+    status: r.status,
+    error: r.error?.message ?? null,
+    probabilities: Object.fromEntries(r.labels.map((k, i) => [k, Math.round(r.probabilities[i]! * 1e4) / 1e4])),
+    predicted: r.predicted,
+    patchCount: r.patchCount,
+    skippedPatches: r.skippedPatches,
+    provider: r.provider,
+    pixelSizeUm: r.pixelSizeUm,
+    ms: r.timingsMs.total !== undefined ? Math.round(r.timingsMs.total) : null,
+    timingsMs: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+  };
+}
 
 export const readCommand: Command = {
   name: 'read',
-  summary: 'Read slide image files with the model and store the readings',
-  usage: 'ana read <files...> [--db FILE] [--model DIR] [--provider auto|cpu|cuda|dml|coreml]',
+  summary: 'Read slide files and folders with the model and store the readings',
+  usage:
+    'ana read <files or folders...> [--db FILE] [--model DIR] [--json FILE] [--provider auto|cpu|cuda|dml|coreml] [--profile FILE] [--accession-pattern REGEX] [--worklist CSV] [--force] [--in-process]',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { db: { type: 'string', default: 'ana.db' }, model: { type: 'string' }, provider: { type: 'string' } },
+      options: {
+        db: { type: 'string', default: 'ana.db' },
+        model: { type: 'string' },
+        json: { type: 'string' },
+        provider: { type: 'string' },
+        profile: { type: 'string' },
+        'accession-pattern': { type: 'string' },
+        worklist: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'in-process': { type: 'boolean', default: false },
+      },
     });
-    if (positionals.length === 0) throw new UsageError('no files given');
-    const app = await createApp({
-      dbPath: resolve(values.db),
+    if (positionals.length === 0) throw new UsageError('no files or folders given');
+    const providers = parseProviderPreference(values.provider);
+    const profile = values.profile ? await loadMicroscopeProfile(resolve(values.profile)) : null;
+    const byName = values['accession-pattern'] ? accessionPattern(values['accession-pattern']) : accessionFromFileName;
+    const accessionOf = values.worklist ? worklistAccession(await loadWorklist(resolve(values.worklist)), byName) : byName;
+    const db = openDatabase(resolve(values.db));
+    const service = createReadingService({
+      db,
       modelDir: values.model ? resolve(values.model) : defaultModelDir(),
-      version: appVersion(),
-      providers: parseProviderPreference(values.provider),
+      providers,
+      profile,
+      accessionOf,
+      useWorker: !values['in-process'],
+      log: (m) => console.error(`warning: ${m}`),
     });
+    const bar = process.stderr.isTTY ? progressBar() : null;
     try {
-      await app.readFiles(positionals);
-      console.log(`Read ${positionals.length} file(s) into ${values.db}; ${listCases(app.db).length} case(s) in the record.`);
-      return 0;
+      const { model } = await service.init();
+      const summary = await service.read(positionals, { force: values.force, onProgress: (p) => bar?.update(p) });
+      bar?.done();
+      console.log(summaryTable(summary.items, model.manifest.labels.map((l) => l.key)));
+      console.log(
+        `\n${summary.items.length} file(s): ${summary.done} read, ${summary.skipped} already read, ${summary.failed} failed` +
+          ` in ${(summary.wallMs / 1000).toFixed(1)} s with ${model.manifest.id} ${model.manifest.version} on ${service.provider}; record: ${values.db}`,
+      );
+      if (values.json) {
+        await writeFile(resolve(values.json), JSON.stringify(summary.items.map(toJsonItem), null, 2) + '\n');
+        console.log(`JSON: ${values.json}`);
+      }
+      for (const item of summary.items) if (item.error) console.error(`failed: ${item.error.message}`);
+      // Non-zero only when nothing could be done: every file failed, or there was none.
+      return summary.items.length === 0 || summary.failed === summary.items.length ? 1 : 0;
     } finally {
-      await app.close();
+      await service.close();
+      db.close();
     }
   },
 };
+
+function progressBar() {
+  const width = 30;
+  let last = '';
+  return {
+    update(p: BatchProgress) {
+      const filled = p.total ? Math.round((p.done / p.total) * width) : 0;
+      const eta = p.etaMs === null ? '' : ` ETA ${formatMs(p.etaMs)}`;
+      const file = p.currentFile ? ` ${relative(process.cwd(), p.currentFile)}` : '';
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total}${p.failed ? ` (${p.failed} failed)` : ''}${eta}${file}`;
+      if (line !== last) process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 120) - 1)}`);
+      last = line;
+    },
+    done() {
+      process.stderr.write('\r\x1b[2K');
+    },
+  };
+}
+
+function formatMs(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+}
+
+export function summaryTable(items: BatchItemResult[], labels: string[]): string {
+  const header = ['file', 'accession', 'status', 'predicted', 'top probability', 'patches', 'provider', 'ms'];
+  const rows = items.map((r) => {
+    const top = r.probabilities.length ? r.probabilities.indexOf(Math.max(...r.probabilities)) : -1;
+    return [
+      relative(process.cwd(), r.path) || r.path,
+      r.accessionId ?? '',
+      r.status,
+      r.status === 'failed' ? (r.error?.code ?? 'error') : r.predicted.join(' ') || 'negative',
+      top >= 0 ? `${labels[top] ?? r.labels[top]} ${r.probabilities[top]!.toFixed(2)}` : '',
+      r.patchCount ? String(r.patchCount) : '',
+      r.provider ?? '',
+      r.timingsMs.total !== undefined ? String(Math.round(r.timingsMs.total)) : '',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}

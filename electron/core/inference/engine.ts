@@ -23,7 +23,22 @@ export interface InferenceEngine {
   close(): Promise<void>;
 }
 
+let runtimeReady = false;
+
+/**
+ * One-time runtime set-up, called by every session factory before its first session. ONNX
+ * Runtime prints a red native error line when a GPU provider's library is missing, before any
+ * session option applies; the level must be set on the environment before the first session.
+ * Failures still reach us as exceptions, and we log our own one-line warning for each.
+ */
+export function initRuntime(): void {
+  if (runtimeReady) return;
+  ort.env.logLevel = 'fatal';
+  runtimeReady = true;
+}
+
 export async function createEngine(pkg: ModelPackage, options: EngineOptions = {}): Promise<InferenceEngine> {
+  initRuntime();
   const warn = options.warn ?? ((m: string) => console.warn(m));
   const order = options.providers ?? providerOrder();
   const { manifest } = pkg;
@@ -91,6 +106,11 @@ function checkSessionAgainstManifest(session: ort.InferenceSession, pkg: ModelPa
     const expected = manifest.input.shape.slice(1);
     if (dims.some((d, i) => typeof d === 'number' && d !== expected[i])) problems.push(`input shape [${meta.shape.join(', ')}] does not match manifest [${manifest.input.shape.join(', ')}]`);
   }
+  const out = session.outputMetadata.find((m) => m.name === manifest.outputs.probabilities);
+  if (out && out.isTensor) {
+    const labels = out.shape[1];
+    if (typeof labels === 'number' && labels !== manifest.labels.length) problems.push(`output '${out.name}' has ${labels} labels, manifest lists ${manifest.labels.length}`);
+  }
   if (problems.length) throw new DomainError('model-invalid', `${pkg.modelPath}: model does not match its manifest: ${problems.join('; ')}`);
 }
 
@@ -114,6 +134,7 @@ export interface GraphSession {
  * the same provider order and fallback as `createEngine`. `label` names the graph in errors.
  */
 export async function createGraphSession(bytes: Uint8Array, options: EngineOptions & { label?: string } = {}): Promise<GraphSession> {
+  initRuntime();
   const warn = options.warn ?? ((m: string) => console.warn(m));
   const label = options.label ?? 'graph';
   const failures: string[] = [];

@@ -40,7 +40,15 @@ export const ModelManifest = z.object({
   normalisation: z.object({ mean: z.number(), std: z.number().positive() }),
   aggregation: z.enum(['max', 'mean']),
   thresholds: z.record(z.string(), z.number().min(0).max(1)),
-  files: z.array(z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), role: z.enum(['model']) })).min(1),
+  /**
+   * The feature extractor: the sub-graph computing `outputs.embeddings`. Its sha256 (of that
+   * sub-graph, see subgraphSha256) is the same for every package sharing the extractor, whatever
+   * its head; the trainer keys its embedding cache by it.
+   */
+  extractor: z.object({ id: z.string().min(1), version: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).nullable().default(null),
+  /** Initializers of the classifier head (Gemm weights [labels, dims] with transB=1, bias [labels]). */
+  head: z.object({ weights: z.string(), bias: z.string() }).default({ weights: 'head_w', bias: 'head_b' }),
+  files: z.array(z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), role: z.enum(['model', 'card']) })).min(1),
   provenance: z.record(z.string(), z.unknown()).default({}),
   metrics: z.record(z.string(), z.unknown()).default({}),
 });

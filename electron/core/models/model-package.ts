@@ -1,12 +1,16 @@
 /**
- * Loading a model package from `native-models/<id>/`: parse the manifest, verify every file's
- * sha256 and return paths ready for the inference engine. Errors name the package and the problem.
+ * Model packages in `native-models/<id>/` (or a lab's models folder): loading parses the manifest,
+ * verifies every file's sha256 and the extractor's sub-graph hash, and returns paths ready for the
+ * inference engine. Writing a derived package (same extractor, new head: local fine-tuning and the
+ * trainer) replaces the head initializers by name, re-hashes, and writes the manifest last, so a
+ * half-written package never has a valid manifest. Errors name the package and the problem.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DomainError } from '../errors';
 import { ModelManifest } from './manifest';
+import { readInitializers, replaceInitializers, subgraphSha256, type FloatTensor } from './onnx-graph';
 
 export interface ModelPackage {
   dir: string;
@@ -33,6 +37,9 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
     throw new DomainError('model-invalid', `${manifestPath}: ${issue.path.join('.') || 'manifest'}: ${issue.message}`);
   }
   const manifest = parsed.data;
+  const modelFiles = manifest.files.filter((f) => f.role === 'model');
+  if (modelFiles.length !== 1) throw new DomainError('model-invalid', `${manifestPath}: expected exactly one file with role 'model', found ${modelFiles.length}`);
+  let modelBytes: Uint8Array | null = null;
   for (const file of manifest.files) {
     const path = join(absDir, file.path);
     const bytes = await readFile(path).catch(() => {
@@ -42,11 +49,99 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
     if (actual !== file.sha256) {
       throw new DomainError('model-invalid', `${path}: sha256 ${actual} does not match the manifest (${file.sha256}); the package is damaged or was edited`);
     }
+    if (file.role === 'model') modelBytes = bytes;
   }
   const keys = manifest.labels.map((l) => l.key);
+  if (new Set(keys).size !== keys.length) throw new DomainError('model-invalid', `${manifestPath}: duplicate label keys`);
   for (const key of Object.keys(manifest.thresholds)) {
     if (!keys.includes(key)) throw new DomainError('model-invalid', `${manifestPath}: threshold for unknown label '${key}'`);
   }
-  const modelFile = manifest.files.find((f) => f.role === 'model')!;
-  return { dir: absDir, manifest, modelPath: join(absDir, modelFile.path) };
+  const modelPath = join(absDir, modelFiles[0]!.path);
+  if (manifest.extractor) {
+    if (!manifest.outputs.embeddings) throw new DomainError('model-invalid', `${manifestPath}: an extractor is declared but outputs.embeddings is not`);
+    let actual: string;
+    try {
+      actual = subgraphSha256(modelBytes!, manifest.outputs.embeddings);
+    } catch (error) {
+      throw new DomainError('model-invalid', `${modelPath}: cannot find the extractor sub-graph (${(error as Error).message})`, { cause: error });
+    }
+    if (actual !== manifest.extractor.sha256) {
+      throw new DomainError('model-invalid', `${modelPath}: extractor sub-graph sha256 ${actual} does not match the manifest's extractor ${manifest.extractor.id}@${manifest.extractor.version} (${manifest.extractor.sha256})`);
+    }
+  }
+  return { dir: absDir, manifest, modelPath };
+}
+
+/** The head's current weights [labels, dims] and bias [labels], as stored in the model file. */
+export async function readHead(pkg: ModelPackage): Promise<{ weights: FloatTensor; bias: FloatTensor }> {
+  const { weights, bias } = pkg.manifest.head;
+  try {
+    const tensors = readInitializers(await readFile(pkg.modelPath), [weights, bias]);
+    return { weights: tensors[weights]!, bias: tensors[bias]! };
+  } catch (error) {
+    throw new DomainError('model-invalid', `${pkg.modelPath}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export interface DerivedPackageOptions {
+  /** New head: weights row-major [labels, dims], bias [labels]. */
+  head: { weights: Float32Array; bias: Float32Array };
+  version: string;
+  id?: string;
+  displayName?: string;
+  thresholds?: Record<string, number>;
+  provenance?: Record<string, unknown>;
+  metrics?: Record<string, unknown>;
+  /** Markdown model card written beside the model and listed in the manifest. */
+  card?: string;
+}
+
+/**
+ * Writes a package that shares `parent`'s extractor and replaces its head: same graph, new
+ * `head_w`/`head_b` values, new file hash; `parentVersion` points at the parent.
+ */
+export async function writeDerivedPackage(parent: ModelPackage, outDir: string, options: DerivedPackageOptions): Promise<ModelPackage> {
+  const { manifest } = parent;
+  const labelCount = manifest.labels.length;
+  const parentBytes = await readFile(parent.modelPath);
+  const current = readInitializers(parentBytes, [manifest.head.weights]);
+  const dims = current[manifest.head.weights]!.dims[1]!;
+  if (options.head.weights.length !== labelCount * dims || options.head.bias.length !== labelCount) {
+    throw new DomainError('bad-request', `new head for ${manifest.id}: expected weights [${labelCount}, ${dims}] and bias [${labelCount}], got ${options.head.weights.length} and ${options.head.bias.length} values`);
+  }
+  for (const v of [...options.head.weights, ...options.head.bias]) if (!Number.isFinite(v)) throw new DomainError('bad-request', `new head for ${manifest.id}: weights contain a non-finite value`);
+  const bytes = replaceInitializers(parentBytes, {
+    [manifest.head.weights]: { dims: [labelCount, dims], data: options.head.weights },
+    [manifest.head.bias]: { dims: [labelCount], data: options.head.bias },
+  });
+  const absDir = resolve(outDir);
+  await mkdir(absDir, { recursive: true });
+  const modelFile = manifest.files.find((f) => f.role === 'model')!.path;
+  await writeFile(join(absDir, modelFile), bytes);
+  const files: ModelManifest['files'] = [{ path: modelFile, sha256: sha256Hex(bytes), role: 'model' }];
+  if (options.card !== undefined) {
+    const cardBytes = new TextEncoder().encode(options.card);
+    await writeFile(join(absDir, 'MODEL_CARD.md'), cardBytes);
+    files.push({ path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' });
+  }
+  const next: ModelManifest = {
+    ...manifest,
+    id: options.id ?? manifest.id,
+    version: options.version,
+    parentVersion: manifest.version,
+    displayName: options.displayName ?? manifest.displayName,
+    thresholds: options.thresholds ?? manifest.thresholds,
+    files,
+    provenance: options.provenance ?? {},
+    metrics: options.metrics ?? {},
+  };
+  await writeManifest(absDir, next);
+  return loadModelPackage(absDir);
+}
+
+/** Writes manifest.json atomically (temp file + rename): readers see the old or the new one. */
+export async function writeManifest(dir: string, manifest: ModelManifest): Promise<void> {
+  const path = join(dir, 'manifest.json');
+  await writeFile(`${path}.tmp`, JSON.stringify(manifest, null, 2) + '\n');
+  await rename(`${path}.tmp`, path);
 }

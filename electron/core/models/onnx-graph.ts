@@ -1,7 +1,11 @@
 /**
  * A small builder for ONNX graphs (the only importer of onnx-proto). Model recipes and the
- * trainer describe networks with it and serialise them to the bytes ONNX Runtime loads.
+ * trainer describe networks with it and serialise them to the bytes ONNX Runtime loads. It also
+ * edits existing models: reading and replacing named float initializers (a new classifier head
+ * on the same extractor) and hashing the sub-graph that computes a given output (the extractor's
+ * identity, which keys the trainer's embedding cache).
  */
+import { createHash } from 'node:crypto';
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
@@ -95,4 +99,95 @@ function attribute(name: string, value: AttributeValue): onnxProto.onnx.IAttribu
   if (Array.isArray(value)) return { name, type: T.INTS, ints: value };
   if ('floats' in value) return { name, type: T.FLOATS, floats: value.floats };
   return { name, type: T.FLOAT, f: value.float };
+}
+
+/** A float32 tensor read from, or written into, a model's initializers. */
+export interface FloatTensor {
+  dims: number[];
+  data: Float32Array;
+}
+
+function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto {
+  try {
+    return onnx.ModelProto.decode(bytes);
+  } catch (error) {
+    throw new Error(`not an ONNX model (${(error as Error).message})`, { cause: error });
+  }
+}
+
+function tensorData(tensor: onnxProto.onnx.ITensorProto): Float32Array {
+  if (tensor.dataType !== onnx.TensorProto.DataType.FLOAT) throw new Error(`initializer '${tensor.name}' is not float32`);
+  if (tensor.rawData && tensor.rawData.length > 0) {
+    const raw = tensor.rawData;
+    return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  }
+  return Float32Array.from(tensor.floatData ?? []);
+}
+
+/** The named float initializers of a model. Throws naming any that are missing. */
+export function readInitializers(modelBytes: Uint8Array, names: string[]): Record<string, FloatTensor> {
+  const model = decodeModel(modelBytes);
+  const out: Record<string, FloatTensor> = {};
+  for (const name of names) {
+    const tensor = model.graph?.initializer?.find((t) => t.name === name);
+    if (!tensor) throw new Error(`model has no initializer '${name}'`);
+    out[name] = { dims: (tensor.dims ?? []).map(Number), data: tensorData(tensor) };
+  }
+  return out;
+}
+
+/**
+ * A copy of the model with the named initializers' values replaced. Each replacement must keep
+ * its tensor's dims: the graph around it (shapes, the manifest's label count) stays valid.
+ */
+export function replaceInitializers(modelBytes: Uint8Array, replacements: Record<string, FloatTensor>): Uint8Array {
+  const model = decodeModel(modelBytes);
+  const initializers = model.graph?.initializer ?? [];
+  for (const [name, value] of Object.entries(replacements)) {
+    const tensor = initializers.find((t) => t.name === name);
+    if (!tensor) throw new Error(`model has no initializer '${name}'`);
+    const dims = (tensor.dims ?? []).map(Number);
+    if (dims.length !== value.dims.length || dims.some((d, i) => d !== value.dims[i])) {
+      throw new Error(`initializer '${name}' has dims [${dims.join(', ')}], replacement has [${value.dims.join(', ')}]`);
+    }
+    const count = dims.reduce((a, b) => a * b, 1);
+    if (value.data.length !== count) throw new Error(`initializer '${name}' needs ${count} values, replacement has ${value.data.length}`);
+    tensor.rawData = new Uint8Array(0);
+    tensor.floatData = Array.from(value.data);
+  }
+  return onnx.ModelProto.encode(model).finish();
+}
+
+/**
+ * sha256 of the sub-graph that computes `outputName` (its nodes, the initializers they read, the
+ * graph inputs): equal for every model that shares the extractor, whatever its head.
+ */
+export function subgraphSha256(modelBytes: Uint8Array, outputName: string): string {
+  const model = decodeModel(modelBytes);
+  const graph = model.graph;
+  if (!graph) throw new Error('model has no graph');
+  const producer = new Map<string, onnxProto.onnx.INodeProto>();
+  for (const node of graph.node ?? []) for (const out of node.output ?? []) producer.set(out, node);
+  if (!producer.has(outputName)) throw new Error(`no node produces '${outputName}'`);
+  const needed = new Set<onnxProto.onnx.INodeProto>();
+  const names = new Set<string>();
+  const stack = [outputName];
+  while (stack.length) {
+    const name = stack.pop()!;
+    if (names.has(name)) continue;
+    names.add(name);
+    const node = producer.get(name);
+    if (node && !needed.has(node)) {
+      needed.add(node);
+      for (const input of node.input ?? []) if (input) stack.push(input);
+    }
+  }
+  const sub = onnx.GraphProto.create({
+    name: 'subgraph',
+    node: (graph.node ?? []).filter((n) => needed.has(n)),
+    initializer: (graph.initializer ?? []).filter((t) => names.has(t.name ?? '')),
+    input: (graph.input ?? []).filter((i) => names.has(i.name ?? '')),
+    output: (graph.output ?? []).filter((o) => o.name === outputName),
+  });
+  return createHash('sha256').update(onnx.GraphProto.encode(sub).finish()).digest('hex');
 }

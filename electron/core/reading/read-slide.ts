@@ -1,21 +1,20 @@
 /**
  * Reading one slide file: import it into the record (case + slide, idempotent by sha256), decode,
- * cut the patch grid, run the model in batches, aggregate, and store the reading.
+ * cut the patch grid, run the model in batches, aggregate, and store the reading in one
+ * transaction (a crash leaves either the whole reading or none of it).
  */
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import { DomainError } from '../errors';
 import { inTransaction, type WritableDb } from '../db/connection';
 import { ensureCase, getCaseById, setCaseStatus } from '../db/case.repo';
 import { getSlideBySha256, insertSlide, type SlideRow } from '../db/slide.repo';
 import { insertReading, listReadingsOfSlide, type PatchEntry, type ReadingRow } from '../db/reading.repo';
-import { decodeSlide } from '../slides/decode';
-import { patchGrid, patchSizePx } from '../slides/grid';
-import { meanOf, normalise, resamplePatch } from '../slides/patches';
 import { aggregate, predictedLabels } from '../inference/aggregate';
 import type { InferenceEngine } from '../inference/engine';
 import type { ModelPackage } from '../models/model-package';
+import type { MicroscopeProfile } from '../slides/microscope-profile';
+import { accessionFromFileName } from './accession';
+import { hashFile, prepareSlide, type PreparedSlide } from './prepare-slide';
+
+export { accessionFromFileName } from './accession';
 
 export interface ReadSlideContext {
   db: WritableDb;
@@ -23,6 +22,9 @@ export interface ReadSlideContext {
   engine: InferenceEngine;
   nowMs?: () => number;
   batchSize?: number;
+  profile?: MicroscopeProfile | null;
+  /** Accession id of a file (default: from its name). */
+  accessionOf?: (path: string) => string;
 }
 
 export interface ReadSlideResult {
@@ -32,92 +34,98 @@ export interface ReadSlideResult {
   alreadyRead: boolean;
 }
 
-/** Default accession id: the file name up to the first underscore or dot (e.g. `A2026-0042_f1.png`). */
-export function accessionFromFileName(fileName: string): string {
-  return basename(fileName).split(/[_.]/)[0] || basename(fileName);
+export const DEFAULT_BATCH_SIZE = 64;
+
+/** The finished reading of this file content by this model version, if any. */
+export function findDoneReading(db: WritableDb, sha256: string, model: ModelPackage): { slide: SlideRow; reading: ReadingRow } | null {
+  const slide = getSlideBySha256(db, sha256);
+  if (!slide) return null;
+  const { id, version } = model.manifest;
+  const reading = listReadingsOfSlide(db, slide.id).find((r) => r.status === 'done' && r.modelId === id && r.modelVersion === version);
+  return reading ? { slide, reading } : null;
 }
 
-export async function readSlideFile(ctx: ReadSlideContext, path: string): Promise<ReadSlideResult> {
-  const now = ctx.nowMs ?? Date.now;
-  const absPath = resolve(path);
-  const bytes = await readFile(absPath).catch((error: NodeJS.ErrnoException) => {
-    throw new DomainError('slide-unreadable', `${absPath}: cannot read file (${error.code ?? error.message})`, { cause: error });
-  });
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const { manifest } = ctx.model;
-
-  const known = getSlideBySha256(ctx.db, sha256);
-  if (known) {
-    const done = listReadingsOfSlide(ctx.db, known.id).find((r) => r.status === 'done' && r.modelId === manifest.id && r.modelVersion === manifest.version);
-    if (done) return { slide: known, reading: done, alreadyRead: true };
-  }
-
-  const timingsMs: Record<string, number> = {};
-  let t = performance.now();
-  const decoded = await decodeSlide(absPath);
-  timingsMs.decode = performance.now() - t;
-
-  t = performance.now();
-  const pixelSizeUm = decoded.pixelSizeUm ?? manifest.patch.defaultPixelSizeUm;
-  const rects = patchGrid(decoded.widthPx, decoded.heightPx, patchSizePx(manifest.patch.sizeUm, pixelSizeUm));
-  const [, , inputPx] = manifest.input.shape;
-  const patchLength = inputPx * inputPx;
-  const pixels = new Float32Array(rects.length * patchLength);
-  rects.forEach((rect, i) => resamplePatch(decoded.fitc, decoded.widthPx, rect, inputPx, pixels, i * patchLength));
-  const kept = rects.map((_, i) => meanOf(pixels, i * patchLength, (i + 1) * patchLength) >= manifest.patch.backgroundMax);
-  normalise(pixels, manifest.normalisation.mean, manifest.normalisation.std);
-  timingsMs.tile = performance.now() - t;
-
-  t = performance.now();
-  const labels = manifest.labels.map((l) => l.key);
-  const scores = new Float32Array(rects.length * labels.length);
-  const batchSize = ctx.batchSize ?? 32;
+/**
+ * Per-patch probabilities [patches, labels]; background patches are not run and score 0.
+ * All batches are queued at once: the worker answers them in order without idle gaps.
+ */
+export async function scorePatches(engine: InferenceEngine, prepared: PreparedSlide, labelCount: number, batchSize = DEFAULT_BATCH_SIZE): Promise<Float32Array> {
+  const { rects, pixels, kept } = prepared.patches;
+  const patchLength = pixels.length / Math.max(1, rects.length);
+  const scores = new Float32Array(rects.length * labelCount);
   const keptIndex = rects.map((_, i) => i).filter((i) => kept[i]);
+  const runs: Promise<void>[] = [];
   for (let start = 0; start < keptIndex.length; start += batchSize) {
     const batch = keptIndex.slice(start, start + batchSize);
     const input = new Float32Array(batch.length * patchLength);
     batch.forEach((p, j) => input.set(pixels.subarray(p * patchLength, (p + 1) * patchLength), j * patchLength));
-    const { probabilities } = await ctx.engine.run(input, batch.length);
-    batch.forEach((p, j) => scores.set(probabilities.subarray(j * labels.length, (j + 1) * labels.length), p * labels.length));
+    runs.push(
+      engine.run(input, batch.length).then(({ probabilities }) => {
+        batch.forEach((p, j) => scores.set(probabilities.subarray(j * labelCount, (j + 1) * labelCount), p * labelCount));
+      }),
+    );
   }
-  timingsMs.infer = performance.now() - t;
+  await Promise.all(runs);
+  return scores;
+}
 
-  t = performance.now();
-  const keptScores = new Float32Array(keptIndex.length * labels.length);
-  keptIndex.forEach((p, j) => keptScores.set(scores.subarray(p * labels.length, (p + 1) * labels.length), j * labels.length));
-  const probabilities = aggregate(keptScores, keptIndex.length, labels.length, manifest.aggregation);
-  const predicted = predictedLabels(labels, probabilities, manifest.thresholds);
-  timingsMs.aggregate = performance.now() - t;
+export interface ImageScores {
+  labels: string[];
+  probabilities: number[];
+  predicted: string[];
+}
 
-  t = performance.now();
-  const fileSize = (await stat(absPath)).size;
-  const result = inTransaction(ctx.db, () => {
+/** Image-level probabilities from the kept patches (method.md: max over patches, per label). */
+export function aggregateSlide(model: ModelPackage, prepared: PreparedSlide, scores: Float32Array): ImageScores {
+  const { manifest } = model;
+  const labels = manifest.labels.map((l) => l.key);
+  const K = labels.length;
+  const keptIndex = prepared.patches.kept.flatMap((k, i) => (k ? [i] : []));
+  const keptScores = new Float32Array(keptIndex.length * K);
+  keptIndex.forEach((p, j) => keptScores.set(scores.subarray(p * K, (p + 1) * K), j * K));
+  const probabilities = aggregate(keptScores, keptIndex.length, K, manifest.aggregation);
+  return { labels, probabilities, predicted: predictedLabels(labels, probabilities, manifest.thresholds) };
+}
+
+/** Stores slide (if new), reading and the case's status in one transaction. */
+export function storeReading(
+  ctx: Pick<ReadSlideContext, 'db' | 'model' | 'nowMs' | 'accessionOf'>,
+  prepared: PreparedSlide,
+  scores: Float32Array,
+  image: ImageScores,
+  provider: string,
+  timingsMs: Record<string, number>,
+): { slide: SlideRow; reading: ReadingRow } {
+  const now = ctx.nowMs ?? Date.now;
+  const { manifest } = ctx.model;
+  const accession = (ctx.accessionOf ?? accessionFromFileName)(prepared.path);
+  return inTransaction(ctx.db, () => {
     const slide =
-      known ??
+      getSlideBySha256(ctx.db, prepared.sha256) ??
       insertSlide(ctx.db, {
-        caseId: ensureCase(ctx.db, accessionFromFileName(absPath), now(), now()).id,
-        path: absPath,
-        fileName: basename(absPath),
-        sha256,
-        sizeBytes: fileSize,
-        widthPx: decoded.widthPx,
-        heightPx: decoded.heightPx,
-        pixelSizeUm,
-        format: decoded.format,
+        caseId: ensureCase(ctx.db, accession, now(), now()).id,
+        path: prepared.path,
+        fileName: prepared.fileName,
+        sha256: prepared.sha256,
+        sizeBytes: prepared.sizeBytes,
+        widthPx: prepared.decoded.widthPx,
+        heightPx: prepared.decoded.heightPx,
+        pixelSizeUm: prepared.pixelSizeUm,
+        format: prepared.decoded.format,
         createdAtMs: now(),
       });
     const reading = insertReading(ctx.db, {
       slideId: slide.id,
       modelId: manifest.id,
       modelVersion: manifest.version,
-      provider: ctx.engine.provider,
+      provider,
       status: 'done',
       error: null,
-      labels,
-      probabilities,
-      predicted,
-      patchCount: rects.length,
-      patches: rects.map((r, i): PatchEntry => [r.x, r.y, r.width, r.height, kept[i] ? 0 : 1]),
+      labels: image.labels,
+      probabilities: image.probabilities,
+      predicted: image.predicted,
+      patchCount: prepared.patches.rects.length,
+      patches: prepared.patches.rects.map((r, i): PatchEntry => [r.x, r.y, r.width, r.height, prepared.patches.kept[i] ? 0 : 1]),
       patchScores: scores,
       timingsMs,
       createdAtMs: now(),
@@ -126,6 +134,21 @@ export async function readSlideFile(ctx: ReadSlideContext, path: string): Promis
     if (kase.status === 'new') setCaseStatus(ctx.db, kase.id, 'read');
     return { slide, reading };
   });
-  timingsMs.store = performance.now() - t;
-  return { ...result, alreadyRead: false };
+}
+
+export async function readSlideFile(ctx: ReadSlideContext, path: string): Promise<ReadSlideResult> {
+  const file = await hashFile(path);
+  const done = findDoneReading(ctx.db, file.sha256, ctx.model);
+  if (done) return { ...done, alreadyRead: true };
+  const prepared = await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null);
+  let t = performance.now();
+  const scores = await scorePatches(ctx.engine, prepared, ctx.model.manifest.labels.length, ctx.batchSize);
+  const inferMs = performance.now() - t;
+  t = performance.now();
+  const image = aggregateSlide(ctx.model, prepared, scores);
+  const aggregateMs = performance.now() - t;
+  t = performance.now();
+  const timingsMs = { ...prepared.timingsMs, infer: inferMs, aggregate: aggregateMs };
+  const stored = storeReading(ctx, prepared, scores, image, ctx.engine.provider, timingsMs);
+  return { ...stored, alreadyRead: false };
 }

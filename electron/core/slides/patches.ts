@@ -2,7 +2,7 @@
  * Cutting patches out of a decoded field and preparing them for the model: area-average resize
  * (antialiased for downscaling) to the model's input size, then (x - mean) / std.
  */
-import type { SlideRect } from './grid';
+import { patchGrid, patchSizePx, type SlideRect } from './grid';
 
 /** Area-average resample of `rect` from a row-major single-channel image into `out` (size×size). */
 export function resamplePatch(image: Float32Array, imageWidth: number, rect: SlideRect, size: number, out: Float32Array, outOffset = 0): void {
@@ -40,4 +40,38 @@ export function meanOf(values: Float32Array, from = 0, to = values.length): numb
   let sum = 0;
   for (let i = from; i < to; i++) sum += values[i]!;
   return to > from ? sum / (to - from) : 0;
+}
+
+/** What the model's manifest says about its patches, in the units the grid needs. */
+export interface PatchSpec {
+  patchSizeUm: number;
+  /** Model input side in pixels. */
+  inputPx: number;
+  mean: number;
+  std: number;
+  /** Patches whose mean signal (0..1) is below this are skipped as background. */
+  backgroundMax: number;
+}
+
+export interface CutPatches {
+  rects: SlideRect[];
+  /** All patches, resampled to inputPx² and normalised, row-major [count, inputPx, inputPx]. */
+  pixels: Float32Array;
+  /** Per patch: false when skipped as background. */
+  kept: boolean[];
+  patchSizePx: number;
+}
+
+/** The patch grid over a decoded field at its pixel size, resampled and normalised for the model. */
+export function cutPatches(fitc: Float32Array, widthPx: number, heightPx: number, pixelSizeUm: number, spec: PatchSpec): CutPatches {
+  const sizePx = patchSizePx(spec.patchSizeUm, pixelSizeUm);
+  const rects = patchGrid(widthPx, heightPx, sizePx);
+  const length = spec.inputPx * spec.inputPx;
+  const pixels = new Float32Array(rects.length * length);
+  const kept = rects.map((rect, i) => {
+    resamplePatch(fitc, widthPx, rect, spec.inputPx, pixels, i * length);
+    return meanOf(pixels, i * length, (i + 1) * length) >= spec.backgroundMax;
+  });
+  normalise(pixels, spec.mean, spec.std);
+  return { rects, pixels, kept, patchSizePx: sizePx };
 }

@@ -1,0 +1,238 @@
+/**
+ * Batch reading of a day's slides. A two-stage pipeline: while the model (in the inference worker)
+ * scores slide i, this thread reads, hashes, decodes and tiles slide i+1; so a batch runs at the
+ * pace of its slower stage, not the sum of both. Each slide is stored in its own transaction as
+ * soon as it is scored: killing the process loses at most the slide in flight, and reading the
+ * same files again skips every file (by sha256) this model version has already read. A failing
+ * file is reported with its error and the batch goes on; cancelling stops after the current slide.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, resolve } from 'node:path';
+import { DomainError, errorMessage, type ErrorCode } from '../errors';
+import { accessionFromFileName } from './accession';
+import { hashFile, prepareSlide, type PreparedSlide } from './prepare-slide';
+import { aggregateSlide, findDoneReading, scorePatches, storeReading, type ReadSlideContext } from './read-slide';
+
+export const SLIDE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp'] as const;
+
+export interface BatchItemResult {
+  path: string;
+  /** done: read now; skipped: already read by this model version; failed: see error. */
+  status: 'done' | 'skipped' | 'failed';
+  error: { code: ErrorCode; message: string } | null;
+  accessionId: string | null;
+  caseId: number | null;
+  slideId: number | null;
+  readingId: number | null;
+  labels: string[];
+  probabilities: number[];
+  predicted: string[];
+  patchCount: number;
+  skippedPatches: number;
+  provider: string | null;
+  pixelSizeUm: number | null;
+  /** Milliseconds per stage: decode, tile, infer, aggregate, store; total is wall time from dequeue to stored. */
+  timingsMs: Record<string, number>;
+}
+
+export interface BatchProgress {
+  batchId: string;
+  /** Files finished, whatever their outcome. */
+  done: number;
+  failed: number;
+  skipped: number;
+  total: number;
+  etaMs: number | null;
+  currentFile: string | null;
+}
+
+export interface BatchOptions {
+  batchId?: string;
+  /** Read again files this model version has already read (benchmarks, re-reads). */
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: BatchProgress) => void;
+  onItem?: (result: BatchItemResult) => void;
+}
+
+export interface BatchSummary {
+  batchId: string;
+  items: BatchItemResult[];
+  done: number;
+  skipped: number;
+  failed: number;
+  cancelled: boolean;
+  wallMs: number;
+}
+
+/**
+ * The slide files under `paths`: files as given (so a wrong file gets a clear error), folders
+ * walked recursively for slide extensions, sorted by path for a stable order.
+ */
+export async function listSlideFiles(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string) => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (e.name.startsWith('.')) continue;
+      const path = join(dir, e.name);
+      if (e.isDirectory()) await walk(path);
+      else if ((SLIDE_EXTENSIONS as readonly string[]).includes(extname(e.name).toLowerCase())) out.push(path);
+    }
+  };
+  for (const p of paths) {
+    const abs = resolve(p);
+    const info = await stat(abs).catch(() => null);
+    if (info?.isDirectory()) await walk(abs);
+    else out.push(abs);
+  }
+  return [...new Set(out)];
+}
+
+type Prepared =
+  | { kind: 'ready'; prepared: PreparedSlide; accessionId: string; startedMs: number }
+  | { kind: 'skipped'; result: BatchItemResult }
+  | { kind: 'failed'; result: BatchItemResult };
+
+let batchCounter = 0;
+
+export async function readBatch(ctx: ReadSlideContext, paths: string[], options: BatchOptions = {}): Promise<BatchSummary> {
+  const batchId = options.batchId ?? `batch-${Date.now().toString(36)}-${(batchCounter++).toString(36)}`;
+  const accessionOf = ctx.accessionOf ?? accessionFromFileName;
+  const total = paths.length;
+  const items: BatchItemResult[] = [];
+  const counts = { done: 0, skipped: 0, failed: 0 };
+  const startMs = performance.now();
+  let readMs = 0;
+  let readCount = 0;
+
+  const progress = (currentFile: string | null) => {
+    const finished = items.length;
+    const remaining = total - finished;
+    const perSlide = readCount > 0 ? readMs / readCount : null;
+    options.onProgress?.({ batchId, done: finished, failed: counts.failed, skipped: counts.skipped, total, etaMs: perSlide === null ? null : Math.round(perSlide * remaining), currentFile });
+  };
+  const finish = (result: BatchItemResult) => {
+    items.push(result);
+    counts[result.status]++;
+    options.onItem?.(result);
+  };
+
+  const prepare = async (path: string): Promise<Prepared> => {
+    const startedMs = performance.now();
+    let accessionId: string | null = null;
+    try {
+      accessionId = accessionOf(path);
+      const file = await hashFile(path);
+      if (!options.force) {
+        const done = findDoneReading(ctx.db, file.sha256, ctx.model);
+        if (done) {
+          return {
+            kind: 'skipped',
+            result: {
+              ...emptyResult(file.path, accessionId),
+              status: 'skipped',
+              caseId: done.slide.caseId,
+              slideId: done.slide.id,
+              readingId: done.reading.id,
+              labels: done.reading.labels,
+              probabilities: done.reading.probabilities,
+              predicted: done.reading.predicted,
+              patchCount: done.reading.patchCount,
+              skippedPatches: done.reading.patches.filter((p) => p[4] === 1).length,
+              provider: done.reading.provider,
+              pixelSizeUm: done.slide.pixelSizeUm,
+            },
+          };
+        }
+      }
+      return { kind: 'ready', prepared: await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null), accessionId, startedMs };
+    } catch (error) {
+      return { kind: 'failed', result: failedResult(resolve(path), accessionId, error) };
+    }
+  };
+
+  progress(paths[0] ?? null);
+  let next: Promise<Prepared> | null = paths.length > 0 ? prepare(paths[0]!) : null;
+  let cancelled = false;
+  for (let i = 0; i < paths.length; i++) {
+    if (options.signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    const current = await next!;
+    // Start decoding the next file now: it overlaps this one's inference in the worker.
+    next = i + 1 < paths.length ? prepare(paths[i + 1]!) : null;
+    if (current.kind !== 'ready') {
+      finish(current.result);
+      progress(paths[i + 1] ?? null);
+      continue;
+    }
+    const { prepared, accessionId, startedMs } = current;
+    try {
+      let t = performance.now();
+      const scores = await scorePatches(ctx.engine, prepared, ctx.model.manifest.labels.length, ctx.batchSize);
+      const inferMs = performance.now() - t;
+      t = performance.now();
+      const image = aggregateSlide(ctx.model, prepared, scores);
+      const aggregateMs = performance.now() - t;
+      t = performance.now();
+      const stageMs = { ...prepared.timingsMs, infer: inferMs, aggregate: aggregateMs };
+      const stored = storeReading({ ...ctx, accessionOf: () => accessionId }, prepared, scores, image, ctx.engine.provider, stageMs);
+      const storeMs = performance.now() - t;
+      const timingsMs = { ...stageMs, store: storeMs, total: performance.now() - startedMs };
+      readMs = performance.now() - startMs;
+      readCount++;
+      finish({
+        path: prepared.path,
+        status: 'done',
+        error: null,
+        accessionId,
+        caseId: stored.slide.caseId,
+        slideId: stored.slide.id,
+        readingId: stored.reading.id,
+        labels: image.labels,
+        probabilities: image.probabilities,
+        predicted: image.predicted,
+        patchCount: prepared.patches.rects.length,
+        skippedPatches: prepared.patches.kept.filter((k) => !k).length,
+        provider: ctx.engine.provider,
+        pixelSizeUm: prepared.pixelSizeUm,
+        timingsMs,
+      });
+    } catch (error) {
+      finish(failedResult(prepared.path, accessionId, error));
+    }
+    progress(paths[i + 1] ?? null);
+  }
+  // A cancelled batch may leave one prepared slide behind: let it settle so nothing dangles.
+  if (next) await next;
+  progress(null);
+  return { batchId, items, ...counts, cancelled, wallMs: performance.now() - startMs };
+}
+
+function emptyResult(path: string, accessionId: string | null): BatchItemResult {
+  return {
+    path,
+    status: 'done',
+    error: null,
+    accessionId,
+    caseId: null,
+    slideId: null,
+    readingId: null,
+    labels: [],
+    probabilities: [],
+    predicted: [],
+    patchCount: 0,
+    skippedPatches: 0,
+    provider: null,
+    pixelSizeUm: null,
+    timingsMs: {},
+  };
+}
+
+function failedResult(path: string, accessionId: string | null, error: unknown): BatchItemResult {
+  const code: ErrorCode = error instanceof DomainError ? error.code : 'internal';
+  const message = errorMessage(error);
+  return { ...emptyResult(path, accessionId), status: 'failed', error: { code, message: message.includes(path) ? message : `${path}: ${message}` } };
+}

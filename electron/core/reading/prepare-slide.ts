@@ -1,0 +1,65 @@
+/**
+ * The CPU half of reading a slide: read the file once, hash it, decode it and cut the patch grid
+ * in micrometres. Kept apart from inference so the batch reader can prepare the next slide while
+ * the model runs on the current one.
+ */
+import { createHash } from 'node:crypto';
+import { basename, resolve } from 'node:path';
+import type { ModelManifest } from '../models/manifest';
+import { decodeSlideBytes, readSlideBytes, type DecodedSlide } from '../slides/decode';
+import type { MicroscopeProfile } from '../slides/microscope-profile';
+import { cutPatches, type CutPatches } from '../slides/patches';
+
+export interface PreparedSlide {
+  path: string;
+  fileName: string;
+  sha256: string;
+  sizeBytes: number;
+  decoded: Omit<DecodedSlide, 'fitc' | 'dapi'>;
+  /** Pixel size used for the grid (file, profile, or the model's default). */
+  pixelSizeUm: number;
+  pixelSizeSource: 'file' | 'profile' | 'model-default';
+  patches: CutPatches;
+  timingsMs: { decode: number; tile: number };
+}
+
+export interface HashedFile {
+  path: string;
+  bytes: Uint8Array;
+  sha256: string;
+}
+
+export async function hashFile(path: string): Promise<HashedFile> {
+  const absPath = resolve(path);
+  const bytes = await readSlideBytes(absPath);
+  return { path: absPath, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+export async function prepareSlide(file: HashedFile, manifest: ModelManifest, profile: MicroscopeProfile | null): Promise<PreparedSlide> {
+  let t = performance.now();
+  const decoded = await decodeSlideBytes(file.path, file.bytes, { profile });
+  const decodeMs = performance.now() - t;
+  t = performance.now();
+  const pixelSizeUm = decoded.pixelSizeUm ?? manifest.patch.defaultPixelSizeUm;
+  const [, , inputPx] = manifest.input.shape;
+  const patches = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, {
+    patchSizeUm: manifest.patch.sizeUm,
+    inputPx,
+    mean: manifest.normalisation.mean,
+    std: manifest.normalisation.std,
+    backgroundMax: manifest.patch.backgroundMax,
+  });
+  const tileMs = performance.now() - t;
+  const { fitc: _fitc, dapi: _dapi, ...meta } = decoded;
+  return {
+    path: file.path,
+    fileName: basename(file.path),
+    sha256: file.sha256,
+    sizeBytes: file.bytes.length,
+    decoded: meta,
+    pixelSizeUm,
+    pixelSizeSource: decoded.pixelSizeSource ?? 'model-default',
+    patches,
+    timingsMs: { decode: decodeMs, tile: tileMs },
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The reading service: owns the model package and the inference worker (loaded on first use,
+ * explicitly), runs one batch at a time over files and folders, reports progress, and lets a
+ * running batch be cancelled. The CLI, the import channel and the watched folder all read
+ * through it, so every reading records the provider that produced it.
+ */
+import type { WritableDb } from '../db/connection';
+import { DomainError } from '../errors';
+import type { InferenceEngine } from '../inference/engine';
+import type { ProviderName } from '../inference/providers';
+import { createWorkerEngine } from '../inference/worker-engine';
+import { createEngine } from '../inference/engine';
+import { loadModelPackage, type ModelPackage } from '../models/model-package';
+import type { MicroscopeProfile } from '../slides/microscope-profile';
+import { listSlideFiles, readBatch, type BatchItemResult, type BatchProgress, type BatchSummary } from './batch-reader';
+
+export interface ReadingServiceOptions {
+  db: WritableDb;
+  modelDir: string;
+  providers?: ProviderName[];
+  profile?: MicroscopeProfile | null;
+  accessionOf?: (path: string) => string;
+  /** Run the model in a worker thread (default) or on the calling thread. */
+  useWorker?: boolean;
+  intraOpNumThreads?: number;
+  batchSize?: number;
+  log?: (message: string) => void;
+}
+
+export interface ReadOptions {
+  force?: boolean;
+  batchId?: string;
+  onProgress?: (progress: BatchProgress) => void;
+  onItem?: (result: BatchItemResult) => void;
+}
+
+export interface ReadingService {
+  /** Loads the model and starts the engine (idempotent). */
+  init(): Promise<{ model: ModelPackage; engine: InferenceEngine }>;
+  readonly model: ModelPackage | null;
+  readonly provider: ProviderName | null;
+  /** Expands folders into slide files and reads them as one batch. */
+  read(paths: string[], options?: ReadOptions): Promise<BatchSummary>;
+  /** Progress of the running batch, or null. */
+  current(): BatchProgress | null;
+  /** Stops the running batch after its current slide; false when no batch with this id runs. */
+  cancel(batchId: string): boolean;
+  close(): Promise<void>;
+}
+
+export function createReadingService(options: ReadingServiceOptions): ReadingService {
+  let model: ModelPackage | null = null;
+  let engine: InferenceEngine | null = null;
+  let starting: Promise<{ model: ModelPackage; engine: InferenceEngine }> | null = null;
+  let running: { batchId: string; controller: AbortController; progress: BatchProgress | null } | null = null;
+  const log = options.log ?? ((m: string) => console.warn(m));
+
+  const service: ReadingService = {
+    get model() {
+      return model;
+    },
+    get provider() {
+      return engine?.provider ?? null;
+    },
+    init() {
+      starting ??= (async () => {
+        const pkg = await loadModelPackage(options.modelDir);
+        const engineOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: log };
+        const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, engineOptions);
+        model = pkg;
+        engine = eng;
+        return { model: pkg, engine: eng };
+      })();
+      starting.catch(() => (starting = null));
+      return starting;
+    },
+    async read(paths, readOptions = {}) {
+      if (running) throw new DomainError('conflict', `a reading batch (${running.batchId}) is already running; wait for it or cancel it`);
+      const ctx = await service.init();
+      const files = await listSlideFiles(paths);
+      const controller = new AbortController();
+      const batchId = readOptions.batchId ?? `batch-${Date.now().toString(36)}`;
+      running = { batchId, controller, progress: null };
+      try {
+        return await readBatch({ db: options.db, ...ctx, profile: options.profile ?? null, accessionOf: options.accessionOf, batchSize: options.batchSize }, files, {
+          batchId,
+          force: readOptions.force,
+          signal: controller.signal,
+          onItem: readOptions.onItem,
+          onProgress: (p) => {
+            if (running) running.progress = p;
+            readOptions.onProgress?.(p);
+          },
+        });
+      } finally {
+        running = null;
+      }
+    },
+    current: () => running?.progress ?? null,
+    cancel(batchId) {
+      if (!running || running.batchId !== batchId) return false;
+      running.controller.abort();
+      return true;
+    },
+    async close() {
+      running?.controller.abort();
+      const eng = engine;
+      engine = null;
+      starting = null;
+      await eng?.close();
+    },
+  };
+  return service;
+}
