@@ -89,7 +89,9 @@ export function buildInferenceGraph(net: Network, params: ParamSet, options: Inf
   const e = Emitter.create(options.name ?? 'ana-whole-network');
   const g = e.graph;
   const x = g.input(options.inputName ?? 'patches', ['N', ...net.spec.inputShape]);
-  const names = net.params.map((p) => g.initializer(`w:${p.name}`, p.shape, params[p.name]!));
+  // The final linear layer keeps the manifest's default head names, so head-only fine-tuning can replace it later.
+  const head = net.layers.at(-1)!.spec.kind === 'linear' ? net.layers.at(-1)!.params.map((p) => p.name) : [];
+  const names = net.params.map((p) => g.initializer(p.name === head[0] ? 'head_w' : p.name === head[1] ? 'head_b' : `w:${p.name}`, p.shape, params[p.name]!));
   const forward = emitNetwork(e, net, x, names);
   expose(e, e.node('Sigmoid', [forward.y]), 'probabilities', ['N', k]);
   const last = net.layers.length - 1;

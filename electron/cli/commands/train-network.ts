@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseProviderPreference } from '../../core/inference/providers';
+import { runWholeNetworkTraining } from '../../core/training/autodiff/train-network';
+import { UsageError, type Command } from '../command';
+
+export const trainNetworkCommand: Command = {
+  name: 'train-network',
+  summary: 'Train a whole CNN on ONNX Runtime (self-paced MIML) from a dataset CSV; resumes from its checkpoint',
+  usage:
+    'ana train-network --data labels.csv --out DIR [--method spl|plain] [--seed S] [--epochs N] [--patience N]\n' +
+    '  [--lr X] [--lr-alpha X] [--batch N] [--input-px P] [--patch-um U] [--pixel-size-um U] [--widths 16,32,64,64]\n' +
+    '  [--no-augment] [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml]\n' +
+    '  Ctrl-C stops after the current batch; the same command later resumes from DIR/training.checkpoint.json.',
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        out: { type: 'string' },
+        method: { type: 'string', default: 'spl' },
+        seed: { type: 'string', default: '1' },
+        epochs: { type: 'string', default: '20' },
+        patience: { type: 'string', default: '4' },
+        lr: { type: 'string', default: '0.001' },
+        'lr-alpha': { type: 'string', default: '0.001' },
+        batch: { type: 'string', default: '32' },
+        'input-px': { type: 'string', default: '96' },
+        'patch-um': { type: 'string', default: '100' },
+        'pixel-size-um': { type: 'string', default: '0.5' },
+        widths: { type: 'string', default: '16,32,64,64' },
+        'no-augment': { type: 'boolean', default: false },
+        'max-fields': { type: 'string' },
+        version: { type: 'string', default: '0.1.0-whole-network' },
+        provider: { type: 'string' },
+      },
+    });
+    if (!values.data) throw new UsageError('--data is required');
+    if (!values.out) throw new UsageError('--out is required');
+    if (values.method !== 'spl' && values.method !== 'plain') throw new UsageError(`--method must be spl or plain, got '${values.method}'`);
+    const num = (name: string, v: string): number => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${v}'`);
+      return n;
+    };
+    const controller = new AbortController();
+    const onSignal = () => {
+      process.stderr.write('\nstopping after this batch…\n');
+      controller.abort();
+    };
+    process.once('SIGINT', onSignal);
+    try {
+      const result = await runWholeNetworkTraining({
+        csvPath: resolve(values.data),
+        outDir: resolve(values.out),
+        version: values.version,
+        training: {
+          method: values.method,
+          seed: num('seed', values.seed),
+          maxEpochs: num('epochs', values.epochs),
+          patience: num('patience', values.patience),
+          lr: num('lr', values.lr),
+          lrAlpha: num('lr-alpha', values['lr-alpha']),
+          batchSize: num('batch', values.batch),
+        },
+        augment: !values['no-augment'],
+        inputPx: num('input-px', values['input-px']),
+        patchSizeUm: num('patch-um', values['patch-um']),
+        defaultPixelSizeUm: num('pixel-size-um', values['pixel-size-um']),
+        widths: values.widths.split(',').map((w) => num('widths', w)),
+        providers: values.provider ? parseProviderPreference(values.provider) : undefined,
+        maxFieldsPerSplit: values['max-fields'] ? num('max-fields', values['max-fields']) : undefined,
+        signal: controller.signal,
+        log: (m) => process.stderr.write(`${m}\n`),
+        onProgress: (p) => process.stderr.isTTY && process.stderr.write(`\repoch ${p.epoch} batch ${p.batch}/${p.batchesInEpoch} loss ${p.loss.toFixed(4)} ${p.patchesPerSecond.toFixed(0)} patches/s`),
+      });
+      const t = result.test;
+      const f = result.figures;
+      console.log(`Package: ${result.packageDir} (provider ${result.provider}, best epoch ${result.bestEpoch} of ${result.epochs.length})`);
+      console.log(`Test (${t.n_images} images): F1 micro ${t.f1_micro.toFixed(3)}, F1 macro ${t.f1_macro.toFixed(3)}, subset acc ${t.subset_accuracy.toFixed(3)}, mAP ${t.map.toFixed(3)}`);
+      console.log(`Training: ${f.trainFields} fields / ${f.trainPatches} patches, ${f.patchesPerSecond.toFixed(0)} patches/s, ${f.meanEpochTrainSeconds.toFixed(1)} s per epoch, peak RSS ${f.peakRssMb.toFixed(0)} MB, patch cutting ${f.prepareSeconds.toFixed(1)} s`);
+      return 0;
+    } finally {
+      process.off('SIGINT', onSignal);
+    }
+  },
+};
