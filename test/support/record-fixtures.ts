@@ -28,12 +28,14 @@ export const TEST_USERS = {
 
 export type TestUserKey = keyof typeof TEST_USERS;
 
-// One scrypt hash per test process, shared by the seeded users: seeding stays cheap.
+// One scrypt hash per test process, shared by the seeded users, at a low cost (the cost is stored
+// in the hash, so verification follows it): seeding and logging in stay cheap in tests.
 let testPasswordHash: Promise<string> | undefined;
+const TEST_SCRYPT_COST = { N: 1024, r: 8, p: 1 };
 
 /** Creates the three test users (password TEST_PASSWORD) unless they exist; returns their ids. */
 export async function seedTestUsers(db: WritableDb): Promise<Record<TestUserKey, number>> {
-  testPasswordHash ??= hashPassword(TEST_PASSWORD);
+  testPasswordHash ??= hashPassword(TEST_PASSWORD, TEST_SCRYPT_COST);
   const passwordHash = await testPasswordHash;
   const ids = {} as Record<TestUserKey, number>;
   for (const [key, user] of Object.entries(TEST_USERS) as [TestUserKey, (typeof TEST_USERS)[TestUserKey]][]) {
@@ -96,6 +98,32 @@ export function seedReadCase(
     thresholds: Object.fromEntries(TEST_LABELS.map((k) => [k, 0.5])),
     createdAtMs: received + 1000,
   });
-  setCaseStatus(db, kase.id, 'read');
+  if (kase.status === 'new') setCaseStatus(db, kase.id, 'read');
   return { caseId: kase.id, slide, reading };
+}
+
+/** An app over a fresh database with the test users seeded and one session logged in per role. */
+export async function recordApp(): Promise<{
+  app: App;
+  ids: Record<TestUserKey, number>;
+  as: Record<TestUserKey, { sessionId: string }>;
+  call: (who: TestUserKey | 'anonymous', channel: string, request: unknown) => Promise<{ ok: boolean; value?: any; code?: string; message?: string }>;
+}> {
+  const { createApp } = await import('../../electron/core/app');
+  const app = await createApp({ dbPath: tempDbPath(), modelDir: '/nonexistent-model-dir', version: 'test', log: () => {} });
+  const ids = await seedTestUsers(app.db);
+  const as = { admin: { sessionId: 'admin-session' }, physician: { sessionId: 'physician-session' }, technologist: { sessionId: 'tech-session' } };
+  for (const who of Object.keys(as) as TestUserKey[]) await loginAs(app, as[who].sessionId, who);
+  const call = (who: TestUserKey | 'anonymous', channel: string, request: unknown) =>
+    app.handle(channel, request, who === 'anonymous' ? { sessionId: 'anonymous-session' } : as[who]) as Promise<{ ok: boolean; value?: any; code?: string; message?: string }>;
+  return { app, ids, as, call };
+}
+
+/**
+ * Drops the record's triggers (not the audit log's), as if migration 002's guards were missing:
+ * tests run against this prove that core enforces each rule on its own too.
+ */
+export function dropRecordGuards(db: WritableDb): void {
+  const names = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name NOT LIKE 'audit_%'").all() as { name: string }[];
+  for (const { name } of names) db.exec(`DROP TRIGGER "${name}"`);
 }
