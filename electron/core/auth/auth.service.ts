@@ -10,10 +10,14 @@ export function toSessionUser(user: UserRow): SessionUser {
   return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
 }
 
+let dummyHash: Promise<string> | undefined;
+
 /** Checks a username and password; audits success and failure (without saying which part was wrong). */
 export async function checkLogin(db: WritableDb, username: string, password: string, nowMs = Date.now()): Promise<SessionUser> {
   const user = getUserWithHash(db, username);
-  const valid = user !== undefined && (await verifyPassword(password, user.passwordHash));
+  // An unknown name costs the same hashing time as a known one, so timing does not reveal accounts.
+  dummyHash ??= hashPassword('not a password');
+  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
   if (!user || !valid || !user.active) {
     appendAudit(db, {
       actor: { userId: user?.id ?? null, name: username.slice(0, 200) },
