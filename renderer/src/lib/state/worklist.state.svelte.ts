@@ -1,16 +1,71 @@
-import type { CaseListItem } from '../../../../electron/contract';
+/**
+ * The day's worklist: cases with status, suggested patterns and the uncertain flag; filters are
+ * sent to the core (status, pattern, received date, search), sorting is local. Batch-reading
+ * progress arrives as push events.
+ */
+import type { CaseListItem, CaseStatus, EventPayload } from '../../../../electron/contract';
 import { call } from '../services/api';
 import { handleError } from '../services/errors.svelte';
 
-/** The day's worklist: cases with their status and suggested patterns. */
+export type SortKey = 'received' | 'accession' | 'status' | 'uncertain';
+
+export interface WorklistFilters {
+  status: CaseStatus | '';
+  pattern: string;
+  /** yyyy-mm-dd in local time, or '' */
+  day: string;
+  search: string;
+}
+
+const STATUS_ORDER: Record<CaseStatus, number> = { new: 0, read: 1, in_review: 2, signed: 3, amended: 4 };
+
+/** Local-day bounds [from, to) in ms for a yyyy-mm-dd string. */
+export function dayRangeMs(day: string): { fromMs: number; toMs: number } | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return null;
+  const from = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const to = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1);
+  return { fromMs: from.getTime(), toMs: to.getTime() };
+}
+
+export function sortCases(cases: readonly CaseListItem[], key: SortKey, descending: boolean): CaseListItem[] {
+  const dir = descending ? -1 : 1;
+  const by: Record<SortKey, (a: CaseListItem, b: CaseListItem) => number> = {
+    received: (a, b) => a.receivedAtMs - b.receivedAtMs,
+    accession: (a, b) => a.accessionId.localeCompare(b.accessionId),
+    status: (a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status],
+    uncertain: (a, b) => (a.uncertaintyMargin ?? Infinity) - (b.uncertaintyMargin ?? Infinity),
+  };
+  return [...cases].sort((a, b) => dir * by[key](a, b) || a.id - b.id);
+}
+
 export class WorklistState {
-  cases = $state<CaseListItem[]>([]);
+  cases = $state.raw<CaseListItem[]>([]);
   loading = $state(false);
+  filters = $state<WorklistFilters>({ status: '', pattern: '', day: '', search: '' });
+  sortKey = $state<SortKey>('received');
+  descending = $state(false);
+  progress = $state<EventPayload<'reading/progress'> | null>(null);
+
+  readonly sorted = $derived(sortCases(this.cases, this.sortKey, this.descending));
+  readonly counts = $derived({
+    total: this.cases.length,
+    toReview: this.cases.filter((c) => c.status === 'read' || c.status === 'in_review').length,
+    uncertain: this.cases.filter((c) => c.uncertain && c.status !== 'signed' && c.status !== 'amended').length,
+    signed: this.cases.filter((c) => c.status === 'signed' || c.status === 'amended').length,
+  });
 
   async load(): Promise<void> {
     this.loading = true;
     try {
-      this.cases = await call('cases/list', {});
+      const f = this.filters;
+      const day = dayRangeMs(f.day);
+      this.cases = await call('cases/list', {
+        ...(f.status ? { status: f.status } : {}),
+        ...(f.pattern ? { predictedLabel: f.pattern } : {}),
+        ...(day ? { receivedFromMs: day.fromMs, receivedToMs: day.toMs } : {}),
+        ...(f.search.trim() ? { search: f.search.trim() } : {}),
+      });
     } catch (error) {
       handleError(error);
     } finally {
@@ -18,8 +73,34 @@ export class WorklistState {
     }
   }
 
+  setSort(key: SortKey): void {
+    if (this.sortKey === key) this.descending = !this.descending;
+    else {
+      this.sortKey = key;
+      this.descending = key === 'received';
+    }
+  }
+
+  /** The case after `caseId` in the current order that still needs review, else the next one. */
+  nextCaseId(caseId: number): number | null {
+    const list = this.sorted;
+    const at = list.findIndex((c) => c.id === caseId);
+    const after = [...list.slice(at + 1), ...list.slice(0, Math.max(0, at))];
+    return (after.find((c) => c.status === 'read' || c.status === 'in_review' || c.status === 'new') ?? null)?.id ?? null;
+  }
+
+  onProgress(payload: EventPayload<'reading/progress'>): void {
+    this.progress = payload;
+  }
+
   reset(): void {
     this.cases = [];
     this.loading = false;
+    this.filters = { status: '', pattern: '', day: '', search: '' };
+    this.sortKey = 'received';
+    this.descending = false;
+    this.progress = null;
   }
 }
+
+export const worklist = new WorklistState();

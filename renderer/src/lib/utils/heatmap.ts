@@ -13,7 +13,7 @@ export interface HeatmapPixels {
   height: number;
   /** slide pixels per heatmap pixel */
   cellPx: number;
-  data: Uint8ClampedArray;
+  data: Uint8ClampedArray<ArrayBuffer>;
 }
 
 /** Score of patch `patchIndex` for label `labelIndex` in a row-major patchCount × labelCount array. */

@@ -1,0 +1,59 @@
+/**
+ * Review actions: save the working decision as a draft, sign it, amend a signed case. Each returns
+ * whether it succeeded; failures go to the one error handler.
+ */
+import type { CaseDetail, DecisionLabel, DecisionSummary } from '../../../../electron/contract';
+import type { ReviewState, Suggestion, WorkingDecision, WorkingLabel } from '../state/review.state.svelte';
+import { call } from './api';
+import { handleError } from './errors.svelte';
+
+export function toDecisionLabels(labels: readonly WorkingLabel[]): DecisionLabel[] {
+  return labels.map((l) => ({ key: l.key, ...(l.intensity ? { intensity: l.intensity } : {}), ...(l.titer ? { titer: l.titer } : {}) }));
+}
+
+export function fromDecision(d: DecisionSummary): WorkingDecision {
+  return { labels: d.labels.map((l) => ({ key: l.key, intensity: l.intensity ?? null, titer: l.titer ?? null })), comment: d.comment };
+}
+
+/** Per label, the highest probability over the case's latest readings; suggested = predicted by any. */
+export function caseSuggestions(detail: CaseDetail): Suggestion[] {
+  const best = new Map<string, number>();
+  const predicted = new Set<string>();
+  for (const r of detail.readings) {
+    for (const p of r.probabilities) best.set(p.key, Math.max(best.get(p.key) ?? 0, p.probability));
+    for (const key of r.predictedLabels) predicted.add(key);
+  }
+  return [...best].map(([key, probability]) => ({ key, probability, suggested: predicted.has(key) }));
+}
+
+export async function saveDraft(caseId: number, review: ReviewState): Promise<boolean> {
+  try {
+    await call('review/save-draft', { caseId, labels: toDecisionLabels(review.decision.labels), comment: review.decision.comment });
+    review.markSaved();
+    return true;
+  } catch (error) {
+    handleError(error);
+    return false;
+  }
+}
+
+export async function signCase(caseId: number, password: string, meaning: 'reviewed' | 'approved'): Promise<boolean> {
+  try {
+    await call('review/sign', { caseId, password, meaning });
+    return true;
+  } catch (error) {
+    handleError(error);
+    return false;
+  }
+}
+
+export async function amendCase(caseId: number, review: ReviewState, reason: string, password: string): Promise<boolean> {
+  try {
+    await call('review/amend', { caseId, labels: toDecisionLabels(review.decision.labels), comment: review.decision.comment, reason, password });
+    review.markSaved();
+    return true;
+  } catch (error) {
+    handleError(error);
+    return false;
+  }
+}

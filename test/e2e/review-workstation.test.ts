@@ -1,0 +1,238 @@
+/**
+ * The review workstation end to end in Chromium, against the real core over the loopback test
+ * host: a day of synthetic slides is read by the real model into a fresh record while the
+ * worklist is open; a physician opens a case, sees the overlay, toggles labels with keys, is
+ * refused with a wrong password, signs, and finds the case locked; a technologist cannot sign.
+ * Screenshots and performance measures are left in test-output/e2e/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createApp, type App } from '../../electron/core/app';
+import { defaultModelDir, projectRoot } from '../../electron/core/paths';
+import type { ReadingPatches } from '../../electron/contract';
+import { startTestHost, type TestHost } from '../host/test-host';
+import { loginAs, seedTestUsers, TEST_PASSWORD, TEST_USERS } from '../support/record-fixtures';
+import { confidenceColor } from '../../renderer/src/lib/utils/colormap';
+import { fitViewport, patchCenter, slideToCanvas } from '../../renderer/src/lib/utils/viewport';
+import { launchChromium, TEST_OUTPUT_DIR } from './browser';
+import { writeDaySlides, type DaySlide } from './seed-day';
+
+const OUT = join(TEST_OUTPUT_DIR, 'e2e');
+let app: App;
+let host: TestHost;
+let browser: Browser;
+let day: DaySlide[];
+const perf: Record<string, number[]> = {};
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ana-e2e-'));
+  app = await createApp({ dbPath: join(dir, 'ana.db'), modelDir: defaultModelDir(), version: 'e2e', providers: ['cpu'], log: () => {} });
+  await seedTestUsers(app.db);
+  host = await startTestHost({ app, rendererDir: join(projectRoot(), 'dist/renderer') });
+  [browser, day] = await Promise.all([launchChromium(), writeDaySlides(join(dir, 'day'))]);
+  mkdirSync(OUT, { recursive: true });
+});
+
+afterAll(async () => {
+  writeFileSync(join(OUT, 'viewer-performance.json'), JSON.stringify(perf, null, 2));
+  await browser?.close();
+  await host?.close();
+  await app?.close();
+});
+
+async function openPage(sessionId: string): Promise<{ page: Page; consoleErrors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.addInitScript((id) => sessionStorage.setItem('ana-session-id', id), sessionId);
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  return { page, consoleErrors };
+}
+
+function row(page: Page, accessionId: string) {
+  return page.getByTestId('worklist').getByRole('row', { name: new RegExp(accessionId) });
+}
+
+/** RGBA of the viewer canvas at a canvas point (device pixel ratio is 1 here). */
+async function canvasPixel(page: Page, x: number, y: number): Promise<number[]> {
+  return page.getByTestId('slide-canvas').evaluate((c: HTMLCanvasElement, [px, py]) => Array.from(c.getContext('2d')!.getImageData(px!, py!, 1, 1).data), [Math.round(x), Math.round(y)]);
+}
+
+async function waitPainted(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector<HTMLCanvasElement>('[data-testid="slide-canvas"]')?.dataset.painted === 'true');
+}
+
+async function nextFrames(page: Page, n = 2): Promise<void> {
+  await page.evaluate((count) => new Promise<void>((done) => { const step = (k: number) => (k === 0 ? done() : requestAnimationFrame(() => step(k - 1))); step(count); }), n);
+}
+
+async function measures(page: Page, name: string): Promise<number[]> {
+  return page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((m) => m.duration), name);
+}
+
+describe('physician', () => {
+  let page: Page;
+  let consoleErrors: string[];
+
+  it('logs in, watches the day being read into the worklist, and filters it', async () => {
+    ({ page, consoleErrors } = await openPage('e2e-physician'));
+    await page.goto(host.url);
+    await page.getByLabel('User name').fill(TEST_USERS.physician.username);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('current-user').getByText(TEST_USERS.physician.displayName).waitFor();
+
+    // Read the day while the worklist is open: rows arrive through the 'cases/changed' event.
+    await app.readFiles(day.map((s) => s.path));
+    for (const s of day) await row(page, s.accessionId).waitFor();
+    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(day.length);
+    expect(await row(page, 'A2026-0101').locator('td').nth(1).textContent()).toBe('to review');
+    await page.screenshot({ path: join(OUT, 'worklist.png') });
+
+    await page.getByTestId('filter-status').selectOption('signed');
+    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').first().textContent()).toContain('No cases match');
+    await page.getByTestId('filter-status').selectOption('');
+    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(day.length);
+  });
+
+  let evidence: ReadingPatches;
+
+  it('opens the 2048×1536 case with its overlay and shows patch probabilities and evidence', async () => {
+    await row(page, 'A2026-0101').getByRole('button', { name: 'A2026-0101' }).click();
+    await waitPainted(page);
+    perf['viewer:open-to-first-paint (2048x1536 with overlay), ms'] = await measures(page, 'viewer:open-to-first-paint');
+    expect(perf['viewer:open-to-first-paint (2048x1536 with overlay), ms']).toHaveLength(1);
+
+    const readingId = await page.evaluate(async () => {
+      const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; value: { readings: { id: number }[] } }> } };
+      return (await w.ana.invoke('cases/get', { caseId: 1 })).value.readings[0]!.id;
+    });
+    evidence = await page.evaluate(async (id) => {
+      const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; value: ReadingPatches }> } };
+      return (await w.ana.invoke('viewer/reading-patches', { readingId: id })).value;
+    }, readingId);
+    expect(evidence.patches.length).toBeGreaterThan(4);
+
+    // The overlay is on: at a kept patch's centre the canvas shows the image blended with the
+    // patch's score colour at the chosen opacity; with the overlay off (key O) the plain image.
+    const canvas = await page.getByTestId('slide-canvas').boundingBox();
+    const vp = fitViewport({ width: 2048, height: 1536 }, { width: Math.floor(canvas!.width), height: Math.floor(canvas!.height) });
+    const labelKey = await page.getByTestId('overlay-label').inputValue();
+    const labelIndex = evidence.labels.indexOf(labelKey);
+    const kept = evidence.patches.findIndex((p, i) => p[4] === 0 && i < evidence.patches.length / 2);
+    const at = slideToCanvas(vp, patchCenter(evidence.patches[kept]!));
+    const withOverlay = await canvasPixel(page, at.x, at.y);
+    await page.keyboard.press('o');
+    await nextFrames(page);
+    expect(await page.getByTestId('overlay-toggle').isChecked()).toBe(false);
+    const plain = await canvasPixel(page, at.x, at.y);
+    const opacity = Number(await page.getByTestId('overlay-opacity').inputValue()) / 100;
+    const expected = confidenceColor(evidence.scores[kept * evidence.labels.length + labelIndex]!).map((c, k) => plain[k]! * (1 - opacity) + c * opacity);
+    for (let k = 0; k < 3; k++) expect(Math.abs(withOverlay[k]! - expected[k]!)).toBeLessThanOrEqual(3);
+    await page.keyboard.press('o');
+    await nextFrames(page);
+
+    // Opacity on a key: measured from the key event to the painted frame.
+    await page.keyboard.press(']');
+    await nextFrames(page);
+    await page.keyboard.press('[');
+    await nextFrames(page);
+    await page.getByTestId('overlay-opacity').fill('70');
+    await nextFrames(page);
+    perf['viewer:input-to-paint (opacity/toggle), ms'] = await measures(page, 'viewer:input-to-paint');
+    expect(perf['viewer:input-to-paint (opacity/toggle), ms']!.length).toBeGreaterThanOrEqual(3);
+
+    // Hover a patch: its per-pattern probabilities.
+    await page.mouse.move(canvas!.x + at.x, canvas!.y + at.y);
+    await expect.poll(() => page.getByTestId('patch-readout').textContent()).toContain(`Patch ${kept + 1}`);
+    await page.screenshot({ path: join(OUT, 'viewer-overlay.png') });
+
+    // Evidence gallery: clicking a patch centres it in the viewer.
+    const before = await page.getByTestId('zoom-level').textContent();
+    await page.getByTestId('evidence-patch').first().click();
+    await expect.poll(() => page.getByTestId('zoom-level').textContent()).not.toBe(before);
+    await page.getByTestId('evidence-gallery').screenshot({ path: join(OUT, 'evidence-gallery.png') });
+    await page.keyboard.press('f');
+  });
+
+  it('toggles labels with number keys, undoes, and saves a draft', async () => {
+    const boxes = page.getByTestId('review-panel').locator('input[type="checkbox"]');
+    const firstKey = (await boxes.first().getAttribute('data-testid'))!.slice('label-'.length);
+    const firstBefore = await boxes.first().isChecked();
+    const thirdBefore = await boxes.nth(2).isChecked();
+    await page.locator('body').focus();
+    await page.keyboard.press('1');
+    await page.keyboard.press('3');
+    expect(await boxes.first().isChecked()).toBe(!firstBefore);
+    expect(await boxes.nth(2).isChecked()).toBe(!thirdBefore);
+    await page.keyboard.press('u');
+    expect(await boxes.nth(2).isChecked()).toBe(thirdBefore);
+    await page.keyboard.press('1');
+    expect(await boxes.first().isChecked()).toBe(firstBefore);
+    await page.keyboard.press('3');
+    expect(await boxes.nth(2).isChecked()).toBe(!thirdBefore);
+    await page.keyboard.press('s');
+    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('in_review');
+    expect(firstKey).toMatch(/^[a-z_]+$/);
+  });
+
+  it('refuses a wrong password, then signs with the right one and locks the case', async () => {
+    await page.keyboard.press('Shift+S');
+    const dialog = page.getByTestId('sign-dialog');
+    await dialog.waitFor();
+    await page.getByTestId('sign-password').fill('not my password');
+    await page.screenshot({ path: join(OUT, 'sign-dialog.png') });
+    await page.getByTestId('sign-submit').click();
+    await page.getByTestId('sign-error').waitFor();
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await page.getByTestId('case-status').textContent()).toBe('in_review');
+
+    await page.getByTestId('sign-password').fill(TEST_PASSWORD);
+    await page.getByTestId('sign-submit').click();
+    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('signed');
+    expect(await dialog.isVisible()).toBe(false);
+    await page.getByTestId('locked-note').waitFor();
+    expect(await page.getByTestId('signature-block').textContent()).toContain(TEST_USERS.physician.displayName);
+
+    // Locked: number keys change nothing, and the core refuses a new draft.
+    const boxes = page.getByTestId('review-panel').locator('input[type="checkbox"]');
+    const checked = await boxes.first().isChecked();
+    await page.keyboard.press('1');
+    expect(await boxes.first().isChecked()).toBe(checked);
+    expect(await boxes.first().isDisabled()).toBe(true);
+    const refused = await page.evaluate(async () => {
+      const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; code?: string }> } };
+      return w.ana.invoke('review/save-draft', { caseId: 1, labels: [], comment: '' });
+    });
+    expect(refused.ok).toBe(false);
+    await page.screenshot({ path: join(OUT, 'case-signed.png') });
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('technologist', () => {
+  it('can draft but cannot sign, in the UI or through the API', async () => {
+    const { page, consoleErrors } = await openPage('e2e-technologist');
+    await loginAs(app, 'e2e-technologist', 'technologist');
+    await page.goto(host.url);
+    await row(page, 'A2026-0102').getByRole('button', { name: 'A2026-0102' }).click();
+    await waitPainted(page);
+    expect(await page.getByTestId('sign-button').isDisabled()).toBe(true);
+    expect(await page.getByTestId('sign-blocked').textContent()).toContain('Only a physician can sign');
+    await page.locator('body').focus();
+    await page.keyboard.press('Shift+S');
+    expect(await page.getByTestId('sign-dialog').isVisible()).toBe(false);
+
+    await page.keyboard.press('s');
+    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('in_review');
+    const result = await page.evaluate(async (password) => {
+      const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; code?: string }> } };
+      return w.ana.invoke('review/sign', { caseId: 2, password, meaning: 'approved' });
+    }, TEST_PASSWORD);
+    expect(result).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(consoleErrors).toEqual([]);
+  });
+});
