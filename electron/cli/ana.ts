@@ -7,8 +7,10 @@ import { UsageError, type Command } from './command';
 import { readCommand } from './commands/read';
 import { synthCommand } from './commands/synth';
 import { versionCommand } from './commands/version';
+import { reportCommand } from './commands/report';
+import { exportCommand } from './commands/export';
 
-const COMMANDS: Command[] = [versionCommand, readCommand, synthCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, synthCommand, reportCommand, exportCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -20,6 +20,8 @@ import { SessionStore } from './auth/session-store';
 import { authHandlers } from './auth/auth.handlers';
 import { usersHandlers } from './auth/users.handlers';
 import { viewerHandlers } from './slides/viewer.handlers';
+import { reportsHandlers, withReportsOnSignOff } from './reports/reports.handlers';
+import { resolveDataLocations } from './app-paths';
 
 export type { CallContext } from './handler';
 
@@ -29,6 +31,8 @@ export interface AppOptions {
   version: string;
   providers?: ProviderName[];
   log?: (message: string) => void;
+  /** The LIS outbox for day exports; default: the data-locations outbox (ANA_OUTBOX_DIR, locations.json). */
+  outboxDir?: string;
 }
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -70,7 +74,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...casesHandlers(db, sessions),
     ...authHandlers(db, sessions),
     ...usersHandlers(db, sessions),
-    ...reviewHandlers(db, sessions),
+    ...withReportsOnSignOff(db, reviewHandlers(db, sessions), sessions, { log }),
+    ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db),
   };
 

@@ -11,6 +11,7 @@ import { appChannels } from './app.channels';
 import { casesChannels } from './cases.channels';
 import { authChannels } from './auth.channels';
 import { reviewChannels } from './review.channels';
+import { reportsChannels } from './reports.channels';
 import { usersChannels } from './users.channels';
 import { viewerChannels } from './viewer.channels';
 
@@ -18,6 +19,7 @@ export * from './app.channels';
 export * from './cases.channels';
 export * from './auth.channels';
 export * from './review.channels';
+export * from './reports.channels';
 export * from './users.channels';
 export * from './text';
 export * from './viewer.channels';
@@ -28,6 +30,7 @@ export const channels = {
   ...casesChannels,
   ...authChannels,
   ...reviewChannels,
+  ...reportsChannels,
   ...usersChannels,
   ...viewerChannels,
 } as const;

@@ -79,8 +79,8 @@ export function renderDayCsv(entries: CsvEntry[], settings: ReportSettings): str
         : report.results.map((r) => ({
             pattern: r.displayName,
             icap_code: r.icapCode,
-            intensity: r.strength?.kind === 'intensity' ? r.strength.value : '',
-            titer: r.strength?.kind === 'titer' ? r.strength.value : '',
+            intensity: r.intensity ?? '',
+            titer: r.titer ?? '',
             interpretation: patternWording(r, settings),
           }));
     for (const p of patterns) {

@@ -6,8 +6,6 @@
  */
 import { findLabel, NEGATIVE_ICAP_CODE, type PatternGroup } from '../../contract/labels';
 
-export type Strength = { kind: 'titer'; value: string } | { kind: 'intensity'; value: string };
-
 /** One pattern of the final (signed) result. */
 export interface PatternResult {
   labelKey: string;
@@ -15,7 +13,10 @@ export interface PatternResult {
   /** The code reported, e.g. 'AC-4'; for a label spanning several codes without a chosen subtype, 'AC-2,4,5'. */
   icapCode: string;
   group: PatternGroup;
-  strength: Strength | null;
+  /** e.g. 'strong' or '3+'; null when the lab reports a titer only. */
+  intensity: string | null;
+  /** e.g. '1:640'. */
+  titer: string | null;
 }
 
 export interface ModelSuggestion {
@@ -73,16 +74,19 @@ export interface SignedCaseReport {
   thumbnail: Thumbnail | null;
 }
 
-/** Builds one pattern result from the vocabulary, keeping a chosen ICAP subtype when there is one. */
-export function patternResult(labelKey: string, options: { icapCode?: string | null; strength?: Strength | null } = {}): PatternResult {
+/**
+ * Builds one pattern result from the vocabulary, keeping a chosen ICAP subtype when there is one.
+ * A label a model brought that the vocabulary lacks is reported under its key, as nuclear.
+ */
+export function patternResult(labelKey: string, options: { icapCode?: string | null; intensity?: string | null; titer?: string | null } = {}): PatternResult {
   const label = findLabel(labelKey);
-  if (!label) throw new Error(`Unknown pattern label '${labelKey}' (not in the label vocabulary)`);
   return {
     labelKey,
-    displayName: label.displayName,
-    icapCode: options.icapCode ?? competentCode(label.icapCodes),
-    group: label.group,
-    strength: options.strength ?? null,
+    displayName: label?.displayName ?? labelKey,
+    icapCode: options.icapCode ?? (label ? competentCode(label.icapCodes) : ''),
+    group: label?.group ?? 'nuclear',
+    intensity: options.intensity ?? null,
+    titer: options.titer ?? null,
   };
 }
 

@@ -16,6 +16,8 @@ export interface ReportSettings {
   };
   /** IANA zone used to print dates and to decide which day a signature belongs to. */
   timeZone: string;
+  /** The lab's screening dilution printed on every report, e.g. '1:80'; null to omit. */
+  screeningDilution: string | null;
   wording: {
     /** Overall result when at least one pattern counts as ANA positive. */
     positive: string;
@@ -45,6 +47,7 @@ export interface ReportSettings {
 export const DEFAULT_REPORT_SETTINGS: ReportSettings = {
   lab: { name: 'Clinical Immunology Laboratory', headerLines: [], facilityId: 'LAB' },
   timeZone: 'UTC',
+  screeningDilution: null,
   wording: {
     positive: 'ANA positive',
     negative: 'ANA negative (AC-0)',
@@ -73,6 +76,7 @@ export function resolveReportSettings(partial: DeepPartial<ReportSettings> = {})
   return {
     lab: { ...d.lab, ...partial.lab, headerLines: [...(partial.lab?.headerLines ?? d.lab.headerLines)].filter((l): l is string => typeof l === 'string') },
     timeZone: partial.timeZone ?? d.timeZone,
+    screeningDilution: partial.screeningDilution === undefined ? d.screeningDilution : partial.screeningDilution,
     wording: {
       ...d.wording,
       ...partial.wording,
@@ -101,7 +105,7 @@ export function overallWording(results: PatternResult[], settings: ReportSetting
   return results.some((r) => countsAsPositive(r.group, settings)) ? settings.wording.positive : settings.wording.nonNuclearOnly;
 }
 
+/** 'titer 1:640, intensity strong' — whichever the reader recorded. */
 export function strengthText(result: PatternResult): string {
-  if (!result.strength) return '';
-  return result.strength.kind === 'titer' ? `titer ${result.strength.value}` : `intensity ${result.strength.value}`;
+  return [result.titer ? `titer ${result.titer}` : '', result.intensity ? `intensity ${result.intensity}` : ''].filter(Boolean).join(', ');
 }

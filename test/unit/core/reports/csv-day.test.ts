@@ -24,7 +24,7 @@ describe('day CSV', () => {
     }
     expect(rows.map((r) => [r.icap_code, r.titer, r.intensity])).toEqual([
       ['AC-1', '1:640', ''],
-      ['AC-4', '', '2+'],
+      ['AC-4', '', 'moderate'],
       ['AC-21', '1:160', ''],
     ]);
     expect(rows[2]!.interpretation).toBe('Cytoplasmic staining (not counted as ANA)');

@@ -16,9 +16,9 @@ export function sampleReport(overrides: Partial<SignedCaseReport> = {}): SignedC
     readAtMs: Date.UTC(2026, 10, 29, 8, 15, 0),
     screeningDilution: '1:80',
     results: [
-      patternResult('homogeneous', { strength: { kind: 'titer', value: '1:640' } }),
-      patternResult('speckled', { icapCode: 'AC-4', strength: { kind: 'intensity', value: '2+' } }),
-      patternResult('mitochondrial', { strength: { kind: 'titer', value: '1:160' } }),
+      patternResult('homogeneous', { titer: '1:640' }),
+      patternResult('speckled', { icapCode: 'AC-4', intensity: 'moderate' }),
+      patternResult('mitochondrial', { titer: '1:160' }),
     ],
     suggestion: {
       modelId: 'ana-default',

@@ -50,7 +50,7 @@ describe('PDF report', () => {
       '2026-11-29 14:03 (Europe/Berlin)', // signed
       'ANA positive',
       'Homogeneous', 'AC-1', 'titer 1:640',
-      'Speckled', 'AC-4', 'intensity 2+',
+      'Speckled', 'AC-4', 'intensity moderate',
       'Mitochondrial (AMA)', 'AC-21', 'Cytoplasmic staining (not counted as ANA)',
       'ana-default, version 1.2.0', '0.93',
       'Mixed pattern; AMA confirmed on a second field.',

@@ -1,0 +1,120 @@
+/** Handlers for stored reports, the day export and report settings; plus report-on-sign-off. */
+import type { ReportMetaSummary } from '../../contract/channels/reports.channels';
+import { ReportSettingsPatch } from '../../contract/channels/reports.channels';
+import type { SessionStore } from '../auth/session-store';
+import { actorOf } from '../auth/session-store';
+import type { WritableDb } from '../db/connection';
+import { getReport, listReportsOfCase, type ReportMeta } from '../db/report.repo';
+import { getSetting, setSetting } from '../db/settings.repo';
+import { getCaseById } from '../db/case.repo';
+import { DomainError, errorMessage } from '../errors';
+import type { Handler, HandlersFor } from '../handler';
+import { exportDay } from './day-export';
+import { loadReportSettings, REPORT_SETTINGS_KEY } from './report-record';
+import { localDate } from './report-time';
+import { ensureCaseReports, ensureSignatureReports, type ReportServiceOptions } from './report.service';
+
+type ReportChannel = 'reports/list' | 'reports/generate' | 'reports/get' | 'reports/export-day' | 'reports/settings' | 'reports/update-settings';
+
+export interface ReportsHandlerOptions extends ReportServiceOptions {
+  /** Where day exports go; resolved when first needed (the data-locations outbox by default). */
+  outboxDir: () => string;
+}
+
+const READERS = ['technologist', 'physician', 'admin'] as const;
+
+function toSummary(r: ReportMeta): ReportMetaSummary {
+  return {
+    id: r.id,
+    caseId: r.caseId,
+    signatureId: r.signatureId,
+    format: r.format,
+    fileName: r.fileName,
+    sha256: r.sha256,
+    sizeBytes: r.sizeBytes,
+    createdAtMs: r.createdAtMs,
+    supersededById: r.supersededById,
+  };
+}
+
+export function reportsHandlers(db: WritableDb, sessions: SessionStore, options: ReportsHandlerOptions): HandlersFor<ReportChannel> {
+  return {
+    'reports/list': (request, ctx) => {
+      sessions.require(ctx, 'see reports', READERS);
+      if (!getCaseById(db, request.caseId)) throw new DomainError('not-found', `Case ${request.caseId} does not exist`);
+      return listReportsOfCase(db, request.caseId).map(toSummary);
+    },
+    'reports/generate': async (request, ctx) => {
+      const user = sessions.require(ctx, 'make a report', READERS);
+      const { pdf, hl7 } = await ensureCaseReports(db, request.caseId, actorOf(user), options);
+      return [toSummary(pdf), toSummary(hl7)];
+    },
+    'reports/get': (request, ctx) => {
+      sessions.require(ctx, 'open a report', READERS);
+      const report = getReport(db, request.reportId);
+      if (!report) throw new DomainError('not-found', `Report ${request.reportId} does not exist`);
+      const { bytes, ...meta } = report;
+      return { ...toSummary(meta), base64: Buffer.from(bytes).toString('base64') };
+    },
+    'reports/export-day': async (request, ctx) => {
+      const user = sessions.require(ctx, 'export results to the lab system', ['physician', 'admin']);
+      return exportDay(db, { date: request.date, format: request.format, outboxDir: options.outboxDir() }, actorOf(user), options);
+    },
+    'reports/settings': (_request, ctx) => {
+      sessions.require(ctx, 'see report settings', READERS);
+      return { settings: loadReportSettings(db) };
+    },
+    'reports/update-settings': (request, ctx) => {
+      const user = sessions.require(ctx, 'change report settings', ['admin']);
+      const merged = mergePatch(getSetting<ReportSettingsPatch>(db, REPORT_SETTINGS_KEY) ?? {}, request.patch);
+      const checked = ReportSettingsPatch.parse(merged);
+      if (checked.timeZone) localDate(0, checked.timeZone); // throws a clear error for an unknown zone
+      setSetting(db, REPORT_SETTINGS_KEY, checked, actorOf(user));
+      return { settings: loadReportSettings(db) };
+    },
+  };
+}
+
+function mergePatch(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? mergePatch(b as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/**
+ * Wraps the sign and amend handlers so the signed report is rendered and stored right after the
+ * signature. The signature is already committed then: a rendering failure is logged and reported
+ * by 'reports/generate' later, never turned into a failed sign-off.
+ */
+export function withReportsOnSignOff<H extends { 'review/sign': Handler<'review/sign'>; 'review/amend': Handler<'review/amend'> }>(
+  db: WritableDb,
+  handlers: H,
+  sessions: SessionStore,
+  options: ReportServiceOptions,
+): H {
+  const log = options.log ?? ((m: string) => console.warn(m));
+  const after = async (signatureId: number, ctx: Parameters<Handler<'review/sign'>>[1]) => {
+    const user = sessions.current(ctx);
+    try {
+      await ensureSignatureReports(db, signatureId, user ? actorOf(user) : { userId: null, name: 'system' }, options);
+    } catch (error) {
+      log(`Signature ${signatureId}: the report could not be made now (${errorMessage(error)}); 'reports/generate' will retry`);
+    }
+  };
+  return {
+    ...handlers,
+    'review/sign': async (request, ctx) => {
+      const signature = await handlers['review/sign'](request, ctx);
+      await after(signature.id, ctx);
+      return signature;
+    },
+    'review/amend': async (request, ctx) => {
+      const result = await handlers['review/amend'](request, ctx);
+      await after(result.signature.id, ctx);
+      return result;
+    },
+  };
+}
