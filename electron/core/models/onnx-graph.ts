@@ -152,8 +152,10 @@ export function replaceInitializers(modelBytes: Uint8Array, replacements: Record
     }
     const count = dims.reduce((a, b) => a * b, 1);
     if (value.data.length !== count) throw new Error(`initializer '${name}' needs ${count} values, replacement has ${value.data.length}`);
-    tensor.rawData = new Uint8Array(0);
-    tensor.floatData = Array.from(value.data);
+    // An empty raw_data would still be serialised (proto2 optional bytes) and ONNX Runtime then
+    // rejects the tensor as 0 bytes long: store the values as raw little-endian bytes instead.
+    tensor.rawData = new Uint8Array(Float32Array.from(value.data).buffer);
+    tensor.floatData = [];
   }
   return onnx.ModelProto.encode(model).finish();
 }
