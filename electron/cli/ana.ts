@@ -7,10 +7,13 @@ import { UsageError, type Command } from './command';
 import { readCommand } from './commands/read';
 import { synthCommand } from './commands/synth';
 import { versionCommand } from './commands/version';
+import { trainNetworkCommand } from './commands/train-network';
+import { trainCommand } from './commands/train';
+import { evalCommand } from './commands/eval';
 import { reportCommand } from './commands/report';
 import { exportCommand } from './commands/export';
 
-const COMMANDS: Command[] = [versionCommand, readCommand, synthCommand, reportCommand, exportCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, synthCommand, trainCommand, evalCommand, reportCommand, exportCommand, trainNetworkCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

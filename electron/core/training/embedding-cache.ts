@@ -17,8 +17,8 @@ import { DomainError } from '../errors';
 import type { InferenceEngine } from '../inference/engine';
 import type { ModelPackage } from '../models/model-package';
 import { decodeSlideBytes, readSlideBytes } from '../slides/decode';
-import { patchGrid, patchSizePx } from '../slides/grid';
-import { meanOf, normalise, resamplePatch } from '../slides/patches';
+import { cutPatches } from '../slides/patches';
+import { subgraphSha256 } from '../models/onnx-graph';
 
 const MAGIC = 0x45414e41; // "ANAE"
 const FORMAT = 1;
@@ -42,9 +42,22 @@ export interface EmbeddingSource {
   batchSize?: number;
 }
 
-/** The extractor's identity: the manifest's extractor hash, else (older packages) the model file's. */
-export function extractorSha256(model: ModelPackage): string {
-  return model.manifest.extractor?.sha256 ?? model.manifest.files.find((f) => f.role === 'model')!.sha256;
+const derivedExtractorSha = new Map<string, string>();
+
+/**
+ * The extractor's identity: the manifest's extractor hash, else (older packages without one) the
+ * hash of the sub-graph computing the embeddings output, so head-only derivatives still share it.
+ */
+export async function extractorSha256(model: ModelPackage): Promise<string> {
+  if (model.manifest.extractor) return model.manifest.extractor.sha256;
+  const fileSha = model.manifest.files.find((f) => f.role === 'model')!.sha256;
+  const known = derivedExtractorSha.get(fileSha);
+  if (known) return known;
+  const output = model.manifest.outputs.embeddings;
+  if (!output) throw new DomainError('model-invalid', `${model.dir}: model '${model.manifest.id}' ${model.manifest.version} has no embeddings output; it cannot be trained`);
+  const sha = subgraphSha256(await readFile(model.modelPath), output);
+  derivedExtractorSha.set(fileSha, sha);
+  return sha;
 }
 
 function preprocessingKey(model: ModelPackage, pixelSizeUm: number | null): string {
@@ -97,7 +110,7 @@ export async function slideEmbeddings(src: EmbeddingSource, path: string, option
   const absPath = resolve(path);
   const bytes = await readSlideBytes(absPath);
   const fileSha256 = createHash('sha256').update(bytes).digest('hex');
-  const extractor = extractorSha256(src.model);
+  const extractor = await extractorSha256(src.model);
   const dir = join(resolve(src.cacheDir), extractor);
   const file = join(dir, `${fileSha256}-${preprocessingKey(src.model, options.pixelSizeUm ?? null)}.emb`);
   const existing = await readFile(file).catch(() => null);
@@ -118,35 +131,36 @@ export async function slideEmbeddings(src: EmbeddingSource, path: string, option
   return { ...result, cached: false };
 }
 
-/** The same preprocessing as a reading (read-slide.ts): grid in µm, area resample, background cut, normalise. */
+/** The same preprocessing as a reading (cutPatches: grid in µm, area resample, background cut, normalise). */
 async function computeEmbeddings(src: EmbeddingSource, absPath: string, bytes: Uint8Array, pixelSizeOverrideUm: number | null): Promise<Omit<SlideEmbeddings, 'fileSha256' | 'extractorSha256'>> {
   const { manifest } = src.model;
   if (!manifest.outputs.embeddings) throw new DomainError('model-invalid', `${src.model.dir}: model '${manifest.id}' ${manifest.version} has no embeddings output; it cannot be trained`);
   const decoded = await decodeSlideBytes(absPath, bytes);
   const pixelSizeUm = pixelSizeOverrideUm ?? decoded.pixelSizeUm ?? manifest.patch.defaultPixelSizeUm;
-  const rects = patchGrid(decoded.widthPx, decoded.heightPx, patchSizePx(manifest.patch.sizeUm, pixelSizeUm));
   const [, , inputPx] = manifest.input.shape;
-  const patchLength = inputPx * inputPx;
-  const kept: number[] = [];
-  const pixels = new Float32Array(rects.length * patchLength);
-  rects.forEach((rect, i) => {
-    const at = kept.length * patchLength;
-    resamplePatch(decoded.fitc, decoded.widthPx, rect, inputPx, pixels, at);
-    if (meanOf(pixels, at, at + patchLength) >= manifest.patch.backgroundMax) kept.push(i);
+  const cut = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, {
+    patchSizeUm: manifest.patch.sizeUm,
+    inputPx,
+    mean: manifest.normalisation.mean,
+    std: manifest.normalisation.std,
+    backgroundMax: manifest.patch.backgroundMax,
   });
-  normalise(pixels, manifest.normalisation.mean, manifest.normalisation.std, 0, kept.length * patchLength);
+  const patchLength = inputPx * inputPx;
+  const kept = cut.kept.flatMap((k, i) => (k ? [i] : []));
   const batchSize = src.batchSize ?? 32;
   let dims = 0;
   let embeddings = new Float32Array(0);
   for (let start = 0; start < kept.length; start += batchSize) {
-    const count = Math.min(batchSize, kept.length - start);
-    const out = await src.engine.run(pixels.slice(start * patchLength, (start + count) * patchLength), count);
+    const batch = kept.slice(start, start + batchSize);
+    const input = new Float32Array(batch.length * patchLength);
+    batch.forEach((p, j) => input.set(cut.pixels.subarray(p * patchLength, (p + 1) * patchLength), j * patchLength));
+    const out = await src.engine.run(input, batch.length);
     if (!out.embeddings) throw new DomainError('model-invalid', `${src.model.dir}: the engine returned no embeddings for ${basename(absPath)}`);
     if (dims === 0) {
       dims = out.embeddingDims;
       embeddings = new Float32Array(kept.length * dims);
     }
-    embeddings.set(out.embeddings.subarray(0, count * dims), start * dims);
+    embeddings.set(out.embeddings.subarray(0, batch.length * dims), start * dims);
   }
-  return { dims, gridPatches: rects.length, kept: Uint32Array.from(kept), embeddings };
+  return { dims, gridPatches: cut.rects.length, kept: Uint32Array.from(kept), embeddings };
 }

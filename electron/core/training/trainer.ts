@@ -45,6 +45,8 @@ export interface TrainerOptions {
   softTargets: boolean;
   /** C of λ = log(n)/log(C); null takes it from the data (the reference code's regrouping). */
   coefficientC: number | null;
+  /** Score the starting weights too and keep them if no epoch beats them (warm-started fine-tuning). */
+  keepInitialIfBest: boolean;
 }
 
 export const defaultTrainerOptions: TrainerOptions = {
@@ -62,6 +64,7 @@ export const defaultTrainerOptions: TrainerOptions = {
   coefficients: true,
   softTargets: false,
   coefficientC: null,
+  keepInitialIfBest: false,
 };
 
 export interface EpochInfo {
@@ -143,6 +146,10 @@ export function trainScorer(scorer: PatchScorer, train: BagDataset, validation: 
   let bestEpoch = 0;
   let bestState: unknown = null;
   let since = 0;
+  if (opts.keepInitialIfBest && validation) {
+    best = overallScore(evaluateScorer(scorer, validation, pooling));
+    bestState = scorer.snapshot();
+  }
   for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
     if (hooks.signal?.aborted) throw new DomainError('conflict', 'training cancelled');
     const t0 = performance.now();

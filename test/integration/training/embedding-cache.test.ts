@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type InferenceEngine } from '../../../electron/core/inference/engine';
 import { loadModelPackage, type ModelPackage } from '../../../electron/core/models/model-package';
-import { decodeEmbeddings, encodeEmbeddings, slideEmbeddings } from '../../../electron/core/training/embedding-cache';
+import { decodeEmbeddings, encodeEmbeddings, extractorSha256, slideEmbeddings } from '../../../electron/core/training/embedding-cache';
 import { Random } from '../../../electron/core/random';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { writeBmp } from '../../fixtures/slide-images';
@@ -45,7 +45,7 @@ describe('embedding cache', () => {
     const second = await slideEmbeddings({ model, engine, cacheDir }, slide);
     expect(second.cached).toBe(true);
     expect(Array.from(second.embeddings)).toEqual(Array.from(first.embeddings));
-    const files = await readdir(join(cacheDir, model.manifest.files[0]!.sha256));
+    const files = await readdir(join(cacheDir, await extractorSha256(model)));
     expect(files).toEqual([`${first.fileSha256}-${files[0]!.split('-')[1]}`]);
     // a pixel-size override changes the grid and so the key
     const other = await slideEmbeddings({ model, engine, cacheDir }, slide, { pixelSizeUm: 1 });
@@ -56,7 +56,7 @@ describe('embedding cache', () => {
   it('recomputes a damaged cache file instead of trusting it', async () => {
     const cacheDir = join(dir, 'cache-damaged');
     const first = await slideEmbeddings({ model, engine, cacheDir }, slide);
-    const sub = join(cacheDir, model.manifest.files[0]!.sha256);
+    const sub = join(cacheDir, await extractorSha256(model));
     const [name] = await readdir(sub);
     await writeFile(join(sub, name!), new Uint8Array(10));
     const again = await slideEmbeddings({ model, engine, cacheDir }, slide);

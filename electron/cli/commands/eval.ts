@@ -1,0 +1,57 @@
+import { parseArgs } from 'node:util';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { defaultModelDir } from '../../core/paths';
+import { parseProviderPreference } from '../../core/inference/providers';
+import { evaluateModelOnCsv } from '../../core/training/train-model';
+import type { EvaluationReport } from '../../core/training/metrics';
+import { UsageError, type Command } from '../command';
+
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'Evaluate a model package on a dataset CSV (image-level and MIML metrics, per class)',
+  usage: 'ana eval --data labels.csv [--split test] [--model DIR] [--json FILE] [--all-splits] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml]',
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        split: { type: 'string', default: 'test' },
+        'all-splits': { type: 'boolean', default: false },
+        model: { type: 'string' },
+        json: { type: 'string' },
+        cache: { type: 'string' },
+        provider: { type: 'string' },
+      },
+    });
+    if (!values.data) throw new UsageError('--data is required');
+    const report = await evaluateModelOnCsv({
+      dataCsv: resolve(values.data),
+      modelDir: values.model ? resolve(values.model) : defaultModelDir(),
+      split: values['all-splits'] ? null : values.split,
+      cacheDir: values.cache ? resolve(values.cache) : undefined,
+      providers: parseProviderPreference(values.provider),
+    });
+    console.log(formatReport(report));
+    if (values.json) {
+      await writeFile(resolve(values.json), JSON.stringify(report, null, 2) + '\n');
+      console.log(`\nJSON written to ${values.json}`);
+    }
+    return 0;
+  },
+};
+
+export function formatReport(r: EvaluationReport): string {
+  const f = (v: number | null): string => (v === null ? '    —' : v.toFixed(3).padStart(5));
+  const width = Math.max(5, ...Object.keys(r.per_class).map((k) => k.length));
+  const lines = [
+    `images ${r.n_images}`,
+    `F1 micro ${f(r.f1_micro)}   F1 macro ${f(r.f1_macro)}   subset accuracy ${f(r.subset_accuracy)}   mAP ${f(r.map)}`,
+    `Hamming loss ${f(r.hamming_loss)}   one-error ${f(r.one_error)}   ranking loss ${f(r.ranking_loss)}   coverage ${f(r.coverage)}   average precision ${f(r.average_precision)}`,
+    '',
+    `${'class'.padEnd(width)}  precision  recall     F1     AP  support`,
+    ...Object.entries(r.per_class).map(([k, c]) => `${k.padEnd(width)}      ${f(c.precision)}   ${f(c.recall)}  ${f(c.f1)}  ${f(c.ap)}  ${String(c.support).padStart(7)}`),
+  ];
+  if (r.map_skipped.length) lines.push('', `mAP skips classes without positives: ${r.map_skipped.join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { defaultModelDir } from '../../core/paths';
+import { parseProviderPreference } from '../../core/inference/providers';
+import { trainModelFromCsv } from '../../core/training/train-model';
+import type { ConfidenceInit } from '../../core/training/self-paced';
+import type { TrainingMethod } from '../../core/training/trainer';
+import { UsageError, type Command } from '../command';
+
+const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean'];
+const INITS: ConfidenceInit[] = ['iw-sample', 'iw-ones', 'iw-data'];
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'Train a model package (new head on the base extractor) from a dataset CSV',
+  usage:
+    'ana train --data labels.csv --out DIR [--base MODEL_DIR] [--method spl|plain|max|mean] [--seed S]\n' +
+    '  [--epochs N] [--patience N] [--lr X] [--lr-alpha X] [--init iw-sample|iw-ones|iw-data]\n' +
+    '  [--no-sampler] [--no-pseudo-labels] [--no-coefficients] [--soft-targets] [--coefficient-c C]\n' +
+    '  [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
+  async run(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        out: { type: 'string' },
+        base: { type: 'string' },
+        method: { type: 'string', default: 'spl' },
+        seed: { type: 'string', default: '1' },
+        epochs: { type: 'string' },
+        patience: { type: 'string' },
+        lr: { type: 'string' },
+        'lr-alpha': { type: 'string' },
+        init: { type: 'string' },
+        'no-sampler': { type: 'boolean', default: false },
+        'no-pseudo-labels': { type: 'boolean', default: false },
+        'no-coefficients': { type: 'boolean', default: false },
+        'soft-targets': { type: 'boolean', default: false },
+        'coefficient-c': { type: 'string' },
+        version: { type: 'string' },
+        cache: { type: 'string' },
+        provider: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+      },
+    });
+    if (!values.data) throw new UsageError('--data is required');
+    if (!values.out) throw new UsageError('--out is required');
+    const method = values.method as TrainingMethod;
+    if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
+    if (values.init && !INITS.includes(values.init as ConfidenceInit)) throw new UsageError(`--init must be one of ${INITS.join(', ')}`);
+    const num = (name: string, v: string | undefined): number | undefined => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
+      return n;
+    };
+    const trainer = {
+      method,
+      seed: num('seed', values.seed)!,
+      ...(values.epochs && { maxEpochs: num('epochs', values.epochs)! }),
+      ...(values.patience && { patience: num('patience', values.patience)! }),
+      ...(values.lr && { lr: num('lr', values.lr)! }),
+      ...(values['lr-alpha'] && { lrAlpha: num('lr-alpha', values['lr-alpha'])! }),
+      ...(values.init && { init: values.init as ConfidenceInit }),
+      ...(values['coefficient-c'] && { coefficientC: num('coefficient-c', values['coefficient-c'])! }),
+      sampler: !values['no-sampler'],
+      pseudoLabels: !values['no-pseudo-labels'],
+      coefficients: !values['no-coefficients'],
+      softTargets: values['soft-targets'],
+    };
+    const log = (line: string): void => {
+      if (!values.quiet) process.stderr.write(line);
+    };
+    const result = await trainModelFromCsv({
+      dataCsv: resolve(values.data),
+      outDir: resolve(values.out),
+      baseModelDir: values.base ? resolve(values.base) : defaultModelDir(),
+      cacheDir: values.cache ? resolve(values.cache) : undefined,
+      version: values.version,
+      trainer,
+      providers: parseProviderPreference(values.provider),
+      onProgress: (p) => {
+        if (p.phase === 'embed' && (p.done % 50 === 0 || p.done === p.total)) log(`\rembeddings ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
+      },
+      onEpoch: (e) =>
+        log(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(1).padStart(10)}  val ${e.validationScore === null ? '—' : e.validationScore.toFixed(4)}${e.best ? ' *' : ''}${e.meanMultiLabelConfidence === null ? '' : `  α̅ ${e.meanMultiLabelConfidence.toFixed(3)}`}  ${(e.elapsedMs / 1000).toFixed(1)} s\n`),
+    });
+    const m = result.model.manifest;
+    console.log(`Wrote ${m.id} ${m.version} to ${result.model.dir}`);
+    console.log(`fields: ${result.counts.train} train, ${result.counts.val} val, ${result.counts.test} test; embeddings ${(result.embedMs / 1000).toFixed(1)} s (${Math.round(result.cachedShare * 100)} % cached); head training ${(result.trainMs / 1000).toFixed(1)} s = ${(result.trainMs / result.counts.train).toFixed(1)} s per 1,000 training fields`);
+    if (result.test) {
+      const t = result.test;
+      console.log(`test (${t.n_images} fields): F1 micro ${t.f1_micro.toFixed(3)}  F1 macro ${t.f1_macro.toFixed(3)}  subset acc ${t.subset_accuracy.toFixed(3)}  mAP ${t.map.toFixed(3)}`);
+    }
+    return 0;
+  },
+};

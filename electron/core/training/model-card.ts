@@ -1,0 +1,62 @@
+/** The model card written into every trained package (MODEL_CARD.md): data, method, figures, limits. */
+import type { ModelPackage } from '../models/model-package';
+import type { EvaluationReport } from './metrics';
+import type { TrainerOptions, TrainingResult } from './trainer';
+
+export interface ModelCardInput {
+  base: ModelPackage;
+  version: string;
+  trainer: TrainerOptions;
+  counts: { train: number; val: number; test: number };
+  training: TrainingResult;
+  test: EvaluationReport | null;
+  csv: string;
+  trainMs: number;
+  /** Where the training data came from, in words (default: generated fields). */
+  dataDescription?: string;
+}
+
+const f = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
+
+export function modelCard(c: ModelCardInput): string {
+  const m = c.base.manifest;
+  const methodName = { spl: 'self-paced MIML (Jiang et al., IEEE TMI 2025)', plain: 'plain patch classifier on inherited labels', max: 'max-pooling MIL head', mean: 'mean-pooling MIL head' }[c.trainer.method];
+  const lines = [
+    `# Model card: ${m.id} ${c.version}`,
+    '',
+    `Classifier head trained with ${methodName} on frozen patch embeddings of the extractor ` +
+      `${m.extractor ? `${m.extractor.id} ${m.extractor.version}` : '(model file)'}, from base package ${m.id} ${m.version}.`,
+    '',
+    '## Training data',
+    `- ${c.dataDescription ?? 'Generated (synthetic) HEp-2 fields from the project generator'}: \`${c.csv}\``,
+    `- fields: ${c.counts.train} train, ${c.counts.val} validation (early stopping), ${c.counts.test} test (held out)`,
+    `- method options: ${JSON.stringify({ init: c.trainer.init, sampler: c.trainer.sampler, pseudoLabels: c.trainer.pseudoLabels, coefficients: c.trainer.coefficients, softTargets: c.trainer.softTargets, coefficientC: c.trainer.coefficientC, lr: c.trainer.lr, lrAlpha: c.trainer.lrAlpha, batchSize: c.trainer.batchSize, seed: c.trainer.seed })}`,
+    `- epochs run ${c.training.epochs.length}, best epoch ${c.training.bestEpoch}; head training time ${(c.trainMs / 1000).toFixed(1)} s`,
+    '',
+  ];
+  if (c.test) {
+    const t = c.test;
+    lines.push(
+      `## Metrics on the held-out test split (${t.n_images} fields, threshold 0.5, ${c.training.pooling} over patches)`,
+      '',
+      '| F1 micro | F1 macro | subset accuracy | mAP | Hamming loss | one-error | ranking loss | coverage | example AP |',
+      '|---|---|---|---|---|---|---|---|---|',
+      `| ${[t.f1_micro, t.f1_macro, t.subset_accuracy, t.map, t.hamming_loss, t.one_error, t.ranking_loss, t.coverage, t.average_precision].map(f).join(' | ')} |`,
+      '',
+      '| class | precision | recall | F1 | AP | support |',
+      '|---|---|---|---|---|---|',
+      ...Object.entries(t.per_class).map(([k, v]) => `| ${k} | ${f(v.precision)} | ${f(v.recall)} | ${f(v.f1)} | ${f(v.ap)} | ${v.support} |`),
+      '',
+      `Reproduce: \`ana eval --data ${c.csv} --split test --model <this package>\`.`,
+      '',
+    );
+  }
+  lines.push(
+    '## Limits',
+    '- Trained on synthetic fields from the project generator, not on patient images. It is not clinically validated.',
+    '- It is meant to be fine-tuned on the laboratory\'s own signed cases (`ana finetune`), released only through the validation gate.',
+    '- Every suggestion must be confirmed by a trained reader.',
+    '',
+  );
+  return lines.join('\n');
+}

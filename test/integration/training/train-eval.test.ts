@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../../electron/core/inference/engine';
+import { loadModelPackage, readHead } from '../../../electron/core/models/model-package';
+import { hashFile, prepareSlide } from '../../../electron/core/reading/prepare-slide';
+import { slideEmbeddings } from '../../../electron/core/training/embedding-cache';
+import { Random } from '../../../electron/core/random';
+import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
+import { evaluateModelOnCsv, trainModelFromCsv } from '../../../electron/core/training/train-model';
+import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
+import { writeBmp } from '../../fixtures/slide-images';
+
+const run = promisify(execFile);
+let dir: string;
+
+/**
+ * Two 200 px patches per field (0.5 µm/px, 100 µm patches): 'homogeneous' patches are smooth and
+ * bright, 'speckled' ones are dark with bright dots; a field with both labels shows one of each.
+ */
+async function writeField(path: string, labels: string[], rng: Random): Promise<void> {
+  const W = 400;
+  const H = 200;
+  const v = new Uint8Array(W * H);
+  const kinds = labels.length === 2 ? labels : [labels[0] ?? 'none', labels[0] ?? 'none'];
+  for (let half = 0; half < 2; half++) {
+    for (let y = 0; y < H; y++) {
+      for (let x = half * 200; x < half * 200 + 200; x++) {
+        const kind = kinds[half];
+        const base = kind === 'homogeneous' ? 170 : 20;
+        const dot = kind === 'speckled' && (x % 12 < 3 && y % 12 < 3) ? 200 : 0;
+        v[y * W + x] = Math.min(255, base + dot + rng.int(0, 20));
+      }
+    }
+  }
+  await writeBmp(path, v, W, H, 1);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ana-train-'));
+  await writeSkeletonPackage(join(dir, 'base'));
+  const rng = new Random(8);
+  const rows: { path: string; labels: string[]; split: string }[] = [];
+  const sets = [['homogeneous'], ['speckled'], ['homogeneous', 'speckled'], []];
+  for (let i = 0; i < 48; i++) {
+    const labels = sets[i % 4]!;
+    const split = i < 28 ? 'train' : i < 36 ? 'val' : 'test';
+    const path = `f${i}.bmp`;
+    await writeField(join(dir, path), labels, rng);
+    rows.push({ path, labels, split });
+  }
+  await writeFile(join(dir, 'labels.csv'), formatDatasetCsv(rows));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('train and eval from a dataset CSV', () => {
+  it('writes a derived package whose card and manifest figures `ana eval` reproduces', async () => {
+    const result = await trainModelFromCsv({ dataCsv: join(dir, 'labels.csv'), outDir: join(dir, 'trained'), baseModelDir: join(dir, 'base'), trainer: { seed: 3, maxEpochs: 8, lr: 1e-2 }, providers: ['cpu'] });
+    expect(result.counts).toEqual({ train: 28, val: 8, test: 12 });
+    const pkg = await loadModelPackage(join(dir, 'trained'));
+    expect(pkg.manifest.parentVersion).toBe('0.0.1-skeleton');
+    expect(pkg.manifest.files.map((f) => f.role)).toEqual(['model', 'card']);
+    const card = await readFile(join(dir, 'trained', 'MODEL_CARD.md'), 'utf8');
+    expect(card).toMatch(/not clinically validated/);
+    expect(card).toMatch(/12 fields/);
+    const test = (pkg.manifest.metrics as { test: Record<string, number> }).test;
+    // the second pass hits the embedding cache
+    const again = await evaluateModelOnCsv({ dataCsv: join(dir, 'labels.csv'), modelDir: join(dir, 'trained'), split: 'test', providers: ['cpu'] });
+    expect(again.f1_macro).toBeCloseTo(test.f1_macro!, 6);
+    expect(again.map).toBeCloseTo(test.map!, 6);
+    // the two learnable labels are separable even for the skeleton's random filters
+    expect(again.per_class.homogeneous!.ap).toBeGreaterThan(0.9);
+  });
+
+  it('the derived package runs in ONNX Runtime and its probabilities equal the head on cached embeddings', async () => {
+    const pkg = await loadModelPackage(join(dir, 'trained'));
+    const engine = await createEngine(pkg, { providers: ['cpu'], warn: () => {} });
+    try {
+      const slide = await prepareSlide(await hashFile(join(dir, 'f5.bmp')), pkg.manifest, null);
+      const count = slide.patches.rects.length;
+      const { probabilities } = await engine.run(slide.patches.pixels, count);
+      const cached = await slideEmbeddings({ model: pkg, engine, cacheDir: join(dir, '.ana-embedding-cache') }, join(dir, 'f5.bmp'));
+      expect(cached.cached).toBe(true);
+      const { weights, bias } = await readHead(pkg);
+      const D = cached.dims;
+      for (let p = 0; p < count; p++) {
+        for (let k = 0; k < 8; k++) {
+          let z = bias.data[k]!;
+          for (let d = 0; d < D; d++) z += weights.data[k * D + d]! * cached.embeddings[p * D + d]!;
+          expect(probabilities[p * 8 + k]).toBeCloseTo(1 / (1 + Math.exp(-z)), 5);
+        }
+      }
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('ana eval prints the table and writes JSON with exactly the issue\'s keys', async () => {
+    const json = join(dir, 'eval.json');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'electron/cli/ana.ts', 'eval', '--data', join(dir, 'labels.csv'), '--model', join(dir, 'trained'), '--json', json, '--provider', 'cpu']);
+    expect(stdout).toMatch(/F1 micro/);
+    expect(stdout).toMatch(/homogeneous/);
+    const report = JSON.parse(await readFile(json, 'utf8')) as Record<string, unknown>;
+    for (const key of ['f1_micro', 'f1_macro', 'subset_accuracy', 'map', 'hamming_loss', 'one_error', 'ranking_loss', 'coverage', 'average_precision', 'per_class', 'n_images']) expect(report).toHaveProperty(key);
+    expect(report.n_images).toBe(12);
+    expect(Object.keys(report.per_class as object)).toHaveLength(8);
+  });
+
+  it('ana eval names a CSV without the split', async () => {
+    await expect(run(process.execPath, ['--import', 'tsx', 'electron/cli/ana.ts', 'eval', '--data', join(dir, 'labels.csv'), '--split', 'nope', '--model', join(dir, 'base')])).rejects.toThrow(/no rows with split 'nope'/);
+  });
+});
