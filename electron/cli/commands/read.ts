@@ -47,7 +47,7 @@ export const readCommand: Command = {
   name: 'read',
   summary: 'Read slide files and folders with the model and store the readings',
   usage:
-    'ana read <files or folders...> [--db FILE] [--model DIR] [--json FILE] [--provider auto|cpu|cuda|dml|coreml] [--profile FILE] [--accession-pattern REGEX] [--worklist CSV] [--force] [--in-process]',
+    'ana read <files or folders...> | --resume [--batch ID]  [--db FILE] [--model DIR] [--json FILE] [--provider auto|cpu|cuda|dml|coreml] [--profile FILE] [--accession-pattern REGEX] [--worklist CSV] [--force] [--in-process]',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
@@ -61,10 +61,13 @@ export const readCommand: Command = {
         'accession-pattern': { type: 'string' },
         worklist: { type: 'string' },
         force: { type: 'boolean', default: false },
+        resume: { type: 'boolean', default: false },
+        batch: { type: 'string' },
         'in-process': { type: 'boolean', default: false },
       },
     });
-    if (positionals.length === 0) throw new UsageError('no files or folders given');
+    if (positionals.length === 0 && !values.resume) throw new UsageError('no files or folders given');
+    if (positionals.length > 0 && values.resume) throw new UsageError('--resume reads the unfinished files of a batch: give no files with it');
     const providers = parseProviderPreference(values.provider);
     const profile = values.profile ? await loadMicroscopeProfile(resolve(values.profile)) : null;
     const byName = values['accession-pattern'] ? accessionPattern(values['accession-pattern']) : accessionFromFileName;
@@ -82,8 +85,13 @@ export const readCommand: Command = {
     const bar = process.stderr.isTTY ? progressBar() : null;
     try {
       const { model } = await service.init();
-      const summary = await service.read(positionals, { force: values.force, onProgress: (p) => bar?.update(p) });
+      const onProgress = (p: BatchProgress) => bar?.update(p);
+      const summary = values.resume ? await service.resume(values.batch, { force: values.force, onProgress }) : await service.read(positionals, { force: values.force, onProgress });
       bar?.done();
+      if (!summary) {
+        console.log(`No unfinished reading batch in ${values.db}: nothing to resume.`);
+        return 0;
+      }
       console.log(summaryTable(summary.items, model.manifest.labels.map((l) => l.key)));
       console.log(
         `\n${summary.items.length} file(s): ${summary.done} read, ${summary.skipped} already read, ${summary.failed} failed` +

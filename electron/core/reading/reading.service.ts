@@ -5,6 +5,7 @@
  * through it, so every reading records the provider that produced it.
  */
 import type { WritableDb } from '../db/connection';
+import { createBatch, finishBatchItem, getBatch, latestUnfinishedBatch, listBatchItems, setBatchStatus } from '../db/reading-batch.repo';
 import { DomainError } from '../errors';
 import type { InferenceEngine } from '../inference/engine';
 import type { ProviderName } from '../inference/providers';
@@ -39,8 +40,13 @@ export interface ReadingService {
   init(): Promise<{ model: ModelPackage; engine: InferenceEngine }>;
   readonly model: ModelPackage | null;
   readonly provider: ProviderName | null;
-  /** Expands folders into slide files and reads them as one batch. */
+  /** Expands folders into slide files and reads them as one batch (persisted: see `resume`). */
   read(paths: string[], options?: ReadOptions): Promise<BatchSummary>;
+  /**
+   * Reads the files a crashed, killed or cancelled batch had not finished (the newest such batch
+   * when no id is given); finished files are not read again. Null when there is nothing to resume.
+   */
+  resume(batchId?: string, options?: Omit<ReadOptions, 'batchId'>): Promise<BatchSummary | null>;
   /** Progress of the running batch, or null. */
   current(): BatchProgress | null;
   /** Stops the running batch after its current slide; false when no batch with this id runs. */
@@ -54,6 +60,48 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
   let starting: Promise<{ model: ModelPackage; engine: InferenceEngine }> | null = null;
   let running: { batchId: string; controller: AbortController; progress: BatchProgress | null } | null = null;
   const log = options.log ?? ((m: string) => console.warn(m));
+
+  async function runBatch(batchId: string, items: { path: string; seq: number }[], readOptions: ReadOptions): Promise<BatchSummary> {
+    if (running) throw new DomainError('conflict', `a reading batch (${running.batchId}) is already running; wait for it or cancel it`);
+    const ctx = await service.init();
+    const seqOf = new Map(items.map((i) => [i.path, i.seq]));
+    const controller = new AbortController();
+    running = { batchId, controller, progress: null };
+    setBatchStatus(options.db, batchId, 'running', null);
+    try {
+      const summary = await readBatch(
+        { db: options.db, ...ctx, profile: options.profile ?? null, accessionOf: options.accessionOf, batchSize: options.batchSize },
+        items.map((i) => i.path),
+        {
+          batchId,
+          force: readOptions.force,
+          signal: controller.signal,
+          onItem: (result) => {
+            const seq = seqOf.get(result.path);
+            if (seq !== undefined) {
+              finishBatchItem(options.db, batchId, seq, {
+                status: result.status,
+                errorCode: result.error?.code,
+                error: result.error?.message,
+                slideId: result.slideId,
+                readingId: result.readingId,
+                atMs: Date.now(),
+              });
+            }
+            readOptions.onItem?.(result);
+          },
+          onProgress: (p) => {
+            if (running) running.progress = p;
+            readOptions.onProgress?.(p);
+          },
+        },
+      );
+      setBatchStatus(options.db, batchId, summary.cancelled ? 'cancelled' : 'finished', Date.now());
+      return summary;
+    } finally {
+      running = null;
+    }
+  }
 
   const service: ReadingService = {
     get model() {
@@ -75,26 +123,21 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
       return starting;
     },
     async read(paths, readOptions = {}) {
-      if (running) throw new DomainError('conflict', `a reading batch (${running.batchId}) is already running; wait for it or cancel it`);
       const ctx = await service.init();
       const files = await listSlideFiles(paths);
-      const controller = new AbortController();
-      const batchId = readOptions.batchId ?? `batch-${Date.now().toString(36)}`;
-      running = { batchId, controller, progress: null };
-      try {
-        return await readBatch({ db: options.db, ...ctx, profile: options.profile ?? null, accessionOf: options.accessionOf, batchSize: options.batchSize }, files, {
-          batchId,
-          force: readOptions.force,
-          signal: controller.signal,
-          onItem: readOptions.onItem,
-          onProgress: (p) => {
-            if (running) running.progress = p;
-            readOptions.onProgress?.(p);
-          },
-        });
-      } finally {
-        running = null;
+      const batchId = readOptions.batchId ?? `batch-${Date.now().toString(36)}-${Math.floor(performance.now()).toString(36)}`;
+      createBatch(options.db, { id: batchId, modelId: ctx.model.manifest.id, modelVersion: ctx.model.manifest.version, startedAtMs: Date.now() }, files);
+      return runBatch(batchId, files.map((path, seq) => ({ path, seq })), readOptions);
+    },
+    async resume(batchId, readOptions = {}) {
+      await service.init();
+      const batch = batchId ? getBatch(options.db, batchId) : latestUnfinishedBatch(options.db);
+      if (!batch) {
+        if (batchId) throw new DomainError('not-found', `reading batch '${batchId}' does not exist`);
+        return null;
       }
+      const pending = listBatchItems(options.db, batch.id, 'pending');
+      return runBatch(batch.id, pending.map((i) => ({ path: i.path, seq: i.seq })), readOptions);
     },
     current: () => running?.progress ?? null,
     cancel(batchId) {
