@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderReportPdf } from '../../../../electron/core/reports/pdf-report';
 import { renderThumbnailRgb } from '../../../../electron/core/reports/thumbnail';
@@ -66,7 +66,12 @@ describe('PDF report', () => {
     mkdirSync(ARTIFACT_DIR, { recursive: true });
     const pdfPath = join(ARTIFACT_DIR, 'report-sample.pdf');
     writeFileSync(pdfPath, pdf);
-    execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdfPath, join(ARTIFACT_DIR, 'report-sample-page1')]);
+    try {
+      execFileSync('pdftoppm', ['-png', '-r', '80', '-f', '1', '-l', '1', '-singlefile', pdfPath, join(ARTIFACT_DIR, 'report-sample-page1')]);
+    } catch (error) {
+      throw new Error(`Rendering the first page with pdftoppm failed (install Debian's poppler-utils): ${(error as Error).message}`);
+    }
+    expect(statSync(join(ARTIFACT_DIR, 'report-sample-page1.png')).size).toBeGreaterThan(10_000);
   });
 
   it('renders identical bytes for the same record (times come from the record)', async () => {
