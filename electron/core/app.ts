@@ -76,7 +76,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...usersHandlers(db, sessions),
     ...withReportsOnSignOff(db, reviewHandlers(db, sessions), sessions, { log }),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
-    ...viewerHandlers(db),
+    ...viewerHandlers(db, sessions),
   };
 
   return {

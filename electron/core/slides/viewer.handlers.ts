@@ -4,10 +4,12 @@ import type { ReadableDb } from '../db/connection';
 import { getReadingById } from '../db/reading.repo';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
+import type { SessionStore } from '../auth/session-store';
 
-export function viewerHandlers(db: ReadableDb): HandlersFor<'viewer/reading-patches'> {
+export function viewerHandlers(db: ReadableDb, sessions: SessionStore): HandlersFor<'viewer/reading-patches'> {
   return {
-    'viewer/reading-patches': (request): ReadingPatches => {
+    'viewer/reading-patches': (request, ctx): ReadingPatches => {
+      sessions.require(ctx, 'see a reading\'s patch scores');
       const row = getReadingById(db, request.readingId);
       if (!row) throw new DomainError('not-found', `Reading ${request.readingId} does not exist`);
       if (row.status !== 'done') throw new DomainError('not-found', `Reading ${request.readingId} failed and has no patch scores: ${row.error ?? 'no error recorded'}`);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../../electron/core/app';
 import { defaultModelDir, projectRoot } from '../../../electron/core/paths';
 import type { CaseDetail, ReadingPatches } from '../../../electron/contract';
+import { loginAs, seedTestUsers } from '../../support/record-fixtures';
 
 let app: App;
 const ctx = { sessionId: 'viewer-test' };
@@ -13,6 +14,8 @@ const ctx = { sessionId: 'viewer-test' };
 beforeAll(async () => {
   app = await createApp({ dbPath: join(mkdtempSync(join(tmpdir(), 'ana-viewer-')), 'ana.db'), modelDir: defaultModelDir(), version: 'test', providers: ['cpu'], log: () => {} });
   await app.readFiles([join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png')]);
+  await seedTestUsers(app.db);
+  await loginAs(app, ctx.sessionId, 'technologist');
 });
 
 afterAll(async () => app?.close());
@@ -30,6 +33,11 @@ it('returns the patch grid and one score per patch and label, covering the slide
   expect(Math.max(...patches.patches.map((p) => p[0] + p[2]))).toBe(slide.widthPx);
   expect(Math.max(...patches.patches.map((p) => p[1] + p[3]))).toBe(slide.heightPx);
   for (const s of patches.scores) expect(s).toBeGreaterThanOrEqual(0), expect(s).toBeLessThanOrEqual(1);
+});
+
+it('refuses a window that is not logged in', async () => {
+  const result = await app.handle('viewer/reading-patches', { readingId: 1 }, { sessionId: 'nobody' });
+  expect(result).toMatchObject({ ok: false, code: 'unauthenticated' });
 });
 
 it('names the missing reading', async () => {
