@@ -22,6 +22,7 @@ import { createNetwork, initParams, type NetworkSpec } from './network';
 import { NetworkStepper } from './network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkEpochInfo, type NetworkTrainingOptions, type TrainingProgress } from './network-trainer';
 import { pixelBags, type PatchPreprocessing } from './patch-dataset';
+import { chooseThresholds } from './thresholds';
 
 /** A small encoder: four stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head. */
 export function defaultEncoderSpec(inputPx: number, labels: number, widths: readonly number[] = [16, 32, 64, 64]): NetworkSpec {
@@ -52,7 +53,10 @@ export interface TrainNetworkRunOptions {
 export interface TrainNetworkRunResult {
   packageDir: string;
   provider: ProviderName;
+  /** Test metrics at 0.5 and at the per-label thresholds chosen on `val` (the ones the package ships). */
   test: EvaluationReport;
+  testAtValThresholds: EvaluationReport;
+  thresholds: number[];
   epochs: NetworkEpochInfo[];
   bestEpoch: number;
   figures: {
@@ -123,8 +127,11 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
     });
     const scored = await scoreDataset(stepper, test);
     sampleRss();
-    const report = evaluate({ truth: test.bagLabels, scores: scored.image, imageCount: bagCount(test), labelCount: K }, test.labels, 0.5);
-    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, report, result.epochs.length, result.bestEpoch, stepper.provider);
+    const testData = { truth: test.bagLabels, scores: scored.image, imageCount: bagCount(test), labelCount: K };
+    const report = evaluate(testData, test.labels, 0.5);
+    const thresholds = val ? chooseThresholds(val.bagLabels, (await scoreDataset(stepper, val)).image, bagCount(val), K) : new Array<number>(K).fill(0.5);
+    const tuned = evaluate(testData, test.labels, thresholds);
+    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider);
     const trainEpochs = result.epochs.filter((e) => e.epoch > result.resumedFromEpoch);
     const figures = {
       trainPatches: patchCount(train),
@@ -134,14 +141,14 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
       peakRssMb: peakRss / 2 ** 20,
       prepareSeconds,
     };
-    await writeFile(join(packageDir, 'training-metrics.json'), JSON.stringify({ figures, epochs: result.epochs, bestEpoch: result.bestEpoch, test: report, provider: stepper.provider }, null, 2) + '\n');
-    return { packageDir, provider: stepper.provider, test: report, epochs: result.epochs, bestEpoch: result.bestEpoch, figures };
+    await writeFile(join(packageDir, 'training-metrics.json'), JSON.stringify({ figures, epochs: result.epochs, bestEpoch: result.bestEpoch, thresholds, test: report, testAtValThresholds: tuned, provider: stepper.provider }, null, 2) + '\n');
+    return { packageDir, provider: stepper.provider, test: report, testAtValThresholds: tuned, thresholds, epochs: result.epochs, bestEpoch: result.bestEpoch, figures };
   } finally {
     await stepper.close();
   }
 }
 
-async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, test: EvaluationReport, epochs: number, bestEpoch: number, provider: ProviderName): Promise<string> {
+async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, test: EvaluationReport, thresholds: number[], epochs: number, bestEpoch: number, provider: ProviderName): Promise<string> {
   const dir = resolve(o.outDir);
   const net = createNetwork(spec);
   const { bytes, embeddingDims } = buildInferenceGraph(net, params, { name: 'ana-whole-network' });
@@ -158,10 +165,10 @@ async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params
     patch: { sizeUm: o.patchSizeUm, defaultPixelSizeUm: o.defaultPixelSizeUm, backgroundMax: 0 },
     normalisation: norm,
     aggregation: 'max',
-    thresholds: Object.fromEntries(PATTERN_LABELS.map((l) => [l.key, 0.5])),
+    thresholds: Object.fromEntries(PATTERN_LABELS.map((l, k) => [l.key, thresholds[k] ?? 0.5])),
     files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
     provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), network: spec, training: o.training, augment: o.augment, epochs, bestEpoch, provider },
-    metrics: { test: { f1_micro: test.f1_micro, f1_macro: test.f1_macro, subset_accuracy: test.subset_accuracy, map: test.map, images: test.n_images } },
+    metrics: { thresholds: 'per label, best F1 on the validation split (image level, max over patches)', test: { f1_micro: test.f1_micro, f1_macro: test.f1_macro, subset_accuracy: test.subset_accuracy, map: test.map, images: test.n_images } },
   });
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return dir;
