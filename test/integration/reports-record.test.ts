@@ -143,6 +143,18 @@ describe('day export', () => {
     expect(again.files.map((f) => f.outcome)).toEqual(['unchanged']);
   });
 
+  it('keeps one report per signature and format through repeated exports after an amendment', async () => {
+    await exportDay(rec.db, { date: DAY, format: 'hl7', outboxDir: outbox() }, SYSTEM_ACTOR, opts);
+    await exportDay(rec.db, { date: DAY, format: 'csv', outboxDir: outbox() }, SYSTEM_ACTOR, opts);
+    const reports = listReportsOfCase(rec.db, caseA);
+    expect(reports.map((r) => [r.fileName, r.supersededById === null])).toEqual([
+      ['ANA-0001-v1.pdf', false],
+      ['ANA-0001-v1.hl7', false],
+      ['ANA-0001-v2.pdf', true],
+      ['ANA-0001-v2.hl7', true],
+    ]);
+  });
+
   it('exports nothing for a day without signatures and refuses a bad date', async () => {
     const empty = await exportDay(rec.db, { date: '2026-11-27', format: 'csv', outboxDir: join(dir, 'outbox-empty') }, SYSTEM_ACTOR, opts);
     expect(empty).toMatchObject({ signedCases: 0, files: [] });

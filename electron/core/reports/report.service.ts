@@ -29,15 +29,19 @@ export interface SignatureReports {
   hl7: ReportMeta;
 }
 
-/** The current (not superseded) stored report of a signature in a format. */
+/**
+ * The stored report of a signature in a format. A signature's report stays its report after an
+ * amendment supersedes it (superseded means "a newer version exists", not "replaced bytes").
+ */
 export function storedReportOf(db: ReadableDb, caseId: number, signatureId: number, format: ReportFormat): ReportMeta | undefined {
-  return listReportsOfCase(db, caseId).find((r) => r.signatureId === signatureId && r.format === format && r.supersededById === null);
+  return listReportsOfCase(db, caseId).findLast((r) => r.signatureId === signatureId && r.format === format);
 }
 
-/** The case's newest report of a format that nothing supersedes yet (the one a new version replaces). */
+/** The report of the case's newest signature that has one and that nothing supersedes yet. */
 function currentReportOfCase(db: ReadableDb, caseId: number, format: ReportFormat): ReportMeta | undefined {
   return listReportsOfCase(db, caseId)
-    .filter((r) => r.format === format && r.supersededById === null)
+    .filter((r) => r.format === format && r.supersededById === null && r.signatureId !== null)
+    .sort((a, b) => a.signatureId! - b.signatureId! || a.id - b.id)
     .at(-1);
 }
 
@@ -78,7 +82,8 @@ export async function ensureSignatureReports(db: WritableDb, signatureId: number
         bytes,
         createdBy: actor.userId,
         createdAtMs: nowMs,
-        supersedesId: previous && previous.signatureId !== sig.id ? previous.id : null,
+        // Only a newer signature supersedes; an older version rendered late supersedes nothing.
+        supersedesId: previous && previous.signatureId! < sig.id ? previous.id : null,
       },
       actor,
     );
