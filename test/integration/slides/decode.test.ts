@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSlide, pixelSizeFromDensity } from '../../../electron/core/slides/decode';
 import { MicroscopeProfile } from '../../../electron/core/slides/microscope-profile';
+import { cutPatches } from '../../../electron/core/slides/patches';
 import { DomainError } from '../../../electron/core/errors';
 import {
+  blobField,
   pngHeaderOnly,
   ramp16,
   ramp8,
@@ -135,6 +137,22 @@ describe('decodeSlide: formats and dynamic range', () => {
     expect(slide.pixelSizeUm).toBe(0.4);
     expect(slide.pixelSizeSource).toBe('profile');
     expect((await decodeSlide(path)).pixelSizeUm).toBeNull();
+  });
+
+  it('preprocessing fingerprint from file to model input (RGB PNG → green → 128 µm grid → 64 px)', async () => {
+    const path = join(dir, 'field.png');
+    await writeRgb8(path, blobField(900, 600, 42), 900, 600, 'png');
+    const slide = await decodeSlide(path);
+    const out = cutPatches(slide.fitc, slide.widthPx, slide.heightPx, 0.5, { patchSizeUm: 128, inputPx: 64, mean: 0.1, std: 0.2, backgroundMax: 0 });
+    let s = 0;
+    let s2 = 0;
+    for (const v of out.pixels) {
+      s += v;
+      s2 += v * v;
+    }
+    const mean = s / out.pixels.length;
+    expect([out.rects.length, out.pixels.length]).toEqual([4 * 3, 4 * 3 * 64 * 64]);
+    expect({ mean: mean.toFixed(4), std: Math.sqrt(s2 / out.pixels.length - mean * mean).toFixed(4) }).toEqual({ mean: '-0.1267', std: '0.4109' });
   });
 
   it('ignores 72-dpi style resolution tags as implausible', () => {

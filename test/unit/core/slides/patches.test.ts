@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { cutPatches, resamplePatch } from '../../../../electron/core/slides/patches';
+
+/** A deterministic field: smooth gradient plus a bright disc every 50 px. */
+function field(w: number, h: number): Float32Array {
+  const v = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) v[y * w + x] = 0.05 + 0.1 * (x / w) + (Math.hypot((x % 50) - 25, (y % 50) - 25) < 9 ? 0.6 : 0);
+  return v;
+}
+
+function fingerprint(values: Float32Array): { mean: string; std: string } {
+  let s = 0;
+  let s2 = 0;
+  for (const x of values) {
+    s += x;
+    s2 += x * x;
+  }
+  const mean = s / values.length;
+  return { mean: mean.toFixed(5), std: Math.sqrt(s2 / values.length - mean * mean).toFixed(5) };
+}
+
+describe('patch preprocessing', () => {
+  it('fingerprint: shape, mean and std of the model input for a fixed field', () => {
+    const out = cutPatches(field(1000, 700), 1000, 700, 0.5, { patchSizeUm: 128, inputPx: 64, mean: 0.1, std: 0.2, backgroundMax: 0 });
+    expect(out.patchSizePx).toBe(256);
+    expect(out.rects).toHaveLength(4 * 3);
+    expect(out.pixels).toHaveLength(12 * 64 * 64);
+    expect(fingerprint(out.pixels)).toEqual({ mean: '0.28822', std: '0.81974' });
+  });
+
+  it('µm → px follows the pixel size: the same 128 µm patch spans 640, 256 or 197 px', () => {
+    const img = field(1300, 1000);
+    for (const [pixelUm, sizePx, count] of [[0.2, 640, 3 * 2], [0.5, 256, 6 * 4], [0.65, 197, 7 * 6]] as const) {
+      const out = cutPatches(img, 1300, 1000, pixelUm, { patchSizeUm: 128, inputPx: 32, mean: 0, std: 1, backgroundMax: 0 });
+      expect([pixelUm, out.patchSizePx, out.rects.length]).toEqual([pixelUm, sizePx, count]);
+      for (const r of out.rects) expect(r.x + r.width <= 1300 && r.y + r.height <= 1000).toBe(true);
+    }
+  });
+
+  it('skips background patches below the manifest threshold and records which', () => {
+    const w = 512;
+    const img = new Float32Array(w * 256).fill(0.01);
+    for (let y = 0; y < 256; y++) for (let x = 256; x < 512; x++) img[y * w + x] = 0.3;
+    const out = cutPatches(img, w, 256, 1, { patchSizeUm: 256, inputPx: 16, mean: 0, std: 1, backgroundMax: 0.05 });
+    expect(out.kept).toEqual([false, true]);
+  });
+
+  it('area-average resampling preserves the mean of a region', () => {
+    const img = field(300, 300);
+    const out = new Float32Array(50 * 50);
+    resamplePatch(img, 300, { x: 0, y: 0, width: 300, height: 300 }, 50, out);
+    expect(fingerprint(out).mean).toBe(fingerprint(img).mean);
+  });
+});
