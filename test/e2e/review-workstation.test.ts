@@ -6,7 +6,7 @@
  * Screenshots and performance measures are left in test-output/e2e/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -214,6 +214,16 @@ describe('physician', () => {
       return w.ana.invoke('review/save-draft', { caseId: 1, labels: [], comment: '' });
     });
     expect(refused.ok).toBe(false);
+    // The report was made at sign-off: PDF and HL7 are listed, and the PDF's bytes are a PDF.
+    await expect.poll(() => page.getByTestId('report-item').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('reports-panel').textContent()).toMatch(/PDF.*\.pdf/s);
+    const download = page.waitForEvent('download');
+    await page.getByTestId('report-item').filter({ hasText: 'PDF' }).getByRole('button').click();
+    const saved = await download;
+    expect(saved.suggestedFilename()).toMatch(/\.pdf$/);
+    const pdfPath = join(OUT, 'signed-report.pdf');
+    await saved.saveAs(pdfPath);
+    expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
     await page.screenshot({ path: join(OUT, 'case-signed.png') });
     expect(consoleErrors).toEqual([]);
   });
