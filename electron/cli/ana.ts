@@ -5,6 +5,7 @@
 import { DomainError } from '../core/errors';
 import { UsageError, type Command } from './command';
 import { readCommand } from './commands/read';
+import { benchCommand } from './commands/bench';
 import { synthCommand } from './commands/synth';
 import { versionCommand } from './commands/version';
 import { trainNetworkCommand } from './commands/train-network';
@@ -13,7 +14,7 @@ import { evalCommand } from './commands/eval';
 import { reportCommand } from './commands/report';
 import { exportCommand } from './commands/export';
 
-const COMMANDS: Command[] = [versionCommand, readCommand, synthCommand, trainCommand, evalCommand, reportCommand, exportCommand, trainNetworkCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, reportCommand, exportCommand, trainNetworkCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
