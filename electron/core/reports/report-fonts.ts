@@ -13,12 +13,17 @@ export interface ReportFonts {
   bold: string;
 }
 
-/** `ANA_RESOURCES_DIR` lets the packaged app point at its extra resources folder. */
+/**
+ * Looked up in `ANA_RESOURCES_DIR`, then the packaged app's resources folder (Electron sets
+ * `process.resourcesPath`; builder copies resources/fonts there), then the source checkout.
+ */
 export function defaultReportFonts(): ReportFonts {
-  const dir = resolve(process.env.ANA_RESOURCES_DIR ?? join(projectRoot(), 'resources'), 'fonts');
-  const fonts = { regular: join(dir, 'DejaVuSans.ttf'), bold: join(dir, 'DejaVuSans-Bold.ttf') };
-  for (const path of Object.values(fonts)) {
-    if (!existsSync(path)) throw new DomainError('internal', `Report font ${path} is missing; reinstall the application`);
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  const candidates = [process.env.ANA_RESOURCES_DIR, packaged, join(projectRoot(), 'resources')].filter((d): d is string => !!d);
+  for (const base of candidates) {
+    const dir = resolve(base, 'fonts');
+    const fonts = { regular: join(dir, 'DejaVuSans.ttf'), bold: join(dir, 'DejaVuSans-Bold.ttf') };
+    if (existsSync(fonts.regular) && existsSync(fonts.bold)) return fonts;
   }
-  return fonts;
+  throw new DomainError('internal', `Report fonts DejaVuSans.ttf and DejaVuSans-Bold.ttf not found in ${candidates.map((c) => join(c, 'fonts')).join(', ')}; reinstall the application`);
 }
