@@ -16,6 +16,8 @@ export const events = {
   }),
   /** Cases were added or changed; the worklist should refresh. */
   'cases/changed': z.object({ caseIds: z.array(z.number().int()) }),
+  /** Something failed in the background (a worker crashed, the import folder vanished): show it. */
+  'app/error': z.object({ source: z.string(), message: z.string(), atMs: z.number() }),
 } as const;
 
 export type Events = typeof events;
