@@ -8,13 +8,18 @@ import { readCommand } from './commands/read';
 import { benchCommand } from './commands/bench';
 import { synthCommand } from './commands/synth';
 import { versionCommand } from './commands/version';
+import { auditCommand } from './commands/audit';
+import { dbCommand } from './commands/db';
+import { usersCommand } from './commands/users';
 import { trainNetworkCommand } from './commands/train-network';
 import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
+import { finetuneCommand } from './commands/finetune';
+import { modelsCommand } from './commands/models';
 import { reportCommand } from './commands/report';
 import { exportCommand } from './commands/export';
 
-const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, reportCommand, exportCommand, trainNetworkCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, modelsCommand, reportCommand, exportCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

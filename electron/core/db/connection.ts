@@ -71,6 +71,8 @@ function migrate(db: Database.Database, from: number): void {
   for (let version = from + 1; version <= MIGRATIONS.length; version++) {
     const migration = MIGRATIONS[version - 1]!;
     db.transaction(() => {
+      // Another process may have applied it while this one waited for the write lock.
+      if ((db.pragma('user_version', { simple: true }) as number) >= version) return;
       migration.up(db);
       db.pragma(`user_version = ${version}`);
     }).immediate();
