@@ -11,6 +11,7 @@ const started = performance.now();
 
 await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
 
+const NATIVE_PACKAGES = ['onnxruntime-node', 'better-sqlite3', 'sharp'];
 const common = { bundle: true, platform: 'node', target: 'node24', packages: 'external', sourcemap: true, logLevel: 'warning' };
 const workersDir = join(root, 'electron/workers');
 const workers = (existsSync(workersDir) ? readdirSync(workersDir) : []).filter((f) => f.endsWith('.worker.ts'));
@@ -19,8 +20,10 @@ await Promise.all([
   // Sandboxed preloads must be CommonJS.
   esbuild({ ...common, format: 'cjs', entryPoints: [join(root, 'electron/preload/preload.ts')], outfile: join(root, 'dist/preload/preload.cjs') }),
   esbuild({ ...common, format: 'esm', entryPoints: [join(root, 'electron/cli/ana.ts')], outfile: join(root, 'dist/cli/ana.js') }),
+  // Workers run unpacked from the asar (installed apps), beside the unpacked native modules only:
+  // so they bundle every pure-JS package and leave just the native ones external.
   ...workers.map((w) =>
-    esbuild({ ...common, format: 'esm', entryPoints: [join(root, 'electron/workers', w)], outfile: join(root, 'dist/workers', w.replace(/\.ts$/, '.js')) }),
+    esbuild({ ...common, packages: undefined, external: NATIVE_PACKAGES, format: 'esm', entryPoints: [join(root, 'electron/workers', w)], outfile: join(root, 'dist/workers', w.replace(/\.ts$/, '.js')) }),
   ),
 ]);
 console.log(`build: renderer + main + preload + cli + ${workers.length} worker(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);

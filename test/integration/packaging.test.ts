@@ -122,7 +122,8 @@ describe.each([
     });
     expect(foreign).toEqual([]);
     // Only the native modules and the worker bundles leave the asar.
-    expect([...new Set(unpacked.map((p) => p.split('/').slice(0, p.startsWith('node_modules/@') ? 3 : 2).join('/')))].filter((p) => !/^(node_modules\/(onnxruntime-node|better-sqlite3|sharp|@img\/[^/]+)|dist\/workers)$/.test(p))).toEqual([]);
+    expect([...new Set(unpacked.map((p) => p.split('/').slice(0, p.startsWith('node_modules/@') ? 3 : 2).join('/')))].filter((p) => !/^(node_modules\/(onnxruntime-(node|common)|better-sqlite3|sharp|detect-libc|semver|@img\/[^/]+)|dist\/workers)$/.test(p))).toEqual([]);
+    expect(unpacked).toContain('dist/workers/inference.worker.js');
   });
 
   it('ships the model package, report fonts and demo slides as extra resources', () => {
@@ -141,6 +142,26 @@ describe.each([
     expect(readFuses(executable)).toEqual(HARDENED_FUSES);
     expect(readdirSync(join(appDir, 'locales')).sort()).toEqual(['de.pak', 'en-US.pak', 'fr.pak']);
   });
+});
+
+it('runs the packaged inference worker from the unpacked folder with the packaged model', () => {
+  // Worker threads load their entry and its packages from the real file system, outside the asar:
+  // everything the worker bundle imports must resolve and load inside app.asar.unpacked alone.
+  const unpackedDir = join(linux.resources, 'app.asar.unpacked');
+  const script = `
+    import { createWorkerEngine } from ${JSON.stringify(join(root, 'electron/core/inference/worker-engine.ts'))};
+    import { loadModelPackage } from ${JSON.stringify(join(root, 'electron/core/models/model-package.ts'))};
+    const pkg = await loadModelPackage(${JSON.stringify(join(linux.resources, 'native-models/ana-default'))});
+    const engine = await createWorkerEngine(pkg, { workerPath: ${JSON.stringify(join(unpackedDir, 'dist/workers/inference.worker.js'))}, providers: ['cpu'] });
+    const [, c, h, w] = pkg.manifest.input.shape;
+    const out = await engine.run(new Float32Array(c * h * w), 1);
+    console.log(JSON.stringify({ provider: engine.provider, scores: out.probabilities.length, labels: pkg.manifest.labels.length }));
+    await engine.close();`;
+  // Run from a folder outside the project so nothing can fall back to the project's node_modules.
+  const result = spawnSync(process.execPath, ['--import', require.resolve('tsx'), '--input-type=module', '-e', script], { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+  expect(result.stderr).toBe('');
+  const out = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { provider: string; scores: number; labels: number };
+  expect(out).toEqual({ provider: 'cpu', scores: out.labels, labels: out.labels });
 });
 
 it('writes the asar integrity digest into the Windows executable', () => {
