@@ -263,3 +263,38 @@ describe('technologist', () => {
     expect(consoleErrors).toEqual([]);
   });
 });
+
+describe('administrator', () => {
+  it('adds a user, sets the report wording, and sees the models page', async () => {
+    const { page, consoleErrors } = await openPage('e2e-admin');
+    await loginAs(app, 'e2e-admin', 'admin');
+    await page.goto(host.url);
+    await page.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
+    const users = page.getByTestId('users-admin');
+    await users.getByRole('cell', { name: TEST_USERS.physician.username, exact: true }).waitFor();
+    const form = users.getByRole('form', { name: 'New user' });
+    await form.getByLabel('User name').fill('dr.new');
+    await form.getByLabel('Printed name').fill('Dr. Nora New');
+    await form.getByLabel('Role').selectOption('physician');
+    await form.getByLabel('Password').fill('a long enough password');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    await users.getByRole('cell', { name: 'Dr. Nora New', exact: true }).waitFor();
+
+    const wording = page.getByTestId('report-wording');
+    await wording.getByLabel('Cytoplasmic patterns').check();
+    await wording.getByRole('button', { name: 'Save wording' }).click();
+    await wording.getByRole('status').waitFor();
+    const stored = await page.evaluate(async () => {
+      const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; value: { settings: { wording: { cytoplasmicCountsAsPositive: boolean } } } }> } };
+      return (await w.ana.invoke('reports/settings', {})).value.settings.wording.cytoplasmicCountsAsPositive;
+    });
+    expect(stored).toBe(true);
+    await page.screenshot({ path: join(OUT, 'settings.png'), fullPage: true });
+
+    await page.getByRole('navigation').getByRole('button', { name: 'Models' }).click();
+    await page.getByTestId('active-model').waitFor();
+    expect(await page.getByTestId('active-model').textContent()).toMatch(/\S+ \S+/);
+    await page.screenshot({ path: join(OUT, 'models.png') });
+    expect(consoleErrors).toEqual([]);
+  });
+});
