@@ -30,6 +30,53 @@ export interface CellGeometry {
 const NUCLEUS_DIAMETER_UM = { mean: 13.5, sd: 2, min: 10, max: 18 };
 export const MITOTIC_RATE = { min: 0.01, max: 0.03 };
 
+/**
+ * Precomputed form of an outline for per-pixel tests: the harmonics expanded as
+ * a_k·cos(kφ) − b_k·sin(kφ), evaluated by the Chebyshev recurrence, so a pixel costs no
+ * trigonometric call.
+ */
+export interface OutlineShape {
+  cos: number;
+  sin: number;
+  invRadiusX: number;
+  invRadiusY: number;
+  a: Float64Array;
+  b: Float64Array;
+}
+
+export function outlineShape(outline: Outline): OutlineShape {
+  const n = outline.harmonics.length;
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  outline.harmonics.forEach((h, k) => {
+    a[k] = h.amp * Math.cos(h.phase);
+    b[k] = h.amp * Math.sin(h.phase);
+  });
+  return { cos: Math.cos(outline.angleRad), sin: Math.sin(outline.angleRad), invRadiusX: 1 / outline.radiusXPx, invRadiusY: 1 / outline.radiusYPx, a, b };
+}
+
+/** Normalised radius of an offset (dx, dy) from the outline's centre: < 1 inside, 1 on the outline. */
+export function normalisedRadius(shape: OutlineShape, dx: number, dy: number): number {
+  const u = (dx * shape.cos + dy * shape.sin) * shape.invRadiusX;
+  const v = (-dx * shape.sin + dy * shape.cos) * shape.invRadiusY;
+  const r = Math.sqrt(u * u + v * v);
+  if (r === 0) return 0;
+  const c1 = u / r;
+  const s1 = v / r;
+  // cos(kφ), sin(kφ) from k = 2 upwards.
+  let ck = c1 * c1 - s1 * s1;
+  let sk = 2 * s1 * c1;
+  let scale = 1;
+  const { a, b } = shape;
+  for (let k = 0; k < a.length; k++) {
+    scale += a[k]! * ck - b[k]! * sk;
+    const cn = ck * c1 - sk * s1;
+    sk = sk * c1 + ck * s1;
+    ck = cn;
+  }
+  return r / scale;
+}
+
 export function outlineRadiusScale(outline: Outline, phiRad: number): number {
   let r = 1;
   for (let k = 0; k < outline.harmonics.length; k++) {
@@ -51,8 +98,16 @@ function harmonics(rng: Random, roughness: number, count: number): { amp: number
   return out;
 }
 
-export function defaultCellCount(rng: Random): number {
-  return rng.int(80, 250);
+/**
+ * 80–250 cells, fewer where the field is small: the monolayer's confluence varies from slide to
+ * slide (35–95% of what the field could hold), so the stained area fraction does not betray the
+ * pattern.
+ */
+export function defaultCellCount(rng: Random, widthPx: number, heightPx: number, pixelSizeUm: number): number {
+  const areaUm2 = widthPx * heightPx * pixelSizeUm * pixelSizeUm;
+  // A placed cell with its spacing claims about 700 µm² at full confluence.
+  const capacity = areaUm2 / 700;
+  return Math.max(1, Math.round(Math.min(rng.int(80, 250), capacity * rng.uniform(0.35, 0.95))));
 }
 
 export function layoutCells(rng: Random, widthPx: number, heightPx: number, pixelSizeUm: number, wantedCount: number): CellGeometry[] {
@@ -127,7 +182,7 @@ function drawCell(rng: Random, id: number, umToPx: number, mitotic: boolean): Ce
   const d = NUCLEUS_DIAMETER_UM;
   const diameterUm = Math.min(d.max, Math.max(d.min, rng.normal(d.mean, d.sd)));
   const radiusUm = diameterUm / 2;
-  const brightness = Math.exp(rng.normal(0, 0.22));
+  const brightness = Math.exp(rng.normal(0, 0.4));
   if (mitotic) {
     // Metaphase: chromosomes condensed into a plate, the cell rounded up around it.
     const plateAngle = rng.uniform(0, Math.PI);

@@ -7,7 +7,7 @@
  * speckled and nucleolar spare it, centromeres line up on it).
  */
 import type { Random } from '../random';
-import { outlineExtentPx, outlineRadiusScale, type CellGeometry, type Outline } from './cell-layout';
+import { normalisedRadius, outlineExtentPx, outlineRadiusScale, outlineShape, type CellGeometry, type Outline } from './cell-layout';
 import { splatGaussian, TEXTURE_MASK, TEXTURE_SIZE } from './raster';
 import type { PatternSubtypes } from './synth.types';
 
@@ -47,14 +47,14 @@ export interface CellDrawn {
  * integrated signal whatever the pattern (see the shortcut test).
  */
 const AMPLITUDE = {
-  homogeneous: 0.42,
+  homogeneous: 0.3,
   speckled: 0.75,
   centromere: 1.5,
-  nuclear_dots: 1.6,
-  nucleolar: 1.0,
+  nuclear_dots: 1.7,
+  nucleolar: 1.8,
   nuclear_envelope: 0.8,
-  mitochondrial: 0.55,
-  golgi: 1.1,
+  mitochondrial: 0.44,
+  golgi: 1.45,
 } as const;
 
 interface Nucleolus {
@@ -65,14 +65,6 @@ export function renderCell(rng: Random, planes: RenderPlanes, textures: FieldTex
   return cell.mitotic
     ? renderMitoticCell(rng, planes, textures, cell, strengths, pixelSizeUm)
     : renderInterphaseCell(rng, planes, textures, cell, strengths, subtypes, pixelSizeUm);
-}
-
-/** Normalised radius of (xPx, yPx) relative to an outline: < 1 inside. */
-function rho(outline: Outline, cos: number, sin: number, dx: number, dy: number): number {
-  const u = (dx * cos + dy * sin) / outline.radiusXPx;
-  const v = (-dx * sin + dy * cos) / outline.radiusYPx;
-  const r = Math.sqrt(u * u + v * v);
-  return r / outlineRadiusScale(outline, Math.atan2(v, u));
 }
 
 function clamp01(v: number): number {
@@ -87,8 +79,8 @@ function renderInterphaseCell(rng: Random, planes: RenderPlanes, tex: FieldTextu
   const nucRadiusPx = (nuc.radiusXPx + nuc.radiusYPx) / 2;
   const nCos = Math.cos(nuc.angleRad);
   const nSin = Math.sin(nuc.angleRad);
-  const cCos = Math.cos(cyto.angleRad);
-  const cSin = Math.sin(cyto.angleRad);
+  const nShape = outlineShape(nuc);
+  const cShape = outlineShape(cyto);
   const extent = Math.max(outlineExtentPx(cyto) + Math.hypot(cyto.centreXPx - nuc.centreXPx, cyto.centreYPx - nuc.centreYPx), outlineExtentPx(nuc) * 1.35) + 2;
   const x0 = Math.max(0, Math.floor(nuc.centreXPx - extent));
   const x1 = Math.min(w - 1, Math.ceil(nuc.centreXPx + extent));
@@ -119,8 +111,8 @@ function renderInterphaseCell(rng: Random, planes: RenderPlanes, tex: FieldTextu
     for (let x = x0; x <= x1; x++) {
       const dxN = x + 0.5 - nuc.centreXPx;
       const dyN = y + 0.5 - nuc.centreYPx;
-      const rn = rho(nuc, nCos, nSin, dxN, dyN);
-      const rc = rho(cyto, cCos, cSin, x + 0.5 - cyto.centreXPx, y + 0.5 - cyto.centreYPx);
+      const rn = normalisedRadius(nShape, dxN, dyN);
+      const rc = normalisedRadius(cShape, x + 0.5 - cyto.centreXPx, y + 0.5 - cyto.centreYPx);
       if (rn > 1.4 && rc > 1 + cytoEdge) continue;
       const i = row + x;
       const t = ty + ((x + offX) & TEXTURE_MASK);
@@ -235,8 +227,8 @@ function renderMitoticCell(rng: Random, planes: RenderPlanes, tex: FieldTextures
   const cyto = cell.cytoplasm;
   const pCos = Math.cos(plate.angleRad);
   const pSin = Math.sin(plate.angleRad);
-  const cCos = Math.cos(cyto.angleRad);
-  const cSin = Math.sin(cyto.angleRad);
+  const pShape = outlineShape(plate);
+  const cShape = outlineShape(cyto);
   const extent = outlineExtentPx(cyto) + Math.hypot(cyto.centreXPx - plate.centreXPx, cyto.centreYPx - plate.centreYPx) + 2;
   const x0 = Math.max(0, Math.floor(plate.centreXPx - extent));
   const x1 = Math.min(w - 1, Math.ceil(plate.centreXPx + extent));
@@ -245,7 +237,7 @@ function renderMitoticCell(rng: Random, planes: RenderPlanes, tex: FieldTextures
   const offX = rng.int(0, TEXTURE_SIZE - 1);
   const offY = rng.int(0, TEXTURE_SIZE - 1);
   const bright = cell.brightness;
-  const sHom = (strengths.homogeneous ?? 0) * AMPLITUDE.homogeneous * 1.6;
+  const sHom = (strengths.homogeneous ?? 0) * AMPLITUDE.homogeneous * 2.2;
   const sSpk = (strengths.speckled ?? 0) * AMPLITUDE.speckled * 0.35;
   const sNol = (strengths.nucleolar ?? 0) * AMPLITUDE.nucleolar * 0.35;
   const sEnv = (strengths.nuclear_envelope ?? 0) * AMPLITUDE.nuclear_envelope * 0.12;
@@ -258,12 +250,12 @@ function renderMitoticCell(rng: Random, planes: RenderPlanes, tex: FieldTextures
     const row = y * w;
     const ty = ((y + offY) & TEXTURE_MASK) * TEXTURE_SIZE;
     for (let x = x0; x <= x1; x++) {
-      const rc = rho(cyto, cCos, cSin, x + 0.5 - cyto.centreXPx, y + 0.5 - cyto.centreYPx);
+      const rc = normalisedRadius(cShape, x + 0.5 - cyto.centreXPx, y + 0.5 - cyto.centreYPx);
       if (rc > 1 + cytoEdge) continue;
       const i = row + x;
       const t = ty + ((x + offX) & TEXTURE_MASK);
       // Chromosome arms make the plate's edge ragged: perturb its radius with fine texture.
-      const rp = rho(plate, pCos, pSin, x + 0.5 - plate.centreXPx, y + 0.5 - plate.centreYPx) * (1 + 0.12 * tex.smooth[t]!);
+      const rp = normalisedRadius(pShape, x + 0.5 - plate.centreXPx, y + 0.5 - plate.centreYPx) * (1 + 0.12 * tex.smooth[t]!);
       const mP = clamp01((1 - rp) / plateEdge + 0.5);
       let wc = clamp01((1 - rc) / cytoEdge + 0.5) * (1 - mP);
       const free = 1 - cytoCoverage[i]!;

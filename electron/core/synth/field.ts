@@ -38,7 +38,7 @@ export function generateField(options: FieldOptions, seed: number): SynthField {
   const intensity = labels.length === 0 ? 0 : (options.intensity ?? sampledIntensity);
 
   const textures = makeTextures(rng, pixelSizeUm);
-  const cells = layoutCells(rng, widthPx, heightPx, pixelSizeUm, options.cellCount ?? defaultCellCount(rng));
+  const cells = layoutCells(rng, widthPx, heightPx, pixelSizeUm, options.cellCount ?? defaultCellCount(rng, widthPx, heightPx, pixelSizeUm));
   const fieldStrengths = mixStrengths(rng, labels);
   const planes: RenderPlanes = {
     widthPx,
@@ -69,7 +69,7 @@ export function generateField(options: FieldOptions, seed: number): SynthField {
   } else {
     const plan = planFormation(rng, widthPx, heightPx, pixelSizeUm);
     const image = planes.specific;
-    const nonspecificLevel = rng.uniform(0.025, 0.07);
+    const nonspecificLevel = Math.exp(rng.uniform(Math.log(0.02), Math.log(0.12)));
     for (let i = 0; i < image.length; i++) image[i] = image[i]! * intensity + planes.nonspecific[i]! * nonspecificLevel;
     addBackgroundAndDebris(rng, image, widthPx, heightPx, pixelSizeUm);
     fitc = formImage(rng, image, widthPx, heightPx, pixelSizeUm, plan, 1);
@@ -114,8 +114,8 @@ function makeTextures(rng: Random, pixelSizeUm: number): FieldTextures {
   const coarse = tileableNoise(rng, 0.75 * umToPx);
   const network = tileableNoise(rng, 0.55 * umToPx);
   const smooth = tileableNoise(rng, 1.6 * umToPx);
-  const fineGrain = mapTexture(fine, (v) => Math.max(0, v - 0.3) * 1.2);
-  const coarseGrain = mapTexture(coarse, (v) => Math.max(0, v - 0.7) * 1.9);
+  const fineGrain = mapTexture(fine, (v) => Math.min(1.5, Math.max(0, v - 0.3) * 1.2));
+  const coarseGrain = mapTexture(coarse, (v) => Math.min(2, Math.max(0, v - 0.7) * 1.9));
   // Zero crossings of band-limited noise form a connected network; granules ride on it.
   const reticular = new Float32Array(network.length);
   for (let i = 0; i < reticular.length; i++) reticular[i] = Math.exp(-((network[i]! / 0.45) ** 2)) * (0.45 + 0.9 * fineGrain[i]!);
