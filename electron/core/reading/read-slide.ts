@@ -5,6 +5,7 @@
  */
 import { inTransaction, type WritableDb } from '../db/connection';
 import { ensureCase, getCaseById, setCaseStatus } from '../db/case.repo';
+import type { Actor } from '../db/audit.repo';
 import { getSlideBySha256, insertSlide, type SlideRow } from '../db/slide.repo';
 import { insertReading, listReadingsOfSlide, type PatchEntry, type ReadingRow } from '../db/reading.repo';
 import { aggregate, predictedLabels } from '../inference/aggregate';
@@ -15,6 +16,9 @@ import { accessionFromFileName } from './accession';
 import { hashFile, prepareSlide, type PreparedSlide } from './prepare-slide';
 
 export { accessionFromFileName } from './accession';
+
+/** The reading pipeline's name in the audit log. */
+const READING_ACTOR: Actor = { userId: null, name: 'system:reading' };
 
 export interface ReadSlideContext {
   db: WritableDb;
@@ -103,7 +107,7 @@ export function storeReading(
     const slide =
       getSlideBySha256(ctx.db, prepared.sha256) ??
       insertSlide(ctx.db, {
-        caseId: ensureCase(ctx.db, accession, now(), now()).id,
+        caseId: ensureCase(ctx.db, accession, now(), now(), {}, READING_ACTOR).id,
         path: prepared.path,
         fileName: prepared.fileName,
         sha256: prepared.sha256,
@@ -113,7 +117,7 @@ export function storeReading(
         pixelSizeUm: prepared.pixelSizeUm,
         format: prepared.decoded.format,
         createdAtMs: now(),
-      });
+      }, READING_ACTOR);
     const reading = insertReading(ctx.db, {
       slideId: slide.id,
       modelId: manifest.id,
@@ -128,10 +132,11 @@ export function storeReading(
       patches: prepared.patches.rects.map((r, i): PatchEntry => [r.x, r.y, r.width, r.height, prepared.patches.kept[i] ? 0 : 1]),
       patchScores: scores,
       timingsMs,
+      thresholds: manifest.thresholds,
       createdAtMs: now(),
-    });
+    }, READING_ACTOR);
     const kase = getCaseById(ctx.db, slide.caseId)!;
-    if (kase.status === 'new') setCaseStatus(ctx.db, kase.id, 'read');
+    if (kase.status === 'new') setCaseStatus(ctx.db, kase.id, 'read', READING_ACTOR);
     return { slide, reading };
   });
 }
