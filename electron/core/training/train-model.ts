@@ -31,7 +31,8 @@ export interface EmbedOptions {
   cacheDir: string;
   providers?: ProviderName[];
   onProgress?: (p: Progress) => void;
-  signal?: AbortSignal;
+  /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
+  isCancelled?: () => boolean;
 }
 
 export function defaultCacheDir(csvPath: string): string {
@@ -48,7 +49,7 @@ export async function embedRows(model: ModelPackage, engine: InferenceEngine, ro
   let dims = 0;
   let cached = 0;
   for (let i = 0; i < rows.length; i++) {
-    if (options.signal?.aborted) throw new DomainError('conflict', 'cancelled while computing embeddings');
+    if (options.isCancelled?.()) throw new DomainError('conflict', 'training cancelled while computing embeddings');
     const row = rows[i]!;
     for (const key of row.labels) {
       const k = labels.indexOf(key);
@@ -111,7 +112,8 @@ export interface TrainModelOptions {
   providers?: ProviderName[];
   onProgress?: (p: Progress) => void;
   onEpoch?: (info: EpochInfo) => void;
-  signal?: AbortSignal;
+  /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
+  isCancelled?: () => boolean;
 }
 
 export interface TrainModelResult {
@@ -142,7 +144,7 @@ export async function trainModelFromCsv(options: TrainModelOptions): Promise<Tra
   let cachedShare: number;
   try {
     const all = [...trainRows, ...valRows, ...testRows];
-    const embedded = await embedRows(base, engine, all, { cacheDir, onProgress: options.onProgress, signal: options.signal });
+    const embedded = await embedRows(base, engine, all, { cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled });
     cachedShare = embedded.cachedShare;
     const idx = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
     train = subsetBags(embedded.data, idx(0, trainRows.length));
@@ -165,7 +167,7 @@ interface FinishInput {
   cachedShare: number;
   csv: string;
   counts: { train: number; val: number; test: number };
-  options: Pick<TrainModelOptions, 'outDir' | 'version' | 'id' | 'onProgress' | 'onEpoch' | 'signal'>;
+  options: Pick<TrainModelOptions, 'outDir' | 'version' | 'id' | 'onProgress' | 'onEpoch' | 'isCancelled'>;
   /** Warm start from this head (raw-embedding space), e.g. the active model's when fine-tuning. */
   initialHead?: { weights: Float32Array; bias: Float32Array };
   dataDescription?: string;
@@ -210,7 +212,7 @@ export function fitHead(
   train: BagDataset,
   val: BagDataset | null,
   trainer: TrainerOptions,
-  hooks: { onEpoch?: (info: EpochInfo) => void; signal?: AbortSignal } = {},
+  hooks: { onEpoch?: (info: EpochInfo) => void; isCancelled?: () => boolean } = {},
   initial?: { weights: Float32Array; bias: Float32Array },
 ): { head: LinearHead; stats: { mean: Float64Array; std: Float64Array }; training: TrainingResult } {
   const stats = featureStats(train);

@@ -88,7 +88,8 @@ export interface TrainingResult {
 
 export interface TrainHooks {
   onEpoch?: (info: EpochInfo) => void;
-  signal?: AbortSignal;
+  /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
+  isCancelled?: () => boolean;
 }
 
 interface EpochRunner {
@@ -151,7 +152,7 @@ export function trainScorer(scorer: PatchScorer, train: BagDataset, validation: 
     bestState = scorer.snapshot();
   }
   for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
-    if (hooks.signal?.aborted) throw new DomainError('conflict', 'training cancelled');
+    if (hooks.isCancelled?.()) throw new DomainError('conflict', 'training cancelled');
     const t0 = performance.now();
     const { loss, seen } = runner.run();
     runner.afterEpoch();

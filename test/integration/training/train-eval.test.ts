@@ -12,32 +12,10 @@ import { Random } from '../../../electron/core/random';
 import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
 import { evaluateModelOnCsv, trainModelFromCsv } from '../../../electron/core/training/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
-import { writeBmp } from '../../fixtures/slide-images';
+import { writeField } from './fields';
 
 const run = promisify(execFile);
 let dir: string;
-
-/**
- * Two 200 px patches per field (0.5 µm/px, 100 µm patches): 'homogeneous' patches are smooth and
- * bright, 'speckled' ones are dark with bright dots; a field with both labels shows one of each.
- */
-async function writeField(path: string, labels: string[], rng: Random): Promise<void> {
-  const W = 400;
-  const H = 200;
-  const v = new Uint8Array(W * H);
-  const kinds = labels.length === 2 ? labels : [labels[0] ?? 'none', labels[0] ?? 'none'];
-  for (let half = 0; half < 2; half++) {
-    for (let y = 0; y < H; y++) {
-      for (let x = half * 200; x < half * 200 + 200; x++) {
-        const kind = kinds[half];
-        const base = kind === 'homogeneous' ? 170 : 20;
-        const dot = kind === 'speckled' && (x % 12 < 3 && y % 12 < 3) ? 200 : 0;
-        v[y * W + x] = Math.min(255, base + dot + rng.int(0, 20));
-      }
-    }
-  }
-  await writeBmp(path, v, W, H, 1);
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ana-train-'));

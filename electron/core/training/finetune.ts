@@ -1,0 +1,192 @@
+/**
+ * Local fine-tuning on the lab's signed cases. One run: (1) the active version (the shipped one
+ * on a fresh record) is the base; (2) signed cases are split case-level into training and a
+ * frozen validation set (signed-cases.ts); (3) every slide is embedded through the active
+ * model's extractor (cached); (4) a candidate head is trained with the self-paced method, warm-
+ * started from the active head and early-stopped on a seeded part of the training cases, so the
+ * validation cases stay unseen; (5) candidate and active are evaluated on the validation cases
+ * with their own heads, aggregation and thresholds; (6) the gate decides; a passed candidate is
+ * promoted (the previous active retired), a refused one stays a candidate with the reasons
+ * recorded. The run, its data set and metrics are recorded in training_runs; a failure or
+ * cancellation marks the run and leaves the registry unchanged.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DomainError, errorMessage } from '../errors';
+import type { Actor } from '../db/audit.repo';
+import type { WritableDb } from '../db/connection';
+import { setModelValidation, type ModelVersionRow } from '../db/model-version.repo';
+import { insertTrainingRun, updateTrainingRun } from '../db/training-run.repo';
+import { createEngine } from '../inference/engine';
+import type { ProviderName } from '../inference/providers';
+import { readHead } from '../models/model-package';
+import { ensureActiveModel, promoteModel, registerPackage } from '../models/model-registry';
+import { subsetBags, type BagDataset } from './dataset';
+import { embedRows, evaluatePackageOn, finishTraining, hashSplit, summary, type Progress } from './train-model';
+import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from './trainer';
+import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
+import { DEFAULT_GATE, validationGate, type GateResult, type GateTolerances } from './validation-gate';
+
+export interface FinetuneOptions {
+  db: WritableDb;
+  /** The shipped package, registered and activated when the record has no active version yet. */
+  fallbackModelDir: string;
+  /** Where candidate packages are written (the data locations' models folder). */
+  modelsDir: string;
+  cacheDir: string;
+  actor: Actor;
+  trainer?: Partial<TrainerOptions>;
+  gate?: Partial<GateTolerances>;
+  /** Share of signed cases in the frozen validation set (by accession hash). Default 0.25. */
+  validationShare?: number;
+  /** Fewer signed cases than this: refuse to train. Default 20. */
+  minCases?: number;
+  /** Promote a candidate that passes the gate (default true). */
+  autoPromote?: boolean;
+  providers?: ProviderName[];
+  onProgress?: (p: Progress) => void;
+  onEpoch?: (info: EpochInfo) => void;
+  /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
+  isCancelled?: () => boolean;
+  nowMs?: () => number;
+}
+
+export interface FinetuneResult {
+  runId: number;
+  base: ModelVersionRow;
+  candidate: ModelVersionRow;
+  gate: GateResult;
+  promoted: boolean;
+  counts: { trainCases: number; earlyStopCases: number; validationCases: number; skippedSlides: number };
+  timingsMs: { embed: number; train: number; total: number };
+}
+
+export async function runFinetune(options: FinetuneOptions): Promise<FinetuneResult> {
+  const now = options.nowMs ?? Date.now;
+  const started = performance.now();
+  const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', keepInitialIfBest: true, ...options.trainer };
+  const tolerances = { ...DEFAULT_GATE, ...options.gate };
+  const { db, actor } = options;
+  const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
+  const cases = listSignedCases(db);
+  const minCases = options.minCases ?? 20;
+  if (cases.length < minCases) throw new DomainError('bad-request', `fine-tuning needs at least ${minCases} signed cases; the record has ${cases.length}`);
+  const { train: trainCases, validation } = splitSignedCases(cases, options.validationShare ?? 0.25);
+  if (validation.length === 0 || trainCases.length === 0) throw new DomainError('bad-request', `the ${cases.length} signed cases leave no ${validation.length === 0 ? 'validation' : 'training'} cases; sign more cases`);
+  const { train: fitCases, heldOut: stopCases } = hashSplit(trainCases, (c) => c.accessionId, 0.15, trainer.seed);
+
+  const run = insertTrainingRun(
+    db,
+    {
+      baseModelVersionId: base.id,
+      config: { trainer, tolerances, validationShare: options.validationShare ?? 0.25 },
+      dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
+      seed: trainer.seed,
+      startedBy: actor.userId,
+      createdAtMs: now(),
+    },
+    actor,
+  );
+  updateTrainingRun(db, run.id, { status: 'running', startedAtMs: now() }, actor, now());
+  try {
+    const t0 = performance.now();
+    const engine = await createEngine(active, { providers: options.providers, warn: () => {} });
+    let bags: { fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number };
+    try {
+      bags = await embedCases(active, engine, [fitCases, stopCases, validation], options);
+    } finally {
+      await engine.close();
+    }
+    const embedMs = performance.now() - t0;
+    const current = await readHead(active);
+    const version = `${active.manifest.version.split('+')[0]}+ft${run.id}`;
+    const outDir = join(resolve(options.modelsDir), `${active.manifest.id}-${version.replace(/[^A-Za-z0-9.+-]/g, '_')}`);
+    const trained = await finishTraining({
+      base: active,
+      train: bags.fit,
+      val: bags.stop,
+      test: bags.validation,
+      trainer,
+      embedMs,
+      cachedShare: 0,
+      csv: `record: ${cases.length} signed cases`,
+      counts: { train: bags.fit.bagIds.length, val: bags.stop.bagIds.length, test: bags.validation.bagIds.length },
+      options: { outDir, version, onProgress: options.onProgress, onEpoch: options.onEpoch, isCancelled: options.isCancelled },
+      initialHead: { weights: current.weights.data, bias: current.bias.data },
+      dataDescription: "The laboratory's own signed cases (final labels of the latest signed decision), fine-tuned from the active version",
+      extraProvenance: { trainingRunId: run.id, baseModelVersionId: base.id },
+    });
+    options.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
+    const activeReport = await evaluatePackageOn(active, bags.validation);
+    const candidateReport = await evaluatePackageOn(trained.model, bags.validation);
+    options.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
+    const gate = validationGate(candidateReport, activeReport, tolerances);
+    let candidate = await registerPackage(db, trained.model, { source: 'fine-tuned', parentId: base.id, trainingRunId: run.id }, actor, now());
+    candidate = setModelValidation(db, candidate.id, gate.passed ? 'validated' : 'rejected', { gate, candidate: summary(candidateReport), active: summary(activeReport) }, actor, now());
+    const promoted = gate.passed && (options.autoPromote ?? true);
+    if (promoted) candidate = promoteModel(db, candidate.id, actor, { nowMs: now() });
+    const timingsMs = { embed: embedMs, train: trained.trainMs, total: performance.now() - started };
+    updateTrainingRun(
+      db,
+      run.id,
+      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.training.epochs.length, bestEpoch: trained.training.bestEpoch, timingsMs } },
+      actor,
+      now(),
+    );
+    return {
+      runId: run.id,
+      base,
+      candidate,
+      gate,
+      promoted,
+      counts: { trainCases: bags.fit.bagIds.length, earlyStopCases: bags.stop.bagIds.length, validationCases: bags.validation.bagIds.length, skippedSlides: bags.skippedSlides },
+      timingsMs,
+    };
+  } catch (error) {
+    const cancelled = options.isCancelled?.() ?? false;
+    updateTrainingRun(db, run.id, { status: cancelled ? 'cancelled' : 'failed', error: errorMessage(error), finishedAtMs: now() }, actor, now());
+    throw error;
+  }
+}
+
+/** Embeds each group of cases; a case is one bag of all its slides' patches. */
+async function embedCases(
+  model: Parameters<typeof embedRows>[0],
+  engine: Parameters<typeof embedRows>[1],
+  groups: SignedCase[][],
+  options: Pick<FinetuneOptions, 'cacheDir' | 'onProgress' | 'isCancelled'>,
+): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number }> {
+  // A slide file moved or deleted since it was read cannot be embedded: skip it, and a case left
+  // without slides, rather than fail the whole run; the count is reported.
+  let skippedSlides = 0;
+  groups = groups.map((g) =>
+    g
+      .map((c) => {
+        const slides = c.slides.filter((s) => existsSync(s.path));
+        skippedSlides += c.slides.length - slides.length;
+        return { ...c, slides };
+      })
+      .filter((c) => c.slides.length > 0),
+  );
+  const all = groups.flat();
+  const rows = all.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
+  const { data } = await embedRows(model, engine, rows, { cacheDir: options.cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled });
+  // Merge consecutive slide bags of one case into one case bag.
+  const K = data.labels.length;
+  const caseOffsets = new Int32Array(all.length + 1);
+  const caseLabels = new Uint8Array(all.length * K);
+  let slide = 0;
+  all.forEach((c, i) => {
+    slide += c.slides.length;
+    caseOffsets[i + 1] = data.bagOffsets[slide]!;
+    caseLabels.set(data.bagLabels.subarray((slide - 1) * K, slide * K), i * K);
+  });
+  const merged: BagDataset = { ...data, bagOffsets: caseOffsets, bagLabels: caseLabels, bagIds: all.map((c) => c.accessionId) };
+  let at = 0;
+  const [fit, stop, validation] = groups.map((g) => {
+    const idx = g.map((_, i) => at + i);
+    at += g.length;
+    return subsetBags(merged, idx);
+  });
+  return { fit: fit!, stop: stop!, validation: validation!, skippedSlides };
+}

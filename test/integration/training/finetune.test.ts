@@ -1,0 +1,141 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../../electron/contract';
+import { createAccount, toSessionUser } from '../../../electron/core/auth/auth.service';
+import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
+import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
+import { getActiveModelVersion } from '../../../electron/core/db/model-version.repo';
+import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
+import { createEngine } from '../../../electron/core/inference/engine';
+import { loadModelPackage } from '../../../electron/core/models/model-package';
+import { activeModelDir, loadRegisteredPackage, promoteModel, rollbackModel } from '../../../electron/core/models/model-registry';
+import { Random } from '../../../electron/core/random';
+import { readSlideFile } from '../../../electron/core/reading/read-slide';
+import { saveDraft, signCase } from '../../../electron/core/review/review.service';
+import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
+import { runFinetune } from '../../../electron/core/training/finetune';
+import { startFinetuneWorker } from '../../../electron/core/training/finetune-worker';
+import { listSignedCases, splitSignedCases } from '../../../electron/core/training/signed-cases';
+import { trainModelFromCsv } from '../../../electron/core/training/train-model';
+import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
+import { LABEL_SETS, writeField } from './fields';
+
+const PASSWORD = 'correct horse battery';
+let dir: string;
+let db: WritableDb;
+let physician: SessionUser;
+let mismatchedDir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ana-ft-'));
+  await writeSkeletonPackage(join(dir, 'skeleton'));
+  // The deliberately mismatched model: trained on a microscope 3× brighter than the lab's (saturating).
+  const rng = new Random(21);
+  const rows: { path: string; labels: string[]; split: string }[] = [];
+  for (let i = 0; i < 40; i++) {
+    const labels = LABEL_SETS[i % 4]!;
+    await writeField(join(dir, `dim${i}.bmp`), labels, rng, 3);
+    rows.push({ path: `dim${i}.bmp`, labels, split: i < 32 ? 'train' : 'val' });
+  }
+  await writeFile(join(dir, 'dim.csv'), formatDatasetCsv(rows));
+  mismatchedDir = join(dir, 'mismatched');
+  await trainModelFromCsv({ dataCsv: join(dir, 'dim.csv'), outDir: mismatchedDir, baseModelDir: join(dir, 'skeleton'), version: '1.0.0', trainer: { seed: 1, lr: 1e-2, maxEpochs: 10 }, providers: ['cpu'] });
+
+  // The lab's record: 64 cases read with the mismatched model and signed by a physician.
+  db = openDatabase(join(dir, 'ana.db'));
+  physician = toSessionUser(await createAccount(db, { username: 'reader', displayName: 'Dr. Reader', role: 'physician', password: PASSWORD }, SYSTEM_ACTOR));
+  const model = await loadModelPackage(mismatchedDir);
+  const engine = await createEngine(model, { providers: ['cpu'], warn: () => {} });
+  try {
+    for (let i = 0; i < 64; i++) {
+      const labels = LABEL_SETS[i % 4]!;
+      const path = join(dir, `A2026-${String(i).padStart(4, '0')}_F1.bmp`);
+      await writeField(path, labels, rng, 1);
+      const { slide } = await readSlideFile({ db, model, engine }, path);
+      saveDraft(db, physician, { caseId: slide.caseId, labels: labels.map((key) => ({ key })), comment: '' });
+      await signCase(db, physician, { caseId: slide.caseId, password: PASSWORD, meaning: 'approved' });
+    }
+  } finally {
+    await engine.close();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  db?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('local fine-tuning', () => {
+  it('splits signed cases by case, deterministically and frozen', () => {
+    const cases = listSignedCases(db);
+    expect(cases).toHaveLength(64);
+    const a = splitSignedCases(cases, 0.25);
+    const b = splitSignedCases(cases.slice(10), 0.25);
+    // dropping cases never moves another case across the split
+    expect(b.validation.map((c) => c.caseId)).toEqual(a.validation.filter((c) => b.train.concat(b.validation).some((x) => x.caseId === c.caseId)).map((c) => c.caseId));
+    expect(a.validation.length).toBeGreaterThan(5);
+  });
+
+  it('a worse candidate is refused by the gate and stays a candidate; the active version is unchanged', async () => {
+    const r = await runFinetune({
+      db,
+      fallbackModelDir: mismatchedDir,
+      modelsDir: join(dir, 'models'),
+      cacheDir: join(dir, 'cache'),
+      actor: SYSTEM_ACTOR,
+      // A deliberately broken run: a huge step size, no warm-start fallback.
+      trainer: { seed: 1, lr: 50, maxEpochs: 1, keepInitialIfBest: false, method: 'plain' },
+      providers: ['cpu'],
+    });
+    expect(r.gate.passed).toBe(false);
+    expect(r.gate.reasons.length).toBeGreaterThan(0);
+    expect(r.candidate.status).toBe('rejected');
+    expect(r.promoted).toBe(false);
+    expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
+    expect(() => promoteModel(db, r.candidate.id, SYSTEM_ACTOR)).toThrow(/needs a written justification/);
+    expect(getTrainingRun(db, r.runId)!.status).toBe('succeeded');
+  });
+
+  it('fine-tuning measurably improves the mismatched model, passes the gate and is promoted', async () => {
+    const r = await runFinetune({ db, fallbackModelDir: mismatchedDir, modelsDir: join(dir, 'models'), cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, trainer: { seed: 2, lr: 0.05, maxEpochs: 40, patience: 10 }, providers: ['cpu'] });
+    // ranking quality on the frozen validation cases: the saturated model mis-ranks the lab's fields
+    expect(r.gate.active.map).toBeLessThan(0.8);
+    expect(r.gate.candidate.map).toBeGreaterThan(r.gate.active.map + 0.15);
+    expect(r.gate.candidate.f1_macro).toBeGreaterThanOrEqual(r.gate.active.f1_macro);
+    expect(r.gate.passed).toBe(true);
+    expect(r.promoted).toBe(true);
+    const active = getActiveModelVersion(db)!;
+    expect(active.id).toBe(r.candidate.id);
+    expect(active.parentId).toBe(r.base.id);
+    expect(activeModelDir(db)).toBe(r.candidate.dirPath);
+  });
+
+  it('rollback restores the previous version and new readings use it', async () => {
+    const before = getActiveModelVersion(db)!;
+    const { from, to } = rollbackModel(db, SYSTEM_ACTOR, 'test');
+    expect(from.id).toBe(before.id);
+    expect(to.version).toBe('1.0.0');
+    expect(getActiveModelVersion(db)!.id).toBe(to.id);
+    const model = await loadRegisteredPackage(getActiveModelVersion(db)!);
+    const engine = await createEngine(model, { providers: ['cpu'], warn: () => {} });
+    try {
+      const path = join(dir, 'A2026-9999_F1.bmp');
+      await writeField(path, ['speckled'], new Random(5));
+      const { reading } = await readSlideFile({ db, model, engine }, path);
+      expect(reading.modelVersion).toBe('1.0.0');
+    } finally {
+      await engine.close();
+    }
+    // nothing earlier than the shipped version: a second rollback has nowhere to go
+    expect(() => rollbackModel(db, SYSTEM_ACTOR)).toThrow(/no earlier active version/);
+  });
+
+  it('runs in a worker and can be cancelled; the run is recorded as cancelled', async () => {
+    const handle = startFinetuneWorker({ dbPath: join(dir, 'ana.db'), fallbackModelDir: mismatchedDir, modelsDir: join(dir, 'models'), cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, trainer: { seed: 3 }, providers: ['cpu'] }, { onProgress: () => handle.cancel() });
+    await expect(handle.result).rejects.toThrow(/cancelled/);
+    const runs = db.prepare("SELECT status FROM training_runs ORDER BY id DESC LIMIT 1").get() as { status: string };
+    expect(runs.status).toBe('cancelled');
+  });
+});
