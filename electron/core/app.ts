@@ -8,10 +8,9 @@ import { channels, fail, ok, type Channel, type EventName, type EventPayload, ty
 import { DomainError, errorMessage } from './errors';
 import { openDatabase, type WritableDb } from './db/connection';
 import { getSlideById } from './db/slide.repo';
-import { loadModelPackage, type ModelPackage } from './models/model-package';
-import { createEngine, type InferenceEngine } from './inference/engine';
 import type { ProviderName } from './inference/providers';
-import { readSlideFile } from './reading/read-slide';
+import { createReadingService } from './reading/reading.service';
+import { readingHandlers } from './reading/reading.handlers';
 import { renderDisplayPng } from './slides/decode';
 import type { CallContext, HandlersFor } from './handler';
 import { casesHandlers } from './review/cases.handlers';
@@ -54,22 +53,16 @@ export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? ((m: string) => console.warn(m));
   const db = openDatabase(options.dbPath);
   const sessions = new SessionStore(db);
-  let model: ModelPackage | null = null;
-  let engine: InferenceEngine | null = null;
+  // The model and its inference worker start on first use (reading, or app/info after it).
+  const reading = createReadingService({ db, modelDir: options.modelDir, providers: options.providers, log });
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => listeners.forEach((l) => l(event, payload));
-
-  async function ensureEngine(): Promise<{ model: ModelPackage; engine: InferenceEngine }> {
-    model ??= await loadModelPackage(options.modelDir);
-    engine ??= await createEngine(model, { providers: options.providers, warn: log });
-    return { model, engine };
-  }
 
   const handlers: HandlersFor<Channel> = {
     'app/info': () => ({
       version: options.version,
-      activeModel: model ? { id: model.manifest.id, version: model.manifest.version } : null,
-      executionProvider: engine?.provider ?? null,
+      activeModel: reading.model ? { id: reading.model.manifest.id, version: reading.model.manifest.version } : null,
+      executionProvider: reading.provider,
     }),
     ...casesHandlers(db, sessions),
     ...authHandlers(db, sessions),
@@ -77,6 +70,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...withReportsOnSignOff(db, reviewHandlers(db, sessions), sessions, { log }),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions),
+    ...readingHandlers(db, reading, sessions, emit, log),
   };
 
   return {
@@ -105,21 +99,19 @@ export async function createApp(options: AppOptions): Promise<App> {
       return { contentType: 'image/png', bytes: await renderDisplayPng(slide.path) };
     },
     async readFiles(paths) {
-      const ctx = await ensureEngine();
-      let done = 0;
-      for (const path of paths) {
-        const result = await readSlideFile({ db, ...ctx }, path);
-        done++;
-        emit('cases/changed', { caseIds: [result.slide.caseId] });
-        emit('reading/progress', { batchId: 'cli', done, failed: 0, total: paths.length, etaMs: null, currentFile: path });
-      }
+      await reading.read(paths, {
+        onItem: (item) => {
+          if (item.status === 'done' && item.caseId !== null) emit('cases/changed', { caseIds: [item.caseId] });
+        },
+        onProgress: (p) => emit('reading/progress', { batchId: p.batchId, done: p.done, failed: p.failed, total: p.total, etaMs: p.etaMs, currentFile: p.currentFile }),
+      });
     },
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
     async close() {
-      await engine?.close();
+      await reading.close();
       db.close();
     },
   };

@@ -14,6 +14,7 @@ import { reviewChannels } from './review.channels';
 import { reportsChannels } from './reports.channels';
 import { usersChannels } from './users.channels';
 import { viewerChannels } from './viewer.channels';
+import { readingChannels } from './reading.channels';
 
 export * from './app.channels';
 export * from './cases.channels';
@@ -23,6 +24,7 @@ export * from './reports.channels';
 export * from './users.channels';
 export * from './text';
 export * from './viewer.channels';
+export * from './reading.channels';
 
 /** Channel name → request and response schema. Add a domain's channels by spreading them here. */
 export const channels = {
@@ -33,6 +35,7 @@ export const channels = {
   ...reportsChannels,
   ...usersChannels,
   ...viewerChannels,
+  ...readingChannels,
 } as const;
 
 export type Channels = typeof channels;

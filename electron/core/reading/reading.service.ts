@@ -68,6 +68,9 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
     const controller = new AbortController();
     running = { batchId, controller, progress: null };
     setBatchStatus(options.db, batchId, 'running', null);
+    // The last progress event (no current file) is held back until the batch is recorded as
+    // finished, so a listener that reacts to it sees the final state.
+    let final: BatchProgress | null = null;
     try {
       const summary = await readBatch(
         { db: options.db, ...ctx, profile: options.profile ?? null, accessionOf: options.accessionOf, batchSize: options.batchSize },
@@ -92,11 +95,14 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
           },
           onProgress: (p) => {
             if (running) running.progress = p;
-            readOptions.onProgress?.(p);
+            if (p.currentFile === null) final = p;
+            else readOptions.onProgress?.(p);
           },
         },
       );
       setBatchStatus(options.db, batchId, summary.cancelled ? 'cancelled' : 'finished', Date.now());
+      running = null;
+      if (final) readOptions.onProgress?.(final);
       return summary;
     } finally {
       running = null;

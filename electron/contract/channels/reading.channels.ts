@@ -1,0 +1,60 @@
+/** Batch reading: import files or folders, follow progress (also pushed as 'reading/progress'), cancel, resume. */
+import { z } from 'zod';
+
+export const ReadingProgress = z.object({
+  batchId: z.string(),
+  done: z.number().int(),
+  failed: z.number().int(),
+  skipped: z.number().int(),
+  total: z.number().int(),
+  etaMs: z.number().nullable(),
+  currentFile: z.string().nullable(),
+});
+export type ReadingProgress = z.infer<typeof ReadingProgress>;
+
+export const ReadingBatchItem = z.object({
+  seq: z.number().int(),
+  path: z.string(),
+  status: z.enum(['pending', 'done', 'skipped', 'failed']),
+  errorCode: z.string().nullable(),
+  error: z.string().nullable(),
+  slideId: z.number().int().nullable(),
+  readingId: z.number().int().nullable(),
+});
+
+export const ReadingBatch = z.object({
+  id: z.string(),
+  modelId: z.string(),
+  modelVersion: z.string(),
+  status: z.enum(['running', 'finished', 'cancelled']),
+  total: z.number().int(),
+  startedAtMs: z.number(),
+  finishedAtMs: z.number().nullable(),
+  items: z.array(ReadingBatchItem),
+});
+export type ReadingBatch = z.infer<typeof ReadingBatch>;
+
+export const readingChannels = {
+  /** Starts reading files and folders (walked for slide files) in the background; progress comes as events. */
+  'reading/import': {
+    request: z.object({ paths: z.array(z.string().min(1)).min(1), force: z.boolean().default(false) }).strict(),
+    response: z.object({ batchId: z.string(), total: z.number().int() }),
+  },
+  'reading/status': {
+    request: z.object({}).strict(),
+    response: z.object({ running: ReadingProgress.nullable(), provider: z.string().nullable(), model: z.object({ id: z.string(), version: z.string() }).nullable() }),
+  },
+  'reading/cancel': {
+    request: z.object({ batchId: z.string() }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  },
+  /** Reads the unfinished files of a batch (the newest unfinished one when no id is given). */
+  'reading/resume': {
+    request: z.object({ batchId: z.string().optional() }).strict(),
+    response: z.object({ batchId: z.string().nullable(), total: z.number().int() }),
+  },
+  'reading/batch': {
+    request: z.object({ batchId: z.string() }).strict(),
+    response: ReadingBatch,
+  },
+} as const;
