@@ -136,7 +136,10 @@ describe('physician', () => {
     expect(await page.getByTestId('overlay-toggle').isChecked()).toBe(false);
     const plain = await canvasPixel(page, at.x, at.y);
     const opacity = Number(await page.getByTestId('overlay-opacity').inputValue()) / 100;
-    const expected = confidenceColor(evidence.scores[kept * evidence.labels.length + labelIndex]!).map((c, k) => plain[k]! * (1 - opacity) + c * opacity);
+    // Canvas compositing: layer alpha = opacity × patch alpha, and patch alpha = probability.
+    const score = evidence.scores[kept * evidence.labels.length + labelIndex]!;
+    const alpha = opacity * (Math.round(score * 255) / 255);
+    const expected = confidenceColor(score).map((c, k) => plain[k]! * (1 - alpha) + c * alpha);
     for (let k = 0; k < 3; k++) expect(Math.abs(withOverlay[k]! - expected[k]!)).toBeLessThanOrEqual(3);
     await page.keyboard.press('o');
     await nextFrames(page);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { confidenceColor, VIRIDIS_STOPS } from '../../../renderer/src/lib/utils/colormap';
 import { heatmapCellPx, heatmapPixels, topPatches } from '../../../renderer/src/lib/utils/heatmap';
 import { adjustmentLut, applyLut, NEUTRAL_ADJUSTMENTS } from '../../../renderer/src/lib/utils/adjust';
+import { formatEta, icapCode, isUncertain } from '../../../renderer/src/lib/utils/labels';
 import type { PatchEntry } from '../../../renderer/src/lib/utils/viewport';
 
 describe('confidence colours', () => {
@@ -23,14 +24,14 @@ describe('heatmap pixels', () => {
   // 2 labels; patch-major.
   const scores = [0, 1, 0.5, 0.5, 1, 0, 0.25, 0.75];
 
-  it('paints each kept patch with its score colour and leaves skipped patches transparent', () => {
+  it('paints each kept patch with its score colour, alpha = probability, skipped patches transparent', () => {
     const h = heatmapPixels({ widthPx: 8, heightPx: 8 }, patches, scores, 2, 0, 2);
     expect([h.width, h.height]).toEqual([4, 4]);
     const px = (x: number, y: number) => Array.from(h.data.slice((y * 4 + x) * 4, (y * 4 + x) * 4 + 4));
-    expect(px(0, 0)).toEqual([...confidenceColor(0), 255]);
+    expect(px(0, 0)).toEqual([...confidenceColor(0), 0]);
     expect(px(3, 0)).toEqual([0, 0, 0, 0]);
     expect(px(1, 3)).toEqual([...confidenceColor(1), 255]);
-    expect(px(3, 3)).toEqual([...confidenceColor(0.25), 255]);
+    expect(px(3, 3)).toEqual([...confidenceColor(0.25), 64]);
   });
 
   it('picks the label column', () => {
@@ -72,5 +73,25 @@ describe('brightness, contrast, gamma', () => {
     const rgba = new Uint8ClampedArray([128, 128, 128, 77]);
     applyLut(rgba, lut);
     expect(Array.from(rgba)).toEqual([lut[128], lut[128], lut[128], 77]);
+  });
+});
+
+describe('label display', () => {
+  it('writes ICAP codes compactly', () => {
+    expect(icapCode('nucleolar')).toBe('AC-8/9/10');
+    expect(icapCode('homogeneous')).toBe('AC-1');
+    expect(icapCode('unknown_key')).toBe('unknown_key');
+  });
+
+  it('flags probabilities near their threshold as uncertain', () => {
+    expect(isUncertain([{ key: 'golgi', probability: 0.6 }])).toBe(true);
+    expect(isUncertain([{ key: 'golgi', probability: 0.9 }, { key: 'speckled', probability: 0.1 }])).toBe(false);
+    expect(isUncertain([{ key: 'golgi', probability: 0.9 }], { golgi: 0.8 })).toBe(true);
+  });
+
+  it('formats the reading ETA', () => {
+    expect(formatEta(null)).toBe('estimating…');
+    expect(formatEta(42_400)).toBe('42 s left');
+    expect(formatEta(125_000)).toBe('2 min 5 s left');
   });
 });

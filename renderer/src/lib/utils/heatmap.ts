@@ -1,8 +1,10 @@
 /**
  * The per-pattern confidence heatmap as pixels: one colour per patch, rendered at a reduced
  * resolution (`cellPx` slide pixels per heatmap pixel) and scaled up by the canvas without
- * smoothing, so changing opacity or toggling never recomputes it. Skipped (background) patches
- * stay transparent. Patches are painted in stored order; where the shifted last row/column
+ * smoothing, so changing opacity or toggling never recomputes it. A patch's alpha is its
+ * probability, so cells stay visible where the model sees nothing and the overlay draws the eye
+ * only where a pattern is likely; the opacity slider scales the whole layer. Skipped (background)
+ * patches stay transparent. Patches are painted in stored order; where the shifted last row/column
  * overlaps its neighbour the later patch shows, matching `patchAtSlidePoint`.
  */
 import { confidenceColor } from './colormap';
@@ -40,7 +42,9 @@ export function heatmapPixels(
   const data = new Uint8ClampedArray(width * height * 4);
   patches.forEach((p, i) => {
     if (p[4]) return;
-    const [r, g, b] = confidenceColor(patchScore(scores, labelCount, i, labelIndex));
+    const score = patchScore(scores, labelCount, i, labelIndex);
+    const [r, g, b] = confidenceColor(score);
+    const a = Math.round(255 * (Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0));
     const x0 = Math.floor(p[0] / cellPx);
     const y0 = Math.floor(p[1] / cellPx);
     const x1 = Math.min(width, Math.ceil((p[0] + p[2]) / cellPx));
@@ -51,7 +55,7 @@ export function heatmapPixels(
         data[o] = r;
         data[o + 1] = g;
         data[o + 2] = b;
-        data[o + 3] = 255;
+        data[o + 3] = a;
       }
     }
   });

@@ -11,8 +11,11 @@ export function labelName(key: string): string {
   return findLabel(key)?.displayName ?? key;
 }
 
+/** ICAP codes of a label, compact: ['AC-8', 'AC-9', 'AC-10'] → 'AC-8/9/10'. */
 export function icapCode(key: string): string {
-  return findLabel(key)?.icapCodes.join('/') ?? key;
+  const codes = findLabel(key)?.icapCodes;
+  if (!codes?.length) return key;
+  return codes.every((c) => c.startsWith('AC-')) ? `AC-${codes.map((c) => c.slice(3)).join('/')}` : codes.join('/');
 }
 
 export function chipText(key: string): string {
