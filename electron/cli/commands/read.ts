@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { openDatabase } from '../../core/db/connection';
 import { defaultModelDir } from '../../core/paths';
+import { activeModelDir } from '../../core/models/model-registry';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { accessionFromFileName, accessionPattern, loadWorklist, worklistAccession } from '../../core/reading/accession';
 import { createReadingService } from '../../core/reading/reading.service';
@@ -75,7 +76,8 @@ export const readCommand: Command = {
     const db = openDatabase(resolve(values.db));
     const service = createReadingService({
       db,
-      modelDir: values.model ? resolve(values.model) : defaultModelDir(),
+      // The registry's active version (after fine-tuning, promotion or rollback), else the shipped package.
+      modelDir: values.model ? resolve(values.model) : (activeModelDir(db) ?? defaultModelDir()),
       providers,
       profile,
       accessionOf,

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +24,7 @@ import { trainModelFromCsv } from '../../../electron/core/training/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { LABEL_SETS, writeField } from './fields';
 
+const run = promisify(execFile);
 const PASSWORD = 'correct horse battery';
 let dir: string;
 let db: WritableDb;
@@ -128,6 +131,15 @@ describe('local fine-tuning', () => {
     } finally {
       await engine.close();
     }
+    // the command line reads with the registry's active version too
+    const cliSlide = join(dir, 'A2026-9998_F1.bmp');
+    await writeField(cliSlide, ['homogeneous'], new Random(6));
+    await run(process.execPath, ['--import', 'tsx', 'electron/cli/ana.ts', 'read', cliSlide, '--db', join(dir, 'ana.db'), '--in-process', '--provider', 'cpu']);
+    const row = db.prepare('SELECT r.model_version AS v FROM readings r JOIN slides s ON s.id = r.slide_id WHERE s.file_name = ?').get('A2026-9998_F1.bmp') as { v: string };
+    expect(row.v).toBe('1.0.0');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'electron/cli/ana.ts', 'models', 'list', '--db', join(dir, 'ana.db')]);
+    expect(stdout).toMatch(/\* +\d+ +ana-default 1\.0\.0 +active/);
+    expect(stdout).toMatch(/gate refused/);
     // nothing earlier than the shipped version: a second rollback has nowhere to go
     expect(() => rollbackModel(db, SYSTEM_ACTOR)).toThrow(/no earlier active version/);
   });
