@@ -11,7 +11,7 @@ import PDFDocument from 'pdfkit';
 import { findLabel } from '../../contract/labels';
 import { NEGATIVE_ICAP_CODE, type SignedCaseReport } from './report-model';
 import { overallWording, patternWording, strengthText, type ReportSettings } from './report-settings';
-import { defaultReportFonts, type ReportFonts } from './report-fonts';
+import { defaultReportFonts, openReportFont, type ReportFonts } from './report-fonts';
 import { displayDateTime } from './report-time';
 
 type Doc = PDFKit.PDFDocument;
@@ -29,7 +29,8 @@ export async function renderReportPdf(report: SignedCaseReport, settings: Report
     compress: true,
     lang: 'en',
     displayTitle: true,
-    font: fonts.regular,
+    // pdfkit accepts a parsed fontkit font where it accepts a path; its types only know paths.
+    font: openReportFont(fonts.regular) as unknown as string,
     info: {
       Title: `ANA report ${report.reportId}`,
       Author: settings.lab.name,
@@ -40,8 +41,8 @@ export async function renderReportPdf(report: SignedCaseReport, settings: Report
       ModDate: signedAt,
     },
   });
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
+  doc.registerFont('regular', openReportFont(fonts.regular) as unknown as string);
+  doc.registerFont('bold', openReportFont(fonts.bold) as unknown as string);
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<void>((resolveDone, reject) => {
