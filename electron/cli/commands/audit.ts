@@ -24,6 +24,7 @@ export const auditCommand: Command = {
       const result = verifyRecord(db);
       if (result.ok) {
         console.log(`OK: ${path}: ${result.auditEntries} audit entries, hash chain intact; ${result.signaturesChecked} signature(s) match their signed content.`);
+        console.log(`Chain head: ${result.headHash} (note it outside this PC to pin today's log)`);
         return 0;
       }
       console.log(`TAMPERING FOUND in ${path} (${result.problems.length} problem(s); ${result.auditEntries} audit entries, ${result.signaturesChecked} signature(s) checked):`);

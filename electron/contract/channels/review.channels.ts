@@ -109,6 +109,6 @@ export const reviewChannels = {
   /** Re-checks the audit chain and every signature (admin); the same check as `ana audit verify`. */
   'audit/verify': {
     request: z.object({}).strict(),
-    response: z.object({ ok: z.boolean(), auditEntries: z.number().int(), signaturesChecked: z.number().int(), problems: z.array(z.string()) }),
+    response: z.object({ ok: z.boolean(), auditEntries: z.number().int(), headHash: z.string(), signaturesChecked: z.number().int(), problems: z.array(z.string()) }),
   },
 } as const;

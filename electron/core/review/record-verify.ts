@@ -11,6 +11,8 @@ import { signatureProblem } from './signed-content';
 export interface RecordVerification {
   ok: boolean;
   auditEntries: number;
+  /** Hash of the newest audit entry: noted outside the PC (e.g. in the daily log), it pins the whole chain. */
+  headHash: string;
   signaturesChecked: number;
   problems: string[];
 }
@@ -40,5 +42,5 @@ export function verifyRecord(db: ReadableDb): RecordVerification {
       .all(entity) as { id: number }[];
     for (const { id } of missing) problems.push(`${entity} ${id} has no creation entry in the audit log (entries were removed)`);
   }
-  return { ok: problems.length === 0, auditEntries: chain.entries, signaturesChecked, problems };
+  return { ok: problems.length === 0, auditEntries: chain.entries, headHash: chain.headHash, signaturesChecked, problems };
 }
