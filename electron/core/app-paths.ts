@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DomainError } from './errors';
 
@@ -93,4 +94,21 @@ export function ensureDataLocations(locations: DataLocations): void {
       throw new DomainError('bad-request', `Cannot create data folder ${dir}: ${(error as Error).message}`, { cause: error });
     }
   }
+}
+
+/**
+ * Where a built worker entry (`<name>.worker.js`) lives: ANA_WORKERS_DIR when set (the Electron
+ * shell sets it to `dist/workers`, unpacked from the asar in an installed app), else beside the
+ * calling bundle (`dist/main/main.js`, `dist/cli/ana.js` → `dist/workers/`). Null when not found,
+ * so callers can fall back to the TypeScript source in development.
+ */
+export function builtWorkerPath(name: string, callerUrl: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const candidates = [env.ANA_WORKERS_DIR ? join(env.ANA_WORKERS_DIR, `${name}.worker.js`) : null, fileURLToPath(new URL(`../workers/${name}.worker.js`, callerUrl))];
+  for (const path of candidates) if (path && existsSync(path)) return unpackedPath(path);
+  return null;
+}
+
+/** Files inside an asar that were unpacked must be opened at their real path by worker threads. */
+export function unpackedPath(path: string): string {
+  return path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
 }

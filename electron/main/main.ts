@@ -1,99 +1,194 @@
 /**
- * The Electron main process: a thin shell. It owns the window, the app:// protocol and the IPC
- * transport; all domain work is done by the core (electron/core/app.ts), the same code the CLI and
- * the loopback test host run in plain Node.
+ * The Electron main process: a thin shell. It owns the window, the menu, the app:// protocol, the
+ * IPC transport and the app's lifecycle; all domain work is done by the core (electron/core/app.ts,
+ * the same code the CLI and the loopback test host run in plain Node) and by the background
+ * services (desktop-services.ts: watched import folder, supervised inference worker).
+ *
+ * Lifecycle: one instance per user (a second start focuses the first); data locations and the
+ * rotating log are set up before anything else, so every later failure is logged; on quit the
+ * import folder stops, the current slide is finished (or abandoned after a grace period: each
+ * slide is its own transaction and is read again on the next start), then the database closes.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session } from 'electron';
-import { join, normalize, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, Menu, Notification, screen, session, shell } from 'electron';
+import { join } from 'node:path';
 import { createApp, type App } from '../core/app';
-import { APP_ORIGIN, CONTENT_SECURITY_POLICY, hardenSession, hardenWindow, isAppUrl } from './security';
+import { builtWorkerPath, ensureDataLocations, resolveDataLocations, type DataLocations } from '../core/app-paths';
+import type { EventName, EventPayload } from '../contract';
+import { errorMessage } from '../core/errors';
+import { createRotatingLog, type Logger } from '../core/logging/rotating-log';
+import { startDesktopServices, type DesktopServices } from './desktop-services';
+import { EVENT_CHANNEL, registerIpc } from './ipc';
+import { menuTemplate } from './menu';
+import { handleAppProtocol, registerAppScheme } from './protocol';
+import { APP_ORIGIN, hardenSession, hardenWebContents, secureWebPreferences } from './security';
+import { DEFAULT_SIZE, loadWindowState, MIN_SIZE, saveWindowState } from './window-state';
 
-protocol.registerSchemesAsPrivileged([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+/** How long quitting waits for the slide being read before abandoning it. */
+const SHUTDOWN_GRACE_MS = 15_000;
 
-const here = import.meta.dirname;
+const here = import.meta.dirname; // dist/main
+const isDevelopment = !app.isPackaged;
+const projectDir = join(here, '..', '..');
+const resourcesDir = app.isPackaged ? process.resourcesPath : join(projectDir, 'resources');
 const rendererDir = join(here, '..', 'renderer');
-const resourcesDir = app.isPackaged ? process.resourcesPath : join(here, '..', '..');
+const modelDir = process.env.ANA_MODEL_DIR ?? (app.isPackaged ? join(process.resourcesPath, 'native-models', 'ana-default') : join(projectDir, 'native-models', 'ana-default'));
+const demoSlidesDir = app.isPackaged ? join(process.resourcesPath, 'demo-slides') : join(projectDir, 'resources', 'demo-slides');
 
+let locations: DataLocations;
+let log: Logger;
 let core: App | null = null;
+let services: DesktopServices | null = null;
 let mainWindow: BrowserWindow | null = null;
+let quitting: 'no' | 'started' | 'done' = 'no';
+
+registerAppScheme();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
+  try {
+    locations = resolveDataLocations({ appDataDir: app.getPath('appData') });
+    ensureDataLocations(locations);
+    // Chromium's own profile (caches, local storage) in a subfolder of our data folder.
+    app.setPath('userData', join(locations.rootDir, 'browser'));
+    log = createRotatingLog({ dir: locations.logsDir, echo: isDevelopment ? (level, line) => (level === 'info' ? console.log(line) : console.error(line)) : undefined });
+  } catch (error) {
+    dialog.showErrorBox('ANA Workstation cannot start', errorMessage(error));
+    app.exit(1);
+    throw error;
+  }
+  // Core modules find the report fonts here; workers are loaded from the (unpacked) built folder.
+  process.env.ANA_RESOURCES_DIR ??= resourcesDir;
+  process.env.ANA_WORKERS_DIR ??= join(here, '..', 'workers');
+  process.on('uncaughtException', (error) => log.error('uncaught exception in main process', error));
+  process.on('unhandledRejection', (reason) => log.error('unhandled rejection in main process', reason));
+  log.info(`ANA Workstation ${app.getVersion()} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch}, data in ${locations.rootDir})`);
+
   app.on('second-instance', () => {
     if (mainWindow?.isMinimized()) mainWindow.restore();
     mainWindow?.focus();
   });
-  app.whenReady().then(start, (error) => {
-    console.error(error);
-    app.exit(1);
-  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('child-process-gone', (_event, details) => log.warn(`child process gone: ${details.type} ${details.reason} (exit ${details.exitCode})`));
+  app.whenReady().then(start, (error) => fatal('start-up failed', error));
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => void core?.close());
+  app.on('before-quit', (event) => {
+    if (quitting === 'done') return;
+    event.preventDefault();
+    if (quitting === 'started') return;
+    quitting = 'started';
+    void shutdown();
+  });
 }
 
 async function start(): Promise<void> {
-  core = await createApp({
-    dbPath: join(app.getPath('userData'), 'ana.db'),
-    modelDir: join(resourcesDir, 'native-models', 'ana-default'),
-    version: app.getVersion(),
-  });
-  registerProtocol(core);
-  registerIpc(core);
   hardenSession(session.defaultSession);
+  try {
+    core = await createApp({ dbPath: locations.databasePath, modelDir, version: app.getVersion(), outboxDir: locations.outboxDir, log: (m) => log.warn(m) });
+  } catch (error) {
+    fatal(`the record at ${locations.databasePath} cannot be opened`, error);
+    return;
+  }
+  handleAppProtocol(core, rendererDir, (m) => log.warn(m));
+  registerIpc(core, (m) => log.warn(m));
+  core.onEvent((event, payload) => send(event, payload));
   mainWindow = createWindow();
-  core.onEvent((event, payload) => mainWindow?.webContents.send('ana:event', { event, payload }));
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuActions(), { isDevelopment, isMac: process.platform === 'darwin' })));
+  services = startDesktopServices({
+    db: core.db,
+    locations,
+    modelDir,
+    workerPath: builtWorkerPath('inference', import.meta.url) ?? undefined,
+    emit: (event, payload) => {
+      send(event, payload);
+      if (event === 'app/error') notify(payload as EventPayload<'app/error'>);
+    },
+    log,
+  });
+}
+
+function send<E extends EventName>(event: E, payload: EventPayload<E>): void {
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENT_CHANNEL, { event, payload });
+}
+
+/** Background errors also reach a user who is looking at another window. */
+function notify(error: EventPayload<'app/error'>): void {
+  if (Notification.isSupported()) new Notification({ title: 'ANA Workstation', body: error.message }).show();
 }
 
 function createWindow(): BrowserWindow {
+  const statePath = join(locations.rootDir, 'window-state.json');
+  const state = loadWindowState(statePath, screen.getAllDisplays().map((d) => d.workArea));
   const window = new BrowserWindow({
-    width: 1440,
-    height: 900,
+    ...(state.bounds ?? DEFAULT_SIZE),
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     title: 'ANA Workstation',
     backgroundColor: '#111418',
-    webPreferences: {
-      preload: join(here, '..', 'preload', 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      devTools: !app.isPackaged,
-    },
+    show: false,
+    webPreferences: secureWebPreferences(join(here, '..', 'preload', 'preload.cjs'), isDevelopment),
   });
-  hardenWindow(window);
+  if (state.maximized) window.maximize();
+  window.once('ready-to-show', () => window.show());
+  window.on('close', () => {
+    try {
+      saveWindowState(statePath, { bounds: window.getNormalBounds(), maximized: window.isMaximized() });
+    } catch (error) {
+      log.warn(`window state not saved: ${errorMessage(error)}`);
+    }
+  });
+  window.webContents.on('render-process-gone', (_event, details) => {
+    log.error(`renderer gone (${details.reason}, exit ${details.exitCode})`);
+    if (details.reason !== 'clean-exit' && quitting === 'no') window.reload();
+  });
+  window.webContents.on('console-message', (details) => {
+    if (details.level === 'error') log.warn(`renderer: ${details.message}`);
+  });
   void window.loadURL(`${APP_ORIGIN}/index.html`);
   return window;
 }
 
-/** app://local/... serves the built renderer and slide display images, with a strict CSP. */
-function registerProtocol(core: App): void {
-  protocol.handle('app', async (request) => {
-    const url = new URL(request.url);
-    const slide = /^\/slides\/(\d+)\/image$/.exec(url.pathname);
-    if (slide) {
-      try {
-        const image = await core.slideImage(Number(slide[1]));
-        return new Response(Buffer.from(image.bytes), { headers: { 'content-type': image.contentType } });
-      } catch (error) {
-        return new Response((error as Error).message, { status: 404 });
-      }
-    }
-    const path = normalize(join(rendererDir, decodeURIComponent(url.pathname)));
-    if (!path.startsWith(rendererDir + sep)) return new Response('Forbidden', { status: 403 });
-    const response = await net.fetch(pathToFileURL(path).toString());
-    const headers = new Headers(response.headers);
-    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
-    return new Response(response.body, { status: response.status, headers });
-  });
+function menuActions() {
+  return {
+    importSlides: async () => {
+      if (!mainWindow) return;
+      const picked = await dialog.showOpenDialog(mainWindow, {
+        title: 'Import slide images',
+        properties: ['openFile', 'openDirectory', 'multiSelections'],
+        filters: [{ name: 'Slide images', extensions: ['png', 'tif', 'tiff', 'jpg', 'jpeg', 'bmp'] }],
+      });
+      if (!picked.canceled) await services?.importPaths(picked.filePaths);
+    },
+    importDemoSlides: () => void services?.importPaths([demoSlidesDir]),
+    openDataFolder: () => void shell.openPath(locations.rootDir),
+    openLogsFolder: () => void shell.openPath(locations.logsDir),
+    about: () =>
+      void dialog.showMessageBox({
+        type: 'info',
+        title: 'About ANA Workstation',
+        message: `ANA Workstation ${app.getVersion()}`,
+        detail: `Suggestions must be confirmed by a trained reader.\n\nData: ${locations.rootDir}\nElectron ${process.versions.electron}, Node ${process.versions.node}`,
+      }),
+  };
 }
 
-/** One generic IPC channel: the sender frame must be our app; the core validates the request. */
-function registerIpc(core: App): void {
-  ipcMain.handle('ana:invoke', async (event, channel: unknown, request: unknown) => {
-    const frameUrl = event.senderFrame?.url ?? '';
-    if (!isAppUrl(frameUrl)) return { ok: false, code: 'forbidden', message: `IPC from untrusted frame ${frameUrl}` };
-    if (typeof channel !== 'string') return { ok: false, code: 'bad-request', message: 'Channel must be a string' };
-    return core.handle(channel, request, { sessionId: String(event.sender.id) });
-  });
+async function shutdown(): Promise<void> {
+  const started = Date.now();
+  try {
+    const outcome = (await services?.shutdown(SHUTDOWN_GRACE_MS)) ?? 'idle';
+    if (outcome === 'abandoned') log.warn('quit while a slide was being read: it was abandoned and will be read on the next start');
+    await core?.close();
+    log.info(`shut down in ${Date.now() - started} ms (${outcome})`);
+  } catch (error) {
+    log.error('shutdown failed', error);
+  } finally {
+    quitting = 'done';
+    app.exit(0);
+  }
+}
+
+function fatal(what: string, error: unknown): void {
+  log?.error(`fatal: ${what}`, error);
+  dialog.showErrorBox('ANA Workstation cannot start', `${what}:\n${errorMessage(error)}\n\nLog: ${locations?.logsDir ?? '(none)'}`);
+  app.exit(1);
 }

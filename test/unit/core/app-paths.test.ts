@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APP_FOLDER_NAME, ensureDataLocations, osAppDataDir, resolveDataLocations } from '../../../electron/core/app-paths';
+import { pathToFileURL } from 'node:url';
+import { APP_FOLDER_NAME, builtWorkerPath, ensureDataLocations, osAppDataDir, resolveDataLocations, unpackedPath } from '../../../electron/core/app-paths';
 
 describe('osAppDataDir', () => {
   it('follows each OS convention, as Electron does', () => {
@@ -52,5 +53,22 @@ describe('resolveDataLocations', () => {
     const loc = resolveDataLocations({ env: { ANA_DATA_DIR: root, ANA_DB_PATH: 'db/ana.db' } });
     ensureDataLocations(loc);
     for (const dir of [loc.modelsDir, loc.logsDir, loc.outboxDir, join(root, 'db')]) expect(existsSync(dir)).toBe(true);
+  });
+});
+
+describe('builtWorkerPath', () => {
+  it('prefers ANA_WORKERS_DIR, else the bundle layout, and maps asar paths to the unpacked folder', () => {
+    const root = mkdtempSync(join(tmpdir(), 'ana-workers-'));
+    mkdirSync(join(root, 'dist', 'workers'), { recursive: true });
+    mkdirSync(join(root, 'dist', 'main'), { recursive: true });
+    writeFileSync(join(root, 'dist', 'workers', 'inference.worker.js'), '');
+    const caller = pathToFileURL(join(root, 'dist', 'main', 'main.js')).href;
+    expect(builtWorkerPath('inference', caller, {})).toBe(join(root, 'dist', 'workers', 'inference.worker.js'));
+    expect(builtWorkerPath('finetune', caller, {})).toBeNull();
+    mkdirSync(join(root, 'other'));
+    writeFileSync(join(root, 'other', 'finetune.worker.js'), '');
+    expect(builtWorkerPath('finetune', caller, { ANA_WORKERS_DIR: join(root, 'other') })).toBe(join(root, 'other', 'finetune.worker.js'));
+    expect(unpackedPath('/opt/ANA Workstation/resources/app.asar/dist/workers/inference.worker.js')).toBe('/opt/ANA Workstation/resources/app.asar.unpacked/dist/workers/inference.worker.js');
+    expect(unpackedPath('C:\\Program Files\\ANA\\resources\\app.asar\\dist\\workers\\x.js')).toBe('C:\\Program Files\\ANA\\resources\\app.asar.unpacked\\dist\\workers\\x.js');
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * The desktop's background services without Electron: a slide written into the watched import
+ * folder becomes a read case in the record (and the window is told), a missing import folder is
+ * reported instead of crashing, and shutdown stops the watcher.
+ */
+import { afterEach, expect, it } from 'vitest';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveDataLocations } from '../../../electron/core/app-paths';
+import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
+import { createRotatingLog } from '../../../electron/core/logging/rotating-log';
+import { defaultModelDir, projectRoot } from '../../../electron/core/paths';
+import { startDesktopServices, type DesktopServices } from '../../../electron/main/desktop-services';
+
+let services: DesktopServices | null = null;
+let db: WritableDb | null = null;
+
+afterEach(async () => {
+  await services?.shutdown(5000);
+  db?.close();
+  services = null;
+  db = null;
+});
+
+function setUp(importDir: string | null) {
+  const root = mkdtempSync(join(tmpdir(), 'ana-desktop-'));
+  const locations = { ...resolveDataLocations({ env: { ANA_DATA_DIR: root } }), importDir };
+  db = openDatabase(locations.databasePath);
+  const events: { event: string; payload: any }[] = [];
+  const log = createRotatingLog({ dir: locations.logsDir });
+  services = startDesktopServices({
+    db,
+    locations,
+    modelDir: defaultModelDir(),
+    providers: ['cpu'],
+    emit: (event, payload) => events.push({ event, payload }),
+    log,
+    watch: { stabilityMs: 200, debounceMs: 50 },
+  });
+  return { events, log, db };
+}
+
+it('turns a slide dropped into the import folder into a read case and tells the window', async () => {
+  const importDir = mkdtempSync(join(tmpdir(), 'ana-microscope-'));
+  const { events, db } = setUp(importDir);
+  await services!.watcher!.ready;
+  mkdirSync(join(importDir, '2026-11-29'));
+  copyFileSync(join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png'), join(importDir, '2026-11-29', 'A2026-0001_F1.png'));
+  const started = Date.now();
+  while (!events.some((e) => e.event === 'cases/changed') && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 20));
+  const changed = events.find((e) => e.event === 'cases/changed');
+  expect(changed).toBeDefined();
+  const row = db.prepare('SELECT accession_id AS accessionId, status FROM cases WHERE id = ?').get(changed!.payload.caseIds[0]) as { accessionId: string; status: string };
+  expect(row).toEqual({ accessionId: 'A2026-0001', status: 'read' });
+  expect(events.filter((e) => e.event === 'app/error')).toEqual([]);
+});
+
+it('reports an unreachable import folder and keeps running', async () => {
+  const { events, log } = setUp('/mnt/microscope-share-that-is-not-mounted');
+  expect(services!.watcher).toBeNull();
+  expect(events).toEqual([{ event: 'app/error', payload: { source: 'import', message: expect.stringContaining('The import folder /mnt/microscope-share-that-is-not-mounted does not exist'), atMs: expect.any(Number) } }]);
+  expect((await import('node:fs')).readFileSync(log.path, 'utf8')).toMatch(/ERROR The import folder \/mnt\/microscope-share-that-is-not-mounted/);
+});
+
+it('imports a chosen folder and says when it holds no slides', async () => {
+  const { events } = setUp(null);
+  const empty = mkdtempSync(join(tmpdir(), 'ana-empty-'));
+  await services!.importPaths([empty]);
+  expect(events.map((e) => e.payload.message)).toEqual([`No slide images (PNG, TIFF, JPEG, BMP) in ${empty}`]);
+  await services!.importPaths([join(projectRoot(), 'test/fixtures/slides')]);
+  expect(events.some((e) => e.event === 'cases/changed')).toBe(true);
+});
