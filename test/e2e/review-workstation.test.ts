@@ -25,6 +25,7 @@ let app: App;
 let host: TestHost;
 let browser: Browser;
 let day: DaySlide[];
+let dayDir: string;
 const perf: Record<string, number[]> = {};
 
 beforeAll(async () => {
@@ -32,7 +33,8 @@ beforeAll(async () => {
   app = await createApp({ dbPath: join(dir, 'ana.db'), modelDir: defaultModelDir(), version: 'e2e', providers: ['cpu'], log: () => {} });
   await seedTestUsers(app.db);
   host = await startTestHost({ app, rendererDir: join(projectRoot(), 'dist/renderer') });
-  [browser, day] = await Promise.all([launchChromium(), writeDaySlides(join(dir, 'day'))]);
+  dayDir = join(dir, 'day');
+  [browser, day] = await Promise.all([launchChromium(), writeDaySlides(dayDir)]);
   mkdirSync(OUT, { recursive: true });
 });
 
@@ -69,6 +71,14 @@ async function nextFrames(page: Page, n = 2): Promise<void> {
   await page.evaluate((count) => new Promise<void>((done) => { const step = (k: number) => (k === 0 ? done() : requestAnimationFrame(() => step(k - 1))); step(count); }), n);
 }
 
+/** The record id of a case, looked up by accession through the API (ids follow reading order). */
+async function caseIdOf(page: Page, accessionId: string): Promise<number> {
+  return page.evaluate(async (search) => {
+    const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; value: { id: number; accessionId: string }[] }> } };
+    return (await w.ana.invoke('cases/list', { search })).value.find((c) => c.accessionId === search)!.id;
+  }, accessionId);
+}
+
 async function measures(page: Page, name: string): Promise<number[]> {
   return page.evaluate((n) => performance.getEntriesByName(n, 'measure').map((m) => m.duration), name);
 }
@@ -85,8 +95,11 @@ describe('physician', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByTestId('current-user').getByText(TEST_USERS.physician.displayName).waitFor();
 
-    // Read the day while the worklist is open: rows arrive through the 'cases/changed' event.
-    await app.readFiles(day.map((s) => s.path));
+    // Read the day's folder through the UI: rows arrive through the 'cases/changed' event while
+    // progress is pushed as 'reading/progress'.
+    await page.getByTestId('import-path').fill(dayDir);
+    await page.getByTestId('import-start').click();
+    await expect.poll(() => page.getByTestId('reading-progress').textContent(), { timeout: 60_000 }).toMatch(new RegExp(`Read ${day.length} of ${day.length}`));
     for (const s of day) await row(page, s.accessionId).waitFor();
     await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(day.length);
     expect(await row(page, 'A2026-0101').locator('td').nth(1).textContent()).toBe('to review');
@@ -104,7 +117,8 @@ describe('physician', () => {
     await row(page, 'A2026-0001').getByRole('button', { name: 'A2026-0001' }).click();
     await waitPainted(page);
     // While the first case is on screen the next one (A2026-0101, first in the worklist) is prefetched.
-    await page.waitForFunction(() => performance.getEntriesByName('prefetch:done:1').length > 0);
+    const bigCaseId = await caseIdOf(page, 'A2026-0101');
+    await page.waitForFunction((id) => performance.getEntriesByName(`prefetch:done:${id}`).length > 0, bigCaseId);
     await page.locator('body').focus();
     await page.keyboard.press('a');
     await page.getByRole('heading', { name: 'Case A2026-0101' }).waitFor();
@@ -112,10 +126,10 @@ describe('physician', () => {
     perf['viewer:open-to-first-paint, 2048x1536 with overlay, prefetched (accept and next), ms'] = (await measures(page, 'viewer:open-to-first-paint')).slice(-1);
     expect(await page.getByTestId('overlay-toggle').isChecked()).toBe(true);
 
-    const readingId = await page.evaluate(async () => {
+    const readingId = await page.evaluate(async (caseId) => {
       const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; value: { readings: { id: number }[] } }> } };
-      return (await w.ana.invoke('cases/get', { caseId: 1 })).value.readings[0]!.id;
-    });
+      return (await w.ana.invoke('cases/get', { caseId })).value.readings[0]!.id;
+    }, bigCaseId);
     evidence = await page.evaluate(async (id) => {
       const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; value: ReadingPatches }> } };
       return (await w.ana.invoke('viewer/reading-patches', { readingId: id })).value;
@@ -130,6 +144,8 @@ describe('physician', () => {
     const labelIndex = evidence.labels.indexOf(labelKey);
     const kept = evidence.patches.findIndex((p, i) => p[4] === 0 && i < evidence.patches.length / 2);
     const at = slideToCanvas(vp, patchCenter(evidence.patches[kept]!));
+    await page.getByTestId('overlay-opacity').fill('100');
+    await nextFrames(page);
     const withOverlay = await canvasPixel(page, at.x, at.y);
     await page.keyboard.press('o');
     await nextFrames(page);
@@ -140,7 +156,9 @@ describe('physician', () => {
     const score = evidence.scores[kept * evidence.labels.length + labelIndex]!;
     const alpha = opacity * (Math.round(score * 255) / 255);
     const expected = confidenceColor(score).map((c, k) => plain[k]! * (1 - alpha) + c * alpha);
-    for (let k = 0; k < 3; k++) expect(Math.abs(withOverlay[k]! - expected[k]!)).toBeLessThanOrEqual(3);
+    for (let k = 0; k < 3; k++) expect(Math.abs(withOverlay[k]! - expected[k]!)).toBeLessThanOrEqual(4);
+    // The check can fail: the overlay changes this pixel by much more than the tolerance.
+    expect(Math.max(...[0, 1, 2].map((k) => Math.abs(withOverlay[k]! - plain[k]!)))).toBeGreaterThan(12);
     await page.keyboard.press('o');
     await nextFrames(page);
 
@@ -212,10 +230,10 @@ describe('physician', () => {
     await page.keyboard.press('1');
     expect(await boxes.first().isChecked()).toBe(checked);
     expect(await boxes.first().isDisabled()).toBe(true);
-    const refused = await page.evaluate(async () => {
+    const refused = await page.evaluate(async (caseId) => {
       const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; code?: string }> } };
-      return w.ana.invoke('review/save-draft', { caseId: 1, labels: [], comment: '' });
-    });
+      return w.ana.invoke('review/save-draft', { caseId, labels: [], comment: '' });
+    }, await caseIdOf(page, 'A2026-0101'));
     expect(refused.ok).toBe(false);
     // The report was made at sign-off: PDF and HL7 are listed, and the PDF's bytes are a PDF.
     await expect.poll(() => page.getByTestId('report-item').count()).toBeGreaterThanOrEqual(2);
@@ -258,10 +276,10 @@ describe('technologist', () => {
 
     await page.keyboard.press('s');
     await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('in_review');
-    const result = await page.evaluate(async (password) => {
+    const result = await page.evaluate(async ([caseId, password]) => {
       const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; code?: string }> } };
-      return w.ana.invoke('review/sign', { caseId: 2, password, meaning: 'approved' });
-    }, TEST_PASSWORD);
+      return w.ana.invoke('review/sign', { caseId, password, meaning: 'approved' });
+    }, [await caseIdOf(page, 'A2026-0102'), TEST_PASSWORD] as const);
     expect(result).toMatchObject({ ok: false, code: 'forbidden' });
     expect(consoleErrors).toEqual([]);
   });

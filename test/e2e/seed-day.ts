@@ -3,7 +3,7 @@
  * of electron/core/synth) that the tests read with the real model into a fresh record, plus the
  * test users. The 2048×1536 field is the viewer's performance case.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeField, generateField } from '../../electron/core/synth/index';
@@ -31,7 +31,9 @@ export async function writeDaySlides(dir = mkdtempSync(join(tmpdir(), 'ana-e2e-d
     writeFileSync(path, await encodeField(field, 'png-rgb8'));
     slides.push({ accessionId: p.accessionId, path, widthPx: p.widthPx, heightPx: p.heightPx, labels: p.labels });
   }
-  // The committed walking-skeleton fixture stays in the day: a real file from outside the generator.
-  slides.push({ accessionId: 'A2026-0001', path: join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png'), widthPx: 640, heightPx: 480, labels: [] });
+  // The committed walking-skeleton fixture joins the day: a real file from outside the generator.
+  const fixture = join(dir, 'A2026-0001_F1.png');
+  copyFileSync(join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png'), fixture);
+  slides.push({ accessionId: 'A2026-0001', path: fixture, widthPx: 640, heightPx: 480, labels: [] });
   return slides;
 }

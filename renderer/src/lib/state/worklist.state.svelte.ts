@@ -93,6 +93,37 @@ export class WorklistState {
     this.progress = payload;
   }
 
+  /** Reads files or folders in the background; rows arrive through 'cases/changed'. */
+  async importPaths(paths: string[]): Promise<boolean> {
+    try {
+      const started = await call('reading/import', { paths });
+      this.progress = { batchId: started.batchId, done: 0, failed: 0, total: started.total, etaMs: null, currentFile: null };
+      return true;
+    } catch (error) {
+      handleError(error);
+      return false;
+    }
+  }
+
+  async cancelReading(): Promise<void> {
+    if (!this.progress) return;
+    try {
+      await call('reading/cancel', { batchId: this.progress.batchId });
+    } catch (error) {
+      handleError(error);
+    }
+  }
+
+  /** Picks up a batch that was already running when this window opened. */
+  async refreshReadingStatus(): Promise<void> {
+    try {
+      const status = await call('reading/status', {});
+      if (status.running) this.progress = status.running;
+    } catch (error) {
+      handleError(error);
+    }
+  }
+
   reset(): void {
     this.cases = [];
     this.loading = false;
