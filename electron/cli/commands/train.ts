@@ -17,7 +17,7 @@ export const trainCommand: Command = {
     'ana train --data labels.csv --out DIR [--base MODEL_DIR] [--method spl|plain|max|mean] [--seed S]\n' +
     '  [--epochs N] [--patience N] [--lr X] [--lr-alpha X] [--init iw-sample|iw-ones|iw-data]\n' +
     '  [--no-sampler] [--no-pseudo-labels] [--no-coefficients] [--soft-targets] [--coefficient-c C]\n' +
-    '  [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
+    '  [--thresholds fixed|tuned] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -38,6 +38,7 @@ export const trainCommand: Command = {
         'soft-targets': { type: 'boolean', default: false },
         'coefficient-c': { type: 'string' },
         version: { type: 'string' },
+        thresholds: { type: 'string', default: 'fixed' },
         cache: { type: 'string' },
         provider: { type: 'string' },
         quiet: { type: 'boolean', default: false },
@@ -47,6 +48,7 @@ export const trainCommand: Command = {
     if (!values.out) throw new UsageError('--out is required');
     const method = values.method as TrainingMethod;
     if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
+    if (values.thresholds !== 'fixed' && values.thresholds !== 'tuned') throw new UsageError('--thresholds must be fixed (0.5, method.md) or tuned (best validation F1 per label)');
     if (values.init && !INITS.includes(values.init as ConfidenceInit)) throw new UsageError(`--init must be one of ${INITS.join(', ')}`);
     const num = (name: string, v: string | undefined): number | undefined => {
       if (v === undefined) return undefined;
@@ -77,6 +79,7 @@ export const trainCommand: Command = {
       baseModelDir: values.base ? resolve(values.base) : defaultModelDir(),
       cacheDir: values.cache ? resolve(values.cache) : undefined,
       version: values.version,
+      thresholds: values.thresholds,
       trainer,
       providers: parseProviderPreference(values.provider),
       onProgress: (p) => {

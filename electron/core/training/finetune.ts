@@ -25,6 +25,7 @@ import { subsetBags, type BagDataset } from './dataset';
 import { embedRows, evaluatePackageOn, finishTraining, hashSplit, summary, type Progress } from './train-model';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from './trainer';
 import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
+import type { ThresholdMode } from './thresholds';
 import { DEFAULT_GATE, validationGate, type GateResult, type GateTolerances } from './validation-gate';
 
 export interface FinetuneOptions {
@@ -41,6 +42,8 @@ export interface FinetuneOptions {
   validationShare?: number;
   /** Fewer signed cases than this: refuse to train. Default 20. */
   minCases?: number;
+  /** Candidate thresholds: 0.5 (default) or tuned on the early-stopping cases. */
+  thresholds?: ThresholdMode;
   /** Promote a candidate that passes the gate (default true). */
   autoPromote?: boolean;
   providers?: ProviderName[];
@@ -111,7 +114,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       cachedShare: 0,
       csv: `record: ${cases.length} signed cases`,
       counts: { train: bags.fit.bagIds.length, val: bags.stop.bagIds.length, test: bags.validation.bagIds.length },
-      options: { outDir, version, onProgress: options.onProgress, onEpoch: options.onEpoch, isCancelled: options.isCancelled },
+      options: { outDir, version, thresholds: options.thresholds, onProgress: options.onProgress, onEpoch: options.onEpoch, isCancelled: options.isCancelled },
       initialHead: { weights: current.weights.data, bias: current.bias.data },
       dataDescription: "The laboratory's own signed cases (final labels of the latest signed decision), fine-tuned from the active version",
       extraProvenance: { trainingRunId: run.id, baseModelVersionId: base.id },

@@ -14,6 +14,7 @@ export interface ModelCardInput {
   trainMs: number;
   /** Where the training data came from, in words (default: generated fields). */
   dataDescription?: string;
+  thresholds: Record<string, number>;
 }
 
 const f = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
@@ -37,7 +38,7 @@ export function modelCard(c: ModelCardInput): string {
   if (c.test) {
     const t = c.test;
     lines.push(
-      `## Metrics on the held-out test split (${t.n_images} fields, threshold 0.5, ${c.training.pooling} over patches)`,
+      `## Metrics on the held-out test split (${t.n_images} fields, ${c.training.pooling} over patches, thresholds: ${[...new Set(Object.values(c.thresholds))].length === 1 ? Object.values(c.thresholds)[0] : 'per label, chosen on the validation images'})`,
       '',
       '| F1 micro | F1 macro | subset accuracy | mAP | Hamming loss | one-error | ranking loss | coverage | example AP |',
       '|---|---|---|---|---|---|---|---|---|',
@@ -46,6 +47,8 @@ export function modelCard(c: ModelCardInput): string {
       '| class | precision | recall | F1 | AP | support |',
       '|---|---|---|---|---|---|',
       ...Object.entries(t.per_class).map(([k, v]) => `| ${k} | ${f(v.precision)} | ${f(v.recall)} | ${f(v.f1)} | ${f(v.ap)} | ${v.support} |`),
+      '',
+      `Thresholds: ${Object.entries(c.thresholds).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
       '',
       `Reproduce: \`ana eval --data ${c.csv} --split test --model <this package>\`.`,
       '',

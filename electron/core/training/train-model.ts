@@ -13,11 +13,12 @@ import { createEngine, type InferenceEngine } from '../inference/engine';
 import { loadModelPackage, readHead, writeDerivedPackage, writeManifest, type ModelPackage } from '../models/model-package';
 import { readDatasetCsv, type DatasetRow } from '../synth/dataset-csv';
 import type { ProviderName } from '../inference/providers';
-import { featureStats, patchCount, standardised, subsetBags, type BagDataset } from './dataset';
+import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from './dataset';
+import { tuneThresholds, type ThresholdMode } from './thresholds';
 import { slideEmbeddings } from './embedding-cache';
 import type { EvaluationReport } from './metrics';
 import { LinearHead } from './scorer';
-import { defaultTrainerOptions, evaluateScorer, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from './trainer';
+import { defaultTrainerOptions, evaluateScorer, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from './trainer';
 import { modelCard } from './model-card';
 
 export interface Progress {
@@ -109,6 +110,8 @@ export interface TrainModelOptions {
   trainer?: Partial<TrainerOptions>;
   version?: string;
   id?: string;
+  /** 'fixed': 0.5 for every label (method.md); 'tuned': best validation F1 per label. */
+  thresholds?: ThresholdMode;
   providers?: ProviderName[];
   onProgress?: (p: Progress) => void;
   onEpoch?: (info: EpochInfo) => void;
@@ -167,7 +170,7 @@ interface FinishInput {
   cachedShare: number;
   csv: string;
   counts: { train: number; val: number; test: number };
-  options: Pick<TrainModelOptions, 'outDir' | 'version' | 'id' | 'onProgress' | 'onEpoch' | 'isCancelled'>;
+  options: Pick<TrainModelOptions, 'outDir' | 'version' | 'id' | 'onProgress' | 'onEpoch' | 'isCancelled' | 'thresholds'>;
   /** Warm start from this head (raw-embedding space), e.g. the active model's when fine-tuning. */
   initialHead?: { weights: Float32Array; bias: Float32Array };
   dataDescription?: string;
@@ -183,7 +186,11 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
   const folded = head.folded(stats.mean, stats.std);
   const K = train.labels.length;
   const pooling = training.pooling;
-  const testReport = test ? evaluateScorer(headScorer(folded.weights, folded.bias, train.inputLength, K), test, pooling) : null;
+  const trained = headScorer(folded.weights, folded.bias, train.inputLength, K);
+  const mode = options.thresholds ?? 'fixed';
+  const thresholdValues = mode === 'tuned' && val && bagCount(val) > 0 ? tuneThresholds(val.bagLabels, scoreBags(trained, val, pooling), bagCount(val), K) : new Array<number>(K).fill(0.5);
+  const thresholds = Object.fromEntries(train.labels.map((key, k) => [key, thresholdValues[k]!]));
+  const testReport = test ? evaluateScorer(trained, test, pooling, thresholdValues) : null;
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const version = options.version ?? `${base.manifest.version.split('+')[0]}+${trainer.method}.s${trainer.seed}`;
   const metrics: Record<string, unknown> = test && testReport ? { test: summary(testReport), n_test_images: testReport.n_images } : {};
@@ -196,10 +203,11 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
     bestEpoch: training.bestEpoch,
     epochs: training.epochs.length,
     trainMs: Math.round(trainMs),
+    thresholds: mode === 'tuned' ? 'per label, best F1 on the validation images' : '0.5 for every label (method.md)',
     ...input.extraProvenance,
   };
-  const card = modelCard({ base, version, trainer, counts: input.counts, training, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription });
-  let model = await writeDerivedPackage(base, options.outDir, { head: folded, version, id: options.id, provenance, metrics, card, displayName: `ANA patterns (${trainer.method}, ${version})` });
+  const card = modelCard({ base, version, trainer, counts: input.counts, training, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription, thresholds });
+  let model = await writeDerivedPackage(base, options.outDir, { head: folded, version, id: options.id, thresholds, provenance, metrics, card, displayName: `ANA patterns (${trainer.method}, ${version})` });
   if (model.manifest.aggregation !== pooling) {
     await writeManifest(model.dir, { ...model.manifest, aggregation: pooling });
     model = await loadModelPackage(model.dir);
