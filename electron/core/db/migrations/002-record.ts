@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Migration } from './migration';
 
 /**
  * The clinical record: users, case identifiers, decisions, signatures, reports and their export

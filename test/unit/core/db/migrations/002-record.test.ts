@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { migration001 } from '../../../../../electron/core/db/migrations/001-initial';
 import { migration002 } from '../../../../../electron/core/db/migrations/002-record';
-import { openDatabase, openUnmigrated } from '../../../../../electron/core/db/connection';
+import { openDatabase, openUnmigrated, SCHEMA_VERSION } from '../../../../../electron/core/db/connection';
 import { tempDbPath } from '../../../../support/record-fixtures';
 
 describe('migration 002 (the clinical record)', () => {
