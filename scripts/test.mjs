@@ -9,6 +9,7 @@ const steps = [
   ['typecheck: tests', 'npx', ['tsc', '-p', 'tsconfig.test.json']],
   ['typecheck: renderer', 'npx', ['svelte-check', '--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings', '--output', 'human']],
   ['boundaries', 'npx', ['depcruise', 'electron', 'renderer/src', 'test', '--config', '.dependency-cruiser.cjs']],
+  ['security scan: electron shell', 'node', ['scripts/security-scan.mjs']],
   ['build', 'node', ['scripts/build.mjs']],
   ['tests: unit, integration, e2e', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=test-output/vitest.json']],
 ];

@@ -126,7 +126,15 @@ function createWindow(): BrowserWindow {
     title: 'ANA Workstation',
     backgroundColor: '#111418',
     show: false,
-    webPreferences: secureWebPreferences(join(here, '..', 'preload', 'preload.cjs'), isDevelopment),
+    webPreferences: {
+      ...secureWebPreferences(join(here, '..', 'preload', 'preload.cjs'), isDevelopment),
+      // The essentials again, literally, so the security scan (scripts/security-scan.mjs) sees them here.
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      disableBlinkFeatures: 'Auxclick',
+    },
   });
   if (state.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
