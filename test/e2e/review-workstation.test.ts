@@ -246,6 +246,22 @@ describe('physician', () => {
     await saved.saveAs(pdfPath);
     expect(readFileSync(pdfPath).subarray(0, 5).toString()).toBe('%PDF-');
     await page.screenshot({ path: join(OUT, 'case-signed.png') });
+  });
+
+  it('amends the signed case: a reason and the password sign a new version that supersedes the old', async () => {
+    await page.getByTestId('amend-button').click();
+    const boxes = page.getByTestId('review-panel').locator('input[type="checkbox"]');
+    const before = await boxes.nth(1).isChecked();
+    await page.locator('body').focus();
+    await page.keyboard.press('2');
+    expect(await boxes.nth(1).isChecked()).toBe(!before);
+    await page.keyboard.press('Shift+S');
+    await page.getByTestId('sign-dialog').getByLabel('Reason for the amendment').fill('Second pattern overlooked at first reading');
+    await page.getByTestId('sign-password').fill(TEST_PASSWORD);
+    await page.getByTestId('sign-submit').click();
+    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('amended');
+    expect(await page.getByTestId('signature-block').textContent()).toContain('superseded');
+    expect(await page.getByTestId('reports-panel').textContent()).toMatch(/superseded report/);
     expect(consoleErrors).toEqual([]);
   });
 });
