@@ -1,6 +1,6 @@
 /** Accounts: login checks, first-run admin, password changes. Every outcome is audited. */
 import type { SessionUser, UserRole } from '../../contract';
-import { appendAudit, SYSTEM_ACTOR, type Actor } from '../db/audit.repo';
+import { appendAudit, countAuditActions, lastAuditAction, lastPasswordChange, SYSTEM_ACTOR, type Actor } from '../db/audit.repo';
 import { runWrite, type WritableDb } from '../db/connection';
 import { countUsers, getUserWithHash, getUserWithHashById, insertUser, setPasswordHash, type UserRow } from '../db/user.repo';
 import { DomainError } from '../errors';
@@ -12,15 +12,34 @@ export function toSessionUser(user: UserRow): SessionUser {
 
 let dummyHash: Promise<string> | undefined;
 
+/** After this many failed logins for one name within the window, that name is locked for the window. */
+export const LOGIN_LOCKOUT = { failures: 5, windowMs: 15 * 60 * 1000 };
+
+/**
+ * Failed logins are counted from the audit log (so a restart does not reset them), since the
+ * window start, the name's last successful login or its last password change, whichever is later.
+ */
+function lockedOut(db: WritableDb, username: string, nowMs: number): boolean {
+  const user = getUserWithHash(db, username);
+  const reset = user ? lastPasswordChange(db, user.id) : null;
+  const since = Math.max(nowMs - LOGIN_LOCKOUT.windowMs, (lastAuditAction(db, username, 'login') ?? 0) + 1, (reset ?? 0) + 1);
+  return countAuditActions(db, username, 'login-failed', since) >= LOGIN_LOCKOUT.failures;
+}
+
 /** Checks a username and password; audits success and failure (without saying which part was wrong). */
 export async function checkLogin(db: WritableDb, username: string, password: string, nowMs = Date.now()): Promise<SessionUser> {
+  const name = username.slice(0, 200);
+  if (lockedOut(db, name, nowMs)) {
+    appendAudit(db, { actor: { userId: null, name }, action: 'login-locked', entity: 'session', atMs: nowMs });
+    throw new DomainError('unauthenticated', `Too many failed logins for ${name}; try again in ${LOGIN_LOCKOUT.windowMs / 60_000} minutes or ask an administrator`);
+  }
   const user = getUserWithHash(db, username);
   // An unknown name costs the same hashing time as a known one, so timing does not reveal accounts.
   dummyHash ??= hashPassword('not a password');
   const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
   if (!user || !valid || !user.active) {
     appendAudit(db, {
-      actor: { userId: user?.id ?? null, name: username.slice(0, 200) },
+      actor: { userId: user?.id ?? null, name },
       action: 'login-failed',
       entity: 'session',
       newValue: { reason: !user || !valid ? 'wrong username or password' : 'account deactivated' },

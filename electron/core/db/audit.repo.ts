@@ -153,3 +153,17 @@ export function verifyAuditChain(db: ReadableDb): { entries: number; headHash: s
   }
   return { entries, headHash: prevHash, problems };
 }
+
+/** How many times `actor` did `action` since `sinceMs` (inclusive), e.g. failed logins for throttling. */
+export function countAuditActions(db: ReadableDb, actor: string, action: string, sinceMs: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM audit_log WHERE actor = ? AND action = ? AND at_ms >= ?').get(actor, action, sinceMs) as { n: number }).n;
+}
+
+/** Time of the newest `action` by `actor`, or null. */
+export function lastAuditAction(db: ReadableDb, actor: string, action: string): number | null {
+  return (db.prepare('SELECT max(at_ms) AS t FROM audit_log WHERE actor = ? AND action = ?').get(actor, action) as { t: number | null }).t;
+}
+
+export function lastPasswordChange(db: ReadableDb, userId: number): number | null {
+  return (db.prepare("SELECT max(at_ms) AS t FROM audit_log WHERE entity = 'user' AND entity_id = ? AND action = 'password-change'").get(String(userId)) as { t: number | null }).t;
+}

@@ -266,6 +266,7 @@ export const migration002: Migration = {
       ) STRICT;
       CREATE INDEX audit_case ON audit_log(case_id);
       CREATE INDEX audit_entity ON audit_log(entity, entity_id);
+      CREATE INDEX audit_actor_action ON audit_log(actor, action, at_ms);
       CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit_log
       BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit_log

@@ -59,6 +59,18 @@ describe('auth channels', () => {
     expect((await call('technologist', 'cases/list', {})).ok).toBe(true);
   });
 
+  it('locks a name after repeated failed logins until the window passes or an admin resets the password', async () => {
+    const { call, app, ids } = await recordApp();
+    const ctx = { sessionId: 'guess' };
+    for (let i = 0; i < 5; i++) expect(await app.handle('auth/login', { username: 'tech', password: `guess ${i}` }, ctx)).toMatchObject({ ok: false, message: 'Wrong username or password' });
+    expect(await app.handle('auth/login', { username: 'tech', password: TEST_PASSWORD }, ctx)).toMatchObject({ ok: false, code: 'unauthenticated', message: expect.stringContaining('Too many failed logins for tech') });
+    expect(listAudit(app.db).at(-1)).toMatchObject({ action: 'login-locked', actor: 'tech' });
+    expect(await app.handle('auth/login', { username: 'dr.house', password: TEST_PASSWORD }, ctx)).toMatchObject({ ok: true });
+    expect((await call('admin', 'users/reset-password', { userId: ids.technologist, newPassword: 'a new password' })).ok).toBe(true);
+    await new Promise((done) => setTimeout(done, 5));
+    expect(await app.handle('auth/login', { username: 'tech', password: 'a new password' }, ctx)).toMatchObject({ ok: true });
+  });
+
   it('a deactivated account cannot log in', async () => {
     const { call, app, ids } = await recordApp();
     expect((await call('admin', 'users/update', { userId: ids.technologist, active: false })).ok).toBe(true);

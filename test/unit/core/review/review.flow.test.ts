@@ -112,9 +112,10 @@ for (const mode of ['with the database rules', 'in core alone (database triggers
       return ctx;
     }
 
-    it('only physicians sign', async () => {
+    it('only physicians sign; administrators do not review', async () => {
       const { app, call } = await setup();
       const { caseId } = seedReadCase(app.db, { accessionId: 'S-1' });
+      expect(await call('admin', 'review/save-draft', { caseId, labels: [] })).toMatchObject({ ok: false, code: 'forbidden', message: expect.stringContaining('may not save a decision') });
       await call('technologist', 'review/save-draft', { caseId, labels: [] });
       for (const who of ['technologist', 'admin'] as const) {
         expect(await call(who, 'review/sign', { caseId, password: TEST_PASSWORD })).toMatchObject({ ok: false, code: 'forbidden', message: expect.stringContaining('may not sign') });
