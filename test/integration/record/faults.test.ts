@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../electron/core/db/connection';
+import { openDatabase, openUnmigrated, SCHEMA_VERSION } from '../../../electron/core/db/connection';
 import { listCases } from '../../../electron/core/db/case.repo';
 import { projectRoot } from '../../../electron/core/paths';
 import { verifyRecord } from '../../../electron/core/review/record-verify';
@@ -105,5 +105,23 @@ describe('record under faults', () => {
     expect(readings).toBe(80);
     // Each write logs case create, slide create, reading create and the status change.
     expect(verification).toMatchObject({ ok: true, problems: [], auditEntries: 80 * 4 });
+  });
+
+  it('two processes opening a new record at once migrate it once', async () => {
+    const path = tempDbPath('ana-race-');
+    // Hold the write lock on the still-empty file, so both openers read version 0 and then queue
+    // for the lock; whoever comes second must see the other's migrations and not re-run them.
+    const holder = openUnmigrated(path);
+    holder.pragma('journal_mode = WAL');
+    holder.exec('BEGIN IMMEDIATE');
+    const a = startWriter(['open', path]);
+    const b = startWriter(['open', path]);
+    await Promise.all([a.waitFor('opening'), b.waitFor('opening')]);
+    await new Promise((done) => setTimeout(done, 400));
+    holder.exec('ROLLBACK');
+    holder.close();
+    expect(await a.exit).toBe(0);
+    expect(await b.exit).toBe(0);
+    expect([...a.lines, ...b.lines].filter((l) => l.startsWith('opened'))).toEqual([`opened at version ${SCHEMA_VERSION}`, `opened at version ${SCHEMA_VERSION}`]);
   });
 });

@@ -1,5 +1,6 @@
 /**
  * Child process for the record's fault tests. Modes:
+ *   open DB                 — just open (and so migrate) the record, printing "opening"/"opened";
  *   steady DB PREFIX COUNT  — COUNT audited case+slide+reading writes, one transaction each,
  *                             printing "committed <accession>" after each commit;
  *   hang DB PREFIX COUNT    — COUNT committed writes, then a big write transaction that stops
@@ -11,7 +12,13 @@ import { seedReadCase } from '../../support/record-fixtures';
 
 const [mode, dbPath, prefix, countText] = process.argv.slice(2);
 const count = Number(countText);
+if (mode === 'open') process.stdout.write('opening\n');
 const db: WritableDb = openDatabase(dbPath!);
+if (mode === 'open') {
+  process.stdout.write(`opened at version ${db.pragma('user_version', { simple: true })}\n`);
+  db.close();
+  process.exit(0);
+}
 
 function writeOne(i: number): void {
   inTransaction(db, () => seedReadCase(db, { accessionId: `${prefix}-${i}`, receivedAtMs: 1_780_000_000_000 + i }));
