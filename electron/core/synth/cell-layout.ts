@@ -110,10 +110,11 @@ export function defaultCellCount(rng: Random, widthPx: number, heightPx: number,
   return Math.max(1, Math.round(Math.min(rng.int(80, 250), capacity * rng.uniform(0.35, 0.95))));
 }
 
-export function layoutCells(rng: Random, widthPx: number, heightPx: number, pixelSizeUm: number, wantedCount: number): CellGeometry[] {
+export function layoutCells(rng: Random, widthPx: number, heightPx: number, pixelSizeUm: number, wantedCount: number, mitoticRateOption?: number): CellGeometry[] {
   const umToPx = 1 / pixelSizeUm;
   const cells: CellGeometry[] = [];
-  const mitoticRate = rng.uniform(MITOTIC_RATE.min, MITOTIC_RATE.max);
+  const drawnRate = rng.uniform(MITOTIC_RATE.min, MITOTIC_RATE.max);
+  const mitoticRate = mitoticRateOption ?? drawnRate;
   // Spatial hash over nucleus centres for the spacing check.
   const bucketPx = 30 * umToPx;
   const columns = Math.ceil(widthPx / bucketPx) + 1;

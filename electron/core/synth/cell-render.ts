@@ -189,14 +189,14 @@ function renderInterphaseCell(rng: Random, planes: RenderPlanes, tex: FieldTextu
 
 function drawNucleoli(rng: Random, nuc: Outline, cos: number, sin: number, umToPx: number): Nucleolus[] {
   const count = rng.int(1, 6);
-  const centres = pointsInNucleus(rng, nuc, cos, sin, count, 0.55, 2.6 * umToPx);
+  const centres = pointsInNucleus(rng, nuc, cos, sin, count, 0.68, 3.4 * umToPx);
   return centres.map((c) => {
     const lobes = [];
     const lobeCount = rng.int(2, 4);
-    const sizeUm = rng.uniform(0.55, 0.95);
+    const sizeUm = rng.uniform(0.45, 0.8);
     for (let l = 0; l < lobeCount; l++) {
       const a = rng.uniform(0, 2 * Math.PI);
-      const d = l === 0 ? 0 : rng.uniform(0.4, 0.9) * umToPx;
+      const d = l === 0 ? 0 : rng.uniform(0.35, 0.8) * umToPx;
       lobes.push({ xPx: c.xPx + Math.cos(a) * d, yPx: c.yPx + Math.sin(a) * d, sigmaPx: sizeUm * rng.uniform(0.7, 1.1) * umToPx, weight: rng.uniform(0.8, 1.4) });
     }
     return { lobes };

@@ -43,14 +43,14 @@ export async function encodeField(field: SynthField, format: SynthFormat): Promi
       }
       const image = sharp(rgb, { raw: { width, height, channels: 3 } });
       return format === 'png-rgb8'
-        ? image.withMetadata({ density: dpi }).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
+        ? image.withDensity(dpi).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
         // JFIF density is a 16-bit field; above 65535 dpi (below ~0.39 µm/px) it cannot be stated.
-        : image.withMetadata(dpi <= 65_535 ? { density: dpi } : {}).jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer();
+        : (dpi <= 65_535 ? image.withDensity(dpi) : image).jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer();
     }
     case 'png-grey8':
-      return sharp(to8(fitc), { raw: { width, height, channels: 1 } }).withMetadata({ density: dpi }).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+      return sharp(to8(fitc), { raw: { width, height, channels: 1 } }).withDensity(dpi).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
     case 'png-grey16':
-      return sharp(to16(fitc), { raw: { width, height, channels: 1 } }).toColourspace('grey16').withMetadata({ density: dpi }).png({ compressionLevel: 6 }).toBuffer();
+      return sharp(to16(fitc), { raw: { width, height, channels: 1 } }).toColourspace('grey16').withDensity(dpi).png({ compressionLevel: 6 }).toBuffer();
     case 'tiff-grey8':
       return sharp(to8(fitc), { raw: { width, height, channels: 1 } }).tiff({ compression: 'deflate', xres: pxPerMm, yres: pxPerMm, resolutionUnit: 'cm' }).toBuffer();
     case 'tiff-grey16':

@@ -38,7 +38,7 @@ export function generateField(options: FieldOptions, seed: number): SynthField {
   const intensity = labels.length === 0 ? 0 : (options.intensity ?? sampledIntensity);
 
   const textures = makeTextures(rng, pixelSizeUm);
-  const cells = layoutCells(rng, widthPx, heightPx, pixelSizeUm, options.cellCount ?? defaultCellCount(rng, widthPx, heightPx, pixelSizeUm));
+  const cells = layoutCells(rng, widthPx, heightPx, pixelSizeUm, options.cellCount ?? defaultCellCount(rng, widthPx, heightPx, pixelSizeUm), options.mitoticRate);
   const fieldStrengths = mixStrengths(rng, labels);
   const planes: RenderPlanes = {
     widthPx,
@@ -105,6 +105,7 @@ function validateOptions(options: FieldOptions, pixelSizeUm: number): void {
   }
   if (options.intensity !== undefined && !(options.intensity >= 0 && options.intensity <= 1)) throw new DomainError('bad-request', `synthetic field: intensity must be within 0..1, got ${options.intensity}`);
   if (options.cellCount !== undefined && !(Number.isInteger(options.cellCount) && options.cellCount >= 0)) throw new DomainError('bad-request', `synthetic field: cellCount must be a whole number >= 0`);
+  if (options.mitoticRate !== undefined && !(options.mitoticRate >= 0 && options.mitoticRate <= 1)) throw new DomainError('bad-request', `synthetic field: mitoticRate must be within 0..1, got ${options.mitoticRate}`);
   if (options.labelDistribution) validateLabelDistribution(options.labelDistribution);
 }
 

@@ -34,6 +34,8 @@ export interface FieldOptions {
   intensity?: number;
   /** Number of cells wanted; fewer are placed if the field cannot hold them. Default 80–250. */
   cellCount?: number;
+  /** Share of mitotic (metaphase) cells; default drawn per field within 1–3%. */
+  mitoticRate?: number;
   /** Also render a DAPI (nuclear counterstain) channel. */
   dapi?: boolean;
   /** false: return the noise-free specific signal without blur, background or noise (for measuring). */
