@@ -14,7 +14,7 @@ export const EVENT_CHANNEL = 'ana:event';
 export function registerIpc(core: App, log: (message: string) => void): void {
   ipcMain.handle(INVOKE_CHANNEL, async (event, channel: unknown, request: unknown) => {
     const frame = event.senderFrame;
-    const trusted = isTrustedSender(frame ? { url: frame.url, isMainFrame: frame === event.sender.mainFrame } : null);
+    const trusted = isTrustedSender(frame ? { url: frame.url, isMainFrame: frame.parent === null } : null);
     if (!trusted) {
       log(`IPC refused: '${String(channel)}' from untrusted frame ${frame?.url ?? '(gone)'}`);
       return { ok: false, code: 'forbidden', message: `IPC from untrusted frame ${frame?.url ?? '(gone)'}` };

@@ -40,28 +40,33 @@ let core: App | null = null;
 let services: DesktopServices | null = null;
 let mainWindow: BrowserWindow | null = null;
 let quitting: 'no' | 'started' | 'done' = 'no';
+let saveWindow: () => void = () => {};
 
 registerAppScheme();
+
+try {
+  locations = resolveDataLocations({ appDataDir: app.getPath('appData') });
+  ensureDataLocations(locations);
+  // Chromium's own profile (caches, local storage) in a subfolder of our data folder; set before
+  // the single-instance lock, which is keyed on it (one instance per data folder).
+  app.setPath('userData', join(locations.rootDir, 'browser'));
+} catch (error) {
+  dialog.showErrorBox('ANA Workstation cannot start', `${errorMessage(error)}\n\nCheck ANA_DATA_DIR and locations.json.`);
+  app.exit(1);
+  throw error;
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  try {
-    locations = resolveDataLocations({ appDataDir: app.getPath('appData') });
-    ensureDataLocations(locations);
-    // Chromium's own profile (caches, local storage) in a subfolder of our data folder.
-    app.setPath('userData', join(locations.rootDir, 'browser'));
-    log = createRotatingLog({ dir: locations.logsDir, echo: isDevelopment ? (level, line) => (level === 'info' ? console.log(line) : console.error(line)) : undefined });
-  } catch (error) {
-    dialog.showErrorBox('ANA Workstation cannot start', errorMessage(error));
-    app.exit(1);
-    throw error;
-  }
+  log = createRotatingLog({ dir: locations.logsDir, echo: isDevelopment ? (level, line) => (level === 'info' ? console.log(line) : console.error(line)) : undefined });
   // Core modules find the report fonts here; workers are loaded from the (unpacked) built folder.
   process.env.ANA_RESOURCES_DIR ??= resourcesDir;
   process.env.ANA_WORKERS_DIR ??= join(here, '..', 'workers');
-  process.on('uncaughtException', (error) => log.error('uncaught exception in main process', error));
-  process.on('unhandledRejection', (reason) => log.error('unhandled rejection in main process', reason));
+  process.on('uncaughtException', (error) => backgroundError('uncaught exception in main process', error));
+  process.on('unhandledRejection', (reason) => backgroundError('unhandled rejection in main process', reason));
+  // Windows shows notifications only for an app with a user model id (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('org.ana-workstation.app');
   log.info(`ANA Workstation ${app.getVersion()} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch}, data in ${locations.rootDir})`);
 
   app.on('second-instance', () => {
@@ -111,6 +116,11 @@ function send<E extends EventName>(event: E, payload: EventPayload<E>): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENT_CHANNEL, { event, payload });
 }
 
+function backgroundError(what: string, error: unknown): void {
+  log.error(what, error);
+  send('app/error', { source: 'main', message: `${what}: ${errorMessage(error)}`, atMs: Date.now() });
+}
+
 /** Background errors also reach a user who is looking at another window. */
 function notify(error: EventPayload<'app/error'>): void {
   if (Notification.isSupported()) new Notification({ title: 'ANA Workstation', body: error.message }).show();
@@ -138,13 +148,16 @@ function createWindow(): BrowserWindow {
   });
   if (state.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
-  window.on('close', () => {
+  // Saved on close and again on quit (app.exit() closes windows without a 'close' event).
+  saveWindow = () => {
+    if (window.isDestroyed()) return;
     try {
       saveWindowState(statePath, { bounds: window.getNormalBounds(), maximized: window.isMaximized() });
     } catch (error) {
       log.warn(`window state not saved: ${errorMessage(error)}`);
     }
-  });
+  };
+  window.on('close', saveWindow);
   window.webContents.on('render-process-gone', (_event, details) => {
     log.error(`renderer gone (${details.reason}, exit ${details.exitCode})`);
     if (details.reason !== 'clean-exit' && quitting === 'no') window.reload();
@@ -182,6 +195,7 @@ function menuActions() {
 
 async function shutdown(): Promise<void> {
   const started = Date.now();
+  saveWindow();
   try {
     const outcome = (await services?.shutdown(SHUTDOWN_GRACE_MS)) ?? 'idle';
     if (outcome === 'abandoned') log.warn('quit while a slide was being read: it was abandoned and will be read on the next start');
