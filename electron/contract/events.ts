@@ -3,6 +3,7 @@
  * window; listeners pick by name.
  */
 import { z } from 'zod';
+import { FinetuneState } from './channels/models.channels';
 
 export const events = {
   /** Batch reading progress: done/total slides, estimated milliseconds left. */
@@ -16,6 +17,8 @@ export const events = {
   }),
   /** Cases were added or changed; the worklist should refresh. */
   'cases/changed': z.object({ caseIds: z.array(z.number().int()) }),
+  /** The fine-tuning run's state changed (phase progress, an epoch finished, the gate decided, failure). */
+  'finetune/state': FinetuneState,
   /** Something failed in the background (a worker crashed, the import folder vanished): show it. */
   'app/error': z.object({ source: z.string(), message: z.string(), atMs: z.number() }),
 } as const;

@@ -328,10 +328,16 @@ describe('administrator', () => {
     expect(stored).toBe(true);
     await page.screenshot({ path: join(OUT, 'settings.png'), fullPage: true });
 
+    // Models: fine-tuning is started with confirmation and refused with a reason the admin can
+    // act on (one signed case is far from enough); the run registers the shipped version.
     await page.getByRole('navigation').getByRole('button', { name: 'Models' }).click();
     await page.getByTestId('active-model').waitFor();
+    await page.getByTestId('finetune-start').click();
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => page.getByTestId('finetune-error').textContent(), { timeout: 60_000 }).toMatch(/needs at least 20 signed cases; the record has 1/);
+    await expect.poll(() => page.getByTestId('model-versions').locator('tbody tr').first().textContent()).toContain('active');
     expect(await page.getByTestId('active-model').textContent()).toMatch(/\S+ \S+/);
-    await page.screenshot({ path: join(OUT, 'models.png') });
+    await page.screenshot({ path: join(OUT, 'models.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
   });
 });

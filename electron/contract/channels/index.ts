@@ -14,6 +14,7 @@ import { reviewChannels } from './review.channels';
 import { reportsChannels } from './reports.channels';
 import { usersChannels } from './users.channels';
 import { viewerChannels } from './viewer.channels';
+import { modelsChannels } from './models.channels';
 import { readingChannels } from './reading.channels';
 
 export * from './app.channels';
@@ -24,6 +25,7 @@ export * from './reports.channels';
 export * from './users.channels';
 export * from './text';
 export * from './viewer.channels';
+export * from './models.channels';
 export * from './reading.channels';
 
 /** Channel name → request and response schema. Add a domain's channels by spreading them here. */
@@ -35,6 +37,7 @@ export const channels = {
   ...reportsChannels,
   ...usersChannels,
   ...viewerChannels,
+  ...modelsChannels,
   ...readingChannels,
 } as const;
 

@@ -1,0 +1,71 @@
+/** The Models page: registered versions and the fine-tuning run (its state is pushed as events). */
+import type { FinetuneState, ModelVersionSummary } from '../../../../electron/contract';
+import { call } from '../services/api';
+import { handleError } from '../services/errors.svelte';
+
+export class ModelsState {
+  versions = $state.raw<ModelVersionSummary[]>([]);
+  run = $state.raw<FinetuneState | null>(null);
+  loading = $state(false);
+
+  readonly active = $derived(this.versions.find((v) => v.active) ?? null);
+  /** Newest first: the list a reviewer scans for candidates. */
+  readonly ordered = $derived([...this.versions].sort((a, b) => b.id - a.id));
+
+  async load(): Promise<void> {
+    this.loading = true;
+    try {
+      [this.versions, this.run] = await Promise.all([call('models/list', {}), call('finetune/status', {})]);
+    } catch (error) {
+      handleError(error);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  /** A pushed run state; when the run ends the registry may have changed. */
+  onRunState(next: FinetuneState): void {
+    const ended = this.run?.status === 'running' && next.status !== 'running';
+    this.run = next;
+    if (ended) void this.load();
+  }
+
+  private async act(action: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await action();
+      await this.load();
+      return true;
+    } catch (error) {
+      handleError(error);
+      return false;
+    }
+  }
+
+  promote(versionId: number, justification: string): Promise<boolean> {
+    return this.act(() => call('models/promote', { versionId, ...(justification.trim() ? { justification: justification.trim() } : {}) }));
+  }
+
+  rollback(reason: string): Promise<boolean> {
+    return this.act(() => call('models/rollback', { reason }));
+  }
+
+  async startFinetune(): Promise<boolean> {
+    try {
+      this.run = await call('finetune/start', {});
+      return true;
+    } catch (error) {
+      handleError(error);
+      return false;
+    }
+  }
+
+  cancelFinetune(): Promise<boolean> {
+    return this.act(() => call('finetune/cancel', {}));
+  }
+
+  reset(): void {
+    this.versions = [];
+    this.run = null;
+    this.loading = false;
+  }
+}
