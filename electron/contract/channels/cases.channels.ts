@@ -98,4 +98,23 @@ export const casesChannels = {
     request: z.object({ caseId: z.number().int().positive() }).strict(),
     response: CaseDetail,
   },
+  /** Corrects the patient identifiers or run of a case not yet signed (technologist, physician); null clears. */
+  'cases/update-details': {
+    request: z
+      .object({
+        caseId: z.number().int().positive(),
+        patientId: lineText(200).nullable().optional(),
+        patientName: lineText(200).nullable().optional(),
+        patientBirthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').nullable().optional(),
+        runId: lineText(200).nullable().optional(),
+      })
+      .strict(),
+    response: z.object({
+      id: z.number().int(),
+      patientId: z.string().nullable(),
+      patientName: z.string().nullable(),
+      patientBirthDate: z.string().nullable(),
+      runId: z.string().nullable(),
+    }),
+  },
 } as const;

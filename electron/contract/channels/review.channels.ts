@@ -101,6 +101,15 @@ export const reviewChannels = {
       .strict(),
     response: z.object({ decision: DecisionSummary, signature: SignatureSummary }),
   },
+  /** Review settings: the uncertainty margin under which a case is flagged uncertain. */
+  'review/settings': {
+    request: z.object({}).strict(),
+    response: z.object({ uncertainMargin: z.number() }),
+  },
+  'review/update-settings': {
+    request: z.object({ uncertainMargin: z.number().min(0).max(0.5) }).strict(),
+    response: z.object({ uncertainMargin: z.number() }),
+  },
   /** The whole audit log, oldest first, in pages (admin). */
   'audit/list': {
     request: z.object({ afterId: z.number().int().nonnegative().default(0), limit: z.number().int().min(1).max(1000).default(200) }).strict(),

@@ -1,17 +1,18 @@
 /**
- * Handlers for the worklist and case detail channels. Both need a logged-in user of any role:
- * they show patient identifiers.
+ * Handlers for the worklist and case detail channels. Reading needs a logged-in user of any role
+ * (they show patient identifiers); correcting details needs a technologist or physician.
  */
 import type { CaseDetail, CaseListItem, ReadingSummary } from '../../contract';
-import type { ReadableDb } from '../db/connection';
-import { getCaseById, listCases } from '../db/case.repo';
+import type { WritableDb } from '../db/connection';
+import { getCaseById, listCases, updateCaseDetails } from '../db/case.repo';
 import { listSlidesOfCase } from '../db/slide.repo';
 import { latestReadingOutputsByCase, latestReadingsOfCase, type ReadingRow } from '../db/reading.repo';
 import { listDecisionsOfCase } from '../db/decision.repo';
 import { listSignaturesOfCase } from '../db/signature.repo';
 import { listAuditOfCase } from '../db/audit.repo';
 import { getSetting } from '../db/settings.repo';
-import type { SessionStore } from '../auth/session-store';
+import { actorOf, type SessionStore } from '../auth/session-store';
+import { REVIEWER_ROLES } from './review.service';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import { suggestionOf, uncertaintyMargin, type ReadingOutputs } from './suggestion';
@@ -20,8 +21,19 @@ import { toAuditSummary, toDecisionSummary, toSignatureSummary } from './summari
 export const UNCERTAIN_MARGIN_SETTING = 'review.uncertainMargin';
 export const DEFAULT_UNCERTAIN_MARGIN = 0.15;
 
-export function casesHandlers(db: ReadableDb, sessions: SessionStore): HandlersFor<'cases/list' | 'cases/get'> {
+export function casesHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'cases/list' | 'cases/get' | 'cases/update-details'> {
   return {
+    'cases/update-details': (request, ctx) => {
+      const user = sessions.require(ctx, 'correct case details', REVIEWER_ROLES);
+      const before = getCaseById(db, request.caseId);
+      if (!before) throw new DomainError('not-found', `Case ${request.caseId} does not exist`);
+      if (before.status === 'signed' || before.status === 'amended') {
+        throw new DomainError('conflict', `Case ${before.accessionId} is signed; its details cannot be changed`);
+      }
+      const { caseId, ...details } = request;
+      const after = updateCaseDetails(db, caseId, details, actorOf(user));
+      return { id: after.id, patientId: after.patientId, patientName: after.patientName, patientBirthDate: after.patientBirthDate, runId: after.runId };
+    },
     'cases/list': (request, ctx) => {
       sessions.require(ctx, 'see the worklist');
       const outputs = latestReadingOutputsByCase(db);

@@ -1,14 +1,26 @@
 /** Handlers for drafts, sign-off, amendment and the audit trail. */
 import type { WritableDb } from '../db/connection';
 import { listAudit } from '../db/audit.repo';
-import type { SessionStore } from '../auth/session-store';
+import { actorOf, type SessionStore } from '../auth/session-store';
+import { getSetting, setSetting } from '../db/settings.repo';
+import { DEFAULT_UNCERTAIN_MARGIN, UNCERTAIN_MARGIN_SETTING } from './cases.handlers';
 import type { HandlersFor } from '../handler';
 import { amendCase, REVIEWER_ROLES, saveDraft, signCase, SIGNER_ROLES } from './review.service';
 import { verifyRecord } from './record-verify';
 import { toAuditSummary, toDecisionSummary, toSignatureSummary } from './summaries';
 
-export function reviewHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'review/save-draft' | 'review/sign' | 'review/amend' | 'audit/list' | 'audit/verify'> {
+export function reviewHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'review/save-draft' | 'review/sign' | 'review/amend' | 'review/settings' | 'review/update-settings' | 'audit/list' | 'audit/verify'> {
+  const settings = () => ({ uncertainMargin: getSetting<number>(db, UNCERTAIN_MARGIN_SETTING) ?? DEFAULT_UNCERTAIN_MARGIN });
   return {
+    'review/settings': (_request, ctx) => {
+      sessions.require(ctx, 'see the review settings');
+      return settings();
+    },
+    'review/update-settings': (request, ctx) => {
+      const admin = sessions.require(ctx, 'change the review settings', ['admin']);
+      setSetting(db, UNCERTAIN_MARGIN_SETTING, request.uncertainMargin, actorOf(admin));
+      return settings();
+    },
     'review/save-draft': (request, ctx) => {
       const user = sessions.require(ctx, 'save a decision', REVIEWER_ROLES);
       return toDecisionSummary(db, saveDraft(db, user, request));

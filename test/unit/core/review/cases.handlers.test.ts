@@ -81,3 +81,29 @@ describe('cases/get', () => {
     expect(await call('admin', 'cases/get', { caseId: 99 })).toEqual({ ok: false, code: 'not-found', message: 'Case 99 does not exist' });
   });
 });
+
+describe('cases/update-details and review settings', () => {
+  it('corrects patient details before sign-off (audited with old and new values), never after', async () => {
+    const { call, app } = await worklist();
+    const updated = await call('technologist', 'cases/update-details', { caseId: 1, patientName: 'Müller, Anna', patientBirthDate: '1970-01-31', runId: null });
+    expect(updated).toEqual({ ok: true, value: { id: 1, patientId: 'P1', patientName: 'Müller, Anna', patientBirthDate: '1970-01-31', runId: null } });
+    const entry = (await call('technologist', 'cases/get', { caseId: 1 })).value.audit.at(-1);
+    expect(entry).toMatchObject({ action: 'update', oldValue: { patientName: null, patientBirthDate: null, runId: 'run-1' }, newValue: { patientName: 'Müller, Anna', patientBirthDate: '1970-01-31', runId: null } });
+    expect(await call('admin', 'cases/update-details', { caseId: 1, patientName: 'X' })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await call('technologist', 'cases/update-details', { caseId: 1, patientBirthDate: '31.01.1970' })).toMatchObject({ ok: false, code: 'bad-request', message: expect.stringContaining('patientBirthDate: must be a date YYYY-MM-DD') });
+    await call('physician', 'review/save-draft', { caseId: 1, labels: [{ key: 'homogeneous' }] });
+    expect((await call('physician', 'review/sign', { caseId: 1, password: 'correct horse battery' })).ok).toBe(true);
+    expect(await call('physician', 'cases/update-details', { caseId: 1, patientName: 'Other' })).toMatchObject({ ok: false, code: 'conflict', message: 'Case A is signed; its details cannot be changed' });
+    expect(app.db.prepare('SELECT patient_name AS n FROM cases WHERE id = 1').get()).toEqual({ n: 'Müller, Anna' });
+  });
+
+  it('lets an admin change the uncertainty margin, which the worklist then uses', async () => {
+    const { call } = await worklist();
+    expect(await call('physician', 'review/settings', {})).toEqual({ ok: true, value: { uncertainMargin: 0.15 } });
+    expect(await call('physician', 'review/update-settings', { uncertainMargin: 0.3 })).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(await call('admin', 'review/update-settings', { uncertainMargin: 0.7 })).toMatchObject({ ok: false, code: 'bad-request' });
+    expect(await call('admin', 'review/update-settings', { uncertainMargin: 0.3 })).toEqual({ ok: true, value: { uncertainMargin: 0.3 } });
+    const list = (await call('physician', 'cases/list', {})).value as { accessionId: string; uncertain: boolean }[];
+    expect(list.filter((c) => c.uncertain).map((c) => c.accessionId)).toEqual(['C', 'B']);
+  });
+});
