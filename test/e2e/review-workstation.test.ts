@@ -297,6 +297,12 @@ describe('technologist', () => {
       return w.ana.invoke('review/sign', { caseId, password, meaning: 'approved' });
     }, [await caseIdOf(page, 'A2026-0102'), TEST_PASSWORD] as const);
     expect(result).toMatchObject({ ok: false, code: 'forbidden' });
+
+    // A session ended elsewhere (idle timeout, deactivation): the next action leads to the login.
+    await app.handle('auth/logout', {}, { sessionId: 'e2e-technologist' });
+    await page.locator('body').focus();
+    await page.keyboard.press('s');
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(consoleErrors).toEqual([]);
   });
 });
