@@ -22,7 +22,7 @@ export function handleAppProtocol(core: App, rendererDir: string, log: (message:
         const image = await core.slideImage(Number(slide[1]));
         return new Response(Buffer.from(image.bytes), { headers: { 'content-type': image.contentType, 'cache-control': 'no-store' } });
       } catch (error) {
-        log(`app://${url.pathname}: ${(error as Error).message}`);
+        log(`${url.href}: ${(error as Error).message}`);
         return new Response((error as Error).message, { status: 404 });
       }
     }
