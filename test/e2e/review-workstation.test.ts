@@ -116,6 +116,13 @@ describe('physician', () => {
   it('accepts a case with one key and opens the next (prefetched) 2048×1536 case with its overlay', async () => {
     await row(page, 'A2026-0001').getByRole('button', { name: 'A2026-0001' }).click();
     await waitPainted(page);
+    // Patient identifiers and run can be corrected until sign-off.
+    await page.getByRole('button', { name: 'Details…' }).click();
+    const details = page.getByTestId('case-details-form');
+    await details.getByLabel('Patient name').fill('Doe, Jane');
+    await details.getByLabel('Run').fill('R-2026-11-29');
+    await details.getByRole('button', { name: 'Save details' }).click();
+    await expect.poll(() => page.getByTestId('case-patient').textContent()).toContain('Doe, Jane · run R-2026-11-29');
     // While the first case is on screen the next one (A2026-0101, first in the worklist) is prefetched.
     const bigCaseId = await caseIdOf(page, 'A2026-0101');
     await page.waitForFunction((id) => performance.getEntriesByName(`prefetch:done:${id}`).length > 0, bigCaseId);
@@ -272,6 +279,15 @@ describe('technologist', () => {
     await loginAs(app, 'e2e-technologist', 'technologist');
     await page.goto(host.url);
 
+    // The worklist of one run.
+    await page.getByLabel('Run').fill('R-2026-11-29');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(1);
+    expect(await page.getByTestId('worklist').locator('tbody tr').textContent()).toContain('Doe, Jane');
+    await page.getByLabel('Run').fill('');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(day.length);
+
     // A cold open of the 2048×1536 field in a fresh page: nothing cached in the browser.
     await row(page, 'A2026-0101').getByRole('button', { name: 'A2026-0101' }).click();
     await waitPainted(page);
@@ -332,6 +348,15 @@ describe('administrator', () => {
       return (await w.ana.invoke('reports/settings', {})).value.settings.wording.cytoplasmicCountsAsPositive;
     });
     expect(stored).toBe(true);
+    const margin = page.getByTestId('review-settings').getByLabel('Uncertainty margin in percentage points');
+    await margin.fill('20');
+    await page.getByTestId('review-settings').getByRole('button', { name: 'Save' }).click();
+    await page.getByTestId('review-settings').getByRole('status').waitFor();
+    const storedMargin = await page.evaluate(async () => {
+      const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; value: { uncertainMargin: number } }> } };
+      return (await w.ana.invoke('review/settings', {})).value.uncertainMargin;
+    });
+    expect(storedMargin).toBeCloseTo(0.2, 9);
     await page.screenshot({ path: join(OUT, 'settings.png'), fullPage: true });
 
     // Models: fine-tuning is started with confirmation and refused with a reason the admin can

@@ -14,6 +14,7 @@ export interface WorklistFilters {
   pattern: string;
   /** yyyy-mm-dd in local time, or '' */
   day: string;
+  run: string;
   search: string;
 }
 
@@ -42,7 +43,7 @@ export function sortCases(cases: readonly CaseListItem[], key: SortKey, descendi
 export class WorklistState {
   cases = $state.raw<CaseListItem[]>([]);
   loading = $state(false);
-  filters = $state<WorklistFilters>({ status: '', pattern: '', day: '', search: '' });
+  filters = $state<WorklistFilters>({ status: '', pattern: '', day: '', run: '', search: '' });
   sortKey = $state<SortKey>('received');
   descending = $state(false);
   progress = $state<EventPayload<'reading/progress'> | null>(null);
@@ -64,6 +65,7 @@ export class WorklistState {
         ...(f.status ? { status: f.status } : {}),
         ...(f.pattern ? { predictedLabel: f.pattern } : {}),
         ...(day ? { receivedFromMs: day.fromMs, receivedToMs: day.toMs } : {}),
+        ...(f.run.trim() ? { runId: f.run.trim() } : {}),
         ...(f.search.trim() ? { search: f.search.trim() } : {}),
       });
     } catch (error) {
@@ -127,7 +129,7 @@ export class WorklistState {
   reset(): void {
     this.cases = [];
     this.loading = false;
-    this.filters = { status: '', pattern: '', day: '', search: '' };
+    this.filters = { status: '', pattern: '', day: '', run: '', search: '' };
     this.sortKey = 'received';
     this.descending = false;
     this.progress = null;
