@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -30,10 +30,25 @@ const HARDENED_FUSES = {
   grantFileProtocolExtraPrivileges: false,
 };
 
+/**
+ * A private copy of what electron-builder reads (node_modules linked), so a build running in the
+ * same checkout at the same time cannot change dist/ under the packager's feet.
+ */
+function stageProject(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  for (const path of ['package.json', 'package-lock.json', 'electron-builder.yml', 'scripts/verify-natives.cjs', 'test/fixtures/packaging/after-pack-skip.cjs', 'dist', 'native-models', 'resources']) {
+    if (existsSync(join(root, path))) cpSync(join(root, path), join(dir, path), { recursive: true });
+  }
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+let projectDir = root;
+
 function electronBuilder(args: string[], outDir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(join(root, 'node_modules/.bin/electron-builder'), ['--dir', ...args, `-c.electronVersion=${ELECTRON_VERSION}`, `-c.directories.output=${outDir}`], {
-      cwd: root,
+      cwd: projectDir,
       env: { ...process.env, CI: 'true' },
     });
     let output = '';
@@ -76,6 +91,7 @@ beforeAll(async () => {
     const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   }
+  projectDir = stageProject(join(work, 'project'));
   const linuxStub = makeLinuxStub(join(work, 'electron-linux'));
   const winStub = makeWindowsStub(join(work, 'electron-win'));
   const [l, w] = await Promise.all([
@@ -155,13 +171,20 @@ it('runs the packaged inference worker from the unpacked folder with the package
     const engine = await createWorkerEngine(pkg, { workerPath: ${JSON.stringify(join(unpackedDir, 'dist/workers/inference.worker.js'))}, providers: ['cpu'] });
     const [, c, h, w] = pkg.manifest.input.shape;
     const out = await engine.run(new Float32Array(c * h * w), 1);
-    console.log(JSON.stringify({ provider: engine.provider, scores: out.probabilities.length, labels: pkg.manifest.labels.length }));
-    await engine.close();`;
+    await engine.close();
+    // The fine-tuning worker also opens the database and decodes images from there.
+    const { createRequire } = await import('node:module');
+    const requireUnpacked = createRequire(${JSON.stringify(join(unpackedDir, 'dist/workers/finetune.worker.js'))});
+    const Database = requireUnpacked('better-sqlite3');
+    const sqlite = new Database(':memory:').prepare('select sqlite_version() as v').get().v;
+    const sharp = requireUnpacked('sharp');
+    const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#000' } }).png().toBuffer();
+    console.log(JSON.stringify({ provider: engine.provider, scores: out.probabilities.length, labels: pkg.manifest.labels.length, sqlite: typeof sqlite, png: png.length > 0 }));`;
   // Run from a folder outside the project so nothing can fall back to the project's node_modules.
   const result = spawnSync(process.execPath, ['--import', require.resolve('tsx'), '--input-type=module', '-e', script], { cwd: tmpdir(), encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
   expect(result.stderr).toBe('');
   const out = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { provider: string; scores: number; labels: number };
-  expect(out).toEqual({ provider: 'cpu', scores: out.labels, labels: out.labels });
+  expect(out).toEqual({ provider: 'cpu', scores: out.labels, labels: out.labels, sqlite: 'string', png: true });
 });
 
 it('writes the asar integrity digest into the Windows executable', () => {
