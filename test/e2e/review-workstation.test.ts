@@ -208,6 +208,11 @@ describe('physician', () => {
     expect(await boxes.first().isChecked()).toBe(firstBefore);
     await page.keyboard.press('3');
     expect(await boxes.nth(2).isChecked()).toBe(!thirdBefore);
+    // Expert level: speckled (AC-2/4/5) narrowed to AC-4 fine speckled.
+    if (!(await page.getByTestId('label-speckled').isChecked())) await page.getByTestId('label-speckled').check();
+    await page.getByLabel('ICAP code of Speckled').selectOption('AC-4');
+    expect(await page.getByTestId('review-result').textContent()).toContain('AC-4');
+    await page.locator('body').focus();
     await page.keyboard.press('s');
     await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('in_review');
     expect(firstKey).toMatch(/^[a-z_]+$/);
@@ -230,6 +235,11 @@ describe('physician', () => {
     expect(await dialog.isVisible()).toBe(false);
     await page.getByTestId('locked-note').waitFor();
     expect(await page.getByTestId('signature-block').textContent()).toContain(TEST_USERS.physician.displayName);
+    const signedLabels = await page.evaluate(async (caseId) => {
+      const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; value: { decisions: { state: string; labels: { key: string; icapCode?: string }[] }[] } }> } };
+      return (await w.ana.invoke('cases/get', { caseId })).value.decisions.find((d) => d.state === 'signed')!.labels;
+    }, await caseIdOf(page, 'A2026-0101'));
+    expect(signedLabels).toContainEqual(expect.objectContaining({ key: 'speckled', icapCode: 'AC-4' }));
 
     // Locked: number keys change nothing, and the core refuses a new draft.
     const boxes = page.getByTestId('review-panel').locator('input[type="checkbox"]');

@@ -16,8 +16,8 @@ it('merges the suggestions of a case over its slides: highest probability, predi
 });
 
 it('sends only the intensity and titer that were set, and reads a stored decision back', () => {
-  expect(toDecisionLabels([{ key: 'speckled', intensity: 'strong', titer: null }, { key: 'golgi', intensity: null, titer: '1:320' }])).toEqual([
-    { key: 'speckled', intensity: 'strong' },
+  expect(toDecisionLabels([{ key: 'speckled', intensity: 'strong', titer: null, icapCode: 'AC-5' }, { key: 'golgi', intensity: null, titer: '1:320' }])).toEqual([
+    { key: 'speckled', icapCode: 'AC-5', intensity: 'strong' },
     { key: 'golgi', titer: '1:320' },
   ]);
   const stored = { labels: [{ key: 'centromere', titer: '1:1280' }], comment: 'DFS70 excluded' } as unknown as DecisionSummary;

@@ -39,6 +39,13 @@ describe('ReviewState', () => {
     expect(review.canUndo).toBe(false);
   });
 
+  it('keeps an exact ICAP code for a label that spans several, and undoes it', () => {
+    review.setIcapCode('speckled', 'AC-4');
+    expect(review.decision.labels.find((l) => l.key === 'speckled')?.icapCode).toBe('AC-4');
+    review.undo();
+    expect(review.decision.labels.find((l) => l.key === 'speckled')?.icapCode).toBeUndefined();
+  });
+
   it('reports agreement with the suggestion', () => {
     review.toggle('speckled');
     review.toggle('nucleolar');

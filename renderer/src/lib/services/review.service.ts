@@ -8,11 +8,11 @@ import { call } from './api';
 import { handleError } from './errors.svelte';
 
 export function toDecisionLabels(labels: readonly WorkingLabel[]): DecisionLabel[] {
-  return labels.map((l) => ({ key: l.key, ...(l.intensity ? { intensity: l.intensity } : {}), ...(l.titer ? { titer: l.titer } : {}) }));
+  return labels.map((l) => ({ key: l.key, ...(l.icapCode ? { icapCode: l.icapCode } : {}), ...(l.intensity ? { intensity: l.intensity } : {}), ...(l.titer ? { titer: l.titer } : {}) }));
 }
 
 export function fromDecision(d: DecisionSummary): WorkingDecision {
-  return { labels: d.labels.map((l) => ({ key: l.key, intensity: l.intensity ?? null, titer: l.titer ?? null })), comment: d.comment };
+  return { labels: d.labels.map((l) => ({ key: l.key, intensity: l.intensity ?? null, titer: l.titer ?? null, ...(l.icapCode ? { icapCode: l.icapCode } : {}) })), comment: d.comment };
 }
 
 /** Per label, the highest probability over the case's latest readings; suggested = predicted by any. */

@@ -14,6 +14,8 @@ export interface WorkingLabel {
   key: string;
   intensity: Intensity | null;
   titer: string | null;
+  /** The exact ICAP code when the label spans several (AC-2/4/5 → AC-4, expert level), else null. */
+  icapCode?: string | null;
 }
 
 export interface WorkingDecision {
@@ -85,6 +87,10 @@ export class ReviewState {
 
   setTiter(key: string, titer: string | null): void {
     this.change({ ...copy(this.decision), labels: this.decision.labels.map((l) => (l.key === key ? { ...l, titer } : { ...l })) });
+  }
+
+  setIcapCode(key: string, icapCode: string | null): void {
+    this.change({ ...copy(this.decision), labels: this.decision.labels.map((l) => (l.key === key ? { ...l, icapCode } : { ...l })) });
   }
 
   setComment(comment: string): void {
