@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { DEFAULT_LABEL_DISTRIBUTION, isSynthFormat, SYNTH_FORMATS, writeDataset, type SynthFormat } from '../../core/synth';
+import { writeFile } from 'node:fs/promises';
+import { DEFAULT_LABEL_DISTRIBUTION, isSynthFormat, renderMontage, SYNTH_FORMATS, writeDataset, type SynthFormat } from '../../core/synth';
 import { UsageError, type Command } from '../command';
 
 export const synthCommand: Command = {
@@ -8,8 +9,8 @@ export const synthCommand: Command = {
   summary: 'Generate synthetic HEp-2 fields with known labels (dataset CSV + per-cell truth)',
   usage:
     'ana synth --out DIR --count N --seed S [--size WxH] [--pixel-size UM|MIN-MAX] ' +
-    `[--format ${SYNTH_FORMATS.join('|')}|mixed] [--splits train=0.7,val=0.15,test=0.15] ` +
-    '[--fields-per-case K] [--negative-rate P] [--weights key=w,...] [--overwrite]',
+    `[--format ${SYNTH_FORMATS.join('|')}[,...]|mixed] [--splits train=0.7,val=0.15,test=0.15] ` +
+    '[--fields-per-case K] [--accession-prefix A2026-] [--first-accession N] [--negative-rate P] [--weights key=w,...] [--overwrite]\n       ana synth --montage FILE.png [--seed S]',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -22,15 +23,24 @@ export const synthCommand: Command = {
         format: { type: 'string', default: 'png-rgb8' },
         splits: { type: 'string', default: 'train=0.7,val=0.15,test=0.15' },
         'fields-per-case': { type: 'string', default: '1' },
+        'accession-prefix': { type: 'string', default: 'A2026-' },
+        'first-accession': { type: 'string', default: '1' },
         'negative-rate': { type: 'string' },
         weights: { type: 'string' },
         overwrite: { type: 'boolean', default: false },
+        montage: { type: 'string' },
       },
     });
+    if (values.montage) {
+      const path = resolve(values.montage);
+      await writeFile(path, await renderMontage({ seed: parseWhole(values.seed, '--seed') }));
+      console.log(`Wrote a montage of one field per pattern to ${path}`);
+      return 0;
+    }
     if (!values.out) throw new UsageError('--out DIR is required');
     if (!values.count) throw new UsageError('--count N is required');
-    const format = values.format;
-    if (format !== 'mixed' && !isSynthFormat(format)) throw new UsageError(`unknown --format '${format}'`);
+    const format = values.format === 'mixed' ? 'mixed' : values.format.split(',').map((f) => f.trim());
+    for (const f of format === 'mixed' ? [] : format) if (!isSynthFormat(f)) throw new UsageError(`unknown --format '${f}' (known: ${SYNTH_FORMATS.join(', ')}, mixed)`);
     const distribution = DEFAULT_LABEL_DISTRIBUTION;
     const weights = values.weights ? { ...distribution.weights, ...parsePairs(values.weights, '--weights') } : distribution.weights;
     const negativeRate = values['negative-rate'] !== undefined ? parseNumber(values['negative-rate'], '--negative-rate') : distribution.negativeRate;
@@ -43,9 +53,11 @@ export const synthCommand: Command = {
       seed: parseWhole(values.seed, '--seed'),
       sizePx: parseSize(values.size),
       pixelSizeUm: parsePixelSize(values['pixel-size']),
-      format: format as SynthFormat | 'mixed',
+      format: format as SynthFormat[] | 'mixed',
       splits: parsePairs(values.splits, '--splits'),
       fieldsPerCase: parseWhole(values['fields-per-case'], '--fields-per-case'),
+      accessionPrefix: values['accession-prefix'],
+      firstAccession: parseWhole(values['first-accession'], '--first-accession'),
       labelDistribution: { ...distribution, weights, negativeRate },
       overwrite: values.overwrite,
       onProgress: (done, total) => {

@@ -263,7 +263,8 @@ function renderMitoticCell(rng: Random, planes: RenderPlanes, tex: FieldTextures
       cytoCoverage[i]! += wc;
       let value = 0;
       if (sHom > 0) value += sHom * mP;
-      if (sNol > 0) value += sNol * clamp01(1 - Math.abs(rp - 1.15) / 0.25);
+      // Perichromosomal material: a faint, diffuse halo around the chromosomes.
+      if (sNol > 0) value += sNol * 0.5 * clamp01(1 - Math.abs(rp - 1.3) / 0.6) * (0.5 + tex.fineGrain[t]!);
       if (wc > 0) {
         if (sSpk > 0) value += sSpk * wc * (0.3 + tex.fineGrain[t]!);
         if (sEnv > 0) value += sEnv * wc;

@@ -25,8 +25,8 @@ export interface WriteDatasetOptions {
   sizePx?: { width: number; height: number };
   /** One pixel size, or a range drawn per case (objectives differ between microscopes). */
   pixelSizeUm?: number | { minUm: number; maxUm: number };
-  /** One format for all fields, or 'mixed' to draw one per case. */
-  format?: SynthFormat | 'mixed';
+  /** One format for all fields, a list to draw from per case, or 'mixed' to draw from all formats. */
+  format?: SynthFormat | readonly SynthFormat[] | 'mixed';
   /** Split name → share; shares are normalised. Default train 0.7, val 0.15, test 0.15. */
   splits?: Readonly<Record<string, number>>;
   labelDistribution?: LabelDistribution;
@@ -34,6 +34,8 @@ export interface WriteDatasetOptions {
   fieldsPerCase?: number;
   /** Accession prefix of the camera-export names; default 'A2026-'. */
   accessionPrefix?: string;
+  /** Number of the first accession (a day's run rarely starts at 1); default 1. */
+  firstAccession?: number;
   /** Replace an existing labels.csv in outDir instead of refusing. */
   overwrite?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -139,16 +141,21 @@ function planCases(options: WriteDatasetOptions, count: number, fieldsPerCase: n
   const rng = new Random(options.seed);
   const caseCount = Math.ceil(count / fieldsPerCase);
   const prefix = options.accessionPrefix ?? 'A2026-';
-  const digits = Math.max(4, String(caseCount).length);
+  const first = options.firstAccession ?? 1;
+  if (!Number.isInteger(first) || first < 0) throw new DomainError('bad-request', `synthetic dataset: firstAccession must be a whole number >= 0`);
+  if (!/^[A-Za-z0-9-]*$/.test(prefix)) throw new DomainError('bad-request', `synthetic dataset: accession prefix '${prefix}' may only hold letters, digits and '-' (a '_' or '.' would end the accession)`);
+  const digits = Math.max(4, String(first + caseCount - 1).length);
   const splitOf = assignSplits(rng, caseCount, splits);
+  const formats: readonly SynthFormat[] = options.format === 'mixed' ? SYNTH_FORMATS : typeof options.format === 'string' ? [options.format] : (options.format ?? ['png-rgb8']);
+  if (formats.length === 0) throw new DomainError('bad-request', 'synthetic dataset: the format list is empty');
   const plans: CasePlan[] = [];
   for (let c = 0; c < caseCount; c++) {
     const labels = sampleLabelSet(rng, distribution);
     const intensity = Math.exp(rng.uniform(Math.log(MIN_POSITIVE_INTENSITY), 0));
     const pixelSizeUm = drawPixelSize(rng, options.pixelSizeUm);
-    const format = options.format === 'mixed' ? rng.pick(SYNTH_FORMATS) : (options.format ?? 'png-rgb8');
+    const format = rng.pick(formats);
     const fieldSeeds = Array.from({ length: fieldsPerCase }, () => rng.int(0, 0x7fffffff));
-    plans.push({ accession: `${prefix}${String(c + 1).padStart(digits, '0')}`, split: splitOf[c]!, labels, intensity: labels.length ? intensity : 0, pixelSizeUm, format, fieldSeeds });
+    plans.push({ accession: `${prefix}${String(first + c).padStart(digits, '0')}`, split: splitOf[c]!, labels, intensity: labels.length ? intensity : 0, pixelSizeUm, format, fieldSeeds });
   }
   return plans;
 }

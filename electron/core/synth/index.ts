@@ -5,3 +5,4 @@ export { readDatasetCsv, parseDatasetCsv, formatDatasetCsv, DATASET_CSV_HEADER, 
 export { encodeField, SYNTH_FORMATS, isSynthFormat, formatExtension, type SynthFormat } from './encode';
 export { DEFAULT_LABEL_DISTRIBUTION, sampleLabelSet } from './label-sampler';
 export type { FieldOptions, SynthField, CellTruth, LabelDistribution, PatternSubtypes, IntensityLevel, BoxPx } from './synth.types';
+export { renderMontage, type MontageOptions } from './montage';
