@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtWorkerPath } from '../app-paths';
 import { DomainError } from '../errors';
 import type { ModelPackage } from '../models/model-package';
 import type { InferenceEngine } from './engine';
@@ -24,6 +25,9 @@ export interface WorkerEngineOptions {
 
 /** Where the worker entry lives: built JS in a packaged app, TypeScript source in development. */
 export function inferenceWorkerPath(): string {
+  // Bundled (Electron main, dist/cli): dist/workers, or ANA_WORKERS_DIR; unpacked from the asar.
+  const built = builtWorkerPath('inference', import.meta.url);
+  if (built) return built;
   for (const candidate of ['../../workers/inference.worker.js', '../../workers/inference.worker.ts', './workers/inference.worker.js']) {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(path)) return path;

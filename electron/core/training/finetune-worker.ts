@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { builtWorkerPath } from '../app-paths';
 import { DomainError, type ErrorCode } from '../errors';
 import type { Actor } from '../db/audit.repo';
 import type { ProviderName } from '../inference/providers';
@@ -45,6 +46,9 @@ export interface FinetuneHandle {
 }
 
 export function finetuneWorkerPath(): string {
+  // Bundled (Electron main, dist/cli): dist/workers, or ANA_WORKERS_DIR; unpacked from the asar.
+  const built = builtWorkerPath('finetune', import.meta.url);
+  if (built) return built;
   for (const candidate of ['../../workers/finetune.worker.js', '../../workers/finetune.worker.ts', './workers/finetune.worker.js']) {
     const path = fileURLToPath(new URL(candidate, import.meta.url));
     if (existsSync(path)) return path;

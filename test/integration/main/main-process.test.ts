@@ -29,7 +29,7 @@ beforeAll(() => {
     cwd: root,
     encoding: 'utf8',
     timeout: 90_000,
-    env: { ...process.env, ANA_DATA_DIR: dataDir, ANA_IMPORT_DIR: importDir },
+    env: { ...process.env, ANA_DATA_DIR: dataDir, ANA_IMPORT_DIR: importDir, ANA_STUB_SLIDES: join(root, 'test/fixtures/slides') },
   });
   const line = run.stdout.split('\n').find((l) => l.startsWith('STUB-RESULT '));
   if (!line) throw new Error(`main process gave no result (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
@@ -69,6 +69,12 @@ it('answers IPC only from the app main frame, validated by the contract', () => 
   expect(result.ipc.remote).toMatchObject({ ok: false, code: 'forbidden' });
   expect(result.ipc.badChannel).toEqual({ ok: false, code: 'bad-request', message: "Unknown channel 'no/such-channel'" });
   expect(result.ipc.badRequest).toMatchObject({ ok: false, code: 'bad-request', message: expect.stringContaining("Invalid request for 'auth/login': username") });
+});
+
+it('runs the UI import channel through the bundled core: its reading worker is found in dist/workers', () => {
+  expect(result.firstAdmin).toMatchObject({ ok: true });
+  expect(result.uiImport).toMatchObject({ ok: true, value: { total: 1 } });
+  expect(result.uiImportBatch).toEqual(['done']);
 });
 
 it('reads the watched folder in the worker, tells the window, and exits 0', () => {
