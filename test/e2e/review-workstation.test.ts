@@ -54,6 +54,8 @@ async function openPage(sessionId: string): Promise<{ page: Page; consoleErrors:
   return { page, consoleErrors };
 }
 
+const caseCount = () => new Set(day.map((s) => s.accessionId)).size;
+
 function row(page: Page, accessionId: string) {
   return page.getByTestId('worklist').getByRole('row', { name: new RegExp(accessionId) });
 }
@@ -100,15 +102,16 @@ describe('physician', () => {
     await page.getByTestId('import-path').fill(dayDir);
     await page.getByTestId('import-start').click();
     await expect.poll(() => page.getByTestId('reading-progress').textContent(), { timeout: 60_000 }).toMatch(new RegExp(`Read ${day.length} of ${day.length}`));
+    expect(await row(page, 'A2026-0102').locator('td').nth(2).textContent()).toBe('2');
     for (const s of day) await row(page, s.accessionId).waitFor();
-    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(day.length);
+    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(caseCount());
     expect(await row(page, 'A2026-0101').locator('td').nth(1).textContent()).toBe('to review');
     await page.screenshot({ path: join(OUT, 'worklist.png') });
 
     await page.getByTestId('filter-status').selectOption('signed');
     await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').first().textContent()).toContain('No cases match');
     await page.getByTestId('filter-status').selectOption('');
-    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(day.length);
+    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(caseCount());
   });
 
   let evidence: ReadingPatches;
@@ -296,7 +299,7 @@ describe('technologist', () => {
     expect(await page.getByTestId('worklist').locator('tbody tr').textContent()).toContain('Doe, Jane');
     await page.getByLabel('Run').fill('');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(day.length);
+    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(caseCount());
 
     // A cold open of the 2048×1536 field in a fresh page: nothing cached in the browser.
     await row(page, 'A2026-0101').getByRole('button', { name: 'A2026-0101' }).click();
@@ -310,6 +313,12 @@ describe('technologist', () => {
 
     await row(page, 'A2026-0102').getByRole('button', { name: 'A2026-0102' }).click();
     await waitPainted(page);
+    // Two fields in this case: the second tab opens the other slide.
+    const tabs = page.getByRole('tab');
+    expect(await tabs.count()).toBe(2);
+    await tabs.nth(1).click();
+    await expect.poll(() => tabs.nth(1).getAttribute('aria-selected')).toBe('true');
+    await expect.poll(() => page.getByTestId('evidence-gallery').locator('[data-testid="evidence-patch"]').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('sign-button').isDisabled()).toBe(true);
     expect(await page.getByTestId('sign-blocked').textContent()).toContain('Only a physician can sign');
     await page.locator('body').focus();

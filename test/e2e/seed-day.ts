@@ -22,12 +22,14 @@ export async function writeDaySlides(dir = mkdtempSync(join(tmpdir(), 'ana-e2e-d
   const plan = [
     { accessionId: 'A2026-0101', widthPx: 2048, heightPx: 1536, labels: ['homogeneous', 'golgi'], seed: 101 },
     { accessionId: 'A2026-0102', widthPx: 1024, heightPx: 768, labels: ['centromere'], seed: 102 },
+    // A second field of the same well: one case, two slides.
+    { accessionId: 'A2026-0102', field: 'F2', widthPx: 1024, heightPx: 768, labels: ['centromere'], seed: 112 },
     { accessionId: 'A2026-0103', widthPx: 1024, heightPx: 768, labels: [], seed: 103 },
   ];
   const slides: DaySlide[] = [];
   for (const p of plan) {
     const field = generateField({ widthPx: p.widthPx, heightPx: p.heightPx, labels: p.labels }, p.seed);
-    const path = join(dir, `${p.accessionId}_F1.png`);
+    const path = join(dir, `${p.accessionId}_${'field' in p ? p.field : 'F1'}.png`);
     writeFileSync(path, await encodeField(field, 'png-rgb8'));
     slides.push({ accessionId: p.accessionId, path, widthPx: p.widthPx, heightPx: p.heightPx, labels: p.labels });
   }
