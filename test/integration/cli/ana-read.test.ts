@@ -1,0 +1,51 @@
+/** `ana read` as a user runs it: a child process, JSON per slide, exit code 1 only when nothing could be read. */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { blobField, writeRgb8 } from '../../fixtures/slide-images';
+import { writeTestPackage } from '../../fixtures/model-package';
+
+let dir: string;
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+function ana(...args: string[]) {
+  return spawnSync(process.execPath, ['--import', tsx, 'electron/cli/ana.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ana-cli-read-'));
+  await writeTestPackage(join(dir, 'model'));
+  await writeRgb8(join(dir, 'D-1_F1.png'), blobField(600, 450, 9), 600, 450, 'png');
+  await writeFile(join(dir, 'D-2_F1.png'), new Uint8Array(0));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+it('writes JSON per slide, prints a summary, and exits 0 when some files could be read', async () => {
+  const run = ana('read', join(dir, 'D-1_F1.png'), join(dir, 'D-2_F1.png'), '--db', join(dir, 'a.db'), '--model', join(dir, 'model'), '--provider', 'cuda,cpu', '--json', join(dir, 'out.json'));
+  expect(run.status).toBe(0);
+  const provider = /on (cuda|cpu);/.exec(run.stdout)?.[1];
+  expect(run.stdout).toMatch(/2 file\(s\): 1 read, 0 already read, 1 failed .* on (cuda|cpu)/);
+  expect(run.stderr).toMatch(/failed: .*D-2_F1\.png: file is empty/);
+  // Without CUDA: our one-line warning, and not ONNX Runtime's red native error line.
+  if (provider === 'cpu') expect(run.stderr).toMatch(/warning: Execution provider 'cuda' is not available/);
+  expect(run.stderr).not.toMatch(/\[E:onnxruntime|provider_bridge_ort/);
+  const json = JSON.parse(await readFile(join(dir, 'out.json'), 'utf8'));
+  expect(json).toHaveLength(2);
+  expect(json[0]).toMatchObject({ file: join(dir, 'D-1_F1.png'), accession: 'D-1', status: 'done', provider, error: null });
+  expect(Object.keys(json[0].probabilities)).toHaveLength(8);
+  expect(json[0].patchCount).toBeGreaterThan(0);
+  expect(json[0].ms).toBeGreaterThan(0);
+  expect(json[1]).toMatchObject({ status: 'failed', error: expect.stringMatching(/file is empty/) });
+});
+
+it('exits 1 when nothing could be read', () => {
+  const run = ana('read', join(dir, 'D-2_F1.png'), '--db', join(dir, 'b.db'), '--model', join(dir, 'model'), '--provider', 'cpu');
+  expect(run.status).toBe(1);
+  expect(run.stdout).toMatch(/1 file\(s\): 0 read, 0 already read, 1 failed/);
+});
