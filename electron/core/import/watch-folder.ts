@@ -40,7 +40,10 @@ export interface FolderWatcher {
   readonly ready: Promise<void>;
   /** Resolves when no batch is pending or running. */
   idle(): Promise<void>;
-  /** Stops watching; waits for a running batch, drops files not yet handed over. */
+  /**
+   * Stops watching and drops files not yet handed over. A batch already handed over is not waited
+   * for: its consumer (the reading pipeline) decides whether to finish or abandon it.
+   */
   close(): Promise<void>;
 }
 
@@ -117,7 +120,6 @@ export function watchFolder(options: WatchFolderOptions): FolderWatcher {
       if (timer) clearTimeout(timer);
       pending.clear();
       await watcher.close();
-      await running;
     },
   };
 }

@@ -4,7 +4,7 @@
  * reported instead of crashing, and shutdown stops the watcher.
  */
 import { afterEach, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveDataLocations } from '../../../electron/core/app-paths';
@@ -23,7 +23,7 @@ afterEach(async () => {
   db = null;
 });
 
-function setUp(importDir: string | null) {
+function setUp(importDir: string | null, workerPath?: string) {
   const root = mkdtempSync(join(tmpdir(), 'ana-desktop-'));
   const locations = { ...resolveDataLocations({ env: { ANA_DATA_DIR: root } }), importDir };
   db = openDatabase(locations.databasePath);
@@ -34,6 +34,7 @@ function setUp(importDir: string | null) {
     locations,
     modelDir: defaultModelDir(),
     providers: ['cpu'],
+    workerPath,
     emit: (event, payload) => events.push({ event, payload }),
     log,
     watch: { stabilityMs: 200, debounceMs: 50 },
@@ -70,4 +71,22 @@ it('imports a chosen folder and says when it holds no slides', async () => {
   expect(events.map((e) => e.payload.message)).toEqual([`No slide images (PNG, TIFF, JPEG, BMP) in ${empty}`]);
   await services!.importPaths([join(projectRoot(), 'test/fixtures/slides')]);
   expect(events.some((e) => e.event === 'cases/changed')).toBe(true);
+});
+
+it('quits within the grace period while a slide from the import folder is still being read', async () => {
+  const importDir = mkdtempSync(join(tmpdir(), 'ana-microscope-'));
+  const hangFlag = join(importDir, '..', `hang-${process.pid}-${Date.now()}`);
+  process.env.ANA_TEST_HANG_FLAG = hangFlag;
+  const { events } = setUp(importDir, join(projectRoot(), 'test/fixtures/workers/crashing-inference.worker.ts'));
+  await services!.watcher!.ready;
+  writeFileSync(hangFlag, ''); // the model takes 1.5 s on the next slide
+  copyFileSync(join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png'), join(importDir, 'A2026-0001_F1.png'));
+  const started = Date.now();
+  while (!events.some((e) => e.event === 'reading/progress' && e.payload.currentFile) && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 10));
+  await new Promise((r) => setTimeout(r, 300)); // worker started, slide in the model
+  const quitStarted = Date.now();
+  expect(await services!.shutdown(200)).toBe('abandoned');
+  expect(Date.now() - quitStarted).toBeLessThan(1000);
+  services = null;
+  await new Promise((r) => setTimeout(r, 1600)); // let the slow slide settle before the database closes
 });
