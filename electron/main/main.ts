@@ -199,7 +199,9 @@ async function shutdown(): Promise<void> {
   try {
     const outcome = (await services?.shutdown(SHUTDOWN_GRACE_MS)) ?? 'idle';
     if (outcome === 'abandoned') log.warn('quit while a slide was being read: it was abandoned and will be read on the next start');
-    await core?.close();
+    // The core stops its own reading batch (UI imports) after the current slide; do not wait forever.
+    const closed = await Promise.race([core?.close().then(() => true) ?? true, new Promise<false>((r) => setTimeout(() => r(false), SHUTDOWN_GRACE_MS).unref())]);
+    if (!closed) log.warn(`the core did not close within ${SHUTDOWN_GRACE_MS} ms; exiting anyway (each slide is its own transaction: nothing half-stored)`);
     log.info(`shut down in ${Date.now() - started} ms (${outcome})`);
   } catch (error) {
     log.error('shutdown failed', error);
