@@ -60,6 +60,11 @@ function row(page: Page, accessionId: string) {
   return page.getByTestId('worklist').getByRole('row', { name: new RegExp(accessionId) });
 }
 
+/** Polls until the assertion holds: the machine is shared, so waits are generous (1 s by default in vitest). */
+function eventually<T>(read: () => Promise<T> | T, timeoutMs = 15_000) {
+  return expect.poll(read, { timeout: timeoutMs, interval: 50 });
+}
+
 /** RGBA of the viewer canvas at a canvas point (device pixel ratio is 1 here). */
 async function canvasPixel(page: Page, x: number, y: number): Promise<number[]> {
   return page.getByTestId('slide-canvas').evaluate((c: HTMLCanvasElement, [px, py]) => Array.from(c.getContext('2d')!.getImageData(px!, py!, 1, 1).data), [Math.round(x), Math.round(y)]);
@@ -101,17 +106,17 @@ describe('physician', () => {
     // progress is pushed as 'reading/progress'.
     await page.getByTestId('import-path').fill(dayDir);
     await page.getByTestId('import-start').click();
-    await expect.poll(() => page.getByTestId('reading-progress').textContent(), { timeout: 60_000 }).toMatch(new RegExp(`Read ${day.length} of ${day.length}`));
+    await eventually(() => page.getByTestId('reading-progress').textContent(), 60_000).toMatch(new RegExp(`Read ${day.length} of ${day.length}`));
     expect(await row(page, 'A2026-0102').locator('td').nth(2).textContent()).toBe('2');
     for (const s of day) await row(page, s.accessionId).waitFor();
-    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(caseCount());
+    await eventually(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(caseCount());
     expect(await row(page, 'A2026-0101').locator('td').nth(1).textContent()).toBe('to review');
     await page.screenshot({ path: join(OUT, 'worklist.png') });
 
     await page.getByTestId('filter-status').selectOption('signed');
-    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').first().textContent()).toContain('No cases match');
+    await eventually(() => page.getByTestId('worklist').locator('tbody tr').first().textContent()).toContain('No cases match');
     await page.getByTestId('filter-status').selectOption('');
-    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(caseCount());
+    await eventually(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(caseCount());
   });
 
   let evidence: ReadingPatches;
@@ -125,7 +130,7 @@ describe('physician', () => {
     await details.getByLabel('Patient name').fill('Doe, Jane');
     await details.getByLabel('Run').fill('R-2026-11-29');
     await details.getByRole('button', { name: 'Save details' }).click();
-    await expect.poll(() => page.getByTestId('case-patient').textContent()).toContain('Doe, Jane · run R-2026-11-29');
+    await eventually(() => page.getByTestId('case-patient').textContent()).toContain('Doe, Jane · run R-2026-11-29');
     // While the first case is on screen the next one (A2026-0101, first in the worklist) is prefetched.
     const bigCaseId = await caseIdOf(page, 'A2026-0101');
     await page.waitForFunction((id) => performance.getEntriesByName(`prefetch:done:${id}`).length > 0, bigCaseId);
@@ -169,6 +174,23 @@ describe('physician', () => {
     for (let k = 0; k < 3; k++) expect(Math.abs(withOverlay[k]! - expected[k]!)).toBeLessThanOrEqual(4);
     // The check can fail: the overlay changes this pixel by much more than the tolerance.
     expect(Math.max(...[0, 1, 2].map((k) => Math.abs(withOverlay[k]! - plain[k]!)))).toBeGreaterThan(12);
+
+    // Gamma for dim fluorescence (overlay still off): the mean brightness of the field rises.
+    const meanBrightness = () =>
+      page.getByTestId('slide-canvas').evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let sum = 0;
+        for (let i = 0; i < d.length; i += 4) sum += d[i + 1]!;
+        return sum / (d.length / 4);
+      });
+    const brightnessBefore = await meanBrightness();
+    await page.getByRole('button', { name: 'Display…' }).click();
+    await page.getByTestId('gamma').fill('250');
+    await nextFrames(page, 3);
+    expect(await meanBrightness()).toBeGreaterThan(brightnessBefore * 1.2);
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.getByRole('button', { name: 'Display…' }).click();
+
     await page.keyboard.press('o');
     await nextFrames(page);
 
@@ -184,13 +206,13 @@ describe('physician', () => {
 
     // Hover a patch: its per-pattern probabilities.
     await page.mouse.move(canvas!.x + at.x, canvas!.y + at.y);
-    await expect.poll(() => page.getByTestId('patch-readout').textContent()).toContain(`Patch ${kept + 1}`);
+    await eventually(() => page.getByTestId('patch-readout').textContent()).toContain(`Patch ${kept + 1}`);
     await page.screenshot({ path: join(OUT, 'viewer-overlay.png') });
 
     // Evidence gallery: clicking a patch centres it in the viewer.
     const before = await page.getByTestId('zoom-level').textContent();
     await page.getByTestId('evidence-patch').first().click();
-    await expect.poll(() => page.getByTestId('zoom-level').textContent()).not.toBe(before);
+    await eventually(() => page.getByTestId('zoom-level').textContent()).not.toBe(before);
     await page.getByTestId('evidence-gallery').screenshot({ path: join(OUT, 'evidence-gallery.png') });
     await page.keyboard.press('f');
   });
@@ -217,7 +239,7 @@ describe('physician', () => {
     expect(await page.getByTestId('review-result').textContent()).toContain('AC-4');
     await page.locator('body').focus();
     await page.keyboard.press('s');
-    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('in_review');
+    await eventually(() => page.getByTestId('case-status').textContent()).toBe('in_review');
     expect(firstKey).toMatch(/^[a-z_]+$/);
   });
 
@@ -234,8 +256,8 @@ describe('physician', () => {
 
     await page.getByTestId('sign-password').fill(TEST_PASSWORD);
     await page.getByTestId('sign-submit').click();
-    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('signed');
-    expect(await dialog.isVisible()).toBe(false);
+    await eventually(() => page.getByTestId('case-status').textContent()).toBe('signed');
+    await eventually(() => dialog.isVisible()).toBe(false);
     await page.getByTestId('locked-note').waitFor();
     expect(await page.getByTestId('signature-block').textContent()).toContain(TEST_USERS.physician.displayName);
     const signedLabels = await page.evaluate(async (caseId) => {
@@ -256,7 +278,7 @@ describe('physician', () => {
     }, await caseIdOf(page, 'A2026-0101'));
     expect(refused.ok).toBe(false);
     // The report was made at sign-off: PDF and HL7 are listed, and the PDF's bytes are a PDF.
-    await expect.poll(() => page.getByTestId('report-item').count()).toBeGreaterThanOrEqual(2);
+    await eventually(() => page.getByTestId('report-item').count()).toBeGreaterThanOrEqual(2);
     expect(await page.getByTestId('reports-panel').textContent()).toMatch(/PDF.*\.pdf/s);
     const download = page.waitForEvent('download');
     await page.getByTestId('report-item').filter({ hasText: 'PDF' }).getByRole('button').click();
@@ -279,7 +301,7 @@ describe('physician', () => {
     await page.getByTestId('sign-dialog').getByLabel('Reason for the amendment').fill('Second pattern overlooked at first reading');
     await page.getByTestId('sign-password').fill(TEST_PASSWORD);
     await page.getByTestId('sign-submit').click();
-    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('amended');
+    await eventually(() => page.getByTestId('case-status').textContent()).toBe('amended');
     expect(await page.getByTestId('signature-block').textContent()).toContain('superseded');
     expect(await page.getByTestId('reports-panel').textContent()).toMatch(/superseded report/);
     expect(consoleErrors).toEqual([]);
@@ -295,11 +317,11 @@ describe('technologist', () => {
     // The worklist of one run.
     await page.getByLabel('Run').fill('R-2026-11-29');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(1);
+    await eventually(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(1);
     expect(await page.getByTestId('worklist').locator('tbody tr').textContent()).toContain('Doe, Jane');
     await page.getByLabel('Run').fill('');
     await page.getByRole('button', { name: 'Apply' }).click();
-    await expect.poll(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(caseCount());
+    await eventually(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(caseCount());
 
     // A cold open of the 2048×1536 field in a fresh page: nothing cached in the browser.
     await row(page, 'A2026-0101').getByRole('button', { name: 'A2026-0101' }).click();
@@ -317,8 +339,8 @@ describe('technologist', () => {
     const tabs = page.getByRole('tab');
     expect(await tabs.count()).toBe(2);
     await tabs.nth(1).click();
-    await expect.poll(() => tabs.nth(1).getAttribute('aria-selected')).toBe('true');
-    await expect.poll(() => page.getByTestId('evidence-gallery').locator('[data-testid="evidence-patch"]').count()).toBeGreaterThan(0);
+    await eventually(() => tabs.nth(1).getAttribute('aria-selected')).toBe('true');
+    await eventually(() => page.getByTestId('evidence-gallery').locator('[data-testid="evidence-patch"]').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('sign-button').isDisabled()).toBe(true);
     expect(await page.getByTestId('sign-blocked').textContent()).toContain('Only a physician can sign');
     await page.locator('body').focus();
@@ -326,7 +348,7 @@ describe('technologist', () => {
     expect(await page.getByTestId('sign-dialog').isVisible()).toBe(false);
 
     await page.keyboard.press('s');
-    await expect.poll(() => page.getByTestId('case-status').textContent()).toBe('in_review');
+    await eventually(() => page.getByTestId('case-status').textContent()).toBe('in_review');
     const result = await page.evaluate(async ([caseId, password]) => {
       const w = window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ ok: boolean; code?: string }> } };
       return w.ana.invoke('review/sign', { caseId, password, meaning: 'approved' });
@@ -384,8 +406,8 @@ describe('administrator', () => {
     await page.getByTestId('active-model').waitFor();
     await page.getByTestId('finetune-start').click();
     await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Start' }).click();
-    await expect.poll(() => page.getByTestId('finetune-error').textContent(), { timeout: 60_000 }).toMatch(/needs at least 20 signed cases; the record has 1/);
-    await expect.poll(() => page.getByTestId('model-versions').locator('tbody tr').first().textContent()).toContain('active');
+    await eventually(() => page.getByTestId('finetune-error').textContent(), 60_000).toMatch(/needs at least 20 signed cases; the record has 1/);
+    await eventually(() => page.getByTestId('model-versions').locator('tbody tr').first().textContent()).toContain('active');
     expect(await page.getByTestId('active-model').textContent()).toMatch(/\S+ \S+/);
     await page.screenshot({ path: join(OUT, 'models.png'), fullPage: true });
     expect(consoleErrors).toEqual([]);
