@@ -111,11 +111,11 @@ function validateOptions(options: FieldOptions, pixelSizeUm: number): void {
 
 function makeTextures(rng: Random, pixelSizeUm: number): FieldTextures {
   const umToPx = 1 / pixelSizeUm;
-  const fine = tileableNoise(rng, 0.3 * umToPx);
+  const fine = tileableNoise(rng, 0.25 * umToPx);
   const coarse = tileableNoise(rng, 0.75 * umToPx);
   const network = tileableNoise(rng, 0.55 * umToPx);
   const smooth = tileableNoise(rng, 1.6 * umToPx);
-  const fineGrain = mapTexture(fine, (v) => Math.min(1.5, Math.max(0, v - 0.3) * 1.2));
+  const fineGrain = mapTexture(fine, (v) => Math.min(1.8, Math.max(0, v - 0.6) * 1.7));
   const coarseGrain = mapTexture(coarse, (v) => Math.min(2, Math.max(0, v - 0.7) * 1.9));
   // Zero crossings of band-limited noise form a connected network; granules ride on it.
   const reticular = new Float32Array(network.length);

@@ -57,6 +57,20 @@ export function addBackgroundAndDebris(rng: Random, image: Float32Array, widthPx
       splatGaussian(image, widthPx, heightPx, cx + rng.normal(0, 2) * umToPx, cy + rng.normal(0, 2) * umToPx, rng.uniform(0.5, 2.5) * umToPx, amp * rng.uniform(0.5, 1));
     }
   }
+  // Now and then a fluorescent fibre (lint) lies across the field: a thin curved streak.
+  if (rng.next() < 0.15) {
+    let x = rng.uniform(0, widthPx);
+    let y = rng.uniform(0, heightPx);
+    let heading = rng.uniform(0, 2 * Math.PI);
+    const amp = rng.uniform(0.1, 0.6);
+    const steps = Math.round(rng.uniform(40, 200) * umToPx);
+    for (let k = 0; k < steps; k++) {
+      heading += rng.normal(0, 0.04);
+      x += Math.cos(heading);
+      y += Math.sin(heading);
+      if (k % 2 === 0) splatGaussian(image, widthPx, heightPx, x, y, Math.max(0.6, 0.5 * umToPx), amp);
+    }
+  }
   // Fluorescent particles bright enough to saturate the camera.
   const saturated = rng.next() < 0.3 ? rng.int(1, 3) : 0;
   for (let s = 0; s < saturated; s++) {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { LABEL_KEYS } from '../../../../electron/contract/labels';
 import { DomainError } from '../../../../electron/core/errors';
+import { Random } from '../../../../electron/core/random';
 import { generateField } from '../../../../electron/core/synth';
+import { defaultCellCount, layoutCells } from '../../../../electron/core/synth/cell-layout';
 
 describe('generateField', () => {
   it('is deterministic per seed and differs between seeds', () => {
@@ -45,5 +47,45 @@ describe('generateField', () => {
     expect(() => generateField({ widthPx: 10, heightPx: 96 }, 1)).toThrow(/widthPx/);
     expect(() => generateField({ widthPx: 128, heightPx: 96, pixelSizeUm: 3 }, 1)).toThrow(DomainError);
     expect(() => generateField({ widthPx: 128, heightPx: 96, labels: ['lupus'] }, 1)).toThrow(/unknown label key 'lupus'/);
+  });
+
+  it('draws the titer independently of the pattern: same seed, different labels, same intensity', () => {
+    const intensities = LABEL_KEYS.map((key) => generateField({ widthPx: 96, heightPx: 96, labels: [key], cellCount: 1 }, 77).intensity);
+    expect(new Set(intensities).size).toBe(1);
+    const mixed = generateField({ widthPx: 96, heightPx: 96, labels: ['golgi', 'speckled', 'centromere'], cellCount: 1 }, 77).intensity;
+    expect(mixed).toBe(intensities[0]);
+  });
+
+  it('sizes cells in micrometres: nuclei of 10-18 µm at every pixel size', () => {
+    for (const pixelSizeUm of [0.2, 0.5, 0.65]) {
+      const cells = layoutCells(new Random(5), 800, 600, pixelSizeUm, 200);
+      const diametersUm = cells.filter((c) => !c.mitotic).map((c) => 2 * Math.sqrt(c.nucleus.radiusXPx * c.nucleus.radiusYPx) * pixelSizeUm);
+      expect(diametersUm.length).toBeGreaterThan(5);
+      expect(Math.min(...diametersUm)).toBeGreaterThanOrEqual(9.9);
+      expect(Math.max(...diametersUm)).toBeLessThanOrEqual(18.1);
+    }
+    // The same area in µm holds the same cells whatever the objective; a small field fewer.
+    expect(layoutCells(new Random(6), 1000, 750, 0.5, 120).length).toBe(120);
+    expect(layoutCells(new Random(6), 2000, 1500, 0.25, 120).length).toBe(120);
+    expect(defaultCellCount(new Random(1), 1024, 768, 0.2)).toBeLessThan(45);
+  });
+
+  it('1-3% of cells are mitotic by default, and some cells touch or overlap', () => {
+    let cells = 0;
+    let mitotic = 0;
+    let close = 0;
+    for (let seed = 0; seed < 30; seed++) {
+      const layout = layoutCells(new Random(seed), 1024, 768, 0.5, 200);
+      cells += layout.length;
+      mitotic += layout.filter((c) => c.mitotic).length;
+      for (const c of layout) {
+        const reach = (c.cytoplasm.radiusXPx + c.cytoplasm.radiusYPx) / 2;
+        // Centres closer than the two cytoplasm radii: the cells touch or overlap.
+        if (layout.some((o) => o !== c && Math.hypot(o.nucleus.centreXPx - c.nucleus.centreXPx, o.nucleus.centreYPx - c.nucleus.centreYPx) < reach + (o.cytoplasm.radiusXPx + o.cytoplasm.radiusYPx) / 2)) close++;
+      }
+    }
+    expect(mitotic / cells).toBeGreaterThan(0.008);
+    expect(mitotic / cells).toBeLessThan(0.032);
+    expect(close / cells).toBeGreaterThan(0.5);
   });
 });
