@@ -291,6 +291,10 @@ describe('physician', () => {
   });
 
   it('amends the signed case: a reason and the password sign a new version that supersedes the old', async () => {
+    // Opened by mistake: cancelling leaves the signed case as it was.
+    await page.getByTestId('amend-button').click();
+    await page.getByRole('button', { name: 'Cancel amendment' }).click();
+    await page.getByTestId('locked-note').waitFor();
     await page.getByTestId('amend-button').click();
     const boxes = page.getByTestId('review-panel').locator('input[type="checkbox"]');
     const before = await boxes.nth(1).isChecked();
