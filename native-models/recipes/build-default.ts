@@ -209,6 +209,9 @@ export const VARIANTS: Record<string, FilterBankConfig> = {
   'bank-no-gabor': { ...DEFAULT_FILTER_BANK, gaborWavelengthPx: 0 },
   'bank-3oct': { ...DEFAULT_FILTER_BANK, scales: 3 },
   'bank-64px': { ...DEFAULT_FILTER_BANK, inputPx: 64, scales: 3 },
+  'bank-4oct-norm': { ...DEFAULT_FILTER_BANK, normalise: true },
+  'bank-4oct-norm-top': { ...DEFAULT_FILTER_BANK, normalise: true, topFraction: 0.05 },
+  'bank-64px-norm-top': { ...DEFAULT_FILTER_BANK, inputPx: 64, scales: 3, normalise: true, topFraction: 0.05 },
 };
 
 async function main(): Promise<void> {
@@ -220,6 +223,8 @@ async function main(): Promise<void> {
       seed: { type: 'string', default: '101' },
       compare: { type: 'boolean', default: false },
       variant: { type: 'string', default: 'bank-4oct' },
+      /** Comma-separated variants to measure side by side (the package uses --variant). */
+      variants: { type: 'string' },
     },
   });
   const log = (m: string) => console.log(m);
@@ -231,7 +236,8 @@ async function main(): Promise<void> {
   }
   const rows = await readDatasetCsv(csv);
   log(`Dataset ${csv}: ${rows.length} fields (${['train', 'val', 'test'].map((s) => `${s} ${rows.filter((r) => r.split === s).length}`).join(', ')})`);
-  const names = values.compare ? Object.keys(VARIANTS) : [values.variant];
+  const names = values.compare ? Object.keys(VARIANTS) : values.variants ? values.variants.split(',') : [values.variant];
+  for (const name of names) if (!VARIANTS[name]) throw new Error(`unknown variant '${name}' (known: ${Object.keys(VARIANTS).join(', ')})`);
   const results: VariantResult[] = [];
   for (const name of names) results.push(await runVariant(name, VARIANTS[name]!, rows, log));
   const chosen = results.find((r) => r.name === values.variant) ?? results[0]!;

@@ -29,12 +29,24 @@ export interface FilterBankConfig {
   gaborWavelengthPx: number;
   /** Kernel radius in pixels (kernels are (2r+1)²). */
   radiusPx: number;
+  /**
+   * Divide each patch by its RMS intensity (plus a floor) before filtering, so texture features do
+   * not depend on brightness; the patch's own log mean/RMS/max are then appended as 3 features.
+   */
+  normalise?: boolean;
+  /** Also pool each map by the mean of its brightest fraction of pixels (0 = off). */
+  topFraction?: number;
 }
 
 export const DEFAULT_FILTER_BANK: FilterBankConfig = { inputPx: 128, scales: 4, logSigmasPx: [1, 1.6], gaborWavelengthPx: 4, radiusPx: 4 };
 
 const EPSILON = 1e-4;
-const STATS = ['mean', 'rms', 'max'] as const;
+/** Floor of the per-patch RMS used for normalisation: background-only patches are not blown up. */
+const RMS_FLOOR = 0.02;
+
+function statsOf(config: FilterBankConfig): string[] {
+  return config.topFraction ? ['mean', 'rms', 'max', 'top'] : ['mean', 'rms', 'max'];
+}
 
 export function featureNames(config: FilterBankConfig): string[] {
   const maps: string[] = [];
@@ -43,7 +55,8 @@ export function featureNames(config: FilterBankConfig): string[] {
   if (config.gaborWavelengthPx > 0) maps.push('gabor_sum', 'gabor_max', 'gabor_min');
   maps.push('smooth');
   const names: string[] = [];
-  for (let scale = 0; scale < config.scales; scale++) for (const stat of STATS) for (const m of maps) names.push(`s${scale}_${m}_${stat}`);
+  for (let scale = 0; scale < config.scales; scale++) for (const stat of statsOf(config)) for (const m of maps) names.push(`s${scale}_${m}_${stat}`);
+  if (config.normalise) names.push('raw_mean', 'raw_rms', 'raw_max');
   return names;
 }
 
@@ -65,6 +78,14 @@ export function addFilterBank(g: GraphBuilder, input: string, config: FilterBank
 
   const pooled: string[] = [];
   let image = input;
+  const raw: string[] = [];
+  if (config.normalise) {
+    const square = g.node('Mul', [input, input]);
+    const rmsRaw = g.node('Sqrt', [g.node('Add', [g.node('GlobalAveragePool', [square]), tiny])]);
+    raw.push(g.node('GlobalAveragePool', [input]), rmsRaw, g.node('GlobalMaxPool', [input]));
+    const floor = g.initializer('fb_rms_floor', [1], [RMS_FLOOR]);
+    image = g.node('Div', [input, g.node('Max', [rmsRaw, floor])]);
+  }
   for (let scale = 0; scale < config.scales; scale++) {
     if (scale > 0) image = g.node('AveragePool', [image], { kernel_shape: [2, 2], strides: [2, 2] });
     const padded = g.node('Pad', [image, pads], { mode: 'reflect' });
@@ -96,7 +117,15 @@ export function addFilterBank(g: GraphBuilder, input: string, config: FilterBank
     const rms = g.node('Sqrt', [g.node('Add', [g.node('GlobalAveragePool', [g.node('Mul', [stack, stack])]), tiny])]);
     const max = g.node('GlobalMaxPool', [stack]);
     pooled.push(mean, rms, max);
+    if (config.topFraction) {
+      const side = config.inputPx >> scale;
+      const k = Math.max(1, Math.round(side * side * config.topFraction));
+      const flat = g.node('Reshape', [stack, g.int64Initializer(`fb_flat_${scale}`, [3], [0, maps.length, -1])]);
+      const [top] = [g.node('TopK', [flat, g.int64Initializer(`fb_k_${scale}`, [1], [k])], { axis: -1, largest: 1, sorted: 0 }, [`fb_top_${scale}`, `fb_topi_${scale}`])];
+      pooled.push(g.node('Unsqueeze', [g.node('ReduceMean', [top!], { axes: [-1], keepdims: 1 }), g.int64Initializer(`fb_unsq_${scale}`, [1], [3])]));
+    }
   }
+  pooled.push(...raw);
   const all = g.node('Flatten', [g.node('Concat', pooled, { axis: 1 })], { axis: 1 });
   // Smoothed intensity can be slightly negative after normalisation; |x| keeps the log defined.
   const features = g.node('Log', [g.node('Add', [g.node('Abs', [all]), epsilon])]);

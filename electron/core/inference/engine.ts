@@ -4,13 +4,17 @@
  * checks the session's input/output names against the model manifest.
  */
 import * as ort from 'onnxruntime-node';
+import { availableParallelism } from 'node:os';
 import { DomainError } from '../errors';
 import type { ModelPackage } from '../models/model-package';
 import { providerOrder, type ProviderName } from './providers';
 
 export interface EngineOptions {
   providers?: ProviderName[];
-  /** Threads per inference call; 1 was fastest on a 2-core lab PC (see stack notes). */
+  /**
+   * Threads per inference call. Default: all cores but one (decoding the next slide needs one),
+   * so 1 on a 2-core PC, where one thread was also the fastest measured (see stack notes).
+   */
   intraOpNumThreads?: number;
   warn?: (message: string) => void;
 }
@@ -24,6 +28,10 @@ export interface InferenceEngine {
 }
 
 let runtimeReady = false;
+
+export function defaultIntraOpThreads(): number {
+  return Math.max(1, Math.min(8, availableParallelism() - 1));
+}
 
 /**
  * One-time runtime set-up, called by every session factory before its first session. ONNX
@@ -49,7 +57,7 @@ export async function createEngine(pkg: ModelPackage, options: EngineOptions = {
     try {
       session = await ort.InferenceSession.create(pkg.modelPath, {
         executionProviders: [name],
-        intraOpNumThreads: options.intraOpNumThreads ?? 1,
+        intraOpNumThreads: options.intraOpNumThreads ?? defaultIntraOpThreads(),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         // A missing GPU provider is expected on many PCs: we log our own one-line warning instead.
