@@ -308,6 +308,12 @@ describe('physician', () => {
     await eventually(() => page.getByTestId('case-status').textContent()).toBe('amended');
     expect(await page.getByTestId('signature-block').textContent()).toContain('superseded');
     expect(await page.getByTestId('reports-panel').textContent()).toMatch(/superseded report/);
+    // The case's history names who did what: the draft, the signature and the amendment.
+    await page.getByTestId('case-history').locator('summary').click();
+    const history = (await page.getByTestId('case-history').textContent())!;
+    expect(history).toContain(TEST_USERS.physician.username);
+    expect(history).toMatch(/sign/i);
+    expect(history).toMatch(/amend/i);
     expect(consoleErrors).toEqual([]);
   });
 });
