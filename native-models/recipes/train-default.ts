@@ -1,0 +1,193 @@
+/**
+ * Recipe for the shipped default model trained with the self-paced MIML trainer, and for the
+ * figures in docs/results.md. Steps: (1) an extractor-only package around the filter bank of
+ * ./filter-bank.ts (built with ./build-default.ts's graph, identity standardisation, empty head:
+ * the trainer standardises and folds the statistics into the head); (2) `trainModelFromCsv` on a
+ * generated dataset CSV → the package; (3) with --figures, every method, baseline and ablation
+ * row trained from the same cached embeddings, several seeds, written as JSON.
+ *
+ *   npx tsx native-models/recipes/train-default.ts --data DIR/labels.csv [--out native-models/ana-default]
+ *     [--input-px 256] [--scales 4] [--patch-um 128] [--seed 1] [--method spl] [--thresholds tuned]
+ *     [--lr 0.01] [--lr-alpha 0.001] [--figures FILE.json] [--seeds 1,2,3]
+ *
+ * Generate the data first: `ana synth --out DIR --count 1700 --seed 2026 --splits train=0.62,val=0.12,test=0.26`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PATTERN_LABELS } from '../../electron/contract/labels';
+import { createEngine } from '../../electron/core/inference/engine';
+import type { ModelManifest } from '../../electron/core/models/manifest';
+import { loadModelPackage, sha256Hex, writeManifest, type ModelPackage } from '../../electron/core/models/model-package';
+import { subgraphSha256 } from '../../electron/core/models/onnx-graph';
+import { readDatasetCsv } from '../../electron/core/synth/dataset-csv';
+import { bagCount, patchCount, subsetBags, type BagDataset } from '../../electron/core/training/dataset';
+import { tuneThresholds } from '../../electron/core/training/thresholds';
+import { defaultCacheDir, embedRows, fitHead, headScorer, summary, trainModelFromCsv } from '../../electron/core/training/train-model';
+import { defaultTrainerOptions, evaluateScorer, scoreBags, type TrainerOptions, type TrainingMethod } from '../../electron/core/training/trainer';
+import { baseManifest, buildModel, EXTRACTOR_ID, EXTRACTOR_VERSION } from './build-default';
+import { DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
+
+const LABELS = PATTERN_LABELS.map(({ key, displayName, icapCodes }) => ({ key, displayName, icapCodes }));
+
+/** An extractor-only package: filter bank → identity standardisation → 'embeddings', zero head. */
+export async function writeExtractorPackage(outDir: string, config: FilterBankConfig, patchSizeUm: number): Promise<ModelPackage> {
+  const dims = featureNames(config).length;
+  const K = LABELS.length;
+  const bytes = buildModel(config, { mean: new Float32Array(dims), std: new Float32Array(dims).fill(1) }, { weights: new Float32Array(K * dims), bias: new Float32Array(K) }, K);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'model.onnx'), bytes);
+  const base = baseManifest(config);
+  const manifest: ModelManifest = {
+    schemaVersion: 1,
+    id: 'ana-default',
+    version: '0.0.0-extractor',
+    parentVersion: null,
+    displayName: 'Filter-bank extractor (untrained head)',
+    labels: LABELS,
+    ...base,
+    patch: { ...base.patch, sizeUm: patchSizeUm },
+    outputs: { probabilities: 'probabilities', embeddings: 'embeddings' },
+    aggregation: 'max',
+    thresholds: Object.fromEntries(LABELS.map((l) => [l.key, 0.5])),
+    extractor: { id: EXTRACTOR_ID, version: `${EXTRACTOR_VERSION}+${config.inputPx}px.${config.scales}oct.${patchSizeUm}um`, sha256: subgraphSha256(bytes, 'embeddings') },
+    head: { weights: 'head_w', bias: 'head_b' },
+    files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
+    provenance: { recipe: 'native-models/recipes/train-default.ts', extractor: { ...config, features: dims, patchSizeUm } },
+    metrics: {},
+  };
+  await writeManifest(outDir, manifest);
+  return loadModelPackage(outDir);
+}
+
+interface FigureRow {
+  name: string;
+  method: TrainingMethod;
+  options: Partial<TrainerOptions>;
+}
+
+/** The methods, the baselines and the ablation of method.md, as trainer options. */
+export const FIGURE_ROWS: FigureRow[] = [
+  { name: 'self-paced (full)', method: 'spl', options: {} },
+  { name: 'plain patch classifier', method: 'plain', options: {} },
+  { name: 'max-pooling MIL', method: 'max', options: {} },
+  { name: 'mean-pooling MIL', method: 'mean', options: {} },
+  { name: 'α weighting only', method: 'spl', options: { sampler: false, pseudoLabels: false, coefficients: false } },
+  { name: '+ sampler only', method: 'spl', options: { pseudoLabels: false, coefficients: false } },
+  { name: '+ pseudo-labels only', method: 'spl', options: { sampler: false, coefficients: false } },
+  { name: '+ coefficients only', method: 'spl', options: { sampler: false, pseudoLabels: false } },
+  { name: 'full − sampler', method: 'spl', options: { sampler: false } },
+  { name: 'full − pseudo-labels', method: 'spl', options: { pseudoLabels: false } },
+  { name: 'full − coefficients', method: 'spl', options: { coefficients: false } },
+  { name: 'full, soft targets', method: 'spl', options: { softTargets: true } },
+  { name: 'full, iw-ones start', method: 'spl', options: { init: 'iw-ones' } },
+  { name: 'full, iw-data start', method: 'spl', options: { init: 'iw-data' } },
+  { name: 'full, fixed C = 6', method: 'spl', options: { coefficientC: 6 } },
+];
+
+async function figures(train: BagDataset, val: BagDataset, test: BagDataset, base: Partial<TrainerOptions>, seeds: number[]) {
+  const K = train.labels.length;
+  const out: Record<string, unknown>[] = [];
+  for (const row of FIGURE_ROWS) {
+    const perSeed = [];
+    for (const seed of seeds) {
+      const trainer = { ...defaultTrainerOptions, ...base, ...row.options, method: row.method, seed };
+      const t0 = performance.now();
+      const { head, stats, training } = fitHead(train, val, trainer);
+      const trainMs = performance.now() - t0;
+      const folded = head.folded(stats.mean, stats.std);
+      const scorer = headScorer(folded.weights, folded.bias, train.inputLength, K);
+      const at05 = evaluateScorer(scorer, test, training.pooling);
+      const tuned = tuneThresholds(val.bagLabels, scoreBags(scorer, val, training.pooling), bagCount(val), K);
+      const atTuned = evaluateScorer(scorer, test, training.pooling, tuned);
+      perSeed.push({ seed, epochs: training.epochs.length, bestEpoch: training.bestEpoch, trainMs, msPer1000Fields: (trainMs / bagCount(train)) * 1000, at05: summary(at05), tuned: summary(atTuned), perClassTuned: atTuned.per_class });
+      console.log(`${row.name.padEnd(26)} seed ${seed}: @0.5 micro ${at05.f1_micro.toFixed(3)} macro ${at05.f1_macro.toFixed(3)} subset ${at05.subset_accuracy.toFixed(3)} mAP ${at05.map.toFixed(3)} | tuned macro ${atTuned.f1_macro.toFixed(3)} | ${(trainMs / 1000).toFixed(1)} s, ${training.epochs.length} epochs`);
+    }
+    out.push({ name: row.name, method: row.method, options: row.options, seeds: perSeed });
+  }
+  return out;
+}
+
+type SeedResult = { at05: Record<string, number>; tuned: Record<string, number>; msPer1000Fields: number; epochs: number };
+
+/** Markdown tables (mean ± sd over seeds) of the figures: threshold 0.5 and tuned thresholds. */
+export function figuresMarkdown(table: Record<string, unknown>[]): string {
+  const stat = (values: number[]): string => {
+    const m = values.reduce((a, b) => a + b, 0) / values.length;
+    const sd = Math.sqrt(values.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, values.length - 1));
+    return values.length > 1 ? `${m.toFixed(3)} ± ${sd.toFixed(3)}` : m.toFixed(3);
+  };
+  const lines: string[] = [];
+  for (const [title, key] of [['threshold 0.5 (method.md)', 'at05'], ['per-label thresholds tuned on the validation split', 'tuned']] as const) {
+    lines.push(`#### Test split, ${title}`, '', '| method | F1 micro | F1 macro | subset acc | mAP | overall | s per 1,000 fields | epochs |', '|---|---|---|---|---|---|---|---|');
+    for (const row of table) {
+      const seeds = row.seeds as SeedResult[];
+      const col = (k: string) => seeds.map((s) => s[key][k]!);
+      const overall = seeds.map((s) => (s[key].f1_micro! + s[key].f1_macro! + s[key].subset_accuracy! + s[key].map!) / 4);
+      lines.push(`| ${row.name} | ${stat(col('f1_micro'))} | ${stat(col('f1_macro'))} | ${stat(col('subset_accuracy'))} | ${stat(col('map'))} | ${stat(overall)} | ${(seeds.reduce((a, s) => a + s.msPer1000Fields, 0) / seeds.length / 1000).toFixed(1)} | ${stat(seeds.map((s) => s.epochs)).split('.')[0]} |`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      data: { type: 'string' },
+      out: { type: 'string', default: 'native-models/ana-default' },
+      'input-px': { type: 'string', default: '256' },
+      scales: { type: 'string', default: '4' },
+      'patch-um': { type: 'string', default: '128' },
+      seed: { type: 'string', default: '1' },
+      method: { type: 'string', default: 'spl' },
+      thresholds: { type: 'string', default: 'tuned' },
+      lr: { type: 'string', default: '0.01' },
+      'lr-alpha': { type: 'string', default: '0.001' },
+      version: { type: 'string', default: '1.0.0' },
+      figures: { type: 'string' },
+      seeds: { type: 'string', default: '1,2,3' },
+      'skip-package': { type: 'boolean', default: false },
+    },
+  });
+  if (!values.data) throw new Error('--data labels.csv is required (generate it with ana synth)');
+  const csv = resolve(values.data);
+  const config: FilterBankConfig = { ...DEFAULT_FILTER_BANK, inputPx: Number(values['input-px']), scales: Number(values.scales) };
+  const patchUm = Number(values['patch-um']);
+  const extractorDir = resolve(join(defaultCacheDir(csv), '..', `.extractor-${config.inputPx}px-${config.scales}oct-${patchUm}um`));
+  const extractor = await writeExtractorPackage(extractorDir, config, patchUm);
+  const trainerBase: Partial<TrainerOptions> = { lr: Number(values.lr), lrAlpha: Number(values['lr-alpha']) };
+  if (!values['skip-package']) {
+    const result = await trainModelFromCsv({
+      dataCsv: csv,
+      outDir: resolve(values.out),
+      baseModelDir: extractorDir,
+      version: values.version,
+      id: 'ana-default',
+      thresholds: values.thresholds as 'fixed' | 'tuned',
+      trainer: { ...trainerBase, method: values.method as TrainingMethod, seed: Number(values.seed) },
+      providers: ['cpu'],
+      onEpoch: (e) => console.log(`epoch ${e.epoch} val ${e.validationScore?.toFixed(4)}${e.best ? ' *' : ''}`),
+    });
+    const t = result.test!;
+    console.log(`wrote ${result.model.dir}: test F1 micro ${t.f1_micro.toFixed(3)} macro ${t.f1_macro.toFixed(3)} subset ${t.subset_accuracy.toFixed(3)} mAP ${t.map.toFixed(3)}; embeddings ${(result.embedMs / 1000).toFixed(0)} s, head ${(result.trainMs / 1000).toFixed(1)} s`);
+  }
+  if (values.figures) {
+    const rows = await readDatasetCsv(csv);
+    const engine = await createEngine(extractor, { providers: ['cpu'], warn: () => {} });
+    const { data } = await embedRows(extractor, engine, rows, { cacheDir: defaultCacheDir(csv) });
+    await engine.close();
+    const idx = (s: string) => rows.flatMap((r, i) => (r.split === s ? [i] : []));
+    const [train, val, test] = (['train', 'val', 'test'] as const).map((s) => subsetBags(data, idx(s)));
+    const seeds = values.seeds.split(',').map(Number);
+    const table = await figures(train!, val!, test!, trainerBase, seeds);
+    const doc = { csv, extractor: extractor.manifest.extractor, config, patchUm, trainer: trainerBase, counts: { train: bagCount(train!), val: bagCount(val!), test: bagCount(test!), trainPatches: patchCount(train!) }, rows: table };
+    await writeFile(resolve(values.figures), JSON.stringify(doc, null, 1) + '\n');
+    await writeFile(resolve(values.figures).replace(/\.json$/, '') + '.md', figuresMarkdown(table));
+    console.log(`figures: ${values.figures} (+ .md tables)`);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await main();
+}
