@@ -118,6 +118,8 @@ it('on shutdown finishes the current slide when it can, abandons it cleanly when
   writeFileSync(copy, Buffer.concat([readFileSync(slide), Buffer.from('more trailing bytes')]));
   writeFileSync(hangFlag, '');
   const reading = q.enqueue([copy]);
+  // Wait until the slide is in the (slow) model, not merely queued behind a starting worker.
+  await until(() => events.some((e) => e.event === 'reading/progress' && e.payload.currentFile === copy));
   await new Promise((r) => setTimeout(r, 300));
   expect(await q.shutdown(200)).toBe('abandoned');
   expect(readingCount()).toBe(0); // nothing half-stored
