@@ -76,7 +76,7 @@ export const trainNetworkCommand: Command = {
       });
       const t = result.test;
       const f = result.figures;
-      console.log(`Package: ${result.packageDir} (provider ${result.provider}, best epoch ${result.bestEpoch} of ${result.epochs.length})`);
+      console.log(`Package: ${result.packageDir} (provider ${result.provider}, best epoch ${result.bestEpoch} of ${result.epochs.length}${result.resumedFromEpoch ? `, resumed after epoch ${result.resumedFromEpoch}` : ''})`);
       console.log(`Test (${t.n_images} images) at 0.5: F1 micro ${t.f1_micro.toFixed(3)}, F1 macro ${t.f1_macro.toFixed(3)}, subset acc ${t.subset_accuracy.toFixed(3)}, mAP ${t.map.toFixed(3)}`);
       const v = result.testAtValThresholds;
       console.log(`Test at validation thresholds [${result.thresholds.join(', ')}]: F1 micro ${v.f1_micro.toFixed(3)}, F1 macro ${v.f1_macro.toFixed(3)}, subset acc ${v.subset_accuracy.toFixed(3)}, mAP ${v.map.toFixed(3)}`);

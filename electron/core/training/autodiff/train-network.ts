@@ -59,6 +59,8 @@ export interface TrainNetworkRunResult {
   thresholds: number[];
   epochs: NetworkEpochInfo[];
   bestEpoch: number;
+  /** Epochs restored from the checkpoint in outDir (0 for a fresh run). */
+  resumedFromEpoch: number;
   figures: {
     trainPatches: number;
     trainFields: number;
@@ -142,7 +144,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
       prepareSeconds,
     };
     await writeFile(join(packageDir, 'training-metrics.json'), JSON.stringify({ figures, epochs: result.epochs, bestEpoch: result.bestEpoch, thresholds, test: report, testAtValThresholds: tuned, provider: stepper.provider }, null, 2) + '\n');
-    return { packageDir, provider: stepper.provider, test: report, testAtValThresholds: tuned, thresholds, epochs: result.epochs, bestEpoch: result.bestEpoch, figures };
+    return { packageDir, provider: stepper.provider, test: report, testAtValThresholds: tuned, thresholds, epochs: result.epochs, bestEpoch: result.bestEpoch, resumedFromEpoch: result.resumedFromEpoch, figures };
   } finally {
     await stepper.close();
   }
