@@ -8,7 +8,7 @@
  *
  *   npx tsx native-models/recipes/train-default.ts --data DIR/labels.csv [--out native-models/ana-default]
  *     [--input-px 256] [--scales 4] [--patch-um 128] [--seed 1] [--method spl] [--thresholds tuned]
- *     [--lr 0.01] [--lr-alpha 0.001] [--figures FILE.json] [--seeds 1,2,3]
+ *     [--lr 0.01] [--lr-alpha 0.001] [--max-epochs 40] [--figures FILE.json] [--seeds 1,2,3]
  *
  * Generate the data first: `ana synth --out DIR --count 1700 --seed 2026 --splits train=0.62,val=0.12,test=0.26`.
  */
@@ -144,6 +144,7 @@ async function main(): Promise<void> {
       thresholds: { type: 'string', default: 'tuned' },
       lr: { type: 'string', default: '0.01' },
       'lr-alpha': { type: 'string', default: '0.001' },
+      'max-epochs': { type: 'string', default: '40' },
       version: { type: 'string', default: '1.0.0' },
       figures: { type: 'string' },
       seeds: { type: 'string', default: '1,2,3' },
@@ -156,7 +157,7 @@ async function main(): Promise<void> {
   const patchUm = Number(values['patch-um']);
   const extractorDir = resolve(join(defaultCacheDir(csv), '..', `.extractor-${config.inputPx}px-${config.scales}oct-${patchUm}um`));
   const extractor = await writeExtractorPackage(extractorDir, config, patchUm);
-  const trainerBase: Partial<TrainerOptions> = { lr: Number(values.lr), lrAlpha: Number(values['lr-alpha']) };
+  const trainerBase: Partial<TrainerOptions> = { lr: Number(values.lr), lrAlpha: Number(values['lr-alpha']), maxEpochs: Number(values['max-epochs']) };
   if (!values['skip-package']) {
     const result = await trainModelFromCsv({
       dataCsv: csv,
