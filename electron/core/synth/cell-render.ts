@@ -4,7 +4,7 @@
  * nucleoli, lamina, mitochondria, Golgi) and so by morphology, not by brightness: every pattern
  * is scaled to a similar integrated signal per cell, and the serum's titer multiplies them all.
  * Mitotic cells follow each antigen's fate in metaphase (homogeneous stains the chromosome plate,
- * speckled and nucleolar spare it, centromeres line up on it).
+ * speckled (except dense fine speckled, AC-2) and nucleolar spare it, centromeres line up on it).
  */
 import type { Random } from '../random';
 import { normalisedRadius, outlineExtentPx, outlineRadiusScale, outlineShape, type CellGeometry, type Outline } from './cell-layout';
@@ -63,7 +63,7 @@ interface Nucleolus {
 
 export function renderCell(rng: Random, planes: RenderPlanes, textures: FieldTextures, cell: CellGeometry, strengths: Record<string, number>, subtypes: PatternSubtypes, pixelSizeUm: number): CellDrawn {
   return cell.mitotic
-    ? renderMitoticCell(rng, planes, textures, cell, strengths, pixelSizeUm)
+    ? renderMitoticCell(rng, planes, textures, cell, strengths, subtypes, pixelSizeUm)
     : renderInterphaseCell(rng, planes, textures, cell, strengths, subtypes, pixelSizeUm);
 }
 
@@ -96,6 +96,8 @@ function renderInterphaseCell(rng: Random, planes: RenderPlanes, tex: FieldTextu
   const sNol = (strengths.nucleolar ?? 0) * AMPLITUDE.nucleolar;
   const sMit = (strengths.mitochondrial ?? 0) * AMPLITUDE.mitochondrial;
   const grain = subtypes.speckled === 'coarse' ? tex.coarseGrain : tex.fineGrain;
+  // Dense fine speckled (DFS70): denser, uneven speckles over a brighter nucleoplasm.
+  const dense = subtypes.speckled === 'dense-fine';
   const envPunctate = subtypes.nuclear_envelope === 'punctate';
   const nolTexture = subtypes.nucleolar === 'punctate' ? tex.fineGrain : subtypes.nucleolar === 'clumpy' ? tex.coarseGrain : null;
   // Lamina rim about 0.6 µm wide, expressed in normalised radius.
@@ -136,7 +138,10 @@ function renderInterphaseCell(rng: Random, planes: RenderPlanes, tex: FieldTextu
         }
         if (nol > 1) nol = 1;
         if (sHom > 0) value += sHom * mN * (0.85 + 0.1 * tex.smooth[t]!) * (1 - 0.35 * nol);
-        if (sSpk > 0) value += sSpk * mN * (0.12 + grain[t]!) * (1 - 0.9 * nol);
+        if (sSpk > 0) {
+          const speckles = dense ? 0.3 + 0.55 * grain[t]! + 0.25 * Math.max(0, tex.smooth[t]!) : 0.12 + grain[t]!;
+          value += sSpk * mN * speckles * (1 - 0.9 * nol);
+        }
         if (sEnv > 0) {
           const d = (rn - (1 - rimWidth)) / rimWidth;
           const rim = Math.exp(-d * d);
@@ -220,7 +225,7 @@ function pointsInNucleus(rng: Random, nuc: Outline, cos: number, sin: number, co
   return points;
 }
 
-function renderMitoticCell(rng: Random, planes: RenderPlanes, tex: FieldTextures, cell: CellGeometry, strengths: Record<string, number>, pixelSizeUm: number): CellDrawn {
+function renderMitoticCell(rng: Random, planes: RenderPlanes, tex: FieldTextures, cell: CellGeometry, strengths: Record<string, number>, subtypes: PatternSubtypes, pixelSizeUm: number): CellDrawn {
   const { widthPx: w, heightPx: h } = planes;
   const umToPx = 1 / pixelSizeUm;
   const plate = cell.nucleus;
@@ -239,6 +244,7 @@ function renderMitoticCell(rng: Random, planes: RenderPlanes, tex: FieldTextures
   const bright = cell.brightness;
   const sHom = (strengths.homogeneous ?? 0) * AMPLITUDE.homogeneous * 2.2;
   const sSpk = (strengths.speckled ?? 0) * AMPLITUDE.speckled * 0.35;
+  const sSpkPlate = subtypes.speckled === 'dense-fine' ? (strengths.speckled ?? 0) * AMPLITUDE.speckled * 1.1 : 0;
   const sNol = (strengths.nucleolar ?? 0) * AMPLITUDE.nucleolar * 0.35;
   const sEnv = (strengths.nuclear_envelope ?? 0) * AMPLITUDE.nuclear_envelope * 0.12;
   const sMit = (strengths.mitochondrial ?? 0) * AMPLITUDE.mitochondrial;
@@ -263,6 +269,7 @@ function renderMitoticCell(rng: Random, planes: RenderPlanes, tex: FieldTextures
       cytoCoverage[i]! += wc;
       let value = 0;
       if (sHom > 0) value += sHom * mP;
+      if (sSpkPlate > 0) value += sSpkPlate * mP * (0.35 + tex.fineGrain[t]!);
       // Perichromosomal material: a faint, diffuse halo around the chromosomes.
       if (sNol > 0) value += sNol * 0.5 * clamp01(1 - Math.abs(rp - 1.3) / 0.6) * (0.5 + tex.fineGrain[t]!);
       if (wc > 0) {

@@ -28,12 +28,14 @@ export function generateField(options: FieldOptions, seed: number): SynthField {
   const distribution = options.labelDistribution ?? DEFAULT_LABEL_DISTRIBUTION;
   const drawnLabels = sampleLabelSet(rng, distribution);
   const labels = options.labels ? LABEL_KEYS.filter((k) => options.labels!.includes(k)) : drawnLabels;
+  const speckledDraw = rng.next();
   const subtypes: PatternSubtypes = {
-    speckled: rng.next() < 0.65 ? 'fine' : 'coarse',
+    speckled: speckledDraw < 0.45 ? 'fine' : speckledDraw < 0.65 ? 'dense-fine' : 'coarse',
     nuclear_dots: rng.next() < 0.5 ? 'few' : 'multiple',
     nucleolar: rng.pick(['homogeneous', 'clumpy', 'punctate'] as const),
     nuclear_envelope: rng.next() < 0.7 ? 'smooth' : 'punctate',
   };
+  Object.assign(subtypes, options.subtypes);
   const sampledIntensity = Math.exp(rng.uniform(Math.log(MIN_POSITIVE_INTENSITY), 0));
   const intensity = labels.length === 0 ? 0 : (options.intensity ?? sampledIntensity);
 

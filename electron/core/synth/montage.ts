@@ -28,7 +28,7 @@ export async function renderMontage(options: MontageOptions): Promise<Buffer> {
   const pixelSizeUm = options.pixelSizeUm ?? 0.45;
   const tiles: Tile[] = [
     { title: 'negative (AC-0)', options: { labels: [] } },
-    ...LABEL_KEYS.map((key) => ({ title: `${findLabel(key)!.displayName} (${findLabel(key)!.icapCodes.join('/')})`, options: { labels: [key], intensity: 0.75 } })),
+    ...LABEL_KEYS.map((key) => ({ title: `${findLabel(key)!.displayName} (${findLabel(key)!.icapCodes.join('/')})`, options: { labels: [key], intensity: 0.75, subtypes: { speckled: 'fine' as const } } })),
     { title: 'mixed: homogeneous + mitochondrial', options: { labels: ['homogeneous', 'mitochondrial'], intensity: 0.75 } },
     { title: 'weak positive: speckled', options: { labels: ['speckled'], intensity: 0.14 } },
     { title: 'DAPI page (nuclei)', options: { labels: ['centromere'], dapi: true }, channel: 'dapi' },

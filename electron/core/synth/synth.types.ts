@@ -16,7 +16,8 @@ export interface LabelDistribution {
 
 /** Expert-level subtypes chosen per field for the patterns that have them. */
 export interface PatternSubtypes {
-  speckled: 'fine' | 'coarse';
+  /** AC-4 fine, AC-2 dense fine (stains the metaphase plate), AC-5 coarse. */
+  speckled: 'fine' | 'dense-fine' | 'coarse';
   nuclear_dots: 'few' | 'multiple';
   nucleolar: 'homogeneous' | 'clumpy' | 'punctate';
   nuclear_envelope: 'smooth' | 'punctate';
@@ -34,6 +35,8 @@ export interface FieldOptions {
   intensity?: number;
   /** Number of cells wanted; fewer are placed if the field cannot hold them. Default 80–250. */
   cellCount?: number;
+  /** Fix some expert-level subtypes instead of drawing them. */
+  subtypes?: Partial<PatternSubtypes>;
   /** Share of mitotic (metaphase) cells; default drawn per field within 1–3%. */
   mitoticRate?: number;
   /** Also render a DAPI (nuclear counterstain) channel. */

@@ -90,9 +90,9 @@ describe('pattern statistics measured on generated cells', () => {
     expect(speckled).toBeGreaterThan(2 * homogeneous);
   });
 
-  it('mitotic cells: homogeneous stains the chromosome plate, speckled spares it, centromeres line up', () => {
-    const plates = (label: string) => {
-      const f = generateField({ ...SIZE, labels: [label], intensity: 0.9, mitoticRate: 0.08 }, 5);
+  it('mitotic cells: homogeneous and dense fine speckled stain the chromosome plate, speckled spares it, centromeres line up', () => {
+    const plates = (label: string, speckled: 'fine' | 'dense-fine' = 'fine') => {
+      const f = generateField({ ...SIZE, labels: [label], intensity: 0.9, mitoticRate: 0.08, subtypes: { speckled } }, 5);
       const bg = measure.fieldBackground(f);
       const interphase = measure.median(measure.isolatedCells(f).map((c) => measure.nucleusMean(f, c, bg)));
       const mitotic = f.cells.filter((c) => c.mitotic);
@@ -101,6 +101,8 @@ describe('pattern statistics measured on generated cells', () => {
     };
     expect(plates('homogeneous').ratio).toBeGreaterThan(1.2);
     expect(plates('speckled').ratio).toBeLessThan(0.5);
+    // Dense fine speckled (AC-2, anti-DFS70) is the speckled pattern that stains the plate.
+    expect(plates('speckled', 'dense-fine').ratio).toBeGreaterThan(1);
     // Centromere dots of a metaphase lie along the plate: their spread across it is small.
     const { f, mitotic } = plates('centromere');
     const elongation = measure.median(mitotic.map((c) => measure.brightElongation(f, c)));
