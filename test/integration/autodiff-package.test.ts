@@ -12,6 +12,7 @@ import { loadModelPackage } from '../../electron/core/models/model-package';
 import { DEFAULT_LABEL_DISTRIBUTION, readDatasetCsv, writeDataset } from '../../electron/core/synth';
 import { bagCount } from '../../electron/core/training/dataset';
 import { evaluate } from '../../electron/core/training/metrics';
+import { loadNetworkPackage } from '../../electron/core/training/autodiff/network-package';
 import { pixelBags } from '../../electron/core/training/autodiff/patch-dataset';
 import { runWholeNetworkTraining } from '../../electron/core/training/autodiff/train-network';
 
@@ -78,5 +79,28 @@ describe('whole-network model package from generated fields', () => {
     expect(report.f1_macro).toBeCloseTo(result.test.f1_macro, 6);
     expect(report.map).toBeCloseTo(result.test.map, 6);
     expect(report.subset_accuracy).toBeCloseTo(result.test.subset_accuracy, 6);
+
+    // Fine-tune the package, last block only (layers 3.. : second convolution, its norm, the head).
+    const base = await loadNetworkPackage(outDir);
+    const tunedDir = join(dir, 'tuned');
+    const tuned = await runWholeNetworkTraining({
+      csvPath: summary.csvPath,
+      outDir: tunedDir,
+      version: '0.0.2-test',
+      training: { maxEpochs: 1, batchSize: 8, seed: 3, lr: 1e-2 },
+      augment: false,
+      inputPx: 999, // ignored: the package's own input side and patch size are kept
+      patchSizeUm: 1,
+      defaultPixelSizeUm: 0.5,
+      providers: ['cpu'],
+      initFrom: outDir,
+      firstTrainableLayer: 3,
+    });
+    expect(tuned.figures.trainPatches).toBe(result.figures.trainPatches);
+    const after = await loadNetworkPackage(tunedDir);
+    expect(after.manifest.parentVersion).toBe('0.0.1-test');
+    expect(after.manifest.normalisation).toEqual(base.manifest.normalisation);
+    for (const name of ['l0.conv2d.weight', 'l0.conv2d.bias', 'l1.groupnorm.gamma']) expect(after.params[name], name).toEqual(base.params[name]);
+    for (const name of ['l3.conv2d.weight', 'l7.linear.weight']) expect(after.params[name], name).not.toEqual(base.params[name]);
   });
 });

@@ -106,3 +106,40 @@ describe('training step graph', () => {
     expect(result.embeddings!.dims).toEqual([n, 4]);
   });
 });
+
+describe('last-blocks-only training', () => {
+  it('updates only layers from the first trainable one, with the same gradients as the full graph', async () => {
+    const net = createNetwork(SPEC);
+    const init = initParams(net, 6);
+    const rng = new Random(12);
+    const n = 4;
+    const xShape = [n, ...SPEC.inputShape];
+    const feeds: Record<string, GraphTensor> = {
+      [STEP_IO.patches]: { data: Float32Array.from({ length: n * 72 }, () => rng.normal(0, 1)), dims: xShape },
+      [STEP_IO.targets]: { data: Float32Array.from({ length: n * 3 }, () => (rng.next() < 0.5 ? 1 : 0)), dims: [n, 3] },
+      [STEP_IO.weights]: { data: new Float32Array(n * 3).fill(1), dims: [n, 3] },
+      [STEP_IO.lr]: { data: Float32Array.of(0.01), dims: [] },
+      [STEP_IO.step]: { data: Float32Array.of(1), dims: [] },
+    };
+    for (const p of net.params) {
+      feeds[STEP_IO.param(p.name)] = { data: init[p.name]!, dims: p.shape };
+      feeds[STEP_IO.adamM(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
+      feeds[STEP_IO.adamV(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
+    }
+    const full = await createGraphSession(buildTrainingStepGraph(net, { exposeGradients: true }), { providers: ['cpu'] });
+    const all = await full.run(feeds);
+    await full.close();
+    // Layer 1 (GroupNorm) up learns; the convolution below is frozen and gets no Adam state.
+    const partial = await createGraphSession(buildTrainingStepGraph(net, { exposeGradients: true, firstTrainableLayer: 1 }), { providers: ['cpu'] });
+    expect(partial.inputNames).not.toContain(STEP_IO.adamM('l0.conv2d.weight'));
+    expect(partial.outputNames).not.toContain(STEP_IO.nextParam('l0.conv2d.weight'));
+    const partialFeeds = Object.fromEntries(Object.entries(feeds).filter(([k]) => partial.inputNames.includes(k)));
+    const some = await partial.run(partialFeeds);
+    await partial.close();
+    for (const name of ['l1.groupnorm.gamma', 'l1.groupnorm.beta', 'l4.linear.weight', 'l4.linear.bias']) {
+      expect(maxAbsDiff(some[STEP_IO.grad(name)]!.data, all[STEP_IO.grad(name)]!.data), name).toBeLessThan(1e-6);
+      expect(maxAbsDiff(some[STEP_IO.nextParam(name)]!.data, all[STEP_IO.nextParam(name)]!.data), name).toBeLessThan(1e-6);
+    }
+    expect(() => buildTrainingStepGraph(net, { firstTrainableLayer: 5 })).toThrow(/first trainable layer 5 is not a layer index 0..4/);
+  });
+});

@@ -11,6 +11,7 @@ export const trainNetworkCommand: Command = {
     'ana train-network --data labels.csv --out DIR [--method spl|plain] [--seed S] [--epochs N] [--patience N]\n' +
     '  [--lr X] [--lr-alpha X] [--batch N] [--input-px P] [--patch-um U] [--pixel-size-um U] [--widths 16,32,64,64]\n' +
     '  [--no-augment] [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml]\n' +
+    '  [--init-from PACKAGE_DIR [--train-from-layer K]]  fine-tune a whole-network package (all layers, or layers K.. only)\n' +
     '  Ctrl-C stops after the current batch; the same command later resumes from DIR/training.checkpoint.json.',
   async run(args) {
     const { values } = parseArgs({
@@ -33,6 +34,8 @@ export const trainNetworkCommand: Command = {
         'max-fields': { type: 'string' },
         version: { type: 'string', default: '0.1.0-whole-network' },
         provider: { type: 'string' },
+        'init-from': { type: 'string' },
+        'train-from-layer': { type: 'string' },
       },
     });
     if (!values.data) throw new UsageError('--data is required');
@@ -69,6 +72,8 @@ export const trainNetworkCommand: Command = {
         defaultPixelSizeUm: num('pixel-size-um', values['pixel-size-um']),
         widths: values.widths.split(',').map((w) => num('widths', w)),
         providers: values.provider ? parseProviderPreference(values.provider) : undefined,
+        initFrom: values['init-from'] ? resolve(values['init-from']) : undefined,
+        firstTrainableLayer: values['train-from-layer'] ? Number.parseInt(values['train-from-layer'], 10) : undefined,
         maxFieldsPerSplit: values['max-fields'] ? num('max-fields', values['max-fields']) : undefined,
         signal: controller.signal,
         log: (m) => process.stderr.write(`${m}\n`),

@@ -11,7 +11,7 @@ import { DEFAULT_ADAM, emitAdamCorrections, emitAdamUpdate, type AdamHyper } fro
 import { Emitter } from './emitter';
 import { createLayer, type LayerSpec } from './layers';
 import { emitWeightedBce } from './loss';
-import { checkParams, emitNetwork, type Network, type ParamSet } from './network';
+import { checkParams, emitNetwork, trainableParams, type Network, type ParamSet } from './network';
 
 export const STEP_IO = {
   patches: 'patches',
@@ -40,6 +40,11 @@ export interface TrainingStepOptions {
   adam?: AdamHyper;
   /** Also output dL/dparam as `grad:<name>` (tests, diagnostics). */
   exposeGradients?: boolean;
+  /**
+   * Layers below this index are frozen: their parameters are inputs without Adam state and are
+   * not updated (fine-tuning the last blocks only). Default 0: the whole network learns.
+   */
+  firstTrainableLayer?: number;
 }
 
 export function buildTrainingStepGraph(net: Network, options: TrainingStepOptions = {}): Uint8Array {
@@ -53,16 +58,18 @@ export function buildTrainingStepGraph(net: Network, options: TrainingStepOption
   const lr = g.input(STEP_IO.lr, []);
   const step = g.input(STEP_IO.step, []);
   const params = net.params.map((p) => g.input(STEP_IO.param(p.name), p.shape));
-  const ms = net.params.map((p) => g.input(STEP_IO.adamM(p.name), p.shape));
-  const vs = net.params.map((p) => g.input(STEP_IO.adamV(p.name), p.shape));
+  const trained = trainableParams(net, options.firstTrainableLayer ?? 0);
+  const offset = net.params.length - trained.length;
+  const ms = trained.map((p) => g.input(STEP_IO.adamM(p.name), p.shape));
+  const vs = trained.map((p) => g.input(STEP_IO.adamV(p.name), p.shape));
 
   const forward = emitNetwork(e, net, x, params);
   const loss = emitWeightedBce(e, forward.y, targets, weights);
-  const grads = forward.backward(loss.dLogits);
+  const grads = forward.backward(loss.dLogits, options.firstTrainableLayer ?? 0);
   const corrections = emitAdamCorrections(e, lr, step, hyper);
 
-  net.params.forEach((p, i) => {
-    const next = emitAdamUpdate(e, corrections, hyper, params[i]!, grads[i]!, ms[i]!, vs[i]!);
+  trained.forEach((p, i) => {
+    const next = emitAdamUpdate(e, corrections, hyper, params[offset + i]!, grads[i]!, ms[i]!, vs[i]!);
     expose(e, next.param, STEP_IO.nextParam(p.name), p.shape);
     expose(e, next.m, STEP_IO.nextAdamM(p.name), p.shape);
     expose(e, next.v, STEP_IO.nextAdamV(p.name), p.shape);
@@ -79,6 +86,17 @@ export interface InferenceGraphOptions {
   inputName?: string;
 }
 
+/** A parameter's initialiser name in the inference graph. */
+export function inferenceInitializerName(net: Network, paramName: string): string {
+  // The final linear layer keeps the manifest's default head names, so head-only fine-tuning can replace it later.
+  const last = net.layers.at(-1)!;
+  if (last.spec.kind === 'linear') {
+    if (paramName === last.params[0]!.name) return 'head_w';
+    if (paramName === last.params[1]!.name) return 'head_b';
+  }
+  return `w:${paramName}`;
+}
+
 /**
  * The inference graph with learned weights baked in. `embeddings` is the input of the final
  * linear layer (after global pooling), so head-only training can reuse this encoder.
@@ -89,9 +107,7 @@ export function buildInferenceGraph(net: Network, params: ParamSet, options: Inf
   const e = Emitter.create(options.name ?? 'ana-whole-network');
   const g = e.graph;
   const x = g.input(options.inputName ?? 'patches', ['N', ...net.spec.inputShape]);
-  // The final linear layer keeps the manifest's default head names, so head-only fine-tuning can replace it later.
-  const head = net.layers.at(-1)!.spec.kind === 'linear' ? net.layers.at(-1)!.params.map((p) => p.name) : [];
-  const names = net.params.map((p) => g.initializer(p.name === head[0] ? 'head_w' : p.name === head[1] ? 'head_b' : `w:${p.name}`, p.shape, params[p.name]!));
+  const names = net.params.map((p) => g.initializer(inferenceInitializerName(net, p.name), p.shape, params[p.name]!));
   const forward = emitNetwork(e, net, x, names);
   expose(e, e.node('Sigmoid', [forward.y]), 'probabilities', ['N', k]);
   const last = net.layers.length - 1;

@@ -7,12 +7,15 @@ import { createGraphSession, type GraphSession, type GraphTensor } from '../../i
 import type { ProviderName } from '../../inference/providers';
 import { DEFAULT_ADAM, type AdamHyper } from './adam';
 import { buildScoringGraph, buildTrainingStepGraph, STEP_IO } from './graphs';
-import { checkParams, paramSize, type Network, type ParamSet } from './network';
+import { checkParams, paramSize, trainableParams, type Network, type ParamSet } from './network';
+import type { ParamSpec } from './layers';
 
 export interface StepperOptions {
   providers?: ProviderName[];
   intraOpNumThreads?: number;
   adam?: AdamHyper;
+  /** Layers below this index stay fixed (see TrainingStepOptions). */
+  firstTrainableLayer?: number;
   warn?: (message: string) => void;
 }
 
@@ -39,6 +42,7 @@ export class NetworkStepper {
 
   private constructor(
     readonly net: Network,
+    private readonly trained: readonly ParamSpec[],
     params: ParamSet,
     private readonly stepSession: GraphSession,
     private readonly scoreSession: GraphSession,
@@ -50,11 +54,12 @@ export class NetworkStepper {
   static async open(net: Network, params: ParamSet, options: StepperOptions = {}): Promise<NetworkStepper> {
     checkParams(net, params, 'network stepper');
     const sessionOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: options.warn };
-    const stepSession = await createGraphSession(buildTrainingStepGraph(net, { adam: options.adam ?? DEFAULT_ADAM }), { ...sessionOptions, label: 'training-step graph' });
+    const firstTrainableLayer = options.firstTrainableLayer ?? 0;
+    const stepSession = await createGraphSession(buildTrainingStepGraph(net, { adam: options.adam ?? DEFAULT_ADAM, firstTrainableLayer }), { ...sessionOptions, label: 'training-step graph' });
     const scoreSession = await createGraphSession(buildScoringGraph(net), { ...sessionOptions, providers: [stepSession.provider], label: 'scoring graph' });
     const copy: ParamSet = {};
     for (const p of net.params) copy[p.name] = Float32Array.from(params[p.name]!);
-    return new NetworkStepper(net, copy, stepSession, scoreSession);
+    return new NetworkStepper(net, trainableParams(net, firstTrainableLayer), copy, stepSession, scoreSession);
   }
 
   get provider(): ProviderName {
@@ -80,13 +85,13 @@ export class NetworkStepper {
       [STEP_IO.lr]: { data: Float32Array.of(lr), dims: [] },
       [STEP_IO.step]: { data: Float32Array.of(this.adamStep), dims: [] },
     };
-    for (const p of this.net.params) {
-      feeds[STEP_IO.param(p.name)] = { data: this.params[p.name]!, dims: p.shape };
+    for (const p of this.net.params) feeds[STEP_IO.param(p.name)] = { data: this.params[p.name]!, dims: p.shape };
+    for (const p of this.trained) {
       feeds[STEP_IO.adamM(p.name)] = { data: this.adamM[p.name]!, dims: p.shape };
       feeds[STEP_IO.adamV(p.name)] = { data: this.adamV[p.name]!, dims: p.shape };
     }
     const out = await this.stepSession.run(feeds);
-    for (const p of this.net.params) {
+    for (const p of this.trained) {
       this.params[p.name] = out[STEP_IO.nextParam(p.name)]!.data;
       this.adamM[p.name] = out[STEP_IO.nextAdamM(p.name)]!.data;
       this.adamV[p.name] = out[STEP_IO.nextAdamV(p.name)]!.data;

@@ -36,6 +36,14 @@ export function createNetwork(spec: NetworkSpec): Network {
   return { spec, layers, params: layers.flatMap((l) => l.params), outShape: shape };
 }
 
+/** Parameters of layers `firstTrainableLayer` and above, in `net.params` order. */
+export function trainableParams(net: Network, firstTrainableLayer = 0): ParamSpec[] {
+  if (!Number.isInteger(firstTrainableLayer) || firstTrainableLayer < 0 || firstTrainableLayer >= net.layers.length) {
+    throw new DomainError('bad-request', `first trainable layer ${firstTrainableLayer} is not a layer index 0..${net.layers.length - 1}`);
+  }
+  return net.layers.slice(firstTrainableLayer).flatMap((l) => l.params);
+}
+
 export function paramSize(p: ParamSpec): number {
   return p.shape.reduce((a, b) => a * b, 1);
 }
@@ -68,8 +76,12 @@ export interface NetworkForward {
   y: string;
   /** Output of every layer, in order (the input to the last linear layer serves as embedding). */
   activations: string[];
-  /** Emits the reverse pass from dL/dy; returns dL/dparam in `net.params` order. */
-  backward(dy: string): string[];
+  /**
+   * Emits the reverse pass from dL/dy down to layer `firstTrainableLayer` (0: all layers); returns
+   * dL/dparam for the parameters of those layers, in `net.params` order. Layers below get no
+   * gradient work at all, which is what makes last-blocks-only fine-tuning cheaper.
+   */
+  backward(dy: string, firstTrainableLayer?: number): string[];
 }
 
 /** Emits the forward pass; `paramNames` holds the graph tensor for each entry of `net.params`. */
@@ -89,12 +101,12 @@ export function emitNetwork(e: Emitter, net: Network, x: string, paramNames: rea
   return {
     y: current,
     activations,
-    backward(dy) {
+    backward(dy, firstTrainableLayer = 0) {
       const grads: string[][] = [];
       let upstream = dy;
-      for (let i = passes.length - 1; i >= 0; i--) {
-        // The patches need no gradient: the first layer skips its input gradient.
-        const { dx, dparams } = passes[i]!.backward(upstream, i > 0);
+      for (let i = passes.length - 1; i >= firstTrainableLayer; i--) {
+        // Nothing below the lowest trained layer needs an input gradient (the patches never do).
+        const { dx, dparams } = passes[i]!.backward(upstream, i > firstTrainableLayer);
         grads.unshift(dparams);
         if (dx) upstream = dx;
       }

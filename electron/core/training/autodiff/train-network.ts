@@ -19,6 +19,7 @@ import { DEFAULT_AUGMENT } from './augment';
 import { buildInferenceGraph } from './graphs';
 import type { LayerSpec } from './layers';
 import { createNetwork, initParams, type NetworkSpec } from './network';
+import { loadNetworkPackage } from './network-package';
 import { NetworkStepper } from './network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkEpochInfo, type NetworkTrainingOptions, type TrainingProgress } from './network-trainer';
 import { pixelBags, type PatchPreprocessing } from './patch-dataset';
@@ -43,6 +44,13 @@ export interface TrainNetworkRunOptions {
   defaultPixelSizeUm: number;
   widths?: readonly number[];
   providers?: ProviderName[];
+  /**
+   * Fine-tune a whole-network package instead of starting from random weights: its network,
+   * patch size, input side and normalisation are kept (inputPx, patchSizeUm and widths are ignored).
+   */
+  initFrom?: string;
+  /** Train only layers from this index up (0: all); with `initFrom`, the last-blocks-only mode. */
+  firstTrainableLayer?: number;
   /** Use at most this many fields per split (quick runs). */
   maxFieldsPerSplit?: number;
   signal?: AbortSignal;
@@ -76,6 +84,17 @@ function split(rows: DatasetRow[], name: string, limit: number | undefined): Dat
   return limit ? picked.slice(0, limit) : picked;
 }
 
+function meanAndStd(values: Float32Array): { mean: number; std: number } {
+  let sum = 0;
+  let sq = 0;
+  for (const v of values) {
+    sum += v;
+    sq += v * v;
+  }
+  const mean = sum / values.length;
+  return { mean, std: Math.max(Math.sqrt(sq / values.length - mean * mean), 1e-6) };
+}
+
 function normaliseInPlace(data: BagDataset, mean: number, std: number): void {
   for (let i = 0; i < data.inputs.length; i++) data.inputs[i] = (data.inputs[i]! - mean) / std;
 }
@@ -88,8 +107,11 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   const sets = { train: split(rows, 'train', o.maxFieldsPerSplit), val: split(rows, 'val', o.maxFieldsPerSplit), test: split(rows, 'test', o.maxFieldsPerSplit) };
   if (sets.train.length === 0 || sets.test.length === 0) throw new DomainError('bad-request', `${o.csvPath}: needs 'train' and 'test' rows (found ${sets.train.length} and ${sets.test.length})`);
 
+  const base = o.initFrom ? await loadNetworkPackage(o.initFrom) : null;
+  const inputPx = base ? base.net.spec.inputShape[1] : o.inputPx;
+  const patchSizeUm = base ? base.manifest.patch.sizeUm : o.patchSizeUm;
   const t0 = performance.now();
-  const raw: PatchPreprocessing = { patchSizeUm: o.patchSizeUm, inputPx: o.inputPx, mean: 0, std: 1, backgroundMax: 0, defaultPixelSizeUm: o.defaultPixelSizeUm };
+  const raw: PatchPreprocessing = { patchSizeUm, inputPx, mean: 0, std: 1, backgroundMax: 0, defaultPixelSizeUm: o.defaultPixelSizeUm };
   const cut = async (name: string, part: DatasetRow[]) => {
     const data = await pixelBags(part.map((r) => ({ absolutePath: r.absolutePath, labels: r.labels, id: r.path })), raw, { signal: o.signal });
     sampleRss();
@@ -99,21 +121,16 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   const train = await cut('train', sets.train);
   const val = sets.val.length ? await cut('val', sets.val) : null;
   const test = await cut('test', sets.test);
-  let sum = 0;
-  let sq = 0;
-  for (const v of train.inputs) {
-    sum += v;
-    sq += v * v;
-  }
-  const mean = sum / train.inputs.length;
-  const std = Math.max(Math.sqrt(sq / train.inputs.length - mean * mean), 1e-6);
+  // A fine-tuned network keeps the normalisation it was trained with.
+  const { mean, std } = base ? base.manifest.normalisation : meanAndStd(train.inputs);
   for (const d of [train, val, test]) if (d) normaliseInPlace(d, mean, std);
   const prepareSeconds = (performance.now() - t0) / 1000;
 
   const K = train.labels.length;
-  const net = createNetwork(defaultEncoderSpec(o.inputPx, K, o.widths));
+  const net = base ? base.net : createNetwork(defaultEncoderSpec(inputPx, K, o.widths));
+  if (net.outShape[0] !== K) throw new DomainError('bad-request', `${o.initFrom}: the network has ${net.outShape[0]} outputs, the data ${K} labels`);
   const options = { ...defaultNetworkTrainingOptions, ...o.training, augment: o.augment ? DEFAULT_AUGMENT : null };
-  const stepper = await NetworkStepper.open(net, initParams(net, options.seed), { providers: o.providers, warn: log });
+  const stepper = await NetworkStepper.open(net, base ? base.params : initParams(net, options.seed), { providers: o.providers, warn: log, firstTrainableLayer: o.firstTrainableLayer });
   log(`training on ${stepper.provider}: ${net.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0)} parameters`);
   await mkdir(resolve(o.outDir), { recursive: true });
   let result: Awaited<ReturnType<typeof trainNetwork>>;
@@ -133,7 +150,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
     const report = evaluate(testData, test.labels, 0.5);
     const thresholds = val ? chooseThresholds(val.bagLabels, (await scoreDataset(stepper, val)).image, bagCount(val), K) : new Array<number>(K).fill(0.5);
     const tuned = evaluate(testData, test.labels, thresholds);
-    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider);
+    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, { inputPx, patchSizeUm, parentVersion: base?.manifest.version ?? null }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider);
     const trainEpochs = result.epochs.filter((e) => e.epoch > result.resumedFromEpoch);
     const figures = {
       trainPatches: patchCount(train),
@@ -150,7 +167,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   }
 }
 
-async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, test: EvaluationReport, thresholds: number[], epochs: number, bestEpoch: number, provider: ProviderName): Promise<string> {
+async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, shape: { inputPx: number; patchSizeUm: number; parentVersion: string | null }, test: EvaluationReport, thresholds: number[], epochs: number, bestEpoch: number, provider: ProviderName): Promise<string> {
   const dir = resolve(o.outDir);
   const net = createNetwork(spec);
   const { bytes, embeddingDims } = buildInferenceGraph(net, params, { name: 'ana-whole-network' });
@@ -159,17 +176,17 @@ async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params
     schemaVersion: 1,
     id: 'ana-whole-network',
     version: o.version,
-    parentVersion: null,
-    displayName: 'Whole-network CNN (trained on generated fields)',
+    parentVersion: shape.parentVersion,
+    displayName: shape.parentVersion ? `Whole-network CNN (fine-tuned from ${shape.parentVersion})` : 'Whole-network CNN (trained on generated fields)',
     labels: PATTERN_LABELS.map(({ key, displayName, icapCodes }) => ({ key, displayName, icapCodes })),
-    input: { name: 'patches', shape: [-1, 1, o.inputPx, o.inputPx], dtype: 'float32' },
+    input: { name: 'patches', shape: [-1, 1, shape.inputPx, shape.inputPx], dtype: 'float32' },
     outputs: { probabilities: 'probabilities', embeddings: embeddingDims > 0 ? 'embeddings' : null },
-    patch: { sizeUm: o.patchSizeUm, defaultPixelSizeUm: o.defaultPixelSizeUm, backgroundMax: 0 },
+    patch: { sizeUm: shape.patchSizeUm, defaultPixelSizeUm: o.defaultPixelSizeUm, backgroundMax: 0 },
     normalisation: norm,
     aggregation: 'max',
     thresholds: Object.fromEntries(PATTERN_LABELS.map((l, k) => [l.key, thresholds[k] ?? 0.5])),
     files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
-    provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), network: spec, training: o.training, augment: o.augment, epochs, bestEpoch, provider },
+    provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), network: spec, training: o.training, augment: o.augment, initFrom: o.initFrom ?? null, firstTrainableLayer: o.firstTrainableLayer ?? 0, epochs, bestEpoch, provider },
     metrics: { thresholds: 'per label, best F1 on the validation split (image level, max over patches)', test: { f1_micro: test.f1_micro, f1_macro: test.f1_macro, subset_accuracy: test.subset_accuracy, map: test.map, images: test.n_images } },
   });
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
