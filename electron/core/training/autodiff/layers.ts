@@ -108,7 +108,7 @@ function conv2d(spec: Extract<LayerSpec, { kind: 'conv2d' }>, [c, h, w]: [number
           const kw = w + 2 * p - (ow - 1) * s;
           if (kh !== k || kw !== k) dwT = e.node('Slice', [dwT, e.ints([0, 0]), e.ints([k, k]), e.ints([2, 3])]);
           const dw = e.node('Transpose', [dwT], { perm: [1, 0, 2, 3] });
-          const db = e.sumOver(dy, [0, 2, 3]);
+          const db = e.sumPerChannel(dy);
           return { dx, dparams: [dw, db] };
         },
       };
@@ -140,8 +140,8 @@ function groupNorm(spec: Extract<LayerSpec, { kind: 'groupnorm' }>, [c, h, w]: [
       return {
         y,
         backward(dy, needDx) {
-          const dgamma = e.sumOver(e.mul(dy, xhat), [0, 2, 3]);
-          const dbeta = e.sumOver(dy, [0, 2, 3]);
+          const dgamma = e.sumPerChannel(e.mul(dy, xhat));
+          const dbeta = e.sumPerChannel(dy);
           let dx: string | null = null;
           if (needDx) {
             // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), means over each sample's group.
