@@ -222,7 +222,7 @@ async function main(): Promise<void> {
       count: { type: 'string', default: '600' },
       seed: { type: 'string', default: '101' },
       compare: { type: 'boolean', default: false },
-      variant: { type: 'string', default: 'bank-4oct' },
+      variant: { type: 'string', default: 'bank-4oct-norm-top' },
       /** Comma-separated variants to measure side by side (the package uses --variant). */
       variants: { type: 'string' },
     },
@@ -299,7 +299,8 @@ function modelCard(result: VariantResult, csv: string, fieldCount: number, compa
 
 **What it is.** A fixed multi-scale filter bank (Laplacian-of-Gaussian blob detectors, Gaussian
 derivative gradients, Gabor energies; ${result.config.scales} octaves from ${result.config.inputPx}×${result.config.inputPx} px patches of
-${PATCH_SIZE_UM} µm; mean/RMS/max pooling, log, standardised: ${result.dims} features) written as an ONNX graph by
+${PATCH_SIZE_UM} µm${result.config.normalise ? ', each patch divided by its RMS intensity' : ''}; mean/RMS/max${result.config.topFraction ? `/top-${result.config.topFraction * 100}%` : ''} pooling, log,
+standardised${result.config.normalise ? ', plus the patch\'s log mean/RMS/max intensity' : ''}: ${result.dims} features) written as an ONNX graph by
 \`native-models/recipes/filter-bank.ts\`, followed by a **stop-gap classifier head**: one logistic
 regression per label trained on patch embeddings, each patch inheriting its field's labels (the
 "plain patch classifier" baseline of the paper), aggregated by the maximum over patches.
