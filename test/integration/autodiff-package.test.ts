@@ -52,6 +52,7 @@ describe('whole-network model package from generated fields', () => {
     expect(result.figures.patchesPerSecond).toBeGreaterThan(0);
     const metrics = JSON.parse(await readFile(join(outDir, 'training-metrics.json'), 'utf8'));
     expect(metrics.figures.trainPatches).toBe(result.figures.trainPatches);
+    expect(await readFile(join(outDir, 'MODEL_CARD.md'), 'utf8')).toMatch(/# Model card: ana-whole-network 0.0.1-test[\s\S]*Metrics on the held-out test split/);
 
     const pkg = await loadModelPackage(outDir);
     expect(pkg.manifest.input.shape).toEqual([-1, 1, 24, 24]);

@@ -19,11 +19,14 @@ import { DEFAULT_AUGMENT } from './augment';
 import { buildInferenceGraph } from './graphs';
 import type { LayerSpec } from './layers';
 import { createNetwork, initParams, type NetworkSpec } from './network';
+import { networkCard } from './network-card';
 import { loadNetworkPackage } from './network-package';
 import { NetworkStepper } from './network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkEpochInfo, type NetworkTrainingOptions, type TrainingProgress } from './network-trainer';
 import { pixelBags, type PatchPreprocessing } from './patch-dataset';
 import { chooseThresholds } from './thresholds';
+
+const PACKAGE_ID = 'ana-whole-network';
 
 /** A small encoder: four stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head. */
 export function defaultEncoderSpec(inputPx: number, labels: number, widths: readonly number[] = [16, 32, 64, 64]): NetworkSpec {
@@ -150,7 +153,24 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
     const report = evaluate(testData, test.labels, 0.5);
     const thresholds = val ? chooseThresholds(val.bagLabels, (await scoreDataset(stepper, val)).image, bagCount(val), K) : new Array<number>(K).fill(0.5);
     const tuned = evaluate(testData, test.labels, thresholds);
-    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, { inputPx, patchSizeUm, parentVersion: base?.manifest.version ?? null }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider);
+    const card = networkCard({
+      id: PACKAGE_ID,
+      version: o.version,
+      parentVersion: base?.manifest.version ?? null,
+      spec: net.spec,
+      parameters: net.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0),
+      csv: o.csvPath,
+      counts: { trainFields: bagCount(train), trainPatches: patchCount(train), valFields: val ? bagCount(val) : 0, testFields: bagCount(test) },
+      patchSizeUm,
+      options,
+      firstTrainableLayer: o.firstTrainableLayer ?? 0,
+      epochs: result.epochs,
+      bestEpoch: result.bestEpoch,
+      provider: stepper.provider,
+      test: tuned,
+      thresholds: Object.fromEntries(test.labels.map((k, i) => [k, thresholds[i]!])),
+    });
+    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, { inputPx, patchSizeUm, parentVersion: base?.manifest.version ?? null }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider, card);
     const trainEpochs = result.epochs.filter((e) => e.epoch > result.resumedFromEpoch);
     const figures = {
       trainPatches: patchCount(train),
@@ -167,14 +187,16 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   }
 }
 
-async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, shape: { inputPx: number; patchSizeUm: number; parentVersion: string | null }, test: EvaluationReport, thresholds: number[], epochs: number, bestEpoch: number, provider: ProviderName): Promise<string> {
+async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, shape: { inputPx: number; patchSizeUm: number; parentVersion: string | null }, test: EvaluationReport, thresholds: number[], epochs: number, bestEpoch: number, provider: ProviderName, card: string): Promise<string> {
   const dir = resolve(o.outDir);
   const net = createNetwork(spec);
   const { bytes, embeddingDims } = buildInferenceGraph(net, params, { name: 'ana-whole-network' });
   await writeFile(join(dir, 'model.onnx'), bytes);
+  const cardBytes = new TextEncoder().encode(card);
+  await writeFile(join(dir, 'MODEL_CARD.md'), cardBytes);
   const manifest = ModelManifest.parse({
     schemaVersion: 1,
-    id: 'ana-whole-network',
+    id: PACKAGE_ID,
     version: o.version,
     parentVersion: shape.parentVersion,
     displayName: shape.parentVersion ? `Whole-network CNN (fine-tuned from ${shape.parentVersion})` : 'Whole-network CNN (trained on generated fields)',
@@ -185,7 +207,10 @@ async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params
     normalisation: norm,
     aggregation: 'max',
     thresholds: Object.fromEntries(PATTERN_LABELS.map((l, k) => [l.key, thresholds[k] ?? 0.5])),
-    files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
+    files: [
+      { path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' },
+      { path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' },
+    ],
     provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), network: spec, training: o.training, augment: o.augment, initFrom: o.initFrom ?? null, firstTrainableLayer: o.firstTrainableLayer ?? 0, epochs, bestEpoch, provider },
     metrics: { thresholds: 'per label, best F1 on the validation split (image level, max over patches)', test: { f1_micro: test.f1_micro, f1_macro: test.f1_macro, subset_accuracy: test.subset_accuracy, map: test.map, images: test.n_images } },
   });
