@@ -72,7 +72,7 @@ describe('batch reading', () => {
       expect(item.patchCount).toBeGreaterThan(0);
       const slide = getSlideBySha256(db, (await import('node:crypto')).createHash('sha256').update(await readFile(item.path)).digest('hex'))!;
       const [reading] = listReadingsOfSlide(db, slide.id);
-      expect(reading).toMatchObject({ status: 'done', provider: 'cpu', patchCount: item.patchCount });
+      expect(reading).toMatchObject({ status: 'done', provider: 'cpu', patchCount: item.patchCount, modelId: 'test-model', thresholds: { homogeneous: 0.5 } });
       const covered = new Uint8Array(W * H);
       for (const [x, y, w, h] of reading!.patches) for (let r = y; r < y + h; r++) covered.fill(1, r * W + x, r * W + x + w);
       expect(covered.every((c) => c === 1)).toBe(true);
