@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { accessionFromFileName, accessionPattern, loadWorklist, parseCsv, worklistAccession } from '../../../../electron/core/reading/accession';
+
+describe('accession ids', () => {
+  it('default: the file name up to the first underscore, space or dot', () => {
+    expect(accessionFromFileName('/day/A2026-0042_F1.png')).toBe('A2026-0042');
+    expect(accessionFromFileName('B17 field 2.tif')).toBe('B17');
+    expect(accessionFromFileName('C-9.bmp')).toBe('C-9');
+  });
+
+  it('a configurable pattern: named group, first group, or whole match; bad patterns and misses are named', () => {
+    expect(accessionPattern('^IMG_(?<accession>\\d{6})_')('/x/IMG_123456_03.jpg')).toBe('123456');
+    expect(accessionPattern('-(\\d+)-')('scan-77-a.png')).toBe('77');
+    expect(() => accessionPattern('(')).toThrow(/accession pattern \/\(\/ is not a valid regular expression/);
+    expect(() => accessionPattern('^X')('/d/Y1.png')).toThrow(/Y1\.png: file name does not match/);
+  });
+
+  it('a worklist CSV maps file names to accessions, falling back to the file name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ana-worklist-'));
+    const path = join(dir, 'worklist.csv');
+    await writeFile(path, 'Accession,File,Patient\r\n"A-1","well 1, field 1.png",P1\nA-2,sub/w2.png,P2\n\n');
+    const map = await loadWorklist(path);
+    const of = worklistAccession(map);
+    expect(of('/any/where/well 1, field 1.png')).toBe('A-1');
+    expect(of('/x/w2.png')).toBe('A-2');
+    expect(of('/x/Z-5_F1.png')).toBe('Z-5');
+    await writeFile(path, 'name,id\nx.png,1\n');
+    await expect(loadWorklist(path)).rejects.toThrow(/worklist needs columns 'file' and 'accession' \(found: name, id\)/);
+    expect(parseCsv('a,"b ""q""",c\n1,2,3')).toEqual([['a', 'b "q"', 'c'], ['1', '2', '3']]);
+  });
+});
