@@ -124,23 +124,34 @@ export function layoutCells(rng: Random, widthPx: number, heightPx: number, pixe
   for (let attempt = 0; attempt < maxAttempts && cells.length < wantedCount; attempt++) {
     const cell = drawCell(rng, cells.length, umToPx, rng.next() < mitoticRate);
     const reach = (cell.cytoplasm.radiusXPx + cell.cytoplasm.radiusYPx) / 2;
-    let x: number;
-    let y: number;
+    // Most cells only touch; about one in twelve may overlap its neighbour.
+    const spacing = rng.next() < 0.08 ? 0.55 : 0.82;
+    let x = -1;
+    let y = -1;
     if (cells.length > 0 && rng.next() < 0.75) {
-      const parent = cells[rng.int(0, cells.length - 1)]!;
-      const parentReach = exclusion[parent.id]!;
-      const angle = rng.uniform(0, 2 * Math.PI);
-      const distance = (parentReach + reach) * rng.uniform(0.85, 1.05);
-      x = parent.nucleus.centreXPx + Math.cos(angle) * distance;
-      y = parent.nucleus.centreYPx + Math.sin(angle) * distance;
+      // Colonies grow as compact sheets, not chains: of a few free spots next to existing cells,
+      // take the one with the most neighbours.
+      let bestNeighbours = -1;
+      for (let candidate = 0; candidate < 5; candidate++) {
+        const parent = cells[rng.int(0, cells.length - 1)]!;
+        const angle = rng.uniform(0, 2 * Math.PI);
+        const distance = (exclusion[parent.id]! + reach) * rng.uniform(0.85, 1.05);
+        const cx = parent.nucleus.centreXPx + Math.cos(angle) * distance;
+        const cy = parent.nucleus.centreYPx + Math.sin(angle) * distance;
+        if (cx < 0 || cy < 0 || cx >= widthPx || cy >= heightPx || collides(cx, cy, reach, spacing)) continue;
+        const n = neighbours(cx, cy, reach);
+        if (n > bestNeighbours) {
+          bestNeighbours = n;
+          x = cx;
+          y = cy;
+        }
+      }
+      if (bestNeighbours < 0) continue;
     } else {
       x = rng.uniform(0, widthPx);
       y = rng.uniform(0, heightPx);
+      if (collides(x, y, reach, spacing)) continue;
     }
-    if (x < 0 || y < 0 || x >= widthPx || y >= heightPx) continue;
-    // Most cells only touch; about one in twelve may overlap its neighbour.
-    const spacing = rng.next() < 0.08 ? 0.55 : 0.82;
-    if (collides(x, y, reach, spacing)) continue;
     const dx = x - cell.nucleus.centreXPx;
     const dy = y - cell.nucleus.centreYPx;
     cell.nucleus.centreXPx += dx;
@@ -159,6 +170,23 @@ export function layoutCells(rng: Random, widthPx: number, heightPx: number, pixe
 
   function bucketKey(x: number, y: number): number {
     return Math.floor(y / bucketPx) * columns + Math.floor(x / bucketPx);
+  }
+
+  function neighbours(x: number, y: number, reach: number): number {
+    const bx = Math.floor(x / bucketPx);
+    const by = Math.floor(y / bucketPx);
+    const span = Math.ceil((reach * 3) / bucketPx);
+    let count = 0;
+    for (let j = by - span; j <= by + span; j++) {
+      for (let i = bx - span; i <= bx + span; i++) {
+        if (i < 0 || i >= columns) continue;
+        for (const id of buckets.get(j * columns + i) ?? []) {
+          const other = cells[id]!;
+          if (Math.hypot(other.nucleus.centreXPx - x, other.nucleus.centreYPx - y) < 1.4 * (reach + exclusion[id]!)) count++;
+        }
+      }
+    }
+    return count;
   }
 
   function collides(x: number, y: number, reach: number, spacing: number): boolean {

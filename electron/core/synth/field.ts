@@ -77,7 +77,7 @@ export function generateField(options: FieldOptions, seed: number): SynthField {
     fitc = formImage(rng, image, widthPx, heightPx, pixelSizeUm, plan, 1);
     if (planes.dapi) {
       const dapiImage = planes.dapi;
-      const dapiGain = rng.uniform(0.3, 0.6);
+      const dapiGain = rng.uniform(0.45, 0.8);
       const dapiBackground = rng.uniform(0.005, 0.02);
       for (let i = 0; i < dapiImage.length; i++) dapiImage[i] = dapiImage[i]! * dapiGain + dapiBackground;
       dapi = formImage(rng, dapiImage, widthPx, heightPx, pixelSizeUm, plan, 1);

@@ -131,11 +131,11 @@ export function cytoplasmToNucleusRatio(field: SynthField, cell: CellTruth, back
 }
 
 /**
- * One-sidedness of the signal in the ring just outside the nucleus (1.05–2.0 radii): length of the
+ * One-sidedness of the signal in the ring just outside the nucleus (1.05–1.6 radii): length of the
  * intensity-weighted mean direction, 0 for an even ring, 1 for all signal on one side.
  */
-export function oneSidedness(field: SynthField, cell: CellTruth, background: number): { resultant: number; angleRad: number } {
-  const p = cellPixels(field, cell, 2.0);
+export function oneSidedness(field: SynthField, cell: CellTruth, background: number, outerRho = 1.6): { resultant: number; angleRad: number } {
+  const p = cellPixels(field, cell, outerRho);
   let sx = 0;
   let sy = 0;
   let total = 0;
