@@ -103,4 +103,24 @@ describe('synthetic dataset files', () => {
     expect((bad as { code: number }).code).toBe(2);
     expect((bad as { stderr: string }).stderr).toMatch(/unknown --format 'gif'/);
   });
+
+  it('the committed demo day is complete, readable and under 20 MB', async () => {
+    const dir = join(process.cwd(), 'resources/demo-slides');
+    const rows = await readDatasetCsv(join(dir, 'labels.csv'));
+    expect(rows.length).toBe(24);
+    const truth = (await readFile(join(dir, 'truth.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(truth.map((t) => t.path)).toEqual(rows.map((r) => r.path));
+    const seen = new Set(rows.flatMap((r) => r.labels));
+    expect(seen.size).toBe(8);
+    expect(rows.some((r) => r.labels.length === 0)).toBe(true);
+    let bytes = 0;
+    for (const row of rows) {
+      expect(row.path).toMatch(/^images\/A2026-04\d\d_F[12]\.(png|jpg)$/);
+      const slide = await decodeSlide(row.absolutePath);
+      expect([slide.widthPx, slide.heightPx]).toEqual([1280, 960]);
+      expect(slide.pixelSizeUm).toBeCloseTo(0.45, 2);
+      bytes += (await readFile(row.absolutePath)).length;
+    }
+    expect(bytes + (await readFile(join(dir, 'truth.jsonl'))).length).toBeLessThan(20 * 1024 * 1024);
+  });
 });
