@@ -26,6 +26,8 @@ export function generateField(options: FieldOptions, seed: number): SynthField {
   validateOptions(options, pixelSizeUm);
   const rng = new Random(seed);
   const distribution = options.labelDistribution ?? DEFAULT_LABEL_DISTRIBUTION;
+  // Drawn even when labels are given, so the random stream (and with it the titer below) is the
+  // same whatever the labels: intensity cannot depend on the pattern.
   const drawnLabels = sampleLabelSet(rng, distribution);
   const labels = options.labels ? LABEL_KEYS.filter((k) => options.labels!.includes(k)) : drawnLabels;
   const speckledDraw = rng.next();
