@@ -54,7 +54,7 @@ export const benchCommand: Command = {
       `stages (ms/slide)  ${Object.entries(result.stageMs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
       `isolated           cpu half ${result.cpuHalfAloneMs} ms (decode ${result.decodeAloneMs}, tile ${result.tileAloneMs}), inference ${result.inferAloneMs} ms`,
       `bound              1/max(t_cpu, t_infer) = ${result.bottleneckBoundSlidesPerSecond} slides/s → ratio ${result.ratioToBound}`,
-      `memory             peak RSS ${result.peakRssMb} MB (start ${result.rssStartMb} MB, end ${result.rssEndMb} MB)`,
+      `memory             peak RSS ${result.peakRssMb} MB (start ${result.rssStartMb} MB, after 10 % ${result.rssAtTenthMb} MB, end ${result.rssEndMb} MB)`,
     ];
     console.log(lines.join('\n'));
     if (values.json) await writeFile(resolve(values.json), JSON.stringify(result, null, 2) + '\n');

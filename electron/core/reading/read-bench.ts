@@ -57,6 +57,8 @@ export interface ReadBenchResult {
   ratioToBound: number;
   peakRssMb: number;
   rssStartMb: number;
+  /** RSS when a tenth of the fields were read (after warm-up): end − this shows whether memory stays flat. */
+  rssAtTenthMb: number;
   rssEndMb: number;
   wallSeconds: number;
   cpus: number;
@@ -124,11 +126,14 @@ export async function runReadBench(options: ReadBenchOptions): Promise<ReadBench
     const stageSums: Record<string, number> = {};
     let patches = 0;
     let done = 0;
+    let rssAtTenth = 0;
+    const tenth = Math.max(1, Math.ceil(options.count / 10));
     const started = performance.now();
     const summary = await readBatch({ db, model, engine }, paths, {
       force: true,
       onItem: (item) => {
         done++;
+        if (done === tenth) rssAtTenth = process.memoryUsage.rss();
         patches += item.patchCount - item.skippedPatches;
         for (const [k, v] of Object.entries(item.timingsMs)) stageSums[k] = (stageSums[k] ?? 0) + v;
         options.onProgress?.(done, paths.length);
@@ -159,6 +164,7 @@ export async function runReadBench(options: ReadBenchOptions): Promise<ReadBench
       ratioToBound: round(slidesPerSecond / bound, 3),
       peakRssMb: round(peakRss / MB),
       rssStartMb: round(rssStart / MB),
+      rssAtTenthMb: round(rssAtTenth / MB),
       rssEndMb: round(rssEnd / MB),
       wallSeconds: round(wall),
       cpus: (await import('node:os')).availableParallelism(),
