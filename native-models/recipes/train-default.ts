@@ -149,14 +149,19 @@ async function main(): Promise<void> {
       figures: { type: 'string' },
       seeds: { type: 'string', default: '1,2,3' },
       'skip-package': { type: 'boolean', default: false },
+      /** Train on an existing package's extractor (e.g. the filter-bank package of build-default.ts) instead of building one. */
+      base: { type: 'string' },
+      /** Trainer options as JSON, e.g. '{"sampler":false}' (the configuration chosen on the validation split). */
+      options: { type: 'string', default: '{}' },
+      'data-note': { type: 'string' },
     },
   });
   if (!values.data) throw new Error('--data labels.csv is required (generate it with ana synth)');
   const csv = resolve(values.data);
   const config: FilterBankConfig = { ...DEFAULT_FILTER_BANK, inputPx: Number(values['input-px']), scales: Number(values.scales) };
   const patchUm = Number(values['patch-um']);
-  const extractorDir = resolve(join(defaultCacheDir(csv), '..', `.extractor-${config.inputPx}px-${config.scales}oct-${patchUm}um`));
-  const extractor = await writeExtractorPackage(extractorDir, config, patchUm);
+  const extractorDir = values.base ? resolve(values.base) : resolve(join(defaultCacheDir(csv), '..', `.extractor-${config.inputPx}px-${config.scales}oct-${patchUm}um`));
+  const extractor = values.base ? await loadModelPackage(extractorDir) : await writeExtractorPackage(extractorDir, config, patchUm);
   const trainerBase: Partial<TrainerOptions> = { lr: Number(values.lr), lrAlpha: Number(values['lr-alpha']), maxEpochs: Number(values['max-epochs']) };
   if (!values['skip-package']) {
     const result = await trainModelFromCsv({
@@ -166,7 +171,8 @@ async function main(): Promise<void> {
       version: values.version,
       id: 'ana-default',
       thresholds: values.thresholds as 'fixed' | 'tuned',
-      trainer: { ...trainerBase, method: values.method as TrainingMethod, seed: Number(values.seed) },
+      trainer: { ...trainerBase, ...(JSON.parse(values.options) as Partial<TrainerOptions>), method: values.method as TrainingMethod, seed: Number(values.seed) },
+      dataDescription: values['data-note'],
       providers: ['cpu'],
       onEpoch: (e) => console.log(`epoch ${e.epoch} val ${e.validationScore?.toFixed(4)}${e.best ? ' *' : ''}`),
     });

@@ -22,10 +22,12 @@ const f = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
 export function modelCard(c: ModelCardInput): string {
   const m = c.base.manifest;
   const methodName = { spl: 'self-paced MIML (Jiang et al., IEEE TMI 2025)', plain: 'plain patch classifier on inherited labels', max: 'max-pooling MIL head', mean: 'mean-pooling MIL head' }[c.trainer.method];
+  const off = c.trainer.method === 'spl' ? (['sampler', 'pseudoLabels', 'coefficients'] as const).filter((k) => !c.trainer[k]) : [];
+  const components = off.length ? ` (components switched off: ${off.join(', ')}; the α-weighted loss stays)` : '';
   const lines = [
     `# Model card: ${m.id} ${c.version}`,
     '',
-    `Classifier head trained with ${methodName} on frozen patch embeddings of the extractor ` +
+    `Classifier head trained with ${methodName}${components} on frozen patch embeddings of the extractor ` +
       `${m.extractor ? `${m.extractor.id} ${m.extractor.version}` : '(model file)'}, from base package ${m.id} ${m.version}.`,
     '',
     '## Training data',
@@ -50,7 +52,7 @@ export function modelCard(c: ModelCardInput): string {
       '',
       `Thresholds: ${Object.entries(c.thresholds).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
       '',
-      `Reproduce: \`ana eval --data ${c.csv} --split test --model <this package>\`.`,
+      `Reproduce: \`ana eval --data <the data set above>/labels.csv --split test --model <this package>\` (on this machine: \`${c.csv}\`).`,
       '',
     );
   }

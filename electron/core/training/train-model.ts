@@ -112,6 +112,8 @@ export interface TrainModelOptions {
   id?: string;
   /** 'fixed': 0.5 for every label (method.md); 'tuned': best validation F1 per label. */
   thresholds?: ThresholdMode;
+  /** Where the data came from, in words, for the model card. */
+  dataDescription?: string;
   providers?: ProviderName[];
   onProgress?: (p: Progress) => void;
   onEpoch?: (info: EpochInfo) => void;
@@ -157,7 +159,7 @@ export async function trainModelFromCsv(options: TrainModelOptions): Promise<Tra
     await engine.close();
   }
   const embedMs = performance.now() - t0;
-  return finishTraining({ base, train, val, test, trainer, embedMs, cachedShare, options, csv: resolve(options.dataCsv), counts: { train: trainRows.length, val: valRows.length, test: testRows.length } });
+  return finishTraining({ base, train, val, test, trainer, embedMs, cachedShare, options, csv: resolve(options.dataCsv), dataDescription: options.dataDescription, counts: { train: trainRows.length, val: valRows.length, test: testRows.length } });
 }
 
 interface FinishInput {
@@ -193,9 +195,10 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
   const testReport = test ? evaluateScorer(trained, test, pooling, thresholdValues) : null;
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const version = options.version ?? `${base.manifest.version.split('+')[0]}+${trainer.method}.s${trainer.seed}`;
-  const metrics: Record<string, unknown> = test && testReport ? { test: summary(testReport), n_test_images: testReport.n_images } : {};
+  const metrics: Record<string, unknown> = test && testReport ? { test: summary(testReport), n_test_images: testReport.n_images, perClassTest: testReport.per_class } : {};
   const provenance = {
     trainedFrom: base.manifest.id + '@' + base.manifest.version,
+    baseProvenance: base.manifest.provenance,
     data: input.csv,
     counts: input.counts,
     method: trainer.method,
