@@ -67,10 +67,11 @@ export interface FinetuneResult {
 export async function runFinetune(options: FinetuneOptions): Promise<FinetuneResult> {
   const now = options.nowMs ?? Date.now;
   const started = performance.now();
-  const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', keepInitialIfBest: true, ...options.trainer };
   const tolerances = { ...DEFAULT_GATE, ...options.gate };
   const { db, actor } = options;
   const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
+  // The candidate is trained "from the active version": its head and, when recorded, its method options.
+  const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(active.manifest.provenance), keepInitialIfBest: true, ...options.trainer };
   const cases = listSignedCases(db);
   const minCases = options.minCases ?? 20;
   if (cases.length < minCases) throw new DomainError('bad-request', `fine-tuning needs at least ${minCases} signed cases; the record has ${cases.length}`);
@@ -150,6 +151,14 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     updateTrainingRun(db, run.id, { status: cancelled ? 'cancelled' : 'failed', error: errorMessage(error), finishedAtMs: now() }, actor, now());
     throw error;
   }
+}
+
+const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'softTargets', 'coefficientC', 'batchSize', 'patience'] as const;
+
+function inheritedOptions(provenance: Record<string, unknown>): Partial<TrainerOptions> {
+  const recorded = provenance.trainer as Partial<TrainerOptions> | undefined;
+  if (!recorded || typeof recorded !== 'object') return {};
+  return Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]])) as Partial<TrainerOptions>;
 }
 
 /** Embeds each group of cases; a case is one bag of all its slides' patches. */
