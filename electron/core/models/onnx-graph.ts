@@ -109,7 +109,9 @@ export interface FloatTensor {
 
 function decodeModel(bytes: Uint8Array): onnxProto.onnx.ModelProto {
   try {
-    return onnx.ModelProto.decode(bytes);
+    // A plain Uint8Array view, not a Node Buffer: protobufjs would call the deprecated `new Buffer(0)`
+    // for empty fields (DEP0005 printed when bundled outside node_modules, e.g. in the worker).
+    return onnx.ModelProto.decode(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
     throw new Error(`not an ONNX model (${(error as Error).message})`, { cause: error });
   }
