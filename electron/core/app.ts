@@ -9,7 +9,10 @@ import { DomainError, errorMessage } from './errors';
 import { openDatabase, type WritableDb } from './db/connection';
 import { getSlideById } from './db/slide.repo';
 import type { ProviderName } from './inference/providers';
-import { createReadingService } from './reading/reading.service';
+import { createReadingService, type ShutdownOutcome } from './reading/reading.service';
+import { activeRegisteredModel } from './reading/model-source';
+import { listSlideFiles } from './reading/batch-reader';
+import { getActiveModelVersion } from './db/model-version.repo';
 import { readingHandlers } from './reading/reading.handlers';
 import { renderDisplayPng } from './slides/decode';
 import type { CallContext, HandlersFor } from './handler';
@@ -27,7 +30,10 @@ export type { CallContext } from './handler';
 
 export interface AppOptions {
   dbPath: string;
+  /** The shipped model package: registered and made active on a fresh record; later readings use the registry's active version. */
   modelDir: string;
+  /** The inference worker's entry (the built `inference.worker.js`, unpacked in an installed app). */
+  workerPath?: string;
   version: string;
   providers?: ProviderName[];
   log?: (message: string) => void;
@@ -44,9 +50,18 @@ export interface App {
   handle(channel: string, request: unknown, ctx: CallContext): Promise<Result<unknown>>;
   /** The display rendition of a slide (8-bit PNG), served at `slideImagePath(id)` by both transports. */
   slideImage(slideId: number): Promise<{ contentType: string; bytes: Uint8Array }>;
-  /** Reads files into the record (used by the CLI and the import channel). */
+  /** Reads files into the record, after any batch already queued (tests, the CLI). */
   readFiles(paths: string[]): Promise<void>;
+  /**
+   * Reads the slide files in these files/folders through the same reading service (menu import,
+   * demo slides, the watched import folder); failures are reported as 'app/error', never thrown.
+   */
+  importPaths(paths: string[], source?: string): Promise<void>;
+  /** Stops reading (the current slide finishes within `graceMs` or is abandoned), then closes the record. */
+  shutdown(graceMs: number): Promise<ShutdownOutcome>;
   onEvent(listener: EventListener): () => void;
+  /** Pushes an event to every listener (the shell's background services report through it). */
+  emit: EventListener;
   close(): Promise<void>;
 }
 
@@ -54,15 +69,25 @@ export async function createApp(options: AppOptions): Promise<App> {
   const log = options.log ?? ((m: string) => console.warn(m));
   const db = openDatabase(options.dbPath);
   const sessions = new SessionStore(db);
-  // The model and its inference worker start on first use (reading, or app/info after it).
-  const reading = createReadingService({ db, modelDir: options.modelDir, providers: options.providers, log });
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => listeners.forEach((l) => l(event, payload));
+  const reportError = (source: string, message: string) => emit('app/error', { source, message, atMs: Date.now() });
+  // The registry's active version and its inference worker start on first use (a reading).
+  const reading = createReadingService({
+    db,
+    modelSource: activeRegisteredModel(db, options.modelDir),
+    providers: options.providers,
+    workerPath: options.workerPath,
+    log,
+    onError: (message) => reportError('reading', message),
+  });
+  const onActiveModelChanged = () =>
+    reading.reload().catch((error: unknown) => log(`switching the reading model failed: ${errorMessage(error)}`));
 
   const handlers: HandlersFor<Channel> = {
     'app/info': () => ({
       version: options.version,
-      activeModel: reading.model ? { id: reading.model.manifest.id, version: reading.model.manifest.version } : null,
+      activeModel: activeModelOf(),
       executionProvider: reading.provider,
     }),
     ...casesHandlers(db, sessions),
@@ -71,8 +96,23 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...withReportsOnSignOff(db, reviewHandlers(db, sessions), sessions, { log }),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions),
-    ...modelsHandlers(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log }),
+    ...modelsHandlers(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log, onActiveModelChanged }),
     ...readingHandlers(db, reading, sessions, emit, log),
+  };
+
+  /** The version new readings use: the registry's active one (before the first reading, possibly none yet). */
+  function activeModelOf(): { id: string; version: string } | null {
+    const active = getActiveModelVersion(db);
+    if (active) return { id: active.modelId, version: active.version };
+    return reading.model ? { id: reading.model.manifest.id, version: reading.model.manifest.version } : null;
+  }
+  const readFiles = async (paths: string[]) => {
+    await reading.read(paths, {
+      onItem: (item) => {
+        if (item.status === 'done' && item.caseId !== null) emit('cases/changed', { caseIds: [item.caseId] });
+      },
+      onProgress: (p) => emit('reading/progress', { batchId: p.batchId, done: p.done, failed: p.failed, total: p.total, etaMs: p.etaMs, currentFile: p.currentFile }),
+    });
   };
 
   return {
@@ -100,13 +140,27 @@ export async function createApp(options: AppOptions): Promise<App> {
       if (!slide) throw new DomainError('not-found', `Slide ${slideId} does not exist`);
       return { contentType: 'image/png', bytes: await renderDisplayPng(slide.path) };
     },
-    async readFiles(paths) {
-      await reading.read(paths, {
-        onItem: (item) => {
-          if (item.status === 'done' && item.caseId !== null) emit('cases/changed', { caseIds: [item.caseId] });
-        },
-        onProgress: (p) => emit('reading/progress', { batchId: p.batchId, done: p.done, failed: p.failed, total: p.total, etaMs: p.etaMs, currentFile: p.currentFile }),
-      });
+    readFiles,
+    emit,
+    async importPaths(paths, source = 'import') {
+      try {
+        const files = await listSlideFiles(paths);
+        if (files.length === 0) {
+          log(`No slide images (PNG, TIFF, JPEG, BMP) in ${paths.join(', ')}`);
+          reportError(source, `No slide images (PNG, TIFF, JPEG, BMP) in ${paths.join(', ')}`);
+          return;
+        }
+        await readFiles(files);
+      } catch (error) {
+        log(`Import of ${paths.join(', ')} failed: ${errorMessage(error)}`);
+        reportError(source, `Import of ${paths.join(', ')} failed: ${errorMessage(error)}`);
+      }
+    },
+    async shutdown(graceMs) {
+      const outcome = await reading.shutdown(graceMs);
+      // An abandoned slide still holds the record: the process exit ends both.
+      if (outcome !== 'abandoned') db.close();
+      return outcome;
     },
     onEvent(listener) {
       listeners.add(listener);

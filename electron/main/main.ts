@@ -2,7 +2,7 @@
  * The Electron main process: a thin shell. It owns the window, the menu, the app:// protocol, the
  * IPC transport and the app's lifecycle; all domain work is done by the core (electron/core/app.ts,
  * the same code the CLI and the loopback test host run in plain Node) and by the background
- * services (desktop-services.ts: watched import folder, supervised inference worker).
+ * services (desktop-services.ts: the watched import folder feeding the core's reading service).
  *
  * Lifecycle: one instance per user (a second start focuses the first); data locations and the
  * rotating log are set up before anything else, so every later failure is logged; on quit the
@@ -89,27 +89,27 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   hardenSession(session.defaultSession);
   try {
-    core = await createApp({ dbPath: locations.databasePath, modelDir, version: app.getVersion(), outboxDir: locations.outboxDir, log: (m) => log.warn(m) });
+    core = await createApp({
+      dbPath: locations.databasePath,
+      modelDir,
+      workerPath: builtWorkerPath('inference', import.meta.url) ?? undefined,
+      version: app.getVersion(),
+      outboxDir: locations.outboxDir,
+      log: (m) => log.warn(m),
+    });
   } catch (error) {
     fatal(`the record at ${locations.databasePath} cannot be opened`, error);
     return;
   }
   handleAppProtocol(core, rendererDir, (m) => log.warn(m));
   registerIpc(core, (m) => log.warn(m));
-  core.onEvent((event, payload) => send(event, payload));
+  core.onEvent((event, payload) => {
+    send(event, payload);
+    if (event === 'app/error') notify(payload as EventPayload<'app/error'>);
+  });
   mainWindow = createWindow();
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuActions(), { isDevelopment, isMac: process.platform === 'darwin' })));
-  services = startDesktopServices({
-    db: core.db,
-    locations,
-    modelDir,
-    workerPath: builtWorkerPath('inference', import.meta.url) ?? undefined,
-    emit: (event, payload) => {
-      send(event, payload);
-      if (event === 'app/error') notify(payload as EventPayload<'app/error'>);
-    },
-    log,
-  });
+  services = startDesktopServices({ app: core, locations, log });
 }
 
 function send<E extends EventName>(event: E, payload: EventPayload<E>): void {
@@ -197,11 +197,9 @@ async function shutdown(): Promise<void> {
   const started = Date.now();
   saveWindow();
   try {
-    const outcome = (await services?.shutdown(SHUTDOWN_GRACE_MS)) ?? 'idle';
-    if (outcome === 'abandoned') log.warn('quit while a slide was being read: it was abandoned and will be read on the next start');
-    // The core stops its own reading batch (UI imports) after the current slide; do not wait forever.
-    const closed = await Promise.race([core?.close().then(() => true) ?? true, new Promise<false>((r) => setTimeout(() => r(false), SHUTDOWN_GRACE_MS).unref())]);
-    if (!closed) log.warn(`the core did not close within ${SHUTDOWN_GRACE_MS} ms; exiting anyway (each slide is its own transaction: nothing half-stored)`);
+    // Stops the watched folder, then the core's reading service (one path for UI, menu and folder imports).
+    const outcome = (await services?.shutdown(SHUTDOWN_GRACE_MS)) ?? (await core?.shutdown(SHUTDOWN_GRACE_MS)) ?? 'idle';
+    if (outcome === 'abandoned') log.warn('quit while a slide was being read: it was abandoned and stays pending in its batch (each slide is its own transaction: nothing half-stored)');
     log.info(`shut down in ${Date.now() - started} ms (${outcome})`);
   } catch (error) {
     log.error('shutdown failed', error);

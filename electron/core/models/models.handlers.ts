@@ -22,6 +22,8 @@ export interface ModelsHandlerOptions {
   fallbackModelDir: string;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   log: (message: string) => void;
+  /** The active version changed (promotion, rollback, a fine-tuned candidate the gate promoted): new readings must use it. */
+  onActiveModelChanged?: () => Promise<unknown> | void;
 }
 
 type Channels = 'models/list' | 'models/promote' | 'models/rollback' | 'finetune/start' | 'finetune/status' | 'finetune/cancel';
@@ -87,16 +89,18 @@ export function modelsHandlers(db: WritableDb, sessions: SessionStore, options: 
       sessions.require(ctx, 'see the model versions');
       return listRegistry(db).map(toModelVersionSummary);
     },
-    'models/promote': (request, ctx) => {
+    'models/promote': async (request, ctx) => {
       const user = sessions.require(ctx, 'promote a model version', ['admin']);
       if (state.status === 'running') throw new DomainError('conflict', 'a fine-tuning run is in progress; promote after it has finished');
       const row = promoteModel(db, request.versionId, actorOf(user), { justification: request.justification });
+      await options.onActiveModelChanged?.();
       return summaryById(row.id);
     },
-    'models/rollback': (request, ctx) => {
+    'models/rollback': async (request, ctx) => {
       const user = sessions.require(ctx, 'roll back the model', ['admin']);
       if (state.status === 'running') throw new DomainError('conflict', 'a fine-tuning run is in progress; roll back after it has finished');
       const { from, to } = rollbackModel(db, actorOf(user), request.reason);
+      await options.onActiveModelChanged?.();
       return { from: summaryById(from.id), to: summaryById(to.id) };
     },
     'finetune/start': (_request, ctx) => {
@@ -119,13 +123,15 @@ export function modelsHandlers(db: WritableDb, sessions: SessionStore, options: 
         },
       );
       handle.result.then(
-        (r) =>
+        (r) => {
+          if (r.promoted) void options.onActiveModelChanged?.();
           publish({
             ...state,
             status: 'succeeded',
             finishedAtMs: Date.now(),
             result: { runId: r.runId, candidateId: r.candidate.id, candidateVersion: r.candidate.version, promoted: r.promoted, gate: gateOf({ gate: r.gate })! },
-          }),
+          });
+        },
         (error: unknown) => {
           const message = errorMessage(error);
           publish({ ...state, status: /cancel/i.test(message) ? 'cancelled' : 'failed', finishedAtMs: Date.now(), error: message });

@@ -1,31 +1,54 @@
 /**
- * The reading service: owns the model package and the inference worker (loaded on first use,
- * explicitly), runs one batch at a time over files and folders, reports progress, and lets a
- * running batch be cancelled. The CLI, the import channel and the watched folder all read
- * through it, so every reading records the provider that produced it.
+ * The reading service: the one reading path of the app. The CLI, the import channel, the menu
+ * import and the watched folder all read through it, so every reading records the provider and
+ * the model version that produced it. It owns the inference worker (started on first use, with
+ * the model its `ModelSource` names) and runs batches one at a time, in arrival order.
+ *
+ * Supervision: when the worker crashes mid-batch, every slide the crash failed is held back, the
+ * error is reported (`onError`: the app turns it into an 'app/error' event), a fresh worker is
+ * started and those slides are read again — at most `maxRestarts` times in a row, so a slide that
+ * kills the runtime every time is recorded as failed instead of looping. The batch goes on.
+ *
+ * Model changes: `reload()` (after a promotion or rollback) retires the engine; a running batch
+ * finishes with the model it started with (its batch row names that version), the next batch
+ * starts a worker for the new active version.
+ *
+ * Shutdown stops taking batches, lets the current slide finish within a grace period, and
+ * otherwise abandons it: every slide is stored in its own transaction, so an abandoned slide
+ * leaves nothing behind and stays pending in its batch (`resume` reads it).
  */
 import type { WritableDb } from '../db/connection';
 import { createBatch, finishBatchItem, getBatch, latestUnfinishedBatch, listBatchItems, setBatchStatus } from '../db/reading-batch.repo';
-import { DomainError } from '../errors';
+import { DomainError, errorMessage } from '../errors';
 import type { InferenceEngine } from '../inference/engine';
 import type { ProviderName } from '../inference/providers';
 import { createWorkerEngine } from '../inference/worker-engine';
 import { createEngine } from '../inference/engine';
-import { loadModelPackage, type ModelPackage } from '../models/model-package';
+import type { ModelPackage } from '../models/model-package';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import { listSlideFiles, readBatch, type BatchItemResult, type BatchProgress, type BatchSummary } from './batch-reader';
+import { fixedModel, type ModelSource } from './model-source';
 
 export interface ReadingServiceOptions {
   db: WritableDb;
-  modelDir: string;
+  /** A fixed package folder (CLI `--model`, tests); ignored when `modelSource` is given. */
+  modelDir?: string;
+  /** Where the model comes from (the app: the registry's active version). */
+  modelSource?: ModelSource;
   providers?: ProviderName[];
   profile?: MicroscopeProfile | null;
   accessionOf?: (path: string) => string;
   /** Run the model in a worker thread (default) or on the calling thread. */
   useWorker?: boolean;
+  /** The inference worker's entry (the built `inference.worker.js`, unpacked in an installed app). */
+  workerPath?: string;
   intraOpNumThreads?: number;
   batchSize?: number;
+  /** Consecutive worker restarts before the crashed slides are recorded as failed (default 3). */
+  maxRestarts?: number;
   log?: (message: string) => void;
+  /** A background failure the user must see (a crashed worker). */
+  onError?: (message: string) => void;
 }
 
 export interface ReadOptions {
@@ -35,12 +58,16 @@ export interface ReadOptions {
   onItem?: (result: BatchItemResult) => void;
 }
 
+export type ShutdownOutcome = 'idle' | 'finished' | 'abandoned';
+
 export interface ReadingService {
-  /** Loads the model and starts the engine (idempotent). */
+  /** Loads the model and starts the engine (idempotent until `reload`). */
   init(): Promise<{ model: ModelPackage; engine: InferenceEngine }>;
   readonly model: ModelPackage | null;
   readonly provider: ProviderName | null;
-  /** Expands folders into slide files and reads them as one batch (persisted: see `resume`). */
+  /** Worker restarts after crashes since the service started (each one was reported). */
+  readonly restarts: number;
+  /** Expands folders into slide files and reads them as one batch, after any batch already queued. */
   read(paths: string[], options?: ReadOptions): Promise<BatchSummary>;
   /**
    * Reads the files a crashed, killed or cancelled batch had not finished (the newest such batch
@@ -51,62 +78,142 @@ export interface ReadingService {
   current(): BatchProgress | null;
   /** Stops the running batch after its current slide; false when no batch with this id runs. */
   cancel(batchId: string): boolean;
+  /** The active model changed: the next batch starts with the model source's new package. */
+  reload(): Promise<void>;
+  /** Stop taking batches; finish the current slide within `graceMs` or abandon it. */
+  shutdown(graceMs: number): Promise<ShutdownOutcome>;
   close(): Promise<void>;
 }
 
+/** The batch reader's message for slides failed by a dead worker (see worker-engine.ts). */
+const WORKER_DIED = /inference worker (crashed|exited)/;
+const CLOSE_GRACE_MS = 30_000;
+
+export const isWorkerDeath = (item: BatchItemResult): boolean => item.status === 'failed' && !!item.error && WORKER_DIED.test(item.error.message);
+
 export function createReadingService(options: ReadingServiceOptions): ReadingService {
+  const log = options.log ?? ((m: string) => console.warn(m));
+  const reportError = (message: string) => {
+    log(message);
+    options.onError?.(message);
+  };
+  const source: ModelSource =
+    options.modelSource ??
+    (options.modelDir !== undefined ? fixedModel(options.modelDir) : () => Promise.reject(new DomainError('model-invalid', 'the reading service was given no model')));
+  const maxRestarts = options.maxRestarts ?? 3;
+
   let model: ModelPackage | null = null;
   let engine: InferenceEngine | null = null;
   let starting: Promise<{ model: ModelPackage; engine: InferenceEngine }> | null = null;
+  let stale = false;
+  let restarts = 0;
+  let closing = false;
+  let queue: Promise<unknown> = Promise.resolve();
   let running: { batchId: string; controller: AbortController; progress: BatchProgress | null } | null = null;
-  const log = options.log ?? ((m: string) => console.warn(m));
 
-  async function runBatch(batchId: string, items: { path: string; seq: number }[], readOptions: ReadOptions): Promise<BatchSummary> {
-    if (running) throw new DomainError('conflict', `a reading batch (${running.batchId}) is already running; wait for it or cancel it`);
-    const ctx = await service.init();
+  async function dropEngine(): Promise<void> {
+    const old = engine;
+    engine = null;
+    model = null;
+    starting = null;
+    await old?.close().catch((error: unknown) => log(`closing the inference engine: ${errorMessage(error)}`));
+  }
+
+  /** Serialises batches: each waits for the previous one, whatever its outcome. */
+  function enqueue<T>(work: () => Promise<T>): Promise<T> {
+    if (closing) return Promise.reject(new DomainError('conflict', 'the reading service is shutting down; no new batches'));
+    const run = queue.then(() => {
+      if (closing) throw new DomainError('conflict', 'the reading service is shutting down; no new batches');
+      return work();
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async function startBatch(): Promise<{ model: ModelPackage; engine: InferenceEngine }> {
+    if (stale) {
+      stale = false;
+      await dropEngine();
+    }
+    return service.init();
+  }
+
+  /**
+   * Reads `items` of batch `batchId` with the current engine; slides a dead worker failed are read
+   * again with a fresh one. Each item is recorded in the batch once, with its final outcome.
+   */
+  async function runBatch(batchId: string, items: { path: string; seq: number }[], readOptions: ReadOptions, ctx: { model: ModelPackage; engine: InferenceEngine }): Promise<BatchSummary> {
     const seqOf = new Map(items.map((i) => [i.path, i.seq]));
     const controller = new AbortController();
-    running = { batchId, controller, progress: null };
-    setBatchStatus(options.db, batchId, 'running', null);
-    // The last progress event (no current file) is held back until the batch is recorded as
-    // finished, so a listener that reacts to it sees the final state.
+    const total = items.length;
+    const finished = new Map<string, BatchItemResult>();
+    const started = performance.now();
+    let cancelled = false;
     let final: BatchProgress | null = null;
+    let pending = items.map((i) => i.path);
+    let context = ctx;
+    setBatchStatus(options.db, batchId, 'running', null);
+    const record = (result: BatchItemResult) => {
+      finished.set(result.path, result);
+      const seq = seqOf.get(result.path);
+      if (seq !== undefined) {
+        finishBatchItem(options.db, batchId, seq, { status: result.status, errorCode: result.error?.code, error: result.error?.message, slideId: result.slideId, readingId: result.readingId, atMs: Date.now() });
+      }
+      readOptions.onItem?.(result);
+    };
+    running = { batchId, controller, progress: null };
     try {
-      const summary = await readBatch(
-        { db: options.db, ...ctx, profile: options.profile ?? null, accessionOf: options.accessionOf, batchSize: options.batchSize },
-        items.map((i) => i.path),
-        {
-          batchId,
-          force: readOptions.force,
-          signal: controller.signal,
-          onItem: (result) => {
-            const seq = seqOf.get(result.path);
-            if (seq !== undefined) {
-              finishBatchItem(options.db, batchId, seq, {
-                status: result.status,
-                errorCode: result.error?.code,
-                error: result.error?.message,
-                slideId: result.slideId,
-                readingId: result.readingId,
-                atMs: Date.now(),
-              });
-            }
-            readOptions.onItem?.(result);
+      for (;;) {
+        const crashed: BatchItemResult[] = [];
+        const before = [...finished.values()];
+        const count = (s: BatchItemResult['status']) => before.filter((i) => i.status === s).length;
+        const pass = await readBatch(
+          { db: options.db, ...context, profile: options.profile ?? null, accessionOf: options.accessionOf, batchSize: options.batchSize },
+          pending,
+          {
+            batchId,
+            force: readOptions.force,
+            signal: controller.signal,
+            onItem: (result) => (isWorkerDeath(result) ? crashed.push(result) : record(result)),
+            onProgress: (p) => {
+              // Progress over the whole batch, not just this pass.
+              const whole = { ...p, done: before.length + p.done, failed: count('failed') + p.failed, skipped: count('skipped') + p.skipped, total };
+              if (running) running.progress = whole;
+              if (whole.currentFile === null) final = whole;
+              else readOptions.onProgress?.(whole);
+            },
           },
-          onProgress: (p) => {
-            if (running) running.progress = p;
-            if (p.currentFile === null) final = p;
-            else readOptions.onProgress?.(p);
-          },
-        },
-      );
-      setBatchStatus(options.db, batchId, summary.cancelled ? 'cancelled' : 'finished', Date.now());
-      running = null;
-      if (final) readOptions.onProgress?.(final);
-      return summary;
+        );
+        cancelled ||= pass.cancelled;
+        if (crashed.length === 0) {
+          restarts = 0;
+          break;
+        }
+        const firstError = crashed[0]!.error!.message;
+        await dropEngine();
+        if (controller.signal.aborted || closing) {
+          reportError(`inference worker stopped while the batch was stopping; ${crashed.length} slide(s) stay unread in batch ${batchId} and are read on resume`);
+          break;
+        }
+        if (restarts >= maxRestarts) {
+          reportError(`inference worker crashed ${restarts + 1} times in a row; giving up on ${crashed.length} slide(s): ${crashed.map((i) => i.path).join(', ')}`);
+          restarts = 0;
+          crashed.forEach(record);
+          break;
+        }
+        restarts++;
+        reportError(`inference worker crashed; restarting it (restart ${restarts} of ${maxRestarts}) and reading ${crashed.length} slide(s) again: ${firstError}`);
+        pending = crashed.map((i) => i.path);
+        context = await service.init();
+      }
+      setBatchStatus(options.db, batchId, cancelled ? 'cancelled' : 'finished', Date.now());
     } finally {
       running = null;
     }
+    if (final) readOptions.onProgress?.({ ...(final as BatchProgress), currentFile: null });
+    const results = items.flatMap((i) => finished.get(i.path) ?? []);
+    const count = (s: BatchItemResult['status']) => results.filter((i) => i.status === s).length;
+    return { batchId, items: results, done: count('done'), skipped: count('skipped'), failed: count('failed'), cancelled, wallMs: performance.now() - started };
   }
 
   const service: ReadingService = {
@@ -116,11 +223,14 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
     get provider() {
       return engine?.provider ?? null;
     },
+    get restarts() {
+      return restarts;
+    },
     init() {
       starting ??= (async () => {
-        const pkg = await loadModelPackage(options.modelDir);
+        const pkg = await source();
         const engineOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: log };
-        const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, engineOptions);
+        const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, { ...engineOptions, workerPath: options.workerPath });
         model = pkg;
         engine = eng;
         return { model: pkg, engine: eng };
@@ -128,22 +238,26 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
       starting.catch(() => (starting = null));
       return starting;
     },
-    async read(paths, readOptions = {}) {
-      const ctx = await service.init();
-      const files = await listSlideFiles(paths);
-      const batchId = readOptions.batchId ?? `batch-${Date.now().toString(36)}-${Math.floor(performance.now()).toString(36)}`;
-      createBatch(options.db, { id: batchId, modelId: ctx.model.manifest.id, modelVersion: ctx.model.manifest.version, startedAtMs: Date.now() }, files);
-      return runBatch(batchId, files.map((path, seq) => ({ path, seq })), readOptions);
+    read(paths, readOptions = {}) {
+      return enqueue(async () => {
+        const ctx = await startBatch();
+        const files = await listSlideFiles(paths);
+        const batchId = readOptions.batchId ?? `batch-${Date.now().toString(36)}-${Math.floor(performance.now()).toString(36)}`;
+        createBatch(options.db, { id: batchId, modelId: ctx.model.manifest.id, modelVersion: ctx.model.manifest.version, startedAtMs: Date.now() }, files);
+        return runBatch(batchId, files.map((path, seq) => ({ path, seq })), readOptions, ctx);
+      });
     },
     async resume(batchId, readOptions = {}) {
-      await service.init();
       const batch = batchId ? getBatch(options.db, batchId) : latestUnfinishedBatch(options.db);
       if (!batch) {
         if (batchId) throw new DomainError('not-found', `reading batch '${batchId}' does not exist`);
         return null;
       }
-      const pending = listBatchItems(options.db, batch.id, 'pending');
-      return runBatch(batch.id, pending.map((i) => ({ path: i.path, seq: i.seq })), readOptions);
+      return enqueue(async () => {
+        const ctx = await startBatch();
+        const pending = listBatchItems(options.db, batch.id, 'pending');
+        return runBatch(batch.id, pending.map((i) => ({ path: i.path, seq: i.seq })), readOptions, ctx);
+      });
     },
     current: () => running?.progress ?? null,
     cancel(batchId) {
@@ -151,12 +265,28 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
       running.controller.abort();
       return true;
     },
+    async reload() {
+      stale = true;
+      // Without a running batch the old worker can go now; otherwise the next batch drops it.
+      if (!running) {
+        stale = false;
+        await dropEngine();
+      }
+    },
+    async shutdown(graceMs) {
+      closing = true;
+      let outcome: ShutdownOutcome = 'idle';
+      if (running) {
+        running.controller.abort();
+        const settled = await Promise.race([queue.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), graceMs).unref())]);
+        outcome = settled ? 'finished' : 'abandoned';
+      }
+      // An abandoned slide's worker is still busy: terminating it is the process exit's job.
+      if (outcome !== 'abandoned') await dropEngine();
+      return outcome;
+    },
     async close() {
-      running?.controller.abort();
-      const eng = engine;
-      engine = null;
-      starting = null;
-      await eng?.close();
+      await service.shutdown(CLOSE_GRACE_MS);
     },
   };
   return service;

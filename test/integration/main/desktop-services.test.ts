@@ -1,50 +1,47 @@
 /**
  * The desktop's background services without Electron: a slide written into the watched import
- * folder becomes a read case in the record (and the window is told), a missing import folder is
- * reported instead of crashing, and shutdown stops the watcher.
+ * folder is read by the core's one reading service and shows up in the worklist ('cases/list'),
+ * the window is told, a missing import folder is reported instead of crashing, and shutdown stops
+ * the watcher and the reading service.
  */
 import { afterEach, expect, it } from 'vitest';
 import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveDataLocations } from '../../../electron/core/app-paths';
-import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
+import { createApp, type App } from '../../../electron/core/app';
+import type { CaseListItem } from '../../../electron/contract';
 import { createRotatingLog } from '../../../electron/core/logging/rotating-log';
 import { defaultModelDir, projectRoot } from '../../../electron/core/paths';
 import { startDesktopServices, type DesktopServices } from '../../../electron/main/desktop-services';
+import { loginAs, seedTestUsers } from '../../support/record-fixtures';
 
 let services: DesktopServices | null = null;
-let db: WritableDb | null = null;
+let app: App | null = null;
 
 afterEach(async () => {
   await services?.shutdown(5000);
-  db?.close();
+  await app?.close();
   services = null;
-  db = null;
+  app = null;
 });
 
-function setUp(importDir: string | null, workerPath?: string) {
+async function setUp(importDir: string | null, workerPath?: string) {
   const root = mkdtempSync(join(tmpdir(), 'ana-desktop-'));
   const locations = { ...resolveDataLocations({ env: { ANA_DATA_DIR: root } }), importDir };
-  db = openDatabase(locations.databasePath);
+  app = await createApp({ dbPath: locations.databasePath, modelDir: defaultModelDir(), workerPath, version: 'test', providers: ['cpu'], log: () => {} });
   const events: { event: string; payload: any }[] = [];
+  app.onEvent((event, payload) => events.push({ event, payload }));
   const log = createRotatingLog({ dir: locations.logsDir });
-  services = startDesktopServices({
-    db,
-    locations,
-    modelDir: defaultModelDir(),
-    providers: ['cpu'],
-    workerPath,
-    emit: (event, payload) => events.push({ event, payload }),
-    log,
-    watch: { stabilityMs: 200, debounceMs: 50 },
-  });
-  return { events, log, db };
+  services = startDesktopServices({ app, locations, log, watch: { stabilityMs: 200, debounceMs: 50 } });
+  return { events, log, db: app.db, app };
 }
 
-it('turns a slide dropped into the import folder into a read case and tells the window', async () => {
+it('turns a slide dropped into the import folder into a read case in the worklist and tells the window', async () => {
   const importDir = mkdtempSync(join(tmpdir(), 'ana-microscope-'));
-  const { events, db } = setUp(importDir);
+  const { events, db, app } = await setUp(importDir);
+  await seedTestUsers(db);
+  await loginAs(app, 'watch-tech', 'technologist');
   await services!.watcher!.ready;
   mkdirSync(join(importDir, '2026-11-29'));
   copyFileSync(join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png'), join(importDir, '2026-11-29', 'A2026-0001_F1.png'));
@@ -55,17 +52,22 @@ it('turns a slide dropped into the import folder into a read case and tells the 
   const row = db.prepare('SELECT accession_id AS accessionId, status FROM cases WHERE id = ?').get(changed!.payload.caseIds[0]) as { accessionId: string; status: string };
   expect(row).toEqual({ accessionId: 'A2026-0001', status: 'read' });
   expect(events.filter((e) => e.event === 'app/error')).toEqual([]);
+  const worklist = (await app.handle('cases/list', {}, { sessionId: 'watch-tech' })) as { ok: true; value: CaseListItem[] };
+  expect(worklist.ok).toBe(true);
+  expect(worklist.value.map((c) => [c.accessionId, c.status])).toEqual([['A2026-0001', 'read']]);
+  // Read by the core's reading service with the registry's active version, like a UI import.
+  expect(await app.handle('reading/status', {}, { sessionId: 'watch-tech' })).toMatchObject({ ok: true, value: { provider: 'cpu' } });
 });
 
 it('reports an unreachable import folder and keeps running', async () => {
-  const { events, log } = setUp('/mnt/microscope-share-that-is-not-mounted');
+  const { events, log } = await setUp('/mnt/microscope-share-that-is-not-mounted');
   expect(services!.watcher).toBeNull();
   expect(events).toEqual([{ event: 'app/error', payload: { source: 'import', message: expect.stringContaining('The import folder /mnt/microscope-share-that-is-not-mounted does not exist'), atMs: expect.any(Number) } }]);
   expect((await import('node:fs')).readFileSync(log.path, 'utf8')).toMatch(/ERROR The import folder \/mnt\/microscope-share-that-is-not-mounted/);
 });
 
 it('imports a chosen folder and says when it holds no slides', async () => {
-  const { events } = setUp(null);
+  const { events } = await setUp(null);
   const empty = mkdtempSync(join(tmpdir(), 'ana-empty-'));
   await services!.importPaths([empty]);
   expect(events.map((e) => e.payload.message)).toEqual([`No slide images (PNG, TIFF, JPEG, BMP) in ${empty}`]);
@@ -77,7 +79,7 @@ it('quits within the grace period while a slide from the import folder is still 
   const importDir = mkdtempSync(join(tmpdir(), 'ana-microscope-'));
   const hangFlag = join(importDir, '..', `hang-${process.pid}-${Date.now()}`);
   process.env.ANA_TEST_HANG_FLAG = hangFlag;
-  const { events } = setUp(importDir, join(projectRoot(), 'test/fixtures/workers/crashing-inference.worker.ts'));
+  const { events } = await setUp(importDir, join(projectRoot(), 'test/fixtures/workers/crashing-inference.worker.ts'));
   await services!.watcher!.ready;
   writeFileSync(hangFlag, ''); // the model takes 1.5 s on the next slide
   copyFileSync(join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png'), join(importDir, 'A2026-0001_F1.png'));
@@ -89,4 +91,6 @@ it('quits within the grace period while a slide from the import folder is still 
   expect(Date.now() - quitStarted).toBeLessThan(1000);
   services = null;
   await new Promise((r) => setTimeout(r, 1600)); // let the slow slide settle before the database closes
+  await app!.close();
+  app = null;
 });
