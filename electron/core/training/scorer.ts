@@ -1,25 +1,64 @@
 /**
- * The pluggable patch scorer. The trainer only needs logits for a batch of patch inputs and a way
- * to push dLoss/dlogits back into the scorer's parameters; what sits behind (a linear head on
- * frozen embeddings here, a whole network later) is the scorer's business.
+ * The pluggable patch scorer. The self-paced loop (trainer.ts) only needs, per batch, one
+ * optimiser step on the weighted BCE and the per-element −log p it needs for ∂L/∂α, plus
+ * probabilities for validation; what sits behind is the scorer's business: a linear head on
+ * frozen embeddings here (synchronous), a whole network on ONNX Runtime (autodiff/
+ * network-scorer.ts, asynchronous). Methods may return a value or a promise; the trainer runs
+ * the same loop over both.
  */
 import { Adam } from './adam';
 import { Random } from '../random';
+import { sigmoid } from './logistic';
+import { selfPacedLoss } from './self-paced';
+
+export { bceWithLogits, negLogOneMinusSigmoid, negLogSigmoid, sigmoid } from './logistic';
+
+export type MaybePromise<T> = T | Promise<T>;
+
+export interface BatchOutcome {
+  /** Σ over the batch of w·t·(−log p) + (1−t)·(−log(1−p)). */
+  loss: number;
+  /** ∂loss/∂w per element [count, K] = t·(−log p) (0 where w = 0 is allowed). */
+  gradWeights: ArrayLike<number>;
+}
 
 export interface PatchScorer {
   readonly labelCount: number;
   /** Values per patch input (embedding dims for a head, pixels for a whole network). */
   readonly inputLength: number;
+  /**
+   * One optimiser step on Σ w·t·(−log p) + (1−t)·(−log(1−p)) over a batch (method.md's
+   * self-paced loss with w = ReLU(α); w = 1 for the plain classifier). `targets` and `weights`
+   * are [count, K].
+   */
+  trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array): MaybePromise<BatchOutcome>;
+  /** Probabilities [count, K] with the current parameters. */
+  score(inputs: Float32Array, count: number): MaybePromise<ArrayLike<number>>;
+  /** Recreates the optimiser state (the reference code does this after every regrouping). */
+  resetOptimizer(): void;
+  snapshot(): unknown;
+  restore(state: unknown): void;
+}
+
+/** A scorer whose every step returns synchronously (the trainer's synchronous entry points). */
+export interface SyncPatchScorer extends PatchScorer {
+  trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array): BatchOutcome;
+  score(inputs: Float32Array, count: number): ArrayLike<number>;
+}
+
+/** Logit-level access, for losses the scorer does not know (the image-level MIL heads). */
+export interface GradientScorer extends SyncPatchScorer {
   /** Logits [count, labelCount]; keeps what `backward` needs for this batch. */
   forward(inputs: Float32Array, count: number): Float64Array;
   /** Accumulates parameter gradients from dLoss/dlogits [count, labelCount] of the last forward. */
   backward(gradLogits: Float64Array): void;
   /** One optimiser step with the accumulated gradients, then clears them. */
   step(): void;
-  /** Recreates the optimiser state (the reference code does this after every regrouping). */
-  resetOptimizer(): void;
-  snapshot(): unknown;
-  restore(state: unknown): void;
+}
+
+export function hasGradients(scorer: PatchScorer): scorer is GradientScorer {
+  const s = scorer as Partial<GradientScorer>;
+  return typeof s.forward === 'function' && typeof s.backward === 'function' && typeof s.step === 'function';
 }
 
 export interface LinearHeadState {
@@ -28,7 +67,7 @@ export interface LinearHeadState {
 }
 
 /** logits = x·Wᵀ + b with W [K, D], the same layout as the package's Gemm(head_w, transB=1). */
-export class LinearHead implements PatchScorer {
+export class LinearHead implements GradientScorer {
   readonly weights: Float64Array;
   readonly bias: Float64Array;
   readonly gradWeights: Float64Array;
@@ -94,6 +133,24 @@ export class LinearHead implements PatchScorer {
     }
   }
 
+  trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array): BatchOutcome {
+    const n = count * this.labelCount;
+    const logits = this.forward(inputs, count);
+    const gradLogits = new Float64Array(n);
+    const gradWeights = new Float64Array(n);
+    // With w = ReLU(α) already applied, the loss's own α gradient is exactly ∂loss/∂w where w > 0.
+    const loss = selfPacedLoss(logits, targets.subarray(0, n), weights.subarray(0, n), true, gradLogits, gradWeights);
+    this.backward(gradLogits);
+    this.step();
+    return { loss, gradWeights };
+  }
+
+  score(inputs: Float32Array, count: number): Float64Array {
+    const logits = this.forward(inputs, count);
+    for (let i = 0; i < logits.length; i++) logits[i] = sigmoid(logits[i]!);
+    return logits;
+  }
+
   step(): void {
     this.optW.step(this.weights, this.gradWeights);
     this.optB.step(this.bias, this.gradBias);
@@ -136,23 +193,4 @@ export class LinearHead implements PatchScorer {
     }
     return { weights, bias };
   }
-}
-
-export function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
-
-/** −[t·log σ(z) + (1−t)·log(1−σ(z))], stable for large |z|. */
-export function bceWithLogits(z: number, t: number): number {
-  return Math.max(z, 0) - t * z + Math.log1p(Math.exp(-Math.abs(z)));
-}
-
-/** −log σ(z) */
-export function negLogSigmoid(z: number): number {
-  return Math.max(-z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-}
-
-/** −log(1 − σ(z)) */
-export function negLogOneMinusSigmoid(z: number): number {
-  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
 }

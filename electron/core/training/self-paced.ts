@@ -5,7 +5,7 @@
  * with its α gradient, and the label-aware coefficients λ.
  */
 import type { Random } from '../random';
-import { negLogOneMinusSigmoid, negLogSigmoid, sigmoid } from './scorer';
+import { negLogOneMinusSigmoid, negLogSigmoid, sigmoid } from './logistic';
 
 export type ConfidenceInit = 'iw-sample' | 'iw-ones' | 'iw-data';
 

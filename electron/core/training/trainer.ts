@@ -11,7 +11,8 @@ import { DomainError } from '../errors';
 import { Random } from '../random';
 import { bagCount, gatherInputs, inheritedPatchLabels, patchCount, type BagDataset } from './dataset';
 import { evaluate, type EvaluationReport } from './metrics';
-import { sigmoid, type PatchScorer } from './scorer';
+import { bceWithLogits } from './logistic';
+import { hasGradients, type GradientScorer, type MaybePromise, type PatchScorer, type SyncPatchScorer } from './scorer';
 import {
   dispatch,
   drawWithReplacement,
@@ -19,11 +20,13 @@ import {
   initialConfidence,
   labelMask,
   samplingWeights,
-  selfPacedLoss,
   shuffled,
   type ConfidenceInit,
 } from './self-paced';
 import { Adam } from './adam';
+import { milBagLoss } from './mil-loss';
+
+export { milBagLoss } from './mil-loss';
 
 export type TrainingMethod = 'spl' | 'plain' | 'max' | 'mean';
 
@@ -47,6 +50,13 @@ export interface TrainerOptions {
   coefficientC: number | null;
   /** Score the starting weights too and keep them if no epoch beats them (warm-started fine-tuning). */
   keepInitialIfBest: boolean;
+  /** Patches drawn per epoch (spl/plain); null = as many as the training set holds (the paper's N_train). */
+  patchesPerEpoch: number | null;
+  /**
+   * One seeded random stream per epoch (seed, epoch) instead of one stream for the whole run, so
+   * a run resumed from the checkpoint of epoch e continues exactly as the uninterrupted one.
+   */
+  streamPerEpoch: boolean;
 }
 
 export const defaultTrainerOptions: TrainerOptions = {
@@ -65,18 +75,34 @@ export const defaultTrainerOptions: TrainerOptions = {
   softTargets: false,
   coefficientC: null,
   keepInitialIfBest: false,
+  patchesPerEpoch: null,
+  streamPerEpoch: false,
 };
 
 export interface EpochInfo {
   epoch: number;
+  /** Mean training loss per patch (spl/plain) or image (MIL) seen this epoch. */
   loss: number;
   /** Patches (spl/plain) or images (MIL) used this epoch. */
   seen: number;
   validationScore: number | null;
+  /** Mean image-level BCE of the pooled validation probabilities. */
+  validationLoss: number | null;
   best: boolean;
   /** Mean ReLU(α) over positive labels of multi-label patches (spl): how far confidence has fallen. */
   meanMultiLabelConfidence: number | null;
   elapsedMs: number;
+  /** Patches (or images) per second of the training part of the epoch (without validation). */
+  patchesPerSecond: number;
+}
+
+export interface TrainingProgress {
+  epoch: number;
+  batch: number;
+  batchesInEpoch: number;
+  /** Mean weighted loss per patch so far this epoch. */
+  loss: number;
+  patchesPerSecond: number;
 }
 
 export interface TrainingResult {
@@ -86,31 +112,95 @@ export interface TrainingResult {
   pooling: 'max' | 'mean';
 }
 
+/** Where the loop stands after an epoch: what a checkpoint must hold to resume it exactly. */
+export interface LoopState {
+  epoch: number;
+  epochs: EpochInfo[];
+  bestEpoch: number;
+  bestScore: number;
+  epochsSinceBest: number;
+  /** The scorer's snapshot() at the best epoch. */
+  bestState: unknown;
+  /** Confidences α and stored pseudo-labels [patches × K] (spl). */
+  alpha: Float64Array;
+  stored: Float64Array;
+}
+
 export interface TrainHooks {
   onEpoch?: (info: EpochInfo) => void;
-  /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
+  onProgress?: (p: TrainingProgress) => void;
+  /** Polled before every epoch and batch; true stops the work with a 'training cancelled …' error. */
   isCancelled?: () => boolean;
+  /** Alters a gathered batch in place before its targets are drawn (data augmentation). */
+  augment?: (inputs: Float32Array, count: number, rng: Random) => void;
+  /** Appended to the cancellation message (e.g. which checkpoint is kept). */
+  cancelNote?: (epoch: number) => string;
+  /** Continue from this state (the scorer must already hold the parameters of `state.epoch`). */
+  resume?: LoopState;
+  /** After every epoch, before onEpoch (e.g. write a checkpoint); may be asynchronous. */
+  afterEpoch?: (state: LoopState) => void | Promise<void>;
+}
+
+/**
+ * The loop is written once as a generator that yields only where a scorer (or hook) returned a
+ * promise: driven synchronously for the head, asynchronously for the whole network.
+ */
+type Co<T> = Generator<Promise<unknown>, T, unknown>;
+
+function* wait<T>(value: MaybePromise<T>): Co<T> {
+  if (value instanceof Promise) return (yield value) as T;
+  return value;
+}
+
+function runSync<T>(co: Co<T>): T {
+  const r = co.next();
+  if (!r.done) {
+    co.return(undefined as T);
+    throw new DomainError('internal', 'the scorer returned a promise; train it with trainScorerAsync');
+  }
+  return r.value;
+}
+
+async function runAsync<T>(co: Co<T>): Promise<T> {
+  let r = co.next();
+  while (!r.done) {
+    let value: unknown;
+    try {
+      value = await r.value;
+    } catch (error) {
+      r = co.throw(error);
+      continue;
+    }
+    r = co.next(value);
+  }
+  return r.value;
 }
 
 interface EpochRunner {
-  run(): { loss: number; seen: number };
+  run(rng: Random, epoch: number): Co<{ loss: number; seen: number }>;
   afterEpoch(): void;
   confidence(): number | null;
+  state(): { alpha: Float64Array; stored: Float64Array };
 }
 
-/** Image-level scores [bags × K]: per class the max (or mean) patch probability. */
-export function scoreBags(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean', batchSize = 256): Float64Array {
+function* scorePatchesCo(scorer: PatchScorer, data: BagDataset, batchSize: number): Co<Float64Array> {
   const K = data.labels.length;
-  const B = bagCount(data);
   const N = patchCount(data);
   const probs = new Float64Array(N * K);
   const idx = new Int32Array(batchSize);
   for (let start = 0; start < N; start += batchSize) {
     const count = Math.min(batchSize, N - start);
     for (let i = 0; i < count; i++) idx[i] = start + i;
-    const logits = scorer.forward(gatherInputs(data, idx, count), count);
-    for (let i = 0; i < count * K; i++) probs[start * K + i] = sigmoid(logits[i]!);
+    const p = yield* wait(scorer.score(gatherInputs(data, idx, count), count));
+    for (let i = 0; i < count * K; i++) probs[start * K + i] = p[i]!;
   }
+  return probs;
+}
+
+/** Per class the max (or mean) of each bag's patch probabilities [patches × K] → [bags × K]. */
+export function poolBags(probs: ArrayLike<number>, data: BagDataset, pooling: 'max' | 'mean'): Float64Array {
+  const K = data.labels.length;
+  const B = bagCount(data);
   const out = new Float64Array(B * K);
   for (let b = 0; b < B; b++) {
     const lo = data.bagOffsets[b]!;
@@ -124,39 +214,97 @@ export function scoreBags(scorer: PatchScorer, data: BagDataset, pooling: 'max' 
   return out;
 }
 
+function* scoreBagsCo(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean', batchSize: number): Co<Float64Array> {
+  return poolBags(yield* scorePatchesCo(scorer, data, batchSize), data, pooling);
+}
+
+/** Image-level scores [bags × K]: per class the max (or mean) patch probability. */
+export function scoreBags(scorer: SyncPatchScorer, data: BagDataset, pooling: 'max' | 'mean', batchSize = 256): Float64Array {
+  return runSync(scoreBagsCo(scorer, data, pooling, batchSize));
+}
+
+export function scoreBagsAsync(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean', batchSize = 256): Promise<Float64Array> {
+  return runAsync(scoreBagsCo(scorer, data, pooling, batchSize));
+}
+
+/** Per-patch probabilities [patches × K] and pooled image scores [bags × K]. */
+export async function scorePatchesAsync(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean' = 'max', batchSize = 256): Promise<{ patch: Float64Array; image: Float64Array }> {
+  const patch = await runAsync(scorePatchesCo(scorer, data, batchSize));
+  return { patch, image: poolBags(patch, data, pooling) };
+}
+
 export function overallScore(r: EvaluationReport): number {
   return (r.f1_micro + r.f1_macro + r.subset_accuracy + r.map) / 4;
 }
 
-export function evaluateScorer(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean', threshold: number | ArrayLike<number> = 0.5): EvaluationReport {
-  const scores = scoreBags(scorer, data, pooling);
+function reportOf(scores: Float64Array, data: BagDataset, threshold: number | ArrayLike<number>): EvaluationReport {
   return evaluate({ truth: data.bagLabels, scores, imageCount: bagCount(data), labelCount: data.labels.length }, data.labels, threshold);
 }
 
-export function trainScorer(scorer: PatchScorer, train: BagDataset, validation: BagDataset | null, options: Partial<TrainerOptions> = {}, hooks: TrainHooks = {}): TrainingResult {
+export function evaluateScorer(scorer: SyncPatchScorer, data: BagDataset, pooling: 'max' | 'mean', threshold: number | ArrayLike<number> = 0.5): EvaluationReport {
+  return reportOf(scoreBags(scorer, data, pooling), data, threshold);
+}
+
+export async function evaluateScorerAsync(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean', threshold: number | ArrayLike<number> = 0.5): Promise<EvaluationReport> {
+  return reportOf(await scoreBagsAsync(scorer, data, pooling), data, threshold);
+}
+
+/** Mean image-level BCE of pooled probabilities against the image labels. */
+export function imageLoss(image: Float64Array, truth: Uint8Array): number {
+  let loss = 0;
+  for (let i = 0; i < image.length; i++) {
+    const p = Math.min(Math.max(image[i]!, 1e-7), 1 - 1e-7);
+    loss += bceWithLogits(Math.log(p / (1 - p)), truth[i]!);
+  }
+  return loss / Math.max(1, image.length);
+}
+
+function* validateCo(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean'): Co<{ report: EvaluationReport; loss: number }> {
+  const image = yield* scoreBagsCo(scorer, data, pooling, 256);
+  return { report: reportOf(image, data, 0.5), loss: imageLoss(image, data.bagLabels) };
+}
+
+/** Trains a synchronous scorer (the linear head) with the self-paced loop or a baseline. */
+export function trainScorer(scorer: SyncPatchScorer, train: BagDataset, validation: BagDataset | null, options: Partial<TrainerOptions> = {}, hooks: TrainHooks = {}): TrainingResult {
+  return runSync(trainCo(scorer, train, validation, options, hooks));
+}
+
+/** The same loop for a scorer that works asynchronously (the whole network on ONNX Runtime). */
+export function trainScorerAsync(scorer: PatchScorer, train: BagDataset, validation: BagDataset | null, options: Partial<TrainerOptions> = {}, hooks: TrainHooks = {}): Promise<TrainingResult> {
+  return runAsync(trainCo(scorer, train, validation, options, hooks));
+}
+
+function* trainCo(scorer: PatchScorer, train: BagDataset, validation: BagDataset | null, options: Partial<TrainerOptions>, hooks: TrainHooks): Co<TrainingResult> {
   const opts = { ...defaultTrainerOptions, ...options };
   if (scorer.inputLength !== train.inputLength || scorer.labelCount !== train.labels.length) {
     throw new DomainError('bad-request', `scorer takes ${scorer.inputLength} inputs → ${scorer.labelCount} labels, data has ${train.inputLength} → ${train.labels.length}`);
   }
   if (patchCount(train) === 0) throw new DomainError('bad-request', 'no training patches');
-  const rng = new Random(opts.seed);
+  const isMil = opts.method === 'max' || opts.method === 'mean';
+  if (isMil && !hasGradients(scorer)) throw new DomainError('bad-request', `method '${opts.method}' needs a scorer with logit gradients (a head); this scorer trains on the self-paced loss only`);
+  const runStream = new Random(opts.seed);
   const pooling = opts.method === 'mean' ? 'mean' : 'max';
-  const runner = opts.method === 'max' || opts.method === 'mean' ? milRunner(scorer, train, opts, rng) : patchRunner(scorer, train, opts, rng);
-  const epochs: EpochInfo[] = [];
-  let best = -Infinity;
-  let bestEpoch = 0;
-  let bestState: unknown = null;
-  let since = 0;
-  if (opts.keepInitialIfBest && validation) {
-    best = overallScore(evaluateScorer(scorer, validation, pooling));
+  const resume = hooks.resume;
+  const runner = isMil ? milRunner(scorer as GradientScorer, train, opts) : patchRunner(scorer, train, opts, hooks, resume);
+  const epochs: EpochInfo[] = resume ? [...resume.epochs] : [];
+  let best = resume ? resume.bestScore : -Infinity;
+  let bestEpoch = resume ? resume.bestEpoch : 0;
+  let bestState: unknown = resume ? resume.bestState : null;
+  let since = resume ? resume.epochsSinceBest : 0;
+  if (!resume && opts.keepInitialIfBest && validation) {
+    best = overallScore((yield* validateCo(scorer, validation, pooling)).report);
     bestState = scorer.snapshot();
   }
-  for (let epoch = 1; epoch <= opts.maxEpochs; epoch++) {
-    if (hooks.isCancelled?.()) throw new DomainError('conflict', 'training cancelled');
+  const cancelled = (epoch: number): DomainError => new DomainError('conflict', `training cancelled in epoch ${epoch}${hooks.cancelNote ? `; ${hooks.cancelNote(epoch)}` : ''}`);
+  for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= opts.maxEpochs && since < opts.patience; epoch++) {
+    if (hooks.isCancelled?.()) throw cancelled(epoch);
+    const rng = opts.streamPerEpoch ? new Random((opts.seed * 1_000_003 + epoch * 7919) >>> 0) : runStream;
     const t0 = performance.now();
-    const { loss, seen } = runner.run();
+    const { loss, seen } = yield* runner.run(rng, epoch);
+    const trainMs = performance.now() - t0;
     runner.afterEpoch();
-    const score = validation ? overallScore(evaluateScorer(scorer, validation, pooling)) : null;
+    const checked = validation ? yield* validateCo(scorer, validation, pooling) : null;
+    const score = checked ? overallScore(checked.report) : null;
     const isBest = score === null || score > best + 1e-12;
     if (isBest) {
       best = score ?? best;
@@ -164,17 +312,32 @@ export function trainScorer(scorer: PatchScorer, train: BagDataset, validation: 
       bestState = scorer.snapshot();
       since = 0;
     } else since++;
-    const info: EpochInfo = { epoch, loss, seen, validationScore: score, best: isBest, meanMultiLabelConfidence: runner.confidence(), elapsedMs: performance.now() - t0 };
+    const info: EpochInfo = {
+      epoch,
+      loss: loss / Math.max(1, seen),
+      seen,
+      validationScore: score,
+      validationLoss: checked?.loss ?? null,
+      best: isBest,
+      meanMultiLabelConfidence: runner.confidence(),
+      elapsedMs: performance.now() - t0,
+      patchesPerSecond: seen / Math.max(trainMs / 1000, 1e-9),
+    };
     epochs.push(info);
+    if (hooks.afterEpoch) {
+      const done = hooks.afterEpoch({ epoch, epochs, bestEpoch, bestScore: best, epochsSinceBest: since, bestState, ...runner.state() });
+      if (done) yield* wait(done);
+    }
     hooks.onEpoch?.(info);
-    if (seen === 0 || since >= opts.patience) break;
+    if (seen === 0) break;
   }
   if (bestState) scorer.restore(bestState);
-  return { epochs, bestEpoch, validation: validation ? evaluateScorer(scorer, validation, pooling) : null, pooling };
+  const final = validation ? yield* validateCo(scorer, validation, pooling) : null;
+  return { epochs, bestEpoch, validation: final?.report ?? null, pooling };
 }
 
 /** spl and plain: patch-level steps on (pseudo-)labels. */
-function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions, rng: Random): EpochRunner {
+function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions, hooks: TrainHooks, resume: LoopState | undefined): EpochRunner {
   const K = data.labels.length;
   const N = patchCount(data);
   const y = inheritedPatchLabels(data);
@@ -184,9 +347,10 @@ function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions
   const weighted = !isPlain;
   const classFrequency = new Float64Array(K);
   for (let b = 0; b < bagCount(data); b++) for (let k = 0; k < K; k++) classFrequency[k] = classFrequency[k]! + data.bagLabels[b * K + k]! / bagCount(data);
-  const alpha = initialConfidence(y, K, opts.init, classFrequency);
+  const alpha = resume ? Float64Array.from(resume.alpha) : initialConfidence(y, K, opts.init, classFrequency);
   // Stored pseudo-labels drive the regrouping; before the first epoch they are the inherited labels.
-  const stored = Float64Array.from(y);
+  const stored = resume ? Float64Array.from(resume.stored) : Float64Array.from(y);
+  if (alpha.length !== N * K || stored.length !== N * K) throw new DomainError('bad-request', `resume state holds ${alpha.length / K} patches, the training set ${N}`);
   let lambda = new Float64Array(N * K);
   let active = new Int32Array(0);
   let alphaOpt = new Adam(N * K, { lr: opts.lrAlpha });
@@ -218,40 +382,45 @@ function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions
   const B = opts.batchSize;
   const batchInputs = new Float32Array(B * data.inputLength);
   const targets = new Float64Array(B * K);
-  const alphaRows = new Float64Array(B * K);
-  const gradAlphaRows = new Float64Array(B * K);
+  const weights = new Float64Array(B * K);
   const gradAlpha = new Float64Array(N * K);
 
   return {
-    run() {
-      const order = useSampler ? drawWithReplacement(samplingWeights(alpha, y, K), N, rng) : shuffled(N, rng);
+    *run(rng: Random, epoch: number) {
+      const drawCount = opts.patchesPerEpoch ?? N;
+      const order = useSampler ? drawWithReplacement(samplingWeights(alpha, y, K), drawCount, rng) : shuffled(N, rng).subarray(0, Math.min(N, drawCount));
+      const batches = Math.ceil(order.length / B);
+      const t0 = performance.now();
       let loss = 0;
-      for (let start = 0; start < order.length; start += B) {
+      for (let bi = 0; bi < batches; bi++) {
+        if (bi > 0 && hooks.isCancelled?.()) throw new DomainError('conflict', `training cancelled in epoch ${epoch}${hooks.cancelNote ? `; ${hooks.cancelNote(epoch)}` : ''}`);
+        const start = bi * B;
         const count = Math.min(B, order.length - start);
         const idx = order.subarray(start, start + count);
         gatherInputs(data, idx, count, batchInputs);
+        hooks.augment?.(batchInputs, count, rng);
         for (let i = 0; i < count; i++) {
           const n = idx[i]!;
           if (usePseudo) dispatch(alpha, y, n, K, rng, opts.softTargets, targets, i * K);
           else for (let k = 0; k < K; k++) targets[i * K + k] = y[n * K + k]!;
           for (let k = 0; k < K; k++) {
-            alphaRows[i * K + k] = alpha[n * K + k]!;
+            weights[i * K + k] = weighted ? Math.max(alpha[n * K + k]!, 0) : 1;
             stored[n * K + k] = targets[i * K + k]!;
           }
         }
-        const logits = scorer.forward(batchInputs, count);
-        const gradLogits = new Float64Array(count * K);
-        loss += selfPacedLoss(logits, targets.subarray(0, count * K), alphaRows.subarray(0, count * K), weighted, gradLogits, weighted ? gradAlphaRows : null);
-        scorer.backward(gradLogits);
-        scorer.step();
+        const outcome = yield* wait(scorer.trainBatch(batchInputs, count, targets, weights));
+        loss += outcome.loss;
         if (weighted && active.length) {
+          // ∂L/∂α = ∂L/∂w·[α>0] (w = ReLU(α)); a patch drawn twice in a batch adds up.
           for (let i = 0; i < count; i++) {
             const n = idx[i]!;
-            for (let k = 0; k < K; k++) gradAlpha[n * K + k] = gradAlpha[n * K + k]! + gradAlphaRows[i * K + k]!;
+            for (let k = 0; k < K; k++) if (weights[i * K + k]! > 0) gradAlpha[n * K + k] = gradAlpha[n * K + k]! + outcome.gradWeights[i * K + k]!;
           }
           alphaOpt.step(alpha, gradAlpha, lambda, active);
           for (let i = 0; i < count; i++) gradAlpha.fill(0, idx[i]! * K, idx[i]! * K + K);
         }
+        const seenSoFar = start + count;
+        hooks.onProgress?.({ epoch, batch: bi + 1, batchesInEpoch: batches, loss: loss / seenSoFar, patchesPerSecond: seenSoFar / Math.max((performance.now() - t0) / 1000, 1e-9) });
       }
       return { loss, seen: order.length };
     },
@@ -266,16 +435,17 @@ function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions
       for (const i of multiLabelEntries) s += Math.max(alpha[i]!, 0);
       return s / multiLabelEntries.length;
     },
+    state: () => ({ alpha, stored }),
   };
 }
 
 /** max / mean MIL: image-level BCE on pooled patch probabilities. */
-function milRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions, rng: Random): EpochRunner {
+function milRunner(scorer: GradientScorer, data: BagDataset, opts: TrainerOptions): EpochRunner {
   const K = data.labels.length;
   const bags = bagCount(data);
   const pooling = opts.method === 'mean' ? 'mean' : 'max';
   return {
-    run() {
+    *run(rng: Random) {
       const order = shuffled(bags, rng);
       let loss = 0;
       for (let start = 0; start < bags; start += opts.bagsPerBatch) {
@@ -298,32 +468,7 @@ function milRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions, 
     },
     afterEpoch() {},
     confidence: () => null,
+    state: () => ({ alpha: new Float64Array(0), stored: new Float64Array(0) }),
   };
 }
 
-/** BCE of one bag's pooled probability per class; writes dLoss/dlogits of its patch rows. */
-export function milBagLoss(logits: Float64Array, row: number, size: number, K: number, labels: ArrayLike<number>, labelOffset: number, pooling: 'max' | 'mean', grad: Float64Array): number {
-  let loss = 0;
-  if (size === 0) return 0;
-  for (let k = 0; k < K; k++) {
-    const y = labels[labelOffset + k]!;
-    if (pooling === 'max') {
-      let arg = row;
-      for (let n = row + 1; n < row + size; n++) if (logits[n * K + k]! > logits[arg * K + k]!) arg = n;
-      const z = logits[arg * K + k]!;
-      loss += Math.max(z, 0) - y * z + Math.log1p(Math.exp(-Math.abs(z)));
-      grad[arg * K + k] = sigmoid(z) - y;
-    } else {
-      let P = 0;
-      for (let n = row; n < row + size; n++) P += sigmoid(logits[n * K + k]!) / size;
-      const Pc = Math.min(Math.max(P, 1e-7), 1 - 1e-7);
-      loss += -(y * Math.log(Pc) + (1 - y) * Math.log(1 - Pc));
-      const dP = (Pc - y) / (Pc * (1 - Pc));
-      for (let n = row; n < row + size; n++) {
-        const p = sigmoid(logits[n * K + k]!);
-        grad[n * K + k] = (dP * p * (1 - p)) / size;
-      }
-    }
-  }
-  return loss;
-}
