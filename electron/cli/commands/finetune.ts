@@ -4,14 +4,15 @@ import { dirname, join, resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { startFinetuneWorker } from '../../core/training/finetune-worker';
+import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune-network';
 import { UsageError, type Command } from '../command';
 
 export const finetuneCommand: Command = {
   name: 'finetune',
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
-    'ana finetune --db FILE [--models-dir DIR] [--cache DIR] [--model SHIPPED_DIR] [--seed S] [--no-promote]\n' +
-    '  [--validation-share P] [--min-cases N] [--max-f1-drop X] [--max-map-drop X] [--max-recall-drop X] [--provider auto|cpu|...]',
+    'ana finetune --db FILE [--mode head|last-blocks|all] [--blocks N] [--models-dir DIR] [--cache DIR] [--model SHIPPED_DIR] [--seed S] [--no-promote]\n' +
+    '  [--epochs N] [--validation-share P] [--min-cases N] [--max-f1-drop X] [--max-map-drop X] [--max-recall-drop X] [--provider auto|cpu|...]',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -21,6 +22,9 @@ export const finetuneCommand: Command = {
         cache: { type: 'string' },
         model: { type: 'string' },
         seed: { type: 'string', default: '1' },
+        mode: { type: 'string', default: 'head' },
+        blocks: { type: 'string' },
+        epochs: { type: 'string' },
         'no-promote': { type: 'boolean', default: false },
         'validation-share': { type: 'string' },
         'min-cases': { type: 'string' },
@@ -37,6 +41,10 @@ export const finetuneCommand: Command = {
       if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
       return n;
     };
+    const mode = values.mode as FinetuneMode;
+    if (!FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
+    if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
+    const epochs = num('epochs', values.epochs);
     const dbPath = resolve(values.db);
     const gate = Object.fromEntries(
       Object.entries({ macroF1Drop: num('max-f1-drop', values['max-f1-drop']), mapDrop: num('max-map-drop', values['max-map-drop']), recallDrop: num('max-recall-drop', values['max-recall-drop']) }).filter(([, v]) => v !== undefined),
@@ -48,7 +56,10 @@ export const finetuneCommand: Command = {
         modelsDir: values['models-dir'] ? resolve(values['models-dir']) : join(dirname(dbPath), 'models'),
         cacheDir: values.cache ? resolve(values.cache) : join(dirname(dbPath), 'embedding-cache'),
         actor: { userId: null, name: `cli:${userInfo().username}` },
-        trainer: { seed: num('seed', values.seed)! },
+        trainer: { seed: num('seed', values.seed)!, ...(epochs !== undefined && mode === 'head' ? { maxEpochs: epochs } : {}) },
+        mode,
+        lastBlocks: num('blocks', values.blocks),
+        network: epochs !== undefined && mode !== 'head' ? { maxEpochs: epochs } : undefined,
         gate,
         validationShare: num('validation-share', values['validation-share']),
         minCases: num('min-cases', values['min-cases']),
@@ -57,13 +68,13 @@ export const finetuneCommand: Command = {
       },
       {
         onProgress: (p) => {
-          if (p.phase === 'embed' && (p.done % 25 === 0 || p.done === p.total)) process.stderr.write(`\rembedding slides ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
+          if ((p.phase === 'embed' || p.phase === 'patches') && (p.done % 25 === 0 || p.done === p.total)) process.stderr.write(`\r${p.phase === 'embed' ? 'embedding' : 'cutting patches of'} slides ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
         },
         onEpoch: (e) => process.stderr.write(`epoch ${e.epoch}: validation ${e.validationScore?.toFixed(4) ?? '—'}${e.best ? ' *' : ''}\n`),
       },
     );
     const onSigint = (): void => {
-      process.stderr.write('\ncancelling after the current epoch…\n');
+      process.stderr.write(mode === 'head' ? '\ncancelling after the current epoch…\n' : '\ncancelling after the current batch…\n');
       handle.cancel();
     };
     process.once('SIGINT', onSigint);
@@ -71,7 +82,7 @@ export const finetuneCommand: Command = {
       const r = await handle.result;
       const c = r.candidate;
       console.log(`training run ${r.runId}: ${r.counts.trainCases} training + ${r.counts.earlyStopCases} early-stopping cases, ${r.counts.validationCases} frozen validation cases${r.counts.skippedSlides ? `, ${r.counts.skippedSlides} slide file(s) missing and skipped` : ''}`);
-      console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); embeddings ${(r.timingsMs.embed / 1000).toFixed(1)} s, training ${(r.timingsMs.train / 1000).toFixed(1)} s, total ${(r.timingsMs.total / 1000).toFixed(1)} s`);
+      console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${r.mode === 'head' ? 'head only' : r.mode === 'all' ? 'all layers' : 'last blocks'}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${r.mode === 'head' ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, training ${(r.timingsMs.train / 1000).toFixed(1)} s, total ${(r.timingsMs.total / 1000).toFixed(1)} s`);
       const g = r.gate;
       console.log(`validation (${g.n_images} cases): macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}`);
       if (g.passed) console.log(r.promoted ? `gate passed: ${c.version} is now the active model` : `gate passed: ${c.version} is validated; promote it with 'ana models promote ${c.id}'`);

@@ -40,6 +40,10 @@ export type ModelVersionSummary = z.infer<typeof ModelVersionSummary>;
 export const FinetuneEpoch = z.object({ epoch: z.number().int(), loss: z.number(), validationScore: z.number().nullable(), best: z.boolean() });
 export type FinetuneEpoch = z.infer<typeof FinetuneEpoch>;
 
+/** What fine-tuning trains: a new head (default), or for a whole-network model its last blocks or all layers. */
+export const FinetuneMode = z.enum(['head', 'last-blocks', 'all']);
+export type FinetuneMode = z.infer<typeof FinetuneMode>;
+
 export const FinetuneState = z.object({
   status: z.enum(['idle', 'running', 'succeeded', 'failed', 'cancelled']),
   startedAtMs: z.number().nullable(),
@@ -47,7 +51,7 @@ export const FinetuneState = z.object({
   progress: z.object({ phase: z.string(), done: z.number().int(), total: z.number().int() }).nullable(),
   epochs: z.array(FinetuneEpoch),
   result: z
-    .object({ runId: z.number().int(), candidateId: z.number().int(), candidateVersion: z.string(), promoted: z.boolean(), gate: GateVerdict })
+    .object({ runId: z.number().int(), candidateId: z.number().int(), candidateVersion: z.string(), promoted: z.boolean(), mode: FinetuneMode, gate: GateVerdict })
     .nullable(),
   error: z.string().nullable(),
 });
@@ -66,7 +70,7 @@ export const modelsChannels = {
     response: z.object({ from: ModelVersionSummary, to: ModelVersionSummary }),
   },
   /** Starts fine-tuning the active model on the signed cases in the background (admin). */
-  'finetune/start': { request: z.object({}).strict(), response: FinetuneState },
+  'finetune/start': { request: z.object({ mode: FinetuneMode.optional() }).strict(), response: FinetuneState },
   'finetune/status': { request: z.object({}).strict(), response: FinetuneState },
   'finetune/cancel': { request: z.object({}).strict(), response: FinetuneState },
 } as const;

@@ -103,7 +103,7 @@ export function modelsHandlers(db: WritableDb, sessions: SessionStore, options: 
       await options.onActiveModelChanged?.();
       return { from: summaryById(from.id), to: summaryById(to.id) };
     },
-    'finetune/start': (_request, ctx) => {
+    'finetune/start': (request, ctx) => {
       const user = sessions.require(ctx, 'start fine-tuning', ['admin']);
       if (state.status === 'running') throw new DomainError('conflict', 'a fine-tuning run is already in progress');
       const dataDir = dirname(options.dbPath);
@@ -116,6 +116,7 @@ export function modelsHandlers(db: WritableDb, sessions: SessionStore, options: 
           modelsDir: join(dataDir, 'models'),
           cacheDir: join(dataDir, 'embedding-cache'),
           actor: actorOf(user),
+          mode: request.mode ?? 'head',
         },
         {
           onProgress: (p) => publish({ ...state, progress: { phase: p.phase, done: p.done, total: p.total } }),
@@ -129,7 +130,7 @@ export function modelsHandlers(db: WritableDb, sessions: SessionStore, options: 
             ...state,
             status: 'succeeded',
             finishedAtMs: Date.now(),
-            result: { runId: r.runId, candidateId: r.candidate.id, candidateVersion: r.candidate.version, promoted: r.promoted, gate: gateOf({ gate: r.gate })! },
+            result: { runId: r.runId, candidateId: r.candidate.id, candidateVersion: r.candidate.version, promoted: r.promoted, mode: r.mode, gate: gateOf({ gate: r.gate })! },
           });
         },
         (error: unknown) => {

@@ -1,8 +1,9 @@
 /**
  * Fine-tuning behind a worker thread (electron/workers/finetune.worker.ts), so the UI thread and
  * the CLI's signal handling never block on training. Protocol:
- *   in:  start {options}; cancellation is a shared Int32 flag (the trainer's epochs and the batch
- *        loop are synchronous, so a posted 'cancel' message would only arrive after the run)
+ *   in:  start {options}; cancellation is a shared Int32 flag (the head trainer's epochs and batch
+ *        loop are synchronous, so a posted 'cancel' message would only arrive after the run;
+ *        the whole-network modes poll the same flag before every batch)
  *   out: progress {progress} | epoch {info} | done {result} | error {code, message}
  * The worker opens its own connection to the database file (SQLite WAL allows it).
  */
@@ -15,6 +16,8 @@ import { DomainError, type ErrorCode } from '../errors';
 import type { Actor } from '../db/audit.repo';
 import type { ProviderName } from '../inference/providers';
 import type { FinetuneResult } from './finetune';
+import type { FinetuneMode } from './finetune-network';
+import type { NetworkTrainingOptions } from './autodiff/network-trainer';
 import type { Progress } from './train-model';
 import type { EpochInfo, TrainerOptions } from './trainer';
 import type { GateTolerances } from './validation-gate';
@@ -26,6 +29,9 @@ export interface FinetuneJob {
   cacheDir: string;
   actor: Actor;
   trainer?: Partial<TrainerOptions>;
+  mode?: FinetuneMode;
+  lastBlocks?: number;
+  network?: Partial<Omit<NetworkTrainingOptions, 'augment'>>;
   gate?: Partial<GateTolerances>;
   validationShare?: number;
   minCases?: number;

@@ -10,8 +10,7 @@
  * recorded. The run, its data set and metrics are recorded in training_runs; a failure or
  * cancellation marks the run and leaves the registry unchanged.
  */
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { DomainError, errorMessage } from '../errors';
 import type { Actor } from '../db/audit.repo';
 import type { WritableDb } from '../db/connection';
@@ -19,9 +18,12 @@ import { setModelValidation, type ModelVersionRow } from '../db/model-version.re
 import { insertTrainingRun, updateTrainingRun } from '../db/training-run.repo';
 import { createEngine } from '../inference/engine';
 import type { ProviderName } from '../inference/providers';
-import { readHead } from '../models/model-package';
+import { readHead, type ModelPackage } from '../models/model-package';
 import { ensureActiveModel, promoteModel, registerPackage } from '../models/model-registry';
-import { subsetBags, type BagDataset } from './dataset';
+import type { BagDataset } from './dataset';
+import type { EvaluationReport } from './metrics';
+import type { NetworkTrainingOptions } from './autodiff/network-trainer';
+import { candidateDir, isWholeNetworkPackage, keepReadableSlides, mergeIntoCases, trainNetworkCandidate, type FinetuneMode } from './finetune-network';
 import { embedRows, evaluatePackageOn, finishTraining, hashSplit, summary, type Progress } from './train-model';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from './trainer';
 import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
@@ -37,6 +39,16 @@ export interface FinetuneOptions {
   cacheDir: string;
   actor: Actor;
   trainer?: Partial<TrainerOptions>;
+  /**
+   * What is trained: 'head' (default) a new head on the active extractor's embeddings; for a
+   * whole-network active version also 'last-blocks' (its last `lastBlocks` convolution blocks
+   * and the head) or 'all' (every layer).
+   */
+  mode?: FinetuneMode;
+  /** Convolution blocks trained in 'last-blocks' mode. Default 1. */
+  lastBlocks?: number;
+  /** Whole-network modes: loop options (default: those the active network was trained with; its seed is `trainer.seed`). */
+  network?: Partial<NetworkTrainingOptions>;
   gate?: Partial<GateTolerances>;
   /** Share of signed cases in the frozen validation set (by accession hash). Default 0.25. */
   validationShare?: number;
@@ -60,6 +72,7 @@ export interface FinetuneResult {
   candidate: ModelVersionRow;
   gate: GateResult;
   promoted: boolean;
+  mode: FinetuneMode;
   counts: { trainCases: number; earlyStopCases: number; validationCases: number; skippedSlides: number };
   timingsMs: { embed: number; train: number; total: number };
 }
@@ -70,6 +83,10 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const tolerances = { ...DEFAULT_GATE, ...options.gate };
   const { db, actor } = options;
   const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
+  const mode = options.mode ?? 'head';
+  if (mode !== 'head' && !isWholeNetworkPackage(active)) {
+    throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head'`);
+  }
   // The candidate is trained "from the active version": its head and, when recorded, its method options.
   const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(active.manifest.provenance), keepInitialIfBest: true, ...options.trainer };
   const cases = listSignedCases(db);
@@ -83,7 +100,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     db,
     {
       baseModelVersionId: base.id,
-      config: { trainer, tolerances, validationShare: options.validationShare ?? 0.25 },
+      config: { mode, trainer, ...(mode === 'head' ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1 }), tolerances, validationShare: options.validationShare ?? 0.25 },
       dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
       seed: trainer.seed,
       startedBy: actor.userId,
@@ -93,47 +110,37 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   );
   updateTrainingRun(db, run.id, { status: 'running', startedAtMs: now() }, actor, now());
   try {
-    const t0 = performance.now();
-    const engine = await createEngine(active, { providers: options.providers, warn: () => {} });
-    let bags: { fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number };
-    try {
-      bags = await embedCases(active, engine, [fitCases, stopCases, validation], options);
-    } finally {
-      await engine.close();
-    }
-    const embedMs = performance.now() - t0;
-    const current = await readHead(active);
     const version = `${active.manifest.version.split('+')[0]}+ft${run.id}`;
-    const outDir = join(resolve(options.modelsDir), `${active.manifest.id}-${version.replace(/[^A-Za-z0-9.+-]/g, '_')}`);
-    const trained = await finishTraining({
-      base: active,
-      train: bags.fit,
-      val: bags.stop,
-      test: bags.validation,
-      trainer,
-      embedMs,
-      cachedShare: 0,
-      csv: `record: ${cases.length} signed cases`,
-      counts: { train: bags.fit.bagIds.length, val: bags.stop.bagIds.length, test: bags.validation.bagIds.length },
-      options: { outDir, version, thresholds: options.thresholds, onProgress: options.onProgress, onEpoch: options.onEpoch, isCancelled: options.isCancelled },
-      initialHead: { weights: current.weights.data, bias: current.bias.data },
-      dataDescription: "The laboratory's own signed cases (final labels of the latest signed decision), fine-tuned from the active version",
-      extraProvenance: { trainingRunId: run.id, baseModelVersionId: base.id },
-    });
-    options.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
-    const activeReport = await evaluatePackageOn(active, bags.validation);
-    const candidateReport = await evaluatePackageOn(trained.model, bags.validation);
-    options.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
+    const outDir = candidateDir(resolve(options.modelsDir), active.manifest.id, version);
+    const trained: CandidateOutcome =
+      mode === 'head'
+        ? await headCandidate(options, active, trainer, { fitCases, stopCases, validation, cases: cases.length }, run.id, base.id, version, outDir)
+        : await trainNetworkCandidate({
+            active,
+            mode,
+            lastBlocks: options.lastBlocks,
+            groups: { fit: fitCases, stop: stopCases, validation },
+            training: { seed: trainer.seed, ...options.network },
+            thresholds: options.thresholds,
+            outDir,
+            version,
+            provenance: { trainingRunId: run.id, baseModelVersionId: base.id },
+            providers: options.providers,
+            onProgress: options.onProgress,
+            onEpoch: options.onEpoch,
+            isCancelled: options.isCancelled,
+          });
+    const { activeReport, candidateReport } = trained;
     const gate = validationGate(candidateReport, activeReport, tolerances);
     let candidate = await registerPackage(db, trained.model, { source: 'fine-tuned', parentId: base.id, trainingRunId: run.id }, actor, now());
-    candidate = setModelValidation(db, candidate.id, gate.passed ? 'validated' : 'rejected', { gate, candidate: summary(candidateReport), active: summary(activeReport) }, actor, now());
+    candidate = setModelValidation(db, candidate.id, gate.passed ? 'validated' : 'rejected', { gate, mode, candidate: summary(candidateReport), active: summary(activeReport) }, actor, now());
     const promoted = gate.passed && (options.autoPromote ?? true);
     if (promoted) candidate = promoteModel(db, candidate.id, actor, { nowMs: now() });
-    const timingsMs = { embed: embedMs, train: trained.trainMs, total: performance.now() - started };
+    const timingsMs = { embed: trained.prepareMs, train: trained.trainMs, total: performance.now() - started };
     updateTrainingRun(
       db,
       run.id,
-      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.training.epochs.length, bestEpoch: trained.training.bestEpoch, timingsMs } },
+      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { mode, gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.epochs, bestEpoch: trained.bestEpoch, timingsMs } },
       actor,
       now(),
     );
@@ -143,7 +150,8 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       candidate,
       gate,
       promoted,
-      counts: { trainCases: bags.fit.bagIds.length, earlyStopCases: bags.stop.bagIds.length, validationCases: bags.validation.bagIds.length, skippedSlides: bags.skippedSlides },
+      mode,
+      counts: { trainCases: trained.counts.fit, earlyStopCases: trained.counts.stop, validationCases: trained.counts.validation, skippedSlides: trained.counts.skippedSlides },
       timingsMs,
     };
   } catch (error) {
@@ -151,6 +159,69 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     updateTrainingRun(db, run.id, { status: cancelled ? 'cancelled' : 'failed', error: errorMessage(error), finishedAtMs: now() }, actor, now());
     throw error;
   }
+}
+
+interface CandidateOutcome {
+  model: ModelPackage;
+  activeReport: EvaluationReport;
+  candidateReport: EvaluationReport;
+  counts: { fit: number; stop: number; validation: number; skippedSlides: number };
+  prepareMs: number;
+  trainMs: number;
+  epochs: number;
+  bestEpoch: number;
+}
+
+/** Head-only mode: a new head on the active extractor's (cached) embeddings. */
+async function headCandidate(
+  options: FinetuneOptions,
+  active: ModelPackage,
+  trainer: TrainerOptions,
+  split: { fitCases: SignedCase[]; stopCases: SignedCase[]; validation: SignedCase[]; cases: number },
+  runId: number,
+  baseId: number,
+  version: string,
+  outDir: string,
+): Promise<CandidateOutcome> {
+    const t0 = performance.now();
+    const engine = await createEngine(active, { providers: options.providers, warn: () => {} });
+    let bags: { fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number };
+    try {
+      bags = await embedCases(active, engine, [split.fitCases, split.stopCases, split.validation], options);
+    } finally {
+      await engine.close();
+    }
+    const embedMs = performance.now() - t0;
+    const current = await readHead(active);
+    const trained = await finishTraining({
+      base: active,
+      train: bags.fit,
+      val: bags.stop,
+      test: bags.validation,
+      trainer,
+      embedMs,
+      cachedShare: 0,
+      csv: `record: ${split.cases} signed cases`,
+      counts: { train: bags.fit.bagIds.length, val: bags.stop.bagIds.length, test: bags.validation.bagIds.length },
+      options: { outDir, version, thresholds: options.thresholds, onProgress: options.onProgress, onEpoch: options.onEpoch, isCancelled: options.isCancelled },
+      initialHead: { weights: current.weights.data, bias: current.bias.data },
+      dataDescription: "The laboratory's own signed cases (final labels of the latest signed decision), fine-tuned from the active version",
+      extraProvenance: { trainingRunId: runId, baseModelVersionId: baseId, mode: 'head' },
+    });
+    options.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
+    const activeReport = await evaluatePackageOn(active, bags.validation);
+    const candidateReport = await evaluatePackageOn(trained.model, bags.validation);
+    options.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
+    return {
+      model: trained.model,
+      activeReport,
+      candidateReport,
+      counts: { fit: bags.fit.bagIds.length, stop: bags.stop.bagIds.length, validation: bags.validation.bagIds.length, skippedSlides: bags.skippedSlides },
+      prepareMs: embedMs,
+      trainMs: trained.trainMs,
+      epochs: trained.training.epochs.length,
+      bestEpoch: trained.training.bestEpoch,
+    };
 }
 
 const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'softTargets', 'coefficientC', 'batchSize', 'patience'] as const;
@@ -168,37 +239,10 @@ async function embedCases(
   groups: SignedCase[][],
   options: Pick<FinetuneOptions, 'cacheDir' | 'onProgress' | 'isCancelled'>,
 ): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number }> {
-  // A slide file moved or deleted since it was read cannot be embedded: skip it, and a case left
-  // without slides, rather than fail the whole run; the count is reported.
-  let skippedSlides = 0;
-  groups = groups.map((g) =>
-    g
-      .map((c) => {
-        const slides = c.slides.filter((s) => existsSync(s.path));
-        skippedSlides += c.slides.length - slides.length;
-        return { ...c, slides };
-      })
-      .filter((c) => c.slides.length > 0),
-  );
-  const all = groups.flat();
+  const { kept, skippedSlides } = keepReadableSlides(groups);
+  const all = kept.flat();
   const rows = all.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
   const { data } = await embedRows(model, engine, rows, { cacheDir: options.cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled });
-  // Merge consecutive slide bags of one case into one case bag.
-  const K = data.labels.length;
-  const caseOffsets = new Int32Array(all.length + 1);
-  const caseLabels = new Uint8Array(all.length * K);
-  let slide = 0;
-  all.forEach((c, i) => {
-    slide += c.slides.length;
-    caseOffsets[i + 1] = data.bagOffsets[slide]!;
-    caseLabels.set(data.bagLabels.subarray((slide - 1) * K, slide * K), i * K);
-  });
-  const merged: BagDataset = { ...data, bagOffsets: caseOffsets, bagLabels: caseLabels, bagIds: all.map((c) => c.accessionId) };
-  let at = 0;
-  const [fit, stop, validation] = groups.map((g) => {
-    const idx = g.map((_, i) => at + i);
-    at += g.length;
-    return subsetBags(merged, idx);
-  });
+  const [fit, stop, validation] = mergeIntoCases(data, kept);
   return { fit: fit!, stop: stop!, validation: validation!, skippedSlides };
 }

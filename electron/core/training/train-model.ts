@@ -22,7 +22,8 @@ import { defaultTrainerOptions, evaluateScorer, scoreBags, trainScorer, type Epo
 import { modelCard } from './model-card';
 
 export interface Progress {
-  phase: 'embed' | 'train' | 'evaluate' | 'write';
+  /** 'patches': cutting fields into network inputs (whole-network fine-tuning). */
+  phase: 'embed' | 'patches' | 'train' | 'evaluate' | 'write';
   done: number;
   total: number;
   message?: string;

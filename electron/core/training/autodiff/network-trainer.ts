@@ -64,6 +64,8 @@ export type NetworkEpochInfo = EpochInfo;
 
 export interface NetworkTrainingHooks {
   signal?: AbortSignal;
+  /** Polled before every batch, like the signal (for callers that hold a flag, not a signal). */
+  isCancelled?: () => boolean;
   onProgress?: (p: TrainingProgress) => void;
   onEpoch?: (info: NetworkEpochInfo) => void;
   /** Written after every epoch; when it exists at the start, training resumes from it. */
@@ -130,7 +132,7 @@ export async function trainNetwork(stepper: NetworkStepper, train: BagDataset, v
       resume,
       onProgress: hooks.onProgress,
       onEpoch: hooks.onEpoch,
-      isCancelled: () => hooks.signal?.aborted ?? false,
+      isCancelled: () => (hooks.signal?.aborted ?? false) || (hooks.isCancelled?.() ?? false),
       cancelNote: (epoch) => (checkpointPath && epoch > 1 ? `the checkpoint of epoch ${epoch - 1} is kept in ${checkpointPath}` : 'no checkpoint was kept'),
       augment: augment ? (batch, count, rng) => augmentBatch(batch, count, shape, rng, augment) : undefined,
       afterEpoch: checkpointPath

@@ -23,6 +23,8 @@ export interface FieldRow {
   absolutePath: string;
   labels: readonly string[];
   id?: string;
+  /** The pixel size recorded for this field (e.g. at reading); else the file's, else the default. */
+  pixelSizeUm?: number | null;
 }
 
 export async function pixelBags(rows: readonly FieldRow[], prep: PatchPreprocessing, options: { labels?: readonly string[]; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<BagDataset> {
@@ -41,7 +43,7 @@ export async function pixelBags(rows: readonly FieldRow[], prep: PatchPreprocess
       bagLabels[i * K + k] = 1;
     }
     const slide = await decodeSlide(row.absolutePath);
-    const cut = cutPatches(slide.fitc, slide.widthPx, slide.heightPx, slide.pixelSizeUm ?? prep.defaultPixelSizeUm, prep);
+    const cut = cutPatches(slide.fitc, slide.widthPx, slide.heightPx, row.pixelSizeUm ?? slide.pixelSizeUm ?? prep.defaultPixelSizeUm, prep);
     const keptCount = cut.kept.filter(Boolean).length;
     const pixels = new Float32Array(keptCount * length);
     let j = 0;

@@ -1,0 +1,138 @@
+/**
+ * Whole-network local fine-tuning behind the validation gate: a small whole-network package is
+ * trained on generated two-patch fields, the lab's record gets signed cases read with it, and
+ * fine-tuning its last block (or all layers) produces a candidate evaluated against the active
+ * version on the same frozen validation cases; a deliberately broken candidate is refused.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionUser } from '../../../electron/contract';
+import { createAccount, toSessionUser } from '../../../electron/core/auth/auth.service';
+import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
+import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
+import { getActiveModelVersion } from '../../../electron/core/db/model-version.repo';
+import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
+import { createEngine } from '../../../electron/core/inference/engine';
+import { loadModelPackage } from '../../../electron/core/models/model-package';
+import { Random } from '../../../electron/core/random';
+import { readSlideFile } from '../../../electron/core/reading/read-slide';
+import { saveDraft, signCase } from '../../../electron/core/review/review.service';
+import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
+import { loadNetworkPackage } from '../../../electron/core/training/autodiff/network-package';
+import { runWholeNetworkTraining } from '../../../electron/core/training/autodiff/train-network';
+import { runFinetune } from '../../../electron/core/training/finetune';
+import { startFinetuneWorker } from '../../../electron/core/training/finetune-worker';
+import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
+import { LABEL_SETS, writeField } from './fields';
+
+const PASSWORD = 'correct horse battery';
+let dir: string;
+let db: WritableDb;
+let physician: SessionUser;
+let baseDir: string;
+const common = () => ({ db, fallbackModelDir: baseDir, modelsDir: join(dir, 'models'), cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, minCases: 8, autoPromote: false, providers: ['cpu' as const] });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ana-ftwn-'));
+  // The active version: a tiny whole network (two stride-2 blocks) trained on generated fields.
+  const rng = new Random(31);
+  const rows: { path: string; labels: string[]; split: string }[] = [];
+  for (let i = 0; i < 36; i++) {
+    const labels = LABEL_SETS[i % 3]!;
+    await writeField(join(dir, `f${i}.bmp`), labels, rng);
+    rows.push({ path: `f${i}.bmp`, labels, split: i < 24 ? 'train' : i < 30 ? 'val' : 'test' });
+  }
+  await writeFile(join(dir, 'fields.csv'), formatDatasetCsv(rows));
+  baseDir = join(dir, 'base');
+  await runWholeNetworkTraining({ csvPath: join(dir, 'fields.csv'), outDir: baseDir, version: '1.0.0', training: { maxEpochs: 25, patience: 25, batchSize: 8, lr: 2e-2, seed: 1 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
+
+  // The lab's record: 30 cases read with it and signed (every label set, negatives included).
+  db = openDatabase(join(dir, 'ana.db'));
+  physician = toSessionUser(await createAccount(db, { username: 'reader', displayName: 'Dr. Reader', role: 'physician', password: PASSWORD }, SYSTEM_ACTOR));
+  const model = await loadModelPackage(baseDir);
+  const engine = await createEngine(model, { providers: ['cpu'], warn: () => {} });
+  try {
+    for (let i = 0; i < 30; i++) {
+      const labels = LABEL_SETS[i % 4]!;
+      const path = join(dir, `A2026-${String(i).padStart(4, '0')}_F1.bmp`);
+      await writeField(path, labels, rng);
+      const { slide } = await readSlideFile({ db, model, engine }, path);
+      saveDraft(db, physician, { caseId: slide.caseId, labels: labels.map((key) => ({ key })), comment: '' });
+      await signCase(db, physician, { caseId: slide.caseId, password: PASSWORD, meaning: 'approved' });
+    }
+  } finally {
+    await engine.close();
+  }
+}, 120_000);
+
+afterAll(async () => {
+  db?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('whole-network local fine-tuning', () => {
+  it('last-blocks mode trains only the last block and the head, and the gate compares on the frozen validation cases', async () => {
+    const r = await runFinetune({ ...common(), mode: 'last-blocks', trainer: { seed: 1 }, network: { maxEpochs: 3, batchSize: 8, lr: 5e-3, keepInitialIfBest: false } });
+    expect(r.mode).toBe('last-blocks');
+    expect(r.candidate.parentId).toBe(r.base.id);
+    expect(r.candidate.status).toBe(r.gate.passed ? 'validated' : 'rejected');
+    expect(r.gate.n_images).toBe(r.counts.validationCases);
+    expect(r.counts.trainCases + r.counts.earlyStopCases + r.counts.validationCases).toBe(30);
+    expect(getTrainingRun(db, r.runId)!.status).toBe('succeeded');
+    const base = await loadNetworkPackage(baseDir);
+    const candidate = await loadNetworkPackage(r.candidate.dirPath);
+    expect(candidate.manifest.parentVersion).toBe('1.0.0');
+    expect(candidate.manifest.provenance['mode']).toBe('last-blocks');
+    // layers 0–2 (first block) frozen; layer 3 (second convolution) and the head trained
+    for (const name of ['l0.conv2d.weight', 'l1.groupnorm.gamma']) expect(candidate.params[name], name).toEqual(base.params[name]);
+    for (const name of ['l3.conv2d.weight', 'l7.linear.weight']) expect(candidate.params[name], name).not.toEqual(base.params[name]);
+    expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
+  });
+
+  it('all-layers mode with the defaults keeps the active weights unless an epoch beats them, so the gate passes', async () => {
+    const r = await runFinetune({ ...common(), mode: 'all', trainer: { seed: 2 }, network: { maxEpochs: 2, batchSize: 8 } });
+    expect(r.gate.passed).toBe(true);
+    expect(r.gate.candidate.map).toBeGreaterThanOrEqual(r.gate.active.map - 0.01);
+    expect(r.candidate.status).toBe('validated');
+  });
+
+  it('a deliberately broken whole-network candidate is refused by the gate; the active version stays', async () => {
+    const r = await runFinetune({ ...common(), mode: 'all', trainer: { seed: 3 }, network: { maxEpochs: 1, lr: 50, method: 'plain', keepInitialIfBest: false, batchSize: 8 } });
+    expect(r.gate.candidate.f1_macro).toBeLessThan(r.gate.active.f1_macro - 0.01);
+    expect(r.gate.passed).toBe(false);
+    expect(r.gate.reasons.length).toBeGreaterThan(0);
+    expect(r.candidate.status).toBe('rejected');
+    expect(r.promoted).toBe(false);
+    expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
+  });
+
+  it('runs in the worker with progress and cancels after the current batch', async () => {
+    const phases = new Set<string>();
+    const handle = startFinetuneWorker(
+      { dbPath: join(dir, 'ana.db'), fallbackModelDir: baseDir, modelsDir: join(dir, 'models'), cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, minCases: 8, mode: 'all', network: { maxEpochs: 50, batchSize: 4 }, providers: ['cpu'] },
+      {
+        onProgress: (p) => {
+          phases.add(p.phase);
+          if (p.phase === 'train') handle.cancel();
+        },
+      },
+    );
+    await expect(handle.result).rejects.toThrow(/training cancelled in epoch 1/);
+    expect([...phases]).toEqual(['patches', 'train']);
+    const run = db.prepare('SELECT status FROM training_runs ORDER BY id DESC LIMIT 1').get() as { status: string };
+    expect(run.status).toBe('cancelled');
+    expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
+  }, 60_000);
+
+  it('refuses a whole-network mode when the active version is a head on a fixed extractor', async () => {
+    const other = openDatabase(join(dir, 'other.db'));
+    try {
+      await writeSkeletonPackage(join(dir, 'skeleton'));
+      await expect(runFinetune({ ...common(), db: other, fallbackModelDir: join(dir, 'skeleton'), mode: 'last-blocks' })).rejects.toThrow(/mode 'last-blocks' needs a whole-network active version; .* use mode 'head'/);
+    } finally {
+      other.close();
+    }
+  });
+});
