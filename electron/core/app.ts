@@ -4,6 +4,7 @@
  * loopback test host — call `handle()`, which validates the request with the channel's schema and
  * turns thrown errors into result envelopes.
  */
+import { dirname, join } from 'node:path';
 import { channels, fail, ok, type Channel, type EventName, type EventPayload, type Result } from '../contract';
 import { DomainError, errorMessage } from './errors';
 import { openDatabase, type WritableDb } from './db/connection';
@@ -14,7 +15,7 @@ import { activeRegisteredModel } from './reading/model-source';
 import { listSlideFiles } from './reading/batch-reader';
 import { getActiveModelVersion } from './db/model-version.repo';
 import { readingHandlers } from './reading/reading.handlers';
-import { renderDisplayPng } from './slides/decode';
+import { createDisplayCache } from './slides/display-cache';
 import type { CallContext, HandlersFor } from './handler';
 import { casesHandlers } from './review/cases.handlers';
 import { reviewHandlers } from './review/review.handlers';
@@ -37,6 +38,8 @@ export interface AppOptions {
   version: string;
   providers?: ProviderName[];
   log?: (message: string) => void;
+  /** Display renditions of slides; default: `display-cache` beside the database (never beside the user's images). */
+  displayCacheDir?: string;
   /** The LIS outbox for day exports; default: the data-locations outbox (ANA_OUTBOX_DIR, locations.json). */
   outboxDir?: string;
 }
@@ -72,8 +75,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => listeners.forEach((l) => l(event, payload));
   const reportError = (source: string, message: string) => emit('app/error', { source, message, atMs: Date.now() });
+  const displayCache = createDisplayCache(options.displayCacheDir ?? join(dirname(options.dbPath), 'display-cache'));
   // The registry's active version and its inference worker start on first use (a reading).
   const reading = createReadingService({
+    // The slide is decoded for reading anyway: its display rendition costs only a stretch and a PNG encode now.
+    onDecoded: (sha256, decoded) =>
+      displayCache.storeFromSignal(sha256, decoded.fitc, decoded.widthPx, decoded.heightPx).catch((error: unknown) => log(`display rendition of ${sha256} not stored: ${errorMessage(error)}`)),
     db,
     modelSource: activeRegisteredModel(db, options.modelDir),
     providers: options.providers,
@@ -138,7 +145,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     async slideImage(slideId) {
       const slide = getSlideById(db, slideId);
       if (!slide) throw new DomainError('not-found', `Slide ${slideId} does not exist`);
-      return { contentType: 'image/png', bytes: await renderDisplayPng(slide.path) };
+      return { contentType: 'image/png', bytes: await displayCache.get(slide) };
     },
     readFiles,
     emit,

@@ -146,7 +146,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
           };
         }
       }
-      return { kind: 'ready', prepared: await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null), accessionId, startedMs };
+      return { kind: 'ready', prepared: await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded), accessionId, startedMs };
     } catch (error) {
       return { kind: 'failed', result: failedResult(resolve(path), accessionId, error) };
     }

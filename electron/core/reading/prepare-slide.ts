@@ -20,8 +20,12 @@ export interface PreparedSlide {
   pixelSizeUm: number;
   pixelSizeSource: 'file' | 'profile' | 'model-default';
   patches: CutPatches;
-  timingsMs: { decode: number; tile: number };
+  /** `display`: the `onDecoded` hook (the viewer's display rendition), when given. */
+  timingsMs: { decode: number; tile: number; display?: number };
 }
+
+/** Called with every freshly decoded slide, while its pixels are in memory (display renditions). */
+export type OnDecoded = (sha256: string, decoded: DecodedSlide) => Promise<void>;
 
 export interface HashedFile {
   path: string;
@@ -35,7 +39,7 @@ export async function hashFile(path: string): Promise<HashedFile> {
   return { path: absPath, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-export async function prepareSlide(file: HashedFile, manifest: ModelManifest, profile: MicroscopeProfile | null): Promise<PreparedSlide> {
+export async function prepareSlide(file: HashedFile, manifest: ModelManifest, profile: MicroscopeProfile | null, onDecoded?: OnDecoded): Promise<PreparedSlide> {
   let t = performance.now();
   const decoded = await decodeSlideBytes(file.path, file.bytes, { profile });
   const decodeMs = performance.now() - t;
@@ -50,6 +54,9 @@ export async function prepareSlide(file: HashedFile, manifest: ModelManifest, pr
     backgroundMax: manifest.patch.backgroundMax,
   });
   const tileMs = performance.now() - t;
+  t = performance.now();
+  if (onDecoded) await onDecoded(file.sha256, decoded);
+  const displayMs = onDecoded ? performance.now() - t : undefined;
   const { fitc: _fitc, dapi: _dapi, ...meta } = decoded;
   return {
     path: file.path,
@@ -60,6 +67,6 @@ export async function prepareSlide(file: HashedFile, manifest: ModelManifest, pr
     pixelSizeUm,
     pixelSizeSource: decoded.pixelSizeSource ?? 'model-default',
     patches,
-    timingsMs: { decode: decodeMs, tile: tileMs },
+    timingsMs: { decode: decodeMs, tile: tileMs, ...(displayMs === undefined ? {} : { display: displayMs }) },
   };
 }

@@ -13,7 +13,7 @@ import type { InferenceEngine } from '../inference/engine';
 import type { ModelPackage } from '../models/model-package';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import { accessionFromFileName } from './accession';
-import { hashFile, prepareSlide, type PreparedSlide } from './prepare-slide';
+import { hashFile, prepareSlide, type OnDecoded, type PreparedSlide } from './prepare-slide';
 
 export { accessionFromFileName } from './accession';
 
@@ -29,6 +29,8 @@ export interface ReadSlideContext {
   profile?: MicroscopeProfile | null;
   /** Accession id of a file (default: from its name). */
   accessionOf?: (path: string) => string;
+  /** Sees each decoded slide before tiling is done with it (the app stores the display rendition). */
+  onDecoded?: OnDecoded;
 }
 
 export interface ReadSlideResult {
@@ -145,7 +147,7 @@ export async function readSlideFile(ctx: ReadSlideContext, path: string): Promis
   const file = await hashFile(path);
   const done = findDoneReading(ctx.db, file.sha256, ctx.model);
   if (done) return { ...done, alreadyRead: true };
-  const prepared = await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null);
+  const prepared = await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded);
   let t = performance.now();
   const scores = await scorePatches(ctx.engine, prepared, ctx.model.manifest.labels.length, ctx.batchSize);
   const inferMs = performance.now() - t;

@@ -26,6 +26,7 @@ import { createWorkerEngine } from '../inference/worker-engine';
 import { createEngine } from '../inference/engine';
 import type { ModelPackage } from '../models/model-package';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
+import type { OnDecoded } from './prepare-slide';
 import { listSlideFiles, readBatch, type BatchItemResult, type BatchProgress, type BatchSummary } from './batch-reader';
 import { fixedModel, type ModelSource } from './model-source';
 
@@ -38,6 +39,8 @@ export interface ReadingServiceOptions {
   providers?: ProviderName[];
   profile?: MicroscopeProfile | null;
   accessionOf?: (path: string) => string;
+  /** Sees each freshly decoded slide (the app stores the viewer's display rendition). */
+  onDecoded?: OnDecoded;
   /** Run the model in a worker thread (default) or on the calling thread. */
   useWorker?: boolean;
   /** The inference worker's entry (the built `inference.worker.js`, unpacked in an installed app). */
@@ -168,7 +171,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
         const before = [...finished.values()];
         const count = (s: BatchItemResult['status']) => before.filter((i) => i.status === s).length;
         const pass = await readBatch(
-          { db: options.db, ...context, profile: options.profile ?? null, accessionOf: options.accessionOf, batchSize: options.batchSize },
+          { db: options.db, ...context, profile: options.profile ?? null, accessionOf: options.accessionOf, onDecoded: options.onDecoded, batchSize: options.batchSize },
           pending,
           {
             batchId,

@@ -219,15 +219,23 @@ function firstLine(error: unknown): string {
 /**
  * The display rendition of a slide for the viewer: the FITC channel as an 8-bit grey PNG,
  * contrast-stretched between the 0.5th and 99.8th percentiles so dim fluorescence is visible
- * (brightness/contrast/gamma are then adjusted in the viewer).
+ * (brightness/contrast/gamma are then adjusted in the viewer). Rendering costs a full decode;
+ * the app keeps renditions in a cache (./display-cache.ts).
  */
 export async function renderDisplayPng(path: string, options: DecodeOptions = {}): Promise<Uint8Array> {
   const slide = await decodeSlide(path, options);
-  const { low, high } = percentiles(slide.fitc, 0.005, 0.998);
-  const span = Math.max(high - low, 1e-6);
-  const out = Buffer.alloc(slide.fitc.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round(((slide.fitc[i]! - low) / span) * 255)));
-  return sharp(out, { raw: { width: slide.widthPx, height: slide.heightPx, channels: 1 } }).png({ compressionLevel: 3 }).toBuffer();
+  return displayPngFromSignal(slide.fitc, slide.widthPx, slide.heightPx);
+}
+
+/** The display rendition from an already decoded FITC plane (0..1, row-major). */
+export async function displayPngFromSignal(fitc: Float32Array, widthPx: number, heightPx: number): Promise<Uint8Array> {
+  const { low, high } = percentiles(fitc, 0.005, 0.998);
+  const scale = 255 / Math.max(high - low, 1e-6);
+  const out = Buffer.alloc(fitc.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round((fitc[i]! - low) * scale)));
+  // 'b-w' keeps the PNG one channel: libvips would otherwise write raw single-band input as RGB,
+  // three times the bytes to encode, send and decode. Level 2 measured about as small as 3 and faster.
+  return sharp(out, { raw: { width: widthPx, height: heightPx, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 2 }).toBuffer();
 }
 
 function percentiles(values: Float32Array, lowQ: number, highQ: number): { low: number; high: number } {
