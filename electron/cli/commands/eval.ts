@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
+import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { evaluateModelOnCsv } from '../../core/training/train-model';
 import type { EvaluationReport } from '../../core/training/metrics';
@@ -29,7 +30,8 @@ export const evalCommand: Command = {
       dataCsv: resolve(values.data),
       modelDir: values.model ? resolve(values.model) : defaultModelDir(),
       split: values['all-splits'] ? null : values.split,
-      cacheDir: values.cache ? resolve(values.cache) : undefined,
+      // Never beside the dataset's images (a share, a repository): the per-user cache folder.
+      cacheDir: values.cache ? resolve(values.cache) : defaultEmbeddingCacheDir(),
       providers: parseProviderPreference(values.provider),
     });
     console.log(formatReport(report));

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
+import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { trainModelFromCsv } from '../../core/training/train-model';
 import type { ConfidenceInit } from '../../core/training/self-paced';
@@ -77,7 +78,8 @@ export const trainCommand: Command = {
       dataCsv: resolve(values.data),
       outDir: resolve(values.out),
       baseModelDir: values.base ? resolve(values.base) : defaultModelDir(),
-      cacheDir: values.cache ? resolve(values.cache) : undefined,
+      // Never beside the dataset's images (a share, a repository): the per-user cache folder.
+      cacheDir: values.cache ? resolve(values.cache) : defaultEmbeddingCacheDir(),
       version: values.version,
       thresholds: values.thresholds,
       trainer,
