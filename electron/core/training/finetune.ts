@@ -8,7 +8,9 @@
  * with their own heads, aggregation and thresholds; (6) the gate decides; a passed candidate is
  * promoted (the previous active retired), a refused one stays a candidate with the reasons
  * recorded. The run, its data set and metrics are recorded in training_runs; a failure or
- * cancellation marks the run and leaves the registry unchanged.
+ * cancellation marks the run and leaves the registry unchanged. For a whole-network active
+ * version, modes 'last-blocks' and 'all' replace steps (3)–(5) by training the network itself on
+ * the cases' pixels (finetune-network.ts); the split, the gate and the registry are the same.
  */
 import { resolve } from 'node:path';
 import { DomainError, errorMessage } from '../errors';

@@ -5,7 +5,12 @@
  * be switched off one by one for the ablation. Every epoch: draw/shuffle, update the scorer (and
  * α), regroup and reset the optimisers (spl), then score the validation images; early stopping
  * keeps the best epoch by the mean of F1 micro, F1 macro, subset accuracy and mAP (the paper's
- * "overall"). All randomness comes from one seeded stream: same seed, same weights.
+ * "overall"). All randomness comes from one seeded stream (or one per epoch, for resumable
+ * runs): same seed, same weights.
+ *
+ * One loop serves every scorer: it is a generator that yields only where the scorer answered with
+ * a promise, driven synchronously for the linear head (trainScorer) and asynchronously for the
+ * whole network on ONNX Runtime (trainScorerAsync, via autodiff/network-trainer.ts).
  */
 import { DomainError } from '../errors';
 import { Random } from '../random';

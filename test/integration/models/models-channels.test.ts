@@ -7,6 +7,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../electron/core/app';
 import { defaultModelDir } from '../../../electron/core/paths';
+import { loadModelPackage } from '../../../electron/core/models/model-package';
+import { isWholeNetworkPackage } from '../../../electron/core/training/finetune-network';
 import type { FinetuneState, ModelVersionSummary } from '../../../electron/contract';
 import { loginAs, seedTestUsers, tempDbPath } from '../../support/record-fixtures';
 
@@ -56,4 +58,13 @@ it('names the version when promotion or rollback cannot happen', async () => {
   expect(promote).toMatchObject({ ok: false, code: 'conflict' });
   expect((promote as { message: string }).message).toMatch(/model version 1 .* is already active/);
   expect(await app.handle('models/rollback', { reason: 'testing' }, admin)).toMatchObject({ ok: false, code: 'not-found' });
+});
+
+it('takes a fine-tuning mode; a whole-network mode fails with the reason on a head-only model (or for want of cases)', async () => {
+  const shipped = await loadModelPackage(defaultModelDir());
+  expect(await app.handle('finetune/start', { mode: 'everything' }, admin)).toMatchObject({ ok: false, code: 'bad-request' });
+  expect(await app.handle('finetune/start', { mode: 'all' }, admin)).toMatchObject({ ok: true, value: { status: 'running' } });
+  await expect.poll(async () => ((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value.status, { timeout: 60_000 }).toBe('failed');
+  const final = ((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value;
+  expect(final.error).toMatch(isWholeNetworkPackage(shipped) ? /at least 20 signed cases/ : /mode 'all' needs a whole-network active version; .* use mode 'head'/);
 });

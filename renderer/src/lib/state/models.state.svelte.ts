@@ -1,5 +1,5 @@
 /** The Models page: registered versions and the fine-tuning run (its state is pushed as events). */
-import type { FinetuneState, ModelVersionSummary } from '../../../../electron/contract';
+import type { FinetuneMode, FinetuneState, ModelVersionSummary } from '../../../../electron/contract';
 import { call } from '../services/api';
 import { handleError } from '../services/errors.svelte';
 
@@ -49,9 +49,9 @@ export class ModelsState {
     return this.act(() => call('models/rollback', { reason }));
   }
 
-  async startFinetune(): Promise<boolean> {
+  async startFinetune(mode: FinetuneMode = 'head'): Promise<boolean> {
     try {
-      this.run = await call('finetune/start', {});
+      this.run = await call('finetune/start', { mode });
       return true;
     } catch (error) {
       handleError(error);
