@@ -109,7 +109,9 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
   let engine: InferenceEngine | null = null;
   let starting: Promise<{ model: ModelPackage; engine: InferenceEngine }> | null = null;
   let stale = false;
-  let restarts = 0;
+  /** Restarts since the last batch pass without a crash (bounded by maxRestarts), and in all. */
+  let restartsInARow = 0;
+  let restartsTotal = 0;
   let closing = false;
   let queue: Promise<unknown> = Promise.resolve();
   let running: { batchId: string; controller: AbortController; progress: BatchProgress | null } | null = null;
@@ -189,23 +191,25 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
         );
         cancelled ||= pass.cancelled;
         if (crashed.length === 0) {
-          restarts = 0;
+          restartsInARow = 0;
           break;
         }
         const firstError = crashed[0]!.error!.message;
         await dropEngine();
         if (controller.signal.aborted || closing) {
           reportError(`inference worker stopped while the batch was stopping; ${crashed.length} slide(s) stay unread in batch ${batchId} and are read on resume`);
+          cancelled = true; // pending items: the batch must stay resumable
           break;
         }
-        if (restarts >= maxRestarts) {
-          reportError(`inference worker crashed ${restarts + 1} times in a row; giving up on ${crashed.length} slide(s): ${crashed.map((i) => i.path).join(', ')}`);
-          restarts = 0;
+        if (restartsInARow >= maxRestarts) {
+          reportError(`inference worker crashed ${restartsInARow + 1} times in a row; giving up on ${crashed.length} slide(s): ${crashed.map((i) => i.path).join(', ')}`);
+          restartsInARow = 0;
           crashed.forEach(record);
           break;
         }
-        restarts++;
-        reportError(`inference worker crashed; restarting it (restart ${restarts} of ${maxRestarts}) and reading ${crashed.length} slide(s) again: ${firstError}`);
+        restartsInARow++;
+        restartsTotal++;
+        reportError(`inference worker crashed; restarting it (restart ${restartsInARow} of ${maxRestarts}) and reading ${crashed.length} slide(s) again: ${firstError}`);
         pending = crashed.map((i) => i.path);
         context = await service.init();
       }
@@ -227,7 +231,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
       return engine?.provider ?? null;
     },
     get restarts() {
-      return restarts;
+      return restartsTotal;
     },
     init() {
       starting ??= (async () => {
