@@ -4,7 +4,9 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 // Three projects, split by runtime: unit (pure logic, fast), integration (real SQLite, ONNX Runtime,
 // sharp, child processes) and e2e (the built renderer in Debian Chromium via the loopback test host).
 // Native addons need process isolation: pool 'forks'.
+// Caches stay out of node_modules (see scripts/build.mjs for why).
 export default defineConfig({
+  cacheDir: '.cache/vite',
   test: {
     pool: 'forks',
     projects: [

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
+  // Outside node_modules (see scripts/build.mjs).
+  cacheDir: fileURLToPath(new URL('../.cache/vite', import.meta.url)),
   plugins: [svelte()],
   build: { outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)), emptyOutDir: true, sourcemap: true },
 });

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 const root = new URL('..', import.meta.url).pathname;
 const started = performance.now();
 
-await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), logLevel: 'warn' });
+// The 'runner' loader reads vite.config.ts without bundling it into node_modules/.vite-temp: any
+// write into node_modules makes npm's hidden lockfile stale, and electron-builder's `npm list`
+// then drops sharp's platform binaries from the installer.
+await viteBuild({ configFile: join(root, 'renderer/vite.config.ts'), configLoader: 'runner', logLevel: 'warn' });
 
 const NATIVE_PACKAGES = ['onnxruntime-node', 'better-sqlite3', 'sharp'];
 const common = { bundle: true, platform: 'node', target: 'node24', packages: 'external', sourcemap: true, logLevel: 'warning' };

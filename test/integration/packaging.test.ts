@@ -91,6 +91,12 @@ beforeAll(async () => {
     const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   }
+  // electron-builder collects node_modules through `npm list`, which trusts npm's hidden lockfile
+  // only while nothing in node_modules is newer than it. Earlier steps of a test run (svelte-check,
+  // vite) drop cache folders there, and a stale view loses optional platform packages (sharp's
+  // binaries). Refresh it, as a fresh `npm ci` before a real installer build would.
+  const refresh = spawnSync('npm', ['install', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: root, encoding: 'utf8' });
+  if (refresh.status !== 0) throw new Error(`npm install --offline failed: ${refresh.stderr}`);
   projectDir = stageProject(join(work, 'project'));
   const linuxStub = makeLinuxStub(join(work, 'electron-linux'));
   const winStub = makeWindowsStub(join(work, 'electron-win'));
