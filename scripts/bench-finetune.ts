@@ -4,6 +4,9 @@
  * first run computes the embeddings, the second finds them cached (the figure the issue asks for).
  *
  *   npx tsx scripts/bench-finetune.ts --data DIR/labels.csv --model native-models/ana-default --cases 500 --work /tmp/ft-bench
+ *
+ * With `--mode last-blocks|all` (a whole-network --model) it runs once: there is nothing to cache,
+ * every run cuts the fields into patches and trains the network for at most `--epochs` epochs.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -19,8 +22,11 @@ import { LABEL_KEYS } from '../electron/contract/labels';
 import { saveDraft, signCase } from '../electron/core/review/review.service';
 import { readDatasetCsv } from '../electron/core/synth/dataset-csv';
 import { runFinetune } from '../electron/core/training/finetune';
+import { FINETUNE_MODES, type FinetuneMode } from '../electron/core/training/finetune-network';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' } } });
+const mode = values.mode as FinetuneMode;
+if (!FINETUNE_MODES.includes(mode)) throw new Error(`--mode must be one of ${FINETUNE_MODES.join(', ')}`);
 if (!values.data) throw new Error('--data labels.csv is required');
 const work = resolve(values.work);
 await rm(work, { recursive: true, force: true });
@@ -41,12 +47,13 @@ for (const row of rows) {
   await signCase(db, physician, { caseId: kase.id, password, meaning: 'approved' });
 }
 console.log(`record: ${rows.length} signed cases in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-for (const pass of ['first (embeddings computed)', 'second (embeddings cached)']) {
+const epochs = values.epochs === undefined ? {} : { maxEpochs: Number(values.epochs) };
+for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (embeddings cached)'] : [`${mode}`]) {
   t = performance.now();
-  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'] });
+  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], mode, trainer: mode === 'head' ? epochs : {}, network: mode === 'head' ? undefined : epochs });
   const wall = (performance.now() - t) / 1000;
   console.log(
-    `${pass}: ${wall.toFixed(1)} s wall (embeddings ${(r.timingsMs.embed / 1000).toFixed(1)} s, head ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +
+    `${pass}: ${wall.toFixed(1)} s wall (${mode === 'head' ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, ${mode === 'head' ? 'head' : 'network'} ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +
       `${r.counts.trainCases}+${r.counts.earlyStopCases} training cases, ${r.counts.validationCases} validation; gate ${r.gate.passed ? 'passed' : 'refused'} ` +
       `(macro-F1 ${r.gate.active.f1_macro.toFixed(3)} → ${r.gate.candidate.f1_macro.toFixed(3)}, mAP ${r.gate.active.map.toFixed(3)} → ${r.gate.candidate.map.toFixed(3)})`,
   );
