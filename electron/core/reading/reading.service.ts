@@ -238,6 +238,8 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
         const pkg = await source();
         const engineOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: log };
         const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, { ...engineOptions, workerPath: options.workerPath });
+        // Operators read the log to know which model and provider the day was read with.
+        log(`inference ${options.useWorker === false ? 'engine' : 'worker'} started (${eng.provider}), model ${pkg.manifest.id} ${pkg.manifest.version}`);
         model = pkg;
         engine = eng;
         return { model: pkg, engine: eng };
