@@ -38,6 +38,8 @@ export interface AppOptions {
   version: string;
   providers?: ProviderName[];
   log?: (message: string) => void;
+  /** Routine operational messages for the log file (warnings go to `log`). */
+  info?: (message: string) => void;
   /** Display renditions of slides; default: `display-cache` beside the database (never beside the user's images). */
   displayCacheDir?: string;
   /** The LIS outbox for day exports; default: the data-locations outbox (ANA_OUTBOX_DIR, locations.json). */
@@ -86,6 +88,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     providers: options.providers,
     workerPath: options.workerPath,
     log,
+    info: options.info,
     onError: (message) => reportError('reading', message),
   });
   const onActiveModelChanged = () =>

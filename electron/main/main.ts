@@ -96,6 +96,7 @@ async function start(): Promise<void> {
       version: app.getVersion(),
       outboxDir: locations.outboxDir,
       log: (m) => log.warn(m),
+      info: (m) => log.info(m),
     });
   } catch (error) {
     fatal(`the record at ${locations.databasePath} cannot be opened`, error);

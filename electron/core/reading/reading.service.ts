@@ -50,6 +50,8 @@ export interface ReadingServiceOptions {
   /** Consecutive worker restarts before the crashed slides are recorded as failed (default 3). */
   maxRestarts?: number;
   log?: (message: string) => void;
+  /** Routine events worth an operator's log (which model and provider a worker started with); default: dropped. */
+  info?: (message: string) => void;
   /** A background failure the user must see (a crashed worker). */
   onError?: (message: string) => void;
 }
@@ -239,7 +241,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
         const engineOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: log };
         const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, { ...engineOptions, workerPath: options.workerPath });
         // Operators read the log to know which model and provider the day was read with.
-        log(`inference ${options.useWorker === false ? 'engine' : 'worker'} started (${eng.provider}), model ${pkg.manifest.id} ${pkg.manifest.version}`);
+        options.info?.(`inference ${options.useWorker === false ? 'engine' : 'worker'} started (${eng.provider}), model ${pkg.manifest.id} ${pkg.manifest.version}`);
         model = pkg;
         engine = eng;
         return { model: pkg, engine: eng };
