@@ -7,8 +7,12 @@
  * row trained from the same cached embeddings, several seeds, written as JSON.
  *
  *   npx tsx native-models/recipes/train-default.ts --data DIR/labels.csv [--out native-models/ana-default]
- *     [--input-px 256] [--scales 4] [--patch-um 128] [--seed 1] [--method spl] [--thresholds tuned]
- *     [--lr 0.01] [--lr-alpha 0.001] [--max-epochs 40] [--figures FILE.json] [--seeds 1,2,3]
+ *     [--extractor structure|bank] [--input-px 256] [--scales 4] [--patch-um 128] [--seed 1] [--method spl]
+ *     [--thresholds tuned] [--lr 0.01] [--lr-alpha 0.001] [--max-epochs 40] [--figures FILE.json] [--seeds 1,2,3]
+ *
+ * The shipped 0.3.0 package (docs/results.md):
+ *   npx tsx native-models/recipes/train-default.ts --data DIR/labels.csv --version 0.3.0 --parent-version 0.2.0 \
+ *     --seed 2 --lr 0.003 --max-epochs 80 --options '{"sampler":false,"pseudoLabels":false,"coefficients":false}'
  *
  * Generate the data first: `ana synth --out DIR --count 1700 --seed 2026 --splits train=0.62,val=0.12,test=0.26`.
  */
@@ -27,8 +31,45 @@ import { defaultCacheDir, embedRows, fitHead, headScorer, summary, trainModelFro
 import { defaultTrainerOptions, evaluateScorer, scoreBags, type TrainerOptions, type TrainingMethod } from '../../electron/core/training/trainer';
 import { baseManifest, buildModel, EXTRACTOR_ID, EXTRACTOR_VERSION } from './build-default';
 import { DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
+import { buildStructureModel, STRUCTURE_BANK, STRUCTURE_EXTRACTOR_ID, STRUCTURE_EXTRACTOR_VERSION, STRUCTURE_INPUT_PX, structureExtractorNames } from './structure-extractor';
 
 const LABELS = PATTERN_LABELS.map(({ key, displayName, icapCodes }) => ({ key, displayName, icapCodes }));
+
+/**
+ * An extractor-only package around the 0.3.0 extractor (./structure-extractor.ts: per-structure
+ * features at 256 px + the filter bank at 128 px), identity standardisation, zero head.
+ */
+export async function writeStructureExtractorPackage(outDir: string): Promise<ModelPackage> {
+  const names = structureExtractorNames();
+  const dims = names.length;
+  const K = LABELS.length;
+  const bytes = buildStructureModel({ mean: new Float32Array(dims), std: new Float32Array(dims).fill(1) }, { weights: new Float32Array(K * dims), bias: new Float32Array(K) }, K);
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'model.onnx'), bytes);
+  const base = baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX });
+  const manifest: ModelManifest = {
+    schemaVersion: 1,
+    id: 'ana-default',
+    version: '0.0.0-extractor',
+    parentVersion: null,
+    displayName: 'Structure + filter-bank extractor (untrained head)',
+    labels: LABELS,
+    ...base,
+    outputs: { probabilities: 'probabilities', embeddings: 'embeddings' },
+    aggregation: 'max',
+    thresholds: Object.fromEntries(LABELS.map((l) => [l.key, 0.5])),
+    extractor: { id: STRUCTURE_EXTRACTOR_ID, version: STRUCTURE_EXTRACTOR_VERSION, sha256: subgraphSha256(bytes, 'embeddings') },
+    head: { weights: 'head_w', bias: 'head_b' },
+    files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
+    provenance: {
+      recipe: 'native-models/recipes/train-default.ts --extractor structure',
+      extractor: { graph: 'native-models/recipes/structure-extractor.ts', inputPx: STRUCTURE_INPUT_PX, patchSizeUm: 128, bank: STRUCTURE_BANK, features: dims, featureNames: names },
+    },
+    metrics: {},
+  };
+  await writeManifest(outDir, manifest);
+  return loadModelPackage(outDir);
+}
 
 /** An extractor-only package: filter bank → identity standardisation → 'embeddings', zero head. */
 export async function writeExtractorPackage(outDir: string, config: FilterBankConfig, patchSizeUm: number): Promise<ModelPackage> {
@@ -154,14 +195,22 @@ async function main(): Promise<void> {
       /** Trainer options as JSON, e.g. '{"sampler":false}' (the configuration chosen on the validation split). */
       options: { type: 'string', default: '{}' },
       'data-note': { type: 'string' },
+      /** The shipped version this one replaces (manifest parentVersion); default: the base package's version. */
+      'parent-version': { type: 'string' },
+      /** 'structure' (the 0.3.0 extractor, default) or 'bank' (the filter bank alone at --input-px). */
+      extractor: { type: 'string', default: 'structure' },
     },
   });
   if (!values.data) throw new Error('--data labels.csv is required (generate it with ana synth)');
   const csv = resolve(values.data);
   const config: FilterBankConfig = { ...DEFAULT_FILTER_BANK, inputPx: Number(values['input-px']), scales: Number(values.scales) };
   const patchUm = Number(values['patch-um']);
-  const extractorDir = values.base ? resolve(values.base) : resolve(join(defaultCacheDir(csv), '..', `.extractor-${config.inputPx}px-${config.scales}oct-${patchUm}um`));
-  const extractor = values.base ? await loadModelPackage(extractorDir) : await writeExtractorPackage(extractorDir, config, patchUm);
+  const structure = !values.base && values.extractor === 'structure';
+  if (!values.base && !['structure', 'bank'].includes(values.extractor)) throw new Error(`--extractor must be 'structure' or 'bank', not '${values.extractor}'`);
+  const extractorDir = values.base
+    ? resolve(values.base)
+    : resolve(join(defaultCacheDir(csv), '..', structure ? `.extractor-structure-${STRUCTURE_EXTRACTOR_VERSION}` : `.extractor-${config.inputPx}px-${config.scales}oct-${patchUm}um`));
+  const extractor = values.base ? await loadModelPackage(extractorDir) : structure ? await writeStructureExtractorPackage(extractorDir) : await writeExtractorPackage(extractorDir, config, patchUm);
   const trainerBase: Partial<TrainerOptions> = { lr: Number(values.lr), lrAlpha: Number(values['lr-alpha']), maxEpochs: Number(values['max-epochs']) };
   if (!values['skip-package']) {
     const result = await trainModelFromCsv({
@@ -174,8 +223,13 @@ async function main(): Promise<void> {
       trainer: { ...trainerBase, ...(JSON.parse(values.options) as Partial<TrainerOptions>), method: values.method as TrainingMethod, seed: Number(values.seed) },
       dataDescription: values['data-note'],
       providers: ['cpu'],
+      onProgress: (p) => p.phase === 'embed' && p.done % 100 === 0 && console.log(`embedded ${p.done}/${p.total} fields`),
       onEpoch: (e) => console.log(`epoch ${e.epoch} val ${e.validationScore?.toFixed(4)}${e.best ? ' *' : ''}`),
     });
+    if (values['parent-version']) {
+      await writeManifest(result.model.dir, { ...result.model.manifest, parentVersion: values['parent-version'] });
+      await loadModelPackage(result.model.dir);
+    }
     const t = result.test!;
     console.log(`wrote ${result.model.dir}: test F1 micro ${t.f1_micro.toFixed(3)} macro ${t.f1_macro.toFixed(3)} subset ${t.subset_accuracy.toFixed(3)} mAP ${t.map.toFixed(3)}; embeddings ${(result.embedMs / 1000).toFixed(0)} s, head ${(result.trainMs / 1000).toFixed(1)} s`);
   }
