@@ -16,7 +16,7 @@
  *
  * Generate the data first: `ana synth --out DIR --count 1700 --seed 2026 --splits train=0.62,val=0.12,test=0.26`.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PATTERN_LABELS } from '../../electron/contract/labels';
@@ -197,6 +197,8 @@ async function main(): Promise<void> {
       'data-note': { type: 'string' },
       /** The shipped version this one replaces (manifest parentVersion); default: the base package's version. */
       'parent-version': { type: 'string' },
+      /** Markdown appended to the model card (e.g. how to rebuild the package). */
+      'card-note': { type: 'string' },
       /** 'structure' (the 0.3.0 extractor, default) or 'bank' (the filter bank alone at --input-px). */
       extractor: { type: 'string', default: 'structure' },
     },
@@ -226,8 +228,13 @@ async function main(): Promise<void> {
       onProgress: (p) => p.phase === 'embed' && p.done % 100 === 0 && console.log(`embedded ${p.done}/${p.total} fields`),
       onEpoch: (e) => console.log(`epoch ${e.epoch} val ${e.validationScore?.toFixed(4)}${e.best ? ' *' : ''}`),
     });
-    if (values['parent-version']) {
-      await writeManifest(result.model.dir, { ...result.model.manifest, parentVersion: values['parent-version'] });
+    if (values['parent-version'] || values['card-note']) {
+      // The card is hashed in the manifest: append the note, then re-hash it.
+      const cardPath = join(result.model.dir, 'MODEL_CARD.md');
+      if (values['card-note']) await writeFile(cardPath, (await readFile(cardPath, 'utf8')).trimEnd() + '\n\n' + values['card-note'].trim() + '\n');
+      const cardHash = sha256Hex(await readFile(cardPath));
+      const files = result.model.manifest.files.map((f) => (f.path === 'MODEL_CARD.md' ? { ...f, sha256: cardHash } : f));
+      await writeManifest(result.model.dir, { ...result.model.manifest, files, parentVersion: values['parent-version'] ?? result.model.manifest.parentVersion });
       await loadModelPackage(result.model.dir);
     }
     const t = result.test!;
