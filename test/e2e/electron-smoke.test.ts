@@ -28,7 +28,7 @@ import { TEST_OUTPUT_DIR } from './browser';
 
 const root = projectRoot();
 
-/** The Electron binary, without touching `require('electron')` (which would try to download it). */
+/** The Electron binary, found without loading the electron package (loading it would try to download the binary). */
 function electronBinary(): { path: string } | { skip: string } {
   if (process.env.ELECTRON_PATH) {
     return existsSync(process.env.ELECTRON_PATH) ? { path: process.env.ELECTRON_PATH } : { skip: `ELECTRON_PATH=${process.env.ELECTRON_PATH} does not exist` };
