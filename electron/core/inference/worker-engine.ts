@@ -4,12 +4,8 @@
  * decoding the next slide while the model runs. Runs are answered in order; a crashed worker
  * fails every pending run with a clear error instead of hanging the batch.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { builtWorkerPath } from '../app-paths';
 import { DomainError } from '../errors';
+import { startWorker, workerEntryPath } from '../worker-entry';
 import type { ModelPackage } from '../models/model-package';
 import type { InferenceEngine } from './engine';
 import type { ProviderName } from './providers';
@@ -25,22 +21,13 @@ export interface WorkerEngineOptions {
 
 /** Where the worker entry lives: built JS in a packaged app, TypeScript source in development. */
 export function inferenceWorkerPath(): string {
-  // Bundled (Electron main, dist/cli): dist/workers, or ANA_WORKERS_DIR; unpacked from the asar.
-  const built = builtWorkerPath('inference', import.meta.url);
-  if (built) return built;
-  for (const candidate of ['../../workers/inference.worker.js', '../../workers/inference.worker.ts', './workers/inference.worker.js']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new DomainError('internal', 'inference worker entry (inference.worker.js/.ts) not found beside the core modules');
+  return workerEntryPath('inference');
 }
 
 export async function createWorkerEngine(pkg: ModelPackage, options: WorkerEngineOptions = {}): Promise<InferenceEngine> {
   const warn = options.warn ?? ((m: string) => console.warn(m));
   const path = options.workerPath ?? inferenceWorkerPath();
-  // A TypeScript entry needs tsx's loader in the worker too (the CLI runs under tsx; tests under vitest).
-  const execArgv = path.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
-  const worker = new Worker(path, { execArgv });
+  const worker = startWorker(path);
   const pending = new Map<number, { resolve: (r: Extract<WorkerResponse, { type: 'result' }>) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let dead: Error | null = null;

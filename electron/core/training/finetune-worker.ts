@@ -7,12 +7,8 @@
  *   out: progress {progress} | epoch {info} | done {result} | error {code, message}
  * The worker opens its own connection to the database file (SQLite WAL allows it).
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { builtWorkerPath } from '../app-paths';
-import { DomainError, type ErrorCode } from '../errors';
+import type { ErrorCode } from '../errors';
+import { jobResult, startWorker, workerEntryPath, type JobEnd } from '../worker-entry';
 import type { Actor } from '../db/audit.repo';
 import type { ProviderName } from '../inference/providers';
 import type { FinetuneResult } from './finetune';
@@ -52,43 +48,18 @@ export interface FinetuneHandle {
 }
 
 export function finetuneWorkerPath(): string {
-  // Bundled (Electron main, dist/cli): dist/workers, or ANA_WORKERS_DIR; unpacked from the asar.
-  const built = builtWorkerPath('finetune', import.meta.url);
-  if (built) return built;
-  for (const candidate of ['../../workers/finetune.worker.js', '../../workers/finetune.worker.ts', './workers/finetune.worker.js']) {
-    const path = fileURLToPath(new URL(candidate, import.meta.url));
-    if (existsSync(path)) return path;
-  }
-  throw new DomainError('internal', 'fine-tuning worker entry (finetune.worker.js/.ts) not found beside the core modules');
+  return workerEntryPath('finetune');
 }
 
 export function startFinetuneWorker(job: FinetuneJob, hooks: { onProgress?: (p: Progress) => void; onEpoch?: (e: EpochInfo) => void } = {}, workerPath = finetuneWorkerPath()): FinetuneHandle {
-  const execArgv = workerPath.endsWith('.ts') ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : [];
   const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(workerPath, { execArgv, workerData: { job, cancelFlag } });
-  const result = new Promise<FinetuneResult>((resolve, reject) => {
-    let settled = false;
-    worker.on('message', (m: FinetuneWorkerMessage) => {
-      if (m.type === 'progress') hooks.onProgress?.(m.progress);
-      else if (m.type === 'epoch') hooks.onEpoch?.(m.info);
-      else if (m.type === 'done') {
-        settled = true;
-        resolve(m.result);
-      } else {
-        settled = true;
-        reject(new DomainError(m.code, m.message));
-      }
-    });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(new DomainError('internal', `fine-tuning worker crashed: ${error.message}`, { cause: error }));
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new DomainError('internal', `fine-tuning worker exited (code ${code}) without a result`));
-    });
+  const worker = startWorker(workerPath, { job, cancelFlag });
+  const result = jobResult<FinetuneResult, Exclude<FinetuneWorkerMessage, JobEnd<FinetuneResult>>>(worker, 'fine-tuning', (m) => {
+    if (m.type === 'progress') hooks.onProgress?.(m.progress);
+    else hooks.onEpoch?.(m.info);
   });
   return {
-    result: result.finally(() => void worker.terminate()),
+    result,
     cancel() {
       Atomics.store(cancelFlag, 0, 1);
     },
