@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { isBlankRecord, parseCsv } from '../csv';
 import { DomainError } from '../errors';
 
 /** Default: the file name up to the first underscore, space or dot (`A2026-0042_f1.png` → `A2026-0042`). */
@@ -39,56 +40,23 @@ export async function loadWorklist(path: string): Promise<Map<string, string>> {
   } catch (error) {
     throw new DomainError('bad-request', `${path}: cannot read worklist (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  const rows = parseCsv(text);
-  const header = (rows.shift() ?? []).map((h) => h.trim().toLowerCase());
+  const [head, ...rows] = parseCsv(text, path).filter((r) => !isBlankRecord(r));
+  const header = (head?.fields ?? []).map((h) => h.trim().toLowerCase());
   const fileCol = header.indexOf('file');
   const accCol = header.findIndex((h) => h === 'accession' || h === 'accession_id');
   if (fileCol < 0 || accCol < 0) throw new DomainError('bad-request', `${path}: worklist needs columns 'file' and 'accession' (found: ${header.join(', ') || 'nothing'})`);
   const map = new Map<string, string>();
-  rows.forEach((row, i) => {
-    const file = row[fileCol]?.trim();
-    const accession = row[accCol]?.trim();
-    if (!file && !accession) return;
-    if (!file || !accession) throw new DomainError('bad-request', `${path}: line ${i + 2} lacks a file or an accession`);
+  for (const { fields, line } of rows) {
+    const file = fields[fileCol]?.trim();
+    const accession = fields[accCol]?.trim();
+    if (!file && !accession) continue;
+    if (!file || !accession) throw new DomainError('bad-request', `${path}: line ${line} lacks a file or an accession`);
     map.set(basename(file), accession);
-  });
+  }
   return map;
 }
 
 /** Accession by worklist first, else by the file-name parser. */
 export function worklistAccession(worklist: Map<string, string>, fallback: (path: string) => string = accessionFromFileName): (path: string) => string {
   return (path) => worklist.get(basename(path)) ?? fallback(path);
-}
-
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((f) => f.trim() !== ''));
 }

@@ -4,6 +4,7 @@
  * (a negative case is one AC-0 row) so a spreadsheet or LIS import can filter by pattern; the case
  * columns repeat on each row. Amendments carry result_status 'C' and the report they replace.
  */
+import { csvField } from '../csv';
 import { NEGATIVE_ICAP_CODE, type SignedCaseReport } from './report-model';
 import { overallWording, patternWording, type ReportSettings } from './report-settings';
 import { isoDateTime } from './report-time';
@@ -34,10 +35,6 @@ export const CSV_COLUMNS = [
   'signed_content_sha256',
   'pdf_sha256',
 ] as const;
-
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) || /^\s|\s$/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
-}
 
 export function csvLine(values: string[]): string {
   return values.map(csvField).join(',') + '\r\n';

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LABEL_KEYS } from '../../contract/labels';
+import { csvField, isBlankRecord, parseCsv } from '../csv';
 import { DomainError } from '../errors';
 
 export interface DatasetRow {
@@ -36,7 +37,7 @@ export async function readDatasetCsv(csvPath: string, options: ReadDatasetOption
 
 export function parseDatasetCsv(text: string, csvPath: string, options: ReadDatasetOptions = {}): DatasetRow[] {
   const known = options.labelKeys ?? LABEL_KEYS;
-  const records = parseCsv(text.replace(/^\uFEFF/, ''), csvPath);
+  const records = parseCsv(text, csvPath);
   if (records.length === 0) throw new DomainError('bad-request', `${csvPath}: empty file, expected header '${DATASET_CSV_HEADER}'`);
   const header = records[0]!.fields.map((h) => h.trim().toLowerCase());
   const col = { path: header.indexOf('path'), labels: header.indexOf('labels'), split: header.indexOf('split') };
@@ -45,7 +46,7 @@ export function parseDatasetCsv(text: string, csvPath: string, options: ReadData
   const rows: DatasetRow[] = [];
   for (const record of records.slice(1)) {
     const { fields, line } = record;
-    if (fields.length === 1 && fields[0]!.trim() === '') continue;
+    if (isBlankRecord(record)) continue;
     const path = (fields[col.path] ?? '').trim();
     if (!path) throw new DomainError('bad-request', `${csvPath}:${line}: empty path`);
     const labels = (fields[col.labels] ?? '').trim().split(/\s+/).filter(Boolean);
@@ -61,52 +62,6 @@ export function parseDatasetCsv(text: string, csvPath: string, options: ReadData
 
 export function formatDatasetCsv(rows: readonly { path: string; labels: readonly string[]; split: string }[]): string {
   const lines = [DATASET_CSV_HEADER];
-  for (const r of rows) lines.push([r.path, r.labels.join(' '), r.split].map(quote).join(','));
+  for (const r of rows) lines.push([r.path, r.labels.join(' '), r.split].map(csvField).join(','));
   return lines.join('\n') + '\n';
-}
-
-function quote(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-function parseCsv(text: string, csvPath: string): { fields: string[]; line: number }[] {
-  const out: { fields: string[]; line: number }[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let line = 1;
-  let recordLine = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else {
-        if (c === '\n') line++;
-        field += c;
-      }
-      continue;
-    }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      fields.push(field);
-      out.push({ fields, line: recordLine });
-      fields = [];
-      field = '';
-      line++;
-      recordLine = line;
-    } else field += c;
-  }
-  if (quoted) throw new DomainError('bad-request', `${csvPath}:${recordLine}: unterminated quoted field`);
-  if (field !== '' || fields.length > 0) {
-    fields.push(field);
-    out.push({ fields, line: recordLine });
-  }
-  return out;
 }

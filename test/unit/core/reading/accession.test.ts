@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { accessionFromFileName, accessionPattern, loadWorklist, parseCsv, worklistAccession } from '../../../../electron/core/reading/accession';
+import { accessionFromFileName, accessionPattern, loadWorklist, worklistAccession } from '../../../../electron/core/reading/accession';
+import { parseCsv } from '../../../../electron/core/csv';
 
 describe('accession ids', () => {
   it('default: the file name up to the first underscore, space or dot', () => {
@@ -29,6 +30,6 @@ describe('accession ids', () => {
     expect(of('/x/Z-5_F1.png')).toBe('Z-5');
     await writeFile(path, 'name,id\nx.png,1\n');
     await expect(loadWorklist(path)).rejects.toThrow(/worklist needs columns 'file' and 'accession' \(found: name, id\)/);
-    expect(parseCsv('a,"b ""q""",c\n1,2,3')).toEqual([['a', 'b "q"', 'c'], ['1', '2', '3']]);
+    expect(parseCsv('a,"b ""q""",c\n1,2,3', 'inline').map((r) => r.fields)).toEqual([['a', 'b "q"', 'c'], ['1', '2', '3']]);
   });
 });

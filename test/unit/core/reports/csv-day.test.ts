@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { CSV_COLUMNS, csvField, renderDayCsv } from '../../../../electron/core/reports/csv-day';
+import { csvField } from '../../../../electron/core/csv';
+import { CSV_COLUMNS, renderDayCsv } from '../../../../electron/core/reports/csv-day';
 import { NASTY_COMMENT, NASTY_NAME, sampleReport, sampleSettings } from './fixtures';
 
 const settings = sampleSettings();
