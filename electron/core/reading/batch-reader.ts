@@ -11,7 +11,7 @@ import { extname, join, resolve } from 'node:path';
 import { DomainError, errorMessage, type ErrorCode } from '../errors';
 import { accessionFromFileName } from './accession';
 import { hashFile, prepareSlide, type PreparedSlide } from './prepare-slide';
-import { aggregateSlide, findDoneReading, scorePatches, storeReading, type ReadSlideContext } from './read-slide';
+import { findDoneReading, scoreAndStore, type ReadSlideContext } from './read-slide';
 
 export const SLIDE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp'] as const;
 
@@ -170,17 +170,8 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
     }
     const { prepared, accessionId, startedMs } = current;
     try {
-      let t = performance.now();
-      const scores = await scorePatches(ctx.engine, prepared, ctx.model.manifest.labels.length, ctx.batchSize);
-      const inferMs = performance.now() - t;
-      t = performance.now();
-      const image = aggregateSlide(ctx.model, prepared, scores);
-      const aggregateMs = performance.now() - t;
-      t = performance.now();
-      const stageMs = { ...prepared.timingsMs, infer: inferMs, aggregate: aggregateMs };
-      const stored = storeReading({ ...ctx, accessionOf: () => accessionId }, prepared, scores, image, ctx.engine.provider, stageMs);
-      const storeMs = performance.now() - t;
-      const timingsMs = { ...stageMs, store: storeMs, total: performance.now() - startedMs };
+      const { image, timingsMs: stageMs, ...stored } = await scoreAndStore({ ...ctx, accessionOf: () => accessionId }, prepared);
+      const timingsMs = { ...stageMs, total: performance.now() - startedMs };
       readMs = performance.now() - startMs;
       readCount++;
       finish({

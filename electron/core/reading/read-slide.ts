@@ -148,11 +148,11 @@ export function storeReading(
   });
 }
 
-export async function readSlideFile(ctx: ReadSlideContext, path: string): Promise<ReadSlideResult> {
-  const file = await hashFile(path);
-  const done = findDoneReading(ctx.db, file.sha256, ctx.model);
-  if (done) return { ...done, alreadyRead: true };
-  const prepared = await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded);
+/**
+ * Scores a prepared slide, aggregates it and stores the reading. The stored timings cover decode to
+ * aggregate; the returned ones add the store itself.
+ */
+export async function scoreAndStore(ctx: ReadSlideContext, prepared: PreparedSlide): Promise<{ slide: SlideRow; reading: ReadingRow; image: ImageScores; timingsMs: Record<string, number> }> {
   let t = performance.now();
   const scores = await scorePatches(ctx.engine, prepared, ctx.model.manifest.labels.length, ctx.batchSize);
   const inferMs = performance.now() - t;
@@ -162,5 +162,14 @@ export async function readSlideFile(ctx: ReadSlideContext, path: string): Promis
   t = performance.now();
   const timingsMs = { ...prepared.timingsMs, infer: inferMs, aggregate: aggregateMs };
   const stored = storeReading(ctx, prepared, scores, image, ctx.engine.provider, timingsMs);
-  return { ...stored, alreadyRead: false };
+  return { ...stored, image, timingsMs: { ...timingsMs, store: performance.now() - t } };
+}
+
+export async function readSlideFile(ctx: ReadSlideContext, path: string): Promise<ReadSlideResult> {
+  const file = await hashFile(path);
+  const done = findDoneReading(ctx.db, file.sha256, ctx.model);
+  if (done) return { ...done, alreadyRead: true };
+  const prepared = await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded);
+  const { slide, reading } = await scoreAndStore(ctx, prepared);
+  return { slide, reading, alreadyRead: false };
 }
