@@ -38,7 +38,8 @@ const HOLE_DEPTHS = [0.1, 0.3, 1];
 const CONTRAST_LEVELS = [0.25, 0.5, 1];
 const AREA_LEVELS = [0.25, 0.5, 1, 2];
 const HISTOGRAM_LEVELS = [0.1, 0.25, 0.5, 1, 1.5, 2, 3];
-const RMS_FLOOR = 0.02;
+/** RMS below this (a nearly empty patch) is not divided out, so noise is not blown up. */
+export const RMS_FLOOR = 0.02;
 const EPSILON = 1e-5;
 
 export function structureFeatureNames(): string[] {

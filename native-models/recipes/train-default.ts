@@ -24,6 +24,8 @@ import { createEngine } from '../../electron/core/inference/engine';
 import type { ModelManifest } from '../../electron/core/models/manifest';
 import { loadModelPackage, sha256Hex, writeManifest, type ModelPackage } from '../../electron/core/models/model-package';
 import { subgraphSha256 } from '../../electron/core/models/onnx-graph';
+import { Random } from '../../electron/core/random';
+import { hashFile, prepareSlide } from '../../electron/core/reading/prepare-slide';
 import { readDatasetCsv } from '../../electron/core/synth/dataset-csv';
 import { bagCount, patchCount, subsetBags, type BagDataset } from '../../electron/core/training/dataset';
 import { tuneThresholds } from '../../electron/core/training/thresholds';
@@ -31,19 +33,64 @@ import { defaultCacheDir, embedRows, fitHead, headScorer, summary, trainModelFro
 import { defaultTrainerOptions, evaluateScorer, scoreBags, type TrainerOptions, type TrainingMethod } from '../../electron/core/training/trainer';
 import { baseManifest, buildModel, EXTRACTOR_ID, EXTRACTOR_VERSION } from './build-default';
 import { DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
-import { buildStructureModel, STRUCTURE_BANK, STRUCTURE_EXTRACTOR_ID, STRUCTURE_EXTRACTOR_VERSION, STRUCTURE_INPUT_PX, structureExtractorNames } from './structure-extractor';
+import { CODEBOOK_SCALES, learnCodebook, rmsNormalise, sampleWindows, WINDOW_EPSILON, WINDOW_PX, type Codebook } from './codebook-features';
+import { buildStructureModel, CODEBOOK_EXTRACTOR_VERSION, STRUCTURE_BANK, STRUCTURE_EXTRACTOR_ID, STRUCTURE_EXTRACTOR_VERSION, STRUCTURE_INPUT_PX, structureExtractorNames } from './structure-extractor';
+import { RMS_FLOOR } from './structure-features';
 
 const LABELS = PATTERN_LABELS.map(({ key, displayName, icapCodes }) => ({ key, displayName, icapCodes }));
 
+/** How the codebooks of the 3.0.0 extractor are learned (recorded in the manifest's provenance). */
+export interface CodebookRecipe {
+  /** Training fields sampled (seeded) for windows. */
+  fields: number;
+  /** Windows per scale sampled from each patch. */
+  windowsPerPatch: number;
+  /** Centroids per scale. */
+  k: number;
+  seed: number;
+}
+
+export const DEFAULT_CODEBOOK_RECIPE: CodebookRecipe = { fields: 200, windowsPerPatch: 40, k: 128, seed: 1 };
+
+/** Learns the codebooks (./codebook-features.ts) from windows of the training split's patches. */
+export async function learnCodebooks(csv: string, recipe: CodebookRecipe, log: (line: string) => void = () => {}): Promise<Codebook[]> {
+  const rows = (await readDatasetCsv(csv)).filter((r) => r.split === 'train');
+  if (rows.length === 0) throw new Error(`${csv}: no rows in the train split to learn the codebooks from`);
+  const rng = new Random(recipe.seed);
+  const chosen = [...rows];
+  for (let i = chosen.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [chosen[i], chosen[j]] = [chosen[j]!, chosen[i]!];
+  }
+  const manifest = { ...baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX }), labels: LABELS } as ModelManifest;
+  const windows: number[][] = CODEBOOK_SCALES.map(() => []);
+  const P = STRUCTURE_INPUT_PX;
+  for (const row of chosen.slice(0, recipe.fields)) {
+    const prepared = await prepareSlide(await hashFile(row.absolutePath), manifest, null);
+    const { pixels } = prepared.patches;
+    for (let p = 0; p < pixels.length / (P * P); p++) {
+      const patch = rmsNormalise(pixels.subarray(p * P * P, (p + 1) * P * P), RMS_FLOOR);
+      CODEBOOK_SCALES.forEach((scale, s) => sampleWindows(rng, patch, P, scale, recipe.windowsPerPatch, windows[s]!));
+    }
+  }
+  return CODEBOOK_SCALES.map((scale, s) => {
+    const t0 = performance.now();
+    const book = learnCodebook(Float32Array.from(windows[s]!), scale, recipe.k, recipe.seed + s);
+    log(`codebook ${s} (${scale.downsample}× pooled, stride ${scale.stride}): ${windows[s]!.length / (WINDOW_PX * WINDOW_PX)} windows, k=${recipe.k}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return book;
+  });
+}
+
 /**
- * An extractor-only package around the 0.3.0 extractor (./structure-extractor.ts: per-structure
- * features at 256 px + the filter bank at 128 px), identity standardisation, zero head.
+ * An extractor-only package around the default extractor (./structure-extractor.ts: per-structure
+ * features at 256 px + the filter bank at 128 px; with codebooks, version 3.0.0), identity
+ * standardisation, zero head.
  */
-export async function writeStructureExtractorPackage(outDir: string): Promise<ModelPackage> {
-  const names = structureExtractorNames();
+export async function writeStructureExtractorPackage(outDir: string, codebooks: Codebook[] = [], codebookRecipe?: CodebookRecipe): Promise<ModelPackage> {
+  const names = structureExtractorNames(codebooks);
   const dims = names.length;
   const K = LABELS.length;
-  const bytes = buildStructureModel({ mean: new Float32Array(dims), std: new Float32Array(dims).fill(1) }, { weights: new Float32Array(K * dims), bias: new Float32Array(K) }, K);
+  const bytes = buildStructureModel({ mean: new Float32Array(dims), std: new Float32Array(dims).fill(1) }, { weights: new Float32Array(K * dims), bias: new Float32Array(K) }, K, codebooks);
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'model.onnx'), bytes);
   const base = baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX });
@@ -58,12 +105,20 @@ export async function writeStructureExtractorPackage(outDir: string): Promise<Mo
     outputs: { probabilities: 'probabilities', embeddings: 'embeddings' },
     aggregation: 'max',
     thresholds: Object.fromEntries(LABELS.map((l) => [l.key, 0.5])),
-    extractor: { id: STRUCTURE_EXTRACTOR_ID, version: STRUCTURE_EXTRACTOR_VERSION, sha256: subgraphSha256(bytes, 'embeddings') },
+    extractor: { id: STRUCTURE_EXTRACTOR_ID, version: codebooks.length ? CODEBOOK_EXTRACTOR_VERSION : STRUCTURE_EXTRACTOR_VERSION, sha256: subgraphSha256(bytes, 'embeddings') },
     head: { weights: 'head_w', bias: 'head_b' },
     files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
     provenance: {
       recipe: 'native-models/recipes/train-default.ts --extractor structure',
-      extractor: { graph: 'native-models/recipes/structure-extractor.ts', inputPx: STRUCTURE_INPUT_PX, patchSizeUm: 128, bank: STRUCTURE_BANK, features: dims, featureNames: names },
+      extractor: {
+        graph: 'native-models/recipes/structure-extractor.ts',
+        inputPx: STRUCTURE_INPUT_PX,
+        patchSizeUm: 128,
+        bank: STRUCTURE_BANK,
+        ...(codebooks.length ? { codebooks: { recipe: codebookRecipe, scales: CODEBOOK_SCALES, windowPx: WINDOW_PX, windowEpsilon: WINDOW_EPSILON } } : {}),
+        features: dims,
+        featureNames: names,
+      },
     },
     metrics: {},
   };
@@ -199,20 +254,30 @@ async function main(): Promise<void> {
       'parent-version': { type: 'string' },
       /** Markdown appended to the model card (e.g. how to rebuild the package). */
       'card-note': { type: 'string' },
-      /** 'structure' (the 0.3.0 extractor, default) or 'bank' (the filter bank alone at --input-px). */
-      extractor: { type: 'string', default: 'structure' },
+      /** 'codebook' (the 3.0.0 extractor, default), 'structure' (the 0.3.0 extractor) or 'bank' (the filter bank alone at --input-px). */
+      extractor: { type: 'string', default: 'codebook' },
+      /** Codebook learning: centroids per scale, training fields sampled, windows per patch and scale, seed. */
+      'codebook-k': { type: 'string', default: String(DEFAULT_CODEBOOK_RECIPE.k) },
+      'codebook-fields': { type: 'string', default: String(DEFAULT_CODEBOOK_RECIPE.fields) },
+      'codebook-windows': { type: 'string', default: String(DEFAULT_CODEBOOK_RECIPE.windowsPerPatch) },
+      'codebook-seed': { type: 'string', default: String(DEFAULT_CODEBOOK_RECIPE.seed) },
     },
   });
   if (!values.data) throw new Error('--data labels.csv is required (generate it with ana synth)');
   const csv = resolve(values.data);
   const config: FilterBankConfig = { ...DEFAULT_FILTER_BANK, inputPx: Number(values['input-px']), scales: Number(values.scales) };
   const patchUm = Number(values['patch-um']);
-  const structure = !values.base && values.extractor === 'structure';
-  if (!values.base && !['structure', 'bank'].includes(values.extractor)) throw new Error(`--extractor must be 'structure' or 'bank', not '${values.extractor}'`);
-  const extractorDir = values.base
-    ? resolve(values.base)
-    : resolve(join(defaultCacheDir(csv), '..', structure ? `.extractor-structure-${STRUCTURE_EXTRACTOR_VERSION}` : `.extractor-${config.inputPx}px-${config.scales}oct-${patchUm}um`));
-  const extractor = values.base ? await loadModelPackage(extractorDir) : structure ? await writeStructureExtractorPackage(extractorDir) : await writeExtractorPackage(extractorDir, config, patchUm);
+  if (!values.base && !['codebook', 'structure', 'bank'].includes(values.extractor)) throw new Error(`--extractor must be 'codebook', 'structure' or 'bank', not '${values.extractor}'`);
+  const structure = !values.base && values.extractor !== 'bank';
+  const codebookRecipe: CodebookRecipe = { k: Number(values['codebook-k']), fields: Number(values['codebook-fields']), windowsPerPatch: Number(values['codebook-windows']), seed: Number(values['codebook-seed']) };
+  const extractorName = values.extractor === 'codebook'
+    ? `.extractor-codebook-${CODEBOOK_EXTRACTOR_VERSION}-k${codebookRecipe.k}-f${codebookRecipe.fields}-w${codebookRecipe.windowsPerPatch}-s${codebookRecipe.seed}`
+    : structure ? `.extractor-structure-${STRUCTURE_EXTRACTOR_VERSION}` : `.extractor-${config.inputPx}px-${config.scales}oct-${patchUm}um`;
+  const extractorDir = values.base ? resolve(values.base) : resolve(join(defaultCacheDir(csv), '..', extractorName));
+  const codebooks = !values.base && values.extractor === 'codebook' ? await learnCodebooks(csv, codebookRecipe, console.log) : [];
+  const extractor = values.base
+    ? await loadModelPackage(extractorDir)
+    : structure ? await writeStructureExtractorPackage(extractorDir, codebooks, codebooks.length ? codebookRecipe : undefined) : await writeExtractorPackage(extractorDir, config, patchUm);
   const trainerBase: Partial<TrainerOptions> = { lr: Number(values.lr), lrAlpha: Number(values['lr-alpha']), maxEpochs: Number(values['max-epochs']) };
   if (!values['skip-package']) {
     const result = await trainModelFromCsv({
