@@ -261,6 +261,8 @@ async function main(): Promise<void> {
       'codebook-fields': { type: 'string', default: String(DEFAULT_CODEBOOK_RECIPE.fields) },
       'codebook-windows': { type: 'string', default: String(DEFAULT_CODEBOOK_RECIPE.windowsPerPatch) },
       'codebook-seed': { type: 'string', default: String(DEFAULT_CODEBOOK_RECIPE.seed) },
+      /** Dataset CSV whose train split the codebooks are learned from (default: --data). */
+      'codebook-data': { type: 'string' },
     },
   });
   if (!values.data) throw new Error('--data labels.csv is required (generate it with ana synth)');
@@ -274,7 +276,7 @@ async function main(): Promise<void> {
     ? `.extractor-codebook-${CODEBOOK_EXTRACTOR_VERSION}-k${codebookRecipe.k}-f${codebookRecipe.fields}-w${codebookRecipe.windowsPerPatch}-s${codebookRecipe.seed}`
     : structure ? `.extractor-structure-${STRUCTURE_EXTRACTOR_VERSION}` : `.extractor-${config.inputPx}px-${config.scales}oct-${patchUm}um`;
   const extractorDir = values.base ? resolve(values.base) : resolve(join(defaultCacheDir(csv), '..', extractorName));
-  const codebooks = !values.base && values.extractor === 'codebook' ? await learnCodebooks(csv, codebookRecipe, console.log) : [];
+  const codebooks = !values.base && values.extractor === 'codebook' ? await learnCodebooks(values['codebook-data'] ? resolve(values['codebook-data']) : csv, codebookRecipe, console.log) : [];
   const extractor = values.base
     ? await loadModelPackage(extractorDir)
     : structure ? await writeStructureExtractorPackage(extractorDir, codebooks, codebooks.length ? codebookRecipe : undefined) : await writeExtractorPackage(extractorDir, config, patchUm);

@@ -43,9 +43,12 @@ export interface ReadSlideResult {
 /**
  * Patches per inference call. ONNX Runtime's CPU arena grows to the largest batch it has seen:
  * with the 0.3.0 extractor (256 px patches) 64 per call peaked at 1.9 GB RSS against 0.94 GB at 16,
- * at the same throughput (`ana bench read --count 40`: 1.50 vs 1.56 slides/s).
+ * at the same throughput (`ana bench read --count 40`: 1.50 vs 1.56 slides/s). The 3.0.0 extractor's
+ * codebook maps (128 channels at 125² per patch) took 16 to 1.21 GB; 8 peak at 0.86 GB at the same
+ * inference time (`ana bench read --count 20`: 1,682 vs 1,667 ms per slide). Turning the arena off
+ * instead kept 0.87 GB but cost a quarter more time.
  */
-export const DEFAULT_BATCH_SIZE = 16;
+export const DEFAULT_BATCH_SIZE = 8;
 
 /** The finished reading of this file content by this model version, if any. */
 export function findDoneReading(db: WritableDb, sha256: string, model: ModelPackage): { slide: SlideRow; reading: ReadingRow } | null {
