@@ -8,7 +8,7 @@ import type { ConfidenceInit } from '../../core/training/self-paced';
 import type { TrainingMethod } from '../../core/training/trainer';
 import { UsageError, type Command } from '../command';
 
-const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean'];
+const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean', 'mean-logit'];
 const INITS: ConfidenceInit[] = ['iw-sample', 'iw-ones', 'iw-data'];
 
 export const trainCommand: Command = {

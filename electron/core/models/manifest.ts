@@ -38,7 +38,7 @@ export const ModelManifest = z.object({
     backgroundMax: z.number().min(0).max(1).default(0),
   }),
   normalisation: z.object({ mean: z.number(), std: z.number().positive() }),
-  aggregation: z.enum(['max', 'mean']),
+  aggregation: z.enum(['max', 'mean', 'mean-logit']),
   thresholds: z.record(z.string(), z.number().min(0).max(1)),
   /**
    * The feature extractor: the sub-graph computing `outputs.embeddings`. Its sha256 (of that

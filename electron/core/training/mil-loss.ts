@@ -1,8 +1,9 @@
 /** The image-level loss of the max-/mean-pooling MIL baselines, on a batch of patch logits. */
+import type { Pooling } from '../inference/aggregate';
 import { sigmoid } from './logistic';
 
 /** BCE of one bag's pooled probability per class; writes dLoss/dlogits of its patch rows. */
-export function milBagLoss(logits: Float64Array, row: number, size: number, K: number, labels: ArrayLike<number>, labelOffset: number, pooling: 'max' | 'mean', grad: Float64Array): number {
+export function milBagLoss(logits: Float64Array, row: number, size: number, K: number, labels: ArrayLike<number>, labelOffset: number, pooling: Pooling, grad: Float64Array): number {
   let loss = 0;
   if (size === 0) return 0;
   for (let k = 0; k < K; k++) {
@@ -13,6 +14,13 @@ export function milBagLoss(logits: Float64Array, row: number, size: number, K: n
       const z = logits[arg * K + k]!;
       loss += Math.max(z, 0) - y * z + Math.log1p(Math.exp(-Math.abs(z)));
       grad[arg * K + k] = sigmoid(z) - y;
+    } else if (pooling === 'mean-logit') {
+      // BCE of sigmoid(mean logit): for a linear head, logistic regression on the mean embedding.
+      let z = 0;
+      for (let n = row; n < row + size; n++) z += logits[n * K + k]! / size;
+      loss += Math.max(z, 0) - y * z + Math.log1p(Math.exp(-Math.abs(z)));
+      const g = (sigmoid(z) - y) / size;
+      for (let n = row; n < row + size; n++) grad[n * K + k] = g;
     } else {
       let P = 0;
       for (let n = row; n < row + size; n++) P += sigmoid(logits[n * K + k]!) / size;

@@ -21,7 +21,7 @@ const f = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
 
 export function modelCard(c: ModelCardInput): string {
   const m = c.base.manifest;
-  const methodName = { spl: 'self-paced MIML (Jiang et al., IEEE TMI 2025)', plain: 'plain patch classifier on inherited labels', max: 'max-pooling MIL head', mean: 'mean-pooling MIL head' }[c.trainer.method];
+  const methodName = { spl: 'self-paced MIML (Jiang et al., IEEE TMI 2025)', plain: 'plain patch classifier on inherited labels', max: 'max-pooling MIL head', mean: 'mean-pooling MIL head', 'mean-logit': 'mean-logit MIL head (the mean of patch log-odds: logistic regression on the mean patch embedding)' }[c.trainer.method];
   const off = c.trainer.method === 'spl' ? (['sampler', 'pseudoLabels', 'coefficients'] as const).filter((k) => !c.trainer[k]) : [];
   const components = off.length ? ` (components switched off: ${off.join(', ')}; the α-weighted loss stays)` : '';
   const lines = [
@@ -33,7 +33,7 @@ export function modelCard(c: ModelCardInput): string {
     '## Training data',
     `- ${c.dataDescription ?? 'Generated (synthetic) HEp-2 fields from the project generator'}: \`${c.csv}\``,
     `- fields: ${c.counts.train} train, ${c.counts.val} validation (early stopping), ${c.counts.test} test (held out)`,
-    `- method options: ${JSON.stringify({ init: c.trainer.init, sampler: c.trainer.sampler, pseudoLabels: c.trainer.pseudoLabels, coefficients: c.trainer.coefficients, softTargets: c.trainer.softTargets, coefficientC: c.trainer.coefficientC, lr: c.trainer.lr, lrAlpha: c.trainer.lrAlpha, batchSize: c.trainer.batchSize, seed: c.trainer.seed })}`,
+    `- method options: ${JSON.stringify({ init: c.trainer.init, sampler: c.trainer.sampler, pseudoLabels: c.trainer.pseudoLabels, coefficients: c.trainer.coefficients, softTargets: c.trainer.softTargets, coefficientC: c.trainer.coefficientC, lr: c.trainer.lr, lrAlpha: c.trainer.lrAlpha, batchSize: c.trainer.batchSize, bagsPerBatch: c.trainer.bagsPerBatch, patience: c.trainer.patience, maxEpochs: c.trainer.maxEpochs, seed: c.trainer.seed })}`,
     `- epochs run ${c.training.epochs.length}, best epoch ${c.training.bestEpoch}; head training time ${(c.trainMs / 1000).toFixed(1)} s`,
     '',
   ];

@@ -12,6 +12,7 @@
  * a promise, driven synchronously for the linear head (trainScorer) and asynchronously for the
  * whole network on ONNX Runtime (trainScorerAsync, via autodiff/network-trainer.ts).
  */
+import { poolValues, type Pooling } from '../inference/aggregate';
 import { DomainError } from '../errors';
 import { Random } from '../random';
 import { bagCount, gatherInputs, inheritedPatchLabels, patchCount, type BagDataset } from './dataset';
@@ -33,7 +34,7 @@ import { milBagLoss } from './mil-loss';
 
 export { milBagLoss } from './mil-loss';
 
-export type TrainingMethod = 'spl' | 'plain' | 'max' | 'mean';
+export type TrainingMethod = 'spl' | 'plain' | 'max' | 'mean' | 'mean-logit';
 
 export interface TrainerOptions {
   method: TrainingMethod;
@@ -114,7 +115,7 @@ export interface TrainingResult {
   epochs: EpochInfo[];
   bestEpoch: number;
   validation: EvaluationReport | null;
-  pooling: 'max' | 'mean';
+  pooling: Pooling;
 }
 
 /** Where the loop stands after an epoch: what a checkpoint must hold to resume it exactly. */
@@ -202,38 +203,39 @@ function* scorePatchesCo(scorer: PatchScorer, data: BagDataset, batchSize: numbe
   return probs;
 }
 
-/** Per class the max (or mean) of each bag's patch probabilities [patches × K] → [bags × K]. */
-export function poolBags(probs: ArrayLike<number>, data: BagDataset, pooling: 'max' | 'mean'): Float64Array {
+/** Per class each bag's pooled patch probabilities [patches × K] → [bags × K], as a reading aggregates them. */
+export function poolBags(probs: ArrayLike<number>, data: BagDataset, pooling: Pooling): Float64Array {
   const K = data.labels.length;
   const B = bagCount(data);
   const out = new Float64Array(B * K);
   for (let b = 0; b < B; b++) {
     const lo = data.bagOffsets[b]!;
     const hi = data.bagOffsets[b + 1]!;
-    for (let k = 0; k < K; k++) {
-      let v = 0;
-      for (let n = lo; n < hi; n++) v = pooling === 'max' ? Math.max(v, probs[n * K + k]!) : v + probs[n * K + k]!;
-      out[b * K + k] = pooling === 'max' || hi === lo ? v : v / (hi - lo);
-    }
+    for (let k = 0; k < K; k++) out[b * K + k] = poolValues(hi - lo, (i) => probs[(lo + i) * K + k]!, pooling);
   }
   return out;
 }
 
-function* scoreBagsCo(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean', batchSize: number): Co<Float64Array> {
+/** The image-level pooling a method trains and reads with (the patch methods: max, method.md). */
+export function poolingOf(method: TrainingMethod): Pooling {
+  return method === 'mean' || method === 'mean-logit' ? method : 'max';
+}
+
+function* scoreBagsCo(scorer: PatchScorer, data: BagDataset, pooling: Pooling, batchSize: number): Co<Float64Array> {
   return poolBags(yield* scorePatchesCo(scorer, data, batchSize), data, pooling);
 }
 
 /** Image-level scores [bags × K]: per class the max (or mean) patch probability. */
-export function scoreBags(scorer: SyncPatchScorer, data: BagDataset, pooling: 'max' | 'mean', batchSize = 256): Float64Array {
+export function scoreBags(scorer: SyncPatchScorer, data: BagDataset, pooling: Pooling, batchSize = 256): Float64Array {
   return runSync(scoreBagsCo(scorer, data, pooling, batchSize));
 }
 
-export function scoreBagsAsync(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean', batchSize = 256): Promise<Float64Array> {
+export function scoreBagsAsync(scorer: PatchScorer, data: BagDataset, pooling: Pooling, batchSize = 256): Promise<Float64Array> {
   return runAsync(scoreBagsCo(scorer, data, pooling, batchSize));
 }
 
 /** Per-patch probabilities [patches × K] and pooled image scores [bags × K]. */
-export async function scorePatchesAsync(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean' = 'max', batchSize = 256): Promise<{ patch: Float64Array; image: Float64Array }> {
+export async function scorePatchesAsync(scorer: PatchScorer, data: BagDataset, pooling: Pooling = 'max', batchSize = 256): Promise<{ patch: Float64Array; image: Float64Array }> {
   const patch = await runAsync(scorePatchesCo(scorer, data, batchSize));
   return { patch, image: poolBags(patch, data, pooling) };
 }
@@ -246,11 +248,11 @@ function reportOf(scores: Float64Array, data: BagDataset, threshold: number | Ar
   return evaluate({ truth: data.bagLabels, scores, imageCount: bagCount(data), labelCount: data.labels.length }, data.labels, threshold);
 }
 
-export function evaluateScorer(scorer: SyncPatchScorer, data: BagDataset, pooling: 'max' | 'mean', threshold: number | ArrayLike<number> = 0.5): EvaluationReport {
+export function evaluateScorer(scorer: SyncPatchScorer, data: BagDataset, pooling: Pooling, threshold: number | ArrayLike<number> = 0.5): EvaluationReport {
   return reportOf(scoreBags(scorer, data, pooling), data, threshold);
 }
 
-export async function evaluateScorerAsync(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean', threshold: number | ArrayLike<number> = 0.5): Promise<EvaluationReport> {
+export async function evaluateScorerAsync(scorer: PatchScorer, data: BagDataset, pooling: Pooling, threshold: number | ArrayLike<number> = 0.5): Promise<EvaluationReport> {
   return reportOf(await scoreBagsAsync(scorer, data, pooling), data, threshold);
 }
 
@@ -264,7 +266,7 @@ export function imageLoss(image: Float64Array, truth: Uint8Array): number {
   return loss / Math.max(1, image.length);
 }
 
-function* validateCo(scorer: PatchScorer, data: BagDataset, pooling: 'max' | 'mean'): Co<{ report: EvaluationReport; loss: number }> {
+function* validateCo(scorer: PatchScorer, data: BagDataset, pooling: Pooling): Co<{ report: EvaluationReport; loss: number }> {
   const image = yield* scoreBagsCo(scorer, data, pooling, 256);
   return { report: reportOf(image, data, 0.5), loss: imageLoss(image, data.bagLabels) };
 }
@@ -285,10 +287,10 @@ function* trainCo(scorer: PatchScorer, train: BagDataset, validation: BagDataset
     throw new DomainError('bad-request', `scorer takes ${scorer.inputLength} inputs → ${scorer.labelCount} labels, data has ${train.inputLength} → ${train.labels.length}`);
   }
   if (patchCount(train) === 0) throw new DomainError('bad-request', 'no training patches');
-  const isMil = opts.method === 'max' || opts.method === 'mean';
+  const isMil = opts.method === 'max' || opts.method === 'mean' || opts.method === 'mean-logit';
   if (isMil && !hasGradients(scorer)) throw new DomainError('bad-request', `method '${opts.method}' needs a scorer with logit gradients (a head); this scorer trains on the self-paced loss only`);
   const runStream = new Random(opts.seed);
-  const pooling = opts.method === 'mean' ? 'mean' : 'max';
+  const pooling = poolingOf(opts.method);
   const resume = hooks.resume;
   const runner = isMil ? milRunner(scorer as GradientScorer, train, opts) : patchRunner(scorer, train, opts, hooks, resume);
   const epochs: EpochInfo[] = resume ? [...resume.epochs] : [];
@@ -448,7 +450,7 @@ function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions
 function milRunner(scorer: GradientScorer, data: BagDataset, opts: TrainerOptions): EpochRunner {
   const K = data.labels.length;
   const bags = bagCount(data);
-  const pooling = opts.method === 'mean' ? 'mean' : 'max';
+  const pooling = poolingOf(opts.method);
   return {
     *run(rng: Random) {
       const order = shuffled(bags, rng);

@@ -128,7 +128,7 @@ describe('gradient checks of the head and α updates', () => {
     });
   }
 
-  for (const pooling of ['max', 'mean'] as const) {
+  for (const pooling of ['max', 'mean', 'mean-logit'] as const) {
     it(`${pooling}-pooling MIL loss: backward matches finite differences`, () => {
       const head = new LinearHead(D, K, 1e-3, 5);
       const labels = [1, 0, 1];

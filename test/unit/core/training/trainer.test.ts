@@ -23,7 +23,7 @@ describe('trainer', () => {
     expect(Array.from(a.head.weights)).not.toEqual(Array.from(c.head.weights));
   });
 
-  it.each(['spl', 'plain', 'max', 'mean'] as const)('%s learns the synthetic bags (test mAP > 0.9)', (method) => {
+  it.each(['spl', 'plain', 'max', 'mean', 'mean-logit'] as const)('%s learns the synthetic bags (test mAP > 0.9)', (method) => {
     const { head, result } = fit(method);
     const report = evaluateScorer(head, test, result.pooling);
     expect(report.map).toBeGreaterThan(0.9);
