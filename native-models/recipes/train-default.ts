@@ -168,6 +168,7 @@ export const FIGURE_ROWS: FigureRow[] = [
   { name: 'plain patch classifier', method: 'plain', options: {} },
   { name: 'max-pooling MIL', method: 'max', options: {} },
   { name: 'mean-pooling MIL', method: 'mean', options: {} },
+  { name: 'mean-logit MIL', method: 'mean-logit', options: {} },
   { name: 'α weighting only', method: 'spl', options: { sampler: false, pseudoLabels: false, coefficients: false } },
   { name: '+ sampler only', method: 'spl', options: { pseudoLabels: false, coefficients: false } },
   { name: '+ pseudo-labels only', method: 'spl', options: { sampler: false, coefficients: false } },
@@ -181,10 +182,10 @@ export const FIGURE_ROWS: FigureRow[] = [
   { name: 'full, fixed C = 6', method: 'spl', options: { coefficientC: 6 } },
 ];
 
-async function figures(train: BagDataset, val: BagDataset, test: BagDataset, base: Partial<TrainerOptions>, seeds: number[]) {
+async function figures(train: BagDataset, val: BagDataset, test: BagDataset, base: Partial<TrainerOptions>, seeds: number[], only: string[] | null) {
   const K = train.labels.length;
   const out: Record<string, unknown>[] = [];
-  for (const row of FIGURE_ROWS) {
+  for (const row of FIGURE_ROWS.filter((r) => !only || only.includes(r.name))) {
     const perSeed = [];
     for (const seed of seeds) {
       const trainer = { ...defaultTrainerOptions, ...base, ...row.options, method: row.method, seed };
@@ -244,6 +245,8 @@ async function main(): Promise<void> {
       version: { type: 'string', default: '1.0.0' },
       figures: { type: 'string' },
       seeds: { type: 'string', default: '1,2,3' },
+      /** Only these figure rows (names separated by ';'), e.g. 'self-paced (full);mean-logit MIL'. */
+      rows: { type: 'string' },
       'skip-package': { type: 'boolean', default: false },
       /** Train on an existing package's extractor (e.g. the filter-bank package of build-default.ts) instead of building one. */
       base: { type: 'string' },
@@ -315,7 +318,8 @@ async function main(): Promise<void> {
     const idx = (s: string) => rows.flatMap((r, i) => (r.split === s ? [i] : []));
     const [train, val, test] = (['train', 'val', 'test'] as const).map((s) => subsetBags(data, idx(s)));
     const seeds = values.seeds.split(',').map(Number);
-    const table = await figures(train!, val!, test!, trainerBase, seeds);
+    // --options applies to every row (each row's own switches win), e.g. '{"bagsPerBatch":32,"patience":30}'.
+    const table = await figures(train!, val!, test!, { ...trainerBase, ...(JSON.parse(values.options) as Partial<TrainerOptions>) }, seeds, values.rows ? values.rows.split(';') : null);
     const doc = { csv, extractor: extractor.manifest.extractor, config, patchUm, trainer: trainerBase, counts: { train: bagCount(train!), val: bagCount(val!), test: bagCount(test!), trainPatches: patchCount(train!) }, rows: table };
     await writeFile(resolve(values.figures), JSON.stringify(doc, null, 1) + '\n');
     await writeFile(resolve(values.figures).replace(/\.json$/, '') + '.md', figuresMarkdown(table));

@@ -15,7 +15,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model package (new head on the base extractor) from a dataset CSV',
   usage:
-    'ana train --data labels.csv --out DIR [--base MODEL_DIR] [--method spl|plain|max|mean] [--seed S]\n' +
+    'ana train --data labels.csv --out DIR [--base MODEL_DIR] [--method spl|plain|max|mean|mean-logit] [--seed S]\n' +
     '  [--epochs N] [--patience N] [--lr X] [--lr-alpha X] [--init iw-sample|iw-ones|iw-data]\n' +
     '  [--no-sampler] [--no-pseudo-labels] [--no-coefficients] [--soft-targets] [--coefficient-c C]\n' +
     '  [--thresholds fixed|tuned] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
