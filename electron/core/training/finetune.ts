@@ -226,7 +226,7 @@ async function headCandidate(
     };
 }
 
-const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'softTargets', 'coefficientC', 'batchSize', 'bagsPerBatch', 'patience'] as const;
+const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'softTargets', 'coefficientC', 'batchSize', 'bagsPerBatch', 'patience', 'solver'] as const;
 
 function inheritedOptions(provenance: Record<string, unknown>): Partial<TrainerOptions> {
   const recorded = provenance.trainer as Partial<TrainerOptions> | undefined;

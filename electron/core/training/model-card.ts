@@ -33,8 +33,10 @@ export function modelCard(c: ModelCardInput): string {
     '## Training data',
     `- ${c.dataDescription ?? 'Generated (synthetic) HEp-2 fields from the project generator'}: \`${c.csv}\``,
     `- fields: ${c.counts.train} train, ${c.counts.val} validation (early stopping), ${c.counts.test} test (held out)`,
-    `- method options: ${JSON.stringify({ init: c.trainer.init, sampler: c.trainer.sampler, pseudoLabels: c.trainer.pseudoLabels, coefficients: c.trainer.coefficients, softTargets: c.trainer.softTargets, coefficientC: c.trainer.coefficientC, lr: c.trainer.lr, lrAlpha: c.trainer.lrAlpha, batchSize: c.trainer.batchSize, bagsPerBatch: c.trainer.bagsPerBatch, patience: c.trainer.patience, maxEpochs: c.trainer.maxEpochs, seed: c.trainer.seed })}`,
-    `- epochs run ${c.training.epochs.length}, best epoch ${c.training.bestEpoch}; head training time ${(c.trainMs / 1000).toFixed(1)} s`,
+    `- method options: ${JSON.stringify({ init: c.trainer.init, sampler: c.trainer.sampler, pseudoLabels: c.trainer.pseudoLabels, coefficients: c.trainer.coefficients, softTargets: c.trainer.softTargets, coefficientC: c.trainer.coefficientC, lr: c.trainer.lr, lrAlpha: c.trainer.lrAlpha, batchSize: c.trainer.batchSize, bagsPerBatch: c.trainer.bagsPerBatch, patience: c.trainer.patience, maxEpochs: c.trainer.maxEpochs, solver: c.trainer.solver, seed: c.trainer.seed })}`,
+    c.training.lbfgs
+      ? `- fitted by L-BFGS per label to convergence (loss summed over images + |w|²/2C); C tried ${c.training.lbfgs.tried.map((t) => `${t.c} (validation ${t.validationScore.toFixed(3)})`).join(', ')}; kept C = ${c.training.lbfgs.c ?? 'the starting head'}; head training time ${(c.trainMs / 1000).toFixed(1)} s`
+      : `- epochs run ${c.training.epochs.length}, best epoch ${c.training.bestEpoch}; head training time ${(c.trainMs / 1000).toFixed(1)} s`,
     '',
   ];
   if (c.test) {

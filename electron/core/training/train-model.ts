@@ -18,7 +18,8 @@ import { tuneThresholds, type ThresholdMode } from './thresholds';
 import { slideEmbeddings } from './embedding-cache';
 import type { EvaluationReport } from './metrics';
 import { LinearHead } from './scorer';
-import { defaultTrainerOptions, evaluateScorer, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from './trainer';
+import { defaultTrainerOptions, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from './trainer';
+import { fitMeanLogitLbfgs, LBFGS_C_GRID } from './mean-logit-lbfgs';
 import { modelCard } from './model-card';
 
 export interface Progress {
@@ -230,8 +231,34 @@ export function fitHead(
   const stats = featureStats(train);
   const head = new LinearHead(train.inputLength, train.labels.length, trainer.lr, trainer.seed);
   if (initial) warmStart(head, initial, stats);
+  if (trainer.solver === 'lbfgs') return { head, stats, training: fitLbfgs(head, standardised(train, stats), val && patchCount(val) > 0 ? standardised(val, stats) : null, trainer, hooks, !!initial) };
   const training = trainScorer(head, standardised(train, stats), val && patchCount(val) > 0 ? standardised(val, stats) : null, trainer, hooks);
   return { head, stats, training };
+}
+
+/** The mean-logit head by L-BFGS (./mean-logit-lbfgs.ts); each C of the grid is reported as one step of progress. */
+function fitLbfgs(head: LinearHead, train: BagDataset, val: BagDataset | null, trainer: TrainerOptions, hooks: { onEpoch?: (info: EpochInfo) => void; isCancelled?: () => boolean }, warm: boolean): TrainingResult {
+  if (trainer.method !== 'mean-logit') throw new DomainError('bad-request', `solver 'lbfgs' fits the mean-logit head only, not '${trainer.method}'`);
+  const t0 = performance.now();
+  const epochs: EpochInfo[] = [];
+  let bestScore = -Infinity;
+  const fit = fitMeanLogitLbfgs(head, train, () => {
+    if (!val) return null;
+    const report = evaluateScorer(head, val, 'mean-logit');
+    return { value: overallScore(report), report };
+  }, {
+    keepStart: trainer.keepInitialIfBest && warm,
+    isCancelled: hooks.isCancelled,
+    onFit: (step) => {
+      const best = step.validationScore > bestScore;
+      if (best) bestScore = step.validationScore;
+      const info: EpochInfo = { epoch: epochs.length + 1, loss: step.objective, seen: bagCount(train), validationScore: Number.isNaN(step.validationScore) ? null : step.validationScore, validationLoss: null, best, meanMultiLabelConfidence: null, elapsedMs: performance.now() - t0, patchesPerSecond: 0 };
+      epochs.push(info);
+      hooks.onEpoch?.(info);
+    },
+  });
+  const chosen = fit.c === null ? 0 : LBFGS_C_GRID.indexOf(fit.c) + 1;
+  return { epochs, bestEpoch: chosen, validation: fit.validation, pooling: 'mean-logit', lbfgs: { c: fit.c, tried: fit.tried } };
 }
 
 /** Starts from an existing head (given for raw embeddings) in the standardised space: W·std, b + W·mean. */

@@ -63,6 +63,11 @@ export interface TrainerOptions {
    * a run resumed from the checkpoint of epoch e continues exactly as the uninterrupted one.
    */
   streamPerEpoch: boolean;
+  /**
+   * 'adam': the minibatch loop above (every method). 'lbfgs': the mean-logit head only, fitted to
+   * convergence per label with the L2 strength chosen on validation (./mean-logit-lbfgs.ts).
+   */
+  solver: 'adam' | 'lbfgs';
 }
 
 export const defaultTrainerOptions: TrainerOptions = {
@@ -83,6 +88,7 @@ export const defaultTrainerOptions: TrainerOptions = {
   keepInitialIfBest: false,
   patchesPerEpoch: null,
   streamPerEpoch: false,
+  solver: 'adam',
 };
 
 export interface EpochInfo {
@@ -116,6 +122,8 @@ export interface TrainingResult {
   bestEpoch: number;
   validation: EvaluationReport | null;
   pooling: Pooling;
+  /** Set when the head was fitted by L-BFGS instead of epochs: the C grid tried and the one kept. */
+  lbfgs?: { c: number | null; tried: { c: number; validationScore: number; iterations: number; objective: number }[] };
 }
 
 /** Where the loop stands after an epoch: what a checkpoint must hold to resume it exactly. */
