@@ -1,20 +1,22 @@
 /**
  * Recipe for the shipped default model trained with the self-paced MIML trainer, and for the
- * figures in docs/results.md. Steps: (1) an extractor-only package around the filter bank of
- * ./filter-bank.ts (built with ./build-default.ts's graph, identity standardisation, empty head:
- * the trainer standardises and folds the statistics into the head); (2) `trainModelFromCsv` on a
+ * figures in docs/results.md. Steps: (1) an extractor-only package (./structure-extractor.ts, its
+ * codebooks first learned from training fields; identity standardisation, empty head: the trainer
+ * standardises and folds the statistics into the head); (2) `trainModelFromCsv` on a
  * generated dataset CSV → the package; (3) with --figures, every method, baseline and ablation
  * row trained from the same cached embeddings, several seeds, written as JSON.
  *
  *   npx tsx native-models/recipes/train-default.ts --data DIR/labels.csv [--out native-models/ana-default]
- *     [--extractor structure|bank] [--input-px 256] [--scales 4] [--patch-um 128] [--seed 1] [--method spl]
- *     [--thresholds tuned] [--lr 0.01] [--lr-alpha 0.001] [--max-epochs 40] [--figures FILE.json] [--seeds 1,2,3]
+ *     [--extractor codebook|structure|bank] [--codebook-data CSV] [--codebook-k 128] [--seed 1] [--method spl]
+ *     [--thresholds tuned] [--lr 0.01] [--lr-alpha 0.001] [--max-epochs 40] [--options JSON]
+ *     [--figures FILE.json] [--seeds 1,2,3] [--rows 'name;name']
  *
- * The shipped 0.3.0 package (docs/results.md):
- *   npx tsx native-models/recipes/train-default.ts --data DIR/labels.csv --version 0.3.0 --parent-version 0.2.0 \
- *     --seed 2 --lr 0.003 --max-epochs 80 --options '{"sampler":false,"pseudoLabels":false,"coefficients":false}'
+ * The shipped 0.4.0 package (extractor 3.0.0 = filter bank + structure features + codebooks learned
+ * from D2's training fields; mean-logit head by L-BFGS; data and commands in docs/results.md):
+ *   npx tsx native-models/recipes/train-default.ts --data D2/labels-plus6600.csv --codebook-data D2/labels.csv \
+ *     --version 0.4.0 --parent-version 0.3.0 --method mean-logit --seed 1 --options '{"solver":"lbfgs"}'
  *
- * Generate the data first: `ana synth --out DIR --count 1700 --seed 2026 --splits train=0.62,val=0.12,test=0.26`.
+ * Generate the data first (`ana synth`, docs/results.md).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';

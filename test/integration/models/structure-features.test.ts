@@ -1,4 +1,4 @@
-/** The 0.3.0 extractor's per-structure features against counted references: dot counts, brightness invariance, dot size, areas. */
+/** The per-structure features (extractors 2.0.0 and 3.0.0) against counted references: dot counts, brightness invariance, dot size, areas. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphSession, type GraphSession } from '../../../electron/core/inference/engine';
 import { GraphBuilder } from '../../../electron/core/models/onnx-graph';
