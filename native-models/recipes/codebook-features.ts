@@ -19,6 +19,7 @@
  */
 import type { GraphBuilder } from '../../electron/core/models/onnx-graph';
 import { Random } from '../../electron/core/random';
+import { resamplePatch } from '../../electron/core/slides/patches';
 
 export const WINDOW_PX = 7;
 const DIM = WINDOW_PX * WINDOW_PX;
@@ -109,23 +110,12 @@ export function rmsNormalise(patch: Float32Array, floor: number): Float32Array {
   return patch.map((v) => v / rms);
 }
 
-function averagePool(image: Float32Array, side: number, factor: number): { image: Float32Array; side: number } {
-  if (factor === 1) return { image, side };
-  const out = side / factor;
-  const pooled = new Float32Array(out * out);
-  for (let y = 0; y < out; y++) {
-    for (let x = 0; x < out; x++) {
-      let sum = 0;
-      for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += image[(y * factor + dy) * side + x * factor + dx]!;
-      pooled[y * out + x] = sum / (factor * factor);
-    }
-  }
-  return { image: pooled, side: out };
-}
-
 /** `count` random contrast-normalised windows of one RMS-normalised patch at one scale, appended to `out`. */
 export function sampleWindows(rng: Random, patch: Float32Array, side: number, scale: CodebookScale, count: number, out: number[]): void {
-  const { image, side: s } = averagePool(patch, side, scale.downsample);
+  // Area-average pooling, as the graph's AveragePool (the reader's own resampler, bit for bit).
+  const s = side / scale.downsample;
+  const image = scale.downsample === 1 ? patch : new Float32Array(s * s);
+  if (scale.downsample !== 1) resamplePatch(patch, side, { x: 0, y: 0, width: side, height: side }, s, image);
   const positions = Math.floor((s - WINDOW_PX) / scale.stride) + 1;
   for (let n = 0; n < count; n++) {
     const y0 = rng.int(0, positions - 1) * scale.stride;
