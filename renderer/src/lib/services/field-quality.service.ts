@@ -30,7 +30,7 @@ export async function saveMicroscopeProfile(name: string, pixelSizeUm: number): 
   }
 }
 
-/** Fits the screening calibration on the lab's negative-control fields (files or folders). */
+/** Fits the screening calibration on the lab's negative-control field files. */
 export async function calibrateScreening(paths: string[]): Promise<MicroscopeProfileSummary | null> {
   try {
     return (await call('settings/calibrate-screening', { paths })).profile;
