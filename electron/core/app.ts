@@ -23,6 +23,7 @@ import { SessionStore } from './auth/session-store';
 import { authHandlers } from './auth/auth.handlers';
 import { usersHandlers } from './auth/users.handlers';
 import { viewerHandlers } from './slides/viewer.handlers';
+import { microscopeSettingsHandlers } from './quality/microscope-settings.handlers';
 import { modelsHandlers } from './models/models.handlers';
 import { reportsHandlers, withReportsOnSignOff } from './reports/reports.handlers';
 import { resolveDataLocations } from './app-paths';
@@ -106,6 +107,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...withReportsOnSignOff(db, reviewHandlers(db, sessions), sessions, { log }),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions),
+    ...microscopeSettingsHandlers(db, sessions),
     ...modelsHandlers(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log, onActiveModelChanged }),
     ...readingHandlers(db, reading, sessions, emit, log),
   };
