@@ -15,11 +15,11 @@ import { createApp, type App } from '../../electron/core/app';
 import { defaultModelDir, projectRoot } from '../../electron/core/paths';
 import { NOT_READABLE_WORDS, type CaseDetail, type CaseListItem, type ReadingCells } from '../../electron/contract';
 import { startTestHost, type TestHost } from '../host/test-host';
-import { seedTestUsers, TEST_PASSWORD, TEST_USERS } from '../support/record-fixtures';
+import { loginAs, seedTestUsers, TEST_PASSWORD, TEST_USERS } from '../support/record-fixtures';
 import { fitViewport } from '../../renderer/src/lib/utils/viewport';
 import { polygonToCanvas } from '../../renderer/src/lib/utils/cell-outlines';
 import { launchChromium, TEST_OUTPUT_DIR } from './browser';
-import { writeQualityDay, type QualityDaySlide } from './seed-quality-day';
+import { writeNegativeControls, writeQualityDay, type QualityDaySlide } from './seed-quality-day';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 let app: App;
@@ -49,6 +49,11 @@ afterAll(async () => {
   await host?.close();
   await app?.close();
 });
+
+/** Text content with runs of white space as one space (markup line breaks are not text). */
+async function textOf(locator: { textContent(): Promise<string | null> }): Promise<string> {
+  return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
 
 function eventually<T>(read: () => Promise<T> | T, timeoutMs = 15_000) {
   return expect.poll(read, { timeout: timeoutMs, interval: 50 });
@@ -190,5 +195,36 @@ describe('field quality in the review workstation', () => {
     const history = (await invoke<CaseDetail>('cases/get', { caseId })).value.audit.map((e) => e.action);
     expect(history).toContain('confirm-not-readable');
     expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('administrator', () => {
+  it('sets the microscope profile and calibrates screening on negative-control fields in Settings', async () => {
+    const controls = await writeNegativeControls(join(dayDir, '..', 'controls'), 3);
+    const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await admin.addInitScript(() => sessionStorage.setItem('ana-session-id', 'e2e-quality-admin'));
+    const errors: string[] = [];
+    admin.on('pageerror', (e) => errors.push(String(e)));
+    await loginAs(app, 'e2e-quality-admin', 'admin');
+    await admin.goto(host.url);
+    await admin.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
+    const settings = admin.getByTestId('microscope-settings');
+    await settings.getByLabel('Profile name').fill('Lab scope 1');
+    await settings.getByLabel('Pixel size (µm/px)').fill('0.5');
+    await settings.getByRole('button', { name: 'Save profile' }).click();
+    await eventually(() => textOf(settings.getByTestId('screening-calibration'))).toContain('generic calibration');
+
+    // One path that is not a field file: it is listed as left out, the others calibrate.
+    await settings.getByTestId('calibration-paths').fill([...controls, join(dayDir, 'no-such-file.png')].join('\n'));
+    await settings.getByTestId('calibrate-start').click();
+    await eventually(() => textOf(settings.getByTestId('screening-calibration')), 60_000).toContain('calibrated on 3 negative-control fields');
+    expect(await textOf(settings.getByTestId('screening-calibration'))).toContain('1 file left out');
+    const stored = (await admin.evaluate(async () => (window as unknown as { ana: { invoke(c: string, r: unknown): Promise<{ value: unknown }> } }).ana.invoke('settings/microscope-profile', {}))) as {
+      value: { profile: { name: string; calibration: { negatives: number; negativeAgreement: number } } };
+    };
+    expect(stored.value.profile).toMatchObject({ name: 'Lab scope 1', calibration: { negatives: 3 } });
+    expect(await textOf(settings.getByTestId('screening-calibration'))).toContain(`${Math.round(stored.value.profile.calibration.negativeAgreement * 100)} % of them screen negative`);
+    await settings.screenshot({ path: join(OUT, 'screening-calibration.png') });
+    expect(errors).toEqual([]);
   });
 });

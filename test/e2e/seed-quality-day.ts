@@ -57,3 +57,15 @@ export async function writeQualityDay(dir: string): Promise<QualityDaySlide[]> {
   }
   return slides;
 }
+
+/** Negative-control fields of the same microscope, for the Settings screening calibration. */
+export async function writeNegativeControls(dir: string, count: number): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const path = join(dir, `negative-control-${i + 1}.png`);
+    writeFileSync(path, await encodeField(generateField({ ...SIZE, labels: [] }, 900 + i), 'png-rgb8'));
+    paths.push(path);
+  }
+  return paths;
+}
