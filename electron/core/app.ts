@@ -23,7 +23,7 @@ import { SessionStore } from './auth/session-store';
 import { authHandlers } from './auth/auth.handlers';
 import { usersHandlers } from './auth/users.handlers';
 import { viewerHandlers } from './slides/viewer.handlers';
-import { microscopeSettingsHandlers } from './quality/microscope-settings.handlers';
+import { microscopeProfileOf, microscopeSettingsHandlers } from './quality/microscope-settings.handlers';
 import { modelsHandlers } from './models/models.handlers';
 import { reportsHandlers, withReportsOnSignOff } from './reports/reports.handlers';
 import { resolveDataLocations } from './app-paths';
@@ -86,6 +86,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       displayCache.storeFromSignal(sha256, decoded.fitc, decoded.widthPx, decoded.heightPx).catch((error: unknown) => log(`display rendition of ${sha256} not stored: ${errorMessage(error)}`)),
     db,
     modelSource: activeRegisteredModel(db, options.modelDir),
+    // The lab's microscope profile (Settings) as in force when each batch starts.
+    profileSource: () => microscopeProfileOf(db),
     providers: options.providers,
     workerPath: options.workerPath,
     log,

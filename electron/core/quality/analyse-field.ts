@@ -55,6 +55,8 @@ export interface AnalysisOptions {
   segmentation?: SegmentationThresholds;
   /** Rays per outline polygon. */
   outlineRays?: number;
+  /** false: one cell per connected region (only to measure what splitting gains). */
+  splitTouching?: boolean;
 }
 
 interface CellStats {
@@ -84,7 +86,7 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
   const smoothed = boxMean3(values, w, h);
   // From the smoothed signal: the foreground test compares smoothed values against it.
   const background = estimateBackground(smoothed, w, h, work.pixelSizeUm);
-  const seg = segmentCells(smoothed, background, noiseSigma, w, h, work.pixelSizeUm, options.segmentation ?? DEFAULT_SEGMENTATION);
+  const seg = segmentCells(smoothed, background, noiseSigma, w, h, work.pixelSizeUm, options.segmentation ?? DEFAULT_SEGMENTATION, options.splitTouching ?? true);
 
   const stats: CellStats[] = Array.from({ length: seg.count + 1 }, () => ({ area: 0, sumSignal: 0, sumBackground: 0, peak: -Infinity, sumTexture: 0, sumGrad2: 0, sumX: 0, sumY: 0, maxDepth: 0, innerSum: 0, innerN: 0, outerSum: 0, outerN: 0, outerTexture: 0 }));
   const { labels, depthPx } = seg;

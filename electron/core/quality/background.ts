@@ -1,7 +1,7 @@
 /**
  * The slide's background and the camera's noise, estimated from the field itself. Background: a
- * low percentile in blocks a few cells wide, then the lowest of each block's neighbours (a block
- * covered by a confluent patch of cells borrows the glass of the next), interpolated bilinearly:
+ * low percentile in blocks a few cells wide, lowered to its neighbourhood's median where brighter
+ * (a block covered by a confluent patch of cells borrows the glass around it), interpolated bilinearly:
  * a morphological-opening-like estimate at a physical radius that follows vignetting and
  * gradients. Noise: the robust spread of neighbouring-pixel differences, dominated by shot and
  * read noise even where cells are, since cell texture is smoother than one working pixel.
@@ -30,9 +30,12 @@ export function estimateBackground(values: Float32Array, w: number, h: number, p
   const floor = new Float32Array(bw * bh);
   for (let by = 0; by < bh; by++) {
     for (let bx = 0; bx < bw; bx++) {
-      let m = Infinity;
-      for (let y = Math.max(0, by - 1); y <= Math.min(bh - 1, by + 1); y++) for (let x = Math.max(0, bx - 1); x <= Math.min(bw - 1, bx + 1); x++) m = Math.min(m, levels[y * bw + x]!);
-      floor[by * bw + bx] = m;
+      const around: number[] = [];
+      for (let y = Math.max(0, by - 1); y <= Math.min(bh - 1, by + 1); y++) for (let x = Math.max(0, bx - 1); x <= Math.min(bw - 1, bx + 1); x++) around.push(levels[y * bw + x]!);
+      around.sort((a, b) => a - b);
+      // A block covered by cells reads brighter than its neighbourhood: take the neighbourhood's median
+      // then. Not the minimum: under vignetting that would sit below the glass on one side of every slope.
+      floor[by * bw + bx] = Math.min(levels[by * bw + bx]!, around[around.length >> 1]!);
     }
   }
   const out = new Float32Array(w * h);

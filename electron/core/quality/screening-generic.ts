@@ -8,13 +8,13 @@ import type { ScreeningCalibration } from './screening';
 export const GENERIC_CALIBRATION: ScreeningCalibration = {
   source: 'generic',
   calibratedAtMs: 0,
-  negatives: 1,
+  negatives: 120,
   reference: {
-    signalToBackground: { centre: 0.6, scale: 0.1 },
-    peakToMean: { centre: 0.75, scale: 0.05 },
-    texture: { centre: 0.07, scale: 0.02 },
-    innerToOuter: { centre: -0.08, scale: 0.05 },
-    outerTexture: { centre: 0.07, scale: 0.02 },
+    signalToBackground: { centre: 0.5675, scale: 0.2566 },
+    peakToMean: { centre: 0.7687, scale: 0.0967 },
+    texture: { centre: 0.0604, scale: 0.0218 },
+    innerToOuter: { centre: -0.0085, scale: 0.0992 },
+    outerTexture: { centre: 0.0745, scale: 0.0249 },
   },
   negativeAgreement: 1,
 };

@@ -17,8 +17,10 @@ export interface SegmentationThresholds {
   backgroundShare: number;
   /** …and at least this absolute step (0..1 signal; one 8-bit grey level ≈ 0.004). */
   minStep: number;
-  /** Regions smaller than this (µm²) are debris or noise. */
+  /** Foreground regions smaller than this (µm²) are noise, before splitting. */
   minAreaUm2: number;
+  /** A cell after splitting is at least this large (µm²): a 10 µm nucleus is 79 µm²; smaller is debris or a sliver. */
+  minCellAreaUm2: number;
   /** Markers must lie at least this deep inside the foreground (µm): about a small nucleus radius. */
   minMarkerDepthUm: number;
   /** Two markers are never closer than this (µm), whatever their depth. */
@@ -30,7 +32,8 @@ export const DEFAULT_SEGMENTATION: SegmentationThresholds = {
   backgroundShare: 0.15,
   minStep: 0.004,
   minAreaUm2: 60,
-  minMarkerDepthUm: 3,
+  minCellAreaUm2: 80,
+  minMarkerDepthUm: 4,
   minMarkerSpacingUm: 8,
 };
 
@@ -223,7 +226,46 @@ export function segmentCells(smoothed: Float32Array, background: Float32Array, n
   const pixelAreaUm2 = pixelSizeUm * pixelSizeUm;
   dropSmallRegions(mask, w, h, Math.ceil(t.minAreaUm2 / pixelAreaUm2));
   const depthPx = distanceToBackground(mask, w, h);
-  const markers = split ? findMarkers(depthPx, w, h, t.minMarkerDepthUm / pixelSizeUm, t.minMarkerSpacingUm / pixelSizeUm) : [];
-  const { labels, count } = floodFromMarkers(mask, depthPx, w, h, markers);
+  const markers = split ? findMarkers(depthPx, w, h, t.minMarkerDepthUm / pixelSizeUm, t.minMarkerSpacingUm / pixelSizeUm) : deepestOfEachRegion(mask, depthPx, w, h);
+  const flooded = floodFromMarkers(mask, depthPx, w, h, markers);
+  const { labels, count } = dropSmallCells(flooded.labels, flooded.count, Math.ceil(t.minCellAreaUm2 / pixelAreaUm2));
   return { labels, count, depthPx };
+}
+
+/** One marker per connected foreground region (its deepest pixel): segmentation without splitting, for comparison. */
+export function deepestOfEachRegion(mask: Uint8Array, depth: Float32Array, w: number, h: number): number[] {
+  const region = new Int32Array(mask.length);
+  const deepest: number[] = [];
+  const stack: number[] = [];
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || region[start]) continue;
+    const id = deepest.length + 1;
+    let best = start;
+    region[start] = id;
+    stack.push(start);
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      if (depth[i]! > depth[best]!) best = i;
+      const x = i % w;
+      for (const j of [x > 0 ? i - 1 : -1, x + 1 < w ? i + 1 : -1, i >= w ? i - w : -1, i + w < mask.length ? i + w : -1]) {
+        if (j >= 0 && mask[j] && !region[j]) {
+          region[j] = id;
+          stack.push(j);
+        }
+      }
+    }
+    deepest.push(best);
+  }
+  return deepest;
+}
+
+/** Removes cells smaller than `minArea` pixels and renumbers the rest 1..count. */
+export function dropSmallCells(labels: Int32Array, count: number, minArea: number): { labels: Int32Array; count: number } {
+  const area = new Int32Array(count + 1);
+  for (let i = 0; i < labels.length; i++) area[labels[i]!]!++;
+  const renumber = new Int32Array(count + 1);
+  let kept = 0;
+  for (let c = 1; c <= count; c++) if (area[c]! >= minArea) renumber[c] = ++kept;
+  for (let i = 0; i < labels.length; i++) labels[i] = renumber[labels[i]!]!;
+  return { labels, count: kept };
 }

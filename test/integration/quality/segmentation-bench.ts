@@ -22,8 +22,7 @@ for (const split of [false, true]) {
   const times: number[] = [];
   for (let k = 0; k < fields; k++) {
     const field = generateField({ widthPx: 2048, heightPx: 1536, pixelSizeUm, mitoticRate: 0.03 }, 1000 + k);
-    const spec = split ? DEFAULT_SEGMENTATION : { ...DEFAULT_SEGMENTATION, minMarkerDepthUm: 1e9 };
-    const a = analyseField(field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm, { segmentation: spec });
+    const a = analyseField(field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm, { segmentation: DEFAULT_SEGMENTATION, splitTouching: split });
     times.push(a.timingsMs.analyse);
     const { labels, widthPx: w, factor } = a.cellMask;
     const truth = field.cells.filter((c) => c.centreXPx >= 0 && c.centreYPx >= 0 && c.centreXPx < field.widthPx && c.centreYPx < field.heightPx);
