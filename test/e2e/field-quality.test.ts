@@ -153,11 +153,11 @@ describe('field quality in the review workstation', () => {
     const plain = await canvasPixel(x!, y!);
     expect(Math.max(...[0, 1, 2].map((k) => Math.abs(withOutline[k]! - plain[k]!)))).toBeGreaterThan(20);
     await page.keyboard.press('c');
-    await page.getByTestId('overlay-toggle').check();
-    // Zoomed in so the outlines (mitoses dashed) are visible in the picture.
+    // Zoomed in, pattern overlay off, so the outlines (mitoses dashed) are what the picture shows.
     for (let i = 0; i < 3; i++) await page.keyboard.press('+');
     await nextFrames();
     await page.screenshot({ path: join(OUT, 'cell-outlines.png') });
+    await page.getByTestId('overlay-toggle').check();
     expect(consoleErrors).toEqual([]);
   });
 
