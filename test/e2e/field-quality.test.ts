@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../electron/core/app';
+import { getReadingCells, insertReading, latestReadingsOfCase } from '../../electron/core/db/reading.repo';
 import { defaultModelDir, projectRoot } from '../../electron/core/paths';
 import { NOT_READABLE_WORDS, type CaseDetail, type CaseListItem, type ReadingCells } from '../../electron/contract';
 import { startTestHost, type TestHost } from '../host/test-host';
@@ -194,6 +195,26 @@ describe('field quality in the review workstation', () => {
     await eventually(() => page.getByTestId('case-status').textContent()).toBe('signed');
     const history = (await invoke<CaseDetail>('cases/get', { caseId })).value.audit.map((e) => e.action);
     expect(history).toContain('confirm-not-readable');
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('a field unfamiliar to the model', () => {
+  it('is flagged in the worklist and the case view, and its suggestions are greyed', async () => {
+    // The shipped model has no training-field statistics yet, so no reading is judged unfamiliar:
+    // the slide is read again (same outputs and cells, through the record's own repository) as a
+    // model with those statistics would store it, flagged unfamiliar.
+    const caseId = (await caseOf('Q2026-0301')).id;
+    const [{ id, ...read }] = latestReadingsOfCase(app.db, caseId) as [ReturnType<typeof latestReadingsOfCase>[number]];
+    insertReading(app.db, { ...read, familiarity: { unfamiliar: true, distance: 1.7 }, cells: getReadingCells(app.db, id), createdAtMs: read.createdAtMs + 1 });
+
+    await page.getByRole('button', { name: '← Worklist' }).click();
+    await row('Q2026-0301').getByTestId('unfamiliar-chip').waitFor();
+    expect(await page.getByTestId('worklist-counts').textContent()).toContain('1 with an unfamiliar field');
+    await openCase('Q2026-0301');
+    expect(await textOf(page.getByTestId('field-unfamiliar'))).toContain('unfamiliar to the model: review with care');
+    await page.getByTestId('suggestions-greyed').waitFor();
+    await page.screenshot({ path: join(OUT, 'unfamiliar.png') });
     expect(consoleErrors).toEqual([]);
   });
 });
