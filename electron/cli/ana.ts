@@ -18,8 +18,9 @@ import { finetuneCommand } from './commands/finetune';
 import { modelsCommand } from './commands/models';
 import { reportCommand } from './commands/report';
 import { exportCommand } from './commands/export';
+import { calibrateCommand } from './commands/calibrate';
 
-const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, modelsCommand, reportCommand, exportCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, modelsCommand, reportCommand, exportCommand, calibrateCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

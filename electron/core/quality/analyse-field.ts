@@ -200,7 +200,9 @@ function outlinePolygon(labels: Int32Array, w: number, h: number, cell: number, 
       if (x < 0 || y < 0 || x >= w || y >= h || labels[y * w + x] !== cell) break;
       reach = step;
     }
-    polygon.push(round1((cx + dx * (reach + 0.5) + 0.5) * factor), round1((cy + dy * (reach + 0.5) + 0.5) * factor));
+    const x = Math.min(w, Math.max(0, cx + dx * (reach + 0.5) + 0.5));
+    const y = Math.min(h, Math.max(0, cy + dy * (reach + 0.5) + 0.5));
+    polygon.push(round1(x * factor), round1(y * factor));
   }
   return polygon;
 }

@@ -1,7 +1,7 @@
 /**
  * Is this field like the fields the model was trained on? The field's mean patch embedding is
  * compared with reference statistics shipped in the model package (`reference.json`, computed by
- * `ana familiarity-reference` on held-out training-like generated fields): a diagonal Mahalanobis
+ * native-models/recipes/build-familiarity-reference.ts on held-out training-like generated fields): a diagonal Mahalanobis
  * distance (RMS of per-dimension z-scores), divided by the threshold, the 99th percentile of the
  * reference fields' own distances. Above 1 the field is `unfamiliar`: suggestions are shown greyed.
  */
@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Familiarity } from '../../contract/quality';
 import { DomainError } from '../errors';
+import type { ModelPackage } from '../models/model-package';
 
 export const REFERENCE_FILE = 'reference.json';
 
@@ -61,14 +62,17 @@ export function fitFamiliarityReference(embeddings: Float32Array[], quantile: nu
   return { schemaVersion: 1, extractorSha256, fields: embeddings.length, mean, std, threshold, quantile, provenance };
 }
 
-/** The reference shipped beside a model, or null when the package has none (familiarity is then not judged). */
-export async function loadFamiliarityReference(modelDir: string): Promise<FamiliarityReference | null> {
-  const path = join(modelDir, REFERENCE_FILE);
+/**
+ * The reference listed in a loaded package's manifest (role `reference`; its sha256 was checked
+ * when the package was loaded), or null when the package lists none: familiarity is then not judged.
+ */
+export async function loadFamiliarityReference(pkg: ModelPackage): Promise<FamiliarityReference | null> {
+  const listed = pkg.manifest.files.find((f) => f.role === 'reference');
+  if (!listed) return null;
+  const path = join(pkg.dir, listed.path);
   const text = await readFile(path, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return null;
     throw new DomainError('model-invalid', `${path}: cannot read the familiarity reference (${error.message})`, { cause: error });
   });
-  if (text === null) return null;
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -79,6 +83,10 @@ export async function loadFamiliarityReference(modelDir: string): Promise<Famili
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new DomainError('model-invalid', `${path}: ${issue.path.join('.') || 'reference'}: ${issue.message}`);
+  }
+  const extractor = pkg.manifest.extractor?.sha256 ?? null;
+  if (parsed.data.extractorSha256 && extractor && parsed.data.extractorSha256 !== extractor) {
+    throw new DomainError('model-invalid', `${path}: made for extractor ${parsed.data.extractorSha256.slice(0, 12)}…, but the model's extractor is ${extractor.slice(0, 12)}…`);
   }
   return parsed.data;
 }

@@ -252,7 +252,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
         const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, { ...engineOptions, workerPath: options.workerPath });
         // Operators read the log to know which model and provider the day was read with.
         options.info?.(`inference ${options.useWorker === false ? 'engine' : 'worker'} started (${eng.provider}), model ${pkg.manifest.id} ${pkg.manifest.version}`);
-        const familiarityReference = await loadFamiliarityReference(pkg.dir).catch(async (error: unknown) => {
+        const familiarityReference = await loadFamiliarityReference(pkg).catch(async (error: unknown) => {
           await eng.close();
           throw error;
         });
