@@ -6,6 +6,7 @@
 import type { DecisionLabel, SessionUser } from '../../contract';
 import { findLabel, LABEL_KEYS } from '../../contract';
 import { type WritableDb, runWrite } from '../db/connection';
+import { anchorHead } from '../db/audit-anchor';
 import { getCaseById, setCaseStatus, type CaseRow } from '../db/case.repo';
 import {
   getDraftOfCase,
@@ -129,7 +130,7 @@ export async function signCase(
   requireRole(user, SIGNER_ROLES, 'sign');
   const kase = requireCase(db, input.caseId);
   await confirmPassword(db, user, input.password, `signing case ${kase.accessionId}`);
-  return runWrite(db, `Signing case ${kase.accessionId}`, () => {
+  const signature = runWrite(db, `Signing case ${kase.accessionId}`, () => {
     const now = requireCase(db, input.caseId);
     if (isSigned(now)) throw new DomainError('conflict', `Case ${now.accessionId} is already signed; amend it to change the decision`);
     const draft = getDraftOfCase(db, now.id);
@@ -137,6 +138,8 @@ export async function signCase(
     checkReadings(db, now, draft.suggestion.readingIds);
     return signDecision(db, user, draft, input.meaning, null, nowMs);
   });
+  anchorHead(db, 'sign');
+  return signature;
 }
 
 export async function amendCase(
@@ -148,7 +151,7 @@ export async function amendCase(
   requireRole(user, SIGNER_ROLES, 'amend a signed case');
   const kase = requireCase(db, input.caseId);
   await confirmPassword(db, user, input.password, `amending case ${kase.accessionId}`);
-  return runWrite(db, `Amending case ${kase.accessionId}`, () => {
+  const amended = runWrite(db, `Amending case ${kase.accessionId}`, () => {
     const now = requireCase(db, input.caseId);
     if (!isSigned(now)) throw new DomainError('conflict', `Case ${now.accessionId} is not signed; save and sign a decision instead of amending`);
     const previous = latestSignedDecision(db, now.id)!;
@@ -172,6 +175,8 @@ export async function amendCase(
       nowMs,
     );
     const signature = signDecision(db, user, decision, 'amended', previousSignature, nowMs);
-    return { decision: { ...decision, state: 'signed' }, signature };
+    return { decision: { ...decision, state: 'signed' as const }, signature };
   });
+  anchorHead(db, 'amend');
+  return amended;
 }
