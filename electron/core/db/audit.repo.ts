@@ -154,16 +154,18 @@ export function verifyAuditChain(db: ReadableDb): { entries: number; headHash: s
   return { entries, headHash: prevHash, problems };
 }
 
-/** How many times `actor` did `action` since `sinceMs` (inclusive), e.g. failed logins for throttling. */
-export function countAuditActions(db: ReadableDb, actor: string, action: string, sinceMs: number): number {
-  return (db.prepare('SELECT count(*) AS n FROM audit_log WHERE actor = ? AND action = ? AND at_ms >= ?').get(actor, action, sinceMs) as { n: number }).n;
+/** Id of the newest entry by `actor` with one of `actions`, or 0. */
+export function lastAuditIdOfActor(db: ReadableDb, actor: string, actions: readonly string[]): number {
+  const marks = actions.map(() => '?').join(', ');
+  return (db.prepare(`SELECT coalesce(max(id), 0) AS id FROM audit_log WHERE actor = ? AND action IN (${marks})`).get(actor, ...actions) as { id: number }).id;
 }
 
-/** Time of the newest `action` by `actor`, or null. */
-export function lastAuditAction(db: ReadableDb, actor: string, action: string): number | null {
-  return (db.prepare('SELECT max(at_ms) AS t FROM audit_log WHERE actor = ? AND action = ?').get(actor, action) as { t: number | null }).t;
+/** Id of the newest password change (by anyone) of a user, or 0. */
+export function lastPasswordChangeId(db: ReadableDb, userId: number): number {
+  return (db.prepare("SELECT coalesce(max(id), 0) AS id FROM audit_log WHERE entity = 'user' AND entity_id = ? AND action = 'password-change'").get(String(userId)) as { id: number }).id;
 }
 
-export function lastPasswordChange(db: ReadableDb, userId: number): number | null {
-  return (db.prepare("SELECT max(at_ms) AS t FROM audit_log WHERE entity = 'user' AND entity_id = ? AND action = 'password-change'").get(String(userId)) as { t: number | null }).t;
+/** How many times `actor` did `action` after entry `afterId` and at or after `sinceMs`. */
+export function countAuditActionsAfter(db: ReadableDb, actor: string, action: string, afterId: number, sinceMs: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM audit_log WHERE actor = ? AND action = ? AND id > ? AND at_ms >= ?').get(actor, action, afterId, sinceMs) as { n: number }).n;
 }
