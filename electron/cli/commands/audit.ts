@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openDatabase, SCHEMA_VERSION } from '../../core/db/connection';
 import { DomainError } from '../../core/errors';
@@ -14,9 +15,9 @@ import { UsageError, type Command } from '../command';
 export const auditCommand: Command = {
   name: 'audit',
   summary: 'Verify the audit trail and signatures of a record (exit 1 on tampering)',
-  usage: 'ana audit verify --db FILE',
+  usage: 'ana audit verify --db FILE [--anchor COPY ...]   (COPY: a copy of FILE.audit-anchor kept elsewhere, checked too)',
   async run(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, anchor: { type: 'string', multiple: true } } });
     if (positionals[0] !== 'verify' || positionals.length !== 1) throw new UsageError(`unknown sub-command '${positionals.join(' ')}'`);
     if (!values.db) throw new UsageError('--db FILE is required');
     const path = resolve(values.db);
@@ -26,7 +27,9 @@ export const auditCommand: Command = {
       if (version < SCHEMA_VERSION) {
         throw new DomainError('conflict', `Database ${path} has schema version ${version}; open it once with this application (${SCHEMA_VERSION}) to upgrade it, then verify`);
       }
-      const result = verifyRecord(db);
+      const copies = (values.anchor ?? []).map((p) => resolve(p));
+      for (const copy of copies) if (!existsSync(copy)) throw new UsageError(`--anchor ${copy}: no such file`);
+      const result = verifyRecord(db, { alsoCheck: copies });
       const anchor = result.anchorPath
         ? `Anchor file: ${result.anchorPath} (${result.anchorsChecked} earlier anchor(s) checked; this head appended). Keep a copy of it outside this PC.`
         : 'No anchor file (in-memory database).';

@@ -208,6 +208,8 @@ function reportBytesProblems(db: ReadableDb): string[] {
 export interface VerifyOptions {
   /** The anchor file to check and append to; default: beside the database file; null: none. */
   anchorPath?: string | null;
+  /** Copies of anchor files kept elsewhere, checked too but never written. */
+  alsoCheck?: readonly string[];
   nowMs?: number;
 }
 
@@ -215,8 +217,9 @@ export function verifyRecord(db: ReadableDb & { readonly name?: string }, option
   const chain = verifyAuditChain(db);
   const problems = [...protectionProblems(db), ...capped(chain.problems.map((p) => p.message))];
   const anchorPath = options.anchorPath !== undefined ? options.anchorPath : anchorPathOf(db.name ?? '');
-  const anchors = anchorPath ? readAnchors(anchorPath) : { anchors: [], problems: [] };
-  problems.push(...anchors.problems, ...anchorProblems(db, anchors.anchors));
+  const anchors = [anchorPath, ...(options.alsoCheck ?? [])].filter((p): p is string => !!p).map(readAnchors);
+  const allAnchors = anchors.flatMap((a) => a.anchors);
+  problems.push(...anchors.flatMap((a) => a.problems), ...anchorProblems(db, allAnchors));
   let signaturesChecked = 0;
   const signatureProblems: string[] = [];
   for (const sig of listAllSignatures(db)) {
@@ -229,5 +232,5 @@ export function verifyRecord(db: ReadableDb & { readonly name?: string }, option
   const head = auditHead(db);
   const ok = problems.length === 0;
   if (anchorPath) appendAnchor(anchorPath, { atMs: options.nowMs ?? Date.now(), event: 'verify', ...head, verified: ok });
-  return { ok, auditEntries: chain.entries, headHash: chain.headHash, signaturesChecked, anchorPath, anchorsChecked: anchors.anchors.length, problems };
+  return { ok, auditEntries: chain.entries, headHash: chain.headHash, signaturesChecked, anchorPath, anchorsChecked: allAnchors.length, problems };
 }

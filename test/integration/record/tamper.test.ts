@@ -7,7 +7,7 @@
  * Attacks that the database's triggers would refuse drop those triggers first, as such a person
  * would; the attacks marked `refused` run with every trigger in place.
  */
-import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
@@ -23,11 +23,11 @@ import { resolveReportSettings } from '../../../electron/core/reports/report-set
 import { recordApp, seedReadCase } from '../../support/record-fixtures';
 
 /** Runs `ana audit verify` in this process with the CLI's error-to-exit-code rules. */
-async function verify(path: string): Promise<{ code: number; out: string }> {
+async function verify(path: string, extra: string[] = []): Promise<{ code: number; out: string }> {
   const out: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
   try {
-    return { code: await auditCommand.run(['verify', '--db', path]), out: out.join('\n') };
+    return { code: await auditCommand.run(['verify', '--db', path, ...extra]), out: out.join('\n') };
   } catch (error) {
     if (error instanceof UsageError) return { code: 2, out: `${out.join('\n')}${error.message}` };
     if (error instanceof DomainError) return { code: 1, out: `${out.join('\n')}${error.message}` };
@@ -69,6 +69,9 @@ beforeAll(async () => {
   const today = new Date().toISOString().slice(0, 10);
   await exportDay(app.db, { date: today, format: 'hl7', outboxDir: outbox }, SYSTEM_ACTOR, { settings: resolveReportSettings({ timeZone: 'UTC' }) });
   expect((await call('admin', 'users/update', { userId: ids.technologist, displayName: 'Tom T. Tech' })).ok).toBe(true);
+  // The day ends with entries that change no object (a failed login, a logout): only the anchor pins them.
+  expect((await app.handle('auth/login', { username: 'tech', password: 'typo' }, { sessionId: 'late' })).ok).toBe(false);
+  expect((await call('technologist', 'auth/logout', {})).ok).toBe(true);
   app.db.pragma('wal_checkpoint(TRUNCATE)');
   const path = app.db.name;
   await app.close();
@@ -399,6 +402,35 @@ describe('tamper suite', () => {
       expect(result.out).toMatch(finding);
     });
   }
+});
+
+describe('the anchor', () => {
+  it('is printed by verify, and a copy kept elsewhere still catches a cut-off tail when the one beside the database is removed', async () => {
+    const path = copyOfRecord();
+    const good = await verify(path);
+    expect(good.out).toMatch(new RegExp(`Chain head: row ${facts.auditRows} [0-9a-f]{64}`));
+    expect(good.out).toContain(`Anchor file: ${path}.audit-anchor (`);
+    const elsewhere = join(mkdtempSync(join(tmpdir(), 'ana-anchor-copy-')), 'ana.db.audit-anchor');
+    cpSync(`${path}.audit-anchor`, elsewhere);
+
+    // Cut off the last two entries and put the triggers back exactly as they were.
+    const pristine = openDatabase(join(pristineDir, DB_FILE), { readonly: true });
+    const triggers = pristine.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger'").all() as { sql: string }[];
+    pristine.close();
+    const raw = openUnmigrated(path);
+    dropAllTriggers(raw);
+    raw.prepare('DELETE FROM audit_log WHERE id > ?').run(facts.auditRows - 2);
+    for (const { sql } of triggers) raw.exec(sql);
+    raw.close();
+    rmSync(`${path}.audit-anchor`);
+
+    const alone = await verify(path);
+    expect(alone.code).toBe(0); // the limit: nothing on this PC remembers the removed entries
+    expect(alone.out).toContain('there was no earlier anchor to check against');
+    const withCopy = await verify(path, ['--anchor', elsewhere]);
+    expect(withCopy.code).toBe(1);
+    expect(withCopy.out).toMatch(new RegExp(`the audit log ends at row ${facts.auditRows - 2}, but the anchor .* recorded ${facts.auditRows} rows: rows ${facts.auditRows - 1}..${facts.auditRows} were cut off`));
+  });
 });
 
 describe('a record whose protections were removed', () => {
