@@ -29,15 +29,6 @@ function publicUser(user: UserWithHash): UserRow {
   return rest;
 }
 
-/**
- * What the audit log records of an account, so `ana audit verify` can compare it with the row:
- * the sha256 of the password hash stands for the hash (a swapped hash shows up, the hash itself
- * stays out of the log).
- */
-export function userAuditState(user: UserWithHash): { username: string; displayName: string; role: UserRole; active: boolean; passwordSha256: string } {
-  return { username: user.username, displayName: user.displayName, role: user.role, active: user.active, passwordSha256: sha256Hex(user.passwordHash) };
-}
-
 export function getUserById(db: ReadableDb, id: number): UserRow | undefined {
   const user = fromRaw(db.prepare(`${SELECT_USER} WHERE id = ?`).get(id) as never);
   return user && publicUser(user);

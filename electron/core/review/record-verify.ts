@@ -17,6 +17,8 @@ import { verifyAuditChain } from '../db/audit.repo';
 import { anchorPathOf, anchorProblems, appendAnchor, auditHead, readAnchors } from '../db/audit-anchor';
 import { canonicalJson, sha256Hex } from '../db/canonical-json';
 import { listAllSignatures } from '../db/signature.repo';
+import { userAuditState } from '../db/user-audit-state';
+import type { UserWithHash } from '../db/user.repo';
 import { signatureProblem } from './signed-content';
 
 export interface RecordVerification {
@@ -55,11 +57,9 @@ const KINDS: readonly AuditedKind[] = [
     creates: ['create', 'baseline'],
     fields: ['username', 'displayName', 'role', 'active', 'passwordSha256'],
     rows: (db) =>
-      rowsBy(db, 'SELECT id, username, display_name AS displayName, role, active, password_hash AS passwordHash FROM users', ({ passwordHash, ...row }) => ({
-        ...row,
-        active: row.active === 1,
-        passwordSha256: sha256Hex(String(passwordHash)),
-      })),
+      rowsBy(db, 'SELECT id, username, display_name AS displayName, role, active, password_hash AS passwordHash FROM users', (row) =>
+        ({ ...userAuditState({ ...(row as unknown as UserWithHash), active: row.active === 1 }) }),
+      ),
   },
   {
     entity: 'case',

@@ -10,10 +10,8 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditCommand } from '../../../electron/cli/commands/audit';
-import { UsageError } from '../../../electron/cli/command';
-import { DomainError } from '../../../electron/core/errors';
 import { openDatabase, openUnmigrated, type WritableDb } from '../../../electron/core/db/connection';
 import { auditEntryHash, listAudit, SYSTEM_ACTOR, type AuditEntry } from '../../../electron/core/db/audit.repo';
 import { canonicalJson, sha256Hex } from '../../../electron/core/db/canonical-json';
@@ -21,20 +19,11 @@ import { hashPassword } from '../../../electron/core/auth/password';
 import { exportDay } from '../../../electron/core/reports/day-export';
 import { resolveReportSettings } from '../../../electron/core/reports/report-settings';
 import { recordApp, seedReadCase } from '../../support/record-fixtures';
+import { runCommand } from '../../support/cli-run';
 
-/** Runs `ana audit verify` in this process with the CLI's error-to-exit-code rules. */
-async function verify(path: string, extra: string[] = []): Promise<{ code: number; out: string }> {
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
-  try {
-    return { code: await auditCommand.run(['verify', '--db', path, ...extra]), out: out.join('\n') };
-  } catch (error) {
-    if (error instanceof UsageError) return { code: 2, out: `${out.join('\n')}${error.message}` };
-    if (error instanceof DomainError) return { code: 1, out: `${out.join('\n')}${error.message}` };
-    throw error;
-  } finally {
-    log.mockRestore();
-  }
+/** `ana audit verify` in this process. */
+function verify(path: string, extra: string[] = []): Promise<{ code: number; out: string }> {
+  return runCommand(auditCommand, ['verify', '--db', path, ...extra]);
 }
 
 let pristineDir: string;

@@ -1,6 +1,7 @@
 import type { Migration } from './migration';
-import { appendAudit } from '../audit.repo';
-import { getUserWithHashById, userAuditState } from '../user.repo';
+import type { UserRole } from '../../../contract';
+import { insertAuditEntry } from '../audit-chain';
+import { userAuditState } from '../user-audit-state';
 
 /**
  * Audit baseline: from this version on, every account's audit entries carry the sha256 of its
@@ -11,14 +12,21 @@ import { getUserWithHashById, userAuditState } from '../user.repo';
 export const migration004: Migration = {
   name: 'audit-baseline',
   up(db) {
-    const ids = db.prepare('SELECT id FROM users ORDER BY id').all() as { id: number }[];
-    for (const { id } of ids) {
-      appendAudit(db, {
+    const users = db.prepare('SELECT id, username, display_name AS displayName, role, active, password_hash AS passwordHash FROM users ORDER BY id').all() as {
+      id: number;
+      username: string;
+      displayName: string;
+      role: UserRole;
+      active: number;
+      passwordHash: string;
+    }[];
+    for (const user of users) {
+      insertAuditEntry(db, {
         actor: { userId: null, name: 'system:upgrade' },
         action: 'baseline',
         entity: 'user',
-        entityId: id,
-        newValue: userAuditState(getUserWithHashById(db, id)!),
+        entityId: user.id,
+        newValue: userAuditState({ ...user, active: user.active === 1 }),
       });
     }
   },
