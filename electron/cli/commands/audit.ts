@@ -30,8 +30,9 @@ export const auditCommand: Command = {
       const copies = (values.anchor ?? []).map((p) => resolve(p));
       for (const copy of copies) if (!existsSync(copy)) throw new UsageError(`--anchor ${copy}: no such file`);
       const result = verifyRecord(db, { alsoCheck: copies });
+      const appended = result.anchorNotWritten ? `this head NOT appended: ${result.anchorNotWritten}` : 'this head appended';
       const anchor = result.anchorPath
-        ? `Anchor file: ${result.anchorPath} (${result.anchorsChecked} earlier anchor(s) checked; this head appended). Keep a copy of it outside this PC.`
+        ? `Anchor file: ${result.anchorPath} (${result.anchorsChecked} earlier anchor(s) checked; ${appended}). Keep a copy of it outside this PC.`
         : 'No anchor file (in-memory database).';
       if (result.ok) {
         console.log(`OK: ${path}: ${result.auditEntries} audit entries, hash chain intact; ${result.signaturesChecked} signature(s) match their signed content; the record matches its audit log.`);

@@ -31,6 +31,8 @@ export interface RecordVerification {
   anchorPath: string | null;
   /** Anchor lines the log was checked against. */
   anchorsChecked: number;
+  /** Why this verification's head could not be appended to the anchor file (e.g. a read-only copy), if so. */
+  anchorNotWritten?: string;
   problems: string[];
 }
 
@@ -231,6 +233,12 @@ export function verifyRecord(db: ReadableDb & { readonly name?: string }, option
   for (const kind of KINDS) problems.push(...objectProblems(db, kind));
   const head = auditHead(db);
   const ok = problems.length === 0;
-  if (anchorPath) appendAnchor(anchorPath, { atMs: options.nowMs ?? Date.now(), event: 'verify', ...head, verified: ok });
-  return { ok, auditEntries: chain.entries, headHash: chain.headHash, signaturesChecked, anchorPath, anchorsChecked: allAnchors.length, problems };
+  let anchorNotWritten: string | undefined;
+  try {
+    // Verifying a copy on a read-only medium must still work: the check above does not depend on this.
+    if (anchorPath) appendAnchor(anchorPath, { atMs: options.nowMs ?? Date.now(), event: 'verify', ...head, verified: ok });
+  } catch (error) {
+    anchorNotWritten = (error as Error).message;
+  }
+  return { ok, auditEntries: chain.entries, headHash: chain.headHash, signaturesChecked, anchorPath, anchorsChecked: allAnchors.length, anchorNotWritten, problems };
 }

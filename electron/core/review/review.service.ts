@@ -1,7 +1,8 @@
 /**
  * The review flow: drafts, sign-off and amendment. Each step checks the caller's role and the
  * case's state here (clear messages) and is refused again by the database's triggers if this code
- * is ever wrong. Signing re-checks the password and binds the sha256 of the exact signed content.
+ * is ever wrong. Signing re-checks the password, binds the sha256 of the exact signed content and,
+ * once committed, appends the audit chain's head to the anchor file beside the database.
  */
 import type { DecisionLabel, SessionUser } from '../../contract';
 import { findLabel, LABEL_KEYS } from '../../contract';
@@ -112,6 +113,15 @@ function signDecision(db: WritableDb, user: SessionUser, decision: DecisionRow, 
   return signature;
 }
 
+/** The signature is committed by now: a failed anchor write is reported as such, not as a failed signing. */
+function anchorAfterSigning(db: WritableDb, event: 'sign' | 'amend', done: string): void {
+  try {
+    anchorHead(db, event);
+  } catch (error) {
+    throw new DomainError('internal', `${done}, but ${(error as Error).message} Run \`ana audit verify\` once it is fixed.`, { cause: error });
+  }
+}
+
 /** The readings the reviewer saw must be the case's current ones, and there must be at least one. */
 function checkReadings(db: WritableDb, kase: CaseRow, readingIds: number[]): void {
   const current = latestReadingsOfCase(db, kase.id).map((r) => r.id);
@@ -138,7 +148,7 @@ export async function signCase(
     checkReadings(db, now, draft.suggestion.readingIds);
     return signDecision(db, user, draft, input.meaning, null, nowMs);
   });
-  anchorHead(db, 'sign');
+  anchorAfterSigning(db, 'sign', `Case ${kase.accessionId} was signed`);
   return signature;
 }
 
@@ -177,6 +187,6 @@ export async function amendCase(
     const signature = signDecision(db, user, decision, 'amended', previousSignature, nowMs);
     return { decision: { ...decision, state: 'signed' as const }, signature };
   });
-  anchorHead(db, 'amend');
+  anchorAfterSigning(db, 'amend', `Case ${kase.accessionId} was amended`);
   return amended;
 }

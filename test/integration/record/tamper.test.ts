@@ -7,7 +7,7 @@
  * Attacks that the database's triggers would refuse drop those triggers first, as such a person
  * would; the attacks marked `refused` run with every trigger in place.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { auditEntryHash, listAudit, SYSTEM_ACTOR, type AuditEntry } from '../../
 import { canonicalJson, sha256Hex } from '../../../electron/core/db/canonical-json';
 import { hashPassword } from '../../../electron/core/auth/password';
 import { exportDay } from '../../../electron/core/reports/day-export';
+import { verifyRecord } from '../../../electron/core/review/record-verify';
 import { resolveReportSettings } from '../../../electron/core/reports/report-settings';
 import { recordApp, seedReadCase } from '../../support/record-fixtures';
 import { runCommand } from '../../support/cli-run';
@@ -419,6 +420,22 @@ describe('the anchor', () => {
     const withCopy = await verify(path, ['--anchor', elsewhere]);
     expect(withCopy.code).toBe(1);
     expect(withCopy.out).toMatch(new RegExp(`the audit log ends at row ${facts.auditRows - 2}, but the anchor .* recorded ${facts.auditRows} rows: rows ${facts.auditRows - 1}..${facts.auditRows} were cut off`));
+  });
+});
+
+describe('the anchor file', () => {
+  it('gets a line at every signing, amendment and verification', () => {
+    const lines = readFileSync(join(pristineDir, `${DB_FILE}.audit-anchor`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; entries: number });
+    expect(lines.map((l) => l.event)).toEqual(['sign', 'sign', 'amend', 'verify']);
+    expect(lines.at(-1)).toMatchObject({ event: 'verify', entries: facts.auditRows, verified: true });
+  });
+
+  it('need not be writable to verify a copy (e.g. on a read-only share)', async () => {
+    const path = copyOfRecord();
+    const db = openDatabase(path, { readonly: true });
+    const result = verifyRecord(db, { anchorPath: join(path, 'not-a-folder', 'x.audit-anchor') });
+    db.close();
+    expect(result).toMatchObject({ ok: true, anchorNotWritten: expect.stringContaining('Cannot write the audit anchor') });
   });
 });
 
