@@ -1,0 +1,49 @@
+/** Running `ana` in tests: as a user does (a child process, stdin for passwords), or in-process for speed. */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { vi } from 'vitest';
+import { projectRoot } from '../../electron/core/paths';
+
+const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const entry = join(projectRoot(), 'electron/cli/ana.ts');
+
+export interface AnaRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `ana ARGS` in a child process; `input` is its standard input (passwords, one per line). */
+export function anaChild(args: string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): AnaRun {
+  const run = spawnSync(process.execPath, ['--import', tsx, entry, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    input: options.input ?? '',
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** `ana ARGS` started in the background (to signal it while it runs). */
+export function anaSpawn(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', tsx, entry, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** `ana ARGS` in this process (no stdin); many runs cost one import. */
+export async function anaInProcess(args: string[]): Promise<AnaRun> {
+  const { main } = await import('../../electron/cli/main');
+  const out: string[] = [];
+  const err: string[] = [];
+  const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    const status = await main(args);
+    return { status, stdout: out.join('\n'), stderr: err.join('\n') };
+  } finally {
+    log.mockRestore();
+    error.mockRestore();
+  }
+}
