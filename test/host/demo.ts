@@ -2,8 +2,9 @@
  * `npm run demo`: the workstation doing its main job in one command. A fresh data folder (under the
  * OS temp folder, or `--dir`), the demo day (resources/demo-slides) read with progress through the
  * app's own reading path (the import path: readings, cases and the viewer's display renditions),
- * a demo physician printed with its password, then the workstation: Electron where its binary is
- * installed, otherwise the same UI served to a browser on 127.0.0.1.
+ * a demo physician printed with its password, and the workstation: Electron where its binary is
+ * installed (after the reading), otherwise the same UI served to a browser on 127.0.0.1 — at once,
+ * so the worklist fills while the day is read.
  *
  *   npm run demo -- [--dir DIR] [--slides DIR] [--port N] [--browser]
  */
@@ -41,8 +42,8 @@ export interface Demo {
   app: App;
   physician: { username: string; password: string };
   admin: { username: string; password: string };
-  casesRead: number;
-  slidesRead: number;
+  /** Reads the demo day with progress; resolves when every slide is read. */
+  readDay(): Promise<{ slidesRead: number; casesRead: number }>;
   /** Serves the UI on 127.0.0.1 (the browser path). */
   serve(port?: number): Promise<TestHost>;
   close(): Promise<void>;
@@ -50,7 +51,7 @@ export interface Demo {
 
 const newPassword = () => randomBytes(9).toString('base64url');
 
-/** Sets up the demo record and reads the demo day; the caller opens the UI. */
+/** Sets up the demo record and its users; the caller reads the day and opens the UI. */
 export async function prepareDemo(options: DemoOptions = {}): Promise<Demo> {
   const print = options.print ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = options.dir ? resolve(options.dir) : await mkdtemp(join(tmpdir(), 'ana-demo-'));
@@ -67,6 +68,7 @@ export async function prepareDemo(options: DemoOptions = {}): Promise<Demo> {
   await createAccount(app.db, { ...DEMO_PHYSICIAN, role: 'physician', password: physician.password }, { userId: adminRow.id, name: adminRow.username });
 
   const slidesDir = resolve(options.slidesDir ?? join(projectRoot(), 'resources', 'demo-slides'));
+  async function readDay(): Promise<{ slidesRead: number; casesRead: number }> {
   print(`Reading the demo day (${slidesDir}) into ${locations.databasePath} …`);
   const started = performance.now();
   const tty = process.stderr.isTTY;
@@ -87,6 +89,8 @@ export async function prepareDemo(options: DemoOptions = {}): Promise<Demo> {
   const info = await app.handle('app/info', {}, { sessionId: 'demo' });
   const provider = info.ok ? ` on ${(info.value as { executionProvider: string | null }).executionProvider ?? 'an unknown provider'}` : '';
   print(`Read ${slidesRead} slide(s) into ${casesRead} case(s) in ${((performance.now() - started) / 1000).toFixed(0)} s${provider}.`);
+  return { slidesRead, casesRead };
+  }
 
   const rendererDir = join(projectRoot(), 'dist', 'renderer');
   return {
@@ -95,8 +99,7 @@ export async function prepareDemo(options: DemoOptions = {}): Promise<Demo> {
     app,
     physician,
     admin,
-    casesRead,
-    slidesRead,
+    readDay,
     serve: (port) => startTestHost({ app, rendererDir, port: port ?? options.port }),
     close: () => app.close(),
   };
@@ -116,7 +119,8 @@ async function main(): Promise<void> {
   const demo = await prepareDemo({ dir: values.dir, slidesDir: values.slides, port: values.port ? Number(values.port) : undefined });
   const electron = values.browser ? null : electronBinary();
   if (electron) {
-    // The window opens the same data folder; the record must be closed here first.
+    // The window opens the same data folder; the record must be read and closed here first.
+    await demo.readDay();
     await demo.close();
     console.log(`Opening the workstation in Electron.\n${credentials(demo)}`);
     const child = spawn(electron, ['.'], { stdio: 'inherit', cwd: projectRoot(), env: { ...process.env, ANA_DATA_DIR: demo.dataDir } });
@@ -129,10 +133,13 @@ async function main(): Promise<void> {
       '',
       `Open ${host.url} in a browser (Electron's binary is not installed here, so the same UI is served on 127.0.0.1; development and demos only).`,
       credentials(demo),
-      'Ctrl+C stops the demo; the data folder stays.',
+      'The worklist fills while the demo day is read. Ctrl+C stops the demo; the data folder stays.',
+      '',
     ].join('\n'),
   );
   process.on('SIGINT', () => void host.close().then(() => demo.close()).then(() => process.exit(0)));
+  await demo.readDay();
+  console.log(`The demo day is read: every case is on the worklist at ${host.url}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
