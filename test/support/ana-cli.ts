@@ -2,6 +2,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { vi } from 'vitest';
 import { projectRoot } from '../../electron/core/paths';
@@ -32,17 +33,20 @@ export function anaSpawn(args: string[], options: { env?: NodeJS.ProcessEnv } = 
   return spawn(process.execPath, ['--import', tsx, entry, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-/** `ana ARGS` in this process (no stdin); many runs cost one import. */
-export async function anaInProcess(args: string[]): Promise<AnaRun> {
+/** `ana ARGS` in this process, `input` as its standard input (not a terminal); many runs cost one import. */
+export async function anaInProcess(args: string[], options: { input?: string } = {}): Promise<AnaRun> {
   const { main } = await import('../../electron/cli/main');
   const out: string[] = [];
   const err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
   const error = vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  const stdin = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+  Object.defineProperty(process, 'stdin', { value: Readable.from([options.input ?? '']), configurable: true });
   try {
     const status = await main(args);
     return { status, stdout: out.join('\n'), stderr: err.join('\n') };
   } finally {
+    Object.defineProperty(process, 'stdin', stdin);
     log.mockRestore();
     error.mockRestore();
   }
