@@ -33,9 +33,30 @@ export function anaSpawn(args: string[], options: { env?: NodeJS.ProcessEnv } = 
   return spawn(process.execPath, ['--import', tsx, entry, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/**
+ * The CLI module runs `main(process.argv)` when first imported (it is the entry point): import it
+ * once with a harmless `ana version`, muted, then call its `main` for every run.
+ */
+let cli: Promise<typeof import('../../electron/cli/ana')> | null = null;
+function importCli(): Promise<typeof import('../../electron/cli/ana')> {
+  cli ??= (async () => {
+    const argv = process.argv;
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    process.argv = [argv[0]!, 'ana', 'version'];
+    try {
+      return await import('../../electron/cli/ana');
+    } finally {
+      process.argv = argv;
+      process.exitCode = undefined;
+      log.mockRestore();
+    }
+  })();
+  return cli;
+}
+
 /** `ana ARGS` in this process, `input` as its standard input (not a terminal); many runs cost one import. */
 export async function anaInProcess(args: string[], options: { input?: string } = {}): Promise<AnaRun> {
-  const { main } = await import('../../electron/cli/main');
+  const { main } = await importCli();
   const out: string[] = [];
   const err: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));

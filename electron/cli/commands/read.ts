@@ -1,17 +1,17 @@
 import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
+import type { WritableDb } from '../../core/db/connection';
+import { latestUnfinishedBatch, listBatchItems } from '../../core/db/reading-batch.repo';
+import { openOrCreateDatabase } from '../database';
 import { defaultModelDir } from '../../core/paths';
 import { activeModelDir } from '../../core/models/model-registry';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { accessionFromFileName, accessionPattern, loadWorklist, worklistAccession } from '../../core/reading/accession';
 import { createReadingService, type ReadOptions, type ReadingService } from '../../core/reading/reading.service';
 import { listSlideFiles, type BatchItemResult, type BatchProgress, type BatchSummary } from '../../core/reading/batch-reader';
-import { latestUnfinishedBatch, listBatchItems } from '../../core/db/reading-batch.repo';
-import type { WritableDb } from '../../core/db/connection';
 import { loadMicroscopeProfile } from '../../core/slides/microscope-profile';
 import { UsageError, type Command } from '../command';
-import { openOrCreateDatabase } from '../database';
 
 /** One slide in the `--json` output. */
 export interface ReadJsonItem {
