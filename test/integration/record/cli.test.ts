@@ -1,6 +1,6 @@
 /** `ana audit verify`, `ana db backup` and `ana users create-admin` as an operator runs them. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditCommand } from '../../../electron/cli/commands/audit';
@@ -121,6 +121,7 @@ describe('ana db backup', () => {
   it('copies the record online while another connection writes, and checks the copy', async () => {
     const path = tempDbPath('ana-live-');
     copyFileSync(signedDb, path);
+    copyFileSync(`${signedDb}.audit-anchor`, `${path}.audit-anchor`);
     const live = openDatabase(path);
     seedReadCase(live, { accessionId: 'LIVE-1' }); // uncheckpointed WAL content must be in the copy
     const to = join(tempDbPath('ana-bk-'), '..', 'copy.db');
@@ -131,6 +132,10 @@ describe('ana db backup', () => {
     const copy = openDatabase(to, { readonly: true });
     expect(listCases(copy).map((c) => c.accessionId).sort()).toEqual(['C-1', 'C-2', 'LIVE-1']);
     copy.close();
+    // The anchor went along: the record's signing anchors, then the copy's own verification.
+    const anchors = readFileSync(`${to}.audit-anchor`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    expect(anchors.slice(0, 3).map((a) => a.event)).toEqual(['sign', 'sign', 'amend']);
+    expect(anchors.at(-1)).toMatchObject({ event: 'verify', verified: true });
     const again = await ana(['db', 'backup', '--db', path, '--to', to]);
     expect(again.code).toBe(1);
     expect(again.out).toContain('already exists');
