@@ -4,7 +4,7 @@
  * training-like generated fields, and the unfamiliar threshold at a high quantile of their own
  * distances (core/quality/familiarity.ts). Adds or replaces the file in the manifest with its sha256.
  *
- *   npx tsx native-models/recipes/build-familiarity-reference.ts --model native-models/ana-default --data DIR/labels.csv [--quantile 0.99]
+ *   npx tsx native-models/recipes/build-familiarity-reference.ts --model native-models/ana-default --data DIR/labels.csv [--quantile 0.99] [--count N]
  *
  * The data set should look like the training data but not be it: e.g. `ana synth --out DIR
  * --count 200 --seed 1234 --splits test=1` (the shipped reference: see docs/field-quality.md).
@@ -17,12 +17,12 @@ import { fitFamiliarityReference, REFERENCE_FILE } from '../../electron/core/qua
 import { readDatasetCsv } from '../../electron/core/synth';
 import { meanEmbeddingsOf } from './familiarity-embeddings';
 
-const { values } = parseArgs({ options: { model: { type: 'string' }, data: { type: 'string' }, quantile: { type: 'string', default: '0.99' } } });
-if (!values.model || !values.data) throw new Error('usage: --model DIR --data labels.csv [--quantile 0.99]');
+const { values } = parseArgs({ options: { model: { type: 'string' }, data: { type: 'string' }, quantile: { type: 'string', default: '0.99' }, count: { type: 'string' } } });
+if (!values.model || !values.data) throw new Error('usage: --model DIR --data labels.csv [--quantile 0.99] [--count N]');
 const model = await loadModelPackage(resolve(values.model));
 const dataCsv = resolve(values.data);
 const rows = await readDatasetCsv(dataCsv);
-const paths = rows.map((r) => r.absolutePath);
+const paths = rows.map((r) => r.absolutePath).slice(0, values.count ? Number(values.count) : undefined);
 const fields = await meanEmbeddingsOf(model, paths, (n) => process.stderr.write(`\r${n}/${paths.length}`));
 process.stderr.write('\n');
 const quantile = Number(values.quantile);
