@@ -124,7 +124,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
     try {
       // Whatever parser the lab configured, the accession rule holds (reading/accession.ts).
       accessionId = checkAccession(accessionOf(path), path);
-      const file = await hashFile(path);
+      const file = await hashFile(path, ctx.profile ?? null);
       if (!options.force) {
         const done = findDoneReading(ctx.db, file.sha256, ctx.model);
         if (done) {
