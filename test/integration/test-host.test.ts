@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createApp, type App } from '../../electron/core/app';
 import { defaultModelDir, projectRoot } from '../../electron/core/paths';
 import { hostDatabaseProblem } from '../host/host-database';
@@ -130,14 +130,15 @@ describe('test host: Host and Origin', () => {
 describe('npm run host: only throw-away databases', () => {
   it('accepts a database in the temporary folder; refuses one elsewhere, also through a link', () => {
     expect(hostDatabaseProblem(join(tmpdir(), 'ana-host-x', 'new', 'ana.db'))).toBeNull();
-    expect(hostDatabaseProblem(join(projectRoot(), 'ana.db'))).toMatch(/^refusing to open .*ana\.db: the test host is for development and demos .* pass --allow-any-db/);
+    // The file-system root is outside the temporary folder wherever the checkout lives.
+    expect(hostDatabaseProblem(resolve('/', 'ana-lab', 'ana.db'))).toMatch(/^refusing to open .*ana\.db: the test host is for development and demos .* pass --allow-any-db/);
     const link = join(dir, 'out');
-    symlinkSync(projectRoot(), link);
+    symlinkSync(resolve('/'), link);
     expect(hostDatabaseProblem(join(link, 'ana.db'))).toMatch(/^refusing to open/);
   });
 
   it('serve.ts exits with one clear line, before opening anything, for a database outside the temporary folder', () => {
-    const outside = join(projectRoot(), '.no-such-folder', 'clinical.db');
+    const outside = resolve('/', 'ana-no-such-folder', 'clinical.db');
     const run = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot(), 'test/host/serve.ts'), '--db', outside, '--port', '0'], { encoding: 'utf8', timeout: 60_000, cwd: projectRoot() });
     expect(run.stderr.trim()).toMatch(/^ana test host: refusing to open .*clinical\.db: .* pass --allow-any-db to open another one \(never a clinical record\)$/);
     expect(run.status).toBe(2);

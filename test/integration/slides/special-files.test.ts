@@ -62,6 +62,7 @@ beforeAll(async () => {
     await symlink('/dev/zero', join(day, 'Z_F1.png'));
   }
   await writeFile(join(day, 'B_F1.png'), zeroPng(10_000, 9_990));
+  await writeRgb8(join(day, 'Q|1_F1.png'), blobField(320, 240, 2), 320, 240, 'png'); // an accession the rule refuses
 }, 30_000);
 
 afterAll(async () => {
@@ -127,7 +128,7 @@ describe('size, pixel and time limits, checked before decoding', () => {
 });
 
 describe.runIf(posix)('the batch goes on', () => {
-  it('reads the good file of an import folder holding a FIFO, a link to /dev/zero and a decompression bomb; each refusal is its own error', async () => {
+  it('reads the good file of an import folder holding a FIFO, a link to /dev/zero, a decompression bomb and a bad accession; each refusal is its own error', async () => {
     const modelDir = join(dir, 'model');
     if (!existsSync(modelDir)) await writeTestPackage(modelDir);
     const db = openDatabase(':memory:');
@@ -137,9 +138,11 @@ describe.runIf(posix)('the batch goes on', () => {
       expect(summary.items.map((i) => [i.path.split('/').pop(), i.status, i.error?.code ?? null])).toEqual([
         ['A-1_F1.png', 'done', null],
         ['B_F1.png', 'failed', 'slide-too-large'],
+        ['Q|1_F1.png', 'failed', 'bad-request'],
         ['X_F1.png', 'failed', 'slide-unreadable'],
         ['Z_F1.png', 'failed', 'slide-unreadable'],
       ]);
+      expect(summary.items.find((i) => i.path.endsWith('Q|1_F1.png'))!.error!.message).toBe(`${join(day, 'Q|1_F1.png')}: accession "Q|1" contains '|' (U+007C) (allowed: letters A-Z a-z, digits, - _ . /)`);
       expect(db.prepare('SELECT COUNT(*) AS n FROM slides').get()).toEqual({ n: 1 });
     } finally {
       await reading.close();
