@@ -10,37 +10,18 @@ import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promis
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crc32, deflateSync } from 'node:zlib';
 import { openDatabase } from '../../../electron/core/db/connection';
 import { DomainError } from '../../../electron/core/errors';
 import { createReadingService } from '../../../electron/core/reading/reading.service';
 import { decodeSlide, DEFAULT_SLIDE_LIMITS, readSlideBytes } from '../../../electron/core/slides/decode';
 import { MicroscopeProfile } from '../../../electron/core/slides/microscope-profile';
-import { blobField, writeRgb8 } from '../../fixtures/slide-images';
+import { blobField, writeRgb8, zeroPng } from '../../fixtures/slide-images';
 import { writeTestPackage } from '../../fixtures/model-package';
 
 const posix = process.platform !== 'win32';
 let dir: string;
 let day: string;
 let socketServer: Server | null = null;
-
-/** A complete, valid 8-bit grey PNG of zeros: tiny on disk, `width × height` pixels when decoded. */
-function zeroPng(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 0, 0, 0, 0], 8);
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const out = Buffer.alloc(8 + data.length + 4);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body) >>> 0, 8 + data.length);
-    return out;
-  };
-  const idat = deflateSync(Buffer.alloc(height * (1 + width)), { level: 9 });
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))]);
-}
 
 async function refusal(promise: Promise<unknown>): Promise<DomainError> {
   const error = await promise.then(
