@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { createApp } from '../../electron/core/app';
 import { appVersion, defaultModelDir, projectRoot } from '../../electron/core/paths';
 import { hostDatabaseProblem } from './host-database';
@@ -26,6 +27,7 @@ if (problem) {
   console.error(`ana test host: ${problem}`);
   process.exit(2);
 }
+mkdirSync(dirname(dbPath), { recursive: true });
 const app = await createApp({ dbPath, modelDir: values.model ? resolve(values.model) : defaultModelDir(), version: appVersion() });
 const host = await startTestHost({ app, rendererDir: join(projectRoot(), 'dist', 'renderer'), port: Number(values.port) });
 console.log(`ANA workstation test host (development and demos only): ${host.url} (database ${dbPath}); Ctrl+C to stop`);
