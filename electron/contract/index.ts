@@ -3,3 +3,4 @@ export * from './labels';
 export * from './channels/index';
 export * from './events';
 export * from './api';
+export * from './quality';
