@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { projectRoot } from '../../electron/core/paths';
 import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
 import { insertReport, listReportExports } from '../../electron/core/db/report.repo';
 import { renderSignatureReports } from '../../electron/core/reports/report.service';
@@ -70,6 +72,18 @@ describe('day export with hostile accessions', () => {
     expect(summary.failed.map((f) => f.caseIds)).toEqual([[3]]);
     expect(summary.files).toHaveLength(1);
     expect(summary.files[0]!.caseIds).toHaveLength(ACCESSIONS.length - 1);
+  });
+
+  it('ana export names each case it could not send in one line and exits 1; any other error is one line too', () => {
+    const ana = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot(), 'electron/cli/ana.ts'), ...args], { encoding: 'utf8', cwd: projectRoot() });
+    const exported = ana('export', '--db', rec.dbPath, '--date', DAY, '--format', 'hl7', '--out', join(dir, 'outbox-cli'));
+    expect(exported.status).toBe(1);
+    expect(exported.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^NOT SENT {2}Case "L0{39}…": Report "L0{39}…": HL7 MSH-10 would be 303 characters after escaping; HL7 v2.5.1 allows 199$/)]);
+    expect(exported.stdout).toMatch(/6 signed case\(s\) on 2026-11-29: 5 file\(s\) written, 0 already exported, 1 case\(s\) NOT sent \(see above\)/);
+    // A failure that is not a domain error (here: the PDF's folder does not exist) is one line, no stack trace.
+    const report = ana('report', '--db', rec.dbPath, '--case', 'ANA-0001', '--out', join(dir, 'no-such-folder', 'x.pdf'));
+    expect(report.status).toBe(1);
+    expect(report.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^ana report: unexpected error: ENOENT: no such file or directory, open '.*x\.pdf' \(set ANA_DEBUG=1 for details\)$/)]);
   });
 
   it('an export error is one line naming the case, never a stack trace', async () => {
