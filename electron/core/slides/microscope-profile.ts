@@ -26,6 +26,12 @@ export const MicroscopeProfile = z.object({
   quality: ReadabilityThresholds.default(ReadabilityThresholds.parse({})),
   /** Screening calibration from this lab's negative controls (`ana calibrate`); null: the generic one. */
   screening: ScreeningCalibration.nullable().default(null),
+  /** Larger fields than the default 64 megapixels (slides/decode.ts DEFAULT_SLIDE_LIMITS). */
+  maxMegapixels: z.number().positive().max(2000).optional(),
+  /** Larger files than the default 512 MB. */
+  maxFileMb: z.number().positive().max(16_384).optional(),
+  /** More time per file (reading, decoding) than the default 120 s: slow network shares. */
+  fileTimeLimitS: z.number().positive().max(3600).optional(),
 });
 export type MicroscopeProfile = z.infer<typeof MicroscopeProfile>;
 
