@@ -4,10 +4,9 @@
  * the readable fields' features become the negatives' reference (screening.ts). Unreadable files
  * are reported and left out, never silently used.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DomainError, errorMessage } from '../errors';
-import { decodeSlideBytes } from '../slides/decode';
+import { decodeSlide } from '../slides/decode';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import { analyseField, type ScreeningFeatures } from './analyse-field';
 import { DEFAULT_READABILITY, notReadableReason } from './readability';
@@ -29,7 +28,7 @@ export async function calibrateScreeningFromFiles(
   for (const [i, given] of paths.entries()) {
     const path = resolve(given);
     try {
-      const decoded = await decodeSlideBytes(path, await readFile(path), { profile });
+      const decoded = await decodeSlide(path, { profile });
       const a = analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? profile.pixelSizeUm);
       const reason = notReadableReason(a, profile.quality ?? DEFAULT_READABILITY);
       if (reason) rejected.push({ path, reason: `not readable: ${reason}` });

@@ -59,36 +59,34 @@ export function foregroundMask(smoothed: Float32Array, background: Float32Array,
 /** Removes 8-connected regions smaller than `minArea` pixels, in place; returns the kept pixel count. */
 export function dropSmallRegions(mask: Uint8Array, w: number, h: number, minArea: number): number {
   const seen = new Uint8Array(mask.length);
-  const stack = new Int32Array(mask.length);
-  const region: number[] = [];
+  // Breadth-first: the queue itself lists the region's pixels afterwards.
+  const queue = new Int32Array(mask.length);
   let kept = 0;
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || seen[start]) continue;
-    region.length = 0;
-    let top = 0;
-    stack[top++] = start;
+    let head = 0;
+    let tail = 0;
+    queue[tail++] = start;
     seen[start] = 1;
-    while (top > 0) {
-      const i = stack[--top]!;
-      region.push(i);
+    while (head < tail) {
+      const i = queue[head++]!;
       const x = i % w;
-      const y = (i - x) / w;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= w) continue;
-          const j = yy * w + xx;
+      const y0 = i >= w ? -1 : 0;
+      const y1 = i + w < mask.length ? 1 : 0;
+      const x0 = x > 0 ? -1 : 0;
+      const x1 = x + 1 < w ? 1 : 0;
+      for (let dy = y0; dy <= y1; dy++) {
+        for (let dx = x0; dx <= x1; dx++) {
+          const j = i + dy * w + dx;
           if (mask[j] && !seen[j]) {
             seen[j] = 1;
-            stack[top++] = j;
+            queue[tail++] = j;
           }
         }
       }
     }
-    if (region.length < minArea) for (const i of region) mask[i] = 0;
-    else kept += region.length;
+    if (tail < minArea) for (let k = 0; k < tail; k++) mask[queue[k]!] = 0;
+    else kept += tail;
   }
   return kept;
 }

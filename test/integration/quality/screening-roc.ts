@@ -1,11 +1,11 @@
 /**
  * Screening and readability on a generated data set read from its files (real decoding): AUC,
  * sensitivity and specificity at the calibrated 0.5, by titer level, and the readability verdicts.
- *   npx tsx test/integration/quality/screening-roc.ts DATASET_DIR [--profile PROFILE.json]
+ *   npx tsx test/integration/quality/screening-roc.ts DATASET_DIR [--profile PROFILE.json] [--dump FIELDS.jsonl]
  * DATASET_DIR is an `ana synth` output (labels.csv + truth.jsonl). With --profile, the profile's
  * lab calibration is used (`ana calibrate`), else the generic one.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,7 +17,7 @@ import { decodeSlideBytes } from '../../../electron/core/slides/decode';
 import { loadMicroscopeProfile } from '../../../electron/core/slides/microscope-profile';
 import { auc } from './roc';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { profile: { type: 'string' } } });
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { profile: { type: 'string' }, dump: { type: 'string' } } });
 const dir = positionals[0]!;
 const profile = values.profile ? await loadMicroscopeProfile(values.profile) : null;
 const calibration = profile?.screening ?? GENERIC_CALIBRATION;
@@ -31,6 +31,7 @@ for (const t of truth) {
   const q = fieldQuality(a, profile?.quality);
   results.push({ positive: t.labels.length > 0, level: t.intensityLevel, p: positiveProbability(a.features, calibration), verdict: q.verdict, reason: q.reason });
 }
+if (values.dump) writeFileSync(values.dump, results.map((r) => JSON.stringify(r)).join('\n') + '\n');
 const readable = results.filter((r) => r.verdict === 'readable');
 const pct = (n: number, d: number) => (d ? `${((100 * n) / d).toFixed(1)} % (${n}/${d})` : '—');
 console.log(`${results.length} fields; readable ${pct(readable.length, results.length)}; not readable: ${JSON.stringify(results.filter((r) => r.verdict !== 'readable').map((r) => r.reason))}`);
