@@ -201,9 +201,9 @@ describe('field quality in the review workstation', () => {
 
 describe('a field unfamiliar to the model', () => {
   it('is flagged in the worklist and the case view, and its suggestions are greyed', async () => {
-    // The shipped model has no training-field statistics yet, so no reading is judged unfamiliar:
-    // the slide is read again (same outputs and cells, through the record's own repository) as a
-    // model with those statistics would store it, flagged unfamiliar.
+    // Generated fields are familiar to the shipped model (its reference is fitted on such fields),
+    // so the slide is read again (same outputs and cells, through the record's own repository) as a
+    // reading of a field from an unseen microscope would be stored: flagged unfamiliar.
     const caseId = (await caseOf('Q2026-0301')).id;
     const [{ id, ...read }] = latestReadingsOfCase(app.db, caseId) as [ReturnType<typeof latestReadingsOfCase>[number]];
     insertReading(app.db, { ...read, familiarity: { unfamiliar: true, distance: 1.7 }, cells: getReadingCells(app.db, id), createdAtMs: read.createdAtMs + 1 });
