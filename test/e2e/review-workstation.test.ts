@@ -162,6 +162,8 @@ describe('physician', () => {
     const K = evidence.labels.length;
     const kept = evidence.patches.reduce((best, p, i) => (p[4] === 0 && (best < 0 || evidence.scores[i * K + labelIndex]! > evidence.scores[best * K + labelIndex]!) ? i : best), -1);
     const at = slideToCanvas(vp, patchCenter(evidence.patches[kept]!));
+    // Cell outlines are drawn over the heatmap: off for this pixel check of the overlay alone.
+    await page.getByTestId('cells-toggle').uncheck();
     await page.getByTestId('overlay-opacity').fill('100');
     await nextFrames(page);
     const withOverlay = await canvasPixel(page, at.x, at.y);
@@ -195,6 +197,7 @@ describe('physician', () => {
     await page.getByRole('button', { name: 'Display…' }).click();
 
     await page.keyboard.press('o');
+    await page.getByTestId('cells-toggle').check();
     await nextFrames(page);
 
     // Opacity on a key: measured from the key event to the painted frame.

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SessionUser, UserRole } from '../../electron/contract';
+import type { Familiarity, FieldQuality, Screening, SessionUser, UserRole } from '../../electron/contract';
 import type { App } from '../../electron/core/app';
 import { hashPassword } from '../../electron/core/auth/password';
 import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
@@ -60,7 +60,17 @@ export const TEST_LABELS = ['homogeneous', 'speckled', 'centromere', 'nuclear_do
 /** A case with one slide and one done reading whose probabilities are given per label. */
 export function seedReadCase(
   db: WritableDb,
-  options: { accessionId: string; probabilities?: Record<string, number>; receivedAtMs?: number; details?: CaseDetails; fileName?: string },
+  options: {
+    accessionId: string;
+    probabilities?: Record<string, number>;
+    receivedAtMs?: number;
+    details?: CaseDetails;
+    fileName?: string;
+    /** The field-quality analysis stored with the reading (absent: a reading made before it existed). */
+    quality?: FieldQuality | null;
+    screening?: Screening | null;
+    familiarity?: Familiarity | null;
+  },
 ): { caseId: number; slide: SlideRow; reading: ReadingRow } {
   const received = options.receivedAtMs ?? 1_780_000_000_000;
   const kase = ensureCase(db, options.accessionId, received, received, options.details ?? {});
@@ -96,6 +106,9 @@ export function seedReadCase(
     patchScores: new Float32Array([...probs, ...probs]),
     timingsMs: { infer: 1 },
     thresholds: Object.fromEntries(TEST_LABELS.map((k) => [k, 0.5])),
+    quality: options.quality ?? null,
+    screening: options.screening ?? null,
+    familiarity: options.familiarity ?? null,
     createdAtMs: received + 1000,
   });
   if (kase.status === 'new') setCaseStatus(db, kase.id, 'read');

@@ -83,6 +83,12 @@ export type AuditEntrySummary = z.infer<typeof AuditEntrySummary>;
 
 const CaseId = z.number().int().positive();
 
+/**
+ * A negative result (no label) on a case whose every field was judged not readable is refused
+ * unless the signer sets this: the confirmation is then recorded in the signed content and audit.
+ */
+const ConfirmNotReadable = z.boolean().default(false);
+
 export const reviewChannels = {
   /** Creates or replaces the case's draft decision (technologist or physician). */
   'review/save-draft': {
@@ -91,13 +97,13 @@ export const reviewChannels = {
   },
   /** Signs the draft decision (physician; the password is re-entered). */
   'review/sign': {
-    request: z.object({ caseId: CaseId, password: Password, meaning: z.enum(['reviewed', 'approved']).default('approved') }).strict(),
+    request: z.object({ caseId: CaseId, password: Password, meaning: z.enum(['reviewed', 'approved']).default('approved'), confirmNotReadable: ConfirmNotReadable }).strict(),
     response: SignatureSummary,
   },
   /** A new decision version and signature superseding the latest signed ones (physician, password). */
   'review/amend': {
     request: z
-      .object({ caseId: CaseId, labels: DecisionLabels, comment: freeText(4000).default(''), reason: lineText(1000), password: Password })
+      .object({ caseId: CaseId, labels: DecisionLabels, comment: freeText(4000).default(''), reason: lineText(1000), password: Password, confirmNotReadable: ConfirmNotReadable })
       .strict(),
     response: z.object({ decision: DecisionSummary, signature: SignatureSummary }),
   },

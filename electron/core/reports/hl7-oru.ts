@@ -1,6 +1,7 @@
 /**
  * HL7 v2.5.1 ORU^R01 for one signed report version:
- *   MSH, PID, OBR, NTE (comment, interpretation, model suggestion, signature, amendment),
+ *   MSH, PID, OBR, NTE (comment, interpretation, each field's verdict and screening, model suggestion,
+ *   signature, amendment),
  *   one OBX per pattern (CWE, ICAP code as the coded value; AC-0 when negative), each followed by
  *   an NTE with its intensity or titer.
  * An amendment is sent as a correction: OBR-25 and every OBX-11 are 'C' instead of 'F'.
@@ -14,6 +15,7 @@ import { DomainError } from '../errors';
 import { NEGATIVE_ICAP_CODE, type SignedCaseReport } from './report-model';
 import { countsAsPositive, overallWording, strengthText, type ReportSettings } from './report-settings';
 import { hl7DateTime } from './report-time';
+import { CONFIRMED_NOT_READABLE_WORDS, fieldVerdictLine } from './field-verdicts';
 
 export const HL7_SEGMENT_SEPARATOR = '\r';
 
@@ -168,6 +170,8 @@ export function renderOruR01(report: SignedCaseReport, settings: ReportSettings,
   const notes: string[] = [];
   if (report.amends) notes.push(`Corrected report ${report.reportId}: replaces report ${report.amends.reportId}.${report.amends.reason ? ` Reason: ${report.amends.reason}` : ''}`);
   notes.push(`Interpretation: ${overallWording(report.results, settings)}`);
+  if (report.confirmedNotReadable) notes.push(CONFIRMED_NOT_READABLE_WORDS);
+  for (const field of report.fields) notes.push(fieldVerdictLine(field));
   if (report.comment) notes.push(`Comment: ${report.comment}`);
   if (report.suggestion) {
     const suggested = report.suggestion.predicted.map((k) => findLabel(k)?.displayName ?? k);

@@ -13,6 +13,7 @@ import { NEGATIVE_ICAP_CODE, type SignedCaseReport } from './report-model';
 import { overallWording, patternWording, strengthText, type ReportSettings } from './report-settings';
 import { defaultReportFonts, openReportFont, type ReportFonts } from './report-fonts';
 import { displayDateTime } from './report-time';
+import { CONFIRMED_NOT_READABLE_WORDS, fieldSummary } from './field-verdicts';
 
 type Doc = PDFKit.PDFDocument;
 
@@ -55,6 +56,7 @@ export async function renderReportPdf(report: SignedCaseReport, settings: Report
   if (report.amends) amendedBanner(doc, report.amends);
   identification(doc, report, tz);
   results(doc, report, settings);
+  if (report.confirmedNotReadable) confirmedNotReadable(doc);
   suggestion(doc, report);
   if (report.comment) comments(doc, report.comment);
   signatureBlock(doc, report, tz);
@@ -136,6 +138,14 @@ function identification(doc: Doc, report: SignedCaseReport, tz: string): void {
     doc.text(value, PAGE_MARGIN.left + labelW, y, { width: textW - labelW });
     doc.y = Math.max(doc.y, y + 13);
   }
+  // The fields are the specimen: each one's verdict before any pattern, beside the picture.
+  report.fields.forEach((field, i) => {
+    const y = doc.y;
+    doc.font('regular').fontSize(9.5).fillColor(GREY).text(i === 0 ? 'Fields' : '', PAGE_MARGIN.left, y, { width: labelW });
+    doc.fontSize(8).fillColor('black').text(fieldSummary(field, true), PAGE_MARGIN.left + labelW, y, { width: textW - labelW });
+    doc.y = Math.max(doc.y + 2, y + 13);
+  });
+  doc.fontSize(9.5);
   let bottom = doc.y;
   if (report.thumbnail) {
     const x = doc.page.width - PAGE_MARGIN.right - thumbW;
@@ -205,6 +215,13 @@ function results(doc: Doc, report: SignedCaseReport, settings: ReportSettings): 
       ? [['Negative', NEGATIVE_ICAP_CODE, '—', settings.wording.negative]]
       : report.results.map((r) => [r.displayName, r.icapCode, strengthText(r) || '—', patternWording(r, settings)]);
   table(doc, columns, rows, true);
+}
+
+/** The signer's explicit confirmation of a negative on not-readable fields, under the result it qualifies. */
+function confirmedNotReadable(doc: Doc): void {
+  doc.moveDown(0.4);
+  doc.font('bold').fontSize(9.5).fillColor('#a11d1d').text(CONFIRMED_NOT_READABLE_WORDS, PAGE_MARGIN.left, doc.y, { width: contentWidth(doc) });
+  doc.fillColor('black');
 }
 
 function suggestion(doc: Doc, report: SignedCaseReport): void {

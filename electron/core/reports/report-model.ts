@@ -5,6 +5,7 @@
  * from the record (signature, receipt, reading), never from the clock.
  */
 import { findLabel, NEGATIVE_ICAP_CODE, type PatternGroup } from '../../contract/labels';
+import type { Familiarity, FieldQuality, Screening } from '../../contract/quality';
 
 /** One pattern of the final (signed) result. */
 export interface PatternResult {
@@ -52,6 +53,18 @@ export interface Thumbnail {
   caption: string;
 }
 
+/** What the workstation could say about one field (slide) the signer saw: its verdict first. */
+export interface FieldReport {
+  fileName: string;
+  /** Null for a reading made before the field-quality analysis existed ("not analysed"). */
+  quality: FieldQuality | null;
+  /** Null when the field was not screened (not readable, or an older reading). */
+  screening: Screening | null;
+  familiarity: Familiarity | null;
+  /** Label keys the model suggested on this field; a not-readable field never lists any. */
+  suggested: string[];
+}
+
 export interface SignedCaseReport {
   /** Stable id of this report version, e.g. 'ANA-2026-0042-v2'. */
   reportId: string;
@@ -72,6 +85,10 @@ export interface SignedCaseReport {
   /** Set when this version amends an earlier signed report. */
   amends: { reportId: string; reason: string | null } | null;
   thumbnail: Thumbnail | null;
+  /** One entry per field the signer saw, in reading order. */
+  fields: FieldReport[];
+  /** The signer explicitly confirmed a negative result although no field was readable. */
+  confirmedNotReadable: boolean;
 }
 
 /**

@@ -13,7 +13,8 @@ import { getSetting } from '../db/settings.repo';
 import { getSignatureById, type SignatureRow } from '../db/signature.repo';
 import { getSlideById } from '../db/slide.repo';
 import { DomainError, errorMessage } from '../errors';
-import { patternResult, type ModelSuggestion, type PatternResult, type SignedCaseReport, type Thumbnail } from './report-model';
+import { isNotReadable } from '../../contract/quality-words';
+import { patternResult, type FieldReport, type ModelSuggestion, type PatternResult, type SignedCaseReport, type Thumbnail } from './report-model';
 import { encodeFileStem } from './outbox';
 import { resolveReportSettings, type ReportSettings } from './report-settings';
 import { renderThumbnailPng } from './thumbnail';
@@ -95,7 +96,25 @@ export async function buildSignedCaseReport(db: ReadableDb, signatureId: number,
     signature: { signerName: sig.signerName, meaning: sig.meaning, signedAtMs: sig.signedAtMs, contentSha256: sig.contentSha256 },
     amends,
     thumbnail,
+    fields: readings.map((r) => fieldReportOf(db, r)),
+    confirmedNotReadable: signedConfirmNotReadable(sig),
   };
+}
+
+/** The verdict of one field the signer saw, from its stored reading; a not-readable field keeps no patterns. */
+function fieldReportOf(db: ReadableDb, reading: ReadingRow): FieldReport {
+  return {
+    fileName: getSlideById(db, reading.slideId)?.fileName ?? `slide ${reading.slideId}`,
+    quality: reading.quality,
+    screening: reading.screening,
+    familiarity: reading.familiarity,
+    suggested: isNotReadable(reading.quality) ? [] : [...reading.predicted],
+  };
+}
+
+/** Whether the signed content records the signer's confirmation of a negative on not-readable fields. */
+function signedConfirmNotReadable(sig: SignatureRow): boolean {
+  return (JSON.parse(sig.contentJson) as { confirmNotReadable?: unknown }).confirmNotReadable === true;
 }
 
 function suggestionOf(

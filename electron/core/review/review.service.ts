@@ -5,7 +5,8 @@
  * once committed, appends the audit chain's head to the anchor file beside the database.
  */
 import type { DecisionLabel, SessionUser } from '../../contract';
-import { findLabel, LABEL_KEYS } from '../../contract';
+import { findLabel, isNotReadable, LABEL_KEYS, verdictWords } from '../../contract';
+import { appendAudit } from '../db/audit.repo';
 import { type WritableDb, runWrite } from '../db/connection';
 import { anchorHead } from '../db/audit-anchor';
 import { getCaseById, setCaseStatus, type CaseRow } from '../db/case.repo';
@@ -17,7 +18,7 @@ import {
   updateDraft,
   type DecisionRow,
 } from '../db/decision.repo';
-import { latestReadingsOfCase } from '../db/reading.repo';
+import { latestReadingsOfCase, type ReadingRow } from '../db/reading.repo';
 import { insertSignature, latestSignatureOfCase, type SignatureRow } from '../db/signature.repo';
 import { confirmPassword } from '../auth/auth.service';
 import { actorOf } from '../auth/session-store';
@@ -81,7 +82,35 @@ export function saveDraft(db: WritableDb, user: SessionUser, input: DecisionInpu
   });
 }
 
-function signDecision(db: WritableDb, user: SessionUser, decision: DecisionRow, meaning: 'reviewed' | 'approved' | 'amended', supersedes: SignatureRow | null, nowMs: number): SignatureRow {
+/**
+ * A negative (no label) on a case whose every field the readability gate refused is not a finding
+ * but an absence of one: it is signed only when the signer confirms it explicitly. Returns the
+ * fields' verdicts when that confirmation applies here (they are recorded with the signature),
+ * null when it does not; refuses without it.
+ */
+function checkNotReadableNegative(kase: CaseRow, labels: readonly DecisionLabel[], readings: readonly ReadingRow[], confirmed: boolean): string[] | null {
+  const onlyNotReadable = readings.length > 0 && readings.every((r) => isNotReadable(r.quality));
+  if (labels.length > 0 || !onlyNotReadable) return null;
+  const verdicts = [...new Set(readings.map((r) => verdictWords(r.quality)))];
+  if (!confirmed) {
+    throw new DomainError(
+      'conflict',
+      `Case ${kase.accessionId} has no readable field (${verdicts.join('; ')}); a negative result on it needs your explicit confirmation that no field was readable`,
+    );
+  }
+  return verdicts;
+}
+
+function signDecision(
+  db: WritableDb,
+  user: SessionUser,
+  decision: DecisionRow,
+  meaning: 'reviewed' | 'approved' | 'amended',
+  supersedes: SignatureRow | null,
+  nowMs: number,
+  /** The fields' verdicts when the signer confirmed a negative on not-readable fields only. */
+  confirmedNotReadable: string[] | null,
+): SignatureRow {
   const { json, sha256 } = buildSignedContent(db, {
     caseId: decision.caseId,
     decisionId: decision.id,
@@ -91,6 +120,7 @@ function signDecision(db: WritableDb, user: SessionUser, decision: DecisionRow, 
     meaning,
     signedAtMs: nowMs,
     supersedesSignatureId: supersedes?.id ?? null,
+    confirmNotReadable: confirmedNotReadable !== null,
   });
   const actor = actorOf(user);
   const signature = insertSignature(
@@ -108,6 +138,17 @@ function signDecision(db: WritableDb, user: SessionUser, decision: DecisionRow, 
     },
     actor,
   );
+  if (confirmedNotReadable) {
+    appendAudit(db, {
+      actor,
+      action: 'confirm-not-readable',
+      entity: 'signature',
+      entityId: signature.id,
+      caseId: decision.caseId,
+      newValue: { decisionId: decision.id, result: 'negative', fields: confirmedNotReadable },
+      atMs: nowMs,
+    });
+  }
   markDecisionSigned(db, decision.id, actor, nowMs);
   setCaseStatus(db, decision.caseId, supersedes ? 'amended' : 'signed', actor);
   return signature;
@@ -123,18 +164,19 @@ function anchorAfterSigning(db: WritableDb, event: 'sign' | 'amend', done: strin
 }
 
 /** The readings the reviewer saw must be the case's current ones, and there must be at least one. */
-function checkReadings(db: WritableDb, kase: CaseRow, readingIds: number[]): void {
-  const current = latestReadingsOfCase(db, kase.id).map((r) => r.id);
+function checkReadings(db: WritableDb, kase: CaseRow, readingIds: number[]): ReadingRow[] {
+  const current = latestReadingsOfCase(db, kase.id);
   if (current.length === 0) throw new DomainError('conflict', `Case ${kase.accessionId} has no reading; no sign-off without a reading`);
-  if (current.join(',') !== [...readingIds].join(',')) {
+  if (current.map((r) => r.id).join(',') !== [...readingIds].join(',')) {
     throw new DomainError('conflict', `Case ${kase.accessionId} has new readings since the decision was saved; review them and save the decision again`);
   }
+  return current;
 }
 
 export async function signCase(
   db: WritableDb,
   user: SessionUser,
-  input: { caseId: number; password: string; meaning: 'reviewed' | 'approved' },
+  input: { caseId: number; password: string; meaning: 'reviewed' | 'approved'; confirmNotReadable?: boolean },
   nowMs = Date.now(),
 ): Promise<SignatureRow> {
   requireRole(user, SIGNER_ROLES, 'sign');
@@ -145,8 +187,9 @@ export async function signCase(
     if (isSigned(now)) throw new DomainError('conflict', `Case ${now.accessionId} is already signed; amend it to change the decision`);
     const draft = getDraftOfCase(db, now.id);
     if (!draft) throw new DomainError('conflict', `Case ${now.accessionId} has no decision to sign; save a decision first`);
-    checkReadings(db, now, draft.suggestion.readingIds);
-    return signDecision(db, user, draft, input.meaning, null, nowMs);
+    const readings = checkReadings(db, now, draft.suggestion.readingIds);
+    const confirmed = checkNotReadableNegative(now, draft.labels, readings, input.confirmNotReadable === true);
+    return signDecision(db, user, draft, input.meaning, null, nowMs, confirmed);
   });
   anchorAfterSigning(db, 'sign', `Case ${kase.accessionId} was signed`);
   return signature;
@@ -155,7 +198,7 @@ export async function signCase(
 export async function amendCase(
   db: WritableDb,
   user: SessionUser,
-  input: DecisionInput & { reason: string; password: string },
+  input: DecisionInput & { reason: string; password: string; confirmNotReadable?: boolean },
   nowMs = Date.now(),
 ): Promise<{ decision: DecisionRow; signature: SignatureRow }> {
   requireRole(user, SIGNER_ROLES, 'amend a signed case');
@@ -167,8 +210,10 @@ export async function amendCase(
     const previous = latestSignedDecision(db, now.id)!;
     const previousSignature = latestSignatureOfCase(db, now.id)!;
     const labels = normaliseLabels(db, now.id, input.labels);
-    const suggestion = suggestionOf(latestReadingsOfCase(db, now.id));
+    const readings = latestReadingsOfCase(db, now.id);
+    const suggestion = suggestionOf(readings);
     if (suggestion.readingIds.length === 0) throw new DomainError('conflict', `Case ${now.accessionId} has no reading; no sign-off without a reading`);
+    const confirmed = checkNotReadableNegative(now, labels, readings, input.confirmNotReadable === true);
     const decision = insertDecision(
       db,
       {
@@ -184,7 +229,7 @@ export async function amendCase(
       actorOf(user),
       nowMs,
     );
-    const signature = signDecision(db, user, decision, 'amended', previousSignature, nowMs);
+    const signature = signDecision(db, user, decision, 'amended', previousSignature, nowMs, confirmed);
     return { decision: { ...decision, state: 'signed' as const }, signature };
   });
   anchorAfterSigning(db, 'amend', `Case ${kase.accessionId} was amended`);

@@ -1,7 +1,8 @@
 /**
  * What a signature signs: the case identifiers, its slides (by file sha256), the readings the
- * reviewer saw (model version and outputs), the decision, the signer's printed name, the meaning
- * and the time — as canonical JSON, whose sha256 is stored with the signature. Verification
+ * reviewer saw (model version, outputs and field verdicts), the decision, the signer's printed
+ * name, the meaning, the time and, when given, the signer's explicit confirmation of a negative on
+ * not-readable fields — as canonical JSON, whose sha256 is stored with the signature. Verification
  * rebuilds the same content from the record as it is now: any change to a signed case, slide,
  * reading or decision (however it was made) shows up as a mismatch.
  */
@@ -26,6 +27,8 @@ export interface SignedContentInput {
   meaning: SignatureMeaning;
   signedAtMs: number;
   supersedesSignatureId: number | null;
+  /** The signer confirmed a negative although no field was readable (only recorded when true). */
+  confirmNotReadable?: boolean;
 }
 
 /** Builds the content from the record; throws if a referenced row is missing. */
@@ -48,6 +51,11 @@ export function buildSignedContent(db: ReadableDb, input: SignedContentInput): {
       predicted: r.predicted,
       thresholds: r.thresholds,
       patchScoresSha256: sha256Hex(new Uint8Array(r.patchScores.buffer, r.patchScores.byteOffset, r.patchScores.byteLength)),
+      // The field verdict the signer saw; absent for readings made before the analysis, so their
+      // earlier signatures rebuild unchanged.
+      ...(r.quality ? { quality: r.quality } : {}),
+      ...(r.screening ? { screening: r.screening } : {}),
+      ...(r.familiarity ? { familiarity: r.familiarity } : {}),
     };
   });
   const content = {
@@ -78,6 +86,7 @@ export function buildSignedContent(db: ReadableDb, input: SignedContentInput): {
     meaning: input.meaning,
     signedAtMs: input.signedAtMs,
     supersedesSignatureId: input.supersedesSignatureId,
+    ...(input.confirmNotReadable ? { confirmNotReadable: true } : {}),
   };
   const json = canonicalJson(content);
   return { json, sha256: sha256Hex(json) };
@@ -86,7 +95,7 @@ export function buildSignedContent(db: ReadableDb, input: SignedContentInput): {
 /** Null when the signature holds; otherwise what is wrong with it. */
 export function signatureProblem(db: ReadableDb, sig: SignatureRow): string | null {
   if (sha256Hex(sig.contentJson) !== sig.contentSha256) return `signature ${sig.id} (case ${sig.caseId}): the stored signed content does not match its sha256`;
-  let stored: { readings?: { id: number }[]; decision?: { id: number } };
+  let stored: { readings?: { id: number }[]; decision?: { id: number }; confirmNotReadable?: boolean };
   try {
     stored = JSON.parse(sig.contentJson);
   } catch {
@@ -103,6 +112,7 @@ export function signatureProblem(db: ReadableDb, sig: SignatureRow): string | nu
       meaning: sig.meaning,
       signedAtMs: sig.signedAtMs,
       supersedesSignatureId: sig.supersedesId,
+      confirmNotReadable: stored.confirmNotReadable === true,
     }).json;
   } catch (error) {
     return `signature ${sig.id} (case ${sig.caseId}): signed record is incomplete: ${(error as Error).message}`;

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { dayRangeMs, sortCases, WorklistState } from '../../../renderer/src/lib/state/worklist.state.svelte';
 import type { CaseListItem, CaseStatus } from '../../../electron/contract';
 
-function item(id: number, accessionId: string, status: CaseStatus, receivedAtMs: number, uncertaintyMargin: number | null): CaseListItem {
-  return { id, accessionId, status, receivedAtMs, slideCount: 1, suggestedLabels: [], patientId: null, patientName: null, runId: null, predictedLabels: [], uncertaintyMargin, uncertain: (uncertaintyMargin ?? 1) < 0.15, notReadable: [], screening: null, unfamiliar: false };
+function item(id: number, accessionId: string, status: CaseStatus, receivedAtMs: number, uncertaintyMargin: number | null, quality: Partial<Pick<CaseListItem, 'notReadable' | 'screening' | 'unfamiliar'>> = {}): CaseListItem {
+  return {
+    id, accessionId, status, receivedAtMs, slideCount: 1, suggestedLabels: [], patientId: null, patientName: null, runId: null, predictedLabels: [], uncertaintyMargin, uncertain: (uncertaintyMargin ?? 1) < 0.15,
+    notReadable: [], screening: null, unfamiliar: false, ...quality,
+  };
 }
 
 const cases = [
@@ -51,8 +54,22 @@ describe('WorklistState', () => {
     expect(w.descending).toBe(false);
     w.setSort('accession');
     expect(w.descending).toBe(true);
-    expect(w.counts).toEqual({ total: 4, toReview: 3, uncertain: 1, signed: 1 });
+    expect(w.counts).toEqual({ total: 4, toReview: 3, uncertain: 1, signed: 1, notReadable: 0, unfamiliar: 0 });
     w.reset();
     expect(w.cases).toEqual([]);
+  });
+
+  it('filters by field quality locally and counts not-readable and unfamiliar cases over the whole day', () => {
+    const w = new WorklistState();
+    w.cases = [...cases, item(5, 'B-1', 'read', 500, null, { notReadable: [{ slideId: 9, reason: 'blank' }] }), item(6, 'B-2', 'read', 600, 0.3, { unfamiliar: true, screening: 'positive' })];
+    expect(w.counts).toMatchObject({ total: 6, notReadable: 1, unfamiliar: 1 });
+    w.filters.quality = 'not-readable';
+    expect(w.sorted.map((c) => c.accessionId)).toEqual(['B-1']);
+    w.filters.quality = 'unfamiliar';
+    expect(w.sorted.map((c) => c.accessionId)).toEqual(['B-2']);
+    // Counts stay the day's, whatever the filter shows.
+    expect(w.counts.total).toBe(6);
+    w.reset();
+    expect(w.filters.quality).toBe('');
   });
 });

@@ -3,6 +3,7 @@
  * whether it succeeded; failures go to the one error handler.
  */
 import type { CaseDetail, DecisionLabel, DecisionSummary } from '../../../../electron/contract';
+import { isNotReadable } from '../../../../electron/contract';
 import type { ReviewState, Suggestion, WorkingDecision, WorkingLabel } from '../state/review.state.svelte';
 import { call } from './api';
 import { handleError } from './errors.svelte';
@@ -15,11 +16,15 @@ export function fromDecision(d: DecisionSummary): WorkingDecision {
   return { labels: d.labels.map((l) => ({ key: l.key, intensity: l.intensity ?? null, titer: l.titer ?? null, ...(l.icapCode ? { icapCode: l.icapCode } : {}) })), comment: d.comment };
 }
 
-/** Per label, the highest probability over the case's latest readings; suggested = predicted by any. */
+/**
+ * Per label, the highest probability over the case's latest readings; suggested = predicted by any.
+ * A field the readability gate refused suggests nothing, whatever its reading stored.
+ */
 export function caseSuggestions(detail: CaseDetail): Suggestion[] {
   const best = new Map<string, number>();
   const predicted = new Set<string>();
   for (const r of detail.readings) {
+    if (isNotReadable(r.quality)) continue;
     for (const p of r.probabilities) best.set(p.key, Math.max(best.get(p.key) ?? 0, p.probability));
     for (const key of r.predictedLabels) predicted.add(key);
   }
@@ -37,9 +42,10 @@ export async function saveDraft(caseId: number, review: ReviewState): Promise<bo
   }
 }
 
-export async function signCase(caseId: number, password: string, meaning: 'reviewed' | 'approved'): Promise<boolean> {
+/** `confirmNotReadable`: the signer confirmed a negative although no field was readable. */
+export async function signCase(caseId: number, password: string, meaning: 'reviewed' | 'approved', confirmNotReadable = false): Promise<boolean> {
   try {
-    await call('review/sign', { caseId, password, meaning });
+    await call('review/sign', { caseId, password, meaning, confirmNotReadable });
     return true;
   } catch (error) {
     handleError(error);
@@ -47,9 +53,9 @@ export async function signCase(caseId: number, password: string, meaning: 'revie
   }
 }
 
-export async function amendCase(caseId: number, review: ReviewState, reason: string, password: string): Promise<boolean> {
+export async function amendCase(caseId: number, review: ReviewState, reason: string, password: string, confirmNotReadable = false): Promise<boolean> {
   try {
-    await call('review/amend', { caseId, labels: toDecisionLabels(review.decision.labels), comment: review.decision.comment, reason, password });
+    await call('review/amend', { caseId, labels: toDecisionLabels(review.decision.labels), comment: review.decision.comment, reason, password, confirmNotReadable });
     review.markSaved();
     return true;
   } catch (error) {

@@ -3,7 +3,7 @@
  * pattern, opacity, on/off, grid) and the patch under the pointer. Geometry lives in utils/viewport;
  * this class only holds values and applies those pure functions.
  */
-import type { ReadingPatches } from '../../../../electron/contract';
+import type { CellOutline, ReadingPatches } from '../../../../electron/contract';
 import { NEUTRAL_ADJUSTMENTS, type ImageAdjustments } from '../utils/adjust';
 import {
   canvasPoint,
@@ -37,6 +37,9 @@ export class ViewerState {
   evidence = $state.raw<ReadingPatches | null>(null);
   hoverPatch = $state(-1);
   selectedPatch = $state(-1);
+  /** The segmented cells of the open field (slide pixels) and whether their outlines are drawn. */
+  cells = $state.raw<CellOutline[]>([]);
+  cellsVisible = $state(true);
   /** True once the user zoomed or panned: a canvas resize then keeps their view instead of refitting. */
   private userMoved = false;
 
@@ -121,6 +124,14 @@ export class ViewerState {
     this.gridVisible = !this.gridVisible;
   }
 
+  setCells(cells: CellOutline[]): void {
+    this.cells = cells;
+  }
+
+  toggleCells(): void {
+    this.cellsVisible = !this.cellsVisible;
+  }
+
   setOpacity(opacity: number): void {
     this.overlayOpacity = Math.round(Math.min(1, Math.max(0, opacity)) * 100) / 100;
   }
@@ -149,6 +160,8 @@ export class ViewerState {
     this.evidence = null;
     this.hoverPatch = -1;
     this.selectedPatch = -1;
+    this.cells = [];
+    this.cellsVisible = true;
     this.userMoved = false;
   }
 }

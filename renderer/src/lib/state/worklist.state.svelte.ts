@@ -6,6 +6,7 @@
 import type { CaseListItem, CaseStatus, EventPayload } from '../../../../electron/contract';
 import { call } from '../services/api';
 import { handleError } from '../services/errors.svelte';
+import { matchesQualityFilter, qualityCounts, type QualityFilter } from '../utils/field-quality';
 
 export type SortKey = 'received' | 'accession' | 'status' | 'uncertain';
 
@@ -16,6 +17,8 @@ export interface WorklistFilters {
   day: string;
   run: string;
   search: string;
+  /** Field quality, filtered here over the loaded cases (not sent to the core). */
+  quality: QualityFilter;
 }
 
 const STATUS_ORDER: Record<CaseStatus, number> = { new: 0, read: 1, in_review: 2, signed: 3, amended: 4 };
@@ -43,17 +46,18 @@ export function sortCases(cases: readonly CaseListItem[], key: SortKey, descendi
 export class WorklistState {
   cases = $state.raw<CaseListItem[]>([]);
   loading = $state(false);
-  filters = $state<WorklistFilters>({ status: '', pattern: '', day: '', run: '', search: '' });
+  filters = $state<WorklistFilters>({ status: '', pattern: '', day: '', run: '', search: '', quality: '' });
   sortKey = $state<SortKey>('received');
   descending = $state(false);
   progress = $state<EventPayload<'reading/progress'> | null>(null);
 
-  readonly sorted = $derived(sortCases(this.cases, this.sortKey, this.descending));
+  readonly sorted = $derived(sortCases(this.cases.filter((c) => matchesQualityFilter(c, this.filters.quality)), this.sortKey, this.descending));
   readonly counts = $derived({
     total: this.cases.length,
     toReview: this.cases.filter((c) => c.status === 'read' || c.status === 'in_review').length,
     uncertain: this.cases.filter((c) => c.uncertain && c.status !== 'signed' && c.status !== 'amended').length,
     signed: this.cases.filter((c) => c.status === 'signed' || c.status === 'amended').length,
+    ...qualityCounts(this.cases),
   });
 
   async load(): Promise<void> {
@@ -129,7 +133,7 @@ export class WorklistState {
   reset(): void {
     this.cases = [];
     this.loading = false;
-    this.filters = { status: '', pattern: '', day: '', run: '', search: '' };
+    this.filters = { status: '', pattern: '', day: '', run: '', search: '', quality: '' };
     this.sortKey = 'received';
     this.descending = false;
     this.progress = null;

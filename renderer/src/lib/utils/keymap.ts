@@ -11,6 +11,7 @@ export type KeyAction =
   | { kind: 'sign' }
   | { kind: 'toggle-overlay' }
   | { kind: 'toggle-grid' }
+  | { kind: 'toggle-cells' }
   | { kind: 'opacity'; delta: number }
   | { kind: 'next-overlay-label' }
   | { kind: 'zoom'; factor: number }
@@ -39,6 +40,7 @@ export const KEY_HELP: readonly [keys: string, what: string][] = [
   ['Shift+S', 'sign the case (asks for your password)'],
   ['O', 'overlay on / off'],
   ['G', 'patch grid on / off'],
+  ['C', 'cell outlines on / off (mitoses dashed)'],
   ['[ and ]', 'overlay opacity down / up'],
   ['P', 'next pattern for the heatmap'],
   ['+ and -', 'zoom in / out'],
@@ -61,6 +63,7 @@ export function keyAction(e: KeyInput): KeyAction | null {
     case 'S': return { kind: 'sign' };
     case 'o': case 'O': return { kind: 'toggle-overlay' };
     case 'g': case 'G': return { kind: 'toggle-grid' };
+    case 'c': case 'C': return { kind: 'toggle-cells' };
     case '[': return { kind: 'opacity', delta: -0.1 };
     case ']': return { kind: 'opacity', delta: 0.1 };
     case 'p': case 'P': return { kind: 'next-overlay-label' };

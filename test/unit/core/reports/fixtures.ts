@@ -40,7 +40,28 @@ export function sampleReport(overrides: Partial<SignedCaseReport> = {}): SignedC
     },
     amends: null,
     thumbnail: null,
+    fields: [
+      {
+        fileName: 'ANA-2026-0042_F1.png',
+        quality: { verdict: 'readable', reason: null, cells: 54, mitoses: 2, focus: 0.31, saturatedFraction: 0.001, signalToBackground: 3.4 },
+        screening: { call: 'positive', positiveProbability: 0.97, profile: 'lab-scope-1' },
+        familiarity: { unfamiliar: false, distance: 0.42 },
+        suggested: ['homogeneous', 'mitochondrial'],
+      },
+    ],
+    confirmedNotReadable: false,
     ...overrides,
+  };
+}
+
+/** A field the gate refused, with the patterns a reading might still have stored: reports must not list them. */
+export function notReadableField(fileName = 'ANA-2026-0042_F2.png'): SignedCaseReport['fields'][number] {
+  return {
+    fileName,
+    quality: { verdict: 'not-readable', reason: 'out-of-focus', cells: 31, mitoses: 0, focus: 0.02, saturatedFraction: 0, signalToBackground: 1.9 },
+    screening: null,
+    familiarity: null,
+    suggested: ['centromere'],
   };
 }
 

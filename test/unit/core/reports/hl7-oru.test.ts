@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Message } from 'node-hl7-client';
 import { hl7Escape, renderOruR01, splitPersonName } from '../../../../electron/core/reports/hl7-oru';
 import { hl7Unescape, splitSegments, validateOru } from './hl7-validator';
-import { NASTY_COMMENT, NASTY_NAME, sampleReport, sampleSettings } from './fixtures';
+import { NASTY_COMMENT, NASTY_NAME, notReadableField, sampleReport, sampleSettings } from './fixtures';
 
 const settings = sampleSettings();
 
@@ -93,5 +93,31 @@ describe('ORU^R01 v2.5.1', () => {
     expect(validateOru(good.replace('Titer 1:640', 'Titer\n1:640'))).toContain('raw LF inside the message');
     expect(validateOru(good.replace('Titer 1:640', 'Titer \\Q\\'))).toContainEqual(expect.stringContaining('unknown or unterminated escape'));
     expect(validateOru(good.replace(/(OBX\|1\|[^\r]*?\|A\|\|\|)F/, '$1X'))).toContainEqual(expect.stringContaining('OBX-11'));
+  });
+
+  it('carries each field\'s verdict and screening call as notes; a not-readable field lists no patterns', () => {
+    const msg = renderOruR01(sampleReport({ fields: [sampleReport().fields[0]!, notReadableField()] }), settings);
+    expect(validateOru(msg)).toEqual([]);
+    const notes = segmentsNamed(msg, 'NTE').map((s) => hl7Unescape(s.fields[3]!));
+    const fieldNotes = notes.filter((t) => t.startsWith('Field '));
+    expect(fieldNotes).toEqual([
+      'Field ANA-2026-0042_F1.png: readable (54 cells, 2 mitoses, focus 0.31, signal/background 3.4, saturated 0.1 %); screening positive (probability of positive 0.97); model patterns: Homogeneous, Mitochondrial (AMA).',
+      'Field ANA-2026-0042_F2.png: not readable: out of focus (31 cells, 0 mitoses, focus 0.02, signal/background 1.9, saturated 0 %); model patterns: none (field not readable).',
+    ]);
+    // The notes come after the interpretation and before the model suggestion.
+    const at = (prefix: string) => notes.findIndex((t) => t.startsWith(prefix));
+    expect(at('Interpretation')).toBeLessThan(at('Field '));
+    expect(at('Field ')).toBeLessThan(at('Model suggestion'));
+    // The OBX results are unchanged by the verdict notes.
+    expect(segmentsNamed(msg, 'OBX').map((s) => s.fields[5])).toEqual(['AC-1^Homogeneous^99ICAP', 'AC-4^Speckled^99ICAP', 'AC-21^Mitochondrial (AMA)^99ICAP']);
+  });
+
+  it('states an explicitly confirmed negative on not-readable fields, and nothing of the kind otherwise', () => {
+    const confirmed = renderOruR01(sampleReport({ results: [], fields: [notReadableField()], confirmedNotReadable: true }), settings);
+    expect(validateOru(confirmed)).toEqual([]);
+    const notes = segmentsNamed(confirmed, 'NTE').map((s) => hl7Unescape(s.fields[3]!));
+    expect(notes).toContain('Signed negative although no field was readable; the signer confirmed this explicitly.');
+    expect(segmentsNamed(confirmed, 'OBX')[0]!.fields[5]).toBe('AC-0^Negative^99ICAP');
+    expect(renderOruR01(sampleReport(), settings)).not.toContain('confirmed this explicitly');
   });
 });

@@ -6,7 +6,7 @@ import { renderReportPdf } from '../../../../electron/core/reports/pdf-report';
 import { renderThumbnailRgb } from '../../../../electron/core/reports/thumbnail';
 import { encodeRgbPng } from '../../../../electron/core/reports/png-encode';
 import { createHash } from 'node:crypto';
-import { NASTY_COMMENT, sampleReport, sampleSettings } from './fixtures';
+import { NASTY_COMMENT, notReadableField, sampleReport, sampleSettings } from './fixtures';
 import { pdfPagesText, squash } from './pdf-text';
 
 const settings = sampleSettings();
@@ -111,5 +111,32 @@ describe('PDF report', () => {
     const countedText = squash((await pdfPagesText(await renderReportPdf(amaOnly, counted))).join(''));
     expect(countedText).toContain(squash('ANA positive'));
     expect(countedText).not.toContain(squash('not counted as ANA'));
+  });
+
+  it('states each field\'s verdict: a not-readable field says why in words and lists no patterns', async () => {
+    const report = sampleReport({ fields: [sampleReport().fields[0]!, notReadableField()] });
+    const text = (await pdfPagesText(await renderReportPdf(report, settings))).join('\n');
+    const flat = squash(text);
+    expect(flat).toContain(
+      squash('ANA-2026-0042_F1.png: readable (54 cells, 2 mitoses); screening positive (0.97); model patterns: Homogeneous, Mitochondrial (AMA)'),
+    );
+    expect(flat).toContain(squash('ANA-2026-0042_F2.png: not readable: out of focus (31 cells, 0 mitoses); model patterns: none (field not readable)'));
+    // The reading of the refused field stored 'centromere'; the report must not list it anywhere.
+    expect(flat).not.toContain('Centromere');
+    expect(flat).not.toContain(squash('confirmed this explicitly'));
+  });
+
+  it('says so when a negative was signed on not-readable fields only, with the signer\'s confirmation', async () => {
+    const report = sampleReport({ results: [], fields: [notReadableField()], confirmedNotReadable: true });
+    const flat = squash((await pdfPagesText(await renderReportPdf(report, settings))).join(''));
+    expect(flat).toContain(squash('Signed negative although no field was readable; the signer confirmed this explicitly.'));
+    expect(flat).toContain(squash('not readable: out of focus'));
+  });
+
+  it('marks a field unfamiliar to the model for review with care', async () => {
+    const familiar = sampleReport().fields[0]!;
+    const report = sampleReport({ fields: [{ ...familiar, familiarity: { unfamiliar: true, distance: 1.8 } }] });
+    const flat = squash((await pdfPagesText(await renderReportPdf(report, settings))).join(''));
+    expect(flat).toContain(squash('unfamiliar to the model: review with care'));
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * What the workstation may say about a case's fields, for the case view, the sign dialog and the
+ * worklist: which fields the readability gate refused, whether a negative sign-off needs the
+ * physician's explicit confirmation, and the worklist's quality filter and counts.
+ */
+import type { CaseListItem, FieldQuality, NotReadableReason } from '../../../../electron/contract';
+import { isNotReadable, NOT_READABLE_WORDS } from '../../../../electron/contract';
+
+/** Every field of the case was judged not readable (readings made before the analysis do not count). */
+export function onlyNotReadableFields(readings: readonly { quality: FieldQuality | null }[]): boolean {
+  return readings.length > 0 && readings.every((r) => isNotReadable(r.quality));
+}
+
+/** Signing no label (negative) on not-readable fields only is refused unless confirmed (core enforces it too). */
+export function needsNotReadableConfirmation(readings: readonly { quality: FieldQuality | null }[], labelCount: number): boolean {
+  return labelCount === 0 && onlyNotReadableFields(readings);
+}
+
+/** The distinct not-readable reasons of a case's slides, in words: ['out of focus', 'blank field']. */
+export function notReadableReasons(item: Pick<CaseListItem, 'notReadable'>): string[] {
+  return [...new Set(item.notReadable.map((n: { reason: NotReadableReason }) => NOT_READABLE_WORDS[n.reason]))];
+}
+
+export const QUALITY_FILTERS = {
+  '': 'any',
+  'not-readable': 'not readable',
+  unfamiliar: 'unfamiliar',
+  'screening-positive': 'screened positive',
+  'screening-negative': 'screened negative',
+} as const;
+export type QualityFilter = keyof typeof QUALITY_FILTERS;
+
+export function matchesQualityFilter(item: Pick<CaseListItem, 'notReadable' | 'unfamiliar' | 'screening'>, filter: QualityFilter): boolean {
+  switch (filter) {
+    case '': return true;
+    case 'not-readable': return item.notReadable.length > 0;
+    case 'unfamiliar': return item.unfamiliar;
+    case 'screening-positive': return item.screening === 'positive';
+    case 'screening-negative': return item.screening === 'negative';
+  }
+}
+
+/** The day's summary: cases with a not-readable field and cases with a field unfamiliar to the model. */
+export function qualityCounts(items: readonly Pick<CaseListItem, 'notReadable' | 'unfamiliar'>[]): { notReadable: number; unfamiliar: number } {
+  return { notReadable: items.filter((c) => c.notReadable.length > 0).length, unfamiliar: items.filter((c) => c.unfamiliar).length };
+}

@@ -1,0 +1,71 @@
+/**
+ * A day for the field-quality end-to-end test: ordinary synthetic fields next to fields the
+ * readability gate must refuse — a black field (nothing was imaged) and a strongly blurred positive
+ * field (the microscope was out of focus). All are written as the camera would, 8-bit RGB PNG.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeField, generateField, type SynthField } from '../../electron/core/synth/index';
+
+export interface QualityDaySlide {
+  accessionId: string;
+  path: string;
+  /** What the field is, for the test's expectations. */
+  kind: 'normal' | 'black' | 'blurred';
+}
+
+const SIZE = { widthPx: 1024, heightPx: 768 };
+
+/** Separable box blur of `radiusPx`, three passes (close to a Gaussian of sigma ≈ radius). */
+export function blurFitc(field: SynthField, radiusPx: number): SynthField {
+  const { widthPx: w, heightPx: h } = field;
+  const a = Float32Array.from(field.fitc);
+  const b = new Float32Array(a.length);
+  const pass = (src: Float32Array, dst: Float32Array, horizontal: boolean) => {
+    const [outer, inner] = horizontal ? [h, w] : [w, h];
+    const at = (o: number, i: number) => (horizontal ? o * w + i : i * w + o);
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) {
+        let sum = 0;
+        for (let k = -radiusPx; k <= radiusPx; k++) sum += src[at(o, Math.min(inner - 1, Math.max(0, i + k)))]!;
+        dst[at(o, i)] = sum / (2 * radiusPx + 1);
+      }
+    }
+  };
+  for (let n = 0; n < 3; n++) {
+    pass(a, b, true);
+    pass(b, a, false);
+  }
+  return { ...field, fitc: a };
+}
+
+export async function writeQualityDay(dir: string): Promise<QualityDaySlide[]> {
+  mkdirSync(dir, { recursive: true });
+  const plan: { accessionId: string; kind: QualityDaySlide['kind']; labels: string[]; seed: number }[] = [
+    { accessionId: 'Q2026-0301', kind: 'normal', labels: ['homogeneous'], seed: 301 },
+    { accessionId: 'Q2026-0302', kind: 'normal', labels: [], seed: 302 },
+    { accessionId: 'Q2026-0303', kind: 'black', labels: [], seed: 303 },
+    { accessionId: 'Q2026-0304', kind: 'blurred', labels: ['speckled'], seed: 304 },
+  ];
+  const slides: QualityDaySlide[] = [];
+  for (const p of plan) {
+    const generated = generateField({ ...SIZE, labels: p.labels, intensity: p.labels.length ? 0.8 : undefined }, p.seed);
+    const field = p.kind === 'black' ? { ...generated, fitc: new Float32Array(generated.fitc.length) } : p.kind === 'blurred' ? blurFitc(generated, 12) : generated;
+    const path = join(dir, `${p.accessionId}_F1.png`);
+    writeFileSync(path, await encodeField(field, 'png-rgb8'));
+    slides.push({ accessionId: p.accessionId, path, kind: p.kind });
+  }
+  return slides;
+}
+
+/** Negative-control fields of the same microscope, for the Settings screening calibration. */
+export async function writeNegativeControls(dir: string, count: number): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const path = join(dir, `negative-control-${i + 1}.png`);
+    writeFileSync(path, await encodeField(generateField({ ...SIZE, labels: [] }, 900 + i), 'png-rgb8'));
+    paths.push(path);
+  }
+  return paths;
+}

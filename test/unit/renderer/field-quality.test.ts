@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { CaseListItem, FieldQuality } from '../../../electron/contract';
+import { matchesQualityFilter, needsNotReadableConfirmation, notReadableReasons, onlyNotReadableFields, qualityCounts } from '../../../renderer/src/lib/utils/field-quality';
+
+const readable: FieldQuality = { verdict: 'readable', reason: null, cells: 40, mitoses: 1, focus: 0.3, saturatedFraction: 0, signalToBackground: 3 };
+const blurred: FieldQuality = { verdict: 'not-readable', reason: 'out-of-focus', cells: 30, mitoses: 0, focus: 0.01, saturatedFraction: 0, signalToBackground: 2 };
+const black: FieldQuality = { verdict: 'not-readable', reason: 'blank', cells: 0, mitoses: 0, focus: 0, saturatedFraction: 0, signalToBackground: 0 };
+
+describe('sign-off on not-readable fields', () => {
+  it('needs the confirmation only for a negative on a case whose every field is not readable', () => {
+    expect(needsNotReadableConfirmation([{ quality: blurred }, { quality: black }], 0)).toBe(true);
+    expect(needsNotReadableConfirmation([{ quality: blurred }, { quality: black }], 1)).toBe(false);
+    expect(needsNotReadableConfirmation([{ quality: blurred }, { quality: readable }], 0)).toBe(false);
+    expect(needsNotReadableConfirmation([], 0)).toBe(false);
+  });
+
+  it('a reading made before the analysis (no verdict) is not counted as not readable', () => {
+    expect(onlyNotReadableFields([{ quality: null }])).toBe(false);
+    expect(onlyNotReadableFields([{ quality: blurred }, { quality: null }])).toBe(false);
+  });
+});
+
+describe('worklist quality', () => {
+  const item = (over: Partial<CaseListItem>): Pick<CaseListItem, 'notReadable' | 'unfamiliar' | 'screening'> => ({ notReadable: [], unfamiliar: false, screening: null, ...over });
+  const refused = item({ notReadable: [{ slideId: 1, reason: 'out-of-focus' }, { slideId: 2, reason: 'out-of-focus' }, { slideId: 3, reason: 'blank' }] });
+  const strange = item({ unfamiliar: true, screening: 'positive' });
+  const clean = item({ screening: 'negative' });
+
+  it('names each distinct reason once, in words', () => {
+    expect(notReadableReasons(refused)).toEqual(['out of focus', 'blank field']);
+    expect(notReadableReasons(clean)).toEqual([]);
+  });
+
+  it('filters by quality', () => {
+    const all = [refused, strange, clean];
+    expect(all.filter((c) => matchesQualityFilter(c, ''))).toEqual(all);
+    expect(all.filter((c) => matchesQualityFilter(c, 'not-readable'))).toEqual([refused]);
+    expect(all.filter((c) => matchesQualityFilter(c, 'unfamiliar'))).toEqual([strange]);
+    expect(all.filter((c) => matchesQualityFilter(c, 'screening-positive'))).toEqual([strange]);
+    expect(all.filter((c) => matchesQualityFilter(c, 'screening-negative'))).toEqual([clean]);
+  });
+
+  it('counts cases with a not-readable field and cases with an unfamiliar field for the day\'s summary', () => {
+    expect(qualityCounts([refused, strange, clean, item({ unfamiliar: true })])).toEqual({ notReadable: 1, unfamiliar: 2 });
+  });
+});
