@@ -16,7 +16,7 @@ import { DomainError } from '../errors';
 import { createEngine } from '../inference/engine';
 import type { ProviderName } from '../inference/providers';
 import { loadModelPackage, readHead, type ModelPackage } from '../models/model-package';
-import { readDatasetCsv, writeDataset, findStyle } from '../synth';
+import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset } from '../synth';
 import { bagCount, subsetBags, type BagDataset } from '../training/dataset';
 import { inheritedOptions } from '../training/finetune';
 import { evaluate, type EvaluationReport } from '../training/metrics';
@@ -97,9 +97,10 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
   const styles: ShiftStyleResult[] = [];
   try {
     const all = [...heldOut.map((s) => ({ style: s, role: 'held-out' as const })), ...reference.map((s) => ({ style: s, role: 'reference' as const }))];
-    for (const [index, { style, role }] of all.entries()) {
+    for (const { style, role } of all) {
       const dataDir = join(resolve(options.workDir), `${style}-s${seed}-${size.width}x${size.height}-n${fieldsPerStyle}-p${poolSize}`);
-      await ensureStyleData(dataDir, style, role === 'held-out' ? fieldsPerStyle : fieldsPerStyle - poolSize, poolSize, role, size, seed + 1000 * (index + 1), options, log);
+      // The data seed follows the style, not its place in the list: holding out one more style leaves the others' fields as they were.
+      await ensureStyleData(dataDir, style, role === 'held-out' ? fieldsPerStyle : fieldsPerStyle - poolSize, poolSize, role, size, seed + 1000 * (STYLE_NAMES.indexOf(style) + 1), options, log);
       const rows = await readDatasetCsv(join(dataDir, 'labels.csv'));
       const { data } = await embedRows(model, engine, rows, { cacheDir: join(resolve(options.workDir), '.embedding-cache'), onProgress: (p) => options.onProgress?.(`embed ${style}`, p.done, p.total) });
       const indexOf = (split: string): number[] => rows.flatMap((r, i) => (r.split === split ? [i] : []));
