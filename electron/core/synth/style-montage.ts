@@ -23,8 +23,8 @@ export interface StyleMontageOptions {
 export async function renderStyleMontage(options: StyleMontageOptions): Promise<Buffer> {
   const style = findStyle(options.style);
   if (!style) throw new DomainError('bad-request', `style montage: '${options.style}' is the classic look; use renderMontage`);
-  const tileW = options.tileWidthPx ?? 320;
-  const tileH = options.tileHeightPx ?? 240;
+  const tileW = options.tileWidthPx ?? 256;
+  const tileH = options.tileHeightPx ?? 192;
   const columns = options.columns ?? 5;
   const specs: { title: string; labels: string[] }[] = [
     { title: 'negative', labels: [] },
@@ -70,7 +70,7 @@ export async function renderStyleMontage(options: StyleMontageOptions): Promise<
   const height = rows * tileH + (rows - 1) * gap;
   return sharp({ create: { width, height, channels: 3, background: '#ffffff' } })
     .composite(composites)
-    .png({ compressionLevel: 9, palette: true, colours: 128, dither: 0.5 })
+    .png({ compressionLevel: 9, palette: true, colours: 64, dither: 0 })
     .toBuffer();
 }
 
