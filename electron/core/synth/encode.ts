@@ -5,10 +5,9 @@
  */
 import sharp from 'sharp';
 import { DomainError } from '../errors';
-import type { SynthField } from './synth.types';
+import { SYNTH_FORMATS, type SynthField, type SynthFormat } from './synth.types';
 
-export const SYNTH_FORMATS = ['png-rgb8', 'jpeg-rgb8', 'png-grey8', 'png-grey16', 'tiff-grey8', 'tiff-grey16', 'tiff-fitc-dapi16'] as const;
-export type SynthFormat = (typeof SYNTH_FORMATS)[number];
+export { SYNTH_FORMATS, type SynthFormat } from './synth.types';
 
 export function isSynthFormat(value: string): value is SynthFormat {
   return (SYNTH_FORMATS as readonly string[]).includes(value);

@@ -31,14 +31,7 @@ export function generateClassicField(options: FieldOptions, seed: number): Synth
   const textures = makeTextures(rng, pixelSizeUm);
   const cells = layoutCells(rng, widthPx, heightPx, pixelSizeUm, options.cellCount ?? defaultCellCount(rng, widthPx, heightPx, pixelSizeUm), options.mitoticRate);
   const fieldStrengths = mixStrengths(rng, labels);
-  const planes: RenderPlanes = {
-    widthPx,
-    heightPx,
-    specific: new Float32Array(widthPx * heightPx),
-    nonspecific: new Float32Array(widthPx * heightPx),
-    cytoCoverage: new Float32Array(widthPx * heightPx),
-    dapi: options.dapi ? new Float32Array(widthPx * heightPx) : null,
-  };
+  const planes = emptyPlanes(widthPx, heightPx, options.dapi ?? false);
   const truths: CellTruth[] = [];
   for (const cell of cells) {
     const strengths: Record<string, number> = {};
@@ -93,6 +86,12 @@ export function drawSerum(rng: Random, options: FieldOptions): { labels: string[
   const sampledIntensity = Math.exp(rng.uniform(Math.log(MIN_POSITIVE_INTENSITY), 0));
   const intensity = labels.length === 0 ? 0 : (options.intensity ?? sampledIntensity);
   return { labels, subtypes, intensity };
+}
+
+/** Zeroed signal planes for a field (the DAPI plane only when asked for). */
+export function emptyPlanes(widthPx: number, heightPx: number, dapi: boolean): RenderPlanes {
+  const plane = (): Float32Array => new Float32Array(widthPx * heightPx);
+  return { widthPx, heightPx, specific: plane(), nonspecific: plane(), cytoCoverage: plane(), dapi: dapi ? plane() : null };
 }
 
 export function intensityLevel(intensity: number): IntensityLevel {

@@ -9,8 +9,8 @@
  */
 import { Random } from '../random';
 import { layoutCells, type Morphology } from './cell-layout';
-import { renderCell, type RenderPlanes } from './cell-render';
-import { cellTruth, drawSerum, generateClassicField, intensityLevel, makeTextures, mixStrengths, round3, validateOptions } from './field';
+import { renderCell } from './cell-render';
+import { cellTruth, drawSerum, emptyPlanes, generateClassicField, intensityLevel, makeTextures, mixStrengths, round3, validateOptions } from './field';
 import { formStyledImage, specimenMasks } from './styled-formation';
 import { drawStyle, findStyle, type LabStyle, type StyleDraw } from './styles';
 import type { CellTruth, FieldOptions, SynthField } from './synth.types';
@@ -45,14 +45,7 @@ function generateStyledField(options: FieldOptions, seed: number, style: LabStyl
   };
   const cells = layoutCells(rng, widthPx, heightPx, pixelSizeUm, options.cellCount ?? styledCellCount(draw, geometry), options.mitoticRate ?? draw.mitoticRate, morphology);
   const fieldStrengths = mixStrengths(rng, labels);
-  const planes: RenderPlanes = {
-    widthPx,
-    heightPx,
-    specific: new Float32Array(widthPx * heightPx),
-    nonspecific: new Float32Array(widthPx * heightPx),
-    cytoCoverage: new Float32Array(widthPx * heightPx),
-    dapi: options.dapi ? new Float32Array(widthPx * heightPx) : null,
-  };
+  const planes = emptyPlanes(widthPx, heightPx, options.dapi ?? false);
   // A pattern missing from a cell: mixed sera more often (two antibodies, two cell-cycle profiles).
   const dropout = labels.length > 1 ? draw.patternDropout : draw.patternDropout * 0.4;
   const nucleusNonspecific = 0.9 * draw.nucleusToCytoplasm;

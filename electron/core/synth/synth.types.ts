@@ -3,7 +3,9 @@
  * (`...Px`), physical sizes in micrometres (`...Um`); `fitc` and `dapi` are row-major, 0..1,
  * linear in the simulated camera signal.
  */
-import type { SynthFormat } from './encode';
+/** File formats the generator writes (encode.ts), as a lab's cameras export them. */
+export const SYNTH_FORMATS = ['png-rgb8', 'jpeg-rgb8', 'png-grey8', 'png-grey16', 'tiff-grey8', 'tiff-grey16', 'tiff-fitc-dapi16'] as const;
+export type SynthFormat = (typeof SYNTH_FORMATS)[number];
 
 /** Probabilities that shape the sampled label sets of a data set. */
 export interface LabelDistribution {
