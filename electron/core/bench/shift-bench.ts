@@ -191,7 +191,7 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const rule = `|${' --- |'.repeat(6 + counts.length)}`;
   const rows = result.styles.map((s) => `| ${s.style} | ${s.role} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? cell(s.adapted) : '—'} | ${counts.map((n) => (s.role === 'held-out' ? cell(s.signed.find((x) => x.n === n)) : '—')).join(' | ')} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`);
   const mean = result.heldOutMean;
-  rows.push(`| **held-out mean** | | | **${cell(mean.zeroShot)}** | not yet | ${mean.signed.map((s) => cell(s)).join(' | ')} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
+  if (result.options.heldOutStyles.length > 0) rows.push(`| **held-out mean** | | | **${cell(mean.zeroShot)}** | not yet | ${mean.signed.map((s) => cell(s)).join(' | ')} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
   return [
     `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields.`,
     '',

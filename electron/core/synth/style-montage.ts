@@ -31,14 +31,16 @@ export async function renderStyleMontage(options: StyleMontageOptions): Promise<
     ...LABEL_KEYS.map((key) => ({ title: `${findLabel(key)!.displayName} ${findLabel(key)!.icapCodes.join('/')}`, labels: [key] })),
     { title: 'mixed: speckled + nucleolar', labels: ['speckled', 'nucleolar'] },
   ];
+  // Tiles cycle through the style's export formats (random mode: colour and monochrome cameras).
   // A 40× tile would show one or two cells: render a larger field and show it at about 0.4 µm/px.
   const pixelSizeUm = Math.round(((style.optics.pixelSizeUm[0] + style.optics.pixelSizeUm[1]) / 2) * 1000) / 1000;
   const zoom = Math.max(1, Math.round(0.4 / pixelSizeUm));
   const fields: SynthField[] = specs.map((spec, t) =>
-    downsample(generateField({ widthPx: tileW * zoom, heightPx: tileH * zoom, pixelSizeUm, labels: spec.labels, intensity: spec.labels.length ? 0.6 : undefined, mitoticRate: 0.05, style: options.style }, options.seed + t), zoom),
+    downsample(generateField({ widthPx: tileW * zoom, heightPx: tileH * zoom, pixelSizeUm, labels: spec.labels, intensity: spec.labels.length ? 0.6 : undefined, mitoticRate: 0.05, style: options.style, format: style.camera.formats[t % style.camera.formats.length] }, options.seed + t), zoom),
   );
-  const colour = fields.some((f) => f.colour);
-  const [low, high] = colour ? [0, 1] : displayRange(fields);
+  // Monochrome tiles share one auto-contrast range (random mode mixes colour and monochrome cameras).
+  const mono = fields.filter((f) => !f.colour);
+  const [low, high] = mono.length ? displayRange(mono) : [0, 1];
   const gap = 4;
   const composites: OverlayOptions[] = [];
   fields.forEach((field, t) => {
