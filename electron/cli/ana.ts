@@ -18,8 +18,10 @@ import { finetuneCommand } from './commands/finetune';
 import { modelsCommand } from './commands/models';
 import { reportCommand } from './commands/report';
 import { exportCommand } from './commands/export';
+import { casesCommand } from './commands/cases';
+import { reviewCommand } from './commands/review';
 
-const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, modelsCommand, reportCommand, exportCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, modelsCommand, casesCommand, reviewCommand, reportCommand, exportCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -61,7 +63,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`ana ${name}: ${error.message}`);
       return 1;
     }
-    throw error;
+    // Anything else is a bug or an environment failure (ENAMETOOLONG, EACCES...): one clear line;
+    // the stack trace only when asked for.
+    console.error(`ana ${name}: unexpected error: ${(error as Error)?.message?.split('\n')[0] ?? String(error)}${process.env.ANA_DEBUG ? `\n${(error as Error)?.stack}` : ' (set ANA_DEBUG=1 for details)'}`);
+    return 1;
   }
 }
 

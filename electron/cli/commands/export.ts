@@ -1,33 +1,30 @@
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openDatabase } from '../../core/db/connection';
-import { DomainError } from '../../core/errors';
 import { exportDay } from '../../core/reports/day-export';
 import { UsageError, type Command } from '../command';
 import { cliActor } from './report';
+import { databasePath, openExistingDatabase } from '../database';
+import { resolveDataLocations } from '../../core/app-paths';
 
 export const exportCommand: Command = {
   name: 'export',
   summary: "Export a day's signed cases to an outbox folder as HL7 v2.5.1 ORU^R01 or CSV (atomic, idempotent, logged)",
-  usage: 'ana export --db FILE --date YYYY-MM-DD --format hl7|csv --out DIR',
+  usage: 'ana export [--db FILE] --date YYYY-MM-DD --format hl7|csv [--out DIR]  (default: the data folder\'s outbox)',
   async run(args) {
     const { values } = parseArgs({ args, options: { db: { type: 'string' }, date: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } });
-    if (!values.db) throw new UsageError('--db is required');
     if (!values.date) throw new UsageError('--date is required');
     if (values.format !== 'hl7' && values.format !== 'csv') throw new UsageError(`--format must be hl7 or csv (got '${values.format ?? ''}')`);
-    if (!values.out) throw new UsageError('--out is required');
-    const dbPath = resolve(values.db);
-    if (!existsSync(dbPath)) throw new DomainError('not-found', `Database ${dbPath} does not exist`);
-    const db = openDatabase(dbPath);
+    const db = openExistingDatabase(databasePath(values.db));
     try {
-      const summary = await exportDay(db, { date: values.date, format: values.format, outboxDir: values.out }, cliActor());
+      const summary = await exportDay(db, { date: values.date, format: values.format, outboxDir: values.out ?? resolveDataLocations().outboxDir }, cliActor());
       const written = summary.files.filter((f) => f.outcome === 'written');
       for (const f of summary.files) console.log(`${f.outcome === 'written' ? 'wrote    ' : 'unchanged'} ${resolve(summary.outboxDir, f.fileName)}`);
+      for (const f of summary.failed) console.error(`NOT SENT  ${f.message}`);
       console.log(
-        `${summary.signedCases} signed case(s) on ${summary.date}: ${written.length} file(s) written, ${summary.files.length - written.length} already exported, to ${summary.outboxDir}`,
+        `${summary.signedCases} signed case(s) on ${summary.date}: ${written.length} file(s) written, ${summary.files.length - written.length} already exported` +
+          `${summary.failed.length ? `, ${summary.failed.length} case(s) NOT sent (see above)` : ''}, to ${summary.outboxDir}`,
       );
-      return 0;
+      return summary.failed.length ? 1 : 0;
     } finally {
       db.close();
     }

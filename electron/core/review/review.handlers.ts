@@ -2,6 +2,7 @@
 import type { WritableDb } from '../db/connection';
 import { listAudit } from '../db/audit.repo';
 import { actorOf, type SessionStore } from '../auth/session-store';
+import { endSessionsIfLocked } from '../auth/auth.service';
 import { getSetting, setSetting } from '../db/settings.repo';
 import { DEFAULT_UNCERTAIN_MARGIN, UNCERTAIN_MARGIN_SETTING } from './cases.handlers';
 import type { HandlersFor } from '../handler';
@@ -27,11 +28,11 @@ export function reviewHandlers(db: WritableDb, sessions: SessionStore): Handlers
     },
     'review/sign': async (request, ctx) => {
       const user = sessions.require(ctx, 'sign', SIGNER_ROLES);
-      return toSignatureSummary(db, await signCase(db, user, request));
+      return toSignatureSummary(db, await endSessionsIfLocked(db, sessions, user, () => signCase(db, user, request)));
     },
     'review/amend': async (request, ctx) => {
       const user = sessions.require(ctx, 'amend a signed case', SIGNER_ROLES);
-      const { decision, signature } = await amendCase(db, user, request);
+      const { decision, signature } = await endSessionsIfLocked(db, sessions, user, () => amendCase(db, user, request));
       return { decision: toDecisionSummary(db, decision), signature: toSignatureSummary(db, signature) };
     },
     'audit/list': (request, ctx) => {
