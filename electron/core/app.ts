@@ -24,6 +24,7 @@ import { authHandlers } from './auth/auth.handlers';
 import type { ScryptCost } from './auth/password';
 import { usersHandlers } from './auth/users.handlers';
 import { viewerHandlers } from './slides/viewer.handlers';
+import { microscopeProfileOf, microscopeSettingsHandlers } from './quality/microscope-settings.handlers';
 import { modelsHandlers } from './models/models.handlers';
 import { reportsHandlers, withReportsOnSignOff } from './reports/reports.handlers';
 import { resolveDataLocations } from './app-paths';
@@ -88,6 +89,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       displayCache.storeFromSignal(sha256, decoded.fitc, decoded.widthPx, decoded.heightPx).catch((error: unknown) => log(`display rendition of ${sha256} not stored: ${errorMessage(error)}`)),
     db,
     modelSource: activeRegisteredModel(db, options.modelDir),
+    // The lab's microscope profile (Settings) as in force when each batch starts.
+    profileSource: () => microscopeProfileOf(db),
     providers: options.providers,
     workerPath: options.workerPath,
     log,
@@ -109,6 +112,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...withReportsOnSignOff(db, reviewHandlers(db, sessions), sessions, { log }),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions),
+    ...microscopeSettingsHandlers(db, sessions),
     ...modelsHandlers(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log, onActiveModelChanged }),
     ...readingHandlers(db, reading, sessions, emit, log),
   };

@@ -16,6 +16,7 @@ import { usersChannels } from './users.channels';
 import { viewerChannels } from './viewer.channels';
 import { modelsChannels } from './models.channels';
 import { readingChannels } from './reading.channels';
+import { settingsChannels } from './settings.channels';
 
 export * from './app.channels';
 export * from './cases.channels';
@@ -27,6 +28,7 @@ export * from './text';
 export * from './viewer.channels';
 export * from './models.channels';
 export * from './reading.channels';
+export * from './settings.channels';
 
 /** Channel name → request and response schema. Add a domain's channels by spreading them here. */
 export const channels = {
@@ -39,6 +41,7 @@ export const channels = {
   ...viewerChannels,
   ...modelsChannels,
   ...readingChannels,
+  ...settingsChannels,
 } as const;
 
 export type Channels = typeof channels;

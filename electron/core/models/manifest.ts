@@ -48,7 +48,8 @@ export const ModelManifest = z.object({
   extractor: z.object({ id: z.string().min(1), version: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).nullable().default(null),
   /** Initializers of the classifier head (Gemm weights [labels, dims] with transB=1, bias [labels]). */
   head: z.object({ weights: z.string(), bias: z.string() }).default({ weights: 'head_w', bias: 'head_b' }),
-  files: z.array(z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), role: z.enum(['model', 'card']) })).min(1),
+  /** Files of the package with their sha256; `reference`: the training fields' embedding statistics (core/quality/familiarity.ts). */
+  files: z.array(z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), role: z.enum(['model', 'card', 'reference']) })).min(1),
   provenance: z.record(z.string(), z.unknown()).default({}),
   metrics: z.record(z.string(), z.unknown()).default({}),
 });

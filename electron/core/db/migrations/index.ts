@@ -7,7 +7,8 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-record';
 import { migration003 } from './003-reading-batches';
 import { migration004 } from './004-audit-baseline';
+import { migration005 } from './005-field-quality';
 
 export type { Migration } from './migration';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
