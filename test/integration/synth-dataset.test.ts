@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { decodeSlide } from '../../electron/core/slides/decode';
-import { encodeField, generateField, readDatasetCsv, SYNTH_FORMATS, writeDataset } from '../../electron/core/synth';
+import { encodeField, generateField, LAB_STYLES, readDatasetCsv, SYNTH_FORMATS, writeDataset } from '../../electron/core/synth';
 
 const run = promisify(execFile);
 
@@ -122,5 +122,24 @@ describe('synthetic dataset files', () => {
       bytes += (await readFile(row.absolutePath)).length;
     }
     expect(bytes + (await readFile(join(dir, 'truth.jsonl'))).length).toBeLessThan(20 * 1024 * 1024);
+  });
+
+  it('a styled dataset records its style per field and every style decodes through the app slide reader', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ana-synth-styles-'));
+    for (const [k, style] of LAB_STYLES.entries()) {
+      const dir = join(root, style.name);
+      await writeDataset({ outDir: dir, count: 1, seed: 40 + k, sizePx: { width: 192, height: 144 }, style: style.name, splits: { test: 1 } });
+      const [row] = await readDatasetCsv(join(dir, 'labels.csv'));
+      const [truth] = (await readFile(join(dir, 'truth.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+      expect(truth.style, style.name).toBe(style.name);
+      expect(style.camera.formats, style.name).toContain(truth.format);
+      expect(truth.pixelSizeUm).toBeGreaterThanOrEqual(style.optics.pixelSizeUm[0]);
+      expect(truth.pixelSizeUm).toBeLessThanOrEqual(style.optics.pixelSizeUm[1]);
+      const slide = await decodeSlide(row!.absolutePath);
+      expect([slide.widthPx, slide.heightPx], style.name).toEqual([192, 144]);
+      if (truth.format === 'tiff-fitc-dapi16') expect(slide.dapi, style.name).not.toBeNull();
+      // JPEG's density field cannot state pixel sizes below ~0.39 µm; every other file carries it.
+      if (truth.format !== 'jpeg-rgb8' || truth.pixelSizeUm >= 0.39) expect(slide.pixelSizeUm, style.name).toBeCloseTo(truth.pixelSizeUm, 2);
+    }
   });
 });

@@ -6,12 +6,14 @@ import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { runReadBench } from '../../core/reading/read-bench';
 import { UsageError, type Command } from '../command';
+import { BENCH_SHIFT_USAGE, runBenchShift } from './bench-shift';
 
 export const benchCommand: Command = {
   name: 'bench',
-  summary: 'Measure reading throughput (ana bench read): slides/s, stages, ratio to the bottleneck bound, peak RSS',
-  usage: 'ana bench read [--count N] [--json FILE] [--model DIR] [--provider auto|cpu|...] [--size WxH] [--pool K] [--work DIR] [--in-process]',
+  summary: 'Measure reading throughput (ana bench read) or accuracy on unseen lab styles (ana bench shift)',
+  usage: `ana bench read [--count N] [--json FILE] [--model DIR] [--provider auto|cpu|...] [--size WxH] [--pool K] [--work DIR] [--in-process]\n       ${BENCH_SHIFT_USAGE}`,
   async run(args) {
+    if (args[0] === 'shift') return runBenchShift(args.slice(1));
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
@@ -26,7 +28,7 @@ export const benchCommand: Command = {
         'in-process': { type: 'boolean', default: false },
       },
     });
-    if (positionals[0] !== 'read' || positionals.length > 1) throw new UsageError("the benchmark to run is 'read'");
+    if (positionals[0] !== 'read' || positionals.length > 1) throw new UsageError("the benchmark to run is 'read' or 'shift'");
     const count = Number(values.count);
     if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a whole number >= 1, got '${values.count}'`);
     const size = /^(\d+)x(\d+)$/.exec(values.size);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { DEFAULT_LABEL_DISTRIBUTION, isSynthFormat, renderMontage, SYNTH_FORMATS, writeDataset, type SynthFormat } from '../../core/synth';
+import { CLASSIC_STYLE_NAME, DEFAULT_LABEL_DISTRIBUTION, findStyle, isSynthFormat, LAB_STYLES, RANDOM_STYLE, renderMontage, renderStyleMontage, STYLE_NAMES, SYNTH_FORMATS, writeDataset, type SynthFormat } from '../../core/synth';
 import { UsageError, type Command } from '../command';
 
 export const synthCommand: Command = {
@@ -10,7 +10,11 @@ export const synthCommand: Command = {
   usage:
     'ana synth --out DIR --count N --seed S [--size WxH] [--pixel-size UM|MIN-MAX] ' +
     `[--format ${SYNTH_FORMATS.join('|')}[,...]|mixed] [--splits train=0.7,val=0.15,test=0.15] ` +
-    '[--fields-per-case K] [--accession-prefix A2026-] [--first-accession N] [--negative-rate P] [--weights key=w,...] [--overwrite]\n       ana synth --montage FILE.png [--seed S]',
+    `[--fields-per-case K] [--accession-prefix A2026-] [--first-accession N] [--negative-rate P] [--weights key=w,...] [--style ${STYLE_NAMES.join('|')}] [--overwrite]\n` +
+    '       ana synth --montage FILE.png [--seed S] [--style NAME]\n' +
+    '       ana synth --list-styles\n' +
+    `  styles: ${CLASSIC_STYLE_NAME} (default: the generator as before styles, byte for byte), ${LAB_STYLES.map((s) => s.name).join(', ')}, ${RANDOM_STYLE.name} (domain randomisation).\n` +
+    '  A style supplies its pixel size range and export formats unless --pixel-size / --format are given.',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -19,8 +23,10 @@ export const synthCommand: Command = {
         count: { type: 'string' },
         seed: { type: 'string', default: '1' },
         size: { type: 'string', default: '1024x768' },
-        'pixel-size': { type: 'string', default: '0.5' },
-        format: { type: 'string', default: 'png-rgb8' },
+        'pixel-size': { type: 'string' },
+        format: { type: 'string' },
+        style: { type: 'string', default: CLASSIC_STYLE_NAME },
+        'list-styles': { type: 'boolean', default: false },
         splits: { type: 'string', default: 'train=0.7,val=0.15,test=0.15' },
         'fields-per-case': { type: 'string', default: '1' },
         'accession-prefix': { type: 'string', default: 'A2026-' },
@@ -31,16 +37,27 @@ export const synthCommand: Command = {
         montage: { type: 'string' },
       },
     });
+    if (values['list-styles']) {
+      console.log(`${CLASSIC_STYLE_NAME.padEnd(28)} the generator as before styles (default; byte-identical output)`);
+      for (const s of [...LAB_STYLES, RANDOM_STYLE]) console.log(`${s.name.padEnd(28)} ${s.summary}`);
+      return 0;
+    }
+    if (!STYLE_NAMES.includes(values.style)) throw new UsageError(`unknown --style '${values.style}' (known: ${STYLE_NAMES.join(', ')})`);
+    const style = findStyle(values.style);
     if (values.montage) {
       const path = resolve(values.montage);
-      await writeFile(path, await renderMontage({ seed: parseWhole(values.seed, '--seed') }));
-      console.log(`Wrote a montage of one field per pattern to ${path}`);
+      const seed = parseWhole(values.seed, '--seed');
+      await writeFile(path, style ? await renderStyleMontage({ style: style.name, seed }) : await renderMontage({ seed }));
+      console.log(`Wrote a montage of one field per pattern${style ? ` in style ${style.name}` : ''} to ${path}`);
       return 0;
     }
     if (!values.out) throw new UsageError('--out DIR is required');
     if (!values.count) throw new UsageError('--count N is required');
-    const format = values.format === 'mixed' ? 'mixed' : values.format.split(',').map((f) => f.trim());
-    for (const f of format === 'mixed' ? [] : format) if (!isSynthFormat(f)) throw new UsageError(`unknown --format '${f}' (known: ${SYNTH_FORMATS.join(', ')}, mixed)`);
+    // Without a style the classic defaults (0.5 µm/px, png-rgb8); a style brings its own unless given.
+    const formatText = values.format ?? (style ? undefined : 'png-rgb8');
+    const format = formatText === undefined ? undefined : formatText === 'mixed' ? 'mixed' : formatText.split(',').map((f) => f.trim());
+    const pixelSizeText = values['pixel-size'] ?? (style ? undefined : '0.5');
+    for (const f of format === 'mixed' || format === undefined ? [] : format) if (!isSynthFormat(f)) throw new UsageError(`unknown --format '${f}' (known: ${SYNTH_FORMATS.join(', ')}, mixed)`);
     const distribution = DEFAULT_LABEL_DISTRIBUTION;
     const weights = values.weights ? { ...distribution.weights, ...parsePairs(values.weights, '--weights') } : distribution.weights;
     const negativeRate = values['negative-rate'] !== undefined ? parseNumber(values['negative-rate'], '--negative-rate') : distribution.negativeRate;
@@ -52,8 +69,9 @@ export const synthCommand: Command = {
       count,
       seed: parseWhole(values.seed, '--seed'),
       sizePx: parseSize(values.size),
-      pixelSizeUm: parsePixelSize(values['pixel-size']),
-      format: format as SynthFormat[] | 'mixed',
+      pixelSizeUm: pixelSizeText === undefined ? undefined : parsePixelSize(pixelSizeText),
+      format: format as SynthFormat[] | 'mixed' | undefined,
+      style: style?.name,
       splits: parsePairs(values.splits, '--splits'),
       fieldsPerCase: parseWhole(values['fields-per-case'], '--fields-per-case'),
       accessionPrefix: values['accession-prefix'],

@@ -110,7 +110,16 @@ export function defaultCellCount(rng: Random, widthPx: number, heightPx: number,
   return Math.max(1, Math.round(Math.min(rng.int(80, 250), capacity * rng.uniform(0.35, 0.95))));
 }
 
-export function layoutCells(rng: Random, widthPx: number, heightPx: number, pixelSizeUm: number, wantedCount: number, mitoticRateOption?: number): CellGeometry[] {
+/** A lab style's cell morphology (styles.ts); without it the classic constants apply. */
+export interface Morphology {
+  nucleusDiameterUm: number;
+  cytoplasmScale: readonly [number, number];
+  overlapShare: number;
+  irregularShare: number;
+  brightnessSigma: number;
+}
+
+export function layoutCells(rng: Random, widthPx: number, heightPx: number, pixelSizeUm: number, wantedCount: number, mitoticRateOption?: number, morphology?: Morphology): CellGeometry[] {
   const umToPx = 1 / pixelSizeUm;
   const cells: CellGeometry[] = [];
   const drawnRate = rng.uniform(MITOTIC_RATE.min, MITOTIC_RATE.max);
@@ -122,10 +131,10 @@ export function layoutCells(rng: Random, widthPx: number, heightPx: number, pixe
   const exclusion: number[] = [];
   const maxAttempts = wantedCount * 25;
   for (let attempt = 0; attempt < maxAttempts && cells.length < wantedCount; attempt++) {
-    const cell = drawCell(rng, cells.length, umToPx, rng.next() < mitoticRate);
+    const cell = drawCell(rng, cells.length, umToPx, rng.next() < mitoticRate, morphology);
     const reach = (cell.cytoplasm.radiusXPx + cell.cytoplasm.radiusYPx) / 2;
     // Most cells only touch; about one in twelve may overlap its neighbour.
-    const spacing = rng.next() < 0.08 ? 0.55 : 0.82;
+    const spacing = rng.next() < (morphology?.overlapShare ?? 0.08) ? 0.55 : 0.82;
     let x = -1;
     let y = -1;
     if (cells.length > 0 && rng.next() < 0.75) {
@@ -207,11 +216,12 @@ export function layoutCells(rng: Random, widthPx: number, heightPx: number, pixe
   }
 }
 
-function drawCell(rng: Random, id: number, umToPx: number, mitotic: boolean): CellGeometry {
-  const d = NUCLEUS_DIAMETER_UM;
+function drawCell(rng: Random, id: number, umToPx: number, mitotic: boolean, morphology?: Morphology): CellGeometry {
+  const mean = morphology?.nucleusDiameterUm;
+  const d = mean === undefined ? NUCLEUS_DIAMETER_UM : { mean, sd: 0.15 * mean, min: 0.7 * mean, max: 1.35 * mean };
   const diameterUm = Math.min(d.max, Math.max(d.min, rng.normal(d.mean, d.sd)));
   const radiusUm = diameterUm / 2;
-  const brightness = Math.exp(rng.normal(0, 0.4));
+  const brightness = Math.exp(rng.normal(0, morphology?.brightnessSigma ?? 0.4));
   if (mitotic) {
     // Metaphase: chromosomes condensed into a plate, the cell rounded up around it.
     const plateAngle = rng.uniform(0, Math.PI);
@@ -235,7 +245,7 @@ function drawCell(rng: Random, id: number, umToPx: number, mitotic: boolean): Ce
     return { id, mitotic, nucleus, cytoplasm, brightness: brightness * 1.2 };
   }
   const aspect = 1 + Math.abs(rng.normal(0, 0.18));
-  const irregular = rng.next() < 0.15;
+  const irregular = rng.next() < (morphology?.irregularShare ?? 0.15);
   const nucleus: Outline = {
     centreXPx: 0,
     centreYPx: 0,
@@ -244,7 +254,8 @@ function drawCell(rng: Random, id: number, umToPx: number, mitotic: boolean): Ce
     angleRad: rng.uniform(0, Math.PI),
     harmonics: harmonics(rng, irregular ? 0.12 : 0.05, 4),
   };
-  const cytoScale = rng.uniform(1.55, 2.05);
+  const [cytoMin, cytoMax] = morphology?.cytoplasmScale ?? [1.55, 2.05];
+  const cytoScale = rng.uniform(cytoMin, cytoMax);
   const cytoAspect = 1 + Math.abs(rng.normal(0, 0.25));
   const offsetUm = radiusUm * rng.uniform(0, 0.35);
   const offsetAngle = rng.uniform(0, 2 * Math.PI);

@@ -61,17 +61,20 @@ interface Nucleolus {
   lobes: { xPx: number; yPx: number; sigmaPx: number; weight: number }[];
 }
 
-export function renderCell(rng: Random, planes: RenderPlanes, textures: FieldTextures, cell: CellGeometry, strengths: Record<string, number>, subtypes: PatternSubtypes, pixelSizeUm: number): CellDrawn {
+/** Non-specific staining of the nucleus relative to the cytoplasm's 0.9 (classic 0.25: negatives show brighter cytoplasm). */
+const CLASSIC_NUCLEUS_NONSPECIFIC = 0.25;
+
+export function renderCell(rng: Random, planes: RenderPlanes, textures: FieldTextures, cell: CellGeometry, strengths: Record<string, number>, subtypes: PatternSubtypes, pixelSizeUm: number, nucleusNonspecific = CLASSIC_NUCLEUS_NONSPECIFIC): CellDrawn {
   return cell.mitotic
     ? renderMitoticCell(rng, planes, textures, cell, strengths, subtypes, pixelSizeUm)
-    : renderInterphaseCell(rng, planes, textures, cell, strengths, subtypes, pixelSizeUm);
+    : renderInterphaseCell(rng, planes, textures, cell, strengths, subtypes, pixelSizeUm, nucleusNonspecific);
 }
 
 function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
-function renderInterphaseCell(rng: Random, planes: RenderPlanes, tex: FieldTextures, cell: CellGeometry, strengths: Record<string, number>, subtypes: PatternSubtypes, pixelSizeUm: number): CellDrawn {
+function renderInterphaseCell(rng: Random, planes: RenderPlanes, tex: FieldTextures, cell: CellGeometry, strengths: Record<string, number>, subtypes: PatternSubtypes, pixelSizeUm: number, nucleusNonspecific: number): CellDrawn {
   const { widthPx: w, heightPx: h } = planes;
   const umToPx = 1 / pixelSizeUm;
   const nuc = cell.nucleus;
@@ -148,7 +151,7 @@ function renderInterphaseCell(rng: Random, planes: RenderPlanes, tex: FieldTextu
           value += sEnv * mN * (0.08 + 0.92 * rim) * (envPunctate ? 0.3 + 1.2 * tex.fineGrain[t]! : 1);
         }
         if (sNol > 0) value += sNol * mN * nol * (nolTexture ? 0.35 + 1.1 * nolTexture[t]! : 1);
-        nonspecific[i]! += bright * mN * 0.25;
+        nonspecific[i]! += bright * mN * nucleusNonspecific;
         if (dapi) dapi[i]! += mN * (0.75 + 0.12 * tex.smooth[(t + 4099) & (TEXTURE_SIZE * TEXTURE_SIZE - 1)]!) * (1 - 0.6 * nol);
       }
       if (wc > 0) {

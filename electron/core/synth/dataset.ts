@@ -13,7 +13,9 @@ import { DomainError } from '../errors';
 import { Random } from '../random';
 import { formatDatasetCsv } from './dataset-csv';
 import { encodeField, formatExtension, formatNeedsDapi, SYNTH_FORMATS, type SynthFormat } from './encode';
-import { DEFAULT_PIXEL_SIZE_UM, generateField, MIN_POSITIVE_INTENSITY, PIXEL_SIZE_RANGE_UM } from './field';
+import { DEFAULT_PIXEL_SIZE_UM, MIN_POSITIVE_INTENSITY, PIXEL_SIZE_RANGE_UM } from './field';
+import { generateField } from './styled-field';
+import { findStyle, type LabStyle } from './styles';
 import { DEFAULT_LABEL_DISTRIBUTION, sampleLabelSet, validateLabelDistribution } from './label-sampler';
 import type { LabelDistribution, SynthField } from './synth.types';
 
@@ -36,6 +38,11 @@ export interface WriteDatasetOptions {
   accessionPrefix?: string;
   /** Number of the first accession (a day's run rarely starts at 1); default 1. */
   firstAccession?: number;
+  /**
+   * Lab style (styles.ts): 'classic' or undefined = the classic generator. A style also supplies
+   * the pixel size range and the export formats unless `pixelSizeUm` / `format` are given.
+   */
+  style?: string;
   /** Replace an existing labels.csv in outDir instead of refusing. */
   overwrite?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -81,7 +88,8 @@ export async function writeDataset(options: WriteDatasetOptions): Promise<Datase
   const truthPath = join(outDir, 'truth.jsonl');
   if (!options.overwrite && (await exists(csvPath))) throw new DomainError('conflict', `${csvPath} already exists; choose an empty folder or overwrite it`);
 
-  const plans = planCases(options, count, fieldsPerCase, distribution, splits);
+  const style = options.style === undefined ? undefined : findStyle(options.style);
+  const plans = planCases(options, count, fieldsPerCase, distribution, splits, style);
   await mkdir(join(outDir, 'images'), { recursive: true });
   const truthTmp = `${truthPath}.partial`;
   const truthFile = await open(truthTmp, 'w');
@@ -93,7 +101,7 @@ export async function writeDataset(options: WriteDatasetOptions): Promise<Datase
       for (let f = 0; f < plan.fieldSeeds.length && done < count; f++) {
         const fieldSeed = plan.fieldSeeds[f]!;
         const field = generateField(
-          { widthPx: size.width, heightPx: size.height, pixelSizeUm: plan.pixelSizeUm, labels: plan.labels, intensity: plan.intensity, dapi: formatNeedsDapi(plan.format) },
+          { widthPx: size.width, heightPx: size.height, pixelSizeUm: plan.pixelSizeUm, labels: plan.labels, intensity: plan.intensity, dapi: formatNeedsDapi(plan.format), ...(style ? { style: style.name, format: plan.format } : {}) },
           fieldSeed,
         );
         const relPath = `images/${plan.accession}_F${f + 1}.${formatExtension(plan.format)}`;
@@ -137,7 +145,7 @@ export async function writeDataset(options: WriteDatasetOptions): Promise<Datase
   };
 }
 
-function planCases(options: WriteDatasetOptions, count: number, fieldsPerCase: number, distribution: LabelDistribution, splits: [string, number][]): CasePlan[] {
+function planCases(options: WriteDatasetOptions, count: number, fieldsPerCase: number, distribution: LabelDistribution, splits: [string, number][], style: LabStyle | undefined): CasePlan[] {
   const rng = new Random(options.seed);
   const caseCount = Math.ceil(count / fieldsPerCase);
   const prefix = options.accessionPrefix ?? 'A2026-';
@@ -146,13 +154,14 @@ function planCases(options: WriteDatasetOptions, count: number, fieldsPerCase: n
   if (!/^[A-Za-z0-9-]*$/.test(prefix)) throw new DomainError('bad-request', `synthetic dataset: accession prefix '${prefix}' may only hold letters, digits and '-' (a '_' or '.' would end the accession)`);
   const digits = Math.max(4, String(first + caseCount - 1).length);
   const splitOf = assignSplits(rng, caseCount, splits);
-  const formats: readonly SynthFormat[] = options.format === 'mixed' ? SYNTH_FORMATS : typeof options.format === 'string' ? [options.format] : (options.format ?? ['png-rgb8']);
+  const formats: readonly SynthFormat[] = options.format === 'mixed' ? SYNTH_FORMATS : typeof options.format === 'string' ? [options.format] : (options.format ?? style?.camera.formats ?? ['png-rgb8']);
+  const pixelSizeOption = options.pixelSizeUm ?? (style ? { minUm: style.optics.pixelSizeUm[0], maxUm: style.optics.pixelSizeUm[1] } : undefined);
   if (formats.length === 0) throw new DomainError('bad-request', 'synthetic dataset: the format list is empty');
   const plans: CasePlan[] = [];
   for (let c = 0; c < caseCount; c++) {
     const labels = sampleLabelSet(rng, distribution);
     const intensity = Math.exp(rng.uniform(Math.log(MIN_POSITIVE_INTENSITY), 0));
-    const pixelSizeUm = drawPixelSize(rng, options.pixelSizeUm);
+    const pixelSizeUm = drawPixelSize(rng, pixelSizeOption);
     const format = rng.pick(formats);
     const fieldSeeds = Array.from({ length: fieldsPerCase }, () => rng.int(0, 0x7fffffff));
     plans.push({ accession: `${prefix}${String(first + c).padStart(digits, '0')}`, split: splitOf[c]!, labels, intensity: labels.length ? intensity : 0, pixelSizeUm, format, fieldSeeds });
@@ -212,6 +221,8 @@ function truthLine(path: string, plan: CasePlan, seed: number, field: SynthField
     intensity: field.intensity,
     intensityLevel: field.intensityLevel,
     subtypes: field.subtypes,
+    // Styled fields only: a classic truth line stays as it was (no style key means 'classic').
+    ...(field.style ? { style: field.style, styleParams: field.styleParams } : {}),
     cells: field.cells,
   };
 }

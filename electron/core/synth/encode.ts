@@ -5,10 +5,9 @@
  */
 import sharp from 'sharp';
 import { DomainError } from '../errors';
-import type { SynthField } from './synth.types';
+import { SYNTH_FORMATS, type SynthField, type SynthFormat } from './synth.types';
 
-export const SYNTH_FORMATS = ['png-rgb8', 'jpeg-rgb8', 'png-grey8', 'png-grey16', 'tiff-grey8', 'tiff-grey16', 'tiff-fitc-dapi16'] as const;
-export type SynthFormat = (typeof SYNTH_FORMATS)[number];
+export { SYNTH_FORMATS, type SynthFormat } from './synth.types';
 
 export function isSynthFormat(value: string): value is SynthFormat {
   return (SYNTH_FORMATS as readonly string[]).includes(value);
@@ -35,17 +34,20 @@ export async function encodeField(field: SynthField, format: SynthFormat): Promi
     case 'png-rgb8':
     case 'jpeg-rgb8': {
       const rgb = Buffer.alloc(width * height * 3);
+      const colour = field.colour;
       for (let i = 0; i < fitc.length; i++) {
         const g = fitc[i]! * 255;
-        rgb[3 * i] = Math.round(g * RGB_BLEED.red);
+        // A styled colour camera brings its own red and blue (own noise); classic fields a fixed bleed.
+        rgb[3 * i] = Math.round(colour ? colour.red[i]! * 255 : g * RGB_BLEED.red);
         rgb[3 * i + 1] = Math.round(g);
-        rgb[3 * i + 2] = Math.round(g * RGB_BLEED.blue);
+        rgb[3 * i + 2] = Math.round(colour ? colour.blue[i]! * 255 : g * RGB_BLEED.blue);
       }
       const image = sharp(rgb, { raw: { width, height, channels: 3 } });
+      const jpeg = field.jpegQuality === undefined ? { quality: 92, chromaSubsampling: '4:4:4' } : { quality: field.jpegQuality, chromaSubsampling: '4:2:0' };
       return format === 'png-rgb8'
         ? image.withDensity(dpi).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
         // JFIF density is a 16-bit field; above 65535 dpi (below ~0.39 µm/px) it cannot be stated.
-        : (dpi <= 65_535 ? image.withDensity(dpi) : image).jpeg({ quality: 92, chromaSubsampling: '4:4:4' }).toBuffer();
+        : (dpi <= 65_535 ? image.withDensity(dpi) : image).jpeg(jpeg).toBuffer();
     }
     case 'png-grey8':
       return sharp(to8(fitc), { raw: { width, height, channels: 1 } }).withDensity(dpi).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();

@@ -1,5 +1,5 @@
 /**
- * `generateField(options, seed)`: one synthetic HEp-2 field with its ground truth. The same seed
+ * `generateClassicField(options, seed)`: one synthetic HEp-2 field with its ground truth. The same seed
  * and options give the same pixels on every machine (all randomness comes from one seeded
  * stream). The serum's labels, subtypes and titer are drawn first and independently, so the
  * intensity carries no information about the pattern.
@@ -20,38 +20,18 @@ export const MAX_FIELD_SIDE_PX = 8192;
 /** Lowest titer-like strength of a positive field (a weak positive at the screening dilution). */
 export const MIN_POSITIVE_INTENSITY = 0.12;
 
-export function generateField(options: FieldOptions, seed: number): SynthField {
+/** The classic generator (no lab style); `generateField` in ./styled-field.ts dispatches here. */
+export function generateClassicField(options: FieldOptions, seed: number): SynthField {
   const { widthPx, heightPx } = options;
   const pixelSizeUm = options.pixelSizeUm ?? DEFAULT_PIXEL_SIZE_UM;
   validateOptions(options, pixelSizeUm);
   const rng = new Random(seed);
-  const distribution = options.labelDistribution ?? DEFAULT_LABEL_DISTRIBUTION;
-  // Drawn even when labels are given, so the random stream (and with it the titer below) is the
-  // same whatever the labels: intensity cannot depend on the pattern.
-  const drawnLabels = sampleLabelSet(rng, distribution);
-  const labels = options.labels ? LABEL_KEYS.filter((k) => options.labels!.includes(k)) : drawnLabels;
-  const speckledDraw = rng.next();
-  const subtypes: PatternSubtypes = {
-    speckled: speckledDraw < 0.45 ? 'fine' : speckledDraw < 0.65 ? 'dense-fine' : 'coarse',
-    nuclear_dots: rng.next() < 0.5 ? 'few' : 'multiple',
-    nucleolar: rng.pick(['homogeneous', 'clumpy', 'punctate'] as const),
-    nuclear_envelope: rng.next() < 0.7 ? 'smooth' : 'punctate',
-  };
-  Object.assign(subtypes, options.subtypes);
-  const sampledIntensity = Math.exp(rng.uniform(Math.log(MIN_POSITIVE_INTENSITY), 0));
-  const intensity = labels.length === 0 ? 0 : (options.intensity ?? sampledIntensity);
+  const { labels, subtypes, intensity } = drawSerum(rng, options);
 
   const textures = makeTextures(rng, pixelSizeUm);
   const cells = layoutCells(rng, widthPx, heightPx, pixelSizeUm, options.cellCount ?? defaultCellCount(rng, widthPx, heightPx, pixelSizeUm), options.mitoticRate);
   const fieldStrengths = mixStrengths(rng, labels);
-  const planes: RenderPlanes = {
-    widthPx,
-    heightPx,
-    specific: new Float32Array(widthPx * heightPx),
-    nonspecific: new Float32Array(widthPx * heightPx),
-    cytoCoverage: new Float32Array(widthPx * heightPx),
-    dapi: options.dapi ? new Float32Array(widthPx * heightPx) : null,
-  };
+  const planes = emptyPlanes(widthPx, heightPx, options.dapi ?? false);
   const truths: CellTruth[] = [];
   for (const cell of cells) {
     const strengths: Record<string, number> = {};
@@ -88,6 +68,32 @@ export function generateField(options: FieldOptions, seed: number): SynthField {
   return { widthPx, heightPx, pixelSizeUm, fitc, dapi, labels, intensity: round3(intensity), intensityLevel: intensityLevel(intensity), subtypes, cells: truths };
 }
 
+/** The serum: labels, expert subtypes and titer, drawn first and in a fixed order (styled fields share it). */
+export function drawSerum(rng: Random, options: FieldOptions): { labels: string[]; subtypes: PatternSubtypes; intensity: number } {
+  const distribution = options.labelDistribution ?? DEFAULT_LABEL_DISTRIBUTION;
+  // Drawn even when labels are given, so the random stream (and with it the titer below) is the
+  // same whatever the labels: intensity cannot depend on the pattern.
+  const drawnLabels = sampleLabelSet(rng, distribution);
+  const labels = options.labels ? LABEL_KEYS.filter((k) => options.labels!.includes(k)) : drawnLabels;
+  const speckledDraw = rng.next();
+  const subtypes: PatternSubtypes = {
+    speckled: speckledDraw < 0.45 ? 'fine' : speckledDraw < 0.65 ? 'dense-fine' : 'coarse',
+    nuclear_dots: rng.next() < 0.5 ? 'few' : 'multiple',
+    nucleolar: rng.pick(['homogeneous', 'clumpy', 'punctate'] as const),
+    nuclear_envelope: rng.next() < 0.7 ? 'smooth' : 'punctate',
+  };
+  Object.assign(subtypes, options.subtypes);
+  const sampledIntensity = Math.exp(rng.uniform(Math.log(MIN_POSITIVE_INTENSITY), 0));
+  const intensity = labels.length === 0 ? 0 : (options.intensity ?? sampledIntensity);
+  return { labels, subtypes, intensity };
+}
+
+/** Zeroed signal planes for a field (the DAPI plane only when asked for). */
+export function emptyPlanes(widthPx: number, heightPx: number, dapi: boolean): RenderPlanes {
+  const plane = (): Float32Array => new Float32Array(widthPx * heightPx);
+  return { widthPx, heightPx, specific: plane(), nonspecific: plane(), cytoCoverage: plane(), dapi: dapi ? plane() : null };
+}
+
 export function intensityLevel(intensity: number): IntensityLevel {
   if (intensity <= 0) return 'negative';
   if (intensity < 0.2) return 'weak';
@@ -96,7 +102,7 @@ export function intensityLevel(intensity: number): IntensityLevel {
   return 'very-strong';
 }
 
-function validateOptions(options: FieldOptions, pixelSizeUm: number): void {
+export function validateOptions(options: FieldOptions, pixelSizeUm: number): void {
   const { widthPx, heightPx } = options;
   for (const [name, v] of [['widthPx', widthPx], ['heightPx', heightPx]] as const) {
     if (!Number.isInteger(v) || v < 64 || v > MAX_FIELD_SIDE_PX) throw new DomainError('bad-request', `synthetic field: ${name} must be an integer within 64..${MAX_FIELD_SIDE_PX}, got ${v}`);
@@ -113,7 +119,7 @@ function validateOptions(options: FieldOptions, pixelSizeUm: number): void {
   if (options.labelDistribution) validateLabelDistribution(options.labelDistribution);
 }
 
-function makeTextures(rng: Random, pixelSizeUm: number): FieldTextures {
+export function makeTextures(rng: Random, pixelSizeUm: number): FieldTextures {
   const umToPx = 1 / pixelSizeUm;
   const fine = tileableNoise(rng, 0.25 * umToPx);
   const coarse = tileableNoise(rng, 0.75 * umToPx);
@@ -127,7 +133,7 @@ function makeTextures(rng: Random, pixelSizeUm: number): FieldTextures {
   return { smooth, fineGrain, coarseGrain, reticular };
 }
 
-interface FieldStrength {
+export interface FieldStrength {
   level: number;
   heterogeneous: boolean;
   strongShare: number;
@@ -137,7 +143,7 @@ interface FieldStrength {
  * Mixed sera: each pattern has its own strength (mixed patterns carry their own titers), and in
  * about a third of mixed fields one pattern is strong only in part of the cells.
  */
-function mixStrengths(rng: Random, labels: string[]): Record<string, FieldStrength> {
+export function mixStrengths(rng: Random, labels: string[]): Record<string, FieldStrength> {
   const out: Record<string, FieldStrength> = {};
   for (const key of labels) {
     const mixed = labels.length > 1;
@@ -154,7 +160,7 @@ function mixStrengths(rng: Random, labels: string[]): Record<string, FieldStreng
   return out;
 }
 
-function cellTruth(cell: ReturnType<typeof layoutCells>[number], labels: string[], strengths: Record<string, number>, drawn: ReturnType<typeof renderCell>, widthPx: number, heightPx: number): CellTruth {
+export function cellTruth(cell: ReturnType<typeof layoutCells>[number], labels: string[], strengths: Record<string, number>, drawn: ReturnType<typeof renderCell>, widthPx: number, heightPx: number): CellTruth {
   const nuc = cell.nucleus;
   const cyto = cell.cytoplasm;
   const reach = Math.max(cyto.radiusXPx, cyto.radiusYPx) * 1.1;
@@ -179,9 +185,9 @@ function cellTruth(cell: ReturnType<typeof layoutCells>[number], labels: string[
   return truth;
 }
 
-function round1(v: number): number {
+export function round1(v: number): number {
   return Math.round(v * 10) / 10;
 }
-function round3(v: number): number {
+export function round3(v: number): number {
   return Math.round(v * 1000) / 1000;
 }

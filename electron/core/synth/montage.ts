@@ -5,7 +5,7 @@
  */
 import sharp, { type OverlayOptions } from 'sharp';
 import { LABEL_KEYS, findLabel } from '../../contract/labels';
-import { generateField } from './field';
+import { generateField } from './styled-field';
 import type { FieldOptions } from './synth.types';
 
 export interface MontageOptions {

@@ -3,6 +3,9 @@
  * (`...Px`), physical sizes in micrometres (`...Um`); `fitc` and `dapi` are row-major, 0..1,
  * linear in the simulated camera signal.
  */
+/** File formats the generator writes (encode.ts), as a lab's cameras export them. */
+export const SYNTH_FORMATS = ['png-rgb8', 'jpeg-rgb8', 'png-grey8', 'png-grey16', 'tiff-grey8', 'tiff-grey16', 'tiff-fitc-dapi16'] as const;
+export type SynthFormat = (typeof SYNTH_FORMATS)[number];
 
 /** Probabilities that shape the sampled label sets of a data set. */
 export interface LabelDistribution {
@@ -43,6 +46,10 @@ export interface FieldOptions {
   dapi?: boolean;
   /** false: return the noise-free specific signal without blur, background or noise (for measuring). */
   imageFormation?: boolean;
+  /** Lab style name (styles.ts); undefined or 'classic' = the classic generator, byte for byte. */
+  style?: string;
+  /** Export format the styled camera writes (decides colour and bit depth); default the style's first. */
+  format?: SynthFormat;
 }
 
 export interface BoxPx {
@@ -87,6 +94,14 @@ export interface SynthField {
   intensityLevel: IntensityLevel;
   subtypes: PatternSubtypes;
   cells: CellTruth[];
+  /** Set for styled fields only (classic fields carry none, so their output stays as it was). */
+  style?: string;
+  /** The style's concrete rendering choices for this field (rounded), for the truth file. */
+  styleParams?: Record<string, number | boolean | string | null>;
+  /** Colour camera: red and blue channels with their own noise (FITC bleed); fitc is green. */
+  colour?: { red: Float32Array; blue: Float32Array };
+  /** JPEG export quality of the style's camera software (4:2:0). */
+  jpegQuality?: number;
 }
 
 export type IntensityLevel = 'negative' | 'weak' | 'moderate' | 'strong' | 'very-strong';

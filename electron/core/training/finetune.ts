@@ -228,7 +228,7 @@ async function headCandidate(
 
 const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'softTargets', 'coefficientC', 'batchSize', 'bagsPerBatch', 'patience', 'solver'] as const;
 
-function inheritedOptions(provenance: Record<string, unknown>): Partial<TrainerOptions> {
+export function inheritedOptions(provenance: Record<string, unknown>): Partial<TrainerOptions> {
   const recorded = provenance.trainer as Partial<TrainerOptions> | undefined;
   if (!recorded || typeof recorded !== 'object') return {};
   return Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]])) as Partial<TrainerOptions>;

@@ -1,0 +1,70 @@
+import { parseArgs } from 'node:util';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_HELD_OUT_STYLES, DEFAULT_SIGNED_COUNTS, runShiftBench, shiftTableMarkdown } from '../../core/bench/shift-bench';
+import { parseProviderPreference } from '../../core/inference/providers';
+import { defaultModelDir } from '../../core/paths';
+import { STYLE_NAMES } from '../../core/synth';
+import { UsageError } from '../command';
+
+export const BENCH_SHIFT_USAGE =
+  'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
+  '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--seed S] [--provider auto|cpu|...]\n' +
+  `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
+
+/** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (core/bench/shift-bench.ts). */
+export async function runBenchShift(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', default: 'shift-bench' },
+      work: { type: 'string' },
+      model: { type: 'string' },
+      'held-out': { type: 'string', default: DEFAULT_HELD_OUT_STYLES.join(',') },
+      reference: { type: 'string', default: 'classic' },
+      'fields-per-style': { type: 'string', default: '400' },
+      size: { type: 'string', default: '1024x768' },
+      signed: { type: 'string', default: DEFAULT_SIGNED_COUNTS.join(',') },
+      seed: { type: 'string', default: '1' },
+      provider: { type: 'string' },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+  const list = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const style of [...list(values['held-out']), ...list(values.reference)]) {
+    if (!STYLE_NAMES.includes(style)) throw new UsageError(`unknown style '${style}' (known: ${STYLE_NAMES.join(', ')})`);
+  }
+  const whole = (text: string, flag: string): number => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1, got '${text}'`);
+    return n;
+  };
+  const size = /^(\d+)x(\d+)$/.exec(values.size);
+  if (!size) throw new UsageError(`--size must look like 1024x768, got '${values.size}'`);
+  const tty = process.stderr.isTTY;
+  const result = await runShiftBench({
+    modelDir: values.model ? resolve(values.model) : defaultModelDir(),
+    workDir: resolve(values.work ?? join(tmpdir(), 'ana-shift-bench')),
+    outDir: resolve(values.out),
+    heldOutStyles: list(values['held-out']),
+    referenceStyles: list(values.reference),
+    fieldsPerStyle: whole(values['fields-per-style'], '--fields-per-style'),
+    sizePx: { width: Number(size[1]), height: Number(size[2]) },
+    signedCounts: list(values.signed).map((n) => whole(n, '--signed')),
+    seed: whole(values.seed, '--seed'),
+    providers: parseProviderPreference(values.provider),
+    log: (m) => {
+      if (tty) process.stderr.write('\r\x1b[2K');
+      console.error(m);
+    },
+    onProgress: (stage, done, total) => {
+      if (tty) process.stderr.write(`\r\x1b[2K${stage} ${done}/${total}`);
+    },
+  });
+  if (tty) process.stderr.write('\r\x1b[2K');
+  console.log(shiftTableMarkdown(result));
+  console.log(`held-out mean: zero-shot macro-F1 ${result.heldOutMean.zeroShot.f1Macro} / mAP ${result.heldOutMean.zeroShot.map}; ${result.heldOutMean.signed.map((s) => `+${s.n} ${s.f1Macro}`).join(', ')} (${result.wallSeconds} s)`);
+  console.log(`wrote ${result.files.table}, ${result.files.json}, ${result.files.plot}`);
+  return 0;
+}

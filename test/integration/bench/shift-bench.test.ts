@@ -1,0 +1,53 @@
+/**
+ * `ana bench shift` end to end at a tiny scale: styled fields are generated, embedded through the
+ * shipped model in ONNX Runtime, the head is fine-tuned on N signed fields, and the table, JSON
+ * and learning-curve PNG are written. The figures are not judged here (a handful of fields), only
+ * that they are real measurements in range and that the files agree.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runShiftBench } from '../../../electron/core/bench/shift-bench';
+import { defaultModelDir } from '../../../electron/core/paths';
+
+const run = promisify(execFile);
+
+describe('domain-shift benchmark', () => {
+  it('writes zero-shot and +N signed figures for a held-out style, with the reference style zero-shot', { timeout: 180_000 }, async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ana-shift-'));
+    const options = { modelDir: defaultModelDir(), workDir: join(root, 'work'), outDir: join(root, 'out'), heldOutStyles: ['low-light-noisy'], fieldsPerStyle: 8, sizePx: { width: 256, height: 192 }, signedCounts: [3, 6], seed: 2 };
+    const result = await runShiftBench(options);
+    expect(result.styles.map((s) => [s.style, s.role, s.testFields])).toEqual([['low-light-noisy', 'held-out', 2], ['classic', 'reference', 2]]);
+    const held = result.styles[0]!;
+    expect(held.signed.map((s) => s.n)).toEqual([3, 6]);
+    expect(held.adapted).toBeNull();
+    for (const f of [held.zeroShot, ...held.signed, result.styles[1]!.zeroShot]) {
+      expect(f.f1Macro).toBeGreaterThanOrEqual(0);
+      expect(f.f1Macro).toBeLessThanOrEqual(1);
+      expect(f.map).toBeGreaterThan(0);
+    }
+    const json = JSON.parse(await readFile(result.files.json, 'utf8'));
+    expect(json.styles[0].zeroShot).toEqual(held.zeroShot);
+    const table = await readFile(result.files.table, 'utf8');
+    expect(table).toContain(`| low-light-noisy | held-out | 2 | ${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)} | not yet |`);
+    const png = await readFile(result.files.plot);
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(720);
+    // A second run reuses the generated fields and cached embeddings and measures the same.
+    const again = await runShiftBench(options);
+    expect(again.styles).toEqual(result.styles);
+  });
+
+  it('refuses a style that is both held out and a training style, and too few fields for the largest N', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'ana-shift-'));
+    const base = { modelDir: defaultModelDir(), workDir: root, outDir: root, sizePx: { width: 128, height: 96 } };
+    await expect(runShiftBench({ ...base, heldOutStyles: ['classic'] })).rejects.toThrow(/both held out and a training/);
+    await expect(runShiftBench({ ...base, fieldsPerStyle: 300 })).rejects.toThrow(/must exceed the largest signed count \(300\)/);
+    const bad = await run('npx', ['tsx', 'electron/cli/ana.ts', 'bench', 'shift', '--held-out', 'nope']).catch((e: { code: number; stderr: string }) => e);
+    expect((bad as { code: number }).code).toBe(2);
+    expect((bad as { stderr: string }).stderr).toMatch(/unknown style 'nope'/);
+  });
+});
