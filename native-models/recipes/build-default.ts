@@ -21,7 +21,7 @@ import { loadModelPackage, sha256Hex, writeManifest } from '../../electron/core/
 import type { ModelManifest } from '../../electron/core/models/manifest';
 import { hashFile, prepareSlide } from '../../electron/core/reading/prepare-slide';
 import { readDatasetCsv, writeDataset, type DatasetRow } from '../../electron/core/synth';
-import { evaluate } from '../../electron/core/training/metrics';
+import { evaluate } from '../../electron/core/training/metrics/metrics';
 import { addFilterBank, DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
 import { applyHead, trainLogisticHead, type LinearHead } from './logistic-head';
 

@@ -1,5 +1,5 @@
 /**
- * Timing of reports on a seeded record (not a test): `npx tsx test/integration/reports-bench.ts [cases]`.
+ * Timing of reports on a seeded record (not a test): `npx tsx test/bench/reports-bench.ts [cases]`.
  * Seeds N signed cases (256×192 synthetic fields), then times PDF+HL7 rendering and storage on
  * sign-off, a day's HL7 export, a CSV export and an idempotent re-export. Figures on a shared
  * machine are noisy.
@@ -12,7 +12,7 @@ import { listReportsOfCase } from '../../electron/core/db/report.repo';
 import { exportDay } from '../../electron/core/reports/day-export';
 import { resolveReportSettings } from '../../electron/core/reports/report-settings';
 import { ensureCaseReports } from '../../electron/core/reports/report.service';
-import { addReadCase, DAY, NOON_MS, seedRecord, signReadCase } from './reports-seed';
+import { addReadCase, DAY, NOON_MS, seedRecord, signReadCase } from '../integration/reports-seed';
 
 const n = Number(process.argv[2] ?? 20);
 const settings = resolveReportSettings({ timeZone: 'Europe/Berlin' });

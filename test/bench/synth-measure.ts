@@ -2,7 +2,7 @@
  * Figures for docs/synth.md: each pattern's defining statistic on generated cells (medians over
  * isolated interphase cells of one 1024×768 field per pattern, intensity 0.9) and the shortcut
  * classifiers' macro-F1 on full-size fields.
- *   npx tsx test/integration/synth-measure.ts [shortcutFields=500]
+ *   npx tsx test/bench/synth-measure.ts [shortcutFields=500]
  */
 import { LABEL_KEYS } from '../../electron/contract/labels';
 import { generateField, type CellTruth, type SynthField } from '../../electron/core/synth';

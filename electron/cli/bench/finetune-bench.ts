@@ -3,7 +3,7 @@
  * field, signed by a physician with the CSV's labels), then runs `runFinetune` twice on it — the
  * first run computes the embeddings, the second finds them cached (the figure the issue asks for).
  *
- *   npx tsx scripts/bench-finetune.ts --data DIR/labels.csv --model native-models/ana-default --cases 500 --work /tmp/ft-bench
+ *   npx tsx electron/cli/bench/finetune-bench.ts --data DIR/labels.csv --model native-models/ana-default --cases 500 --work /tmp/ft-bench
  *
  * With `--mode last-blocks|all` (a whole-network --model) it runs once: there is nothing to cache,
  * every run cuts the fields into patches and trains the network for at most `--epochs` epochs.
@@ -12,17 +12,17 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createAccount, toSessionUser } from '../electron/core/auth/auth.service';
-import { SYSTEM_ACTOR } from '../electron/core/db/audit.repo';
-import { ensureCase } from '../electron/core/db/case.repo';
-import { openDatabase } from '../electron/core/db/connection';
-import { insertSlide } from '../electron/core/db/slide.repo';
-import { insertReading } from '../electron/core/db/reading.repo';
-import { LABEL_KEYS } from '../electron/contract/labels';
-import { saveDraft, signCase } from '../electron/core/review/review.service';
-import { readDatasetCsv } from '../electron/core/synth/dataset-csv';
-import { runFinetune } from '../electron/core/training/finetune';
-import { FINETUNE_MODES, type FinetuneMode } from '../electron/core/training/finetune-network';
+import { createAccount, toSessionUser } from '../../core/auth/auth.service';
+import { SYSTEM_ACTOR } from '../../core/db/audit.repo';
+import { ensureCase } from '../../core/db/case.repo';
+import { openDatabase } from '../../core/db/connection';
+import { insertSlide } from '../../core/db/slide.repo';
+import { insertReading } from '../../core/db/reading.repo';
+import { LABEL_KEYS } from '../../contract/labels';
+import { saveDraft, signCase } from '../../core/review/review.service';
+import { readDatasetCsv } from '../../core/synth/dataset-csv';
+import { runFinetune } from '../../core/training/finetune/finetune';
+import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' } } });
 const mode = values.mode as FinetuneMode;

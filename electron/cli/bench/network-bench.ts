@@ -3,18 +3,18 @@
  * batch sizes, then one full self-paced epoch (sampler, augmentation, step, α update) over a data
  * set the size of `fields` fields × `patchesPerField` patches. Pixel values are random: speed
  * does not depend on them. Usage:
- *   npx tsx electron/core/training/autodiff/benchmark.ts [--input-px 96] [--fields 1000] [--patches-per-field 20] [--provider cpu]
+ *   npx tsx electron/cli/bench/network-bench.ts [--input-px 96] [--fields 1000] [--patches-per-field 20] [--provider cpu]
  */
 import { parseArgs } from 'node:util';
-import { LABEL_KEYS } from '../../../contract/labels';
-import { parseProviderPreference } from '../../inference/providers';
-import { Random } from '../../random';
-import type { BagDataset } from '../dataset';
-import { DEFAULT_AUGMENT } from './augment';
-import { createNetwork, initParams } from './network';
-import { NetworkStepper } from './network-stepper';
-import { trainNetwork } from './network-trainer';
-import { defaultEncoderSpec } from './train-network';
+import { LABEL_KEYS } from '../../contract/labels';
+import { parseProviderPreference } from '../../core/inference/providers';
+import { Random } from '../../core/random';
+import type { BagDataset } from '../../core/training/dataset';
+import { DEFAULT_AUGMENT } from '../../core/training/network/augment';
+import { createNetwork, initParams } from '../../core/training/network/network';
+import { NetworkStepper } from '../../core/training/network/network-stepper';
+import { trainNetwork } from '../../core/training/network/network-trainer';
+import { defaultEncoderSpec } from '../../core/training/network/train-network';
 
 export interface BenchmarkResult {
   provider: string;

@@ -11,15 +11,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { openDatabase } from '../db/connection';
-import { createWorkerEngine } from '../inference/worker-engine';
-import { createEngine, type InferenceEngine } from '../inference/engine';
-import type { ProviderName } from '../inference/providers';
-import { loadModelPackage } from '../models/model-package';
-import { encodeField, generateField } from '../synth';
-import { readBatch } from './batch-reader';
-import { hashFile, prepareSlide } from './prepare-slide';
-import { scorePatches } from './read-slide';
+import { openDatabase } from '../../core/db/connection';
+import { createWorkerEngine } from '../../core/inference/worker-engine';
+import { createEngine, type InferenceEngine } from '../../core/inference/engine';
+import type { ProviderName } from '../../core/inference/providers';
+import { loadModelPackage } from '../../core/models/model-package';
+import { encodeField, generateField } from '../../core/synth';
+import { readBatch } from '../../core/reading/batch-reader';
+import { hashFile, prepareSlide } from '../../core/reading/prepare-slide';
+import { scorePatches } from '../../core/reading/read-slide';
 
 export interface ReadBenchOptions {
   count: number;

@@ -1,13 +1,13 @@
 /**
  * Generator speed: fields per second for generation alone and for generation + PNG encoding +
  * writing, at the sizes the trainer and the reading benchmark use. Run pinned to one core:
- *   taskset -c 0 npx tsx test/integration/synth-bench.ts [fieldsPerSize]
+ *   taskset -c 0 npx tsx electron/cli/bench/synth-bench.ts [fieldsPerSize]
  * Reports wall-clock and CPU figures (on a shared machine, CPU time is the steadier one).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateField, writeDataset } from '../../electron/core/synth';
+import { generateField, writeDataset } from '../../core/synth';
 
 const n = Number(process.argv[2] ?? 8);
 for (const [width, height] of [[1024, 768], [2048, 1536]] as const) {

@@ -3,8 +3,8 @@ import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { startFinetuneWorker } from '../../core/training/finetune-worker';
-import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune-network';
+import { startFinetuneWorker } from '../../core/training/finetune/finetune-worker';
+import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
 import { UsageError, type Command } from '../command';
 
 export const finetuneCommand: Command = {

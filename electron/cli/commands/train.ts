@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { trainModelFromCsv } from '../../core/training/train-model';
+import { trainModelFromCsv } from '../../core/training/heads/train-model';
 import type { ConfidenceInit } from '../../core/training/self-paced';
 import type { TrainingMethod } from '../../core/training/trainer';
 import { UsageError, type Command } from '../command';

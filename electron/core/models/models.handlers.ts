@@ -14,7 +14,7 @@ import { DomainError, errorMessage } from '../errors';
 import type { HandlersFor } from '../handler';
 import type { ModelVersionRow } from '../db/model-version.repo';
 import { listRegistry, promoteModel, rollbackModel } from './model-registry';
-import { startFinetuneWorker, type FinetuneHandle } from '../training/finetune-worker';
+import { startFinetuneWorker, type FinetuneHandle } from '../training/finetune/finetune-worker';
 
 export interface ModelsHandlerOptions {
   dbPath: string;

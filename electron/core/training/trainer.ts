@@ -10,13 +10,13 @@
  *
  * One loop serves every scorer: it is a generator that yields only where the scorer answered with
  * a promise, driven synchronously for the linear head (trainScorer) and asynchronously for the
- * whole network on ONNX Runtime (trainScorerAsync, via autodiff/network-trainer.ts).
+ * whole network on ONNX Runtime (trainScorerAsync, via network/network-trainer.ts).
  */
 import { poolValues, type Pooling } from '../inference/aggregate';
 import { DomainError } from '../errors';
 import { Random } from '../random';
 import { bagCount, gatherInputs, inheritedPatchLabels, patchCount, type BagDataset } from './dataset';
-import { evaluate, type EvaluationReport } from './metrics';
+import { evaluate, type EvaluationReport } from './metrics/metrics';
 import { bceWithLogits } from './logistic';
 import { hasGradients, type GradientScorer, type MaybePromise, type PatchScorer, type SyncPatchScorer } from './scorer';
 import {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../../electron/core/app';
 import { defaultModelDir } from '../../../electron/core/paths';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
-import { isWholeNetworkPackage } from '../../../electron/core/training/finetune-network';
+import { isWholeNetworkPackage } from '../../../electron/core/training/finetune/finetune-network';
 import type { FinetuneState, ModelVersionSummary } from '../../../electron/contract';
 import { loginAs, seedTestUsers, tempDbPath } from '../../support/record-fixtures';
 

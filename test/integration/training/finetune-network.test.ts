@@ -20,10 +20,10 @@ import { Random } from '../../../electron/core/random';
 import { readSlideFile } from '../../../electron/core/reading/read-slide';
 import { saveDraft, signCase } from '../../../electron/core/review/review.service';
 import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
-import { loadNetworkPackage } from '../../../electron/core/training/autodiff/network-package';
-import { runWholeNetworkTraining } from '../../../electron/core/training/autodiff/train-network';
-import { runFinetune } from '../../../electron/core/training/finetune';
-import { startFinetuneWorker } from '../../../electron/core/training/finetune-worker';
+import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
+import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
+import { runFinetune } from '../../../electron/core/training/finetune/finetune';
+import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { LABEL_SETS, writeField } from './fields';
 

@@ -17,10 +17,10 @@ import { Random } from '../../../electron/core/random';
 import { readSlideFile } from '../../../electron/core/reading/read-slide';
 import { saveDraft, signCase } from '../../../electron/core/review/review.service';
 import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
-import { runFinetune } from '../../../electron/core/training/finetune';
-import { startFinetuneWorker } from '../../../electron/core/training/finetune-worker';
-import { listSignedCases, splitSignedCases } from '../../../electron/core/training/signed-cases';
-import { trainModelFromCsv } from '../../../electron/core/training/train-model';
+import { runFinetune } from '../../../electron/core/training/finetune/finetune';
+import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
+import { listSignedCases, splitSignedCases } from '../../../electron/core/training/finetune/signed-cases';
+import { trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { LABEL_SETS, writeField } from './fields';
 

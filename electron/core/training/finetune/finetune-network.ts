@@ -8,21 +8,21 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DomainError } from '../errors';
-import { createEngine } from '../inference/engine';
-import type { ProviderName } from '../inference/providers';
-import { loadModelPackage, type ModelPackage } from '../models/model-package';
-import { bagCount, patchCount, subsetBags, type BagDataset } from './dataset';
-import { evaluate, type EvaluationReport } from './metrics';
-import { poolBags, type EpochInfo } from './trainer';
-import type { Progress } from './train-model';
-import { DEFAULT_AUGMENT } from './autodiff/augment';
-import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from './autodiff/network-package';
-import { NetworkStepper } from './autodiff/network-stepper';
-import { defaultNetworkTrainingOptions, trainNetwork, type NetworkTrainingOptions } from './autodiff/network-trainer';
-import { pixelBags } from './autodiff/patch-dataset';
-import { chooseThresholds } from './autodiff/thresholds';
-import type { ThresholdMode } from './thresholds';
+import { DomainError } from '../../errors';
+import { createEngine } from '../../inference/engine';
+import type { ProviderName } from '../../inference/providers';
+import { loadModelPackage, type ModelPackage } from '../../models/model-package';
+import { bagCount, patchCount, subsetBags, type BagDataset } from '../dataset';
+import { evaluate, type EvaluationReport } from '../metrics/metrics';
+import { poolBags, type EpochInfo } from '../trainer';
+import type { Progress } from '../heads/train-model';
+import { DEFAULT_AUGMENT } from '../network/augment';
+import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
+import { NetworkStepper } from '../network/network-stepper';
+import { defaultNetworkTrainingOptions, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
+import { pixelBags } from '../network/patch-dataset';
+import { chooseThresholds } from '../network/thresholds';
+import type { ThresholdMode } from '../metrics/thresholds';
 import type { SignedCase } from './signed-cases';
 
 export type FinetuneMode = 'head' | 'last-blocks' | 'all';

@@ -7,15 +7,15 @@
  *   out: progress {progress} | epoch {info} | done {result} | error {code, message}
  * The worker opens its own connection to the database file (SQLite WAL allows it).
  */
-import type { ErrorCode } from '../errors';
-import { jobResult, startWorker, workerEntryPath, type JobEnd } from '../worker-entry';
-import type { Actor } from '../db/audit.repo';
-import type { ProviderName } from '../inference/providers';
+import type { ErrorCode } from '../../errors';
+import { jobResult, startWorker, workerEntryPath, type JobEnd } from '../../worker-entry';
+import type { Actor } from '../../db/audit.repo';
+import type { ProviderName } from '../../inference/providers';
 import type { FinetuneResult } from './finetune';
 import type { FinetuneMode } from './finetune-network';
-import type { NetworkTrainingOptions } from './autodiff/network-trainer';
-import type { Progress } from './train-model';
-import type { EpochInfo, TrainerOptions } from './trainer';
+import type { NetworkTrainingOptions } from '../network/network-trainer';
+import type { Progress } from '../heads/train-model';
+import type { EpochInfo, TrainerOptions } from '../trainer';
 import type { GateTolerances } from './validation-gate';
 
 export interface FinetuneJob {

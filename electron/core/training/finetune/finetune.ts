@@ -13,23 +13,23 @@
  * the cases' pixels (finetune-network.ts); the split, the gate and the registry are the same.
  */
 import { resolve } from 'node:path';
-import { DomainError, errorMessage } from '../errors';
-import type { Actor } from '../db/audit.repo';
-import type { WritableDb } from '../db/connection';
-import { setModelValidation, type ModelVersionRow } from '../db/model-version.repo';
-import { insertTrainingRun, updateTrainingRun } from '../db/training-run.repo';
-import { createEngine } from '../inference/engine';
-import type { ProviderName } from '../inference/providers';
-import { readHead, type ModelPackage } from '../models/model-package';
-import { ensureActiveModel, promoteModel, registerPackage } from '../models/model-registry';
-import type { BagDataset } from './dataset';
-import type { EvaluationReport } from './metrics';
-import type { NetworkTrainingOptions } from './autodiff/network-trainer';
+import { DomainError, errorMessage } from '../../errors';
+import type { Actor } from '../../db/audit.repo';
+import type { WritableDb } from '../../db/connection';
+import { setModelValidation, type ModelVersionRow } from '../../db/model-version.repo';
+import { insertTrainingRun, updateTrainingRun } from '../../db/training-run.repo';
+import { createEngine } from '../../inference/engine';
+import type { ProviderName } from '../../inference/providers';
+import { readHead, type ModelPackage } from '../../models/model-package';
+import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
+import type { BagDataset } from '../dataset';
+import type { EvaluationReport } from '../metrics/metrics';
+import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { candidateDir, isWholeNetworkPackage, keepReadableSlides, mergeIntoCases, trainNetworkCandidate, type FinetuneMode } from './finetune-network';
-import { embedRows, evaluatePackageOn, finishTraining, hashSplit, summary, type Progress } from './train-model';
-import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from './trainer';
+import { embedRows, evaluatePackageOn, finishTraining, hashSplit, summary, type Progress } from '../heads/train-model';
+import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
 import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
-import type { ThresholdMode } from './thresholds';
+import type { ThresholdMode } from '../metrics/thresholds';
 import { DEFAULT_GATE, validationGate, type GateResult, type GateTolerances } from './validation-gate';
 
 export interface FinetuneOptions {

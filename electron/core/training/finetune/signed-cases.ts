@@ -7,10 +7,10 @@
  * so the validation set only grows and candidates are always compared on the same cases.
  */
 import { createHash } from 'node:crypto';
-import type { ReadableDb } from '../db/connection';
-import { listCases } from '../db/case.repo';
-import { latestSignedDecision } from '../db/decision.repo';
-import { listSlidesOfCase } from '../db/slide.repo';
+import type { ReadableDb } from '../../db/connection';
+import { listCases } from '../../db/case.repo';
+import { latestSignedDecision } from '../../db/decision.repo';
+import { listSlidesOfCase } from '../../db/slide.repo';
 
 export interface SignedCase {
   caseId: number;

@@ -5,7 +5,7 @@
  * the costly error in ANA reading). Classes absent from the held-out cases cannot be judged and are
  * listed, not counted.
  */
-import type { EvaluationReport } from './metrics';
+import type { EvaluationReport } from '../metrics/metrics';
 
 export interface GateTolerances {
   /** Largest allowed drop of macro-F1 (absolute). */

@@ -13,12 +13,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { DomainError } from '../errors';
-import type { InferenceEngine } from '../inference/engine';
-import type { ModelPackage } from '../models/model-package';
-import { decodeSlideBytes, readSlideBytes } from '../slides/decode';
-import { cutPatches } from '../slides/patches';
-import { subgraphSha256 } from '../models/onnx-graph';
+import { DomainError } from '../../errors';
+import type { InferenceEngine } from '../../inference/engine';
+import type { ModelPackage } from '../../models/model-package';
+import { decodeSlideBytes, readSlideBytes } from '../../slides/decode';
+import { cutPatches } from '../../slides/patches';
+import { subgraphSha256 } from '../../models/onnx-graph';
 
 const MAGIC = 0x45414e41; // "ANAE"
 const FORMAT = 1;

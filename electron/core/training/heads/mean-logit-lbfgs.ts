@@ -6,10 +6,10 @@
  * score. The regularisation strength C (loss summed over images + |w|²/2C, bias unregularised, as in
  * scikit-learn) is chosen on the validation images by the loop's own score. Deterministic.
  */
-import { DomainError } from '../errors';
-import { bagCount, type BagDataset } from './dataset';
-import type { EvaluationReport } from './metrics';
-import type { LinearHead } from './scorer';
+import { DomainError } from '../../errors';
+import { bagCount, type BagDataset } from '../dataset';
+import type { EvaluationReport } from '../metrics/metrics';
+import type { LinearHead } from '../scorer';
 
 /** Regularisation strengths tried, weakest penalty last; each fit starts from the previous one. */
 export const LBFGS_C_GRID = [0.3, 1, 3, 10, 30];

@@ -8,19 +8,19 @@
  */
 import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { DomainError } from '../errors';
-import { createEngine, type InferenceEngine } from '../inference/engine';
-import { loadModelPackage, readHead, writeDerivedPackage, writeManifest, type ModelPackage } from '../models/model-package';
-import { readDatasetCsv, type DatasetRow } from '../synth/dataset-csv';
-import type { ProviderName } from '../inference/providers';
-import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from './dataset';
-import { tuneThresholds, type ThresholdMode } from './thresholds';
+import { DomainError } from '../../errors';
+import { createEngine, type InferenceEngine } from '../../inference/engine';
+import { loadModelPackage, readHead, writeDerivedPackage, writeManifest, type ModelPackage } from '../../models/model-package';
+import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
+import type { ProviderName } from '../../inference/providers';
+import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from '../dataset';
+import { tuneThresholds, type ThresholdMode } from '../metrics/thresholds';
 import { slideEmbeddings } from './embedding-cache';
-import type { EvaluationReport } from './metrics';
-import { LinearHead } from './scorer';
-import { defaultTrainerOptions, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from './trainer';
+import type { EvaluationReport } from '../metrics/metrics';
+import { LinearHead } from '../scorer';
+import { defaultTrainerOptions, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from '../trainer';
 import { fitMeanLogitLbfgs, LBFGS_C_GRID } from './mean-logit-lbfgs';
-import { modelCard } from './model-card';
+import { modelCard } from '../metrics/model-card';
 
 export interface Progress {
   /** 'patches': cutting fields into network inputs (whole-network fine-tuning). */

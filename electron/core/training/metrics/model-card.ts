@@ -1,7 +1,7 @@
 /** The model card written into every trained package (MODEL_CARD.md): data, method, figures, limits. */
-import type { ModelPackage } from '../models/model-package';
+import type { ModelPackage } from '../../models/model-package';
 import type { EvaluationReport } from './metrics';
-import type { TrainerOptions, TrainingResult } from './trainer';
+import type { TrainerOptions, TrainingResult } from '../trainer';
 
 export interface ModelCardInput {
   base: ModelPackage;

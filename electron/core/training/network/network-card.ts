@@ -1,5 +1,5 @@
 /** MODEL_CARD.md of a whole-network package: network, data, training, test figures, limits. */
-import type { EvaluationReport } from '../metrics';
+import type { EvaluationReport } from '../metrics/metrics';
 import type { NetworkSpec } from './network';
 import type { NetworkEpochInfo, NetworkTrainingOptions } from './network-trainer';
 

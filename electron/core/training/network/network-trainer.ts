@@ -9,7 +9,7 @@
  */
 import { DomainError } from '../../errors';
 import { patchCount, type BagDataset } from '../dataset';
-import type { EvaluationReport } from '../metrics';
+import type { EvaluationReport } from '../metrics/metrics';
 import type { ConfidenceInit } from '../self-paced';
 import { scorePatchesAsync, trainScorerAsync, type EpochInfo, type LoopState, type TrainingProgress } from '../trainer';
 import { augmentBatch, type AugmentOptions } from './augment';

@@ -14,7 +14,7 @@ import { ModelManifest } from '../../models/manifest';
 import { sha256Hex } from '../../models/model-package';
 import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
 import { bagCount, patchCount, type BagDataset } from '../dataset';
-import { evaluate, type EvaluationReport } from '../metrics';
+import { evaluate, type EvaluationReport } from '../metrics/metrics';
 import { DEFAULT_AUGMENT } from './augment';
 import { buildInferenceGraph } from './graphs';
 import type { LayerSpec } from './layers';

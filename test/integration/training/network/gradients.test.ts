@@ -3,12 +3,12 @@
  * TypeScript forward pass (ONNX Runtime on CPU runs the float32 graphs).
  */
 import { describe, expect, it } from 'vitest';
-import { createGraphSession, type GraphTensor } from '../../electron/core/inference/engine';
-import { adamReference } from '../../electron/core/training/autodiff/adam';
-import { buildLayerCheckGraph, buildLossCheckGraph, STEP_IO } from '../../electron/core/training/autodiff/graphs';
-import type { LayerSpec } from '../../electron/core/training/autodiff/layers';
-import { Random } from '../../electron/core/random';
-import { dot, finiteDifferences, layerForward, weightedBce, type T64 } from '../unit/core/training/autodiff/reference';
+import { createGraphSession, type GraphTensor } from '../../../../electron/core/inference/engine';
+import { adamReference } from '../../../../electron/core/training/network/adam-graph';
+import { buildLayerCheckGraph, buildLossCheckGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
+import type { LayerSpec } from '../../../../electron/core/training/network/layers';
+import { Random } from '../../../../electron/core/random';
+import { dot, finiteDifferences, layerForward, weightedBce, type T64 } from '../../../unit/core/training/network/reference';
 
 function randomArray(rng: Random, n: number, scale = 1, awayFromZero = 0): Float64Array {
   return Float64Array.from({ length: n }, () => {

@@ -7,14 +7,14 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../electron/core/inference/engine';
-import { loadModelPackage } from '../../electron/core/models/model-package';
-import { DEFAULT_LABEL_DISTRIBUTION, readDatasetCsv, writeDataset } from '../../electron/core/synth';
-import { bagCount } from '../../electron/core/training/dataset';
-import { evaluate } from '../../electron/core/training/metrics';
-import { loadNetworkPackage } from '../../electron/core/training/autodiff/network-package';
-import { pixelBags } from '../../electron/core/training/autodiff/patch-dataset';
-import { runWholeNetworkTraining } from '../../electron/core/training/autodiff/train-network';
+import { createEngine } from '../../../../electron/core/inference/engine';
+import { loadModelPackage } from '../../../../electron/core/models/model-package';
+import { DEFAULT_LABEL_DISTRIBUTION, readDatasetCsv, writeDataset } from '../../../../electron/core/synth';
+import { bagCount } from '../../../../electron/core/training/dataset';
+import { evaluate } from '../../../../electron/core/training/metrics/metrics';
+import { loadNetworkPackage } from '../../../../electron/core/training/network/network-package';
+import { pixelBags } from '../../../../electron/core/training/network/patch-dataset';
+import { runWholeNetworkTraining } from '../../../../electron/core/training/network/train-network';
 
 const dirs: string[] = [];
 afterAll(async () => {

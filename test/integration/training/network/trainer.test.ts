@@ -7,13 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Random } from '../../electron/core/random';
-import type { BagDataset } from '../../electron/core/training/dataset';
-import { DEFAULT_AUGMENT } from '../../electron/core/training/autodiff/augment';
-import { loadCheckpoint } from '../../electron/core/training/autodiff/checkpoint';
-import { createNetwork, initParams, type NetworkSpec } from '../../electron/core/training/autodiff/network';
-import { NetworkStepper } from '../../electron/core/training/autodiff/network-stepper';
-import { trainNetwork, type NetworkTrainingOptions } from '../../electron/core/training/autodiff/network-trainer';
+import { Random } from '../../../../electron/core/random';
+import type { BagDataset } from '../../../../electron/core/training/dataset';
+import { DEFAULT_AUGMENT } from '../../../../electron/core/training/network/augment';
+import { loadCheckpoint } from '../../../../electron/core/training/network/checkpoint';
+import { createNetwork, initParams, type NetworkSpec } from '../../../../electron/core/training/network/network';
+import { NetworkStepper } from '../../../../electron/core/training/network/network-stepper';
+import { trainNetwork, type NetworkTrainingOptions } from '../../../../electron/core/training/network/network-trainer';
 
 const SIDE = 12;
 const SPEC: NetworkSpec = {

@@ -4,12 +4,12 @@
  * reference forward and the reference Adam, over three consecutive steps.
  */
 import { describe, expect, it } from 'vitest';
-import { createGraphSession, type GraphTensor } from '../../electron/core/inference/engine';
-import { adamReference } from '../../electron/core/training/autodiff/adam';
-import { buildInferenceGraph, buildTrainingStepGraph, STEP_IO } from '../../electron/core/training/autodiff/graphs';
-import { createNetwork, initParams, type NetworkSpec } from '../../electron/core/training/autodiff/network';
-import { Random } from '../../electron/core/random';
-import { finiteDifferences, networkForward, weightedBce } from '../unit/core/training/autodiff/reference';
+import { createGraphSession, type GraphTensor } from '../../../../electron/core/inference/engine';
+import { adamReference } from '../../../../electron/core/training/network/adam-graph';
+import { buildInferenceGraph, buildTrainingStepGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
+import { createNetwork, initParams, type NetworkSpec } from '../../../../electron/core/training/network/network';
+import { Random } from '../../../../electron/core/random';
+import { finiteDifferences, networkForward, weightedBce } from '../../../unit/core/training/network/reference';
 
 const SPEC: NetworkSpec = {
   inputShape: [2, 6, 6],

@@ -3,9 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_LABEL_DISTRIBUTION, writeDataset } from '../../electron/core/synth';
-import { loadCheckpoint } from '../../electron/core/training/autodiff/checkpoint';
-import { startNetworkTrainingWorker, type NetworkTrainingJob } from '../../electron/core/training/autodiff/network-training-worker';
+import { DEFAULT_LABEL_DISTRIBUTION, writeDataset } from '../../../../electron/core/synth';
+import { loadCheckpoint } from '../../../../electron/core/training/network/checkpoint';
+import { startNetworkTrainingWorker, type NetworkTrainingJob } from '../../../../electron/core/training/network/network-training-worker';
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ClassMetrics, EvaluationReport } from '../../../../electron/core/training/metrics';
-import { validationGate } from '../../../../electron/core/training/validation-gate';
+import type { ClassMetrics, EvaluationReport } from '../../../../../electron/core/training/metrics/metrics';
+import { validationGate } from '../../../../../electron/core/training/finetune/validation-gate';
 
 function report(f1: number, map: number, recalls: Record<string, [number, number]>): EvaluationReport {
   const per_class: Record<string, ClassMetrics> = {};

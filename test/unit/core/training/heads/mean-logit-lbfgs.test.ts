@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../../../electron/core/random';
-import { bagMeans, fitMeanLogitLbfgs, LBFGS_C_GRID, logisticObjective, minimiseLbfgs } from '../../../../electron/core/training/mean-logit-lbfgs';
-import { fitHead } from '../../../../electron/core/training/train-model';
-import { evaluateScorer, overallScore } from '../../../../electron/core/training/trainer';
-import { LinearHead } from '../../../../electron/core/training/scorer';
-import { defaultTrainerOptions } from '../../../../electron/core/training/trainer';
-import { syntheticBags } from './synthetic-bags';
+import { Random } from '../../../../../electron/core/random';
+import { bagMeans, fitMeanLogitLbfgs, LBFGS_C_GRID, logisticObjective, minimiseLbfgs } from '../../../../../electron/core/training/heads/mean-logit-lbfgs';
+import { fitHead } from '../../../../../electron/core/training/heads/train-model';
+import { evaluateScorer, overallScore } from '../../../../../electron/core/training/trainer';
+import { LinearHead } from '../../../../../electron/core/training/scorer';
+import { defaultTrainerOptions } from '../../../../../electron/core/training/trainer';
+import { syntheticBags } from '../synthetic-bags';
 
 const train = syntheticBags({ bags: 160, seed: 1 });
 const val = syntheticBags({ bags: 60, seed: 2 });

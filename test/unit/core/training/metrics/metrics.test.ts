@@ -12,7 +12,7 @@ import {
   oneError,
   rankingLoss,
   subsetAccuracy,
-} from '../../../../electron/core/training/metrics';
+} from '../../../../../electron/core/training/metrics/metrics';
 
 const flat = (rows: number[][]): number[] => rows.flat();
 

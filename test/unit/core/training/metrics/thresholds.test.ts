@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tuneThresholds } from '../../../../electron/core/training/thresholds';
+import { tuneThresholds } from '../../../../../electron/core/training/metrics/thresholds';
 
 describe('threshold tuning', () => {
   it('picks the best-F1 threshold per label, nearest 0.5 among ties; no positives keeps 0.5', () => {

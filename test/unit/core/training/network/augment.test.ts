@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../../../electron/core/random';
-import { augmentBatch, blurPlane, orient } from '../../../../../electron/core/training/autodiff/augment';
+import { augmentBatch, blurPlane, orient } from '../../../../../electron/core/training/network/augment';
 
 const ramp = (n: number) => Float32Array.from({ length: n }, (_, i) => i);
 

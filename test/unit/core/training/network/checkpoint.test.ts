@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, saveCheckpoint, type NetworkCheckpoint } from '../../../../../electron/core/training/autodiff/checkpoint';
+import { loadCheckpoint, saveCheckpoint, type NetworkCheckpoint } from '../../../../../electron/core/training/network/checkpoint';
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../../../electron/core/errors';
-import { checkParams, createNetwork, initParams } from '../../../../../electron/core/training/autodiff/network';
+import { checkParams, createNetwork, initParams } from '../../../../../electron/core/training/network/network';
 import { conv2d } from './reference';
 
 describe('network description', () => {
@@ -51,7 +51,7 @@ describe('float64 reference convolution', () => {
 
 describe('validation thresholds', () => {
   it('picks the best-F1 threshold per label, 0.5 for labels without positives', async () => {
-    const { chooseThresholds } = await import('../../../../../electron/core/training/autodiff/thresholds');
+    const { chooseThresholds } = await import('../../../../../electron/core/training/network/thresholds');
     // Label 0: positives score 0.3–0.4, negatives 0.1 → any threshold in (0.1, 0.3] is perfect; closest to 0.5 is 0.3.
     // Label 1: no positives.
     const truth = [1, 0, 1, 0, 0, 0, 0, 0];
