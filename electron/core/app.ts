@@ -24,6 +24,7 @@ import { authHandlers } from './auth/auth.handlers';
 import { usersHandlers } from './auth/users.handlers';
 import { viewerHandlers } from './slides/viewer.handlers';
 import { modelsHandlers } from './models/models.handlers';
+import { finetuneRun } from './training/finetune/finetune.handlers';
 import { reportsHandlers, withReportsOnSignOff } from './reports/reports.handlers';
 import { resolveDataLocations } from './app-paths';
 
@@ -94,6 +95,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const onActiveModelChanged = () =>
     reading.reload().catch((error: unknown) => log(`switching the reading model failed: ${errorMessage(error)}`));
 
+  const finetune = finetuneRun(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log, onActiveModelChanged });
+
   const handlers: HandlersFor<Channel> = {
     'app/info': () => ({
       version: options.version,
@@ -106,7 +109,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...withReportsOnSignOff(db, reviewHandlers(db, sessions), sessions, { log }),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions),
-    ...modelsHandlers(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log, onActiveModelChanged }),
+    ...modelsHandlers(db, sessions, { onActiveModelChanged, isFinetuning: finetune.isRunning }),
+    ...finetune.handlers,
     ...readingHandlers(db, reading, sessions, emit, log),
   };
 

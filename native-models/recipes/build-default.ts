@@ -22,6 +22,7 @@ import type { ModelManifest } from '../../electron/core/models/manifest';
 import { hashFile, prepareSlide } from '../../electron/core/reading/prepare-slide';
 import { readDatasetCsv, writeDataset, type DatasetRow } from '../../electron/core/synth';
 import { evaluate } from '../../electron/core/training/metrics/metrics';
+import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
 import { addFilterBank, DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
 import { applyHead, trainLogisticHead, type LinearHead } from './logistic-head';
 
@@ -148,28 +149,6 @@ function imageScores(fields: FieldFeatures[], dims: number, standard: { mean: Fl
   return { truth, scores, imageCount: fields.length, labelCount: K };
 }
 
-/** Per label, the threshold in 0.05..0.95 with the best validation F1 (ties → closer to 0.5). */
-function chooseThresholds(data: { truth: Uint8Array; scores: Float32Array; imageCount: number; labelCount: number }): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < data.labelCount; k++) {
-    let best = { t: 0.5, f1: -1 };
-    for (let t = 0.05; t <= 0.951; t += 0.025) {
-      let tp = 0, fp = 0, fn = 0;
-      for (let i = 0; i < data.imageCount; i++) {
-        const pred = data.scores[i * data.labelCount + k]! >= t;
-        const truth = data.truth[i * data.labelCount + k] === 1;
-        if (pred && truth) tp++;
-        else if (pred) fp++;
-        else if (truth) fn++;
-      }
-      const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-      if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && Math.abs(t - 0.5) < Math.abs(best.t - 0.5))) best = { t: Math.round(t * 1000) / 1000, f1 };
-    }
-    out.push(best.t);
-  }
-  return out;
-}
-
 interface VariantResult {
   name: string;
   config: FilterBankConfig;
@@ -194,7 +173,7 @@ async function runVariant(name: string, config: FilterBankConfig, rows: DatasetR
     const head = trainLogisticHead(x, y, n, dims, LABELS.length);
     const keys = LABELS.map((l) => l.key);
     const valData = imageScores(bySplit('val'), dims, standard, head);
-    const thresholds = chooseThresholds(valData);
+    const thresholds = tuneThresholds(valData.truth, valData.scores, valData.imageCount, valData.labelCount);
     const val = evaluate(valData, keys, thresholds);
     const test = evaluate(imageScores(bySplit('test'), dims, standard, head), keys, thresholds);
     seedLog(`${name.padEnd(18)} dims ${String(dims).padStart(4)}  ${msPerPatch.toFixed(2)} ms/patch  val F1 macro ${val.f1_macro.toFixed(3)} mAP ${val.map.toFixed(3)}  test F1 macro ${test.f1_macro.toFixed(3)} micro ${test.f1_micro.toFixed(3)} mAP ${test.map.toFixed(3)}`);

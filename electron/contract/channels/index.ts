@@ -15,6 +15,7 @@ import { reportsChannels } from './reports.channels';
 import { usersChannels } from './users.channels';
 import { viewerChannels } from './viewer.channels';
 import { modelsChannels } from './models.channels';
+import { finetuneChannels } from './finetune.channels';
 import { readingChannels } from './reading.channels';
 
 export * from './app.channels';
@@ -26,6 +27,7 @@ export * from './users.channels';
 export * from './text';
 export * from './viewer.channels';
 export * from './models.channels';
+export * from './finetune.channels';
 export * from './reading.channels';
 
 /** Channel name → request and response schema. Add a domain's channels by spreading them here. */
@@ -38,6 +40,7 @@ export const channels = {
   ...usersChannels,
   ...viewerChannels,
   ...modelsChannels,
+  ...finetuneChannels,
   ...readingChannels,
 } as const;
 

@@ -6,13 +6,12 @@
  * Candidate and active are then both run through the reading engine on the same frozen
  * validation cases, each with its own aggregation and thresholds, for the validation gate.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { FinetuneMode } from '../../../contract';
 import { DomainError } from '../../errors';
 import { createEngine } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
 import { loadModelPackage, type ModelPackage } from '../../models/model-package';
-import { bagCount, patchCount, subsetBags, type BagDataset } from '../dataset';
+import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { evaluate, type EvaluationReport } from '../metrics/metrics';
 import { poolBags, type EpochInfo } from '../trainer';
 import type { Progress } from '../heads/train-model';
@@ -21,12 +20,12 @@ import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../net
 import { NetworkStepper } from '../network/network-stepper';
 import { defaultNetworkTrainingOptions, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
 import { pixelBags } from '../network/patch-dataset';
-import { chooseThresholds } from '../network/thresholds';
-import type { ThresholdMode } from '../metrics/thresholds';
+import { tuneThresholds, type ThresholdMode } from '../metrics/thresholds';
 import type { SignedCase } from './signed-cases';
+import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 
-export type FinetuneMode = 'head' | 'last-blocks' | 'all';
-export const FINETUNE_MODES: readonly FinetuneMode[] = ['head', 'last-blocks', 'all'];
+export { FinetuneMode };
+export const FINETUNE_MODES: readonly FinetuneMode[] = FinetuneMode.options;
 
 export function isWholeNetworkPackage(pkg: ModelPackage): boolean {
   const network = pkg.manifest.provenance['network'] as { layers?: unknown } | undefined;
@@ -50,21 +49,9 @@ export interface NetworkCandidateInput {
   isCancelled?: () => boolean;
 }
 
-export interface NetworkCandidate {
-  model: ModelPackage;
-  activeReport: EvaluationReport;
-  candidateReport: EvaluationReport;
-  counts: { fit: number; stop: number; validation: number; skippedSlides: number };
-  prepareMs: number;
-  trainMs: number;
-  epochs: number;
-  bestEpoch: number;
-  firstTrainableLayer: number;
-}
-
 const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'coefficientC', 'batchSize', 'patience'] as const;
 
-export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<NetworkCandidate> {
+export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {
   const { active } = input;
   if (!isWholeNetworkPackage(active)) {
     throw new DomainError('bad-request', `fine-tuning mode '${input.mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head'`);
@@ -94,7 +81,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     // Thresholds: the active version's (the candidate refines it) or tuned on the early-stopping cases.
     thresholdValues =
       input.thresholds === 'tuned' && bagCount(bags.stop) > 0
-        ? chooseThresholds(bags.stop.bagLabels, await stopScores(stepper, bags.stop), bagCount(bags.stop), K)
+        ? tuneThresholds(bags.stop.bagLabels, await stopScores(stepper, bags.stop), bagCount(bags.stop), K)
         : bags.fit.labels.map((key) => manifest.thresholds[key] ?? 0.5);
   } finally {
     await stepper.close();
@@ -131,7 +118,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const activeReport = await evaluateNetworkPackageOn(active, bags.validation, input.providers);
   const candidateReport = await evaluateNetworkPackageOn(model, bags.validation, input.providers);
   input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
-  return { model, activeReport, candidateReport, counts: bags.counts, prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch, firstTrainableLayer };
+  return { model, activeReport, candidateReport, counts: bags.counts, prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
 }
 
 async function stopScores(stepper: NetworkStepper, data: BagDataset): Promise<Float64Array> {
@@ -165,7 +152,7 @@ export async function evaluateNetworkPackageOn(pkg: ModelPackage, data: BagDatas
 }
 
 /** One bag per case (all its slides' patches), cut and normalised as the active package reads. */
-async function caseBags(input: NetworkCandidateInput, inputPx: number): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; counts: NetworkCandidate['counts'] }> {
+async function caseBags(input: NetworkCandidateInput, inputPx: number): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; counts: Candidate['counts'] }> {
   const m = input.active.manifest;
   const prep = { patchSizeUm: m.patch.sizeUm, inputPx, mean: m.normalisation.mean, std: m.normalisation.std, backgroundMax: m.patch.backgroundMax, defaultPixelSizeUm: m.patch.defaultPixelSizeUm };
   const labels = m.labels.map((l) => l.key);
@@ -183,47 +170,4 @@ async function caseBags(input: NetworkCandidateInput, inputPx: number): Promise<
   });
   const [fit, stop, validation] = mergeIntoCases(data, kept);
   return { fit: fit!, stop: stop!, validation: validation!, counts: { fit: kept[0]!.length, stop: kept[1]!.length, validation: kept[2]!.length, skippedSlides } };
-}
-
-/**
- * A slide file moved or deleted since it was read cannot be used: skip it, and a case left
- * without slides, rather than fail the whole run; the count is reported.
- */
-export function keepReadableSlides(groups: SignedCase[][], exists: (path: string) => boolean = existsSync): { kept: SignedCase[][]; skippedSlides: number } {
-  let skippedSlides = 0;
-  const kept = groups.map((g) =>
-    g
-      .map((c) => {
-        const slides = c.slides.filter((s) => exists(s.path));
-        skippedSlides += c.slides.length - slides.length;
-        return { ...c, slides };
-      })
-      .filter((c) => c.slides.length > 0),
-  );
-  return { kept, skippedSlides };
-}
-
-/** Slide bags in case order (one per slide) → one bag per case, split back into the groups. */
-export function mergeIntoCases(data: BagDataset, groups: SignedCase[][]): BagDataset[] {
-  const all = groups.flat();
-  const K = data.labels.length;
-  const caseOffsets = new Int32Array(all.length + 1);
-  const caseLabels = new Uint8Array(all.length * K);
-  let slide = 0;
-  all.forEach((c, i) => {
-    slide += c.slides.length;
-    caseOffsets[i + 1] = data.bagOffsets[slide]!;
-    caseLabels.set(data.bagLabels.subarray((slide - 1) * K, slide * K), i * K);
-  });
-  const merged: BagDataset = { ...data, bagOffsets: caseOffsets, bagLabels: caseLabels, bagIds: all.map((c) => c.accessionId) };
-  let at = 0;
-  return groups.map((g) => {
-    const idx = g.map((_, i) => at + i);
-    at += g.length;
-    return subsetBags(merged, idx);
-  });
-}
-
-export function candidateDir(modelsDir: string, id: string, version: string): string {
-  return join(modelsDir, `${id}-${version.replace(/[^A-Za-z0-9.+-]/g, '_')}`);
 }

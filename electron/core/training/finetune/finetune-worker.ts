@@ -9,31 +9,17 @@
  */
 import type { ErrorCode } from '../../errors';
 import { jobResult, startWorker, workerEntryPath, type JobEnd } from '../../worker-entry';
-import type { Actor } from '../../db/audit.repo';
-import type { ProviderName } from '../../inference/providers';
-import type { FinetuneResult } from './finetune';
-import type { FinetuneMode } from './finetune-network';
+import type { FinetuneOptions, FinetuneResult } from './finetune';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import type { Progress } from '../heads/train-model';
-import type { EpochInfo, TrainerOptions } from '../trainer';
-import type { GateTolerances } from './validation-gate';
+import type { EpochInfo } from '../trainer';
 
-export interface FinetuneJob {
+/** A fine-tuning run's options as plain data for the worker: the database by path, no callbacks (they become messages). */
+export type FinetuneJob = Omit<FinetuneOptions, 'db' | 'network' | 'onProgress' | 'onEpoch' | 'isCancelled' | 'nowMs'> & {
   dbPath: string;
-  fallbackModelDir: string;
-  modelsDir: string;
-  cacheDir: string;
-  actor: Actor;
-  trainer?: Partial<TrainerOptions>;
-  mode?: FinetuneMode;
-  lastBlocks?: number;
+  /** Augmentation is not data a worker can receive (the whole-network modes use the default). */
   network?: Partial<Omit<NetworkTrainingOptions, 'augment'>>;
-  gate?: Partial<GateTolerances>;
-  validationShare?: number;
-  minCases?: number;
-  autoPromote?: boolean;
-  providers?: ProviderName[];
-}
+};
 
 export type FinetuneWorkerMessage =
   | { type: 'progress'; progress: Progress }

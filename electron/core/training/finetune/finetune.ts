@@ -23,9 +23,9 @@ import type { ProviderName } from '../../inference/providers';
 import { readHead, type ModelPackage } from '../../models/model-package';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
 import type { BagDataset } from '../dataset';
-import type { EvaluationReport } from '../metrics/metrics';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
-import { candidateDir, isWholeNetworkPackage, keepReadableSlides, mergeIntoCases, trainNetworkCandidate, type FinetuneMode } from './finetune-network';
+import { isWholeNetworkPackage, trainNetworkCandidate, type FinetuneMode } from './finetune-network';
+import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 import { embedRows, evaluatePackageOn, finishTraining, hashSplit, summary, type Progress } from '../heads/train-model';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
 import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
@@ -114,7 +114,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   try {
     const version = `${active.manifest.version.split('+')[0]}+ft${run.id}`;
     const outDir = candidateDir(resolve(options.modelsDir), active.manifest.id, version);
-    const trained: CandidateOutcome =
+    const trained: Candidate =
       mode === 'head'
         ? await headCandidate(options, active, trainer, { fitCases, stopCases, validation, cases: cases.length }, run.id, base.id, version, outDir)
         : await trainNetworkCandidate({
@@ -163,17 +163,6 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   }
 }
 
-interface CandidateOutcome {
-  model: ModelPackage;
-  activeReport: EvaluationReport;
-  candidateReport: EvaluationReport;
-  counts: { fit: number; stop: number; validation: number; skippedSlides: number };
-  prepareMs: number;
-  trainMs: number;
-  epochs: number;
-  bestEpoch: number;
-}
-
 /** Head-only mode: a new head on the active extractor's (cached) embeddings. */
 async function headCandidate(
   options: FinetuneOptions,
@@ -184,7 +173,7 @@ async function headCandidate(
   baseId: number,
   version: string,
   outDir: string,
-): Promise<CandidateOutcome> {
+): Promise<Candidate> {
     const t0 = performance.now();
     const engine = await createEngine(active, { providers: options.providers, warn: () => {} });
     let bags: { fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number };

@@ -1,16 +1,9 @@
 /**
- * Adam (PyTorch's form, no weight decay) as ONNX nodes. `step` is the 1-based step count after
+ * The project's Adam (../adam.ts: PyTorch's form, no weight decay) as ONNX nodes. `step` is the 1-based step count after
  * this update, fed as a float so bias corrections are computed in-graph.
  */
+import type { AdamHyper } from '../adam';
 import type { Emitter } from './emitter';
-
-export interface AdamHyper {
-  beta1: number;
-  beta2: number;
-  eps: number;
-}
-
-export const DEFAULT_ADAM: AdamHyper = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
 
 export interface AdamCorrections {
   /** lr / (1 − β1^t). */
@@ -31,20 +24,4 @@ export function emitAdamUpdate(e: Emitter, c: AdamCorrections, hyper: AdamHyper,
   const denom = e.add(e.div(e.node('Sqrt', [v2]), c.sqrtBc2), e.scalar(hyper.eps));
   const p2 = e.sub(param, e.mul(c.stepSize, e.div(m2, denom)));
   return { param: p2, m: m2, v: v2 };
-}
-
-/** The same update in TypeScript float64, the reference the graph is tested against. */
-export function adamReference(param: ArrayLike<number>, grad: ArrayLike<number>, m: ArrayLike<number>, v: ArrayLike<number>, lr: number, step: number, hyper: AdamHyper = DEFAULT_ADAM): { param: number[]; m: number[]; v: number[] } {
-  const out = { param: [] as number[], m: [] as number[], v: [] as number[] };
-  const stepSize = lr / (1 - hyper.beta1 ** step);
-  const sqrtBc2 = Math.sqrt(1 - hyper.beta2 ** step);
-  for (let i = 0; i < param.length; i++) {
-    const g = grad[i]!;
-    const m2 = hyper.beta1 * m[i]! + (1 - hyper.beta1) * g;
-    const v2 = hyper.beta2 * v[i]! + (1 - hyper.beta2) * g * g;
-    out.m.push(m2);
-    out.v.push(v2);
-    out.param.push(param[i]! - (stepSize * m2) / (Math.sqrt(v2) / sqrtBc2 + hyper.eps));
-  }
-  return out;
 }

@@ -7,7 +7,8 @@
  * - single-layer and loss graphs exposing gradients, for numerical gradient checks.
  */
 import { DomainError } from '../../errors';
-import { DEFAULT_ADAM, emitAdamCorrections, emitAdamUpdate, type AdamHyper } from './adam-graph';
+import { DEFAULT_ADAM, type AdamHyper } from '../adam';
+import { emitAdamCorrections, emitAdamUpdate } from './adam-graph';
 import { Emitter } from './emitter';
 import { createLayer, type LayerSpec } from './layers';
 import { emitWeightedBce } from './loss';

@@ -5,7 +5,7 @@
  */
 import { createGraphSession, type GraphSession, type GraphTensor } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
-import { DEFAULT_ADAM, type AdamHyper } from './adam-graph';
+import { DEFAULT_ADAM, type AdamHyper } from '../adam';
 import { buildScoringGraph, buildTrainingStepGraph, STEP_IO } from './graphs';
 import { checkParams, paramSize, trainableParams, type Network, type ParamSet } from './network';
 import type { ParamSpec } from './layers';

@@ -10,8 +10,7 @@
 import { DomainError } from '../../errors';
 import { patchCount, type BagDataset } from '../dataset';
 import type { EvaluationReport } from '../metrics/metrics';
-import type { ConfidenceInit } from '../self-paced';
-import { scorePatchesAsync, trainScorerAsync, type EpochInfo, type LoopState, type TrainingProgress } from '../trainer';
+import { defaultTrainerOptions, scorePatchesAsync, trainScorerAsync, type EpochInfo, type LoopState, type TrainerOptions, type TrainingProgress } from '../trainer';
 import { augmentBatch, type AugmentOptions } from './augment';
 import { checkCheckpointFits, loadCheckpoint, saveCheckpoint, type NetworkCheckpoint } from './checkpoint';
 import type { ParamSet } from './network';
@@ -20,44 +19,20 @@ import type { NetworkStepper } from './network-stepper';
 
 export type { TrainingProgress } from '../trainer';
 
-export interface NetworkTrainingOptions {
+/**
+ * The trainer's options (one type for every scorer), narrowed to what a whole network uses: the
+ * patch methods only (no MIL heads, no soft targets, no L-BFGS), one random stream per epoch
+ * always (resume), plus augmentation.
+ */
+export type NetworkTrainingOptions = Omit<TrainerOptions, NotForNetworks | 'method'> & {
   method: 'spl' | 'plain';
-  seed: number;
-  maxEpochs: number;
-  patience: number;
-  batchSize: number;
-  lr: number;
-  lrAlpha: number;
-  init: ConfidenceInit;
-  sampler: boolean;
-  pseudoLabels: boolean;
-  coefficients: boolean;
-  coefficientC: number | null;
   /** null: no augmentation. */
   augment: AugmentOptions | null;
-  /** Patches per epoch; null = as many as the training set holds (the paper's N_train). */
-  patchesPerEpoch: number | null;
-  /** Score the starting weights too and keep them if no epoch beats them (fine-tuning). */
-  keepInitialIfBest: boolean;
-}
-
-export const defaultNetworkTrainingOptions: NetworkTrainingOptions = {
-  method: 'spl',
-  seed: 1,
-  maxEpochs: 30,
-  patience: 4,
-  batchSize: 32,
-  lr: 1e-3,
-  lrAlpha: 1e-3,
-  init: 'iw-sample',
-  sampler: true,
-  pseudoLabels: true,
-  coefficients: true,
-  coefficientC: null,
-  augment: null,
-  patchesPerEpoch: null,
-  keepInitialIfBest: false,
 };
+type NotForNetworks = 'bagsPerBatch' | 'softTargets' | 'streamPerEpoch' | 'solver';
+
+const { bagsPerBatch: _bags, softTargets: _soft, streamPerEpoch: _stream, solver: _solver, ...trainerDefaults } = defaultTrainerOptions;
+export const defaultNetworkTrainingOptions: NetworkTrainingOptions = { ...trainerDefaults, method: 'spl', augment: null };
 
 /** The trainer's epoch record (validation loss and throughput included). */
 export type NetworkEpochInfo = EpochInfo;
@@ -105,29 +80,12 @@ export async function trainNetwork(stepper: NetworkStepper, train: BagDataset, v
     }
   }
   const scorer = new NetworkScorer(stepper, opts.lr, opts.batchSize);
-  const augment = opts.augment;
+  const { augment, ...loop } = opts;
   const result = await trainScorerAsync(
     scorer,
     train,
     validation,
-    {
-      method: opts.method,
-      seed: opts.seed,
-      maxEpochs: opts.maxEpochs,
-      patience: opts.patience,
-      batchSize: opts.batchSize,
-      lr: opts.lr,
-      lrAlpha: opts.lrAlpha,
-      init: opts.init,
-      sampler: opts.sampler,
-      pseudoLabels: opts.pseudoLabels,
-      coefficients: opts.coefficients,
-      coefficientC: opts.coefficientC,
-      patchesPerEpoch: opts.patchesPerEpoch,
-      keepInitialIfBest: opts.keepInitialIfBest,
-      softTargets: false,
-      streamPerEpoch: true,
-    },
+    { ...loop, softTargets: false, streamPerEpoch: true },
     {
       resume,
       onProgress: hooks.onProgress,

@@ -19,12 +19,12 @@ import { DEFAULT_AUGMENT } from './augment';
 import { buildInferenceGraph } from './graphs';
 import type { LayerSpec } from './layers';
 import { createNetwork, initParams, type NetworkSpec } from './network';
-import { networkCard } from './network-card';
+import { modelCard } from '../metrics/model-card';
 import { loadNetworkPackage } from './network-package';
 import { NetworkStepper } from './network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkEpochInfo, type NetworkTrainingOptions, type TrainingProgress } from './network-trainer';
 import { pixelBags, type PatchPreprocessing } from './patch-dataset';
-import { chooseThresholds } from './thresholds';
+import { tuneThresholds } from '../metrics/thresholds';
 
 const PACKAGE_ID = 'ana-whole-network';
 
@@ -151,9 +151,10 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
     sampleRss();
     const testData = { truth: test.bagLabels, scores: scored.image, imageCount: bagCount(test), labelCount: K };
     const report = evaluate(testData, test.labels, 0.5);
-    const thresholds = val ? chooseThresholds(val.bagLabels, (await scoreDataset(stepper, val)).image, bagCount(val), K) : new Array<number>(K).fill(0.5);
+    const thresholds = val ? tuneThresholds(val.bagLabels, (await scoreDataset(stepper, val)).image, bagCount(val), K) : new Array<number>(K).fill(0.5);
     const tuned = evaluate(testData, test.labels, thresholds);
-    const card = networkCard({
+    const card = modelCard({
+      kind: 'network',
       id: PACKAGE_ID,
       version: o.version,
       parentVersion: base?.manifest.version ?? null,

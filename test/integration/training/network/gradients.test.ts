@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createGraphSession, type GraphTensor } from '../../../../electron/core/inference/engine';
-import { adamReference } from '../../../../electron/core/training/network/adam-graph';
+import { adamReference } from '../../../../electron/core/training/adam';
 import { buildLayerCheckGraph, buildLossCheckGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
 import type { LayerSpec } from '../../../../electron/core/training/network/layers';
 import { Random } from '../../../../electron/core/random';

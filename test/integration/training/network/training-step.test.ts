@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createGraphSession, type GraphTensor } from '../../../../electron/core/inference/engine';
-import { adamReference } from '../../../../electron/core/training/network/adam-graph';
+import { adamReference } from '../../../../electron/core/training/adam';
 import { buildInferenceGraph, buildTrainingStepGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
 import { createNetwork, initParams, type NetworkSpec } from '../../../../electron/core/training/network/network';
 import { Random } from '../../../../electron/core/random';

@@ -9,4 +9,12 @@ describe('threshold tuning', () => {
     const scores = [0.3, 0.9, 0.35, 0.8, 0.1, 0.7, 0.2, 0.6];
     expect(tuneThresholds(truth, scores, 4, 2)).toEqual([0.3, 0.5]);
   });
+
+  it('is the one rule for heads, whole networks and the recipes: a 0.025 grid, so a narrow perfect band is found', () => {
+    // Label 0: positives 0.33/0.34, negative 0.31 → only (0.31, 0.33] separates; on the grid that is 0.325 alone
+    // (a 0.05 grid, the old whole-network rule, could only offer 0.3 or 0.35).
+    const truth = [1, 1, 0];
+    const scores = [0.33, 0.34, 0.31];
+    expect(tuneThresholds(truth, scores, 3, 1)).toEqual([0.325]);
+  });
 });

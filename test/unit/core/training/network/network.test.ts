@@ -48,14 +48,3 @@ describe('float64 reference convolution', () => {
     expect(Array.from(y.data)).toEqual([1.5, 5.5, 11.5, 28.5]);
   });
 });
-
-describe('validation thresholds', () => {
-  it('picks the best-F1 threshold per label, 0.5 for labels without positives', async () => {
-    const { chooseThresholds } = await import('../../../../../electron/core/training/network/thresholds');
-    // Label 0: positives score 0.3–0.4, negatives 0.1 → any threshold in (0.1, 0.3] is perfect; closest to 0.5 is 0.3.
-    // Label 1: no positives.
-    const truth = [1, 0, 1, 0, 0, 0, 0, 0];
-    const scores = [0.3, 0.9, 0.4, 0.2, 0.1, 0.7, 0.1, 0.1];
-    expect(chooseThresholds(truth, scores, 4, 2)).toEqual([0.3, 0.5]);
-  });
-});
