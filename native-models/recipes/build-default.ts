@@ -75,7 +75,7 @@ interface FieldFeatures {
 }
 
 async function extractAll(rows: DatasetRow[], config: FilterBankConfig, session: GraphSession): Promise<{ fields: FieldFeatures[]; msPerPatch: number }> {
-  const manifest = { ...baseManifest(config), labels: LABELS } as ModelManifest;
+  const manifest = { ...baseManifest(config), labels: LABELS } as ModelManifest; // only its patch options are read
   const dims = featureNames(config).length;
   const fields: FieldFeatures[] = [];
   let inferMs = 0;
@@ -237,6 +237,7 @@ async function writePackage(outDir: string, result: VariantResult, csv: string, 
   await writeFile(join(outDir, 'MODEL_CARD.md'), cardBytes);
   const manifest: ModelManifest = {
     schemaVersion: 1,
+    kind: 'extractor-head',
     id: 'ana-default',
     version: '0.1.0',
     parentVersion: null,

@@ -64,7 +64,7 @@ export async function learnCodebooks(csv: string, recipe: CodebookRecipe, log: (
     const j = rng.int(0, i);
     [chosen[i], chosen[j]] = [chosen[j]!, chosen[i]!];
   }
-  const manifest = { ...baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX }), labels: LABELS } as ModelManifest;
+  const manifest = { ...baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX }), labels: LABELS } as ModelManifest; // only its patch options are read
   const windows: number[][] = CODEBOOK_SCALES.map(() => []);
   const P = STRUCTURE_INPUT_PX;
   for (const row of chosen.slice(0, recipe.fields)) {
@@ -98,6 +98,7 @@ export async function writeStructureExtractorPackage(outDir: string, codebooks: 
   const base = baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX });
   const manifest: ModelManifest = {
     schemaVersion: 1,
+    kind: 'extractor-head',
     id: 'ana-default',
     version: '0.0.0-extractor',
     parentVersion: null,
@@ -138,6 +139,7 @@ export async function writeExtractorPackage(outDir: string, config: FilterBankCo
   const base = baseManifest(config);
   const manifest: ModelManifest = {
     schemaVersion: 1,
+    kind: 'extractor-head',
     id: 'ana-default',
     version: '0.0.0-extractor',
     parentVersion: null,
@@ -322,7 +324,7 @@ async function main(): Promise<void> {
     const seeds = values.seeds.split(',').map(Number);
     // --options applies to every row (each row's own switches win), e.g. '{"bagsPerBatch":32,"patience":30}'.
     const table = await figures(train!, val!, test!, { ...trainerBase, ...(JSON.parse(values.options) as Partial<TrainerOptions>) }, seeds, values.rows ? values.rows.split(';') : null);
-    const doc = { csv, extractor: extractor.manifest.extractor, config, patchUm, trainer: trainerBase, counts: { train: bagCount(train!), val: bagCount(val!), test: bagCount(test!), trainPatches: patchCount(train!) }, rows: table };
+    const doc = { csv, extractor: extractor.manifest.kind === 'extractor-head' ? extractor.manifest.extractor : null, config, patchUm, trainer: trainerBase, counts: { train: bagCount(train!), val: bagCount(val!), test: bagCount(test!), trainPatches: patchCount(train!) }, rows: table };
     await writeFile(resolve(values.figures), JSON.stringify(doc, null, 1) + '\n');
     await writeFile(resolve(values.figures).replace(/\.json$/, '') + '.md', figuresMarkdown(table));
     console.log(`figures: ${values.figures} (+ .md tables)`);

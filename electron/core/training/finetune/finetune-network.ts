@@ -10,6 +10,7 @@ import { FinetuneMode } from '../../../contract';
 import { DomainError } from '../../errors';
 import { createEngine } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
+import { patchOptionsOf } from '../../models/manifest';
 import { loadModelPackage, type ModelPackage } from '../../models/model-package';
 import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { evaluate, type EvaluationReport } from '../metrics/metrics';
@@ -26,11 +27,6 @@ import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate'
 
 export { FinetuneMode };
 export const FINETUNE_MODES: readonly FinetuneMode[] = FinetuneMode.options;
-
-export function isWholeNetworkPackage(pkg: ModelPackage): boolean {
-  const network = pkg.manifest.provenance['network'] as { layers?: unknown } | undefined;
-  return !!network && Array.isArray(network.layers);
-}
 
 export interface NetworkCandidateInput {
   active: ModelPackage;
@@ -53,13 +49,13 @@ const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels',
 
 export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {
   const { active } = input;
-  if (!isWholeNetworkPackage(active)) {
+  if (active.manifest.kind !== 'network') {
     throw new DomainError('bad-request', `fine-tuning mode '${input.mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head'`);
   }
   const base = await loadNetworkPackage(active.dir);
   const manifest = active.manifest;
   const t0 = performance.now();
-  const bags = await caseBags(input, base.net.spec.inputShape[1]!);
+  const bags = await caseBags(input);
   const prepareMs = performance.now() - t0;
   if (patchCount(bags.fit) === 0) throw new DomainError('bad-request', 'the training cases have no patches to learn from');
 
@@ -152,9 +148,9 @@ export async function evaluateNetworkPackageOn(pkg: ModelPackage, data: BagDatas
 }
 
 /** One bag per case (all its slides' patches), cut and normalised as the active package reads. */
-async function caseBags(input: NetworkCandidateInput, inputPx: number): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; counts: Candidate['counts'] }> {
+async function caseBags(input: NetworkCandidateInput): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; counts: Candidate['counts'] }> {
   const m = input.active.manifest;
-  const prep = { patchSizeUm: m.patch.sizeUm, inputPx, mean: m.normalisation.mean, std: m.normalisation.std, backgroundMax: m.patch.backgroundMax, defaultPixelSizeUm: m.patch.defaultPixelSizeUm };
+  const prep = patchOptionsOf(m);
   const labels = m.labels.map((l) => l.key);
   const { kept, skippedSlides } = keepReadableSlides([input.groups.fit, input.groups.stop, input.groups.validation]);
   const all = kept.flat();

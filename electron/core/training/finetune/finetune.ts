@@ -24,7 +24,7 @@ import { readHead, type ModelPackage } from '../../models/model-package';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
 import type { BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
-import { isWholeNetworkPackage, trainNetworkCandidate, type FinetuneMode } from './finetune-network';
+import { trainNetworkCandidate, type FinetuneMode } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 import { embedRows, evaluatePackageOn, finishTraining, hashSplit, summary, type Progress } from '../heads/train-model';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
@@ -86,7 +86,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const { db, actor } = options;
   const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
   const mode = options.mode ?? 'head';
-  if (mode !== 'head' && !isWholeNetworkPackage(active)) {
+  if (mode !== 'head' && active.manifest.kind !== 'network') {
     throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head'`);
   }
   // The candidate is trained "from the active version": its head and, when recorded, its method options.

@@ -15,6 +15,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DomainError } from '../../errors';
 import type { InferenceEngine } from '../../inference/engine';
+import { patchOptionsOf } from '../../models/manifest';
 import type { ModelPackage } from '../../models/model-package';
 import { decodeSlideBytes, readSlideBytes } from '../../slides/decode';
 import { cutPatches } from '../../slides/patches';
@@ -49,7 +50,7 @@ const derivedExtractorSha = new Map<string, string>();
  * hash of the sub-graph computing the embeddings output, so head-only derivatives still share it.
  */
 export async function extractorSha256(model: ModelPackage): Promise<string> {
-  if (model.manifest.extractor) return model.manifest.extractor.sha256;
+  if (model.manifest.kind === 'extractor-head' && model.manifest.extractor) return model.manifest.extractor.sha256;
   const fileSha = model.manifest.files.find((f) => f.role === 'model')!.sha256;
   const known = derivedExtractorSha.get(fileSha);
   if (known) return known;
@@ -136,15 +137,10 @@ async function computeEmbeddings(src: EmbeddingSource, absPath: string, bytes: U
   const { manifest } = src.model;
   if (!manifest.outputs.embeddings) throw new DomainError('model-invalid', `${src.model.dir}: model '${manifest.id}' ${manifest.version} has no embeddings output; it cannot be trained`);
   const decoded = await decodeSlideBytes(absPath, bytes);
-  const pixelSizeUm = pixelSizeOverrideUm ?? decoded.pixelSizeUm ?? manifest.patch.defaultPixelSizeUm;
-  const [, , inputPx] = manifest.input.shape;
-  const cut = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, {
-    patchSizeUm: manifest.patch.sizeUm,
-    inputPx,
-    mean: manifest.normalisation.mean,
-    std: manifest.normalisation.std,
-    backgroundMax: manifest.patch.backgroundMax,
-  });
+  const options = patchOptionsOf(manifest);
+  const pixelSizeUm = pixelSizeOverrideUm ?? decoded.pixelSizeUm ?? options.defaultPixelSizeUm;
+  const { inputPx } = options;
+  const cut = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, options);
   const patchLength = inputPx * inputPx;
   const kept = cut.kept.flatMap((k, i) => (k ? [i] : []));
   const batchSize = src.batchSize ?? 32;

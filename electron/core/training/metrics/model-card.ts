@@ -76,7 +76,7 @@ function headCard(c: HeadCardInput): string {
     `# Model card: ${m.id} ${c.version}`,
     '',
     `Classifier head trained with ${methodName}${components} on frozen patch embeddings of the extractor ` +
-      `${m.extractor ? `${m.extractor.id} ${m.extractor.version}` : '(model file)'}, from base package ${m.id} ${m.version}.`,
+      `${m.kind === 'extractor-head' && m.extractor ? `${m.extractor.id} ${m.extractor.version}` : '(model file)'}, from base package ${m.id} ${m.version}.`,
     '',
     '## Training data',
     `- ${c.dataDescription ?? 'Generated (synthetic) HEp-2 fields from the project generator'}: \`${c.csv}\``,

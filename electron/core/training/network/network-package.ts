@@ -1,7 +1,7 @@
 /**
- * Reads a whole-network model package back into a network and its parameters, so local
- * fine-tuning can start from the shipped weights. The network description travels in the
- * manifest's provenance (`network`); the weights are the graph's initialisers, named as
+ * Reads a whole-network model package (manifest kind 'network') back into a network and its
+ * parameters, so local fine-tuning can start from the shipped weights. The network description is
+ * the manifest's `network` payload; the weights are the graph's initialisers, named as
  * buildInferenceGraph writes them.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -15,11 +15,8 @@ import { checkParams, createNetwork, type Network, type NetworkSpec, type ParamS
 
 export async function loadNetworkPackage(dir: string): Promise<{ net: Network; params: ParamSet; manifest: ModelManifest }> {
   const pkg = await loadModelPackage(dir);
-  const spec = pkg.manifest.provenance['network'] as NetworkSpec | undefined;
-  if (!spec || !Array.isArray(spec.inputShape) || !Array.isArray(spec.layers)) {
-    throw new DomainError('model-invalid', `${dir}: not a whole-network package (its manifest has no provenance.network description)`);
-  }
-  const net = createNetwork(spec);
+  if (pkg.manifest.kind !== 'network') throw new DomainError('model-invalid', `${dir}: not a whole-network package (its manifest's kind is '${pkg.manifest.kind}')`);
+  const net = createNetwork(pkg.manifest.network as unknown as NetworkSpec);
   const names = net.params.map((p) => inferenceInitializerName(net, p.name));
   let tensors;
   try {
@@ -47,7 +44,7 @@ export interface NetworkPackageWrite {
 /**
  * Writes a derived whole-network package into `outDir`: the base manifest's labels, patch grid,
  * normalisation and aggregation, the new weights baked into model.onnx, its own card, and the
- * network description in provenance.network so it can be fine-tuned again.
+ * network description as the manifest's `network` payload so it can be fine-tuned again.
  */
 export async function writeNetworkPackage(base: ModelManifest, outDir: string, w: NetworkPackageWrite): Promise<string> {
   const dir = resolve(outDir);
@@ -59,6 +56,8 @@ export async function writeNetworkPackage(base: ModelManifest, outDir: string, w
   await writeFile(join(dir, 'MODEL_CARD.md'), cardBytes);
   const manifest = ManifestSchema.parse({
     ...base,
+    kind: 'network',
+    network: w.spec,
     version: w.version,
     parentVersion: base.version,
     displayName: w.displayName,
@@ -68,7 +67,7 @@ export async function writeNetworkPackage(base: ModelManifest, outDir: string, w
       { path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' },
       { path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' },
     ],
-    provenance: { ...w.provenance, network: w.spec },
+    provenance: w.provenance,
     metrics: w.metrics,
   });
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -8,16 +8,10 @@ import { DomainError } from '../../errors';
 import { decodeSlide } from '../../slides/decode';
 import { cutPatches } from '../../slides/patches';
 import type { BagDataset } from '../dataset';
+import type { PatchOptions } from '../../models/manifest';
 
-export interface PatchPreprocessing {
-  patchSizeUm: number;
-  inputPx: number;
-  mean: number;
-  std: number;
-  backgroundMax: number;
-  /** Used when neither the file nor a profile gives the pixel size. */
-  defaultPixelSizeUm: number;
-}
+/** The options patches are cut with: the manifest's (patchOptionsOf), or a new network's before it has one. */
+export type PatchPreprocessing = PatchOptions;
 
 export interface FieldRow {
   absolutePath: string;

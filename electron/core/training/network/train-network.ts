@@ -197,6 +197,8 @@ async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params
   await writeFile(join(dir, 'MODEL_CARD.md'), cardBytes);
   const manifest = ModelManifest.parse({
     schemaVersion: 1,
+    kind: 'network',
+    network: spec,
     id: PACKAGE_ID,
     version: o.version,
     parentVersion: shape.parentVersion,
@@ -212,7 +214,7 @@ async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params
       { path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' },
       { path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' },
     ],
-    provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), network: spec, training: o.training, augment: o.augment, initFrom: o.initFrom ?? null, firstTrainableLayer: o.firstTrainableLayer ?? 0, epochs, bestEpoch, provider },
+    provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), training: o.training, augment: o.augment, initFrom: o.initFrom ?? null, firstTrainableLayer: o.firstTrainableLayer ?? 0, epochs, bestEpoch, provider },
     metrics: { thresholds: 'per label, best F1 on the validation split (image level, max over patches)', test: { f1_micro: test.f1_micro, f1_macro: test.f1_macro, subset_accuracy: test.subset_accuracy, map: test.map, images: test.n_images } },
   });
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
