@@ -42,6 +42,13 @@ module.exports = {
       to: { path: '^electron/', pathNot: '^electron/contract/' },
     },
     {
+      name: 'renderer-ipc-through-services',
+      comment: 'Views and components reach the API only through lib/services/<domain>.service.ts (never api.ts itself).',
+      severity: 'error',
+      from: { path: '^renderer/src/(views/|lib/components/|App\\.svelte$)' },
+      to: { path: '^renderer/src/lib/services/api\\.ts$' },
+    },
+    {
       name: 'contract-is-pure',
       comment: 'The contract is pure TypeScript: zod and itself, no node, no DOM, no electron.',
       severity: 'error',

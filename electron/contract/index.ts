@@ -4,3 +4,4 @@ export * from './channels/index';
 export * from './events';
 export * from './api';
 export * from './quality';
+export * from './review-rules';

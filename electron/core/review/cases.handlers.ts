@@ -2,7 +2,7 @@
  * Handlers for the worklist and case detail channels. Reading needs a logged-in user of any role
  * (they show patient identifiers); correcting details needs a technologist or physician.
  */
-import type { CaseDetail, CaseListItem, ReadingSummary } from '../../contract';
+import { DEFAULT_UNCERTAIN_MARGIN, type CaseDetail, type CaseListItem, type ReadingSummary } from '../../contract';
 import type { WritableDb } from '../db/connection';
 import { getCaseById, listCases, updateCaseDetails } from '../db/case.repo';
 import { listSlidesOfCase } from '../db/slide.repo';
@@ -19,7 +19,6 @@ import { suggestionOf, uncertaintyMargin, type ReadingOutputs } from './suggesti
 import { toAuditSummary, toDecisionSummary, toSignatureSummary } from './summaries';
 
 export const UNCERTAIN_MARGIN_SETTING = 'review.uncertainMargin';
-export const DEFAULT_UNCERTAIN_MARGIN = 0.15;
 
 export function casesHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'cases/list' | 'cases/get' | 'cases/update-details'> {
   return {

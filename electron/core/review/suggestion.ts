@@ -3,7 +3,7 @@
  * per-label agreement of a decision with it, and the uncertainty margin used to route doubtful
  * cases to a human first.
  */
-import type { DecisionLabel, LabelAgreement } from '../../contract';
+import { agreementOf as agreementOfKeys, DEFAULT_THRESHOLD, type DecisionLabel, type LabelAgreement } from '../../contract';
 import type { DecisionSuggestion } from '../db/decision.repo';
 
 export interface ReadingOutputs {
@@ -15,8 +15,6 @@ export interface ReadingOutputs {
   predicted: string[];
   thresholds: Record<string, number> | null;
 }
-
-export const DEFAULT_THRESHOLD = 0.5;
 
 export function suggestionOf(readings: ReadingOutputs[]): DecisionSuggestion {
   const probabilities: Record<string, number> = {};
@@ -30,13 +28,9 @@ export function suggestionOf(readings: ReadingOutputs[]): DecisionSuggestion {
   return { readingIds: readings.map((r) => r.id), models: [...models.values()], probabilities, predicted: [...predicted].sort() };
 }
 
+/** The contract's agreement rule over a decision's labels. */
 export function agreementOf(suggested: string[], labels: DecisionLabel[]): Record<string, LabelAgreement> {
-  const final = new Set(labels.map((l) => l.key));
-  const result: Record<string, LabelAgreement> = {};
-  for (const key of [...new Set([...suggested, ...final])].sort()) {
-    result[key] = final.has(key) ? (suggested.includes(key) ? 'confirmed' : 'added') : 'rejected';
-  }
-  return result;
+  return agreementOfKeys(suggested, labels.map((l) => l.key));
 }
 
 /** Smallest |probability − threshold| over all labels of all readings; null without readings. */

@@ -1,8 +1,8 @@
 /**
- * Review actions: save the working decision as a draft, sign it, amend a signed case. Each returns
- * whether it succeeded; failures go to the one error handler.
+ * Review actions: save the working decision as a draft, sign it, amend a signed case (each returns
+ * whether it succeeded; failures go to the one error handler), and the review settings.
  */
-import type { CaseDetail, DecisionLabel, DecisionSummary } from '../../../../electron/contract';
+import type { CaseDetail, DecisionLabel, DecisionSummary, ResponseOf } from '../../../../electron/contract';
 import type { ReviewState, Suggestion, WorkingDecision, WorkingLabel } from '../state/review.state.svelte';
 import { call } from './api';
 import { handleError } from './errors.svelte';
@@ -56,4 +56,13 @@ export async function amendCase(caseId: number, review: ReviewState, reason: str
     handleError(error);
     return false;
   }
+}
+
+/** The review settings (the uncertainty margin that routes doubtful cases to a human first). */
+export function reviewSettings(): Promise<ResponseOf<'review/settings'>> {
+  return call('review/settings', {});
+}
+
+export function updateReviewSettings(uncertainMargin: number): Promise<ResponseOf<'review/update-settings'>> {
+  return call('review/update-settings', { uncertainMargin });
 }

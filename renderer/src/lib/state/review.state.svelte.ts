@@ -3,7 +3,7 @@
  * comment — with an undo history that loses nothing (every change pushes the previous value, and
  * undo of a toggle-off brings the label back with its intensity and titer).
  */
-import { LABEL_KEYS } from '../../../../electron/contract';
+import { agreementOf, LABEL_KEYS, type LabelAgreement } from '../../../../electron/contract';
 
 /** Same values as the contract's DecisionLabel intensity. */
 export type Intensity = 'borderline' | 'weak' | 'moderate' | 'strong';
@@ -108,11 +108,11 @@ export class ReviewState {
   }
 
   /** Agreement of the working decision with the suggestion, per label. */
-  agreement(): Record<string, 'confirmed' | 'added' | 'rejected'> {
-    const result: Record<string, 'confirmed' | 'added' | 'rejected'> = {};
-    for (const s of this.suggestions) if (s.suggested) result[s.key] = this.selectedKeys.has(s.key) ? 'confirmed' : 'rejected';
-    for (const l of this.decision.labels) if (!result[l.key]) result[l.key] = 'added';
-    return result;
+  agreement(): Record<string, LabelAgreement> {
+    return agreementOf(
+      this.suggestions.filter((s) => s.suggested).map((s) => s.key),
+      this.decision.labels.map((l) => l.key),
+    );
   }
 
   reset(): void {
