@@ -12,11 +12,11 @@ import { listSignaturesOfCase } from '../db/signature.repo';
 import { listAuditOfCase } from '../db/audit.repo';
 import { getSetting } from '../db/settings.repo';
 import { actorOf, type SessionStore } from '../auth/session-store';
-import { REVIEWER_ROLES } from './review.service';
+import { REVIEWER_ROLES } from '../review/review.service';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
-import { suggestionOf, uncertaintyMargin, type ReadingOutputs } from './suggestion';
-import { toAuditSummary, toDecisionSummary, toSignatureSummary } from './summaries';
+import { suggestionOf, uncertaintyMargin, type ReadingOutputs } from '../review/suggestion';
+import { toAuditSummary, toDecisionSummary, toSignatureSummary } from '../review/summaries';
 
 export const UNCERTAIN_MARGIN_SETTING = 'review.uncertainMargin';
 

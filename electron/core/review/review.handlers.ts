@@ -4,7 +4,7 @@ import { listAudit } from '../db/audit.repo';
 import { actorOf, type SessionStore } from '../auth/session-store';
 import { getSetting, setSetting } from '../db/settings.repo';
 import { DEFAULT_UNCERTAIN_MARGIN } from '../../contract';
-import { UNCERTAIN_MARGIN_SETTING } from './cases.handlers';
+import { UNCERTAIN_MARGIN_SETTING } from '../cases/cases.handlers';
 import type { HandlersFor } from '../handler';
 import { amendCase, REVIEWER_ROLES, saveDraft, signCase, SIGNER_ROLES } from './review.service';
 import { verifyRecord } from './record-verify';

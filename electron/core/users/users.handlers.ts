@@ -4,8 +4,8 @@ import type { WritableDb } from '../db/connection';
 import { getUserById, listUsers, updateUser, type UserRow } from '../db/user.repo';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
-import { changePassword, createAccount } from './auth.service';
-import { actorOf, type SessionStore } from './session-store';
+import { changePassword, createAccount } from '../auth/auth.service';
+import { actorOf, type SessionStore } from '../auth/session-store';
 
 const ADMIN = ['admin'] as const;
 

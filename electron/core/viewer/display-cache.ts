@@ -9,7 +9,7 @@
 import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DomainError } from '../errors';
-import { displayPngFromSignal, renderDisplayPng } from './decode';
+import { displayPngFromSignal, renderDisplayPng } from '../slides/decode';
 
 export interface DisplayCache {
   readonly dir: string;
