@@ -25,7 +25,8 @@ import { usersHandlers } from './users/users.handlers';
 import { viewerHandlers } from './viewer/viewer.handlers';
 import { modelsHandlers } from './models/models.handlers';
 import { finetuneRun } from './training/finetune/finetune.handlers';
-import { reportsHandlers, withReportsOnSignOff } from './reports/reports.handlers';
+import { makeReportsOnSignature, reportsHandlers } from './reports/reports.handlers';
+import { DomainEventBus } from './domain-events';
 import { resolveDataLocations } from './app-paths';
 
 export type { CallContext } from './handler';
@@ -95,6 +96,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const onActiveModelChanged = () =>
     reading.reload().catch((error: unknown) => log(`switching the reading model failed: ${errorMessage(error)}`));
 
+  // Between domains: a recorded signature gets its reports (review emits, reports subscribes).
+  const domainEvents = new DomainEventBus();
+  makeReportsOnSignature(db, domainEvents, { log });
   const finetune = finetuneRun(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log, onActiveModelChanged });
 
   const handlers: HandlersFor<Channel> = {
@@ -106,7 +110,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...casesHandlers(db, sessions),
     ...authHandlers(db, sessions),
     ...usersHandlers(db, sessions),
-    ...withReportsOnSignOff(db, reviewHandlers(db, sessions), sessions, { log }),
+    ...reviewHandlers(db, sessions, domainEvents),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions),
     ...modelsHandlers(db, sessions, { onActiveModelChanged, isFinetuning: finetune.isRunning }),
