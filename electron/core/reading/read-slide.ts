@@ -1,7 +1,7 @@
 /**
- * Reading one slide file: import it into the record (case + slide, idempotent by sha256), decode,
- * cut the patch grid, run the model in batches, aggregate, and store the reading in one
- * transaction (a crash leaves either the whole reading or none of it).
+ * Reading one prepared slide (the stage after prepare-slide.ts, driven by batch-reader.ts, the one
+ * reading pipeline): run the model over its patch grid in batches, aggregate, and store case,
+ * slide and reading in one transaction (a crash leaves either the whole reading or none of it).
  */
 import { inTransaction, type WritableDb } from '../db/connection';
 import { ensureCase, getCaseById, setCaseStatus } from '../db/case.repo';
@@ -12,10 +12,8 @@ import { aggregate, predictedLabels } from '../inference/aggregate';
 import type { InferenceEngine } from '../inference/engine';
 import type { ModelPackage } from '../models/model-package';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
-import { accessionFromFileName } from './accession';
-import { hashFile, prepareSlide, type OnDecoded, type PreparedSlide } from './prepare-slide';
+import type { OnDecoded, PreparedSlide } from './prepare-slide';
 
-export { accessionFromFileName } from './accession';
 
 /** The reading pipeline's name in the audit log. */
 const READING_ACTOR: Actor = { userId: null, name: 'system:reading' };
@@ -31,13 +29,6 @@ export interface ReadSlideContext {
   accessionOf?: (path: string) => string;
   /** Sees each decoded slide before tiling is done with it (the app stores the display rendition). */
   onDecoded?: OnDecoded;
-}
-
-export interface ReadSlideResult {
-  slide: SlideRow;
-  reading: ReadingRow;
-  /** True when this file (same sha256) had already been read by this model version. */
-  alreadyRead: boolean;
 }
 
 /**
@@ -101,9 +92,10 @@ export function aggregateSlide(model: ModelPackage, prepared: PreparedSlide, sco
   return { labels, probabilities, predicted: predictedLabels(labels, probabilities, manifest.thresholds) };
 }
 
-/** Stores slide (if new), reading and the case's status in one transaction. */
+/** Stores slide (if new, in the case `accessionId`), reading and the case's status in one transaction. */
 export function storeReading(
-  ctx: Pick<ReadSlideContext, 'db' | 'model' | 'nowMs' | 'accessionOf'>,
+  ctx: Pick<ReadSlideContext, 'db' | 'model' | 'nowMs'>,
+  accessionId: string,
   prepared: PreparedSlide,
   scores: Float32Array,
   image: ImageScores,
@@ -112,12 +104,11 @@ export function storeReading(
 ): { slide: SlideRow; reading: ReadingRow } {
   const now = ctx.nowMs ?? Date.now;
   const { manifest } = ctx.model;
-  const accession = (ctx.accessionOf ?? accessionFromFileName)(prepared.path);
   return inTransaction(ctx.db, () => {
     const slide =
       getSlideBySha256(ctx.db, prepared.sha256) ??
       insertSlide(ctx.db, {
-        caseId: ensureCase(ctx.db, accession, now(), now(), {}, READING_ACTOR).id,
+        caseId: ensureCase(ctx.db, accessionId, now(), now(), {}, READING_ACTOR).id,
         path: prepared.path,
         fileName: prepared.fileName,
         sha256: prepared.sha256,
@@ -152,10 +143,11 @@ export function storeReading(
 }
 
 /**
- * Scores a prepared slide, aggregates it and stores the reading. The stored timings cover decode to
- * aggregate; the returned ones add the store itself.
+ * Scores a prepared slide, aggregates it and stores the reading in the case `accessionId` (computed
+ * once, by the batch reader). The stored timings cover decode to aggregate; the returned ones add
+ * the store itself.
  */
-export async function scoreAndStore(ctx: ReadSlideContext, prepared: PreparedSlide): Promise<{ slide: SlideRow; reading: ReadingRow; image: ImageScores; timingsMs: Record<string, number> }> {
+export async function scoreAndStore(ctx: ReadSlideContext, accessionId: string, prepared: PreparedSlide): Promise<{ slide: SlideRow; reading: ReadingRow; image: ImageScores; timingsMs: Record<string, number> }> {
   let t = performance.now();
   const scores = await scorePatches(ctx.engine, prepared, ctx.model.manifest.labels.length, ctx.batchSize);
   const inferMs = performance.now() - t;
@@ -164,15 +156,6 @@ export async function scoreAndStore(ctx: ReadSlideContext, prepared: PreparedSli
   const aggregateMs = performance.now() - t;
   t = performance.now();
   const timingsMs = { ...prepared.timingsMs, infer: inferMs, aggregate: aggregateMs };
-  const stored = storeReading(ctx, prepared, scores, image, ctx.engine.provider, timingsMs);
+  const stored = storeReading(ctx, accessionId, prepared, scores, image, ctx.engine.provider, timingsMs);
   return { ...stored, image, timingsMs: { ...timingsMs, store: performance.now() - t } };
-}
-
-export async function readSlideFile(ctx: ReadSlideContext, path: string): Promise<ReadSlideResult> {
-  const file = await hashFile(path);
-  const done = findDoneReading(ctx.db, file.sha256, ctx.model);
-  if (done) return { ...done, alreadyRead: true };
-  const prepared = await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded);
-  const { slide, reading } = await scoreAndStore(ctx, prepared);
-  return { slide, reading, alreadyRead: false };
 }

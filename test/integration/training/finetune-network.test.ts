@@ -17,7 +17,7 @@ import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { createEngine } from '../../../electron/core/inference/engine';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { Random } from '../../../electron/core/random';
-import { readSlideFile } from '../../../electron/core/reading/read-slide';
+import { readBatch } from '../../../electron/core/reading/batch-reader';
 import { saveDraft, signCase } from '../../../electron/core/review/review.service';
 import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
@@ -58,9 +58,10 @@ beforeAll(async () => {
       const labels = LABEL_SETS[i % 4]!;
       const path = join(dir, `A2026-${String(i).padStart(4, '0')}_F1.bmp`);
       await writeField(path, labels, rng);
-      const { slide } = await readSlideFile({ db, model, engine }, path);
-      saveDraft(db, physician, { caseId: slide.caseId, labels: labels.map((key) => ({ key })), comment: '' });
-      await signCase(db, physician, { caseId: slide.caseId, password: PASSWORD, meaning: 'approved' });
+      const [read] = (await readBatch({ db, model, engine }, [path])).items;
+      const caseId = read!.caseId!;
+      saveDraft(db, physician, { caseId, labels: labels.map((key) => ({ key })), comment: '' });
+      await signCase(db, physician, { caseId, password: PASSWORD, meaning: 'approved' });
     }
   } finally {
     await engine.close();
