@@ -1,3 +1,4 @@
+import type { PatchEntry } from '../../contract';
 import { appendAudit, SYSTEM_ACTOR, type Actor } from './audit.repo';
 import { sha256Hex } from './canonical-json';
 import { runWrite, type ReadableDb, type WritableDb } from './connection';
@@ -25,7 +26,6 @@ export interface ReadingRow {
   createdAtMs: number;
 }
 
-export type PatchEntry = [x: number, y: number, width: number, height: number, skipped: 0 | 1];
 
 export type NewReading = Omit<ReadingRow, 'id' | 'thresholds'> & { thresholds?: Record<string, number> | null };
 

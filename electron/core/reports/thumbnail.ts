@@ -4,7 +4,7 @@
  * (opacity proportional to the patch score). Pure pixel arithmetic, so the PNG is deterministic.
  */
 import { decodeSlide } from '../slides/decode';
-import type { PatchEntry } from '../db/reading.repo';
+import type { PatchEntry } from '../../contract';
 import { encodeRgbPng } from './png-encode';
 
 export interface OverlayInput {

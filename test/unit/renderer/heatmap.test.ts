@@ -4,7 +4,7 @@ import { heatmapCellPx, heatmapPixels, topPatches } from '../../../renderer/src/
 import { adjustmentLut, applyLut, NEUTRAL_ADJUSTMENTS } from '../../../renderer/src/lib/utils/adjust';
 import { isUncertain } from '../../../electron/contract';
 import { formatEta, icapCode } from '../../../renderer/src/lib/utils/labels';
-import type { PatchEntry } from '../../../renderer/src/lib/utils/viewport';
+import type { PatchEntry } from '../../../electron/contract';
 
 describe('confidence colours', () => {
   it('ends at the first and last viridis stops and clamps outside [0, 1]', () => {
