@@ -5,3 +5,4 @@ export * from './events';
 export * from './api';
 export * from './quality';
 export * from './review-rules';
+export * from './report-formats';

@@ -47,8 +47,7 @@ export function reportsHandlers(db: WritableDb, sessions: SessionStore, options:
     },
     'reports/generate': async (request, ctx) => {
       const user = sessions.require(ctx, 'make a report', READERS);
-      const { pdf, hl7 } = await ensureCaseReports(db, request.caseId, actorOf(user), options);
-      return [toSummary(pdf), toSummary(hl7)];
+      return Object.values(await ensureCaseReports(db, request.caseId, actorOf(user), options)).map(toSummary);
     },
     'reports/get': (request, ctx) => {
       sessions.require(ctx, 'open a report', READERS);
