@@ -131,7 +131,7 @@ function patchMatrix(fields: FieldFeatures[], dims: number, standard: { mean: Fl
   return { x, y, n };
 }
 
-/** Image-level scores: max over each field's patches (method.md). */
+/** Image-level scores: max over each field's patches (docs/method.md §aggregation). */
 function imageScores(fields: FieldFeatures[], dims: number, standard: { mean: Float32Array; std: Float32Array }, head: LinearHead) {
   const K = LABELS.length;
   const truth = new Uint8Array(fields.length * K);

@@ -166,7 +166,7 @@ interface FigureRow {
   options: Partial<TrainerOptions>;
 }
 
-/** The methods, the baselines and the ablation of method.md, as trainer options. */
+/** The methods, the baselines and the ablation of docs/method.md §metrics, as trainer options. */
 export const FIGURE_ROWS: FigureRow[] = [
   { name: 'self-paced (full)', method: 'spl', options: {} },
   { name: 'plain patch classifier', method: 'plain', options: {} },
@@ -219,7 +219,7 @@ export function figuresMarkdown(table: Record<string, unknown>[]): string {
     return values.length > 1 ? `${m.toFixed(3)} ± ${sd.toFixed(3)}` : m.toFixed(3);
   };
   const lines: string[] = [];
-  for (const [title, key] of [['threshold 0.5 (method.md)', 'at05'], ['per-label thresholds tuned on the validation split', 'tuned']] as const) {
+  for (const [title, key] of [['threshold 0.5 (docs/method.md §aggregation)', 'at05'], ['per-label thresholds tuned on the validation split', 'tuned']] as const) {
     lines.push(`#### Test split, ${title}`, '', '| method | F1 micro | F1 macro | subset acc | mAP | overall | s per 1,000 fields | epochs |', '|---|---|---|---|---|---|---|---|');
     for (const row of table) {
       const seeds = row.seeds as SeedResult[];

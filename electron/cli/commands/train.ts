@@ -49,7 +49,7 @@ export const trainCommand: Command = {
     if (!values.out) throw new UsageError('--out is required');
     const method = values.method as TrainingMethod;
     if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
-    if (values.thresholds !== 'fixed' && values.thresholds !== 'tuned') throw new UsageError('--thresholds must be fixed (0.5, method.md) or tuned (best validation F1 per label)');
+    if (values.thresholds !== 'fixed' && values.thresholds !== 'tuned') throw new UsageError('--thresholds must be fixed (0.5, docs/method.md §aggregation) or tuned (best validation F1 per label)');
     if (values.init && !INITS.includes(values.init as ConfidenceInit)) throw new UsageError(`--init must be one of ${INITS.join(', ')}`);
     const num = (name: string, v: string | undefined): number | undefined => {
       if (v === undefined) return undefined;

@@ -81,7 +81,7 @@ export interface ImageScores {
   predicted: string[];
 }
 
-/** Image-level probabilities from the kept patches (method.md: max over patches, per label). */
+/** Image-level probabilities from the kept patches, per label, by the manifest's aggregation (max, mean or mean-logit; docs/method.md §aggregation). */
 export function aggregateSlide(model: ModelPackage, prepared: PreparedSlide, scores: Float32Array): ImageScores {
   const { manifest } = model;
   const labels = manifest.labels.map((l) => l.key);

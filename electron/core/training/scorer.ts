@@ -27,7 +27,7 @@ export interface PatchScorer {
   /** Values per patch input (embedding dims for a head, pixels for a whole network). */
   readonly inputLength: number;
   /**
-   * One optimiser step on Σ w·t·(−log p) + (1−t)·(−log(1−p)) over a batch (method.md's
+   * One optimiser step on Σ w·t·(−log p) + (1−t)·(−log(1−p)) over a batch (docs/method.md §loss's
    * self-paced loss with w = ReLU(α); w = 1 for the plain classifier). `targets` and `weights`
    * are [count, K].
    */

@@ -1,5 +1,5 @@
 /**
- * The training loop. Methods: `spl` (self-paced MIML, method.md), `plain` (patch classifier on
+ * The training loop. Methods: `spl` (self-paced MIML, docs/method.md §components), `plain` (patch classifier on
  * inherited labels: no sampler, no pseudo-labels, no confidences), `max` / `mean` (image-level
  * MIL heads: pool the patch probabilities, BCE against the image labels). Components of `spl` can
  * be switched off one by one for the ablation. Every epoch: draw/shuffle, update the scorer (and
@@ -224,7 +224,7 @@ export function poolBags(probs: ArrayLike<number>, data: BagDataset, pooling: Po
   return out;
 }
 
-/** The image-level pooling a method trains and reads with (the patch methods: max, method.md). */
+/** The image-level pooling a method trains and reads with (the patch methods: max, docs/method.md §aggregation). */
 export function poolingOf(method: TrainingMethod): Pooling {
   return method === 'mean' || method === 'mean-logit' ? method : 'max';
 }

@@ -112,7 +112,7 @@ export interface TrainModelOptions {
   trainer?: Partial<TrainerOptions>;
   version?: string;
   id?: string;
-  /** 'fixed': 0.5 for every label (method.md); 'tuned': best validation F1 per label. */
+  /** 'fixed': 0.5 for every label (docs/method.md §aggregation); 'tuned': best validation F1 per label. */
   thresholds?: ThresholdMode;
   /** Where the data came from, in words, for the model card. */
   dataDescription?: string;
@@ -208,7 +208,7 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
     bestEpoch: training.bestEpoch,
     epochs: training.epochs.length,
     trainMs: Math.round(trainMs),
-    thresholds: mode === 'tuned' ? 'per label, best F1 on the validation images' : '0.5 for every label (method.md)',
+    thresholds: mode === 'tuned' ? 'per label, best F1 on the validation images' : '0.5 for every label (docs/method.md §aggregation)',
     ...input.extraProvenance,
   };
   const card = modelCard({ kind: 'head', base, version, trainer, counts: input.counts, training, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription, thresholds });

@@ -1,5 +1,5 @@
 /**
- * Image-level multi-label metrics (method.md). Definitions follow scikit-learn 1.x where one
+ * Image-level multi-label metrics (docs/method.md §metrics). Definitions follow scikit-learn 1.x where one
  * exists, so figures are comparable with the paper's Python code:
  * - F1 / precision / recall: zero division scores 0 (sklearn's default `zero_division='warn'`).
  * - AP: non-interpolated, ties in score grouped into one threshold (`average_precision_score`).
@@ -257,7 +257,7 @@ export function labelSetConfusion(truth: ArrayLike<number>, predicted: ArrayLike
   return [...tally.values()].sort((a, b) => b.count - a.count || a.truth.localeCompare(b.truth) || a.predicted.localeCompare(b.predicted));
 }
 
-/** Every metric of method.md at one threshold (0.5 by default, or one per class). */
+/** Every metric of docs/method.md §metrics at one threshold (0.5 by default, or one per class). */
 export function evaluate(data: MultiLabelData, labels: readonly string[], threshold: number | ArrayLike<number> = 0.5): EvaluationReport {
   check(data);
   const { truth, scores, imageCount: n, labelCount: K } = data;

@@ -1,5 +1,5 @@
 /**
- * Per-label decision thresholds. method.md thresholds every label at 0.5; a head trained on
+ * Per-label decision thresholds. docs/method.md §aggregation thresholds every label at 0.5; a head trained on
  * inherited (noisy) patch labels is not calibrated at 0.5 per label, so training can instead pick,
  * per label, the threshold with the best F1 on the validation images (never on test images).
  */

@@ -1,5 +1,5 @@
 /**
- * The self-paced weighted BCE of method.md on logits z with per-element targets t and weights w:
+ * The self-paced weighted BCE of docs/method.md §loss on logits z with per-element targets t and weights w:
  * L = Σ w · bce, bce = softplus(z) − t·z (the stable form of −[t log p + (1−t) log(1−p)]).
  * The trainer passes w = ReLU(α) where t = 1 and 1 elsewhere; the per-element bce is returned so it
  * can form ∂L/∂α = bce·[t=1]·[α>0] itself.
