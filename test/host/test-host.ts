@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { slideIdOfImagePath } from '../../electron/contract';
 import type { App } from '../../electron/core/app';
 import { BRIDGE_SCRIPT } from './bridge';
 
@@ -60,10 +61,10 @@ export async function startTestHost(options: { app: App; rendererDir: string; po
     }
     if (path === '/__host/bridge.js') return send(res, 200, CONTENT_TYPES['.js']!, BRIDGE_SCRIPT);
     if (path === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
-    const slide = /^\/slides\/(\d+)\/image$/.exec(path);
-    if (slide) {
+    const slideId = slideIdOfImagePath(path);
+    if (slideId !== null) {
       try {
-        const image = await options.app.slideImage(Number(slide[1]));
+        const image = await options.app.slideImage(slideId);
         return send(res, 200, image.contentType, image.bytes);
       } catch (error) {
         return send(res, 404, 'text/plain', (error as Error).message);

@@ -5,7 +5,7 @@
  * trainer) replaces the head initializers by name, re-hashes, and writes the manifest last, so a
  * half-written package never has a valid manifest. Errors name the package and the problem.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { findLabel } from '../../contract/labels';
@@ -19,9 +19,7 @@ export interface ModelPackage {
   modelPath: string;
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+export { sha256Hex } from '../sha256';
 
 export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   const absDir = resolve(dir);

@@ -238,10 +238,6 @@ export function scoreBags(scorer: SyncPatchScorer, data: BagDataset, pooling: Po
   return runSync(scoreBagsCo(scorer, data, pooling, batchSize));
 }
 
-export function scoreBagsAsync(scorer: PatchScorer, data: BagDataset, pooling: Pooling, batchSize = 256): Promise<Float64Array> {
-  return runAsync(scoreBagsCo(scorer, data, pooling, batchSize));
-}
-
 /** Per-patch probabilities [patches × K] and pooled image scores [bags × K]. */
 export async function scorePatchesAsync(scorer: PatchScorer, data: BagDataset, pooling: Pooling = 'max', batchSize = 256): Promise<{ patch: Float64Array; image: Float64Array }> {
   const patch = await runAsync(scorePatchesCo(scorer, data, batchSize));
@@ -258,10 +254,6 @@ function reportOf(scores: Float64Array, data: BagDataset, threshold: number | Ar
 
 export function evaluateScorer(scorer: SyncPatchScorer, data: BagDataset, pooling: Pooling, threshold: number | ArrayLike<number> = 0.5): EvaluationReport {
   return reportOf(scoreBags(scorer, data, pooling), data, threshold);
-}
-
-export async function evaluateScorerAsync(scorer: PatchScorer, data: BagDataset, pooling: Pooling, threshold: number | ArrayLike<number> = 0.5): Promise<EvaluationReport> {
-  return reportOf(await scoreBagsAsync(scorer, data, pooling), data, threshold);
 }
 
 /** Mean image-level BCE of pooled probabilities against the image labels. */
