@@ -64,9 +64,18 @@ module.exports = {
     },
     {
       name: 'no-circular',
-      severity: 'warn',
+      comment: 'No module reaches itself through its imports.',
+      severity: 'error',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'no-folder-cycles',
+      comment: 'Folders depend one way: no folder reaches itself through its modules\' imports (core domains, training wings, renderer layers).',
+      severity: 'error',
+      scope: 'folder',
+      from: {},
+      to: { circular: true, dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {

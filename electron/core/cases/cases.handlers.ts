@@ -2,7 +2,7 @@
  * Handlers for the worklist and case detail channels. Reading needs a logged-in user of any role
  * (they show patient identifiers); correcting details needs a technologist or physician.
  */
-import { DEFAULT_UNCERTAIN_MARGIN, type CaseDetail, type CaseListItem, type ReadingSummary } from '../../contract';
+import type { CaseDetail, CaseListItem, ReadingSummary } from '../../contract';
 import type { WritableDb } from '../db/connection';
 import { getCaseById, listCases, updateCaseDetails } from '../db/case.repo';
 import { listSlidesOfCase } from '../db/slide.repo';
@@ -10,15 +10,13 @@ import { latestReadingOutputsByCase, latestReadingsOfCase, type ReadingRow } fro
 import { listDecisionsOfCase } from '../db/decision.repo';
 import { listSignaturesOfCase } from '../db/signature.repo';
 import { listAuditOfCase } from '../db/audit.repo';
-import { getSetting } from '../db/settings.repo';
 import { actorOf, type SessionStore } from '../auth/session-store';
 import { REVIEWER_ROLES } from '../review/review.service';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
-import { suggestionOf, uncertaintyMargin, type ReadingOutputs } from '../review/suggestion';
+import { suggestionOf, uncertainMarginOf, uncertaintyMargin, type ReadingOutputs } from '../review/suggestion';
 import { toAuditSummary, toDecisionSummary, toSignatureSummary } from '../review/summaries';
 
-export const UNCERTAIN_MARGIN_SETTING = 'review.uncertainMargin';
 
 export function casesHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'cases/list' | 'cases/get' | 'cases/update-details'> {
   return {
@@ -39,7 +37,7 @@ export function casesHandlers(db: WritableDb, sessions: SessionStore): HandlersF
       const slideCounts = new Map(
         (db.prepare('SELECT case_id AS caseId, count(*) AS n FROM slides GROUP BY case_id').all() as { caseId: number; n: number }[]).map((r) => [r.caseId, r.n]),
       );
-      const threshold = getSetting<number>(db, UNCERTAIN_MARGIN_SETTING) ?? DEFAULT_UNCERTAIN_MARGIN;
+      const threshold = uncertainMarginOf(db);
       let items = listCases(db, request).map((row): CaseListItem => {
         const readings = outputs.get(row.id) ?? [];
         const margin = uncertaintyMargin(readings);

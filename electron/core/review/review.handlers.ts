@@ -2,9 +2,8 @@
 import type { WritableDb } from '../db/connection';
 import { listAudit } from '../db/audit.repo';
 import { actorOf, type SessionStore } from '../auth/session-store';
-import { getSetting, setSetting } from '../db/settings.repo';
-import { DEFAULT_UNCERTAIN_MARGIN } from '../../contract';
-import { UNCERTAIN_MARGIN_SETTING } from '../cases/cases.handlers';
+import { setSetting } from '../db/settings.repo';
+import { UNCERTAIN_MARGIN_SETTING, uncertainMarginOf } from './suggestion';
 import type { HandlersFor } from '../handler';
 import type { DomainEventBus } from '../domain-events';
 import { amendCase, REVIEWER_ROLES, saveDraft, signCase, SIGNER_ROLES } from './review.service';
@@ -13,7 +12,7 @@ import { toAuditSummary, toDecisionSummary, toSignatureSummary } from './summari
 
 /** `events` hears of every committed signature ('signature/recorded'); the reports domain subscribes to it. */
 export function reviewHandlers(db: WritableDb, sessions: SessionStore, events: DomainEventBus): HandlersFor<'review/save-draft' | 'review/sign' | 'review/amend' | 'review/settings' | 'review/update-settings' | 'audit/list' | 'audit/verify'> {
-  const settings = () => ({ uncertainMargin: getSetting<number>(db, UNCERTAIN_MARGIN_SETTING) ?? DEFAULT_UNCERTAIN_MARGIN });
+  const settings = () => ({ uncertainMargin: uncertainMarginOf(db) });
   return {
     'review/settings': (_request, ctx) => {
       sessions.require(ctx, 'see the review settings');

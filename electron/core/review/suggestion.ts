@@ -3,7 +3,9 @@
  * per-label agreement of a decision with it, and the uncertainty margin used to route doubtful
  * cases to a human first.
  */
-import { agreementOf as agreementOfKeys, DEFAULT_THRESHOLD, type DecisionLabel, type LabelAgreement } from '../../contract';
+import { agreementOf as agreementOfKeys, DEFAULT_THRESHOLD, DEFAULT_UNCERTAIN_MARGIN, type DecisionLabel, type LabelAgreement } from '../../contract';
+import type { ReadableDb } from '../db/connection';
+import { getSetting } from '../db/settings.repo';
 import type { DecisionSuggestion } from '../db/decision.repo';
 
 export interface ReadingOutputs {
@@ -31,6 +33,14 @@ export function suggestionOf(readings: ReadingOutputs[]): DecisionSuggestion {
 /** The contract's agreement rule over a decision's labels. */
 export function agreementOf(suggested: string[], labels: DecisionLabel[]): Record<string, LabelAgreement> {
   return agreementOfKeys(suggested, labels.map((l) => l.key));
+}
+
+/** The settings key of the lab's uncertainty margin (the review settings). */
+export const UNCERTAIN_MARGIN_SETTING = 'review.uncertainMargin';
+
+/** The lab's uncertainty margin, else the contract's default. */
+export function uncertainMarginOf(db: ReadableDb): number {
+  return getSetting<number>(db, UNCERTAIN_MARGIN_SETTING) ?? DEFAULT_UNCERTAIN_MARGIN;
 }
 
 /** Smallest |probability − threshold| over all labels of all readings; null without readings. */

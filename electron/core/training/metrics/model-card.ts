@@ -6,8 +6,6 @@
 import type { ModelPackage } from '../../models/model-package';
 import type { EvaluationReport } from './metrics';
 import type { EpochInfo, TrainerOptions, TrainingResult } from '../trainer';
-import type { NetworkSpec } from '../network/network';
-import type { NetworkTrainingOptions } from '../network/network-trainer';
 
 export type ModelCardInput = ({ kind: 'head' } & HeadCardInput) | ({ kind: 'network' } & NetworkCardInput);
 
@@ -25,16 +23,22 @@ export interface HeadCardInput {
   thresholds: Record<string, number>;
 }
 
+/** The network as the card describes it (network/network.ts's NetworkSpec fits; metrics never import the network wing). */
+interface CardNetwork {
+  inputShape: readonly number[];
+  layers: readonly { kind: string; kernel?: number; stride?: number; outChannels?: number; groups?: number; outFeatures?: number }[];
+}
+
 export interface NetworkCardInput {
   id: string;
   version: string;
   parentVersion: string | null;
-  spec: NetworkSpec;
+  spec: CardNetwork;
   parameters: number;
   csv: string;
   counts: { trainFields: number; trainPatches: number; valFields: number; testFields: number };
   patchSizeUm: number;
-  options: NetworkTrainingOptions;
+  options: Omit<TrainerOptions, 'method' | 'bagsPerBatch' | 'softTargets' | 'streamPerEpoch' | 'solver'> & { method: string; augment: unknown };
   firstTrainableLayer: number;
   epochs: EpochInfo[];
   bestEpoch: number;
@@ -105,7 +109,7 @@ function headCard(c: HeadCardInput): string {
   return lines.join('\n');
 }
 
-function describeLayers(spec: NetworkSpec): string {
+function describeLayers(spec: CardNetwork): string {
   return spec.layers
     .map((l) => {
       if (l.kind === 'conv2d') return `conv ${l.kernel}×${l.kernel}/${l.stride ?? 1} → ${l.outChannels}`;
