@@ -63,6 +63,13 @@ module.exports = {
       to: { path: '^(electron/(main|preload)/|renderer/)' },
     },
     {
+      name: 'tests-share-through-support',
+      comment: 'Unit, integration and end-to-end tests do not import each other; shared helpers live in test/support or test/fixtures.',
+      severity: 'error',
+      from: { path: '^test/(unit|integration|e2e|bench)/' },
+      to: { path: '^test/(unit|integration|e2e)/', pathNot: '^test/$1/' },
+    },
+    {
       name: 'no-circular',
       comment: 'No module reaches itself through its imports.',
       severity: 'error',

@@ -6,8 +6,8 @@
  */
 import { LABEL_KEYS } from '../../electron/contract/labels';
 import { generateField, type CellTruth, type SynthField } from '../../electron/core/synth';
-import * as m from '../unit/core/synth/cell-measure';
-import { intensityFeatures, shortcutMacroF1, type Example } from '../unit/core/synth/intensity-shortcut';
+import * as m from '../support/synth/cell-measure';
+import { intensityFeatures, shortcutMacroF1, type Example } from '../support/synth/intensity-shortcut';
 
 const shortcutFields = Number(process.argv[2] ?? 500);
 const stats: [string, (f: SynthField, c: CellTruth, bg: number) => number][] = [

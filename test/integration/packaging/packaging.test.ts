@@ -11,11 +11,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { ELECTRON_VERSION, makeLinuxStub, makeWindowsStub, readFuses, readWindowsAsarIntegrity } from '../fixtures/packaging/stub-electron';
+import { ELECTRON_VERSION, makeLinuxStub, makeWindowsStub, readFuses, readWindowsAsarIntegrity } from '../../fixtures/packaging/stub-electron';
 
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar') as typeof import('@electron/asar');
-const verifyNatives = require('../../scripts/verify-natives.cjs') as ((context: unknown) => Promise<void>) & { requiredPaths(platform: string, arch: string): string[] };
+const verifyNatives = require('../../../scripts/verify-natives.cjs') as ((context: unknown) => Promise<void>) & { requiredPaths(platform: string, arch: string): string[] };
 
 const root = process.cwd();
 const work = mkdtempSync(join(tmpdir(), 'ana-pack-'));

@@ -3,10 +3,10 @@
  * complete in the temporary folder but not yet renamed into the outbox, says READY and hangs
  * until the parent kills it (SIGKILL: no cleanup code runs, as in a power cut or a crash).
  */
-import { openDatabase } from '../../electron/core/db/connection';
-import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
-import { exportDay } from '../../electron/core/reports/day-export';
-import { resolveReportSettings } from '../../electron/core/reports/report-settings';
+import { openDatabase } from '../../../electron/core/db/connection';
+import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
+import { exportDay } from '../../../electron/core/reports/day-export';
+import { resolveReportSettings } from '../../../electron/core/reports/report-settings';
 
 const [dbPath, outboxDir, date, format, hangAt] = process.argv.slice(2);
 const db = openDatabase(dbPath!);

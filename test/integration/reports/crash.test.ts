@@ -4,13 +4,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { openDatabase } from '../../electron/core/db/connection';
-import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
-import { listReportExports } from '../../electron/core/db/report.repo';
-import { exportDay } from '../../electron/core/reports/day-export';
-import { resolveReportSettings } from '../../electron/core/reports/report-settings';
-import { validateOru } from '../unit/core/reports/hl7-validator';
-import { addReadCase, DAY, NOON_MS, seedRecord, signReadCase } from './reports-seed';
+import { openDatabase } from '../../../electron/core/db/connection';
+import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
+import { listReportExports } from '../../../electron/core/db/report.repo';
+import { exportDay } from '../../../electron/core/reports/day-export';
+import { resolveReportSettings } from '../../../electron/core/reports/report-settings';
+import { validateOru } from '../../support/reports/hl7-validator';
+import { addReadCase, DAY, NOON_MS, seedRecord, signReadCase } from './seed';
 
 const settings = resolveReportSettings({ timeZone: 'Europe/Berlin' });
 let dir: string;
@@ -34,7 +34,7 @@ afterAll(() => {
 /** Runs the child until it is about to rename file number `hangAt`, then kills it with SIGKILL. */
 function crashExport(outbox: string, format: 'hl7' | 'csv', hangAt: number): Promise<string> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'reports-crash-child.ts'), dbPath, outbox, DAY, format, String(hangAt)], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'crash-child.ts'), dbPath, outbox, DAY, format, String(hangAt)], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

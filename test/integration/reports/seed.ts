@@ -5,16 +5,16 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DecisionLabel, SessionUser } from '../../electron/contract';
-import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
-import { ensureCase } from '../../electron/core/db/case.repo';
-import { openDatabase, type WritableDb } from '../../electron/core/db/connection';
-import { insertReading } from '../../electron/core/db/reading.repo';
-import { insertSlide } from '../../electron/core/db/slide.repo';
-import { createAccount, toSessionUser } from '../../electron/core/auth/auth.service';
-import { amendCase, saveDraft, signCase } from '../../electron/core/review/review.service';
-import { encodeRgbPng } from '../../electron/core/reports/png-encode';
-import { LABEL_KEYS } from '../../electron/contract/labels';
+import type { DecisionLabel, SessionUser } from '../../../electron/contract';
+import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
+import { ensureCase } from '../../../electron/core/db/case.repo';
+import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
+import { insertReading } from '../../../electron/core/db/reading.repo';
+import { insertSlide } from '../../../electron/core/db/slide.repo';
+import { createAccount, toSessionUser } from '../../../electron/core/auth/auth.service';
+import { amendCase, saveDraft, signCase } from '../../../electron/core/review/review.service';
+import { encodeRgbPng } from '../../../electron/core/reports/png-encode';
+import { LABEL_KEYS } from '../../../electron/contract/labels';
 
 export const PASSWORD = 'correct horse battery';
 export const DAY = '2026-11-29';

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { decodeSlide } from '../../electron/core/slides/decode';
-import { encodeField, generateField, readDatasetCsv, SYNTH_FORMATS, writeDataset } from '../../electron/core/synth';
+import { decodeSlide } from '../../../electron/core/slides/decode';
+import { encodeField, generateField, readDatasetCsv, SYNTH_FORMATS, writeDataset } from '../../../electron/core/synth';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@
  * them — dots per nucleus, blobs per nucleus, rim-to-centre ratio, cytoplasm-to-nucleus ratio,
  * one-sidedness of the perinuclear signal, evenness of the nucleoplasm.
  */
-import type { CellTruth, SynthField } from '../../../../electron/core/synth';
+import type { CellTruth, SynthField } from '../../../electron/core/synth';
 
 export interface CellPixels {
   /** Field pixel index, its value and normalised radius against the truth nucleus ellipse. */

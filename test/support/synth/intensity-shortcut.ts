@@ -4,7 +4,7 @@
  * Two classifiers (per-label logistic regression and k-nearest neighbours), each with per-label
  * decision thresholds tuned for F1 on the training fields, scored by macro-F1 on held-out fields.
  */
-import { LABEL_KEYS } from '../../../../electron/contract/labels';
+import { LABEL_KEYS } from '../../../electron/contract/labels';
 
 export function intensityFeatures(fitc: Float32Array): number[] {
   const histogram = new Uint32Array(1024);

@@ -3,8 +3,8 @@
  * ONNX emission, and central finite differences over them: the reference every emitted gradient
  * is checked against.
  */
-import type { LayerSpec } from '../../../../../electron/core/training/network/layers';
-import type { NetworkSpec } from '../../../../../electron/core/training/network/network';
+import type { LayerSpec } from '../../../electron/core/training/network/layers';
+import type { NetworkSpec } from '../../../electron/core/training/network/network';
 
 export interface T64 {
   data: Float64Array;

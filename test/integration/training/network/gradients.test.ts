@@ -8,7 +8,7 @@ import { adamReference } from '../../../../electron/core/training/adam';
 import { buildLayerCheckGraph, buildLossCheckGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
 import type { LayerSpec } from '../../../../electron/core/training/network/layers';
 import { Random } from '../../../../electron/core/random';
-import { dot, finiteDifferences, layerForward, weightedBce, type T64 } from '../../../unit/core/training/network/reference';
+import { dot, finiteDifferences, layerForward, weightedBce, type T64 } from '../../../support/training/network-reference';
 
 function randomArray(rng: Random, n: number, scale = 1, awayFromZero = 0): Float64Array {
   return Float64Array.from({ length: n }, () => {

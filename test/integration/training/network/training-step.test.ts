@@ -9,7 +9,7 @@ import { adamReference } from '../../../../electron/core/training/adam';
 import { buildInferenceGraph, buildTrainingStepGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
 import { createNetwork, initParams, type NetworkSpec } from '../../../../electron/core/training/network/network';
 import { Random } from '../../../../electron/core/random';
-import { finiteDifferences, networkForward, weightedBce } from '../../../unit/core/training/network/reference';
+import { finiteDifferences, networkForward, weightedBce } from '../../../support/training/network-reference';
 
 const SPEC: NetworkSpec = {
   inputShape: [2, 6, 6],

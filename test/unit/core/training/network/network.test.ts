@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../../../electron/core/errors';
 import { checkParams, createNetwork, initParams } from '../../../../../electron/core/training/network/network';
-import { conv2d } from './reference';
+import { conv2d } from '../../../../support/training/network-reference';
 
 describe('network description', () => {
   it('infers per-sample shapes and names parameters by layer', () => {
