@@ -12,7 +12,7 @@ import { listReportsOfCase } from '../../electron/core/db/report.repo';
 import { exportDay } from '../../electron/core/reports/day-export';
 import { resolveReportSettings } from '../../electron/core/reports/report-settings';
 import { ensureCaseReports } from '../../electron/core/reports/report.service';
-import { addReadCase, DAY, NOON_MS, seedRecord, signReadCase } from '../integration/reports/seed';
+import { addReadCase, DAY, NOON_MS, seedRecord, signReadCase } from '../support/reports/seed';
 
 const n = Number(process.argv[2] ?? 20);
 const settings = resolveReportSettings({ timeZone: 'Europe/Berlin' });

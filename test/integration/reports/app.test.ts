@@ -12,7 +12,7 @@ import type { Result } from '../../../electron/contract';
 import { localDate } from '../../../electron/core/reports/report-time';
 import { validateOru } from '../../support/reports/hl7-validator';
 import { pdfPagesText, squash } from '../../support/reports/pdf-text';
-import { addReadCase, DAY, NOON_MS, PASSWORD, seedRecord } from './seed';
+import { addReadCase, DAY, NOON_MS, PASSWORD, seedRecord } from '../../support/reports/seed';
 
 let dir: string;
 let dbPath: string;

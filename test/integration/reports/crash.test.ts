@@ -10,7 +10,7 @@ import { listReportExports } from '../../../electron/core/db/report.repo';
 import { exportDay } from '../../../electron/core/reports/day-export';
 import { resolveReportSettings } from '../../../electron/core/reports/report-settings';
 import { validateOru } from '../../support/reports/hl7-validator';
-import { addReadCase, DAY, NOON_MS, seedRecord, signReadCase } from './seed';
+import { addReadCase, DAY, NOON_MS, seedRecord, signReadCase } from '../../support/reports/seed';
 
 const settings = resolveReportSettings({ timeZone: 'Europe/Berlin' });
 let dir: string;

@@ -12,7 +12,7 @@ import { resolveReportSettings } from '../../../electron/core/reports/report-set
 import { saveDraft } from '../../../electron/core/review/review.service';
 import { validateOru, splitSegments, hl7Unescape } from '../../support/reports/hl7-validator';
 import { pdfPagesText, squash } from '../../support/reports/pdf-text';
-import { addReadCase, amendSignedCase, DAY, NOON_MS, seedRecord, signReadCase, type SeededRecord } from './seed';
+import { addReadCase, amendSignedCase, DAY, NOON_MS, seedRecord, signReadCase, type SeededRecord } from '../../support/reports/seed';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const settings = resolveReportSettings({ timeZone: 'Europe/Berlin', screeningDilution: '1:80', lab: { name: 'Immunology Lab', headerLines: ['Test street 1'] } });
