@@ -211,7 +211,7 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
     thresholds: mode === 'tuned' ? 'per label, best F1 on the validation images' : '0.5 for every label (docs/method.md §aggregation)',
     ...input.extraProvenance,
   };
-  const card = modelCard({ kind: 'head', base, version, trainer, counts: input.counts, training, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription, thresholds });
+  const card = modelCard({ kind: 'extractor-head', base, version, trainer, counts: input.counts, training, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription, thresholds });
   let model = await writeDerivedPackage(base, options.outDir, { head: folded, version, id: options.id, thresholds, provenance, metrics, card, displayName: `ANA patterns (${trainer.method}, ${version})` });
   if (model.manifest.aggregation !== pooling) {
     await writeManifest(model.dir, { ...model.manifest, aggregation: pooling });

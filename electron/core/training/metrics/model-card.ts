@@ -1,13 +1,13 @@
 /**
  * The model card written into every trained package (MODEL_CARD.md): data, method, figures,
- * limits. One card for both model kinds: a head on frozen embeddings (`kind: 'head'`) and a whole
+ * limits. One card for both model kinds: a head on frozen embeddings (`kind: 'extractor-head'`) and a whole
  * network (`kind: 'network'`); they share the metrics tables and the limits.
  */
 import type { ModelPackage } from '../../models/model-package';
 import type { EvaluationReport } from './metrics';
 import type { EpochInfo, TrainerOptions, TrainingResult } from '../trainer';
 
-export type ModelCardInput = ({ kind: 'head' } & HeadCardInput) | ({ kind: 'network' } & NetworkCardInput);
+export type ModelCardInput = ({ kind: 'extractor-head' } & HeadCardInput) | ({ kind: 'network' } & NetworkCardInput);
 
 export interface HeadCardInput {
   base: ModelPackage;
@@ -50,7 +50,7 @@ export interface NetworkCardInput {
 const f = (v: number | null): string => (v === null ? '—' : v.toFixed(3));
 
 export function modelCard(c: ModelCardInput): string {
-  return c.kind === 'head' ? headCard(c) : networkCard(c);
+  return c.kind === 'extractor-head' ? headCard(c) : networkCard(c);
 }
 
 /** The test-split tables (summary and per class), the thresholds and how to reproduce them. */
