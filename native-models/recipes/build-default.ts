@@ -24,7 +24,7 @@ import { readDatasetCsv, writeDataset, type DatasetRow } from '../../electron/co
 import { evaluate } from '../../electron/core/training/metrics/metrics';
 import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
 import { addFilterBank, DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
-import { applyHead, trainLogisticHead, type LinearHead } from './logistic-head';
+import { applyHead, buildHeadedModel, trainLogisticHead, type LinearHead } from './logistic-head';
 
 export const EXTRACTOR_ID = 'ana-filter-bank';
 export const EXTRACTOR_VERSION = '1.0.0';
@@ -53,18 +53,7 @@ export function buildRawExtractor(config: FilterBankConfig): Uint8Array {
 
 /** The packaged model: extractor → standardise → 'embeddings' → Gemm(head) → Sigmoid → 'probabilities'. */
 export function buildModel(config: FilterBankConfig, standard: { mean: Float32Array; std: Float32Array }, head: LinearHead, labelCount: number): Uint8Array {
-  const g = new GraphBuilder({ name: 'ana-default' });
-  const x = g.input('patches', ['N', 1, config.inputPx, config.inputPx]);
-  const { features, dims } = addFilterBank(g, x, config);
-  const mean = g.initializer('emb_mean', [dims], standard.mean);
-  const std = g.initializer('emb_std', [dims], standard.std);
-  const embeddings = g.node('Div', [g.node('Sub', [features, mean]), std], {}, ['embeddings']);
-  const hw = g.initializer('head_w', [labelCount, dims], head.weights);
-  const hb = g.initializer('head_b', [labelCount], head.bias);
-  g.node('Sigmoid', [g.node('Gemm', [embeddings, hw, hb], { transB: 1 })], {}, ['probabilities']);
-  g.output('probabilities', ['N', labelCount]);
-  g.output('embeddings', ['N', dims]);
-  return g.toBytes();
+  return buildHeadedModel(config.inputPx, (g, x) => addFilterBank(g, x, config), standard, head, labelCount);
 }
 
 interface FieldFeatures {

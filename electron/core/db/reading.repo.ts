@@ -26,27 +26,18 @@ export interface ReadingRow {
   createdAtMs: number;
 }
 
-
 export type NewReading = Omit<ReadingRow, 'id' | 'thresholds'> & { thresholds?: Record<string, number> | null };
 
-interface RawReading {
-  id: number;
-  slideId: number;
-  modelId: string;
-  modelVersion: string;
-  provider: string;
-  status: 'done' | 'failed';
-  error: string | null;
+/** A row as SQLite returns it: the JSON and BLOB columns not yet parsed. */
+type RawReading = Omit<ReadingRow, 'labels' | 'probabilities' | 'predicted' | 'patches' | 'patchScores' | 'timingsMs' | 'thresholds'> & {
   labelsJson: string;
   probabilitiesJson: string;
   predictedJson: string;
-  patchCount: number;
   patchesJson: string;
   patchScores: Buffer | null;
   timingsJson: string;
   thresholdsJson: string | null;
-  createdAtMs: number;
-}
+};
 
 const SELECT_READING = `SELECT id, slide_id AS slideId, model_id AS modelId, model_version AS modelVersion, provider, status,
   error, labels_json AS labelsJson, probabilities_json AS probabilitiesJson, predicted_json AS predictedJson,
@@ -155,17 +146,9 @@ export function latestReadingsOfCase(db: ReadableDb, caseId: number): ReadingRow
 }
 
 /** Outputs of the newest successful reading of each slide, per case, without the per-patch data (for the worklist). */
-export interface ReadingOutputsRow {
-  id: number;
-  caseId: number;
-  slideId: number;
-  modelId: string;
-  modelVersion: string;
-  labels: string[];
-  probabilities: number[];
-  predicted: string[];
-  thresholds: Record<string, number> | null;
-}
+/** What a reading concluded (no patches): the suggestion and the worklist's uncertainty need no more. */
+export type ReadingOutputs = Pick<ReadingRow, 'id' | 'modelId' | 'modelVersion' | 'labels' | 'probabilities' | 'predicted' | 'thresholds'>;
+export type ReadingOutputsRow = ReadingOutputs & { caseId: number; slideId: number };
 
 export function latestReadingOutputsByCase(db: ReadableDb): Map<number, ReadingOutputsRow[]> {
   const rows = db

@@ -7,16 +7,9 @@ import { agreementOf as agreementOfKeys, DEFAULT_THRESHOLD, DEFAULT_UNCERTAIN_MA
 import type { ReadableDb } from '../db/connection';
 import { getSetting } from '../db/settings.repo';
 import type { DecisionSuggestion } from '../db/decision.repo';
+import type { ReadingOutputs } from '../db/reading.repo';
 
-export interface ReadingOutputs {
-  id: number;
-  modelId: string;
-  modelVersion: string;
-  labels: string[];
-  probabilities: number[];
-  predicted: string[];
-  thresholds: Record<string, number> | null;
-}
+export type { ReadingOutputs };
 
 export function suggestionOf(readings: ReadingOutputs[]): DecisionSuggestion {
   const probabilities: Record<string, number> = {};

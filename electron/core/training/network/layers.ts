@@ -158,40 +158,31 @@ function groupNorm(spec: Extract<LayerSpec, { kind: 'groupnorm' }>, [c, h, w]: [
   };
 }
 
-function relu(spec: LayerSpec, shape: readonly number[]): Layer {
+/** A parameter-free element-wise layer: `op` forward, `grad` the input gradient from x, y and dy. */
+function elementwise(spec: LayerSpec, shape: readonly number[], op: string, grad: (e: Emitter, x: string, y: string, dy: string) => string): Layer {
   return {
     spec,
     inShape: shape,
     outShape: shape,
     params: [],
     forward(e, x) {
-      const y = e.node('Relu', [x]);
+      const y = e.node(op, [x]);
       return {
         y,
         backward(dy, needDx) {
-          return { dx: needDx ? e.node('Where', [e.node('Greater', [x, e.scalar(0)]), dy, e.scalar(0)]) : null, dparams: [] };
+          return { dx: needDx ? grad(e, x, y, dy) : null, dparams: [] };
         },
       };
     },
   };
 }
 
+function relu(spec: LayerSpec, shape: readonly number[]): Layer {
+  return elementwise(spec, shape, 'Relu', (e, x, _y, dy) => e.node('Where', [e.node('Greater', [x, e.scalar(0)]), dy, e.scalar(0)]));
+}
+
 function sigmoid(spec: LayerSpec, shape: readonly number[]): Layer {
-  return {
-    spec,
-    inShape: shape,
-    outShape: shape,
-    params: [],
-    forward(e, x) {
-      const y = e.node('Sigmoid', [x]);
-      return {
-        y,
-        backward(dy, needDx) {
-          return { dx: needDx ? e.mul(dy, e.mul(y, e.sub(e.scalar(1), y))) : null, dparams: [] };
-        },
-      };
-    },
-  };
+  return elementwise(spec, shape, 'Sigmoid', (e, _x, y, dy) => e.mul(dy, e.mul(y, e.sub(e.scalar(1), y))));
 }
 
 function globalAvgPool(spec: LayerSpec, [c, h, w]: [number, number, number]): Layer {
