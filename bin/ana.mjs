@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `ana` npm bin: runs the built CLI (npm run build), or the TypeScript source through tsx in a
-// development checkout.
+// development checkout (always with ANA_CLI_FROM_SOURCE=1, which tools/bin/ana sets).
 import { existsSync } from 'node:fs';
 
 if (Number(process.versions.node.split('.')[0]) < 24) {
@@ -10,7 +10,7 @@ if (Number(process.versions.node.split('.')[0]) < 24) {
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const built = fileURLToPath(new URL('../dist/cli/ana.js', import.meta.url));
-if (existsSync(built)) {
+if (existsSync(built) && !process.env.ANA_CLI_FROM_SOURCE) {
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');

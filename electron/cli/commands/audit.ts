@@ -1,21 +1,20 @@
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { openDatabase, SCHEMA_VERSION } from '../../core/db/connection';
+import { SCHEMA_VERSION } from '../../core/db/connection';
 import { DomainError } from '../../core/errors';
 import { verifyRecord } from '../../core/review/record-verify';
 import { UsageError, type Command } from '../command';
+import { databasePath, openExistingDatabase } from '../database';
 
 /** `ana audit verify`: re-checks the audit hash chain and every signature; non-zero exit on any finding. */
 export const auditCommand: Command = {
   name: 'audit',
   summary: 'Verify the audit trail and signatures of a record (exit 1 on tampering)',
-  usage: 'ana audit verify --db FILE',
+  usage: 'ana audit verify [--db FILE]',
   async run(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' } } });
     if (positionals[0] !== 'verify' || positionals.length !== 1) throw new UsageError(`unknown sub-command '${positionals.join(' ')}'`);
-    if (!values.db) throw new UsageError('--db FILE is required');
-    const path = resolve(values.db);
-    const db = openDatabase(path, { readonly: true });
+    const path = databasePath(values.db);
+    const db = openExistingDatabase(path, { readonly: true });
     try {
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version < SCHEMA_VERSION) {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { backupDatabase, openDatabase } from '../../core/db/connection';
+import { databasePath, openExistingDatabase } from '../database';
 import { verifyRecord } from '../../core/review/record-verify';
 import { UsageError, type Command } from '../command';
 
@@ -8,14 +9,14 @@ import { UsageError, type Command } from '../command';
 export const dbCommand: Command = {
   name: 'db',
   summary: 'Back up a record online to a new file and check the copy',
-  usage: 'ana db backup --db FILE --to FILE',
+  usage: 'ana db backup [--db FILE] --to FILE',
   async run(args) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { db: { type: 'string' }, to: { type: 'string' } } });
     if (positionals[0] !== 'backup' || positionals.length !== 1) throw new UsageError(`unknown sub-command '${positionals.join(' ')}'`);
-    if (!values.db || !values.to) throw new UsageError('--db FILE and --to FILE are required');
-    const from = resolve(values.db);
+    if (!values.to) throw new UsageError('--to FILE is required');
+    const from = databasePath(values.db);
     const to = resolve(values.to);
-    const source = openDatabase(from, { readonly: true });
+    const source = openExistingDatabase(from, { readonly: true });
     let pages: number;
     try {
       pages = (await backupDatabase(source, to)).totalPages;

@@ -1,28 +1,23 @@
 import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { openDatabase } from '../../core/db/connection';
-import { DomainError } from '../../core/errors';
 import { DAY_EXPORT_FORMAT_KEYS, type DayExportFormatKey } from '../../contract';
 import { exportDay } from '../../core/reports/day-export';
 import { UsageError, type Command } from '../command';
 import { cliActor } from './report';
+import { databasePath, openExistingDatabase } from '../database';
+import { resolveDataLocations } from '../../core/app-paths';
 
 export const exportCommand: Command = {
   name: 'export',
   summary: "Export a day's signed cases to an outbox folder as HL7 v2.5.1 ORU^R01 or CSV (atomic, idempotent, logged)",
-  usage: 'ana export --db FILE --date YYYY-MM-DD --format hl7|csv --out DIR',
+  usage: 'ana export [--db FILE] --date YYYY-MM-DD --format hl7|csv [--out DIR]  (default: the data folder\'s outbox)',
   async run(args) {
     const { values } = parseArgs({ args, options: { db: { type: 'string' }, date: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } });
-    if (!values.db) throw new UsageError('--db is required');
     if (!values.date) throw new UsageError('--date is required');
     if (!(DAY_EXPORT_FORMAT_KEYS as readonly string[]).includes(values.format ?? '')) throw new UsageError(`--format must be ${DAY_EXPORT_FORMAT_KEYS.join(' or ')} (got '${values.format ?? ''}')`);
-    if (!values.out) throw new UsageError('--out is required');
-    const dbPath = resolve(values.db);
-    if (!existsSync(dbPath)) throw new DomainError('not-found', `Database ${dbPath} does not exist`);
-    const db = openDatabase(dbPath);
+    const db = openExistingDatabase(databasePath(values.db));
     try {
-      const summary = await exportDay(db, { date: values.date, format: values.format as DayExportFormatKey, outboxDir: values.out }, cliActor());
+      const summary = await exportDay(db, { date: values.date, format: values.format as DayExportFormatKey, outboxDir: values.out ?? resolveDataLocations().outboxDir }, cliActor());
       const written = summary.files.filter((f) => f.outcome === 'written');
       for (const f of summary.files) console.log(`${f.outcome === 'written' ? 'wrote    ' : 'unchanged'} ${resolve(summary.outboxDir, f.fileName)}`);
       console.log(

@@ -1,17 +1,19 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { startFinetuneWorker } from '../../core/training/finetune/finetune-worker';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
 import { UsageError, type Command } from '../command';
+import { databasePath, missingDatabaseError } from '../database';
 
 export const finetuneCommand: Command = {
   name: 'finetune',
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
-    'ana finetune --db FILE [--mode head|last-blocks|all] [--blocks N] [--models-dir DIR] [--cache DIR] [--model SHIPPED_DIR] [--seed S] [--no-promote]\n' +
+    'ana finetune [--db FILE] [--mode head|last-blocks|all] [--blocks N] [--models-dir DIR] [--cache DIR] [--model SHIPPED_DIR] [--seed S] [--no-promote]\n' +
     '  [--epochs N] [--validation-share P] [--min-cases N] [--max-f1-drop X] [--max-map-drop X] [--max-recall-drop X] [--provider auto|cpu|...]',
   async run(args) {
     const { values } = parseArgs({
@@ -34,7 +36,6 @@ export const finetuneCommand: Command = {
         provider: { type: 'string' },
       },
     });
-    if (!values.db) throw new UsageError('--db is required');
     const num = (name: string, v: string | undefined): number | undefined => {
       if (v === undefined) return undefined;
       const n = Number(v);
@@ -45,7 +46,8 @@ export const finetuneCommand: Command = {
     if (!FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
     if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
     const epochs = num('epochs', values.epochs);
-    const dbPath = resolve(values.db);
+    const dbPath = databasePath(values.db);
+    if (!existsSync(dbPath)) throw missingDatabaseError(dbPath);
     const gate = Object.fromEntries(
       Object.entries({ macroF1Drop: num('max-f1-drop', values['max-f1-drop']), mapDrop: num('max-map-drop', values['max-map-drop']), recallDrop: num('max-recall-drop', values['max-recall-drop']) }).filter(([, v]) => v !== undefined),
     );

@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
-import { openDatabase } from '../../core/db/connection';
 import { listRegistry, promoteModel, rollbackModel } from '../../core/models/model-registry';
 import { UsageError, type Command } from '../command';
+import { databasePath, openExistingDatabase } from '../database';
 
 export const modelsCommand: Command = {
   name: 'models',
   summary: 'The model registry: list versions, promote a candidate, roll back to the previous version',
-  usage: 'ana models list --db FILE [--json]\n  ana models promote ID --db FILE [--justification TEXT]\n  ana models rollback --db FILE [--reason TEXT]',
+  usage: 'ana models list [--db FILE] [--json]\n  ana models promote ID [--db FILE] [--justification TEXT]\n  ana models rollback [--db FILE] [--reason TEXT]',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
@@ -16,9 +15,8 @@ export const modelsCommand: Command = {
       options: { db: { type: 'string' }, justification: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
     const [action, idText] = positionals;
-    if (!values.db) throw new UsageError('--db is required');
     if (!action || !['list', 'promote', 'rollback'].includes(action)) throw new UsageError("expected 'list', 'promote ID' or 'rollback'");
-    const db = openDatabase(resolve(values.db));
+    const db = openExistingDatabase(databasePath(values.db));
     const actor = { userId: null, name: `cli:${userInfo().username}` };
     try {
       if (action === 'list') {

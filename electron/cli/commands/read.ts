@@ -1,13 +1,15 @@
 import { parseArgs } from 'node:util';
 import { writeFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { openDatabase } from '../../core/db/connection';
+import type { WritableDb } from '../../core/db/connection';
+import { latestUnfinishedBatch, listBatchItems } from '../../core/db/reading-batch.repo';
+import { openOrCreateDatabase } from '../database';
 import { defaultModelDir } from '../../core/paths';
 import { activeModelDir } from '../../core/models/model-registry';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { accessionFromFileName, accessionPattern, loadWorklist, worklistAccession } from '../../core/reading/accession';
-import { createReadingService } from '../../core/reading/reading.service';
-import type { BatchItemResult, BatchProgress } from '../../core/reading/batch-reader';
+import { createReadingService, type ReadOptions, type ReadingService } from '../../core/reading/reading.service';
+import { listSlideFiles, type BatchItemResult, type BatchProgress, type BatchSummary } from '../../core/reading/batch-reader';
 import { loadMicroscopeProfile } from '../../core/slides/microscope-profile';
 import { UsageError, type Command } from '../command';
 
@@ -54,7 +56,7 @@ export const readCommand: Command = {
       args,
       allowPositionals: true,
       options: {
-        db: { type: 'string', default: 'ana.db' },
+        db: { type: 'string' },
         model: { type: 'string' },
         json: { type: 'string' },
         provider: { type: 'string' },
@@ -73,7 +75,7 @@ export const readCommand: Command = {
     const profile = values.profile ? await loadMicroscopeProfile(resolve(values.profile)) : null;
     const byName = values['accession-pattern'] ? accessionPattern(values['accession-pattern']) : accessionFromFileName;
     const accessionOf = values.worklist ? worklistAccession(await loadWorklist(resolve(values.worklist)), byName) : byName;
-    const db = openDatabase(resolve(values.db));
+    const { db, path: dbPath } = openOrCreateDatabase(values.db);
     const service = createReadingService({
       db,
       // The registry's active version (after fine-tuning, promotion or rollback), else the shipped package.
@@ -83,35 +85,79 @@ export const readCommand: Command = {
       accessionOf,
       useWorker: !values['in-process'],
       log: (m) => console.error(`warning: ${m}`),
+      // A provider asked for by name and not available is worth a warning; on 'auto' the fallback is routine.
+      info: (m) => {
+        if (values.provider && values.provider !== 'auto' && /is not available/.test(m)) console.error(`warning: ${m}`);
+      },
     });
     const bar = process.stderr.isTTY ? progressBar() : null;
+    // Ctrl-C: the current slide finishes (each slide is stored whole), the batch is marked
+    // interrupted, and the same command run again reads the rest. A second Ctrl-C stops at once.
+    let interrupted = false;
+    const stop = (batchId: string | undefined) => batchId !== undefined && service.cancel(batchId);
+    const onSigint = () => {
+      if (interrupted) process.exit(130);
+      interrupted = true;
+      bar?.done();
+      process.stderr.write('\nInterrupted: finishing the current slide, then stopping (Ctrl-C again to stop at once).\n');
+      stop(service.current()?.batchId);
+    };
+    process.on('SIGINT', onSigint);
     try {
       const { model } = await service.init();
-      const onProgress = (p: BatchProgress) => bar?.update(p);
-      const summary = values.resume ? await service.resume(values.batch, { force: values.force, onProgress }) : await service.read(positionals, { force: values.force, onProgress });
+      const onProgress = (p: BatchProgress) => {
+        if (interrupted) stop(p.batchId);
+        else bar?.update(p);
+      };
+      const summary = values.resume
+        ? await service.resume(values.batch, { force: values.force, onProgress })
+        : await readOrContinue(service, db, positionals, { force: values.force, onProgress });
       bar?.done();
       if (!summary) {
-        console.log(`No unfinished reading batch in ${values.db}: nothing to resume.`);
+        console.log(`No unfinished reading batch in ${dbPath}: nothing to resume.`);
         return 0;
       }
       console.log(summaryTable(summary.items, model.manifest.labels.map((l) => l.key)));
       console.log(
         `\n${summary.items.length} file(s): ${summary.done} read, ${summary.skipped} already read, ${summary.failed} failed` +
-          ` in ${(summary.wallMs / 1000).toFixed(1)} s with ${model.manifest.id} ${model.manifest.version} on ${service.provider}; record: ${values.db}`,
+          ` in ${(summary.wallMs / 1000).toFixed(1)} s with ${model.manifest.id} ${model.manifest.version} on ${service.provider}; record: ${dbPath}`,
       );
       if (values.json) {
         await writeFile(resolve(values.json), JSON.stringify(summary.items.map(toJsonItem), null, 2) + '\n');
         console.log(`JSON: ${values.json}`);
       }
       for (const item of summary.items) if (item.error) console.error(`failed: ${item.error.message}`);
+      if (summary.cancelled) {
+        const left = listBatchItems(db, summary.batchId, 'pending').length;
+        console.error(`Interrupted: ${summary.done + summary.skipped} slide(s) read in this run, ${left} not yet read (batch ${summary.batchId}). Run the same command again to read the rest.`);
+        return 130;
+      }
       // Non-zero only when nothing could be done: every file failed, or there was none.
       return summary.items.length === 0 || summary.failed === summary.items.length ? 1 : 0;
     } finally {
+      process.off('SIGINT', onSigint);
       await service.close();
       db.close();
     }
   },
 };
+
+/**
+ * Reads the files, or — when the newest unfinished batch (interrupted, killed) holds exactly these
+ * files — finishes that batch, so a plain re-run of an interrupted command completes it.
+ */
+async function readOrContinue(service: ReadingService, db: WritableDb, paths: string[], options: ReadOptions): Promise<BatchSummary> {
+  const unfinished = options.force ? undefined : latestUnfinishedBatch(db);
+  if (unfinished) {
+    const files = await listSlideFiles(paths);
+    const batchFiles = listBatchItems(db, unfinished.id).map((i) => i.path);
+    if (batchFiles.length === files.length && batchFiles.every((f, i) => f === files[i])) {
+      console.error(`Continuing the interrupted batch ${unfinished.id}: ${listBatchItems(db, unfinished.id, 'pending').length} of ${files.length} slide(s) left.`);
+      return (await service.resume(unfinished.id, options))!;
+    }
+  }
+  return service.read(paths, options);
+}
 
 function progressBar() {
   const width = 30;

@@ -238,7 +238,8 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
     init() {
       starting ??= (async () => {
         const pkg = await source();
-        const engineOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: log };
+        // A provider falling back (no CUDA on this PC) is routine: one line in the operator's log, not a warning.
+        const engineOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: options.info ?? log };
         const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, { ...engineOptions, workerPath: options.workerPath });
         // Operators read the log to know which model and provider the day was read with.
         options.info?.(`inference ${options.useWorker === false ? 'engine' : 'worker'} started (${eng.provider}), model ${pkg.manifest.id} ${pkg.manifest.version}`);
