@@ -3,7 +3,8 @@
 // loaded from node_modules (unpacked from the asar in installers).
 import { build as esbuild } from 'esbuild';
 import { build as viteBuild } from 'vite';
-import { existsSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -29,4 +30,13 @@ await Promise.all([
     esbuild({ ...common, packages: undefined, external: NATIVE_PACKAGES, format: 'esm', entryPoints: [join(root, 'electron/workers', w)], outfile: join(root, 'dist/workers', w.replace(/\.ts$/, '.js')) }),
   ),
 ]);
+// The workers run unpacked, outside the asar's integrity check: their sha256 go into a list that
+// stays inside the asar, and the app refuses a worker that does not match (electron/core/worker-entry.ts).
+const workerHashes = Object.fromEntries(
+  workers.map((w) => {
+    const file = w.replace(/\.ts$/, '.js');
+    return [file, createHash('sha256').update(readFileSync(join(root, 'dist/workers', file))).digest('hex')];
+  }),
+);
+writeFileSync(join(root, 'dist/workers.sha256.json'), `${JSON.stringify(workerHashes, null, 2)}\n`);
 console.log(`build: renderer + main + preload + cli + ${workers.length} worker(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -63,7 +63,10 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`ana ${name}: ${error.message}`);
       return 1;
     }
-    throw error;
+    // Anything else is a bug or an environment failure (ENAMETOOLONG, EACCES...): one clear line;
+    // the stack trace only when asked for.
+    console.error(`ana ${name}: unexpected error: ${(error as Error)?.message?.split('\n')[0] ?? String(error)}${process.env.ANA_DEBUG ? `\n${(error as Error)?.stack}` : ' (set ANA_DEBUG=1 for details)'}`);
+    return 1;
   }
 }
 

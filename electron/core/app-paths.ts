@@ -96,15 +96,28 @@ export function ensureDataLocations(locations: DataLocations): void {
   }
 }
 
+/** Written by scripts/build.mjs beside the bundles (`dist/workers.sha256.json`, inside the asar when installed). */
+export const WORKER_HASHES_FILE = 'workers.sha256.json';
+
 /**
- * Where a built worker entry (`<name>.worker.js`) lives: ANA_WORKERS_DIR when set (the Electron
- * shell sets it to `dist/workers`, unpacked from the asar in an installed app), else beside the
- * calling bundle (`dist/main/main.js`, `dist/cli/ana.js` → `dist/workers/`). Null when not found,
- * so callers can fall back to the TypeScript source in development.
+ * True when the calling bundle runs from an installed app's `app.asar`: then workers come only
+ * from the installation (ANA_WORKERS_DIR is ignored) and are hash-checked (worker-entry.ts). Read
+ * from the bundle's own path, which no environment variable can change.
+ */
+export function isInstalledBundle(callerUrl: string): boolean {
+  return callerUrl.startsWith('file:') && /[\\/]app\.asar[\\/]/.test(fileURLToPath(callerUrl));
+}
+
+/**
+ * Where a built worker entry (`<name>.worker.js`) lives: beside the calling bundle
+ * (`dist/main/main.js`, `dist/cli/ana.js` → `dist/workers/`, unpacked from the asar in an installed
+ * app); in development, ANA_WORKERS_DIR first when set. Null when not found, so callers can fall
+ * back to the TypeScript source in development.
  */
 export function builtWorkerPath(name: string, callerUrl: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  const candidates = [env.ANA_WORKERS_DIR ? join(env.ANA_WORKERS_DIR, `${name}.worker.js`) : null, fileURLToPath(new URL(`../workers/${name}.worker.js`, callerUrl))];
-  for (const path of candidates) if (path && existsSync(path)) return unpackedPath(path);
+  const fromEnv = !isInstalledBundle(callerUrl) && env.ANA_WORKERS_DIR ? join(env.ANA_WORKERS_DIR, `${name}.worker.js`) : null;
+  const candidates = [fromEnv, fileURLToPath(new URL(`../workers/${name}.worker.js`, callerUrl))];
+  for (const path of candidates) if (path && existsSync(unpackedPath(path))) return unpackedPath(path);
   return null;
 }
 

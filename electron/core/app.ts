@@ -21,6 +21,7 @@ import { casesHandlers } from './cases/cases.handlers';
 import { reviewHandlers } from './review/review.handlers';
 import { SessionStore } from './auth/session-store';
 import { authHandlers } from './auth/auth.handlers';
+import type { ScryptCost } from './auth/password';
 import { usersHandlers } from './users/users.handlers';
 import { viewerHandlers } from './viewer/viewer.handlers';
 import { modelsHandlers } from './models/models.handlers';
@@ -46,6 +47,8 @@ export interface AppOptions {
   displayCacheDir?: string;
   /** The LIS outbox for day exports; default: the data-locations outbox (ANA_OUTBOX_DIR, locations.json). */
   outboxDir?: string;
+  /** scrypt cost for new password hashes and login upgrades; default the OWASP cost (tests pass a lower one). */
+  passwordCost?: ScryptCost;
 }
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
@@ -108,8 +111,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       executionProvider: reading.provider,
     }),
     ...casesHandlers(db, sessions),
-    ...authHandlers(db, sessions),
-    ...usersHandlers(db, sessions),
+    ...authHandlers(db, sessions, { passwordCost: options.passwordCost }),
+    ...usersHandlers(db, sessions, { passwordCost: options.passwordCost }),
     ...reviewHandlers(db, sessions, domainEvents),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions),

@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'model-invalid'
   | 'db-newer-schema'
   | 'db-corrupt'
+  | 'db-tampered'
   | 'internal';
 
 export class DomainError extends Error {

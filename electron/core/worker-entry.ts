@@ -1,22 +1,66 @@
 /**
  * Finding and starting worker-thread entry points (`electron/workers/<name>.worker.ts`). Bundled
- * code (Electron main, dist/cli) finds the built `<name>.worker.js` in dist/workers or
- * ANA_WORKERS_DIR, unpacked from the asar; a development checkout runs the TypeScript source
- * through tsx's loader, in the worker too.
+ * code (Electron main, dist/cli) finds the built `<name>.worker.js` in dist/workers, unpacked from
+ * the asar; a development checkout runs the TypeScript source through tsx's loader, in the worker
+ * too.
+ *
+ * Worker files run with the app's full rights but sit unpacked beside the asar, outside its
+ * integrity check. So a built worker from the installation's own folder must match the sha256
+ * that scripts/build.mjs recorded in `dist/workers.sha256.json` (inside the integrity-checked asar)
+ * before it starts; an installed app ignores ANA_WORKERS_DIR and never falls back to sources.
+ * ANA_WORKERS_DIR is a development override (a checkout, not an installed app) and is not checked.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { builtWorkerPath } from './app-paths';
+import { builtWorkerPath, isInstalledBundle, unpackedPath, WORKER_HASHES_FILE } from './app-paths';
 import { DomainError, type ErrorCode } from './errors';
 
-export function workerEntryPath(name: string): string {
-  const built = builtWorkerPath(name, import.meta.url);
-  if (built) return built;
-  const source = fileURLToPath(new URL(`../workers/${name}.worker.ts`, import.meta.url));
+export interface WorkerLookup {
+  /** The bundle asking (its import.meta.url); tests pass a fake installation's. */
+  callerUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function workerEntryPath(name: string, lookup: WorkerLookup = {}): string {
+  const callerUrl = lookup.callerUrl ?? import.meta.url;
+  const installed = isInstalledBundle(callerUrl);
+  const built = builtWorkerPath(name, callerUrl, lookup.env ?? process.env);
+  const ownDir = unpackedPath(fileURLToPath(new URL('../workers', callerUrl)));
+  if (built && (installed || dirname(built) === ownDir)) {
+    verifyWorkerHash(built, fileURLToPath(new URL(`../${WORKER_HASHES_FILE}`, callerUrl)), installed);
+    return built;
+  }
+  if (built) return built; // development: ANA_WORKERS_DIR
+  if (installed) throw new DomainError('internal', `worker ${name}.worker.js is missing from the installation (${ownDir}); reinstall ANA Workstation`);
+  const source = fileURLToPath(new URL(`../workers/${name}.worker.ts`, callerUrl));
   if (existsSync(source)) return source;
   throw new DomainError('internal', `worker entry ${name}.worker.js/.ts not found (looked in dist/workers, ANA_WORKERS_DIR and ${source})`);
+}
+
+/**
+ * Refuses a built worker whose bytes differ from the build's record. An installed app also refuses
+ * one without a record; a development build made before records existed is let through.
+ */
+export function verifyWorkerHash(workerPath: string, hashesPath: string, required: boolean): void {
+  let hashes: Record<string, string>;
+  try {
+    hashes = JSON.parse(readFileSync(hashesPath, 'utf8')) as Record<string, string>;
+  } catch (error) {
+    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new DomainError('internal', `${hashesPath}: the build's worker hash list is missing or unreadable, so ${basename(workerPath)} is not started; reinstall ANA Workstation`, { cause: error });
+  }
+  const expected = hashes[basename(workerPath)];
+  const actual = createHash('sha256').update(readFileSync(workerPath)).digest('hex');
+  if (expected !== actual) {
+    throw new DomainError(
+      'internal',
+      `${workerPath}: ${expected ? 'does not match the sha256 recorded at build time' : 'is not in the build\'s worker hash list'}, so it is not started (the installation was altered; reinstall ANA Workstation)`,
+    );
+  }
 }
 
 export function startWorker(path: string, workerData?: unknown): Worker {

@@ -12,7 +12,7 @@
 import { app, BrowserWindow, dialog, Menu, Notification, screen, session, shell } from 'electron';
 import { join } from 'node:path';
 import { createApp, type App } from '../core/app';
-import { builtWorkerPath, ensureDataLocations, resolveDataLocations, type DataLocations } from '../core/app-paths';
+import { ensureDataLocations, resolveDataLocations, type DataLocations } from '../core/app-paths';
 import type { EventName, EventPayload } from '../contract';
 import { errorMessage } from '../core/errors';
 import { createRotatingLog, type Logger } from '../core/logging/rotating-log';
@@ -60,9 +60,11 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   log = createRotatingLog({ dir: locations.logsDir, echo: isDevelopment ? (level, line) => (level === 'info' ? console.log(line) : console.error(line)) : undefined });
-  // Core modules find the report fonts here; workers are loaded from the (unpacked) built folder.
+  // Core modules find the report fonts here.
   process.env.ANA_RESOURCES_DIR ??= resourcesDir;
-  process.env.ANA_WORKERS_DIR ??= join(here, '..', 'workers');
+  // Workers come from the installation's own (unpacked) folder, hash-checked before they start
+  // (core/worker-entry.ts); a pre-set ANA_WORKERS_DIR is a development override only.
+  if (app.isPackaged) delete process.env.ANA_WORKERS_DIR;
   process.on('uncaughtException', (error) => backgroundError('uncaught exception in main process', error));
   process.on('unhandledRejection', (reason) => backgroundError('unhandled rejection in main process', reason));
   // Windows shows notifications only for an app with a user model id (the installer's appId).
@@ -92,7 +94,6 @@ async function start(): Promise<void> {
     core = await createApp({
       dbPath: locations.databasePath,
       modelDir,
-      workerPath: builtWorkerPath('inference', import.meta.url) ?? undefined,
       version: app.getVersion(),
       outboxDir: locations.outboxDir,
       log: (m) => log.warn(m),

@@ -31,7 +31,7 @@ export type TestUserKey = keyof typeof TEST_USERS;
 // One scrypt hash per test process, shared by the seeded users, at a low cost (the cost is stored
 // in the hash, so verification follows it): seeding and logging in stay cheap in tests.
 let testPasswordHash: Promise<string> | undefined;
-const TEST_SCRYPT_COST = { N: 1024, r: 8, p: 1 };
+export const TEST_SCRYPT_COST = { N: 1024, r: 8, p: 1 };
 
 /** Creates the three test users (password TEST_PASSWORD) unless they exist; returns their ids. */
 export async function seedTestUsers(db: WritableDb): Promise<Record<TestUserKey, number>> {
@@ -110,7 +110,7 @@ export async function recordApp(): Promise<{
   call: (who: TestUserKey | 'anonymous', channel: string, request: unknown) => Promise<{ ok: boolean; value?: any; code?: string; message?: string }>;
 }> {
   const { createApp } = await import('../../electron/core/app');
-  const app = await createApp({ dbPath: tempDbPath(), modelDir: '/nonexistent-model-dir', version: 'test', log: () => {} });
+  const app = await createApp({ dbPath: tempDbPath(), modelDir: '/nonexistent-model-dir', version: 'test', log: () => {}, passwordCost: TEST_SCRYPT_COST });
   const ids = await seedTestUsers(app.db);
   const as = { admin: { sessionId: 'admin-session' }, physician: { sessionId: 'physician-session' }, technologist: { sessionId: 'tech-session' } };
   for (const who of Object.keys(as) as TestUserKey[]) await loginAs(app, as[who].sessionId, who);

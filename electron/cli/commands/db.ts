@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
+import { copyFileSync, existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { anchorPathOf } from '../../core/db/audit-anchor';
 import { backupDatabase, openDatabase } from '../../core/db/connection';
 import { databasePath, openExistingDatabase } from '../database';
 import { verifyRecord } from '../../core/review/record-verify';
@@ -17,6 +19,10 @@ export const dbCommand: Command = {
     const from = databasePath(values.db);
     const to = resolve(values.to);
     const source = openExistingDatabase(from, { readonly: true });
+    // The copy takes the audit anchor along (docs/audit-trail.md), copied first: every line in it
+    // was written after its head was committed, so the database copy taken next contains them all.
+    const [fromAnchor, toAnchor] = [anchorPathOf(from), anchorPathOf(to)];
+    if (fromAnchor && toAnchor && existsSync(fromAnchor) && !existsSync(to) && !existsSync(toAnchor)) copyFileSync(fromAnchor, toAnchor);
     let pages: number;
     try {
       pages = (await backupDatabase(source, to)).totalPages;

@@ -20,10 +20,12 @@ export const exportCommand: Command = {
       const summary = await exportDay(db, { date: values.date, format: values.format as DayExportFormatKey, outboxDir: values.out ?? resolveDataLocations().outboxDir }, cliActor());
       const written = summary.files.filter((f) => f.outcome === 'written');
       for (const f of summary.files) console.log(`${f.outcome === 'written' ? 'wrote    ' : 'unchanged'} ${resolve(summary.outboxDir, f.fileName)}`);
+      for (const f of summary.failed) console.error(`NOT SENT  ${f.message}`);
       console.log(
-        `${summary.signedCases} signed case(s) on ${summary.date}: ${written.length} file(s) written, ${summary.files.length - written.length} already exported, to ${summary.outboxDir}`,
+        `${summary.signedCases} signed case(s) on ${summary.date}: ${written.length} file(s) written, ${summary.files.length - written.length} already exported` +
+          `${summary.failed.length ? `, ${summary.failed.length} case(s) NOT sent (see above)` : ''}, to ${summary.outboxDir}`,
       );
-      return 0;
+      return summary.failed.length ? 1 : 0;
     } finally {
       db.close();
     }

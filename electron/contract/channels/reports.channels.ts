@@ -31,12 +31,24 @@ export const ExportFile = z.object({
 });
 export type ExportFile = z.infer<typeof ExportFile>;
 
+/** A case the export could not send: reported, logged when a file was attempted, and skipped (the others still go). */
+export const ExportFailure = z.object({
+  caseIds: z.array(z.number().int()),
+  /** The report's outbox file name, when the report exists. */
+  fileName: z.string().nullable(),
+  reportId: z.number().int().nullable(),
+  /** One line: which case or file, and what went wrong. */
+  message: z.string(),
+});
+export type ExportFailure = z.infer<typeof ExportFailure>;
+
 export const ExportSummary = z.object({
   date: z.string(),
   format: DayExportFormat,
   outboxDir: z.string(),
   signedCases: z.number().int(),
   files: z.array(ExportFile),
+  failed: z.array(ExportFailure),
 });
 export type ExportSummary = z.infer<typeof ExportSummary>;
 

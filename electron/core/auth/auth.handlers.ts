@@ -3,14 +3,21 @@ import type { WritableDb } from '../db/connection';
 import { appendAudit } from '../db/audit.repo';
 import { countUsers } from '../db/user.repo';
 import type { HandlersFor } from '../handler';
-import { changePassword, checkLogin, confirmPassword, createFirstAdmin, toSessionUser } from './auth.service';
+import { changePassword, checkLogin, confirmPassword, createFirstAdmin, endSessionsIfLocked, toSessionUser } from './auth.service';
+import { DEFAULT_COST, type ScryptCost } from './password';
 import { actorOf, type SessionStore } from './session-store';
 
-export function authHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'auth/status' | 'auth/login' | 'auth/logout' | 'auth/create-first-admin' | 'auth/change-password'> {
+export interface AuthOptions {
+  /** The scrypt cost for new hashes and login upgrades; default DEFAULT_COST (tests lower it). */
+  passwordCost?: ScryptCost;
+}
+
+export function authHandlers(db: WritableDb, sessions: SessionStore, options: AuthOptions = {}): HandlersFor<'auth/status' | 'auth/login' | 'auth/logout' | 'auth/create-first-admin' | 'auth/change-password'> {
+  const cost = options.passwordCost ?? DEFAULT_COST;
   return {
     'auth/status': (_request, ctx) => ({ user: sessions.current(ctx), needsFirstAdmin: countUsers(db) === 0 }),
     'auth/login': async (request, ctx) => {
-      const user = await checkLogin(db, request.username, request.password);
+      const user = await checkLogin(db, request.username, request.password, Date.now(), cost);
       sessions.login(ctx, user.id);
       return user;
     },
@@ -20,14 +27,14 @@ export function authHandlers(db: WritableDb, sessions: SessionStore): HandlersFo
       return { loggedOut: sessions.logout(ctx) };
     },
     'auth/create-first-admin': async (request, ctx) => {
-      const admin = await createFirstAdmin(db, request, { userId: null, name: `first-run:${request.username}`.slice(0, 200) });
+      const admin = await createFirstAdmin(db, request, { userId: null, name: `first-run:${request.username}`.slice(0, 200) }, Date.now(), cost);
       sessions.login(ctx, admin.id);
       return toSessionUser(admin);
     },
     'auth/change-password': async (request, ctx) => {
       const user = sessions.require(ctx, 'change a password');
-      await confirmPassword(db, user, request.currentPassword, 'changing the password');
-      await changePassword(db, user.id, request.newPassword, actorOf(user));
+      await endSessionsIfLocked(db, sessions, user, () => confirmPassword(db, user, request.currentPassword, 'changing the password'));
+      await changePassword(db, user.id, request.newPassword, actorOf(user), Date.now(), cost);
       return { changed: true as const };
     },
   };

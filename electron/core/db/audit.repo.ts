@@ -6,92 +6,18 @@
  * insert that does not extend the current head; the hashes themselves are computed here because
  * SQLite has no sha256, and are re-checked by `verifyAuditChain` (`ana audit verify`).
  */
-import { canonicalJson, sha256Hex } from './canonical-json';
+import { auditEntryHash, GENESIS_HASH, insertAuditEntry, type AuditEntry, type AuditInput } from './audit-chain';
 import { inTransaction, type ReadableDb, type WritableDb } from './connection';
 
-/** Who did it: a user, or a named part of the system (e.g. the reading pipeline). */
-export interface Actor {
-  userId: number | null;
-  name: string;
-}
+export { auditEntryHash, GENESIS_HASH, SYSTEM_ACTOR, type Actor, type AuditEntry, type AuditInput } from './audit-chain';
 
-export const SYSTEM_ACTOR: Actor = { userId: null, name: 'system' };
-
-export const GENESIS_HASH = '0'.repeat(64);
-
-export interface AuditInput {
-  actor: Actor;
-  /** create | update | delete | sign | amend | login | login-failed | logout | ... */
-  action: string;
-  /** Table-level noun: case, slide, reading, decision, signature, user, report, setting, ... */
-  entity: string;
-  entityId?: string | number | null;
-  caseId?: number | null;
-  oldValue?: unknown;
-  newValue?: unknown;
-  atMs?: number;
-}
-
-export interface AuditEntry {
-  id: number;
-  atMs: number;
-  userId: number | null;
-  actor: string;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  caseId: number | null;
-  oldJson: string | null;
-  newJson: string | null;
-  prevHash: string;
-  hash: string;
+/** Appends one entry at the head of the chain, inside the caller's write transaction if any. */
+export function appendAudit(db: WritableDb, input: AuditInput): AuditEntry {
+  return inTransaction(db, () => insertAuditEntry(db, input));
 }
 
 const SELECT_AUDIT = `SELECT id, at_ms AS atMs, user_id AS userId, actor, action, entity, entity_id AS entityId,
   case_id AS caseId, old_json AS oldJson, new_json AS newJson, prev_hash AS prevHash, hash FROM audit_log`;
-
-/** The hash of one entry given its predecessor's hash. Everything but `hash` itself is covered. */
-export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const content = canonicalJson({
-    id: entry.id,
-    atMs: entry.atMs,
-    userId: entry.userId,
-    actor: entry.actor,
-    action: entry.action,
-    entity: entry.entity,
-    entityId: entry.entityId,
-    caseId: entry.caseId,
-    old: entry.oldJson,
-    new: entry.newJson,
-  });
-  return sha256Hex(`${entry.prevHash}\n${content}`);
-}
-
-/** Appends one entry at the head of the chain, inside the caller's write transaction if any. */
-export function appendAudit(db: WritableDb, input: AuditInput): AuditEntry {
-  return inTransaction(db, () => {
-    const head = db.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
-    const entry: Omit<AuditEntry, 'hash'> = {
-      id: (head?.id ?? 0) + 1,
-      atMs: input.atMs ?? Date.now(),
-      userId: input.actor.userId,
-      actor: input.actor.name,
-      action: input.action,
-      entity: input.entity,
-      entityId: input.entityId === undefined || input.entityId === null ? null : String(input.entityId),
-      caseId: input.caseId ?? null,
-      oldJson: input.oldValue === undefined ? null : canonicalJson(input.oldValue),
-      newJson: input.newValue === undefined ? null : canonicalJson(input.newValue),
-      prevHash: head?.hash ?? GENESIS_HASH,
-    };
-    const hash = auditEntryHash(entry);
-    db.prepare(
-      `INSERT INTO audit_log (id, at_ms, user_id, actor, action, entity, entity_id, case_id, old_json, new_json, prev_hash, hash)
-       VALUES (@id, @atMs, @userId, @actor, @action, @entity, @entityId, @caseId, @oldJson, @newJson, @prevHash, @hash)`,
-    ).run({ ...entry, hash });
-    return { ...entry, hash };
-  });
-}
 
 export function listAuditOfCase(db: ReadableDb, caseId: number): AuditEntry[] {
   return db.prepare(`${SELECT_AUDIT} WHERE case_id = ? ORDER BY id`).all(caseId) as AuditEntry[];
@@ -154,16 +80,18 @@ export function verifyAuditChain(db: ReadableDb): { entries: number; headHash: s
   return { entries, headHash: prevHash, problems };
 }
 
-/** How many times `actor` did `action` since `sinceMs` (inclusive), e.g. failed logins for throttling. */
-export function countAuditActions(db: ReadableDb, actor: string, action: string, sinceMs: number): number {
-  return (db.prepare('SELECT count(*) AS n FROM audit_log WHERE actor = ? AND action = ? AND at_ms >= ?').get(actor, action, sinceMs) as { n: number }).n;
+/** Id of the newest entry by `actor` with one of `actions`, or 0. */
+export function lastAuditIdOfActor(db: ReadableDb, actor: string, actions: readonly string[]): number {
+  const marks = actions.map(() => '?').join(', ');
+  return (db.prepare(`SELECT coalesce(max(id), 0) AS id FROM audit_log WHERE actor = ? AND action IN (${marks})`).get(actor, ...actions) as { id: number }).id;
 }
 
-/** Time of the newest `action` by `actor`, or null. */
-export function lastAuditAction(db: ReadableDb, actor: string, action: string): number | null {
-  return (db.prepare('SELECT max(at_ms) AS t FROM audit_log WHERE actor = ? AND action = ?').get(actor, action) as { t: number | null }).t;
+/** Id of the newest password change (by anyone) of a user, or 0. */
+export function lastPasswordChangeId(db: ReadableDb, userId: number): number {
+  return (db.prepare("SELECT coalesce(max(id), 0) AS id FROM audit_log WHERE entity = 'user' AND entity_id = ? AND action = 'password-change'").get(String(userId)) as { id: number }).id;
 }
 
-export function lastPasswordChange(db: ReadableDb, userId: number): number | null {
-  return (db.prepare("SELECT max(at_ms) AS t FROM audit_log WHERE entity = 'user' AND entity_id = ? AND action = 'password-change'").get(String(userId)) as { t: number | null }).t;
+/** How many times `actor` did `action` after entry `afterId` and at or after `sinceMs`. */
+export function countAuditActionsAfter(db: ReadableDb, actor: string, action: string, afterId: number, sinceMs: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM audit_log WHERE actor = ? AND action = ? AND id > ? AND at_ms >= ?').get(actor, action, afterId, sinceMs) as { n: number }).n;
 }

@@ -1,7 +1,8 @@
 /**
  * The database connection: the only module that imports better-sqlite3. Opens the file with WAL,
- * foreign keys and a busy timeout, checks integrity, refuses a schema newer than this build, and
- * applies pending numbered migrations in one transaction each.
+ * foreign keys and a busy timeout, checks integrity, refuses a schema newer than this build,
+ * applies pending numbered migrations in one transaction each, and refuses to write to a record
+ * whose protective triggers are missing or altered.
  */
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
@@ -44,7 +45,11 @@ export function openDatabase(path: string, options: OpenOptions = {}): WritableD
         `Database ${path} has schema version ${current}, newer than this application understands (${SCHEMA_VERSION}). Update the application; the database was not changed.`,
       );
     }
-    if (!options.readonly) migrate(db, current);
+    if (!options.readonly) {
+      migrate(db, current);
+      const problems = protectionProblems(db);
+      if (problems.length > 0) throw new DomainError('db-tampered', tamperedMessage(path, problems));
+    }
     return db;
   } catch (error) {
     db.close();
@@ -67,8 +72,8 @@ export function openUnmigrated(path: string): WritableDb {
   return db;
 }
 
-function migrate(db: Database.Database, from: number): void {
-  for (let version = from + 1; version <= MIGRATIONS.length; version++) {
+function migrate(db: Database.Database, from: number, to = MIGRATIONS.length): void {
+  for (let version = from + 1; version <= to; version++) {
     const migration = MIGRATIONS[version - 1]!;
     // A table rebuild drops tables others reference: enforcement is off for it (it cannot change
     // inside a transaction), and the references are checked before the migration commits.
@@ -90,6 +95,64 @@ function migrate(db: Database.Database, from: number): void {
   }
   const applied = db.pragma('user_version', { simple: true }) as number;
   for (const { after, seed } of REGISTRY_SEEDS) if (MIGRATIONS.indexOf(after) < applied) seed(db);
+}
+
+/**
+ * The record's protections as this build's migrations create them, per schema version: triggers
+ * (the rules) and explicit indexes (unique ones enforce rules too). Built once per process in an
+ * in-memory database, so the expected definitions can never drift from the migrations.
+ */
+const expectedByVersion = new Map<number, Map<string, string>>();
+
+const PROTECTIONS_SQL = "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') AND sql IS NOT NULL";
+
+function protectionsOf(db: ReadableDb): Map<string, string> {
+  const rows = db.prepare(PROTECTIONS_SQL).all() as { type: string; name: string; sql: string }[];
+  return new Map(rows.map((r) => [`${r.type} ${r.name}`, r.sql]));
+}
+
+function expectedProtections(version: number): Map<string, string> {
+  let expected = expectedByVersion.get(version);
+  if (!expected) {
+    const reference = new Database(':memory:');
+    try {
+      reference.pragma('foreign_keys = ON');
+      migrate(reference, 0, version);
+      expected = protectionsOf(reference);
+    } finally {
+      reference.close();
+    }
+    expectedByVersion.set(version, expected);
+  }
+  return expected;
+}
+
+/**
+ * Compares the database's triggers and indexes with those its schema version should have (the
+ * sqlite_master SQL, text for text). Someone with file access can drop or rewrite a trigger with
+ * any SQLite client; this is how the app and `ana audit verify` notice. Empty when intact.
+ */
+export function protectionProblems(db: ReadableDb): string[] {
+  const version = Math.min(db.pragma('user_version', { simple: true }) as number, SCHEMA_VERSION);
+  const expected = expectedProtections(version);
+  const actual = protectionsOf(db);
+  const problems: string[] = [];
+  for (const [key, sql] of expected) {
+    const found = actual.get(key);
+    if (found === undefined) problems.push(`protection missing: ${key} (dropped)`);
+    else if (found !== sql) problems.push(`protection altered: ${key} (its definition differs from the one this application created)`);
+  }
+  for (const key of actual.keys()) if (key.startsWith('trigger ') && !expected.has(key)) problems.push(`unexpected ${key} (not created by this application)`);
+  return problems;
+}
+
+export function tamperedMessage(path: string, problems: string[]): string {
+  const shown = problems.slice(0, 5).join('; ') + (problems.length > 5 ? `; and ${problems.length - 5} more` : '');
+  return (
+    `Database ${path} has lost protections of the clinical record (${shown}). Nothing was written. ` +
+    `Run \`ana audit verify --db ${path}\` to see what else was changed, restore the record from your latest backup ` +
+    'that passes verification, and tell your lab\'s quality manager or IT contact (see docs/audit-trail.md).'
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { UserRole } from '../../contract';
 import { appendAudit, type Actor } from './audit.repo';
+import { sha256Hex } from './canonical-json';
 import { runWrite, type ReadableDb, type WritableDb } from './connection';
 
 export interface UserRow {
@@ -64,7 +65,7 @@ export function insertUser(db: WritableDb, user: NewUser, actor: Actor, nowMs = 
       .prepare('INSERT INTO users (username, display_name, role, password_hash, active, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, 1, ?, ?)')
       .run(user.username, user.displayName, user.role, user.passwordHash, nowMs, nowMs);
     const row = getUserById(db, Number(info.lastInsertRowid))!;
-    appendAudit(db, { actor, action: 'create', entity: 'user', entityId: row.id, newValue: row, atMs: nowMs });
+    appendAudit(db, { actor, action: 'create', entity: 'user', entityId: row.id, newValue: { ...row, passwordSha256: sha256Hex(user.passwordHash) }, atMs: nowMs });
     return row;
   });
 }
@@ -109,10 +110,21 @@ export function updateUser(db: WritableDb, id: number, changes: UserChanges, act
   });
 }
 
-/** Replaces the password hash; the audit entry records that it changed, never the hash. */
-export function setPasswordHash(db: WritableDb, id: number, passwordHash: string, actor: Actor, nowMs = Date.now()): void {
+/**
+ * Replaces the password hash; the audit entry records that it changed and the sha256 of the new
+ * hash, never the hash. `password-rehash` is the same password re-hashed at a higher cost.
+ */
+export function setPasswordHash(
+  db: WritableDb,
+  id: number,
+  passwordHash: string,
+  actor: Actor,
+  nowMs = Date.now(),
+  action: 'password-change' | 'password-rehash' = 'password-change',
+): void {
   runWrite(db, `Changing the password of user ${id}`, () => {
     db.prepare('UPDATE users SET password_hash = ?, updated_at_ms = ? WHERE id = ?').run(passwordHash, nowMs, id);
-    appendAudit(db, { actor, action: 'password-change', entity: 'user', entityId: id, newValue: { passwordChanged: true }, atMs: nowMs });
+    const newValue = action === 'password-change' ? { passwordChanged: true, passwordSha256: sha256Hex(passwordHash) } : { passwordRehashed: true, passwordSha256: sha256Hex(passwordHash) };
+    appendAudit(db, { actor, action, entity: 'user', entityId: id, newValue, atMs: nowMs });
   });
 }

@@ -9,7 +9,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { DomainError, errorMessage, type ErrorCode } from '../errors';
-import { accessionFromFileName } from './accession';
+import { accessionFromFileName, checkAccession } from './accession';
 import { hashFile, prepareSlide, type PreparedSlide } from './prepare-slide';
 import { findDoneReading, scoreAndStore, type ReadSlideContext } from './read-slide';
 
@@ -122,8 +122,9 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
     const startedMs = performance.now();
     let accessionId: string | null = null;
     try {
-      accessionId = accessionOf(path);
-      const file = await hashFile(path);
+      // Whatever parser the lab configured, the accession rule holds (reading/accession.ts).
+      accessionId = checkAccession(accessionOf(path), path);
+      const file = await hashFile(path, ctx.profile ?? null);
       if (!options.force) {
         const done = findDoneReading(ctx.db, file.sha256, ctx.model);
         if (done) {

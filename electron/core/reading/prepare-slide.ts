@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { patchOptionsOf, type ModelManifest } from '../models/manifest';
-import { decodeSlideBytes, readSlideBytes, type DecodedSlide } from '../slides/decode';
+import { decodeSlideBytes, readSlideBytes, slideFileLimits, type DecodedSlide } from '../slides/decode';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import { cutPatches, type CutPatches } from '../slides/patches';
 
@@ -33,9 +33,10 @@ export interface HashedFile {
   sha256: string;
 }
 
-export async function hashFile(path: string): Promise<HashedFile> {
+/** Reads (regular files only, within the profile's or the default size and time limits) and hashes a slide file. */
+export async function hashFile(path: string, profile: MicroscopeProfile | null = null): Promise<HashedFile> {
   const absPath = resolve(path);
-  const bytes = await readSlideBytes(absPath);
+  const bytes = await readSlideBytes(absPath, slideFileLimits(profile));
   return { path: absPath, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 

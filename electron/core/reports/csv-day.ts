@@ -3,6 +3,7 @@
  * quote, CR or LF are quoted and quotes doubled; UTF-8 without BOM). One row per reported pattern
  * (a negative case is one AC-0 row) so a spreadsheet or LIS import can filter by pattern; the case
  * columns repeat on each row. Amendments carry result_status 'C' and the report they replace.
+ * Cells a spreadsheet would run as a formula are defused (`guardFormulaCell`).
  */
 import { csvField } from '../csv';
 import { NEGATIVE_ICAP_CODE, type SignedCaseReport } from './report-model';
@@ -36,8 +37,18 @@ export const CSV_COLUMNS = [
   'pdf_sha256',
 ] as const;
 
+/**
+ * OWASP's CSV-injection rule: a cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return
+ * is prefixed with a single quote and quoted, so Excel, LibreOffice or Sheets show it as text
+ * instead of running it (`=HYPERLINK(...)`, `@SUM(...)`, DDE). The quote is visible in the value;
+ * a comment `-see above` reads `'-see above`. Accessions, dates, codes and hashes never start so.
+ */
+export function guardFormulaCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `"'${value.replaceAll('"', '""')}"` : csvField(value);
+}
+
 export function csvLine(values: string[]): string {
-  return values.map(csvField).join(',') + '\r\n';
+  return values.map(guardFormulaCell).join(',') + '\r\n';
 }
 
 export interface CsvEntry {

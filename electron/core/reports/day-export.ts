@@ -13,8 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { REPORT_FORMATS, type DayExportFormatKey, type SignatureFormatKey } from '../../contract';
-import type { ExportSummary, ExportFile } from '../../contract/channels/reports.channels';
+import { REPORT_FORMATS, type DayExportFormatKey, type ReportFormatKey, type SignatureFormatKey } from '../../contract';
+import type { ExportFailure, ExportSummary, ExportFile } from '../../contract/channels/reports.channels';
 import type { Actor } from '../db/audit.repo';
 import type { ReadableDb, WritableDb } from '../db/connection';
 import { getReport, insertReport, insertReportExport, type ReportMeta } from '../db/report.repo';
@@ -62,6 +62,40 @@ function currentDayReport(db: ReadableDb, format: DayExportFormatKey, fileName: 
     .get(format, fileName) as { id: number; sha256: string } | undefined;
 }
 
+/**
+ * Another report already sent (or being sent now) under the same outbox name, compared without
+ * case: Windows and macOS outboxes do not tell `a-v1.hl7` from `A-v1.hl7`, and names stored by
+ * older versions were lossy (`X|1` and `X^1` both became `X_1`). Writing would replace the other
+ * case's result, so the export refuses. A per-day file (the CSV) is replaced on purpose.
+ */
+function outboxCollision(db: ReadableDb, claimed: Map<string, number>, meta: { id: number; format: ReportFormatKey }, destination: string): number | null {
+  if (REPORT_FORMATS[meta.format].dayExport === 'per-day') return null;
+  const inThisExport = claimed.get(destination.toLowerCase());
+  if (inThisExport !== undefined && inThisExport !== meta.id) return inThisExport;
+  const earlier = db
+    .prepare(
+      `SELECT e.report_id AS reportId FROM report_exports e
+       WHERE lower(e.destination) = lower(?) AND e.status = 'ok' AND e.report_id <> ? LIMIT 1`,
+    )
+    .get(destination, meta.id) as { reportId: number } | undefined;
+  return earlier?.reportId ?? null;
+}
+
+function caseLabel(db: ReadableDb, caseId: number): string {
+  const row = db.prepare('SELECT accession_id AS accessionId FROM cases WHERE id = ?').get(caseId) as { accessionId: string } | undefined;
+  return row ? `Case ${JSON.stringify(row.accessionId.length > 40 ? `${row.accessionId.slice(0, 40)}…` : row.accessionId)}` : `Case ${caseId}`;
+}
+
+/** One line, whatever was thrown (a stack trace or a multi-line message would break the summary). */
+function oneLine(error: unknown): string {
+  return errorMessage(error).split('\n')[0]!.trim();
+}
+
+/**
+ * Sends the day. A case that cannot be sent (its report cannot be made, its file name is taken,
+ * the write fails) is reported in `failed`, logged when a file was attempted, and skipped: it never
+ * stops the cases after it.
+ */
 export async function exportDay(db: WritableDb, input: ExportDayInput, actor: Actor, options: ExportDayOptions = {}): Promise<ExportSummary> {
   const settings = options.settings ?? loadReportSettings(db);
   const { startMs, endMs } = dayRangeMs(input.date, settings.timeZone);
@@ -70,36 +104,53 @@ export async function exportDay(db: WritableDb, input: ExportDayInput, actor: Ac
   const signatures = signaturesSignedBetween(db, startMs, endMs);
   prepareOutbox(outboxDir);
   const opts = { ...options, settings };
+  const failed: ExportFailure[] = [];
+  const skip = (caseIds: number[], error: unknown, report?: { id: number; fileName: string }) =>
+    failed.push({ caseIds, fileName: report?.fileName ?? null, reportId: report?.id ?? null, message: `${caseIds.map((id) => caseLabel(db, id)).join(', ')}: ${oneLine(error)}` });
 
   const toSend: { meta: Pick<ReportMeta, 'id' | 'fileName' | 'sha256' | 'format'>; caseIds: number[] }[] = [];
   const format = input.format;
   if (REPORT_FORMATS[format].dayExport === 'per-signature') {
     for (const sig of signatures) {
-      const stored = await ensureSignatureReports(db, sig.id, actor, opts);
-      toSend.push({ meta: stored[format as SignatureFormatKey], caseIds: [sig.caseId] });
+      try {
+        const stored = await ensureSignatureReports(db, sig.id, actor, opts);
+        toSend.push({ meta: stored[format as SignatureFormatKey], caseIds: [sig.caseId] });
+      } catch (error) {
+        skip([sig.caseId], error);
+      }
     }
   } else if (signatures.length > 0) {
     const entries: DayEntry[] = [];
+    const inDay: number[] = [];
     for (const sig of signatures) {
-      const stored = await ensureSignatureReports(db, sig.id, actor, opts);
-      entries.push({ report: await buildSignedCaseReport(db, sig.id, settings, { withThumbnail: false }), stored });
+      try {
+        const stored = await ensureSignatureReports(db, sig.id, actor, opts);
+        entries.push({ report: await buildSignedCaseReport(db, sig.id, settings, { withThumbnail: false }), stored });
+        inDay.push(sig.caseId);
+      } catch (error) {
+        skip([sig.caseId], error);
+      }
     }
-    const bytes = (FORMAT_RENDERERS[format] as DayFormatRenderer).render(entries, settings);
-    const fileName = `ana-results-${input.date}.${format}`;
-    const caseIds = [...new Set(signatures.map((s) => s.caseId))];
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const current = currentDayReport(db, format, fileName);
-    const meta =
-      current && current.sha256 === sha256
-        ? { id: current.id, fileName, sha256, format }
-        : insertReport(db, { caseId: null, signatureId: null, format, fileName, bytes, createdBy: actor.userId, createdAtMs: nowMs(), supersedesId: current?.id ?? null }, actor);
-    toSend.push({ meta, caseIds });
+    if (entries.length > 0) {
+      const bytes = (FORMAT_RENDERERS[format] as DayFormatRenderer).render(entries, settings);
+      const fileName = `ana-results-${input.date}.${format}`;
+      const caseIds = [...new Set(inDay)];
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const current = currentDayReport(db, format, fileName);
+      const meta =
+        current && current.sha256 === sha256
+          ? { id: current.id, fileName, sha256, format }
+          : insertReport(db, { caseId: null, signatureId: null, format, fileName, bytes, createdBy: actor.userId, createdAtMs: nowMs(), supersedesId: current?.id ?? null }, actor);
+      toSend.push({ meta, caseIds });
+    }
   }
 
   const files: ExportFile[] = [];
+  const claimed = new Map<string, number>();
   for (const { meta, caseIds } of toSend) {
     const destination = resolve(outboxDir, meta.fileName);
     if (alreadyExported(db, meta.id, destination, meta.sha256)) {
+      claimed.set(destination.toLowerCase(), meta.id);
       files.push({ fileName: meta.fileName, reportId: meta.id, sha256: meta.sha256, caseIds, outcome: 'unchanged' });
       continue;
     }
@@ -112,13 +163,17 @@ export async function exportDay(db: WritableDb, input: ExportDayInput, actor: Ac
         actor,
       );
     try {
+      const other = outboxCollision(db, claimed, meta, destination);
+      if (other !== null) throw new DomainError('conflict', `${meta.fileName} is already the outbox file of report ${other}; not overwritten (send this report by hand)`);
+      claimed.set(destination.toLowerCase(), meta.id);
       if (!sameFileContent(destination, report.bytes)) writeFileAtomic(outboxDir, meta.fileName, report.bytes, options.hooks);
     } catch (error) {
-      log('failed', errorMessage(error));
-      throw error;
+      log('failed', oneLine(error));
+      skip(caseIds, error, meta);
+      continue;
     }
     log('ok', null);
     files.push({ fileName: meta.fileName, reportId: meta.id, sha256: meta.sha256, caseIds, outcome: 'written' });
   }
-  return { date: input.date, format: input.format, outboxDir, signedCases: new Set(signatures.map((s) => s.caseId)).size, files };
+  return { date: input.date, format: input.format, outboxDir, signedCases: new Set(signatures.map((s) => s.caseId)).size, files, failed };
 }

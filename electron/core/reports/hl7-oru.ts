@@ -10,11 +10,51 @@
  * line breaks become \.br\ in formatted text (NTE-3) and \X0A\ elsewhere.
  */
 import { findLabel } from '../../contract/labels';
+import { DomainError } from '../errors';
 import { NEGATIVE_ICAP_CODE, type SignedCaseReport } from './report-model';
 import { countsAsPositive, overallWording, strengthText, type ReportSettings } from './report-settings';
 import { hl7DateTime } from './report-time';
 
 export const HL7_SEGMENT_SEPARATOR = '\r';
+
+/**
+ * Maximum field lengths of HL7 v2.5.1 (chapters 2, 3, 4 and 7) for the fields whose content comes
+ * from the record, counted after escaping, as the receiver counts them. OBR-3 (the accession, the
+ * lab's filler order number) uses the maximum of its EI data type (427, chapter 2A); the segment
+ * table's older 22 is not enforced (see docs/accessions-and-exports.md). A message that would break one is refused, never truncated:
+ * a cut identifier would point at another patient or order.
+ */
+export const HL7_MAX_FIELD_CHARS: Readonly<Record<string, number>> = {
+  'MSH-3': 227,
+  'MSH-4': 227,
+  'MSH-5': 227,
+  'MSH-6': 227,
+  'MSH-10': 199,
+  'PID-3': 250,
+  'PID-5': 250,
+  'OBR-3': 427,
+  'OBR-4': 250,
+  'OBR-32': 200,
+  'OBX-3': 250,
+  'OBX-5': 65536,
+  'OBX-16': 250,
+  'NTE-3': 65536,
+};
+
+/** Throws naming the report and the field when a field of `segment` is longer than v2.5.1 allows. */
+function checkFieldLengths(segment: string, reportId: string): void {
+  const parts = segment.split('|');
+  const name = parts[0]!;
+  parts.forEach((value, i) => {
+    // In MSH the separator itself is MSH-1, so the i-th part after the name is MSH-(i+1).
+    const field = `${name}-${name === 'MSH' ? i + 1 : i}`;
+    const max = i > 0 ? HL7_MAX_FIELD_CHARS[field] : undefined;
+    if (max !== undefined && value.length > max) {
+      const shown = JSON.stringify(reportId.length > 40 ? `${reportId.slice(0, 40)}…` : reportId);
+      throw new DomainError('bad-request', `Report ${shown}: HL7 ${field} would be ${value.length} characters after escaping; HL7 v2.5.1 allows ${max}`);
+    }
+  });
+}
 const ICAP_CODING_SYSTEM = '99ICAP';
 
 /** Escapes data for one HL7 component or subcomponent. `formatted` is for FT fields. */
@@ -166,5 +206,6 @@ export function renderOruR01(report: SignedCaseReport, settings: ReportSettings,
       if (strength) segments.push(segment('NTE', ['1', 'L', hl7Escape(strength.charAt(0).toUpperCase() + strength.slice(1), true)]));
     });
   }
+  for (const seg of segments) checkFieldLengths(seg, report.reportId);
   return segments.join(HL7_SEGMENT_SEPARATOR) + HL7_SEGMENT_SEPARATOR;
 }

@@ -5,11 +5,36 @@
  * renamed into place. A crash leaves at most a stale temporary file, which the next export
  * removes; the outbox itself only ever holds complete files.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { DomainError } from '../errors';
 
 export const PARTIAL_DIR = '.partial';
+
+/** Longest file-name stem written whole; longer ones are cut and end in `~` + 16 hex digits of a sha256. */
+export const MAX_STEM_CHARS = 100;
+const STEM_HASH_CHARS = 16;
+
+/**
+ * A file-name stem for any text, collision-free and reversible: ASCII letters, digits, `-` and `_`
+ * stay; every other character (`.`, `/`, `|`, `^`, `%`, spaces, non-ASCII...) becomes `%XX` of its
+ * UTF-8 bytes, as in a URL, so `decodeURIComponent` gives the text back. `X|1` → `X%7C1` and
+ * `X^1` → `X%5E1` (the old scheme mapped both to `X_1`); no stem starts with `.` (no hidden file,
+ * no `..`) or holds a path separator. A stem longer than MAX_STEM_CHARS is cut and suffixed with
+ * `~` and a hash of the whole text (`~` never occurs in an encoded stem, so a cut stem cannot equal
+ * a whole one), which keeps names far below the 255-byte limit of every file system.
+ */
+export function encodeFileStem(text: string): string {
+  let encoded = '';
+  for (const byte of Buffer.from(text, 'utf8')) {
+    const ch = String.fromCharCode(byte);
+    encoded += /[A-Za-z0-9_-]/.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  if (encoded.length <= MAX_STEM_CHARS) return encoded;
+  const head = encoded.slice(0, MAX_STEM_CHARS - STEM_HASH_CHARS - 1).replace(/%[0-9A-F]?$/, '');
+  return `${head}~${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, STEM_HASH_CHARS)}`;
+}
 
 export interface AtomicWriteHooks {
   /** Called after the temporary file is complete and flushed, before the rename (fault injection in tests). */
@@ -33,7 +58,9 @@ export function sameFileContent(path: string, bytes: Uint8Array): boolean {
 }
 
 export function writeFileAtomic(outboxDir: string, fileName: string, bytes: Uint8Array, hooks: AtomicWriteHooks = {}): string {
-  if (basename(fileName) !== fileName || fileName.startsWith('.')) throw new DomainError('bad-request', `Invalid outbox file name '${fileName}'`);
+  if (basename(fileName) !== fileName || fileName.startsWith('.') || fileName.length > 200) {
+    throw new DomainError('bad-request', `Invalid outbox file name ${JSON.stringify(fileName.length > 60 ? `${fileName.slice(0, 60)}…` : fileName)} (a hidden name, a path or over 200 characters)`);
+  }
   const target = join(outboxDir, fileName);
   const temp = join(outboxDir, PARTIAL_DIR, `${fileName}.${process.pid}.tmp`);
   try {

@@ -14,6 +14,7 @@ import { getSignatureById, type SignatureRow } from '../db/signature.repo';
 import { getSlideById } from '../db/slide.repo';
 import { DomainError, errorMessage } from '../errors';
 import { patternResult, type ModelSuggestion, type PatternResult, type SignedCaseReport, type Thumbnail } from './report-model';
+import { encodeFileStem } from './outbox';
 import { resolveReportSettings, type ReportSettings } from './report-settings';
 import { renderThumbnailPng } from './thumbnail';
 
@@ -30,9 +31,13 @@ export function reportIdOf(accessionId: string, version: number): string {
   return `${accessionId}-v${version}`;
 }
 
-/** A file name safe on Windows and in LIS shares, derived from the report id. */
+/**
+ * A file name safe on Windows and in LIS shares: the accession encoded without collisions
+ * (outbox.ts `encodeFileStem`: `X|1` and `X^1` stay apart), then `-v<version>`. The version is
+ * always the last `-v<digits>`, so two (accession, version) pairs never share a stem.
+ */
 export function reportFileStem(accessionId: string, version: number): string {
-  return reportIdOf(accessionId, version).replace(/[^A-Za-z0-9._-]+/g, '_');
+  return `${encodeFileStem(accessionId)}-v${version}`;
 }
 
 export function requireSignature(db: ReadableDb, signatureId: number): SignatureRow {

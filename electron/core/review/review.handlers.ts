@@ -2,6 +2,7 @@
 import type { WritableDb } from '../db/connection';
 import { listAudit } from '../db/audit.repo';
 import { actorOf, type SessionStore } from '../auth/session-store';
+import { endSessionsIfLocked } from '../auth/auth.service';
 import { setSetting } from '../db/settings.repo';
 import { UNCERTAIN_MARGIN_SETTING, uncertainMarginOf } from './suggestion';
 import type { HandlersFor } from '../handler';
@@ -29,13 +30,13 @@ export function reviewHandlers(db: WritableDb, sessions: SessionStore, events: D
     },
     'review/sign': async (request, ctx) => {
       const user = sessions.require(ctx, 'sign', SIGNER_ROLES);
-      const signature = await signCase(db, user, request);
+      const signature = await endSessionsIfLocked(db, sessions, user, () => signCase(db, user, request));
       await events.emit('signature/recorded', { signatureId: signature.id, actor: actorOf(user) });
       return toSignatureSummary(db, signature);
     },
     'review/amend': async (request, ctx) => {
       const user = sessions.require(ctx, 'amend a signed case', SIGNER_ROLES);
-      const { decision, signature } = await amendCase(db, user, request);
+      const { decision, signature } = await endSessionsIfLocked(db, sessions, user, () => amendCase(db, user, request));
       await events.emit('signature/recorded', { signatureId: signature.id, actor: actorOf(user) });
       return { decision: toDecisionSummary(db, decision), signature: toSignatureSummary(db, signature) };
     },

@@ -1,11 +1,13 @@
 /**
  * The review flow: drafts, sign-off and amendment. Each step checks the caller's role and the
  * case's state here (clear messages) and is refused again by the database's triggers if this code
- * is ever wrong. Signing re-checks the password and binds the sha256 of the exact signed content.
+ * is ever wrong. Signing re-checks the password, binds the sha256 of the exact signed content and,
+ * once committed, appends the audit chain's head to the anchor file beside the database.
  */
 import type { DecisionLabel, SessionUser } from '../../contract';
 import { findLabel, LABEL_KEYS } from '../../contract';
 import { type WritableDb, runWrite } from '../db/connection';
+import { anchorHead } from '../db/audit-anchor';
 import { getCaseById, setCaseStatus, type CaseRow } from '../db/case.repo';
 import {
   getDraftOfCase,
@@ -111,6 +113,15 @@ function signDecision(db: WritableDb, user: SessionUser, decision: DecisionRow, 
   return signature;
 }
 
+/** The signature is committed by now: a failed anchor write is reported as such, not as a failed signing. */
+function anchorAfterSigning(db: WritableDb, event: 'sign' | 'amend', done: string): void {
+  try {
+    anchorHead(db, event);
+  } catch (error) {
+    throw new DomainError('internal', `${done}, but ${(error as Error).message} Run \`ana audit verify\` once it is fixed.`, { cause: error });
+  }
+}
+
 /** The readings the reviewer saw must be the case's current ones, and there must be at least one. */
 function checkReadings(db: WritableDb, kase: CaseRow, readingIds: number[]): void {
   const current = latestReadingsOfCase(db, kase.id).map((r) => r.id);
@@ -129,7 +140,7 @@ export async function signCase(
   requireRole(user, SIGNER_ROLES, 'sign');
   const kase = requireCase(db, input.caseId);
   await confirmPassword(db, user, input.password, `signing case ${kase.accessionId}`);
-  return runWrite(db, `Signing case ${kase.accessionId}`, () => {
+  const signature = runWrite(db, `Signing case ${kase.accessionId}`, () => {
     const now = requireCase(db, input.caseId);
     if (isSigned(now)) throw new DomainError('conflict', `Case ${now.accessionId} is already signed; amend it to change the decision`);
     const draft = getDraftOfCase(db, now.id);
@@ -137,6 +148,8 @@ export async function signCase(
     checkReadings(db, now, draft.suggestion.readingIds);
     return signDecision(db, user, draft, input.meaning, null, nowMs);
   });
+  anchorAfterSigning(db, 'sign', `Case ${kase.accessionId} was signed`);
+  return signature;
 }
 
 export async function amendCase(
@@ -148,7 +161,7 @@ export async function amendCase(
   requireRole(user, SIGNER_ROLES, 'amend a signed case');
   const kase = requireCase(db, input.caseId);
   await confirmPassword(db, user, input.password, `amending case ${kase.accessionId}`);
-  return runWrite(db, `Amending case ${kase.accessionId}`, () => {
+  const amended = runWrite(db, `Amending case ${kase.accessionId}`, () => {
     const now = requireCase(db, input.caseId);
     if (!isSigned(now)) throw new DomainError('conflict', `Case ${now.accessionId} is not signed; save and sign a decision instead of amending`);
     const previous = latestSignedDecision(db, now.id)!;
@@ -172,6 +185,8 @@ export async function amendCase(
       nowMs,
     );
     const signature = signDecision(db, user, decision, 'amended', previousSignature, nowMs);
-    return { decision: { ...decision, state: 'signed' }, signature };
+    return { decision: { ...decision, state: 'signed' as const }, signature };
   });
+  anchorAfterSigning(db, 'amend', `Case ${kase.accessionId} was amended`);
+  return amended;
 }

@@ -8,7 +8,8 @@
  * sharp's libvips cannot read it.
  */
 import sharp, { type Metadata } from 'sharp';
-import { readFile } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { lstat, open, readlink, realpath } from 'node:fs/promises';
 import { DomainError } from '../errors';
 import { BmpError, bmpSize, decodeBmp, isBmp } from './bmp';
 import type { MicroscopeProfile } from './microscope-profile';
@@ -29,13 +30,36 @@ export interface DecodedSlide {
   pixelSizeSource: 'file' | 'profile' | null;
 }
 
-export interface DecodeOptions {
-  profile?: MicroscopeProfile | null;
-  /** Refuse images larger than this many pixels (default 100 megapixels). */
-  maxPixels?: number;
+/**
+ * What a slide file may cost before it is refused, checked before decoding. The defaults fit real
+ * fluorescence microscope cameras with room to spare (sCMOS 4-6 Mpx, colour CCD/CMOS 12-21 Mpx,
+ * pixel-shift modes about 20-50 Mpx; a 64 Mpx 16-bit RGB TIFF with a DAPI page is about 500 MB
+ * uncompressed) while a decompression bomb (a 97 KB PNG declaring 100 Mpx) is refused from its
+ * header. A lab with a bigger camera raises them in its microscope profile (maxMegapixels,
+ * maxFileMb, fileTimeLimitS).
+ */
+export interface SlideFileLimits {
+  maxBytes: number;
+  maxPixels: number;
+  /** Per stage (reading the file, decoding it); a stalled share or a pathological file is refused. */
+  timeLimitMs: number;
 }
 
-export const MAX_SLIDE_PIXELS = 100_000_000;
+export const DEFAULT_SLIDE_LIMITS: Readonly<SlideFileLimits> = { maxBytes: 512 * 1024 * 1024, maxPixels: 64_000_000, timeLimitMs: 120_000 };
+export const MAX_SLIDE_PIXELS = DEFAULT_SLIDE_LIMITS.maxPixels;
+
+/** The limits in force: explicit options, else the microscope profile, else the defaults. */
+export function slideFileLimits(profile: MicroscopeProfile | null | undefined, overrides: Partial<SlideFileLimits> = {}): SlideFileLimits {
+  return {
+    maxBytes: overrides.maxBytes ?? (profile?.maxFileMb ? profile.maxFileMb * 1024 * 1024 : DEFAULT_SLIDE_LIMITS.maxBytes),
+    maxPixels: overrides.maxPixels ?? (profile?.maxMegapixels ? profile.maxMegapixels * 1_000_000 : DEFAULT_SLIDE_LIMITS.maxPixels),
+    timeLimitMs: overrides.timeLimitMs ?? (profile?.fileTimeLimitS ? profile.fileTimeLimitS * 1000 : DEFAULT_SLIDE_LIMITS.timeLimitMs),
+  };
+}
+
+export interface DecodeOptions extends Partial<SlideFileLimits> {
+  profile?: MicroscopeProfile | null;
+}
 
 /** Resolution tags outside this range are defaults (72 dpi) or nonsense, not a microscope's pixel. */
 const PLAUSIBLE_PIXEL_UM = { min: 0.02, max: 20 } as const;
@@ -44,27 +68,105 @@ const SUPPORTED = ['png', 'jpeg', 'tiff'] as const;
 type SharpFormat = (typeof SUPPORTED)[number];
 
 export async function decodeSlide(path: string, options: DecodeOptions = {}): Promise<DecodedSlide> {
-  return decodeSlideBytes(path, await readSlideBytes(path), options);
+  return decodeSlideBytes(path, await readSlideBytes(path, slideFileLimits(options.profile, options)), options);
 }
 
-/** Reads a slide file's bytes, with errors that name the file (missing, a folder, empty). */
-export async function readSlideBytes(path: string): Promise<Uint8Array> {
-  let bytes: Uint8Array;
+/** What a non-regular file is, for the error line. */
+function fileKind(info: Stats): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+const notRegular = (path: string, what: string) => new DomainError('slide-unreadable', `${path}: ${what}, not an image file; only regular files are read`);
+
+/**
+ * The real path of a slide file, refused unless it is a regular file: lstat first (a FIFO would
+ * block the read forever, a device such as /dev/zero never ends), a symbolic link resolved and
+ * its target checked the same way.
+ */
+async function regularFilePath(path: string): Promise<string> {
+  let info: Stats;
   try {
-    bytes = await readFile(path);
+    info = await lstat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not an image file' : `cannot read file (${code ?? (error as Error).message})`;
+    throw new DomainError('slide-unreadable', `${path}: ${code === 'ENOENT' ? 'file not found' : `cannot read file (${code ?? (error as Error).message})`}`, { cause: error });
+  }
+  if (info.isFile()) return path;
+  if (!info.isSymbolicLink()) throw notRegular(path, `is ${fileKind(info)}`);
+  let target: string;
+  try {
+    target = await realpath(path);
+  } catch (error) {
+    const link = await readlink(path).catch(() => '?');
+    throw new DomainError('slide-unreadable', `${path}: is a symbolic link to ${link}, which does not exist or cannot be reached`, { cause: error });
+  }
+  const targetInfo = await lstat(target);
+  if (!targetInfo.isFile()) throw notRegular(path, `is a symbolic link to ${target}, which is ${fileKind(targetInfo)}`);
+  return target;
+}
+
+/**
+ * Reads a slide file's bytes, with errors that name the file: missing, a folder, a FIFO, a device,
+ * a socket or a link to one of them, empty, over the size limit, or too slow to read. The file is
+ * opened non-blocking and without following links and checked again on the open descriptor, so
+ * swapping it for a pipe or link between the check and the open is refused too.
+ */
+export async function readSlideBytes(path: string, limits: Partial<SlideFileLimits> = {}): Promise<Uint8Array> {
+  const { maxBytes, timeLimitMs } = { ...DEFAULT_SLIDE_LIMITS, ...limits };
+  const real = await regularFilePath(path);
+  let bytes: Uint8Array;
+  try {
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: `real` has no links left. (0 where the OS lacks them.)
+    const handle = await open(real, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw notRegular(path, `is ${fileKind(info)}`);
+      if (info.size > maxBytes) throw tooLargeFile(path, info.size, maxBytes);
+      bytes = await handle.readFile({ signal: AbortSignal.timeout(timeLimitMs) });
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const name = (error as Error).name;
+    const reason =
+      name === 'TimeoutError' || name === 'AbortError'
+        ? `reading took longer than the ${timeLimitMs / 1000} s limit per file`
+        : code === 'EISDIR'
+          ? 'is a folder, not an image file'
+          : code === 'ENXIO'
+            ? 'is a socket or device, not an image file; only regular files are read'
+            : `cannot read file (${code ?? (error as Error).message})`;
     throw new DomainError('slide-unreadable', `${path}: ${reason}`, { cause: error });
   }
   if (bytes.length === 0) throw new DomainError('slide-unreadable', `${path}: file is empty`);
+  if (bytes.length > maxBytes) throw tooLargeFile(path, bytes.length, maxBytes);
   return bytes;
+}
+
+function tooLargeFile(path: string, sizeBytes: number, maxBytes: number): DomainError {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
+  return new DomainError('slide-too-large', `${path}: ${mb(sizeBytes)} exceeds the ${mb(maxBytes)} file size limit (raise maxFileMb in the microscope profile for a larger camera)`);
+}
+
+function tooManyPixels(path: string, width: number, height: number, maxPixels: number): DomainError {
+  return new DomainError(
+    'slide-too-large',
+    `${path}: ${width}×${height} px (${((width * height) / 1e6).toFixed(0)} megapixels) exceeds the ${maxPixels / 1e6} megapixel limit (raise maxMegapixels in the microscope profile for a larger camera)`,
+  );
 }
 
 /** Decodes bytes already read (the reader hashes and decodes from one read). `path` names the file in errors. */
 export async function decodeSlideBytes(path: string, bytes: Uint8Array, options: DecodeOptions = {}): Promise<DecodedSlide> {
   if (bytes.length === 0) throw new DomainError('slide-unreadable', `${path}: file is empty`);
-  const maxPixels = options.maxPixels ?? MAX_SLIDE_PIXELS;
+  const limits = slideFileLimits(options.profile, options);
+  const { maxPixels } = limits;
   if (isBmp(bytes)) return decodeBmpSlide(path, bytes, maxPixels, options.profile ?? null);
 
   const sniffed = sniffFormat(bytes);
@@ -89,15 +191,14 @@ export async function decodeSlideBytes(path: string, bytes: Uint8Array, options:
   const fitcMeta = fitcPage === 0 ? meta : await pageMetadata(path, bytes, fitcPage);
   const { width, height } = fitcMeta;
   if (!width || !height) throw new DomainError('slide-unreadable', `${path}: image has no pixels`);
-  if (width * height > maxPixels) {
-    throw new DomainError('slide-too-large', `${path}: ${width}×${height} px (${((width * height) / 1e6).toFixed(0)} megapixels) exceeds the ${maxPixels / 1e6} megapixel limit`);
-  }
-  const fitcPlane = await decodePlane(path, bytes, format as SharpFormat, fitcPage, fitcMeta, profile);
+  // From the header, before a single pixel is decoded (sharp's own limit below is the backstop).
+  if (width * height > maxPixels) throw tooManyPixels(path, width, height, maxPixels);
+  const fitcPlane = await decodePlane(path, bytes, format as SharpFormat, fitcPage, fitcMeta, profile, limits);
   let dapi: Float32Array | null = null;
   if (dapiPage !== null) {
     const dapiMeta = await pageMetadata(path, bytes, dapiPage);
     // A page of another size is a thumbnail or pyramid level, not a counterstain of this field.
-    if (dapiMeta.width === width && dapiMeta.height === height) dapi = (await decodePlane(path, bytes, format as SharpFormat, dapiPage, dapiMeta, profile)).values;
+    if (dapiMeta.width === width && dapiMeta.height === height) dapi = (await decodePlane(path, bytes, format as SharpFormat, dapiPage, dapiMeta, profile, limits)).values;
   }
   const fromFile = pixelSizeFromDensity(fitcMeta.density);
   return {
@@ -127,6 +228,7 @@ async function decodePlane(
   page: number,
   meta: Metadata,
   profile: MicroscopeProfile | null,
+  limits: SlideFileLimits,
 ): Promise<{ values: Float32Array; bitDepth: 8 | 16 }> {
   const depth = meta.depth ?? 'uchar';
   if (depth !== 'uchar' && depth !== 'char' && depth !== 'ushort' && depth !== 'short') {
@@ -141,13 +243,15 @@ async function decodePlane(
   let data: Buffer;
   let channels: number;
   try {
-    const pipeline = sharp(bytes, { limitInputPixels: false, failOn: 'truncated', page })
+    const pipeline = sharp(bytes, { limitInputPixels: limits.maxPixels, failOn: 'truncated', page })
+      .timeout({ seconds: Math.max(1, Math.ceil(limits.timeLimitMs / 1000)) })
       .toColourspace(grey ? (sixteen ? 'grey16' : 'b-w') : sixteen ? 'rgb16' : 'srgb')
       .raw({ depth: sixteen ? 'ushort' : 'uchar' });
     const out = await pipeline.toBuffer({ resolveWithObject: true });
     data = out.data;
     channels = out.info.channels;
   } catch (error) {
+    if (/timeout/i.test(firstLine(error))) throw new DomainError('slide-unreadable', `${path}: decoding took longer than the ${limits.timeLimitMs / 1000} s limit per file`, { cause: error });
     throw new DomainError('slide-unreadable', `${path}: ${format.toUpperCase()} pixel data is damaged or truncated (${firstLine(error)})`, { cause: error });
   }
   const pick = grey ? 0 : 1; // green carries FITC in RGB fields
@@ -168,9 +272,7 @@ async function decodePlane(
 function decodeBmpSlide(path: string, bytes: Uint8Array, maxPixels: number, profile: MicroscopeProfile | null): DecodedSlide {
   try {
     const { widthPx, heightPx } = bmpSize(bytes);
-    if (widthPx * heightPx > maxPixels) {
-      throw new DomainError('slide-too-large', `${path}: ${widthPx}×${heightPx} px exceeds the ${maxPixels / 1e6} megapixel limit`);
-    }
+    if (widthPx * heightPx > maxPixels) throw tooManyPixels(path, widthPx, heightPx, maxPixels);
     const image = decodeBmp(bytes);
     const pixels = image.widthPx * image.heightPx;
     const fitc = new Float32Array(pixels);

@@ -19,6 +19,12 @@ export const MicroscopeProfile = z.object({
    * 16-bit file writes up to 4095). Signals are scaled by it instead of by 255/65535.
    */
   maxValue: z.number().int().positive().nullable().default(null),
+  /** Larger fields than the default 64 megapixels (slides/decode.ts DEFAULT_SLIDE_LIMITS). */
+  maxMegapixels: z.number().positive().max(2000).optional(),
+  /** Larger files than the default 512 MB. */
+  maxFileMb: z.number().positive().max(16_384).optional(),
+  /** More time per file (reading, decoding) than the default 120 s: slow network shares. */
+  fileTimeLimitS: z.number().positive().max(3600).optional(),
 });
 export type MicroscopeProfile = z.infer<typeof MicroscopeProfile>;
 

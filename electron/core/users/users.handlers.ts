@@ -6,6 +6,8 @@ import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import { changePassword, createAccount } from '../auth/auth.service';
 import { actorOf, type SessionStore } from '../auth/session-store';
+import type { AuthOptions } from '../auth/auth.handlers';
+import { DEFAULT_COST } from '../auth/password';
 
 const ADMIN = ['admin'] as const;
 
@@ -13,7 +15,8 @@ function toSummary(user: UserRow): UserSummary {
   return { ...user };
 }
 
-export function usersHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'users/list' | 'users/create' | 'users/update' | 'users/reset-password'> {
+export function usersHandlers(db: WritableDb, sessions: SessionStore, options: AuthOptions = {}): HandlersFor<'users/list' | 'users/create' | 'users/update' | 'users/reset-password'> {
+  const cost = options.passwordCost ?? DEFAULT_COST;
   function existing(userId: number): UserRow {
     const user = getUserById(db, userId);
     if (!user) throw new DomainError('not-found', `User ${userId} does not exist`);
@@ -26,7 +29,7 @@ export function usersHandlers(db: WritableDb, sessions: SessionStore): HandlersF
     },
     'users/create': async (request, ctx) => {
       const admin = sessions.require(ctx, 'create users', ADMIN);
-      return toSummary(await createAccount(db, request, actorOf(admin)));
+      return toSummary(await createAccount(db, request, actorOf(admin), Date.now(), cost));
     },
     'users/update': (request, ctx) => {
       const admin = sessions.require(ctx, 'change users', ADMIN);
@@ -42,7 +45,7 @@ export function usersHandlers(db: WritableDb, sessions: SessionStore): HandlersF
     'users/reset-password': async (request, ctx) => {
       const admin = sessions.require(ctx, 'reset passwords', ADMIN);
       existing(request.userId);
-      await changePassword(db, request.userId, request.newPassword, actorOf(admin));
+      await changePassword(db, request.userId, request.newPassword, actorOf(admin), Date.now(), cost);
       sessions.endSessionsOf(request.userId);
       return { changed: true as const };
     },

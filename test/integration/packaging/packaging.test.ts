@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { createHash } from 'node:crypto';
 import { ELECTRON_VERSION, makeLinuxStub, makeWindowsStub, readFuses, readWindowsAsarIntegrity } from '../../fixtures/packaging/stub-electron';
 
 const require = createRequire(import.meta.url);
@@ -122,7 +123,7 @@ describe.each([
     const pkg = JSON.parse(asar.extractFile(join(get().resources, 'app.asar'), 'package.json').toString('utf8')) as { main: string };
     expect(asarFiles).toContain(pkg.main);
     const ownFiles = asarFiles.filter((p) => !p.startsWith('node_modules/'));
-    expect(ownFiles.filter((p) => !/^(package\.json$|dist\/(main|preload|renderer|workers)\/)/.test(p))).toEqual([]);
+    expect(ownFiles.filter((p) => !/^(package\.json$|dist\/workers\.sha256\.json$|dist\/(main|preload|renderer|workers)\/)/.test(p))).toEqual([]);
     expect(asarFiles.filter((p) => p.endsWith('.map') || p.startsWith('dist/cli/'))).toEqual([]);
     for (const dev of ['electron', 'vitest', 'typescript', 'vite', 'electron-builder', 'playwright-core', 'onnx-proto', 'svelte']) {
       expect(asarFiles.some((p) => p.startsWith(`node_modules/${dev}/`)), dev).toBe(false);
@@ -146,6 +147,11 @@ describe.each([
     // Only the native modules and the worker bundles leave the asar.
     expect([...new Set(unpacked.map((p) => p.split('/').slice(0, p.startsWith('node_modules/@') ? 3 : 2).join('/')))].filter((p) => !/^(node_modules\/(onnxruntime-(node|common)|better-sqlite3|sharp|detect-libc|semver|@img\/[^/]+)|dist\/workers)$/.test(p))).toEqual([]);
     expect(unpacked).toContain('dist/workers/inference.worker.js');
+    // The workers' sha256 list stays inside the integrity-checked asar and matches the unpacked files.
+    const hashes = JSON.parse(asar.extractFile(join(get().resources, 'app.asar'), 'dist/workers.sha256.json').toString('utf8')) as Record<string, string>;
+    const workerFiles = unpacked.filter((p) => p.startsWith('dist/workers/') && p.endsWith('.worker.js'));
+    expect(Object.keys(hashes).sort()).toEqual(workerFiles.map((p) => p.slice('dist/workers/'.length)).sort());
+    for (const p of workerFiles) expect(hashes[p.slice('dist/workers/'.length)], p).toBe(createHash('sha256').update(readFileSync(join(get().resources, 'app.asar.unpacked', p))).digest('hex'));
   });
 
   it('ships the model package, report fonts and demo slides as extra resources', () => {

@@ -1,18 +1,17 @@
 /** `ana audit verify`, `ana db backup` and `ana users create-admin` as an operator runs them. */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditCommand } from '../../../electron/cli/commands/audit';
 import { dbCommand } from '../../../electron/cli/commands/db';
 import { usersCommand } from '../../../electron/cli/commands/users';
-import { UsageError } from '../../../electron/cli/command';
-import { DomainError } from '../../../electron/core/errors';
 import { openDatabase, openUnmigrated, SCHEMA_VERSION } from '../../../electron/core/db/connection';
 import { listAudit } from '../../../electron/core/db/audit.repo';
 import { listCases } from '../../../electron/core/db/case.repo';
 import { projectRoot } from '../../../electron/core/paths';
 import { dropRecordGuards, recordApp, seedReadCase, tempDbPath, TEST_PASSWORD } from '../../support/record-fixtures';
+import { runCommand } from '../../support/cli-run';
 
 /** Spawns the real CLI (wiring, exit codes); slow, so used for a few checks. */
 function anaProcess(args: string[], input?: string) {
@@ -28,17 +27,10 @@ function anaProcess(args: string[], input?: string) {
 /** Runs a command in this process with the CLI's error-to-exit-code rules. */
 async function ana(args: string[], env: { password?: string } = {}) {
   const command = [auditCommand, dbCommand, usersCommand].find((c) => c.name === args[0])!;
-  const out: string[] = [];
-  const log = vi.spyOn(console, 'log').mockImplementation((m: string) => void out.push(m));
   process.env.ANA_ADMIN_PASSWORD = env.password ?? '';
   try {
-    return { code: await command.run(args.slice(1)), out: out.join('\n') };
-  } catch (error) {
-    if (error instanceof UsageError) return { code: 2, out: `${out.join('\n')}${error.message}` };
-    if (error instanceof DomainError) return { code: 1, out: `${out.join('\n')}${error.message}` };
-    throw error;
+    return await runCommand(command, args.slice(1));
   } finally {
-    log.mockRestore();
     delete process.env.ANA_ADMIN_PASSWORD;
   }
 }
@@ -129,6 +121,7 @@ describe('ana db backup', () => {
   it('copies the record online while another connection writes, and checks the copy', async () => {
     const path = tempDbPath('ana-live-');
     copyFileSync(signedDb, path);
+    copyFileSync(`${signedDb}.audit-anchor`, `${path}.audit-anchor`);
     const live = openDatabase(path);
     seedReadCase(live, { accessionId: 'LIVE-1' }); // uncheckpointed WAL content must be in the copy
     const to = join(tempDbPath('ana-bk-'), '..', 'copy.db');
@@ -139,6 +132,10 @@ describe('ana db backup', () => {
     const copy = openDatabase(to, { readonly: true });
     expect(listCases(copy).map((c) => c.accessionId).sort()).toEqual(['C-1', 'C-2', 'LIVE-1']);
     copy.close();
+    // The anchor went along: the record's signing anchors, then the copy's own verification.
+    const anchors = readFileSync(`${to}.audit-anchor`, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string });
+    expect(anchors.slice(0, 3).map((a) => a.event)).toEqual(['sign', 'sign', 'amend']);
+    expect(anchors.at(-1)).toMatchObject({ event: 'verify', verified: true });
     const again = await ana(['db', 'backup', '--db', path, '--to', to]);
     expect(again.code).toBe(1);
     expect(again.out).toContain('already exists');

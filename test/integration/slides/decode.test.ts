@@ -195,7 +195,7 @@ describe('decodeSlide: bad input names the file and the reason', () => {
   it('absurdly large images are refused from the header, before decoding', async () => {
     const path = join(dir, 'huge.png');
     await writeFile(path, pngHeaderOnly(12_000, 9_000));
-    await expectError(path, 'slide-too-large', /108 megapixels\) exceeds the 100 megapixel limit/);
+    await expectError(path, 'slide-too-large', /108 megapixels\) exceeds the 64 megapixel limit/);
   });
 
   it('unsupported BMP variants say what was found', async () => {

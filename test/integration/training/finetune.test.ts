@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionUser } from '../../../electron/contract';
 import { createAccount, toSessionUser } from '../../../electron/core/auth/auth.service';
+import { TEST_SCRYPT_COST } from '../../support/record-fixtures';
 import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
 import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
 import { getActiveModelVersion } from '../../../electron/core/db/model-version.repo';
@@ -49,7 +50,7 @@ beforeAll(async () => {
 
   // The lab's record: 64 cases read with the mismatched model and signed by a physician.
   db = openDatabase(join(dir, 'ana.db'));
-  physician = toSessionUser(await createAccount(db, { username: 'reader', displayName: 'Dr. Reader', role: 'physician', password: PASSWORD }, SYSTEM_ACTOR));
+  physician = toSessionUser(await createAccount(db, { username: 'reader', displayName: 'Dr. Reader', role: 'physician', password: PASSWORD }, SYSTEM_ACTOR, Date.now(), TEST_SCRYPT_COST));
   const model = await loadModelPackage(mismatchedDir);
   const engine = await createEngine(model, { providers: ['cpu'], warn: () => {} });
   try {

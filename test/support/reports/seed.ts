@@ -12,6 +12,7 @@ import { openDatabase, type WritableDb } from '../../../electron/core/db/connect
 import { insertReading } from '../../../electron/core/db/reading.repo';
 import { insertSlide } from '../../../electron/core/db/slide.repo';
 import { createAccount, toSessionUser } from '../../../electron/core/auth/auth.service';
+import { TEST_SCRYPT_COST } from '../record-fixtures';
 import { amendCase, saveDraft, signCase } from '../../../electron/core/review/review.service';
 import { encodeRgbPng } from '../../../electron/core/reports/png-encode';
 import { LABEL_KEYS } from '../../../electron/contract/labels';
@@ -31,7 +32,7 @@ export interface SeededRecord {
 export async function seedRecord(dir: string): Promise<SeededRecord> {
   const dbPath = join(dir, 'ana.db');
   const db = openDatabase(dbPath);
-  const row = await createAccount(db, { username: 'znunez', displayName: 'Dr. Zoë Ñúñez & Søn | 山田', role: 'physician', password: PASSWORD }, SYSTEM_ACTOR, NOON_MS - 86_400_000);
+  const row = await createAccount(db, { username: 'znunez', displayName: 'Dr. Zoë Ñúñez & Søn | 山田', role: 'physician', password: PASSWORD }, SYSTEM_ACTOR, NOON_MS - 86_400_000, TEST_SCRYPT_COST);
   return { dir, dbPath, db, physician: toSessionUser(row) };
 }
 

@@ -98,7 +98,7 @@ describe('auth channels', () => {
     expect(await call('technologist', 'auth/change-password', { currentPassword: TEST_PASSWORD, newPassword: 'new password 1' })).toEqual({ ok: true, value: { changed: true } });
     expect(await app.handle('auth/login', { username: 'tech', password: 'new password 1' }, { sessionId: 'n' })).toMatchObject({ ok: true });
     const entry = listAudit(app.db).find((e) => e.action === 'password-change')!;
-    expect(entry.newJson).toBe('{"passwordChanged":true}');
+    expect(JSON.parse(entry.newJson!)).toEqual({ passwordChanged: true, passwordSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(JSON.stringify(listAudit(app.db))).not.toContain('scrypt$');
   });
 });
