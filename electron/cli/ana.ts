@@ -18,10 +18,11 @@ import { finetuneCommand } from './commands/finetune';
 import { modelsCommand } from './commands/models';
 import { reportCommand } from './commands/report';
 import { exportCommand } from './commands/export';
+import { calibrateCommand } from './commands/calibrate';
 import { casesCommand } from './commands/cases';
 import { reviewCommand } from './commands/review';
 
-const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, modelsCommand, casesCommand, reviewCommand, reportCommand, exportCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, modelsCommand, casesCommand, reviewCommand, reportCommand, exportCommand, calibrateCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -24,6 +24,7 @@ import { authHandlers } from './auth/auth.handlers';
 import type { ScryptCost } from './auth/password';
 import { usersHandlers } from './users/users.handlers';
 import { viewerHandlers } from './viewer/viewer.handlers';
+import { microscopeProfileOf, microscopeSettingsHandlers } from './quality/microscope-settings.handlers';
 import { modelsHandlers } from './models/models.handlers';
 import { finetuneRun } from './training/finetune/finetune.handlers';
 import { makeReportsOnSignature, reportsHandlers } from './reports/reports.handlers';
@@ -90,6 +91,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       displayCache.storeFromSignal(sha256, decoded.fitc, decoded.widthPx, decoded.heightPx).catch((error: unknown) => log(`display rendition of ${sha256} not stored: ${errorMessage(error)}`)),
     db,
     modelSource: activeRegisteredModel(db, options.modelDir),
+    // The lab's microscope profile (Settings) as in force when each batch starts.
+    profileSource: () => microscopeProfileOf(db),
     providers: options.providers,
     workerPath: options.workerPath,
     log,
@@ -116,6 +119,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...reviewHandlers(db, sessions, domainEvents),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions),
+    ...microscopeSettingsHandlers(db, sessions),
     ...modelsHandlers(db, sessions, { onActiveModelChanged, isFinetuning: finetune.isRunning }),
     ...finetune.handlers,
     ...readingHandlers(db, reading, sessions, emit, log),

@@ -12,6 +12,7 @@ import { createReadingService, type ReadOptions, type ReadingService } from '../
 import { listSlideFiles, type BatchItemResult, type BatchProgress, type BatchSummary } from '../../core/reading/batch-reader';
 import { loadMicroscopeProfile } from '../../core/slides/microscope-profile';
 import { UsageError, type Command } from '../command';
+import type { FieldQuality, Screening } from '../../contract/quality';
 
 /** One slide in the `--json` output. */
 export interface ReadJsonItem {
@@ -27,6 +28,14 @@ export interface ReadJsonItem {
   pixelSizeUm: number | null;
   ms: number | null;
   timingsMs: Record<string, number>;
+  /** `{ verdict, reason, cells, mitoses, focus, saturatedFraction, signalToBackground }`; null when the file failed for another reason. */
+  quality: FieldQuality | null;
+  /** `{ call, positiveProbability, profile }`; null for a field that is not readable. */
+  screening: Screening | null;
+  /** The field is far from the model's training fields (null: not judged — not readable, or the model ships no reference). */
+  unfamiliar: boolean | null;
+  /** Its distance in units of the calibrated threshold (> 1 = unfamiliar). */
+  familiarityDistance: number | null;
 }
 
 export function toJsonItem(r: BatchItemResult): ReadJsonItem {
@@ -43,6 +52,10 @@ export function toJsonItem(r: BatchItemResult): ReadJsonItem {
     pixelSizeUm: r.pixelSizeUm,
     ms: r.timingsMs.total !== undefined ? Math.round(r.timingsMs.total) : null,
     timingsMs: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, Math.round(v * 10) / 10])),
+    quality: r.quality,
+    screening: r.screening,
+    unfamiliar: r.familiarity?.unfamiliar ?? null,
+    familiarityDistance: r.familiarity?.distance ?? null,
   };
 }
 
@@ -118,6 +131,7 @@ export const readCommand: Command = {
         return 0;
       }
       console.log(summaryTable(summary.items, model.manifest.labels.map((l) => l.key)));
+      console.log(fieldSummary(summary.items));
       console.log(
         `\n${summary.items.length} file(s): ${summary.done} read, ${summary.skipped} already read, ${summary.failed} failed` +
           ` in ${(summary.wallMs / 1000).toFixed(1)} s with ${model.manifest.id} ${model.manifest.version} on ${service.provider}; record: ${dbPath}`,
@@ -182,16 +196,43 @@ function formatMs(ms: number): string {
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
 }
 
+/** The day's fields in the gate's terms: readable, not readable by reason, screened, unfamiliar. */
+export function fieldSummary(items: BatchItemResult[]): string {
+  const judged = items.filter((i) => i.quality);
+  const notReadable = judged.filter((i) => i.quality!.verdict === 'not-readable');
+  const reasons = new Map<string, number>();
+  for (const i of notReadable) reasons.set(i.quality!.reason ?? 'unknown', (reasons.get(i.quality!.reason ?? 'unknown') ?? 0) + 1);
+  const screened = judged.filter((i) => i.screening);
+  const positive = screened.filter((i) => i.screening!.call === 'positive').length;
+  const unfamiliar = items.filter((i) => i.familiarity?.unfamiliar).length;
+  const judgedFamiliarity = items.filter((i) => i.familiarity).length;
+  return (
+    `\nFields: ${judged.length - notReadable.length} readable, ${notReadable.length} not readable` +
+    (notReadable.length ? ` (${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ')})` : '') +
+    `; screened ${positive} positive, ${screened.length - positive} negative` +
+    `; unfamiliar ${judgedFamiliarity ? `${unfamiliar} of ${judgedFamiliarity}` : 'not judged (the model ships no reference)'}`
+  );
+}
+
+/** The table's call: the reason a field is not readable, else its screening, then the patterns. */
+function callOf(r: BatchItemResult): string {
+  if (r.quality?.verdict === 'not-readable') return `not readable: ${r.quality.reason}`;
+  if (r.status === 'failed') return r.error?.code ?? 'error';
+  const screening = r.screening ? `${r.screening.call} ${r.screening.positiveProbability.toFixed(2)}` : '';
+  const patterns = r.predicted.join(' ');
+  return [screening, patterns, r.familiarity?.unfamiliar ? '(unfamiliar)' : ''].filter(Boolean).join(' ') || 'negative';
+}
+
 export function summaryTable(items: BatchItemResult[], labels: string[]): string {
-  const header = ['file', 'accession', 'status', 'predicted', 'top probability', 'patches', 'provider', 'ms'];
+  const header = ['file', 'accession', 'status', 'screening / patterns', 'top probability', 'patches', 'provider', 'ms'];
   const rows = items.map((r) => {
     const top = r.probabilities.length ? r.probabilities.indexOf(Math.max(...r.probabilities)) : -1;
     return [
       relative(process.cwd(), r.path) || r.path,
       r.accessionId ?? '',
       r.status,
-      r.status === 'failed' ? (r.error?.code ?? 'error') : r.predicted.join(' ') || 'negative',
-      top >= 0 ? `${labels[top] ?? r.labels[top]} ${r.probabilities[top]!.toFixed(2)}` : '',
+      callOf(r),
+      top >= 0 && r.quality?.verdict !== 'not-readable' ? `${labels[top] ?? r.labels[top]} ${r.probabilities[top]!.toFixed(2)}` : '',
       r.patchCount ? String(r.patchCount) : '',
       r.provider ?? '',
       r.timingsMs.total !== undefined ? String(Math.round(r.timingsMs.total)) : '',

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AuditEntrySummary, DecisionSummary, SignatureSummary } from './review.channels';
 import { lineText } from './text';
+import { Familiarity, FieldQuality, NotReadableReason, Screening, ScreeningCall } from '../quality';
 
 export const CaseStatus = z.enum(['new', 'read', 'in_review', 'signed', 'amended']);
 export type CaseStatus = z.infer<typeof CaseStatus>;
@@ -20,6 +21,12 @@ export const ReadingSummary = z.object({
   predictedLabels: z.array(z.string()),
   patchCount: z.number().int(),
   createdAtMs: z.number(),
+  /** The field-quality analysis and readability gate; null for readings stored before it existed. */
+  quality: FieldQuality.nullable(),
+  /** Negative/positive screening; null when the field is not readable (or for older readings). */
+  screening: Screening.nullable(),
+  /** Distance from the model's training fields; null when not readable or the model has no reference statistics. */
+  familiarity: Familiarity.nullable(),
 });
 export type ReadingSummary = z.infer<typeof ReadingSummary>;
 
@@ -51,6 +58,12 @@ export const CaseListItem = z.object({
   uncertaintyMargin: z.number().nullable(),
   /** The margin is below the lab's setting `review.uncertainMargin` (default 0.15). */
   uncertain: z.boolean(),
+  /** Slides whose latest reading is not readable, with the reason (the worklist shows it). */
+  notReadable: z.array(z.object({ slideId: z.number().int(), reason: NotReadableReason })),
+  /** Positive when any readable slide screened positive, negative when all screened negative; null without a screened slide. */
+  screening: ScreeningCall.nullable(),
+  /** Any slide's latest reading is flagged unfamiliar to the model (review with care). */
+  unfamiliar: z.boolean(),
 });
 export type CaseListItem = z.infer<typeof CaseListItem>;
 

@@ -17,6 +17,7 @@ import { viewerChannels } from './viewer.channels';
 import { modelsChannels } from './models.channels';
 import { finetuneChannels } from './finetune.channels';
 import { readingChannels } from './reading.channels';
+import { settingsChannels } from './settings.channels';
 
 export * from './app.channels';
 export * from './cases.channels';
@@ -29,6 +30,7 @@ export * from './viewer.channels';
 export * from './models.channels';
 export * from './finetune.channels';
 export * from './reading.channels';
+export * from './settings.channels';
 
 /** Channel name → request and response schema. Add a domain's channels by spreading them here. */
 export const channels = {
@@ -42,6 +44,7 @@ export const channels = {
   ...modelsChannels,
   ...finetuneChannels,
   ...readingChannels,
+  ...settingsChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -3,6 +3,7 @@
  * renderer turns into the confidence heatmap, hover probabilities and the evidence gallery.
  */
 import { z } from 'zod';
+import { CellOutline, Familiarity, FieldQuality, Screening } from '../quality';
 
 /**
  * A patch of a reading's grid: [x, y, width, height, skipped] in slide pixels; skipped = 1 for
@@ -24,9 +25,25 @@ export const ReadingPatches = z.object({
 });
 export type ReadingPatches = z.infer<typeof ReadingPatches>;
 
+/** The cells segmented in a reading's field (outline overlay) with the field's verdict. */
+export const ReadingCells = z.object({
+  readingId: z.number().int(),
+  slideId: z.number().int(),
+  /** Null for readings stored before the field-quality analysis (then `cells` is empty). */
+  quality: FieldQuality.nullable(),
+  screening: Screening.nullable(),
+  familiarity: Familiarity.nullable(),
+  cells: z.array(CellOutline),
+});
+export type ReadingCells = z.infer<typeof ReadingCells>;
+
 export const viewerChannels = {
   'viewer/reading-patches': {
     request: z.object({ readingId: z.number().int().positive() }).strict(),
     response: ReadingPatches,
+  },
+  'viewer/reading-cells': {
+    request: z.object({ readingId: z.number().int().positive() }).strict(),
+    response: ReadingCells,
   },
 } as const;

@@ -6,7 +6,7 @@ import type { CaseDetail, CaseListItem, ReadingSummary } from '../../contract';
 import type { WritableDb } from '../db/connection';
 import { getCaseById, listCases, updateCaseDetails } from '../db/case.repo';
 import { listSlidesOfCase } from '../db/slide.repo';
-import { latestReadingOutputsByCase, latestReadingsOfCase, type ReadingRow } from '../db/reading.repo';
+import { latestReadingOutputsByCase, latestReadingsOfCase, type ReadingOutputsRow, type ReadingRow } from '../db/reading.repo';
 import { listDecisionsOfCase } from '../db/decision.repo';
 import { listSignaturesOfCase } from '../db/signature.repo';
 import { listAuditOfCase } from '../db/audit.repo';
@@ -55,6 +55,7 @@ export function casesHandlers(db: WritableDb, sessions: SessionStore): HandlersF
           predictedLabels: suggestion.predicted,
           uncertaintyMargin: margin,
           uncertain: margin !== null && margin < threshold,
+          ...fieldQualityOfCase(readings),
         };
       });
       if (request.predictedLabel) items = items.filter((c) => c.predictedLabels.includes(request.predictedLabel!));
@@ -112,6 +113,20 @@ export function toReadingSummary(r: ReadingRow): ReadingSummary {
     predictedLabels: r.predicted,
     patchCount: r.patchCount,
     createdAtMs: r.createdAtMs,
+    quality: r.quality,
+    screening: r.screening,
+    familiarity: r.familiarity,
+  };
+}
+
+/** The worklist's field-quality columns: not-readable slides, the case's screening, unfamiliar fields. */
+export function fieldQualityOfCase(readings: Pick<ReadingOutputsRow, 'slideId' | 'quality' | 'screening' | 'familiarity'>[]): Pick<CaseListItem, 'notReadable' | 'screening' | 'unfamiliar'> {
+  const notReadable = readings.flatMap((r) => (r.quality?.verdict === 'not-readable' ? [{ slideId: r.slideId, reason: r.quality.reason ?? ('no-cells' as const) }] : []));
+  const calls = readings.flatMap((r) => (r.screening ? [r.screening.call] : []));
+  return {
+    notReadable,
+    screening: calls.length === 0 ? null : calls.includes('positive') ? 'positive' : 'negative',
+    unfamiliar: readings.some((r) => r.familiarity?.unfamiliar === true),
   };
 }
 

@@ -47,7 +47,8 @@ const ManifestCommon = z.object({
   normalisation: z.object({ mean: z.number(), std: z.number().positive() }),
   aggregation: z.enum(['max', 'mean', 'mean-logit']),
   thresholds: z.record(z.string(), z.number().min(0).max(1)),
-  files: z.array(z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), role: z.enum(['model', 'card']) })).min(1),
+  /** Files of the package with their sha256; `reference`: the training fields' embedding statistics (core/quality/familiarity.ts). */
+  files: z.array(z.object({ path: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), role: z.enum(['model', 'card', 'reference']) })).min(1),
   provenance: z.record(z.string(), z.unknown()).default({}),
   metrics: z.record(z.string(), z.unknown()).default({}),
 });

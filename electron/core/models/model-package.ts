@@ -132,6 +132,11 @@ export async function writeDerivedPackage(parent: ModelPackage, outDir: string, 
     await writeFile(join(absDir, 'MODEL_CARD.md'), cardBytes);
     files.push({ path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' });
   }
+  // The familiarity reference describes the extractor's embeddings, which a new head leaves unchanged.
+  for (const reference of manifest.files.filter((f) => f.role === 'reference')) {
+    await writeFile(join(absDir, reference.path), await readFile(join(parent.dir, reference.path)));
+    files.push(reference);
+  }
   const next: ModelManifest = {
     ...manifest,
     id: options.id ?? manifest.id,

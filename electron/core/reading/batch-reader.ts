@@ -12,6 +12,8 @@ import { DomainError, errorMessage, type ErrorCode } from '../errors';
 import { accessionFromFileName, checkAccession } from './accession';
 import { hashFile, prepareSlide, type PreparedSlide } from './prepare-slide';
 import { findDoneReading, scoreAndStore, type ReadSlideContext } from './read-slide';
+import type { Familiarity, FieldQuality, Screening } from '../../contract/quality';
+import { unreadableFileQuality } from '../quality/readability';
 
 export const SLIDE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp'] as const;
 
@@ -31,8 +33,12 @@ export interface BatchItemResult {
   skippedPatches: number;
   provider: string | null;
   pixelSizeUm: number | null;
-  /** Milliseconds per stage: decode, tile, infer, aggregate, store; total is wall time from dequeue to stored. */
+  /** Milliseconds per stage: decode, tile, analyse, infer, aggregate, store; total is wall time from dequeue to stored. */
   timingsMs: Record<string, number>;
+  /** The field's verdict; a file that could not be decoded is `not-readable` / `unreadable-file`. Null for other failures. */
+  quality: FieldQuality | null;
+  screening: Screening | null;
+  familiarity: Familiarity | null;
 }
 
 export interface BatchProgress {
@@ -143,6 +149,9 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
               skippedPatches: done.reading.patches.filter((p) => p[4] === 1).length,
               provider: done.reading.provider,
               pixelSizeUm: done.slide.pixelSizeUm,
+              quality: done.reading.quality,
+              screening: done.reading.screening,
+              familiarity: done.reading.familiarity,
             },
           };
         }
@@ -171,7 +180,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
     }
     const { prepared, accessionId, startedMs } = current;
     try {
-      const { image, timingsMs: stageMs, ...stored } = await scoreAndStore(ctx, accessionId, prepared);
+      const { image, timingsMs: stageMs, familiarity, ...stored } = await scoreAndStore(ctx, accessionId, prepared);
       const timingsMs = { ...stageMs, total: performance.now() - startedMs };
       readMs = performance.now() - startMs;
       readCount++;
@@ -191,6 +200,9 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
         provider: ctx.engine.provider,
         pixelSizeUm: prepared.pixelSizeUm,
         timingsMs,
+        quality: prepared.verdict.quality,
+        screening: prepared.verdict.screening,
+        familiarity,
       });
     } catch (error) {
       finish(failedResult(prepared.path, accessionId, error));
@@ -220,11 +232,16 @@ function emptyResult(path: string, accessionId: string | null): BatchItemResult 
     provider: null,
     pixelSizeUm: null,
     timingsMs: {},
+    quality: null,
+    screening: null,
+    familiarity: null,
   };
 }
 
 function failedResult(path: string, accessionId: string | null, error: unknown): BatchItemResult {
   const code: ErrorCode = error instanceof DomainError ? error.code : 'internal';
   const message = errorMessage(error);
-  return { ...emptyResult(path, accessionId), status: 'failed', error: { code, message: message.includes(path) ? message : `${path}: ${message}` } };
+  // A file that cannot be decoded is a field nobody can read: say so in the field's own terms too.
+  const quality = code === 'slide-unreadable' || code === 'slide-unsupported' ? unreadableFileQuality() : null;
+  return { ...emptyResult(path, accessionId), status: 'failed', error: { code, message: message.includes(path) ? message : `${path}: ${message}` }, quality };
 }

@@ -1,7 +1,8 @@
 /**
- * The CPU half of reading a slide: read the file once, hash it, decode it and cut the patch grid
- * in micrometres. Kept apart from inference so the batch reader can prepare the next slide while
- * the model runs on the current one.
+ * The CPU half of reading a slide: read the file once, hash it, decode it, cut the patch grid in
+ * micrometres, and judge the field (cells, readability, screening: core/quality/field-verdict.ts)
+ * before the model sees it. Kept apart from inference so the batch reader can prepare the next
+ * slide while the model runs on the current one.
  */
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { patchOptionsOf, type ModelManifest } from '../models/manifest';
 import { decodeSlideBytes, readSlideBytes, slideFileLimits, type DecodedSlide } from '../slides/decode';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import { cutPatches, type CutPatches } from '../slides/patches';
+import { judgeField, type FieldVerdict } from '../quality/field-verdict';
 
 export interface PreparedSlide {
   path: string;
@@ -19,9 +21,12 @@ export interface PreparedSlide {
   /** Pixel size used for the grid (file, profile, or the model's default). */
   pixelSizeUm: number;
   pixelSizeSource: 'file' | 'profile' | 'model-default';
+  /** `kept` is false for patches without any segmented cell (they are not scored). */
   patches: CutPatches;
+  /** The field's quality verdict, screening and cells, decided before any pattern call. */
+  verdict: Omit<FieldVerdict, 'patchHasCells' | 'analyseMs'>;
   /** `display`: the `onDecoded` hook (the viewer's display rendition), when given. */
-  timingsMs: { decode: number; tile: number; display?: number };
+  timingsMs: { decode: number; tile: number; analyse: number; display?: number };
 }
 
 /** Called with every freshly decoded slide, while its pixels are in memory (display renditions). */
@@ -49,6 +54,8 @@ export async function prepareSlide(file: HashedFile, manifest: ModelManifest, pr
   const pixelSizeUm = decoded.pixelSizeUm ?? options.defaultPixelSizeUm;
   const patches = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, options);
   const tileMs = performance.now() - t;
+  const { patchHasCells, analyseMs, ...verdict } = judgeField(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, patches.rects, profile);
+  patches.kept = patches.kept.map((k, i) => k && patchHasCells[i]!);
   t = performance.now();
   if (onDecoded) await onDecoded(file.sha256, decoded);
   const displayMs = onDecoded ? performance.now() - t : undefined;
@@ -62,6 +69,7 @@ export async function prepareSlide(file: HashedFile, manifest: ModelManifest, pr
     pixelSizeUm,
     pixelSizeSource: decoded.pixelSizeSource ?? 'model-default',
     patches,
-    timingsMs: { decode: decodeMs, tile: tileMs, ...(displayMs === undefined ? {} : { display: displayMs }) },
+    verdict,
+    timingsMs: { decode: decodeMs, tile: tileMs, analyse: analyseMs, ...(displayMs === undefined ? {} : { display: displayMs }) },
   };
 }

@@ -1,7 +1,9 @@
 /**
- * Reading one prepared slide (the stage after prepare-slide.ts, driven by batch-reader.ts, the one
- * reading pipeline): run the model over its patch grid in batches, aggregate, and store case,
- * slide and reading in one transaction (a crash leaves either the whole reading or none of it).
+ * Reading one prepared slide (the stage after prepare-slide.ts, which decodes, cuts the grid and
+ * judges the field; driven by batch-reader.ts, the one reading pipeline): run the model in batches
+ * on the patches with cells, aggregate, and store case, slide and reading in one transaction (a
+ * crash leaves either the whole reading or none of it). A field that is not readable is not scored at all and gets no pattern;
+ * a readable field screened negative keeps the model's probabilities as evidence but no pattern.
  */
 import { inTransaction, type WritableDb } from '../db/connection';
 import { ensureCase, getCaseById, setCaseStatus } from '../db/case.repo';
@@ -13,6 +15,8 @@ import { aggregate, predictedLabels } from '../inference/aggregate';
 import type { InferenceEngine } from '../inference/engine';
 import type { ModelPackage } from '../models/model-package';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
+import type { Familiarity } from '../../contract/quality';
+import { familiarity, type FamiliarityReference } from '../quality/familiarity';
 import type { OnDecoded, PreparedSlide } from './prepare-slide';
 
 
@@ -30,6 +34,8 @@ export interface ReadSlideContext {
   accessionOf?: (path: string) => string;
   /** Sees each decoded slide before tiling is done with it (the app stores the display rendition). */
   onDecoded?: OnDecoded;
+  /** The model package's training-field statistics (reference.json); null: familiarity is not judged. */
+  familiarityReference?: FamiliarityReference | null;
 }
 
 /**
@@ -56,9 +62,20 @@ export function findDoneReading(db: WritableDb, sha256: string, model: ModelPack
  * All batches are queued at once: the worker answers them in order without idle gaps.
  */
 export async function scorePatches(engine: InferenceEngine, prepared: PreparedSlide, labelCount: number, batchSize = DEFAULT_BATCH_SIZE): Promise<Float32Array> {
+  return (await scorePatchesWithEmbedding(engine, prepared, labelCount, batchSize)).scores;
+}
+
+/** As scorePatches, plus the mean embedding of the scored patches (null when the model has none or none was scored). */
+export async function scorePatchesWithEmbedding(
+  engine: InferenceEngine,
+  prepared: PreparedSlide,
+  labelCount: number,
+  batchSize = DEFAULT_BATCH_SIZE,
+): Promise<{ scores: Float32Array; meanEmbedding: Float32Array | null }> {
   const { rects, pixels, kept } = prepared.patches;
   const patchLength = pixels.length / Math.max(1, rects.length);
   const scores = new Float32Array(rects.length * labelCount);
+  let embeddingSum: Float64Array | null = null;
   const keptIndex = rects.map((_, i) => i).filter((i) => kept[i]);
   const runs: Promise<void>[] = [];
   for (let start = 0; start < keptIndex.length; start += batchSize) {
@@ -66,13 +83,18 @@ export async function scorePatches(engine: InferenceEngine, prepared: PreparedSl
     const input = new Float32Array(batch.length * patchLength);
     batch.forEach((p, j) => input.set(pixels.subarray(p * patchLength, (p + 1) * patchLength), j * patchLength));
     runs.push(
-      engine.run(input, batch.length).then(({ probabilities }) => {
+      engine.run(input, batch.length).then(({ probabilities, embeddings, embeddingDims }) => {
         batch.forEach((p, j) => scores.set(probabilities.subarray(j * labelCount, (j + 1) * labelCount), p * labelCount));
+        if (!embeddings || embeddingDims === 0) return;
+        embeddingSum ??= new Float64Array(embeddingDims);
+        for (let j = 0; j < batch.length * embeddingDims; j++) embeddingSum[j % embeddingDims]! += embeddings[j]!;
       }),
     );
   }
   await Promise.all(runs);
-  return scores;
+  const sum = embeddingSum as Float64Array | null;
+  const meanEmbedding = sum && keptIndex.length > 0 ? Float32Array.from(sum, (v) => v / keptIndex.length) : null;
+  return { scores, meanEmbedding };
 }
 
 export interface ImageScores {
@@ -102,6 +124,7 @@ export function storeReading(
   image: ImageScores,
   provider: string,
   timingsMs: Record<string, number>,
+  fieldFamiliarity: Familiarity | null = null,
 ): { slide: SlideRow; reading: ReadingRow } {
   const now = ctx.nowMs ?? Date.now;
   const { manifest } = ctx.model;
@@ -135,6 +158,10 @@ export function storeReading(
       patchScores: scores,
       timingsMs,
       thresholds: manifest.thresholds,
+      quality: prepared.verdict.quality,
+      screening: prepared.verdict.screening,
+      familiarity: fieldFamiliarity,
+      cells: prepared.verdict.cells,
       createdAtMs: now(),
     }, READING_ACTOR);
     const kase = getCaseById(ctx.db, slide.caseId)!;
@@ -148,15 +175,29 @@ export function storeReading(
  * once, by the batch reader). The stored timings cover decode to aggregate; the returned ones add
  * the store itself.
  */
-export async function scoreAndStore(ctx: ReadSlideContext, accessionId: string, prepared: PreparedSlide): Promise<{ slide: SlideRow; reading: ReadingRow; image: ImageScores; timingsMs: Record<string, number> }> {
+export async function scoreAndStore(
+  ctx: ReadSlideContext,
+  accessionId: string,
+  prepared: PreparedSlide,
+): Promise<{ slide: SlideRow; reading: ReadingRow; image: ImageScores; familiarity: Familiarity | null; timingsMs: Record<string, number> }> {
+  const labelCount = ctx.model.manifest.labels.length;
+  const readable = prepared.verdict.quality.verdict === 'readable';
   let t = performance.now();
-  const scores = await scorePatches(ctx.engine, prepared, ctx.model.manifest.labels.length, ctx.batchSize);
+  // A field that is not readable is not shown to the model: no score can say more than the image.
+  const { scores, meanEmbedding } = readable
+    ? await scorePatchesWithEmbedding(ctx.engine, prepared, labelCount, ctx.batchSize)
+    : { scores: new Float32Array(prepared.patches.rects.length * labelCount), meanEmbedding: null };
   const inferMs = performance.now() - t;
   t = performance.now();
-  const image = aggregateSlide(ctx.model, prepared, scores);
+  const aggregated = readable ? aggregateSlide(ctx.model, prepared, scores) : { labels: ctx.model.manifest.labels.map((l) => l.key), probabilities: new Array<number>(labelCount).fill(0), predicted: [] };
+  // Patterns are suggested only on screened-positive fields; a negative keeps its probabilities as evidence.
+  const image = prepared.verdict.screening?.call === 'positive' ? aggregated : { ...aggregated, predicted: [] };
+  const reference = ctx.familiarityReference;
+  // A reference of another extractor (other dimensions) cannot judge this model's embeddings.
+  const fieldFamiliarity = meanEmbedding && reference && reference.mean.length === meanEmbedding.length ? familiarity(meanEmbedding, reference) : null;
   const aggregateMs = performance.now() - t;
   t = performance.now();
   const timingsMs = { ...prepared.timingsMs, infer: inferMs, aggregate: aggregateMs };
-  const stored = storeReading(ctx, accessionId, prepared, scores, image, ctx.engine.provider, timingsMs);
-  return { ...stored, image, timingsMs: { ...timingsMs, store: performance.now() - t } };
+  const stored = storeReading(ctx, accessionId, prepared, scores, image, ctx.engine.provider, timingsMs, fieldFamiliarity);
+  return { ...stored, image, familiarity: fieldFamiliarity, timingsMs: { ...timingsMs, store: performance.now() - t } };
 }

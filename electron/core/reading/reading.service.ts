@@ -29,6 +29,7 @@ import type { MicroscopeProfile } from '../slides/microscope-profile';
 import type { OnDecoded } from './prepare-slide';
 import { listSlideFiles, readBatch, type BatchItemResult, type BatchProgress, type BatchSummary } from './batch-reader';
 import { fixedModel, type ModelSource } from './model-source';
+import { loadFamiliarityReference, type FamiliarityReference } from '../quality/familiarity';
 
 export interface ReadingServiceOptions {
   db: WritableDb;
@@ -38,6 +39,8 @@ export interface ReadingServiceOptions {
   modelSource?: ModelSource;
   providers?: ProviderName[];
   profile?: MicroscopeProfile | null;
+  /** The microscope profile in force when a batch starts (the app: Settings); wins over `profile`. */
+  profileSource?: () => MicroscopeProfile | null;
   accessionOf?: (path: string) => string;
   /** Sees each freshly decoded slide (the app stores the viewer's display rendition). */
   onDecoded?: OnDecoded;
@@ -63,11 +66,18 @@ export interface ReadOptions {
   onItem?: (result: BatchItemResult) => void;
 }
 
+/** What the service reads with: the model, its engine, and the model's familiarity reference (null when it ships none). */
+export interface ReadingContext {
+  model: ModelPackage;
+  engine: InferenceEngine;
+  familiarityReference: FamiliarityReference | null;
+}
+
 export type ShutdownOutcome = 'idle' | 'finished' | 'abandoned';
 
 export interface ReadingService {
   /** Loads the model and starts the engine (idempotent until `reload`). */
-  init(): Promise<{ model: ModelPackage; engine: InferenceEngine }>;
+  init(): Promise<ReadingContext>;
   readonly model: ModelPackage | null;
   readonly provider: ProviderName | null;
   /** Worker restarts after crashes since the service started (each one was reported). */
@@ -109,7 +119,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
 
   let model: ModelPackage | null = null;
   let engine: InferenceEngine | null = null;
-  let starting: Promise<{ model: ModelPackage; engine: InferenceEngine }> | null = null;
+  let starting: Promise<ReadingContext> | null = null;
   let stale = false;
   /** Restarts since the last batch pass without a crash (bounded by maxRestarts), and in all. */
   let restartsInARow = 0;
@@ -137,7 +147,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
     return run;
   }
 
-  async function startBatch(): Promise<{ model: ModelPackage; engine: InferenceEngine }> {
+  async function startBatch(): Promise<ReadingContext> {
     if (stale) {
       stale = false;
       await dropEngine();
@@ -149,7 +159,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
    * Reads `items` of batch `batchId` with the current engine; slides a dead worker failed are read
    * again with a fresh one. Each item is recorded in the batch once, with its final outcome.
    */
-  async function runBatch(batchId: string, items: { path: string; seq: number }[], readOptions: ReadOptions, ctx: { model: ModelPackage; engine: InferenceEngine }): Promise<BatchSummary> {
+  async function runBatch(batchId: string, items: { path: string; seq: number }[], readOptions: ReadOptions, ctx: ReadingContext): Promise<BatchSummary> {
     const seqOf = new Map(items.map((i) => [i.path, i.seq]));
     const controller = new AbortController();
     const total = items.length;
@@ -175,7 +185,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
         const before = [...finished.values()];
         const count = (s: BatchItemResult['status']) => before.filter((i) => i.status === s).length;
         const pass = await readBatch(
-          { db: options.db, ...context, profile: options.profile ?? null, accessionOf: options.accessionOf, onDecoded: options.onDecoded, batchSize: options.batchSize },
+          { db: options.db, ...context, profile: options.profileSource ? options.profileSource() : (options.profile ?? null), accessionOf: options.accessionOf, onDecoded: options.onDecoded, batchSize: options.batchSize },
           pending,
           {
             batchId,
@@ -243,9 +253,13 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
         const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, { ...engineOptions, workerPath: options.workerPath });
         // Operators read the log to know which model and provider the day was read with.
         options.info?.(`inference ${options.useWorker === false ? 'engine' : 'worker'} started (${eng.provider}), model ${pkg.manifest.id} ${pkg.manifest.version}`);
+        const familiarityReference = await loadFamiliarityReference(pkg).catch(async (error: unknown) => {
+          await eng.close();
+          throw error;
+        });
         model = pkg;
         engine = eng;
-        return { model: pkg, engine: eng };
+        return { model: pkg, engine: eng, familiarityReference };
       })();
       starting.catch(() => (starting = null));
       return starting;

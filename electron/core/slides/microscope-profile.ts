@@ -1,10 +1,12 @@
 /**
  * A microscope profile: what a lab knows about its camera that the files may not say. Used when a
- * file has no plausible resolution tags, and to say which TIFF page holds FITC and which DAPI.
+ * file has no plausible resolution tags, and to say which TIFF page holds FITC and which DAPI; it
+ * also carries this microscope's readability thresholds and screening calibration.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DomainError } from '../errors';
+import { ReadabilityThresholds, ScreeningCalibration } from './profile-thresholds';
 
 export const MicroscopeProfile = z.object({
   name: z.string().min(1),
@@ -25,6 +27,10 @@ export const MicroscopeProfile = z.object({
   maxFileMb: z.number().positive().max(16_384).optional(),
   /** More time per file (reading, decoding) than the default 120 s: slow network shares. */
   fileTimeLimitS: z.number().positive().max(3600).optional(),
+  /** Readability gate thresholds for this microscope (any left out keep their defaults; docs/field-quality.md). */
+  quality: ReadabilityThresholds.default(ReadabilityThresholds.parse({})),
+  /** Screening calibration from this lab's negative controls (`ana calibrate`); null: the generic one. */
+  screening: ScreeningCalibration.nullable().default(null),
 });
 export type MicroscopeProfile = z.infer<typeof MicroscopeProfile>;
 
@@ -41,4 +47,12 @@ export async function loadMicroscopeProfile(path: string): Promise<MicroscopePro
     throw new DomainError('bad-request', `${path}: ${issue.path.join('.') || 'profile'}: ${issue.message}`);
   }
   return parsed.data;
+}
+
+/** Writes a profile as JSON (the calibration flow stores its result this way); the whole file is replaced. */
+export async function saveMicroscopeProfile(path: string, profile: MicroscopeProfile): Promise<void> {
+  const checked = MicroscopeProfile.parse(profile);
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(checked, null, 2) + '\n');
+  await rename(temporary, path);
 }

@@ -1,12 +1,12 @@
-/** Handlers for the slide viewer's evidence channel (patch grid and per-patch scores of a reading). */
-import type { ReadingPatches } from '../../contract';
+/** Handlers for the slide viewer's evidence channels: patch grid and per-patch scores, segmented cells and the field's verdict. */
+import type { ReadingCells, ReadingPatches } from '../../contract';
 import type { ReadableDb } from '../db/connection';
-import { getReadingById } from '../db/reading.repo';
+import { getReadingById, getReadingCells } from '../db/reading.repo';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import type { SessionStore } from '../auth/session-store';
 
-export function viewerHandlers(db: ReadableDb, sessions: SessionStore): HandlersFor<'viewer/reading-patches'> {
+export function viewerHandlers(db: ReadableDb, sessions: SessionStore): HandlersFor<'viewer/reading-patches' | 'viewer/reading-cells'> {
   return {
     'viewer/reading-patches': (request, ctx): ReadingPatches => {
       sessions.require(ctx, 'see a reading\'s patch scores');
@@ -22,6 +22,19 @@ export function viewerHandlers(db: ReadableDb, sessions: SessionStore): Handlers
         // Four decimals are far below what a reviewer can see and keep the JSON small.
         scores: Array.from(row.patchScores, (v) => Math.round(v * 1e4) / 1e4),
         thresholds: stored ?? null,
+      };
+    },
+    'viewer/reading-cells': (request, ctx): ReadingCells => {
+      sessions.require(ctx, 'see a reading\'s cells');
+      const row = getReadingById(db, request.readingId);
+      if (!row) throw new DomainError('not-found', `Reading ${request.readingId} does not exist`);
+      return {
+        readingId: row.id,
+        slideId: row.slideId,
+        quality: row.quality,
+        screening: row.screening,
+        familiarity: row.familiarity,
+        cells: getReadingCells(db, row.id),
       };
     },
   };

@@ -42,6 +42,12 @@ it('writes JSON per slide, prints a summary, and exits 0 when some files could b
   expect(json[0].patchCount).toBeGreaterThan(0);
   expect(json[0].ms).toBeGreaterThan(0);
   expect(json[1]).toMatchObject({ status: 'failed', error: expect.stringMatching(/file is empty/) });
+  // Issue 14: every slide carries its quality verdict; a file nobody can decode is not readable.
+  expect(json[0].quality).toMatchObject({ verdict: expect.stringMatching(/^(readable|not-readable)$/), cells: expect.any(Number), mitoses: expect.any(Number), focus: expect.any(Number), saturatedFraction: expect.any(Number), signalToBackground: expect.any(Number) });
+  expect(json[0]).toHaveProperty('screening');
+  expect(json[0].unfamiliar).toBeNull(); // the test package ships no familiarity reference
+  expect(json[1].quality).toMatchObject({ verdict: 'not-readable', reason: 'unreadable-file' });
+  expect(run.stdout).toMatch(/Fields: \d+ readable, 1 not readable \(unreadable-file 1\)/);
 });
 
 it('exits 1 when nothing could be read', () => {

@@ -156,7 +156,7 @@ describe.each([
 
   it('ships the model package, report fonts and demo slides as extra resources', () => {
     const { resources } = get();
-    expect(filesUnder(join(resources, 'native-models'))).toEqual(['ana-default/MODEL_CARD.md', 'ana-default/manifest.json', 'ana-default/model.onnx']);
+    expect(filesUnder(join(resources, 'native-models'))).toEqual(['ana-default/MODEL_CARD.md', 'ana-default/manifest.json', 'ana-default/model.onnx', 'ana-default/reference.json']);
     expect(readFileSync(join(resources, 'native-models/ana-default/model.onnx'))).toEqual(readFileSync(join(root, 'native-models/ana-default/model.onnx')));
     expect(filesUnder(join(resources, 'fonts'))).toEqual(['DejaVuSans-Bold.ttf', 'DejaVuSans.ttf', 'LICENSE-DejaVu.txt']);
     const demo = join(root, 'resources/demo-slides');

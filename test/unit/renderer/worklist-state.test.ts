@@ -3,7 +3,7 @@ import { dayRangeMs, sortCases, WorklistState } from '../../../renderer/src/lib/
 import type { CaseListItem, CaseStatus } from '../../../electron/contract';
 
 function item(id: number, accessionId: string, status: CaseStatus, receivedAtMs: number, uncertaintyMargin: number | null): CaseListItem {
-  return { id, accessionId, status, receivedAtMs, slideCount: 1, suggestedLabels: [], patientId: null, patientName: null, runId: null, predictedLabels: [], uncertaintyMargin, uncertain: (uncertaintyMargin ?? 1) < 0.15 };
+  return { id, accessionId, status, receivedAtMs, slideCount: 1, suggestedLabels: [], patientId: null, patientName: null, runId: null, predictedLabels: [], uncertaintyMargin, uncertain: (uncertaintyMargin ?? 1) < 0.15, notReadable: [], screening: null, unfamiliar: false };
 }
 
 const cases = [

@@ -8,12 +8,12 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-record';
 import { migration003 } from './003-reading-batches';
 import { migration004 } from './004-audit-baseline';
+import { migration005 } from './005-field-quality';
 import { migration006, seedReportFormats } from './006-report-formats';
 
 export type { Migration } from './migration';
 
-// 005 (field quality) goes between 004 and 006 when its branch lands: the list is the version order.
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration006];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005, migration006];
 
 /** Lookup tables derived from code registries, brought up to date on every writable open (after the migrations). */
 export const REGISTRY_SEEDS: readonly { after: Migration; seed: (db: Database) => void }[] = [{ after: migration006, seed: seedReportFormats }];

@@ -1,0 +1,44 @@
+/**
+ * The workstation's microscope profile and the screening calibration from the lab's own
+ * negative-control fields (Settings → Microscope). Calibrating reads the given files, analyses
+ * their cells and stores the negatives' reference in the profile; later readings screen against it.
+ */
+import { z } from 'zod';
+import { lineText } from './text';
+
+export const ScreeningCalibrationSummary = z.object({
+  /** Negative-control fields the calibration was fitted on (readable ones only). */
+  negatives: z.number().int(),
+  /** Files given that were not readable, with why (they were left out). */
+  rejected: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** Share of the calibration negatives themselves screened negative with the new calibration. */
+  negativeAgreement: z.number().min(0).max(1),
+  calibratedAtMs: z.number(),
+});
+export type ScreeningCalibrationSummary = z.infer<typeof ScreeningCalibrationSummary>;
+
+export const MicroscopeProfileSummary = z.object({
+  name: z.string(),
+  pixelSizeUm: z.number(),
+  /** Null until the lab has calibrated screening on its negatives (the generic calibration is used). */
+  calibration: ScreeningCalibrationSummary.nullable(),
+});
+export type MicroscopeProfileSummary = z.infer<typeof MicroscopeProfileSummary>;
+
+export const settingsChannels = {
+  /** The workstation's microscope profile (null: none set, files are read at the model's assumed pixel size). */
+  'settings/microscope-profile': {
+    request: z.object({}).strict(),
+    response: z.object({ profile: MicroscopeProfileSummary.nullable() }),
+  },
+  /** Sets the workstation's microscope profile (admin); keeps an existing calibration when the name is unchanged. */
+  'settings/update-microscope-profile': {
+    request: z.object({ name: lineText(100), pixelSizeUm: z.number().positive().max(100) }).strict(),
+    response: z.object({ profile: MicroscopeProfileSummary }),
+  },
+  /** Calibrates screening on negative-control field files (admin); long-running (seconds per file). */
+  'settings/calibrate-screening': {
+    request: z.object({ paths: z.array(z.string().min(1)).min(1).max(500) }).strict(),
+    response: z.object({ profile: MicroscopeProfileSummary }),
+  },
+} as const;

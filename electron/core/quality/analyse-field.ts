@@ -1,0 +1,219 @@
+/**
+ * The cell-level analysis of one field, on the decoded FITC plane (0..1) at its pixel size: the
+ * background and noise, the segmented cells (interphase and mitotic), focus measured on the cells,
+ * the saturated share, the cells' signal against the background, the features screening decides
+ * on, and the cells' outlines in slide pixels. Pure computation (no I/O); about 1 µm per working
+ * pixel, so a 2048×1536 field at 0.5 µm/px costs tens of milliseconds.
+ */
+import type { CellOutline } from '../../contract/quality';
+import { estimateBackground, estimateNoise } from './background';
+import { DEFAULT_SEGMENTATION, segmentCells, type SegmentationThresholds } from './segment';
+import { boxMean3, histogramQuantile, minMax, toWorkingImage } from './working-image';
+
+/** A pixel at or above this (of the container's full scale, 0..1) is at the sensor's ceiling. */
+export const SATURATION_LEVEL = 0.998;
+
+/** Field-level medians over the cells: exposure-free, they are what screening decides on. */
+export interface ScreeningFeatures {
+  /** Median cell mean over the local background (≥ 1 when cells are brighter than the glass). */
+  signalToBackground: number;
+  /** Median over cells of the brightest 3 µm spot above background over the cell's mean above background. */
+  peakToMean: number;
+  /** Median over cells of fine (1 µm) texture, noise removed, over the cell's mean above background. */
+  texture: number;
+  /** Median over cells of the inner (nucleus-like) mean over the outer (cytoplasm-like) mean, above background. */
+  innerToOuter: number;
+  /** Fine texture of the outer (cytoplasm-like) part alone: granular cytoplasmic patterns raise it. */
+  outerTexture: number;
+}
+
+export interface FieldAnalysis {
+  widthPx: number;
+  heightPx: number;
+  pixelSizeUm: number;
+  /** Field area in µm². */
+  areaUm2: number;
+  /** Spread of the field's signal: 99.5th minus 0.5th percentile (0..1). */
+  dynamicRange: number;
+  /** Median background level (0..1). */
+  backgroundLevel: number;
+  /** Noise σ at the working resolution (0..1). */
+  noiseSigma: number;
+  cells: number;
+  mitoses: number;
+  /** RMS gradient on the cells (noise removed) over their mean signal above background, per µm. */
+  focusPerUm: number;
+  saturatedFraction: number;
+  features: ScreeningFeatures;
+  outlines: CellOutline[];
+  /** Per working pixel: the cell it belongs to (0 = none); `factor` slide pixels per working pixel. */
+  cellMask: { labels: Int32Array; widthPx: number; heightPx: number; factor: number };
+  timingsMs: { analyse: number };
+}
+
+export interface AnalysisOptions {
+  segmentation?: SegmentationThresholds;
+  /** Rays per outline polygon. */
+  outlineRays?: number;
+  /** false: one cell per connected region (only to measure what splitting gains). */
+  splitTouching?: boolean;
+}
+
+interface CellStats {
+  area: number;
+  sumSignal: number;
+  sumBackground: number;
+  peak: number;
+  sumTexture: number;
+  sumGrad2: number;
+  sumX: number;
+  sumY: number;
+  maxDepth: number;
+  innerSum: number;
+  innerN: number;
+  outerSum: number;
+  outerN: number;
+  outerTexture: number;
+}
+
+export function analyseField(fitc: Float32Array, widthPx: number, heightPx: number, pixelSizeUm: number, options: AnalysisOptions = {}): FieldAnalysis {
+  const t0 = performance.now();
+  const work = toWorkingImage(fitc, widthPx, heightPx, pixelSizeUm);
+  const { values, widthPx: w, heightPx: h } = work;
+  const { min, max } = minMax(values);
+  const dynamicRange = histogramQuantile(values, 0.995, min, max, 2048) - histogramQuantile(values, 0.005, min, max, 2048);
+  const noiseSigma = estimateNoise(values, w, h);
+  const smoothed = boxMean3(values, w, h);
+  // From the smoothed signal: the foreground test compares smoothed values against it.
+  const background = estimateBackground(smoothed, w, h, work.pixelSizeUm);
+  const seg = segmentCells(smoothed, background, noiseSigma, w, h, work.pixelSizeUm, options.segmentation ?? DEFAULT_SEGMENTATION, options.splitTouching ?? true);
+
+  const stats: CellStats[] = Array.from({ length: seg.count + 1 }, () => ({ area: 0, sumSignal: 0, sumBackground: 0, peak: -Infinity, sumTexture: 0, sumGrad2: 0, sumX: 0, sumY: 0, maxDepth: 0, innerSum: 0, innerN: 0, outerSum: 0, outerN: 0, outerTexture: 0 }));
+  const { labels, depthPx } = seg;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const c = labels[i]!;
+      if (!c) continue;
+      const s = stats[c]!;
+      const b = background[i]!;
+      s.area++;
+      s.sumSignal += values[i]! - b;
+      s.sumBackground += b;
+      if (smoothed[i]! - b > s.peak) s.peak = smoothed[i]! - b;
+      s.sumTexture += Math.abs(values[i]! - smoothed[i]!);
+      s.sumX += x;
+      s.sumY += y;
+      if (depthPx[i]! > s.maxDepth) s.maxDepth = depthPx[i]!;
+      if (x > 0 && y > 0 && x + 1 < w && y + 1 < h) {
+        const gx = (values[i - w + 1]! + 2 * values[i + 1]! + values[i + w + 1]! - values[i - w - 1]! - 2 * values[i - 1]! - values[i + w - 1]!) / 8;
+        const gy = (values[i + w - 1]! + 2 * values[i + w]! + values[i + w + 1]! - values[i - w - 1]! - 2 * values[i - w]! - values[i - w + 1]!) / 8;
+        s.sumGrad2 += gx * gx + gy * gy;
+      }
+    }
+  }
+  // Inner half (by depth) of each cell against its outer rim: nucleus against cytoplasm, roughly.
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i]!;
+    if (!c) continue;
+    const s = stats[c]!;
+    const v = values[i]! - background[i]!;
+    if (depthPx[i]! >= 0.5 * s.maxDepth) {
+      s.innerSum += v;
+      s.innerN++;
+    } else {
+      s.outerSum += v;
+      s.outerN++;
+      s.outerTexture += Math.abs(values[i]! - smoothed[i]!);
+    }
+  }
+  const cells = stats.slice(1).filter((s) => s.area > 0);
+  const means = cells.map((s) => s.sumSignal / s.area);
+  const medianMean = median(means);
+  const medianArea = median(cells.map((s) => s.area));
+  // Metaphase cells round up and their chromatin condenses: small and much brighter than their neighbours.
+  const isMitotic = (s: CellStats) => s.sumSignal / s.area >= 2 * medianMean && s.area <= 0.7 * medianArea;
+
+  const sobelNoiseVar = 0.375 * noiseSigma * noiseSigma;
+  const textureNoise = 0.752 * noiseSigma;
+  let grad2 = 0;
+  let signal = 0;
+  let area = 0;
+  for (const s of cells) {
+    grad2 += s.sumGrad2;
+    signal += s.sumSignal;
+    area += s.area;
+  }
+  const meanSignal = area > 0 ? signal / area : 0;
+  const rmsGrad = area > 0 ? Math.sqrt(Math.max(0, grad2 / area - sobelNoiseVar)) : 0;
+  const focusPerUm = meanSignal > 0 ? rmsGrad / meanSignal / work.pixelSizeUm : 0;
+
+  const positive = (v: number) => Math.max(v, 1e-6);
+  const features: ScreeningFeatures = {
+    signalToBackground: cells.length ? median(cells.map((s) => (s.sumSignal + s.sumBackground) / positive(s.sumBackground))) : 0,
+    peakToMean: cells.length ? median(cells.map((s) => s.peak / positive(s.sumSignal / s.area))) : 0,
+    texture: cells.length ? median(cells.map((s) => Math.max(0, s.sumTexture / s.area - textureNoise) / positive(s.sumSignal / s.area))) : 0,
+    innerToOuter: cells.length ? median(cells.map((s) => (s.outerN && s.innerN ? positive(s.innerSum / s.innerN) / positive(s.outerSum / s.outerN) : 1))) : 0,
+    outerTexture: cells.length ? median(cells.map((s) => (s.outerN ? Math.max(0, s.outerTexture / s.outerN - textureNoise) / positive(s.outerSum / s.outerN) : 0))) : 0,
+  };
+
+  let saturated = 0;
+  for (let i = 0; i < fitc.length; i++) if (fitc[i]! >= SATURATION_LEVEL) saturated++;
+
+  const rays = options.outlineRays ?? 24;
+  const outlines: CellOutline[] = [];
+  stats.forEach((s, c) => {
+    if (c === 0 || s.area === 0) return;
+    outlines.push({ polygon: outlinePolygon(labels, w, h, c, s.sumX / s.area, s.sumY / s.area, rays, work.factor), mitotic: isMitotic(s) });
+  });
+  const mitoses = cells.filter(isMitotic).length;
+  return {
+    widthPx,
+    heightPx,
+    pixelSizeUm,
+    areaUm2: widthPx * heightPx * pixelSizeUm * pixelSizeUm,
+    dynamicRange,
+    backgroundLevel: histogramQuantile(background, 0.5, min, max, 1024, 0, background.length, 7),
+    noiseSigma,
+    cells: cells.length - mitoses,
+    mitoses,
+    focusPerUm,
+    saturatedFraction: fitc.length ? saturated / fitc.length : 0,
+    features,
+    outlines,
+    cellMask: { labels, widthPx: w, heightPx: h, factor: work.factor },
+    timingsMs: { analyse: performance.now() - t0 },
+  };
+}
+
+/** A star-shaped polygon around a cell: from its centroid, the last pixel of the cell along each ray. Slide pixels. */
+function outlinePolygon(labels: Int32Array, w: number, h: number, cell: number, cx: number, cy: number, rays: number, factor: number): number[] {
+  const polygon: number[] = [];
+  for (let r = 0; r < rays; r++) {
+    const a = (2 * Math.PI * r) / rays;
+    const dx = Math.cos(a);
+    const dy = Math.sin(a);
+    let reach = 0;
+    for (let step = 0.5; step < 80; step += 0.5) {
+      const x = Math.round(cx + dx * step);
+      const y = Math.round(cy + dy * step);
+      if (x < 0 || y < 0 || x >= w || y >= h || labels[y * w + x] !== cell) break;
+      reach = step;
+    }
+    const x = Math.min(w, Math.max(0, cx + dx * (reach + 0.5) + 0.5));
+    const y = Math.min(h, Math.max(0, cy + dy * (reach + 0.5) + 0.5));
+    polygon.push(round1(x * factor), round1(y * factor));
+  }
+  return polygon;
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+export function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

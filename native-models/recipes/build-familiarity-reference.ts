@@ -1,0 +1,41 @@
+/**
+ * Recipe for a model package's familiarity reference (`reference.json`, role `reference` in the
+ * manifest): the per-dimension mean and spread of the mean patch embedding over held-out
+ * training-like generated fields, and the unfamiliar threshold at a high quantile of their own
+ * distances (core/quality/familiarity.ts). Adds or replaces the file in the manifest with its sha256.
+ *
+ *   npx tsx native-models/recipes/build-familiarity-reference.ts --model native-models/ana-default --data DIR/labels.csv [--quantile 0.99] [--count N]
+ *
+ * The data set should look like the training data but not be it: e.g. `ana synth --out DIR
+ * --count 200 --seed 1234 --splits test=1` (the shipped reference: see docs/field-quality.md).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadModelPackage, sha256Hex, writeManifest } from '../../electron/core/models/model-package';
+import { fitFamiliarityReference, REFERENCE_FILE } from '../../electron/core/quality/familiarity';
+import { readDatasetCsv } from '../../electron/core/synth';
+import { meanEmbeddingsOf } from './familiarity-embeddings';
+
+const { values } = parseArgs({ options: { model: { type: 'string' }, data: { type: 'string' }, quantile: { type: 'string', default: '0.99' }, count: { type: 'string' } } });
+if (!values.model || !values.data) throw new Error('usage: --model DIR --data labels.csv [--quantile 0.99] [--count N]');
+const model = await loadModelPackage(resolve(values.model));
+const dataCsv = resolve(values.data);
+const rows = await readDatasetCsv(dataCsv);
+const paths = rows.map((r) => r.absolutePath).slice(0, values.count ? Number(values.count) : undefined);
+const fields = await meanEmbeddingsOf(model, paths, (n) => process.stderr.write(`\r${n}/${paths.length}`));
+process.stderr.write('\n');
+const quantile = Number(values.quantile);
+const reference = fitFamiliarityReference(
+  fields.map((f) => f.embedding),
+  quantile,
+  model.manifest.kind === 'extractor-head' ? (model.manifest.extractor?.sha256 ?? null) : null,
+  { data: dataCsv.split('/').slice(-2).join('/'), fields: fields.length, given: paths.length, recipe: 'native-models/recipes/build-familiarity-reference.ts' },
+);
+const bytes = new TextEncoder().encode(JSON.stringify(reference) + '\n');
+await writeFile(join(model.dir, REFERENCE_FILE), bytes);
+const manifest = JSON.parse(await readFile(join(model.dir, 'manifest.json'), 'utf8'));
+manifest.files = [...manifest.files.filter((f: { role: string }) => f.role !== 'reference'), { path: REFERENCE_FILE, sha256: sha256Hex(bytes), role: 'reference' }];
+await writeManifest(model.dir, manifest);
+await loadModelPackage(model.dir); // the package still verifies
+console.log(`${REFERENCE_FILE}: ${reference.fields} fields, ${reference.mean.length} dimensions, threshold ${reference.threshold.toFixed(4)} at quantile ${quantile}`);
