@@ -24,7 +24,7 @@ import { authHandlers } from './auth/auth.handlers';
 import type { ScryptCost } from './auth/password';
 import { usersHandlers } from './users/users.handlers';
 import { viewerHandlers } from './viewer/viewer.handlers';
-import { microscopeProfileOf, microscopeSettingsHandlers } from './quality/microscope-settings.handlers';
+import { microscopeProfileOf, microscopeSettingsHandlers } from './settings/settings.handlers';
 import { modelsHandlers } from './models/models.handlers';
 import { finetuneRun } from './training/finetune/finetune.handlers';
 import { makeReportsOnSignature, reportsHandlers } from './reports/reports.handlers';

@@ -10,7 +10,7 @@ import { getSetting, setSetting } from '../db/settings.repo';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import { MicroscopeProfile } from '../slides/microscope-profile';
-import { calibrateScreeningFromFiles } from './calibrate-screening';
+import { calibrateScreeningFromFiles } from '../quality/calibrate-screening';
 
 export const MICROSCOPE_PROFILE_SETTING = 'microscope.profile';
 
