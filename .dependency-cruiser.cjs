@@ -42,6 +42,13 @@ module.exports = {
       to: { path: '^electron/', pathNot: '^electron/contract/' },
     },
     {
+      name: 'renderer-ipc-through-services',
+      comment: 'Views and components reach the API only through lib/services/<domain>.service.ts (never api.ts itself).',
+      severity: 'error',
+      from: { path: '^renderer/src/(views/|lib/components/|App\\.svelte$)' },
+      to: { path: '^renderer/src/lib/services/api\\.ts$' },
+    },
+    {
       name: 'contract-is-pure',
       comment: 'The contract is pure TypeScript: zod and itself, no node, no DOM, no electron.',
       severity: 'error',
@@ -56,10 +63,26 @@ module.exports = {
       to: { path: '^(electron/(main|preload)/|renderer/)' },
     },
     {
+      name: 'tests-share-through-support',
+      comment: 'Unit, integration and end-to-end tests do not import each other; shared helpers live in test/support or test/fixtures.',
+      severity: 'error',
+      from: { path: '^test/(unit|integration|e2e|bench)/' },
+      to: { path: '^test/(unit|integration|e2e)/', pathNot: '^test/$1/' },
+    },
+    {
       name: 'no-circular',
-      severity: 'warn',
+      comment: 'No module reaches itself through its imports.',
+      severity: 'error',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'no-folder-cycles',
+      comment: 'Folders depend one way: no folder reaches itself through its modules\' imports (core domains, training wings, renderer layers).',
+      severity: 'error',
+      scope: 'folder',
+      from: {},
+      to: { circular: true, dependencyTypesNot: ['type-only'] },
     },
   ],
   options: {

@@ -10,6 +10,3 @@ export interface AnaApi {
   invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<Result<ResponseOf<C>>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
 }
-
-/** Name of the global the API object is exposed under. */
-export const API_GLOBAL = 'ana';

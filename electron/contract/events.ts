@@ -3,7 +3,7 @@
  * window; listeners pick by name.
  */
 import { z } from 'zod';
-import { FinetuneState } from './channels/models.channels';
+import { FinetuneState } from './channels/finetune.channels';
 
 export const events = {
   /** Batch reading progress: done/total slides, estimated milliseconds left. */

@@ -5,3 +5,5 @@ export * from './events';
 export * from './api';
 export * from './quality';
 export * from './quality-words';
+export * from './review-rules';
+export * from './report-formats';

@@ -15,18 +15,20 @@ import { activeRegisteredModel } from './reading/model-source';
 import { listSlideFiles } from './reading/batch-reader';
 import { getActiveModelVersion } from './db/model-version.repo';
 import { readingHandlers } from './reading/reading.handlers';
-import { createDisplayCache } from './slides/display-cache';
+import { createDisplayCache } from './viewer/display-cache';
 import type { CallContext, HandlersFor } from './handler';
-import { casesHandlers } from './review/cases.handlers';
+import { casesHandlers } from './cases/cases.handlers';
 import { reviewHandlers } from './review/review.handlers';
 import { SessionStore } from './auth/session-store';
 import { authHandlers } from './auth/auth.handlers';
 import type { ScryptCost } from './auth/password';
-import { usersHandlers } from './auth/users.handlers';
-import { viewerHandlers } from './slides/viewer.handlers';
-import { microscopeProfileOf, microscopeSettingsHandlers } from './quality/microscope-settings.handlers';
+import { usersHandlers } from './users/users.handlers';
+import { viewerHandlers } from './viewer/viewer.handlers';
+import { microscopeProfileOf, microscopeSettingsHandlers } from './settings/settings.handlers';
 import { modelsHandlers } from './models/models.handlers';
-import { reportsHandlers, withReportsOnSignOff } from './reports/reports.handlers';
+import { finetuneRun } from './training/finetune/finetune.handlers';
+import { makeReportsOnSignature, reportsHandlers } from './reports/reports.handlers';
+import { DomainEventBus } from './domain-events';
 import { resolveDataLocations } from './app-paths';
 
 export type { CallContext } from './handler';
@@ -100,6 +102,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   const onActiveModelChanged = () =>
     reading.reload().catch((error: unknown) => log(`switching the reading model failed: ${errorMessage(error)}`));
 
+  // Between domains: a recorded signature gets its reports (review emits, reports subscribes).
+  const domainEvents = new DomainEventBus();
+  makeReportsOnSignature(db, domainEvents, { log });
+  const finetune = finetuneRun(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log, onActiveModelChanged });
+
   const handlers: HandlersFor<Channel> = {
     'app/info': () => ({
       version: options.version,
@@ -109,11 +116,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...casesHandlers(db, sessions),
     ...authHandlers(db, sessions, { passwordCost: options.passwordCost }),
     ...usersHandlers(db, sessions, { passwordCost: options.passwordCost }),
-    ...withReportsOnSignOff(db, reviewHandlers(db, sessions), sessions, { log }),
+    ...reviewHandlers(db, sessions, domainEvents),
     ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions),
     ...microscopeSettingsHandlers(db, sessions),
-    ...modelsHandlers(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log, onActiveModelChanged }),
+    ...modelsHandlers(db, sessions, { onActiveModelChanged, isFinetuning: finetune.isRunning }),
+    ...finetune.handlers,
     ...readingHandlers(db, reading, sessions, emit, log),
   };
 

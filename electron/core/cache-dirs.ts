@@ -6,8 +6,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-
-const APP_FOLDER = 'ANA Workstation';
+import { APP_FOLDER_NAME as APP_FOLDER } from './app-paths';
 
 /** The per-user cache folder of this app: ANA_CACHE_DIR, else the platform's convention. */
 export function userCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {

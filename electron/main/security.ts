@@ -5,7 +5,7 @@
  * (paths, senders, CSP) are unit-tested in plain Node.
  */
 import { isAbsolute, join, normalize, relative } from 'node:path';
-import type { BrowserWindow, Session, WebContents, WebPreferences } from 'electron';
+import type { Session, WebContents, WebPreferences } from 'electron';
 
 export const APP_ORIGIN = 'app://local';
 
@@ -90,8 +90,4 @@ export function hardenWebContents(contents: WebContents): void {
     if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
-}
-
-export function hardenWindow(window: BrowserWindow): void {
-  hardenWebContents(window.webContents);
 }

@@ -1,13 +1,13 @@
 /**
  * Fine-tuning worker: runs one local fine-tuning job (core/training/finetune.ts) off the caller's
  * thread with its own database connection, reporting progress and epochs, and polling a shared
- * cancel flag between slides and epochs. Protocol: see core/training/finetune-worker.ts.
+ * cancel flag between slides and epochs. Protocol: see core/training/finetune/finetune-worker.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError, errorMessage } from '../core/errors';
 import { openDatabase } from '../core/db/connection';
-import { runFinetune } from '../core/training/finetune';
-import type { FinetuneJob, FinetuneWorkerMessage } from '../core/training/finetune-worker';
+import { runFinetune } from '../core/training/finetune/finetune';
+import type { FinetuneJob, FinetuneWorkerMessage } from '../core/training/finetune/finetune-worker';
 
 const port = parentPort;
 if (!port) throw new Error('finetune.worker.ts must run in a worker thread');

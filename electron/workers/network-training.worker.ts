@@ -1,11 +1,11 @@
 /**
- * Whole-network training worker: runs one train-network job (core/training/autodiff) off the
- * caller's thread. Protocol: see core/training/autodiff/network-training-worker.ts.
+ * Whole-network training worker: runs one train-network job (core/training/network) off the
+ * caller's thread. Protocol: see core/training/network/network-training-worker.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { DomainError, errorMessage } from '../core/errors';
-import type { NetworkTrainingJob, NetworkTrainingWorkerMessage } from '../core/training/autodiff/network-training-worker';
-import { runWholeNetworkTraining } from '../core/training/autodiff/train-network';
+import type { NetworkTrainingJob, NetworkTrainingWorkerMessage } from '../core/training/network/network-training-worker';
+import { runWholeNetworkTraining } from '../core/training/network/train-network';
 
 const port = parentPort;
 if (!port) throw new Error('network-training.worker.ts must run in a worker thread');

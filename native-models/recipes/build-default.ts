@@ -21,9 +21,10 @@ import { loadModelPackage, sha256Hex, writeManifest } from '../../electron/core/
 import type { ModelManifest } from '../../electron/core/models/manifest';
 import { hashFile, prepareSlide } from '../../electron/core/reading/prepare-slide';
 import { readDatasetCsv, writeDataset, type DatasetRow } from '../../electron/core/synth';
-import { evaluate } from '../../electron/core/training/metrics';
+import { evaluate } from '../../electron/core/training/metrics/metrics';
+import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
 import { addFilterBank, DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
-import { applyHead, trainLogisticHead, type LinearHead } from './logistic-head';
+import { applyHead, buildHeadedModel, trainLogisticHead, type LinearHead } from './logistic-head';
 
 export const EXTRACTOR_ID = 'ana-filter-bank';
 export const EXTRACTOR_VERSION = '1.0.0';
@@ -52,18 +53,7 @@ export function buildRawExtractor(config: FilterBankConfig): Uint8Array {
 
 /** The packaged model: extractor → standardise → 'embeddings' → Gemm(head) → Sigmoid → 'probabilities'. */
 export function buildModel(config: FilterBankConfig, standard: { mean: Float32Array; std: Float32Array }, head: LinearHead, labelCount: number): Uint8Array {
-  const g = new GraphBuilder({ name: 'ana-default' });
-  const x = g.input('patches', ['N', 1, config.inputPx, config.inputPx]);
-  const { features, dims } = addFilterBank(g, x, config);
-  const mean = g.initializer('emb_mean', [dims], standard.mean);
-  const std = g.initializer('emb_std', [dims], standard.std);
-  const embeddings = g.node('Div', [g.node('Sub', [features, mean]), std], {}, ['embeddings']);
-  const hw = g.initializer('head_w', [labelCount, dims], head.weights);
-  const hb = g.initializer('head_b', [labelCount], head.bias);
-  g.node('Sigmoid', [g.node('Gemm', [embeddings, hw, hb], { transB: 1 })], {}, ['probabilities']);
-  g.output('probabilities', ['N', labelCount]);
-  g.output('embeddings', ['N', dims]);
-  return g.toBytes();
+  return buildHeadedModel(config.inputPx, (g, x) => addFilterBank(g, x, config), standard, head, labelCount);
 }
 
 interface FieldFeatures {
@@ -74,7 +64,7 @@ interface FieldFeatures {
 }
 
 async function extractAll(rows: DatasetRow[], config: FilterBankConfig, session: GraphSession): Promise<{ fields: FieldFeatures[]; msPerPatch: number }> {
-  const manifest = { ...baseManifest(config), labels: LABELS } as ModelManifest;
+  const manifest = { ...baseManifest(config), labels: LABELS } as ModelManifest; // only its patch options are read
   const dims = featureNames(config).length;
   const fields: FieldFeatures[] = [];
   let inferMs = 0;
@@ -130,7 +120,7 @@ function patchMatrix(fields: FieldFeatures[], dims: number, standard: { mean: Fl
   return { x, y, n };
 }
 
-/** Image-level scores: max over each field's patches (method.md). */
+/** Image-level scores: max over each field's patches (docs/method.md §aggregation). */
 function imageScores(fields: FieldFeatures[], dims: number, standard: { mean: Float32Array; std: Float32Array }, head: LinearHead) {
   const K = LABELS.length;
   const truth = new Uint8Array(fields.length * K);
@@ -146,28 +136,6 @@ function imageScores(fields: FieldFeatures[], dims: number, standard: { mean: Fl
     }
   });
   return { truth, scores, imageCount: fields.length, labelCount: K };
-}
-
-/** Per label, the threshold in 0.05..0.95 with the best validation F1 (ties → closer to 0.5). */
-function chooseThresholds(data: { truth: Uint8Array; scores: Float32Array; imageCount: number; labelCount: number }): number[] {
-  const out: number[] = [];
-  for (let k = 0; k < data.labelCount; k++) {
-    let best = { t: 0.5, f1: -1 };
-    for (let t = 0.05; t <= 0.951; t += 0.025) {
-      let tp = 0, fp = 0, fn = 0;
-      for (let i = 0; i < data.imageCount; i++) {
-        const pred = data.scores[i * data.labelCount + k]! >= t;
-        const truth = data.truth[i * data.labelCount + k] === 1;
-        if (pred && truth) tp++;
-        else if (pred) fp++;
-        else if (truth) fn++;
-      }
-      const f1 = tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
-      if (f1 > best.f1 + 1e-9 || (Math.abs(f1 - best.f1) < 1e-9 && Math.abs(t - 0.5) < Math.abs(best.t - 0.5))) best = { t: Math.round(t * 1000) / 1000, f1 };
-    }
-    out.push(best.t);
-  }
-  return out;
 }
 
 interface VariantResult {
@@ -194,7 +162,7 @@ async function runVariant(name: string, config: FilterBankConfig, rows: DatasetR
     const head = trainLogisticHead(x, y, n, dims, LABELS.length);
     const keys = LABELS.map((l) => l.key);
     const valData = imageScores(bySplit('val'), dims, standard, head);
-    const thresholds = chooseThresholds(valData);
+    const thresholds = tuneThresholds(valData.truth, valData.scores, valData.imageCount, valData.labelCount);
     const val = evaluate(valData, keys, thresholds);
     const test = evaluate(imageScores(bySplit('test'), dims, standard, head), keys, thresholds);
     seedLog(`${name.padEnd(18)} dims ${String(dims).padStart(4)}  ${msPerPatch.toFixed(2)} ms/patch  val F1 macro ${val.f1_macro.toFixed(3)} mAP ${val.map.toFixed(3)}  test F1 macro ${test.f1_macro.toFixed(3)} micro ${test.f1_micro.toFixed(3)} mAP ${test.map.toFixed(3)}`);
@@ -258,6 +226,7 @@ async function writePackage(outDir: string, result: VariantResult, csv: string, 
   await writeFile(join(outDir, 'MODEL_CARD.md'), cardBytes);
   const manifest: ModelManifest = {
     schemaVersion: 1,
+    kind: 'extractor-head',
     id: 'ana-default',
     version: '0.1.0',
     parentVersion: null,

@@ -29,7 +29,7 @@ const quantile = Number(values.quantile);
 const reference = fitFamiliarityReference(
   fields.map((f) => f.embedding),
   quantile,
-  model.manifest.extractor?.sha256 ?? null,
+  model.manifest.kind === 'extractor-head' ? (model.manifest.extractor?.sha256 ?? null) : null,
   { data: dataCsv.split('/').slice(-2).join('/'), fields: fields.length, given: paths.length, recipe: 'native-models/recipes/build-familiarity-reference.ts' },
 );
 const bytes = new TextEncoder().encode(JSON.stringify(reference) + '\n');

@@ -39,6 +39,7 @@ export async function writeSkeletonPackage(outDir: string): Promise<void> {
   await writeFile(join(outDir, 'model.onnx'), bytes);
   const manifest: ModelManifest = {
     schemaVersion: 1,
+    kind: 'extractor-head',
     id: 'ana-default',
     version: '0.0.1-skeleton',
     parentVersion: null,

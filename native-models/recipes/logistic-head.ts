@@ -4,6 +4,7 @@
  * patch classifier" baseline). Full-batch Adam with L2, deterministic. The self-paced MIML
  * trainer (core/training) replaces this head; until then it is an honest, simple baseline.
  */
+import { GraphBuilder } from '../../electron/core/models/onnx-graph';
 export interface HeadTrainingOptions {
   epochs?: number;
   learningRate?: number;
@@ -79,4 +80,29 @@ export function applyHead(head: LinearHead, x: Float32Array, n: number, dims: nu
     }
   }
   return out;
+}
+
+/**
+ * A packaged extractor-head model: `extract` adds the feature extractor to the graph, then
+ * standardise → 'embeddings' → Gemm(head_w, head_b) → Sigmoid → 'probabilities'.
+ */
+export function buildHeadedModel(
+  inputPx: number,
+  extract: (g: GraphBuilder, x: string) => { features: string; dims: number },
+  standard: { mean: Float32Array; std: Float32Array },
+  head: { weights: Float32Array; bias: Float32Array },
+  labelCount: number,
+): Uint8Array {
+  const g = new GraphBuilder({ name: 'ana-default' });
+  const x = g.input('patches', ['N', 1, inputPx, inputPx]);
+  const { features, dims } = extract(g, x);
+  const mean = g.initializer('emb_mean', [dims], standard.mean);
+  const std = g.initializer('emb_std', [dims], standard.std);
+  const embeddings = g.node('Div', [g.node('Sub', [features, mean]), std], {}, ['embeddings']);
+  const hw = g.initializer('head_w', [labelCount, dims], head.weights);
+  const hb = g.initializer('head_b', [labelCount], head.bias);
+  g.node('Sigmoid', [g.node('Gemm', [embeddings, hw, hb], { transB: 1 })], {}, ['probabilities']);
+  g.output('probabilities', ['N', labelCount]);
+  g.output('embeddings', ['N', dims]);
+  return g.toBytes();
 }

@@ -10,6 +10,7 @@ import { GraphBuilder } from '../../electron/core/models/onnx-graph';
 import { addFilterBank, DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
 import { addCodebookFeatures, codebookFeatureNames, type Codebook } from './codebook-features';
 import { addStructureFeatures, RMS_FLOOR, structureFeatureNames } from './structure-features';
+import { buildHeadedModel } from './logistic-head';
 
 export const STRUCTURE_EXTRACTOR_ID = 'ana-filter-bank';
 export const STRUCTURE_EXTRACTOR_VERSION = '2.0.0';
@@ -35,16 +36,5 @@ export function addStructureExtractor(g: GraphBuilder, input: string, codebooks:
 
 /** extractor → standardise → 'embeddings' → Gemm(head_w, head_b) → Sigmoid → 'probabilities'. */
 export function buildStructureModel(standard: { mean: Float32Array; std: Float32Array }, head: { weights: Float32Array; bias: Float32Array }, labelCount: number, codebooks: Codebook[] = []): Uint8Array {
-  const g = new GraphBuilder({ name: 'ana-default' });
-  const x = g.input('patches', ['N', 1, STRUCTURE_INPUT_PX, STRUCTURE_INPUT_PX]);
-  const { features, dims } = addStructureExtractor(g, x, codebooks);
-  const mean = g.initializer('emb_mean', [dims], standard.mean);
-  const std = g.initializer('emb_std', [dims], standard.std);
-  const embeddings = g.node('Div', [g.node('Sub', [features, mean]), std], {}, ['embeddings']);
-  const hw = g.initializer('head_w', [labelCount, dims], head.weights);
-  const hb = g.initializer('head_b', [labelCount], head.bias);
-  g.node('Sigmoid', [g.node('Gemm', [embeddings, hw, hb], { transB: 1 })], {}, ['probabilities']);
-  g.output('probabilities', ['N', labelCount]);
-  g.output('embeddings', ['N', dims]);
-  return g.toBytes();
+  return buildHeadedModel(STRUCTURE_INPUT_PX, (g, x) => addStructureExtractor(g, x, codebooks), standard, head, labelCount);
 }

@@ -30,8 +30,8 @@ import { Random } from '../../electron/core/random';
 import { hashFile, prepareSlide } from '../../electron/core/reading/prepare-slide';
 import { readDatasetCsv } from '../../electron/core/synth/dataset-csv';
 import { bagCount, patchCount, subsetBags, type BagDataset } from '../../electron/core/training/dataset';
-import { tuneThresholds } from '../../electron/core/training/thresholds';
-import { defaultCacheDir, embedRows, fitHead, headScorer, summary, trainModelFromCsv } from '../../electron/core/training/train-model';
+import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
+import { defaultCacheDir, embedRows, fitHead, headScorer, summary, trainModelFromCsv } from '../../electron/core/training/heads/train-model';
 import { defaultTrainerOptions, evaluateScorer, scoreBags, type TrainerOptions, type TrainingMethod } from '../../electron/core/training/trainer';
 import { baseManifest, buildModel, EXTRACTOR_ID, EXTRACTOR_VERSION } from './build-default';
 import { DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
@@ -64,7 +64,7 @@ export async function learnCodebooks(csv: string, recipe: CodebookRecipe, log: (
     const j = rng.int(0, i);
     [chosen[i], chosen[j]] = [chosen[j]!, chosen[i]!];
   }
-  const manifest = { ...baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX }), labels: LABELS } as ModelManifest;
+  const manifest = { ...baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX }), labels: LABELS } as ModelManifest; // only its patch options are read
   const windows: number[][] = CODEBOOK_SCALES.map(() => []);
   const P = STRUCTURE_INPUT_PX;
   for (const row of chosen.slice(0, recipe.fields)) {
@@ -98,6 +98,7 @@ export async function writeStructureExtractorPackage(outDir: string, codebooks: 
   const base = baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX });
   const manifest: ModelManifest = {
     schemaVersion: 1,
+    kind: 'extractor-head',
     id: 'ana-default',
     version: '0.0.0-extractor',
     parentVersion: null,
@@ -138,6 +139,7 @@ export async function writeExtractorPackage(outDir: string, config: FilterBankCo
   const base = baseManifest(config);
   const manifest: ModelManifest = {
     schemaVersion: 1,
+    kind: 'extractor-head',
     id: 'ana-default',
     version: '0.0.0-extractor',
     parentVersion: null,
@@ -164,7 +166,7 @@ interface FigureRow {
   options: Partial<TrainerOptions>;
 }
 
-/** The methods, the baselines and the ablation of method.md, as trainer options. */
+/** The methods, the baselines and the ablation of docs/method.md §metrics, as trainer options. */
 export const FIGURE_ROWS: FigureRow[] = [
   { name: 'self-paced (full)', method: 'spl', options: {} },
   { name: 'plain patch classifier', method: 'plain', options: {} },
@@ -217,7 +219,7 @@ export function figuresMarkdown(table: Record<string, unknown>[]): string {
     return values.length > 1 ? `${m.toFixed(3)} ± ${sd.toFixed(3)}` : m.toFixed(3);
   };
   const lines: string[] = [];
-  for (const [title, key] of [['threshold 0.5 (method.md)', 'at05'], ['per-label thresholds tuned on the validation split', 'tuned']] as const) {
+  for (const [title, key] of [['threshold 0.5 (docs/method.md §aggregation)', 'at05'], ['per-label thresholds tuned on the validation split', 'tuned']] as const) {
     lines.push(`#### Test split, ${title}`, '', '| method | F1 micro | F1 macro | subset acc | mAP | overall | s per 1,000 fields | epochs |', '|---|---|---|---|---|---|---|---|');
     for (const row of table) {
       const seeds = row.seeds as SeedResult[];
@@ -322,7 +324,7 @@ async function main(): Promise<void> {
     const seeds = values.seeds.split(',').map(Number);
     // --options applies to every row (each row's own switches win), e.g. '{"bagsPerBatch":32,"patience":30}'.
     const table = await figures(train!, val!, test!, { ...trainerBase, ...(JSON.parse(values.options) as Partial<TrainerOptions>) }, seeds, values.rows ? values.rows.split(';') : null);
-    const doc = { csv, extractor: extractor.manifest.extractor, config, patchUm, trainer: trainerBase, counts: { train: bagCount(train!), val: bagCount(val!), test: bagCount(test!), trainPatches: patchCount(train!) }, rows: table };
+    const doc = { csv, extractor: extractor.manifest.kind === 'extractor-head' ? extractor.manifest.extractor : null, config, patchUm, trainer: trainerBase, counts: { train: bagCount(train!), val: bagCount(val!), test: bagCount(test!), trainPatches: patchCount(train!) }, rows: table };
     await writeFile(resolve(values.figures), JSON.stringify(doc, null, 1) + '\n');
     await writeFile(resolve(values.figures).replace(/\.json$/, '') + '.md', figuresMarkdown(table));
     console.log(`figures: ${values.figures} (+ .md tables)`);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_HELD_OUT_STYLES, DEFAULT_SIGNED_COUNTS, runShiftBench, shiftTableMarkdown } from '../../core/bench/shift-bench';
+import { DEFAULT_HELD_OUT_STYLES, DEFAULT_SIGNED_COUNTS, runShiftBench, shiftTableMarkdown } from '../bench/shift-bench';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { defaultModelDir } from '../../core/paths';
 import { STYLE_NAMES } from '../../core/synth';
@@ -12,7 +12,7 @@ export const BENCH_SHIFT_USAGE =
   '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--seed S] [--provider auto|cpu|...]\n' +
   `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
 
-/** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (core/bench/shift-bench.ts). */
+/** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (cli/bench/shift-bench.ts). */
 export async function runBenchShift(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { runReadBench } from '../../core/reading/read-bench';
+import { runReadBench } from '../bench/read-bench';
 import { UsageError, type Command } from '../command';
 import { BENCH_SHIFT_USAGE, runBenchShift } from './bench-shift';
 

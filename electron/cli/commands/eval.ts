@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { evaluateModelOnCsv } from '../../core/training/train-model';
-import type { EvaluationReport } from '../../core/training/metrics';
+import { evaluateModelOnCsv } from '../../core/training/heads/train-model';
+import type { EvaluationReport } from '../../core/training/metrics/metrics';
 import { UsageError, type Command } from '../command';
 
 export const evalCommand: Command = {

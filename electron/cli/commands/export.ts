@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
+import { DAY_EXPORT_FORMAT_KEYS, type DayExportFormatKey } from '../../contract';
 import { exportDay } from '../../core/reports/day-export';
 import { UsageError, type Command } from '../command';
 import { cliActor } from './report';
@@ -13,10 +14,10 @@ export const exportCommand: Command = {
   async run(args) {
     const { values } = parseArgs({ args, options: { db: { type: 'string' }, date: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } });
     if (!values.date) throw new UsageError('--date is required');
-    if (values.format !== 'hl7' && values.format !== 'csv') throw new UsageError(`--format must be hl7 or csv (got '${values.format ?? ''}')`);
+    if (!(DAY_EXPORT_FORMAT_KEYS as readonly string[]).includes(values.format ?? '')) throw new UsageError(`--format must be ${DAY_EXPORT_FORMAT_KEYS.join(' or ')} (got '${values.format ?? ''}')`);
     const db = openExistingDatabase(databasePath(values.db));
     try {
-      const summary = await exportDay(db, { date: values.date, format: values.format, outboxDir: values.out ?? resolveDataLocations().outboxDir }, cliActor());
+      const summary = await exportDay(db, { date: values.date, format: values.format as DayExportFormatKey, outboxDir: values.out ?? resolveDataLocations().outboxDir }, cliActor());
       const written = summary.files.filter((f) => f.outcome === 'written');
       for (const f of summary.files) console.log(`${f.outcome === 'written' ? 'wrote    ' : 'unchanged'} ${resolve(summary.outboxDir, f.fileName)}`);
       for (const f of summary.failed) console.error(`NOT SENT  ${f.message}`);

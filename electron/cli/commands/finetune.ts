@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { startFinetuneWorker } from '../../core/training/finetune-worker';
-import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune-network';
+import { startFinetuneWorker } from '../../core/training/finetune/finetune-worker';
+import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
 import { UsageError, type Command } from '../command';
 import { databasePath, missingDatabaseError } from '../database';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { runWholeNetworkTraining } from '../../core/training/autodiff/train-network';
+import { runWholeNetworkTraining } from '../../core/training/network/train-network';
 import { UsageError, type Command } from '../command';
 
 export const trainNetworkCommand: Command = {

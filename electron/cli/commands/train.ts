@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { trainModelFromCsv } from '../../core/training/train-model';
+import { trainModelFromCsv } from '../../core/training/heads/train-model';
 import type { ConfidenceInit } from '../../core/training/self-paced';
 import type { TrainingMethod } from '../../core/training/trainer';
 import { UsageError, type Command } from '../command';
@@ -49,7 +49,7 @@ export const trainCommand: Command = {
     if (!values.out) throw new UsageError('--out is required');
     const method = values.method as TrainingMethod;
     if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
-    if (values.thresholds !== 'fixed' && values.thresholds !== 'tuned') throw new UsageError('--thresholds must be fixed (0.5, method.md) or tuned (best validation F1 per label)');
+    if (values.thresholds !== 'fixed' && values.thresholds !== 'tuned') throw new UsageError('--thresholds must be fixed (0.5, docs/method.md §aggregation) or tuned (best validation F1 per label)');
     if (values.init && !INITS.includes(values.init as ConfidenceInit)) throw new UsageError(`--init must be one of ${INITS.join(', ')}`);
     const num = (name: string, v: string | undefined): number | undefined => {
       if (v === undefined) return undefined;

@@ -15,6 +15,7 @@ import { reportsChannels } from './reports.channels';
 import { usersChannels } from './users.channels';
 import { viewerChannels } from './viewer.channels';
 import { modelsChannels } from './models.channels';
+import { finetuneChannels } from './finetune.channels';
 import { readingChannels } from './reading.channels';
 import { settingsChannels } from './settings.channels';
 
@@ -27,6 +28,7 @@ export * from './users.channels';
 export * from './text';
 export * from './viewer.channels';
 export * from './models.channels';
+export * from './finetune.channels';
 export * from './reading.channels';
 export * from './settings.channels';
 
@@ -40,6 +42,7 @@ export const channels = {
   ...usersChannels,
   ...viewerChannels,
   ...modelsChannels,
+  ...finetuneChannels,
   ...readingChannels,
   ...settingsChannels,
 } as const;
@@ -52,13 +55,13 @@ export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
 export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']>;
 export type ResponseOf<C extends Channel> = z.infer<Channels[C]['response']>;
 
-export const CHANNEL_NAMES = Object.keys(channels) as Channel[];
-
-export function isChannel(name: string): name is Channel {
-  return Object.hasOwn(channels, name);
-}
-
 /** Relative URL of a slide's display image; both transports serve it at this path. */
 export function slideImagePath(slideId: number): string {
   return `slides/${slideId}/image`;
+}
+
+/** The slide id of a request path for `slideImagePath` (with its leading '/'), or null for any other path. */
+export function slideIdOfImagePath(pathname: string): number | null {
+  const match = /^\/slides\/(\d+)\/image$/.exec(pathname);
+  return match ? Number(match[1]) : null;
 }

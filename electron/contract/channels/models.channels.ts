@@ -1,7 +1,6 @@
 /**
- * The model registry and local fine-tuning for the Models page: versions with their validation
- * verdict, promotion and rollback (administrators), and one fine-tuning run at a time whose state
- * is also pushed as the 'finetune/state' event (phase progress, loss and validation per epoch).
+ * The model registry for the Models page: versions with their validation verdict, promotion and
+ * rollback (administrators). Fine-tuning has its own domain (finetune.channels.ts).
  */
 import { z } from 'zod';
 import { lineText } from './text';
@@ -37,26 +36,6 @@ export const ModelVersionSummary = z.object({
 });
 export type ModelVersionSummary = z.infer<typeof ModelVersionSummary>;
 
-export const FinetuneEpoch = z.object({ epoch: z.number().int(), loss: z.number(), validationScore: z.number().nullable(), best: z.boolean() });
-export type FinetuneEpoch = z.infer<typeof FinetuneEpoch>;
-
-/** What fine-tuning trains: a new head (default), or for a whole-network model its last blocks or all layers. */
-export const FinetuneMode = z.enum(['head', 'last-blocks', 'all']);
-export type FinetuneMode = z.infer<typeof FinetuneMode>;
-
-export const FinetuneState = z.object({
-  status: z.enum(['idle', 'running', 'succeeded', 'failed', 'cancelled']),
-  startedAtMs: z.number().nullable(),
-  finishedAtMs: z.number().nullable(),
-  progress: z.object({ phase: z.string(), done: z.number().int(), total: z.number().int() }).nullable(),
-  epochs: z.array(FinetuneEpoch),
-  result: z
-    .object({ runId: z.number().int(), candidateId: z.number().int(), candidateVersion: z.string(), promoted: z.boolean(), mode: FinetuneMode, gate: GateVerdict })
-    .nullable(),
-  error: z.string().nullable(),
-});
-export type FinetuneState = z.infer<typeof FinetuneState>;
-
 export const modelsChannels = {
   'models/list': { request: z.object({}).strict(), response: z.array(ModelVersionSummary) },
   /** Makes a version active (admin). A version the gate did not pass needs a written justification. */
@@ -69,8 +48,4 @@ export const modelsChannels = {
     request: z.object({ reason: lineText(1000) }).strict(),
     response: z.object({ from: ModelVersionSummary, to: ModelVersionSummary }),
   },
-  /** Starts fine-tuning the active model on the signed cases in the background (admin). */
-  'finetune/start': { request: z.object({ mode: FinetuneMode.optional() }).strict(), response: FinetuneState },
-  'finetune/status': { request: z.object({}).strict(), response: FinetuneState },
-  'finetune/cancel': { request: z.object({}).strict(), response: FinetuneState },
 } as const;

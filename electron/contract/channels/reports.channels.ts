@@ -1,8 +1,12 @@
 /** Signed reports (PDF, HL7) stored with the record, the day export to the outbox, and report settings. */
 import { z } from 'zod';
+import { DAY_EXPORT_FORMAT_KEYS, REPORT_FORMAT_KEYS } from '../report-formats';
 
-export const ReportFormat = z.enum(['pdf', 'hl7', 'csv']);
+/** The formats of report-formats.ts (the registry); the day export sends those with a dayExport rule. */
+export const ReportFormat = z.enum(REPORT_FORMAT_KEYS);
 export type ReportFormat = z.infer<typeof ReportFormat>;
+export const DayExportFormat = z.enum(DAY_EXPORT_FORMAT_KEYS);
+export type DayExportFormat = z.infer<typeof DayExportFormat>;
 
 export const ReportMetaSummary = z.object({
   id: z.number().int(),
@@ -40,7 +44,7 @@ export type ExportFailure = z.infer<typeof ExportFailure>;
 
 export const ExportSummary = z.object({
   date: z.string(),
-  format: z.enum(['hl7', 'csv']),
+  format: DayExportFormat,
   outboxDir: z.string(),
   signedCases: z.number().int(),
   files: z.array(ExportFile),
@@ -90,7 +94,7 @@ const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-
 export const reportsChannels = {
   /** The stored reports of a case, oldest first (superseded ones included: they are the record). */
   'reports/list': { request: z.object({ caseId: CaseId }).strict(), response: z.array(ReportMetaSummary) },
-  /** Makes (or returns, if already stored) the PDF and HL7 report of the case's latest signature. */
+  /** Makes (or returns, if already stored) the signature-scope reports (PDF, HL7) of the case's latest signature. */
   'reports/generate': { request: z.object({ caseId: CaseId }).strict(), response: z.array(ReportMetaSummary) },
   /** One stored report's bytes, base64-encoded, to show or save. */
   'reports/get': {
@@ -99,7 +103,7 @@ export const reportsChannels = {
   },
   /** Writes the day's signed cases to the outbox (atomically, idempotently, logged). */
   'reports/export-day': {
-    request: z.object({ date: IsoDate, format: z.enum(['hl7', 'csv']) }).strict(),
+    request: z.object({ date: IsoDate, format: DayExportFormat }).strict(),
     response: ExportSummary,
   },
   /** The lab's report settings as in force (defaults filled in). */

@@ -5,8 +5,12 @@
 import { z } from 'zod';
 import { CellOutline, Familiarity, FieldQuality, Screening } from '../quality';
 
-/** [x, y, width, height, skipped] in slide pixels; skipped = 1 for background patches (no score). */
-export const PatchRect = z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.union([z.literal(0), z.literal(1)])]);
+/**
+ * A patch of a reading's grid: [x, y, width, height, skipped] in slide pixels; skipped = 1 for
+ * background patches (no score). The one patch type: the record stores it, the viewer draws it.
+ */
+export type PatchEntry = [x: number, y: number, width: number, height: number, skipped: 0 | 1];
+export const PatchRect: z.ZodType<PatchEntry> = z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int(), z.union([z.literal(0), z.literal(1)])]);
 
 export const ReadingPatches = z.object({
   readingId: z.number().int(),

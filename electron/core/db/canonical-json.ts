@@ -3,7 +3,6 @@
  * The same value always gives the same bytes, so a sha256 over it can bind a signature or an
  * audit entry to its content and be recomputed later by `ana audit verify`.
  */
-import { createHash } from 'node:crypto';
 
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
@@ -19,6 +18,4 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex } from '../sha256';

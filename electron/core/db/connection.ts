@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { DomainError } from '../errors';
-import { MIGRATIONS } from './migrations';
+import { MIGRATIONS, REGISTRY_SEEDS } from './migrations';
 
 /** A handle for reads only. Repositories that only read take this type. */
 export type ReadableDb = Pick<Database.Database, 'prepare' | 'pragma'>;
@@ -75,13 +75,26 @@ export function openUnmigrated(path: string): WritableDb {
 function migrate(db: Database.Database, from: number, to = MIGRATIONS.length): void {
   for (let version = from + 1; version <= to; version++) {
     const migration = MIGRATIONS[version - 1]!;
-    db.transaction(() => {
-      // Another process may have applied it while this one waited for the write lock.
-      if ((db.pragma('user_version', { simple: true }) as number) >= version) return;
-      migration.up(db);
-      db.pragma(`user_version = ${version}`);
-    }).immediate();
+    // A table rebuild drops tables others reference: enforcement is off for it (it cannot change
+    // inside a transaction), and the references are checked before the migration commits.
+    if (migration.rebuildsTables) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        // Another process may have applied it while this one waited for the write lock.
+        if ((db.pragma('user_version', { simple: true }) as number) >= version) return;
+        migration.up(db);
+        if (migration.rebuildsTables) {
+          const broken = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+          if (broken.length) throw new DomainError('db-corrupt', `migration ${version} (${migration.name}) would leave ${broken.length} broken reference(s), e.g. ${broken[0]!.table} row ${broken[0]!.rowid} → ${broken[0]!.parent}; the database was not changed`);
+        }
+        db.pragma(`user_version = ${version}`);
+      }).immediate();
+    } finally {
+      if (migration.rebuildsTables) db.pragma('foreign_keys = ON');
+    }
   }
+  const applied = db.pragma('user_version', { simple: true }) as number;
+  for (const { after, seed } of REGISTRY_SEEDS) if (MIGRATIONS.indexOf(after) < applied) seed(db);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { PatchEntry } from '../../contract';
 import { appendAudit, SYSTEM_ACTOR, type Actor } from './audit.repo';
 import { sha256Hex } from './canonical-json';
 import { runWrite, type ReadableDb, type WritableDb } from './connection';
@@ -31,8 +32,6 @@ export interface ReadingRow {
   createdAtMs: number;
 }
 
-export type PatchEntry = [x: number, y: number, width: number, height: number, skipped: 0 | 1];
-
 export type NewReading = Omit<ReadingRow, 'id' | 'thresholds' | 'quality' | 'screening' | 'familiarity'> & {
   thresholds?: Record<string, number> | null;
   quality?: FieldQuality | null;
@@ -42,18 +41,11 @@ export type NewReading = Omit<ReadingRow, 'id' | 'thresholds' | 'quality' | 'scr
   cells?: CellOutline[] | null;
 };
 
-interface RawReading {
-  id: number;
-  slideId: number;
-  modelId: string;
-  modelVersion: string;
-  provider: string;
-  status: 'done' | 'failed';
-  error: string | null;
+/** A row as SQLite returns it: the JSON and BLOB columns not yet parsed. */
+type RawReading = Omit<ReadingRow, 'labels' | 'probabilities' | 'predicted' | 'patches' | 'patchScores' | 'timingsMs' | 'thresholds' | 'quality' | 'screening' | 'familiarity'> & {
   labelsJson: string;
   probabilitiesJson: string;
   predictedJson: string;
-  patchCount: number;
   patchesJson: string;
   patchScores: Buffer | null;
   timingsJson: string;
@@ -61,8 +53,7 @@ interface RawReading {
   qualityJson: string | null;
   screeningJson: string | null;
   familiarityJson: string | null;
-  createdAtMs: number;
-}
+};
 
 const SELECT_READING = `SELECT id, slide_id AS slideId, model_id AS modelId, model_version AS modelVersion, provider, status,
   error, labels_json AS labelsJson, probabilities_json AS probabilitiesJson, predicted_json AS predictedJson,
@@ -192,20 +183,9 @@ export function latestReadingsOfCase(db: ReadableDb, caseId: number): ReadingRow
 }
 
 /** Outputs of the newest successful reading of each slide, per case, without the per-patch data (for the worklist). */
-export interface ReadingOutputsRow {
-  id: number;
-  caseId: number;
-  slideId: number;
-  modelId: string;
-  modelVersion: string;
-  labels: string[];
-  probabilities: number[];
-  predicted: string[];
-  thresholds: Record<string, number> | null;
-  quality: FieldQuality | null;
-  screening: Screening | null;
-  familiarity: Familiarity | null;
-}
+/** What a reading concluded (no patches): the suggestion and the worklist's uncertainty need no more. */
+export type ReadingOutputs = Pick<ReadingRow, 'id' | 'modelId' | 'modelVersion' | 'labels' | 'probabilities' | 'predicted' | 'thresholds'>;
+export type ReadingOutputsRow = ReadingOutputs & Pick<ReadingRow, 'quality' | 'screening' | 'familiarity'> & { caseId: number; slideId: number };
 
 export function latestReadingOutputsByCase(db: ReadableDb): Map<number, ReadingOutputsRow[]> {
   const rows = db

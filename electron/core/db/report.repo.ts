@@ -2,11 +2,13 @@
  * Stored reports (the exact PDF/HL7/CSV bytes handed out, with their sha256) and the append-only
  * export log. A report is never changed or deleted; a newer one supersedes it (once).
  */
+import type { ReportFormatKey } from '../../contract';
 import { appendAudit, type Actor } from './audit.repo';
 import { sha256Hex } from './canonical-json';
 import { runWrite, type ReadableDb, type WritableDb } from './connection';
 
-export type ReportFormat = 'pdf' | 'hl7' | 'csv';
+/** A format of the registry (contract/report-formats.ts); the database accepts exactly those (report_formats). */
+export type ReportFormat = ReportFormatKey;
 
 export interface ReportMeta {
   id: number;

@@ -7,11 +7,6 @@ export function getSetting<T>(db: ReadableDb, key: string): T | undefined {
   return row ? (JSON.parse(row.valueJson) as T) : undefined;
 }
 
-export function listSettings(db: ReadableDb): Record<string, unknown> {
-  const rows = db.prepare('SELECT key, value_json AS valueJson FROM settings ORDER BY key').all() as { key: string; valueJson: string }[];
-  return Object.fromEntries(rows.map((r) => [r.key, JSON.parse(r.valueJson)]));
-}
-
 export function setSetting(db: WritableDb, key: string, value: unknown, actor: Actor = SYSTEM_ACTOR, nowMs = Date.now()): void {
   if (value === undefined) throw new Error(`Setting '${key}': a value is required`);
   runWrite(db, `Changing setting '${key}'`, () => {

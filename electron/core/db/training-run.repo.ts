@@ -36,10 +36,6 @@ export function getTrainingRun(db: ReadableDb, id: number): TrainingRunRow | und
   return fromRaw(db.prepare(`${SELECT_RUN} WHERE id = ?`).get(id) as Raw | undefined);
 }
 
-export function listTrainingRuns(db: ReadableDb): TrainingRunRow[] {
-  return (db.prepare(`${SELECT_RUN} ORDER BY id DESC`).all() as Raw[]).map((r) => fromRaw(r)!);
-}
-
 export interface NewTrainingRun {
   baseModelVersionId: number | null;
   config: unknown;

@@ -1,5 +1,5 @@
 /**
- * Image-level aggregation of per-patch probabilities: `max` over patches per class (method.md),
+ * Image-level aggregation of per-patch probabilities: `max` over patches per class (docs/method.md §aggregation),
  * `mean` of the probabilities, or `mean-logit`: the sigmoid of the patches' mean log-odds, which
  * for a linear head equals the head applied to the field's mean embedding.
  */

@@ -5,11 +5,12 @@
  * trainer) replaces the head initializers by name, re-hashes, and writes the manifest last, so a
  * half-written package never has a valid manifest. Errors name the package and the problem.
  */
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../sha256';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { findLabel } from '../../contract/labels';
 import { DomainError } from '../errors';
-import { ModelManifest } from './manifest';
+import { ModelManifest, type ExtractorHeadManifest } from './manifest';
 import { readInitializers, replaceInitializers, subgraphSha256, type FloatTensor } from './onnx-graph';
 
 export interface ModelPackage {
@@ -18,9 +19,7 @@ export interface ModelPackage {
   modelPath: string;
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+export { sha256Hex } from '../sha256';
 
 export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   const absDir = resolve(dir);
@@ -53,11 +52,14 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   }
   const keys = manifest.labels.map((l) => l.key);
   if (new Set(keys).size !== keys.length) throw new DomainError('model-invalid', `${manifestPath}: duplicate label keys`);
+  // The product's vocabulary (contract/labels.ts) is the one list of patterns a reading can report.
+  const unknown = keys.filter((key) => !findLabel(key));
+  if (unknown.length) throw new DomainError('model-invalid', `${manifestPath}: label${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} not in the pattern vocabulary (electron/contract/labels.ts)`);
   for (const key of Object.keys(manifest.thresholds)) {
     if (!keys.includes(key)) throw new DomainError('model-invalid', `${manifestPath}: threshold for unknown label '${key}'`);
   }
   const modelPath = join(absDir, modelFiles[0]!.path);
-  if (manifest.extractor) {
+  if (manifest.kind === 'extractor-head' && manifest.extractor) {
     if (!manifest.outputs.embeddings) throw new DomainError('model-invalid', `${manifestPath}: an extractor is declared but outputs.embeddings is not`);
     let actual: string;
     try {
@@ -72,9 +74,15 @@ export async function loadModelPackage(dir: string): Promise<ModelPackage> {
   return { dir: absDir, manifest, modelPath };
 }
 
+/** The manifest of a package with a separate head; a whole network has none to replace. */
+export function headManifestOf(pkg: ModelPackage): ExtractorHeadManifest {
+  if (pkg.manifest.kind !== 'extractor-head') throw new DomainError('bad-request', `${pkg.dir}: ${pkg.manifest.id} ${pkg.manifest.version} is a whole network (kind '${pkg.manifest.kind}'), not a feature extractor with a head`);
+  return pkg.manifest;
+}
+
 /** The head's current weights [labels, dims] and bias [labels], as stored in the model file. */
 export async function readHead(pkg: ModelPackage): Promise<{ weights: FloatTensor; bias: FloatTensor }> {
-  const { weights, bias } = pkg.manifest.head;
+  const { weights, bias } = headManifestOf(pkg).head;
   try {
     const tensors = readInitializers(await readFile(pkg.modelPath), [weights, bias]);
     return { weights: tensors[weights]!, bias: tensors[bias]! };
@@ -101,7 +109,7 @@ export interface DerivedPackageOptions {
  * `head_w`/`head_b` values, new file hash; `parentVersion` points at the parent.
  */
 export async function writeDerivedPackage(parent: ModelPackage, outDir: string, options: DerivedPackageOptions): Promise<ModelPackage> {
-  const { manifest } = parent;
+  const manifest = headManifestOf(parent);
   const labelCount = manifest.labels.length;
   const parentBytes = await readFile(parent.modelPath);
   const current = readInitializers(parentBytes, [manifest.head.weights]);

@@ -84,7 +84,7 @@ export async function loadFamiliarityReference(pkg: ModelPackage): Promise<Famil
     const issue = parsed.error.issues[0]!;
     throw new DomainError('model-invalid', `${path}: ${issue.path.join('.') || 'reference'}: ${issue.message}`);
   }
-  const extractor = pkg.manifest.extractor?.sha256 ?? null;
+  const extractor = pkg.manifest.kind === 'extractor-head' ? (pkg.manifest.extractor?.sha256 ?? null) : null;
   if (parsed.data.extractorSha256 && extractor && parsed.data.extractorSha256 !== extractor) {
     throw new DomainError('model-invalid', `${path}: made for extractor ${parsed.data.extractorSha256.slice(0, 12)}…, but the model's extractor is ${extractor.slice(0, 12)}…`);
   }

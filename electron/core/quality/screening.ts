@@ -8,27 +8,11 @@
  * feature to its own microscope and staining; the weights say how far from a negative a positive
  * lies. Without a lab calibration the generator's negatives are the anchor (GENERIC_CALIBRATION).
  */
-import { z } from 'zod';
+import { SCREENING_FEATURES, ScreeningCalibration, type ScreeningFeature } from '../slides/profile-thresholds';
 import type { Screening } from '../../contract/quality';
 import type { ScreeningFeatures } from './analyse-field';
 
-export const SCREENING_FEATURES = ['signalToBackground', 'peakToMean', 'texture', 'innerToOuter', 'outerTexture'] as const;
-export type ScreeningFeature = (typeof SCREENING_FEATURES)[number];
-
-const FeatureReference = z.object({ centre: z.number(), scale: z.number().positive() });
-
-export const ScreeningCalibration = z.object({
-  /** 'lab': fitted on the lab's own negative-control fields; 'generic': the generator's negatives. */
-  source: z.enum(['lab', 'generic']),
-  calibratedAtMs: z.number().int().nonnegative(),
-  /** Negative fields the reference was taken from. */
-  negatives: z.number().int().positive(),
-  /** Per feature (on the transformed scale, see `featureVector`): the negatives' median and robust spread. */
-  reference: z.record(z.enum(SCREENING_FEATURES), FeatureReference),
-  /** Share of the calibration negatives screened negative with this calibration. */
-  negativeAgreement: z.number().min(0).max(1),
-});
-export type ScreeningCalibration = z.infer<typeof ScreeningCalibration>;
+export { SCREENING_FEATURES, ScreeningCalibration, type ScreeningFeature };
 
 /**
  * Logistic weights on the z-scores, and the bias. Fitted by `screening-fit.ts` on generated fields;

@@ -180,7 +180,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
     }
     const { prepared, accessionId, startedMs } = current;
     try {
-      const { image, timingsMs: stageMs, familiarity, ...stored } = await scoreAndStore({ ...ctx, accessionOf: () => accessionId }, prepared);
+      const { image, timingsMs: stageMs, familiarity, ...stored } = await scoreAndStore(ctx, accessionId, prepared);
       const timingsMs = { ...stageMs, total: performance.now() - startedMs };
       readMs = performance.now() - startMs;
       readCount++;

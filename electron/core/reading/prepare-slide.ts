@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
-import type { ModelManifest } from '../models/manifest';
+import { patchOptionsOf, type ModelManifest } from '../models/manifest';
 import { decodeSlideBytes, readSlideBytes, slideFileLimits, type DecodedSlide } from '../slides/decode';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import { cutPatches, type CutPatches } from '../slides/patches';
@@ -50,15 +50,9 @@ export async function prepareSlide(file: HashedFile, manifest: ModelManifest, pr
   const decoded = await decodeSlideBytes(file.path, file.bytes, { profile });
   const decodeMs = performance.now() - t;
   t = performance.now();
-  const pixelSizeUm = decoded.pixelSizeUm ?? manifest.patch.defaultPixelSizeUm;
-  const [, , inputPx] = manifest.input.shape;
-  const patches = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, {
-    patchSizeUm: manifest.patch.sizeUm,
-    inputPx,
-    mean: manifest.normalisation.mean,
-    std: manifest.normalisation.std,
-    backgroundMax: manifest.patch.backgroundMax,
-  });
+  const options = patchOptionsOf(manifest);
+  const pixelSizeUm = decoded.pixelSizeUm ?? options.defaultPixelSizeUm;
+  const patches = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, options);
   const tileMs = performance.now() - t;
   const { patchHasCells, analyseMs, ...verdict } = judgeField(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, patches.rects, profile);
   patches.kept = patches.kept.map((k, i) => k && patchHasCells[i]!);

@@ -1,25 +1,24 @@
 /**
- * Reading one slide file: import it into the record (case + slide, idempotent by sha256), decode,
- * cut the patch grid, judge the field (prepare-slide), run the model in batches on the patches
- * with cells, aggregate, and store the reading in one transaction (a crash leaves either the whole
- * reading or none of it). A field that is not readable is not scored at all and gets no pattern;
+ * Reading one prepared slide (the stage after prepare-slide.ts, which decodes, cuts the grid and
+ * judges the field; driven by batch-reader.ts, the one reading pipeline): run the model in batches
+ * on the patches with cells, aggregate, and store case, slide and reading in one transaction (a
+ * crash leaves either the whole reading or none of it). A field that is not readable is not scored at all and gets no pattern;
  * a readable field screened negative keeps the model's probabilities as evidence but no pattern.
  */
 import { inTransaction, type WritableDb } from '../db/connection';
 import { ensureCase, getCaseById, setCaseStatus } from '../db/case.repo';
 import type { Actor } from '../db/audit.repo';
 import { getSlideBySha256, insertSlide, type SlideRow } from '../db/slide.repo';
-import { insertReading, listReadingsOfSlide, type PatchEntry, type ReadingRow } from '../db/reading.repo';
+import type { PatchEntry } from '../../contract';
+import { insertReading, listReadingsOfSlide, type ReadingRow } from '../db/reading.repo';
 import { aggregate, predictedLabels } from '../inference/aggregate';
 import type { InferenceEngine } from '../inference/engine';
 import type { ModelPackage } from '../models/model-package';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import type { Familiarity } from '../../contract/quality';
 import { familiarity, type FamiliarityReference } from '../quality/familiarity';
-import { accessionFromFileName } from './accession';
-import { hashFile, prepareSlide, type OnDecoded, type PreparedSlide } from './prepare-slide';
+import type { OnDecoded, PreparedSlide } from './prepare-slide';
 
-export { accessionFromFileName } from './accession';
 
 /** The reading pipeline's name in the audit log. */
 const READING_ACTOR: Actor = { userId: null, name: 'system:reading' };
@@ -37,13 +36,6 @@ export interface ReadSlideContext {
   onDecoded?: OnDecoded;
   /** The model package's training-field statistics (reference.json); null: familiarity is not judged. */
   familiarityReference?: FamiliarityReference | null;
-}
-
-export interface ReadSlideResult {
-  slide: SlideRow;
-  reading: ReadingRow;
-  /** True when this file (same sha256) had already been read by this model version. */
-  alreadyRead: boolean;
 }
 
 /**
@@ -111,7 +103,7 @@ export interface ImageScores {
   predicted: string[];
 }
 
-/** Image-level probabilities from the kept patches (method.md: max over patches, per label). */
+/** Image-level probabilities from the kept patches, per label, by the manifest's aggregation (max, mean or mean-logit; docs/method.md §aggregation). */
 export function aggregateSlide(model: ModelPackage, prepared: PreparedSlide, scores: Float32Array): ImageScores {
   const { manifest } = model;
   const labels = manifest.labels.map((l) => l.key);
@@ -123,9 +115,10 @@ export function aggregateSlide(model: ModelPackage, prepared: PreparedSlide, sco
   return { labels, probabilities, predicted: predictedLabels(labels, probabilities, manifest.thresholds) };
 }
 
-/** Stores slide (if new), reading and the case's status in one transaction. */
+/** Stores slide (if new, in the case `accessionId`), reading and the case's status in one transaction. */
 export function storeReading(
-  ctx: Pick<ReadSlideContext, 'db' | 'model' | 'nowMs' | 'accessionOf'>,
+  ctx: Pick<ReadSlideContext, 'db' | 'model' | 'nowMs'>,
+  accessionId: string,
   prepared: PreparedSlide,
   scores: Float32Array,
   image: ImageScores,
@@ -135,12 +128,11 @@ export function storeReading(
 ): { slide: SlideRow; reading: ReadingRow } {
   const now = ctx.nowMs ?? Date.now;
   const { manifest } = ctx.model;
-  const accession = (ctx.accessionOf ?? accessionFromFileName)(prepared.path);
   return inTransaction(ctx.db, () => {
     const slide =
       getSlideBySha256(ctx.db, prepared.sha256) ??
       insertSlide(ctx.db, {
-        caseId: ensureCase(ctx.db, accession, now(), now(), {}, READING_ACTOR).id,
+        caseId: ensureCase(ctx.db, accessionId, now(), now(), {}, READING_ACTOR).id,
         path: prepared.path,
         fileName: prepared.fileName,
         sha256: prepared.sha256,
@@ -179,11 +171,13 @@ export function storeReading(
 }
 
 /**
- * Scores a prepared slide, aggregates it and stores the reading. The stored timings cover decode to
- * aggregate; the returned ones add the store itself.
+ * Scores a prepared slide, aggregates it and stores the reading in the case `accessionId` (computed
+ * once, by the batch reader). The stored timings cover decode to aggregate; the returned ones add
+ * the store itself.
  */
 export async function scoreAndStore(
   ctx: ReadSlideContext,
+  accessionId: string,
   prepared: PreparedSlide,
 ): Promise<{ slide: SlideRow; reading: ReadingRow; image: ImageScores; familiarity: Familiarity | null; timingsMs: Record<string, number> }> {
   const labelCount = ctx.model.manifest.labels.length;
@@ -204,15 +198,6 @@ export async function scoreAndStore(
   const aggregateMs = performance.now() - t;
   t = performance.now();
   const timingsMs = { ...prepared.timingsMs, infer: inferMs, aggregate: aggregateMs };
-  const stored = storeReading(ctx, prepared, scores, image, ctx.engine.provider, timingsMs, fieldFamiliarity);
+  const stored = storeReading(ctx, accessionId, prepared, scores, image, ctx.engine.provider, timingsMs, fieldFamiliarity);
   return { ...stored, image, familiarity: fieldFamiliarity, timingsMs: { ...timingsMs, store: performance.now() - t } };
-}
-
-export async function readSlideFile(ctx: ReadSlideContext, path: string): Promise<ReadSlideResult> {
-  const file = await hashFile(path);
-  const done = findDoneReading(ctx.db, file.sha256, ctx.model);
-  if (done) return { ...done, alreadyRead: true };
-  const prepared = await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded);
-  const { slide, reading } = await scoreAndStore(ctx, prepared);
-  return { slide, reading, alreadyRead: false };
 }

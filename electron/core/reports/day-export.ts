@@ -1,6 +1,7 @@
 /**
  * The day export: every signature made on a calendar day (in the lab's time zone) goes to the
- * outbox — one HL7 ORU^R01 file per signed report version, or one CSV for the day.
+ * outbox, as the format's registry entry says (contract/report-formats.ts): one file per signed
+ * report version (HL7 ORU^R01), or one file for the day (CSV).
  *
  * - Only signed results: the query joins signatures to signed decisions of signed/amended cases.
  * - Amendments: their own file, sent as corrections (status C) naming the report they replace.
@@ -12,12 +13,13 @@
  */
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { REPORT_FORMATS, type DayExportFormatKey, type ReportFormatKey, type SignatureFormatKey } from '../../contract';
 import type { ExportFailure, ExportSummary, ExportFile } from '../../contract/channels/reports.channels';
 import type { Actor } from '../db/audit.repo';
 import type { ReadableDb, WritableDb } from '../db/connection';
 import { getReport, insertReport, insertReportExport, type ReportMeta } from '../db/report.repo';
 import { DomainError, errorMessage } from '../errors';
-import { renderDayCsv, type CsvEntry } from './csv-day';
+import { FORMAT_RENDERERS, type DayEntry, type DayFormatRenderer } from './formats';
 import { prepareOutbox, sameFileContent, writeFileAtomic, type AtomicWriteHooks } from './outbox';
 import { buildSignedCaseReport, loadReportSettings } from './report-record';
 import { ensureSignatureReports, type ReportServiceOptions } from './report.service';
@@ -25,7 +27,7 @@ import { dayRangeMs } from './report-time';
 
 export interface ExportDayInput {
   date: string;
-  format: 'hl7' | 'csv';
+  format: DayExportFormatKey;
   outboxDir: string;
 }
 
@@ -54,20 +56,20 @@ function alreadyExported(db: ReadableDb, reportId: number, destination: string, 
   );
 }
 
-function currentDayCsv(db: ReadableDb, fileName: string): { id: number; sha256: string } | undefined {
+function currentDayReport(db: ReadableDb, format: DayExportFormatKey, fileName: string): { id: number; sha256: string } | undefined {
   return db
-    .prepare(`SELECT id, sha256 FROM reports WHERE format = 'csv' AND case_id IS NULL AND file_name = ? AND superseded_by_id IS NULL ORDER BY id DESC LIMIT 1`)
-    .get(fileName) as { id: number; sha256: string } | undefined;
+    .prepare(`SELECT id, sha256 FROM reports WHERE format = ? AND case_id IS NULL AND file_name = ? AND superseded_by_id IS NULL ORDER BY id DESC LIMIT 1`)
+    .get(format, fileName) as { id: number; sha256: string } | undefined;
 }
 
 /**
  * Another report already sent (or being sent now) under the same outbox name, compared without
  * case: Windows and macOS outboxes do not tell `a-v1.hl7` from `A-v1.hl7`, and names stored by
  * older versions were lossy (`X|1` and `X^1` both became `X_1`). Writing would replace the other
- * case's result, so the export refuses. The day CSV is one file per day, replaced on purpose.
+ * case's result, so the export refuses. A per-day file (the CSV) is replaced on purpose.
  */
-function outboxCollision(db: ReadableDb, claimed: Map<string, number>, meta: { id: number; format: string }, destination: string): number | null {
-  if (meta.format === 'csv') return null;
+function outboxCollision(db: ReadableDb, claimed: Map<string, number>, meta: { id: number; format: ReportFormatKey }, destination: string): number | null {
+  if (REPORT_FORMATS[meta.format].dayExport === 'per-day') return null;
   const inThisExport = claimed.get(destination.toLowerCase());
   if (inThisExport !== undefined && inThisExport !== meta.id) return inThisExport;
   const earlier = db
@@ -107,37 +109,38 @@ export async function exportDay(db: WritableDb, input: ExportDayInput, actor: Ac
     failed.push({ caseIds, fileName: report?.fileName ?? null, reportId: report?.id ?? null, message: `${caseIds.map((id) => caseLabel(db, id)).join(', ')}: ${oneLine(error)}` });
 
   const toSend: { meta: Pick<ReportMeta, 'id' | 'fileName' | 'sha256' | 'format'>; caseIds: number[] }[] = [];
-  if (input.format === 'hl7') {
+  const format = input.format;
+  if (REPORT_FORMATS[format].dayExport === 'per-signature') {
     for (const sig of signatures) {
       try {
-        const { hl7 } = await ensureSignatureReports(db, sig.id, actor, opts);
-        toSend.push({ meta: hl7, caseIds: [sig.caseId] });
+        const stored = await ensureSignatureReports(db, sig.id, actor, opts);
+        toSend.push({ meta: stored[format as SignatureFormatKey], caseIds: [sig.caseId] });
       } catch (error) {
         skip([sig.caseId], error);
       }
     }
   } else if (signatures.length > 0) {
-    const entries: CsvEntry[] = [];
-    const inCsv: number[] = [];
+    const entries: DayEntry[] = [];
+    const inDay: number[] = [];
     for (const sig of signatures) {
       try {
-        const { pdf } = await ensureSignatureReports(db, sig.id, actor, opts);
-        entries.push({ report: await buildSignedCaseReport(db, sig.id, settings, { withThumbnail: false }), pdfSha256: pdf.sha256 });
-        inCsv.push(sig.caseId);
+        const stored = await ensureSignatureReports(db, sig.id, actor, opts);
+        entries.push({ report: await buildSignedCaseReport(db, sig.id, settings, { withThumbnail: false }), stored });
+        inDay.push(sig.caseId);
       } catch (error) {
         skip([sig.caseId], error);
       }
     }
     if (entries.length > 0) {
-      const bytes = Buffer.from(renderDayCsv(entries, settings), 'utf8');
-      const fileName = `ana-results-${input.date}.csv`;
-      const caseIds = [...new Set(inCsv)];
+      const bytes = (FORMAT_RENDERERS[format] as DayFormatRenderer).render(entries, settings);
+      const fileName = `ana-results-${input.date}.${format}`;
+      const caseIds = [...new Set(inDay)];
       const sha256 = createHash('sha256').update(bytes).digest('hex');
-      const current = currentDayCsv(db, fileName);
+      const current = currentDayReport(db, format, fileName);
       const meta =
         current && current.sha256 === sha256
-          ? { id: current.id, fileName, sha256, format: 'csv' as const }
-          : insertReport(db, { caseId: null, signatureId: null, format: 'csv', fileName, bytes, createdBy: actor.userId, createdAtMs: nowMs(), supersedesId: current?.id ?? null }, actor);
+          ? { id: current.id, fileName, sha256, format }
+          : insertReport(db, { caseId: null, signatureId: null, format, fileName, bytes, createdBy: actor.userId, createdAtMs: nowMs(), supersedesId: current?.id ?? null }, actor);
       toSend.push({ meta, caseIds });
     }
   }

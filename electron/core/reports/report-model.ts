@@ -113,8 +113,4 @@ function competentCode(codes: string[]): string {
   return `AC-${codes.map((c) => c.replace(/^AC-/, '')).join(',')}`;
 }
 
-export function isNegative(report: Pick<SignedCaseReport, 'results'>): boolean {
-  return report.results.length === 0;
-}
-
 export { NEGATIVE_ICAP_CODE };

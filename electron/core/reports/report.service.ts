@@ -1,17 +1,17 @@
 /**
- * Reports as part of the record. For each signature the PDF and the HL7 message are rendered
- * once, stored (bytes + sha256) and never changed; an amendment's reports supersede the previous
- * version's. Re-rendering a stored report must give the same bytes — `verifyStoredReport` checks it.
+ * Reports as part of the record. For each signature every signature-scope format of the registry
+ * (contract/report-formats.ts: the PDF, the HL7 message) is rendered once, stored (bytes + sha256)
+ * and never changed; an amendment's reports supersede the previous version's. Re-rendering a
+ * stored report must give the same bytes.
  */
-import { createHash } from 'node:crypto';
+import { SIGNATURE_FORMAT_KEYS, type ReportFormatKey, type SignatureFormatKey } from '../../contract';
 import { getCaseById } from '../db/case.repo';
 import type { Actor } from '../db/audit.repo';
 import type { ReadableDb, WritableDb } from '../db/connection';
-import { insertReport, listReportsOfCase, type ReportFormat, type ReportMeta } from '../db/report.repo';
+import { insertReport, listReportsOfCase, type ReportMeta } from '../db/report.repo';
 import { latestSignatureOfCase } from '../db/signature.repo';
 import { DomainError } from '../errors';
-import { renderOruR01 } from './hl7-oru';
-import { renderReportPdf } from './pdf-report';
+import { FORMAT_RENDERERS } from './formats';
 import type { ReportFonts } from './report-fonts';
 import { buildSignedCaseReport, loadReportSettings, reportFileStem, requireSignature } from './report-record';
 import type { ReportSettings } from './report-settings';
@@ -24,52 +24,47 @@ export interface ReportServiceOptions {
   nowMs?: () => number;
 }
 
-export interface SignatureReports {
-  pdf: ReportMeta;
-  hl7: ReportMeta;
-}
+/** A signature's stored reports, one per signature-scope format. */
+export type SignatureReports = Record<SignatureFormatKey, ReportMeta>;
 
 /**
  * The stored report of a signature in a format. A signature's report stays its report after an
  * amendment supersedes it (superseded means "a newer version exists", not "replaced bytes").
  */
-export function storedReportOf(db: ReadableDb, caseId: number, signatureId: number, format: ReportFormat): ReportMeta | undefined {
+export function storedReportOf(db: ReadableDb, caseId: number, signatureId: number, format: ReportFormatKey): ReportMeta | undefined {
   return listReportsOfCase(db, caseId).findLast((r) => r.signatureId === signatureId && r.format === format);
 }
 
 /** The report of the case's newest signature that has one and that nothing supersedes yet. */
-function currentReportOfCase(db: ReadableDb, caseId: number, format: ReportFormat): ReportMeta | undefined {
+function currentReportOfCase(db: ReadableDb, caseId: number, format: ReportFormatKey): ReportMeta | undefined {
   return listReportsOfCase(db, caseId)
     .filter((r) => r.format === format && r.supersededById === null && r.signatureId !== null)
     .sort((a, b) => a.signatureId! - b.signatureId! || a.id - b.id)
     .at(-1);
 }
 
-/** Renders the PDF and HL7 of one signature (pure: nothing stored). */
-export async function renderSignatureReports(db: ReadableDb, signatureId: number, options: ReportServiceOptions = {}): Promise<{ pdf: Uint8Array; hl7: Uint8Array; fileStem: string }> {
+/** Renders every signature-scope format of one signature, in registry order (pure: nothing stored). */
+export async function renderSignatureReports(db: ReadableDb, signatureId: number, options: ReportServiceOptions = {}): Promise<Record<SignatureFormatKey, Uint8Array> & { fileStem: string }> {
   const settings = options.settings ?? loadReportSettings(db);
   const report = await buildSignedCaseReport(db, signatureId, settings, { log: options.log });
-  const pdf = await renderReportPdf(report, settings, options.fonts);
-  const pdfSha256 = createHash('sha256').update(pdf).digest('hex');
-  const hl7 = Buffer.from(renderOruR01(report, settings, { pdfSha256 }), 'utf8');
-  return { pdf, hl7, fileStem: reportFileStem(report.accessionId, report.version) };
+  const rendered: Partial<Record<SignatureFormatKey, Uint8Array>> = {};
+  for (const format of SIGNATURE_FORMAT_KEYS) rendered[format] = await FORMAT_RENDERERS[format].render(report, settings, { fonts: options.fonts, rendered });
+  return { ...(rendered as Record<SignatureFormatKey, Uint8Array>), fileStem: reportFileStem(report.accessionId, report.version) };
 }
 
 /**
- * Stores the PDF and HL7 of a signature unless they are stored already (idempotent: signing
- * and then asking again returns the same rows).
+ * Stores a signature's reports unless they are stored already (idempotent: signing and then
+ * asking again returns the same rows).
  */
 export async function ensureSignatureReports(db: WritableDb, signatureId: number, actor: Actor, options: ReportServiceOptions = {}): Promise<SignatureReports> {
   const sig = requireSignature(db, signatureId);
-  const existingPdf = storedReportOf(db, sig.caseId, sig.id, 'pdf');
-  const existingHl7 = storedReportOf(db, sig.caseId, sig.id, 'hl7');
-  if (existingPdf && existingHl7) return { pdf: existingPdf, hl7: existingHl7 };
+  const stored = (format: SignatureFormatKey) => storedReportOf(db, sig.caseId, sig.id, format);
+  if (SIGNATURE_FORMAT_KEYS.every((format) => stored(format))) return reportsByFormat((format) => stored(format)!);
   const rendered = await renderSignatureReports(db, signatureId, options);
   const nowMs = (options.nowMs ?? Date.now)();
   // Rendering is async; storing happens in one synchronous stretch so two callers cannot interleave.
-  const store = (format: 'pdf' | 'hl7', bytes: Uint8Array, existing: ReportMeta | undefined): ReportMeta => {
-    if (existing) return existing;
-    const again = storedReportOf(db, sig.caseId, sig.id, format);
+  const store = (format: SignatureFormatKey, bytes: Uint8Array): ReportMeta => {
+    const again = stored(format);
     if (again) return again;
     const previous = currentReportOfCase(db, sig.caseId, format);
     return insertReport(
@@ -88,7 +83,11 @@ export async function ensureSignatureReports(db: WritableDb, signatureId: number
       actor,
     );
   };
-  return db.transaction(() => ({ pdf: store('pdf', rendered.pdf, existingPdf), hl7: store('hl7', rendered.hl7, existingHl7) })).immediate();
+  return db.transaction(() => reportsByFormat((format) => store(format, rendered[format]))).immediate();
+}
+
+function reportsByFormat(reportOf: (format: SignatureFormatKey) => ReportMeta): SignatureReports {
+  return Object.fromEntries(SIGNATURE_FORMAT_KEYS.map((format) => [format, reportOf(format)])) as SignatureReports;
 }
 
 /** The reports of the case's latest signature, made now if missing. */

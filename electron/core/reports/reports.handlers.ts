@@ -1,4 +1,4 @@
-/** Handlers for stored reports, the day export and report settings; plus report-on-sign-off. */
+/** Handlers for stored reports, the day export and report settings; plus reports made when a signature is recorded. */
 import type { ReportMetaSummary } from '../../contract/channels/reports.channels';
 import { ReportSettingsPatch } from '../../contract/channels/reports.channels';
 import type { SessionStore } from '../auth/session-store';
@@ -8,7 +8,8 @@ import { getReport, listReportsOfCase, type ReportMeta } from '../db/report.repo
 import { getSetting, setSetting } from '../db/settings.repo';
 import { getCaseById } from '../db/case.repo';
 import { DomainError, errorMessage } from '../errors';
-import type { Handler, HandlersFor } from '../handler';
+import type { HandlersFor } from '../handler';
+import type { DomainEventBus } from '../domain-events';
 import { exportDay } from './day-export';
 import { loadReportSettings, REPORT_SETTINGS_KEY } from './report-record';
 import { localDate } from './report-time';
@@ -46,8 +47,7 @@ export function reportsHandlers(db: WritableDb, sessions: SessionStore, options:
     },
     'reports/generate': async (request, ctx) => {
       const user = sessions.require(ctx, 'make a report', READERS);
-      const { pdf, hl7 } = await ensureCaseReports(db, request.caseId, actorOf(user), options);
-      return [toSummary(pdf), toSummary(hl7)];
+      return Object.values(await ensureCaseReports(db, request.caseId, actorOf(user), options)).map(toSummary);
     },
     'reports/get': (request, ctx) => {
       sessions.require(ctx, 'open a report', READERS);
@@ -85,36 +85,17 @@ function mergePatch(base: Record<string, unknown>, patch: Record<string, unknown
 }
 
 /**
- * Wraps the sign and amend handlers so the signed report is rendered and stored right after the
- * signature. The signature is already committed then: a rendering failure is logged and reported
- * by 'reports/generate' later, never turned into a failed sign-off.
+ * Renders and stores a signature's reports as soon as it is recorded (the 'signature/recorded'
+ * event). The signature is already committed then: a rendering failure is logged and made good by
+ * 'reports/generate' later, never turned into a failed sign-off.
  */
-export function withReportsOnSignOff<H extends { 'review/sign': Handler<'review/sign'>; 'review/amend': Handler<'review/amend'> }>(
-  db: WritableDb,
-  handlers: H,
-  sessions: SessionStore,
-  options: ReportServiceOptions,
-): H {
+export function makeReportsOnSignature(db: WritableDb, events: DomainEventBus, options: ReportServiceOptions): void {
   const log = options.log ?? ((m: string) => console.warn(m));
-  const after = async (signatureId: number, ctx: Parameters<Handler<'review/sign'>>[1]) => {
-    const user = sessions.current(ctx);
+  events.on('signature/recorded', async ({ signatureId, actor }) => {
     try {
-      await ensureSignatureReports(db, signatureId, user ? actorOf(user) : { userId: null, name: 'system' }, options);
+      await ensureSignatureReports(db, signatureId, actor, options);
     } catch (error) {
       log(`Signature ${signatureId}: the report could not be made now (${errorMessage(error)}); 'reports/generate' will retry`);
     }
-  };
-  return {
-    ...handlers,
-    'review/sign': async (request, ctx) => {
-      const signature = await handlers['review/sign'](request, ctx);
-      await after(signature.id, ctx);
-      return signature;
-    },
-    'review/amend': async (request, ctx) => {
-      const result = await handlers['review/amend'](request, ctx);
-      await after(result.signature.id, ctx);
-      return result;
-    },
-  };
+  });
 }

@@ -1,10 +1,11 @@
 /**
- * The report's picture: the field, downsampled and contrast-stretched like the viewer's display
- * rendition, with the main pattern's per-patch scores blended on top as a warm overlay
+ * The report's picture: the field, downsampled and contrast-stretched by the viewer's display rule
+ * (slides/rendition.ts), with the main pattern's per-patch scores blended on top as a warm overlay
  * (opacity proportional to the patch score). Pure pixel arithmetic, so the PNG is deterministic.
  */
 import { decodeSlide } from '../slides/decode';
-import type { PatchEntry } from '../db/reading.repo';
+import { displayStretch } from '../slides/rendition';
+import type { PatchEntry } from '../../contract';
 import { encodeRgbPng } from './png-encode';
 
 export interface OverlayInput {
@@ -40,8 +41,7 @@ export function renderThumbnailRgb(
       grey[oy * outW + ox] = sum / ((y1 - y0) * (x1 - x0));
     }
   }
-  const { low, high } = percentiles(grey, 0.005, 0.998);
-  const span = Math.max(high - low, 1e-6);
+  const stretch = displayStretch(grey);
 
   const alpha = new Float32Array(outW * outH);
   if (overlay) {
@@ -58,19 +58,13 @@ export function renderThumbnailRgb(
 
   const rgb = new Uint8Array(outW * outH * 3);
   for (let i = 0; i < grey.length; i++) {
-    const v = Math.max(0, Math.min(1, (grey[i]! - low) / span));
+    const v = stretch(grey[i]!);
     // Fluorescence shown in green, as under the microscope.
     const base = [v * 0.25, v, v * 0.25];
     const a = alpha[i]!;
     for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(255 * (base[c]! * (1 - a) + (OVERLAY_RGB[c]! / 255) * a));
   }
   return { rgb, widthPx: outW, heightPx: outH };
-}
-
-function percentiles(values: Float32Array, lowQ: number, highQ: number): { low: number; high: number } {
-  const sorted = Float32Array.from(values).sort();
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
-  return { low: at(lowQ), high: at(highQ) };
 }
 
 /** Decodes the slide file and renders the thumbnail PNG. */

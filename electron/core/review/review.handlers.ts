@@ -3,15 +3,17 @@ import type { WritableDb } from '../db/connection';
 import { listAudit } from '../db/audit.repo';
 import { actorOf, type SessionStore } from '../auth/session-store';
 import { endSessionsIfLocked } from '../auth/auth.service';
-import { getSetting, setSetting } from '../db/settings.repo';
-import { DEFAULT_UNCERTAIN_MARGIN, UNCERTAIN_MARGIN_SETTING } from './cases.handlers';
+import { setSetting } from '../db/settings.repo';
+import { UNCERTAIN_MARGIN_SETTING, uncertainMarginOf } from './suggestion';
 import type { HandlersFor } from '../handler';
+import type { DomainEventBus } from '../domain-events';
 import { amendCase, REVIEWER_ROLES, saveDraft, signCase, SIGNER_ROLES } from './review.service';
 import { verifyRecord } from './record-verify';
 import { toAuditSummary, toDecisionSummary, toSignatureSummary } from './summaries';
 
-export function reviewHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'review/save-draft' | 'review/sign' | 'review/amend' | 'review/settings' | 'review/update-settings' | 'audit/list' | 'audit/verify'> {
-  const settings = () => ({ uncertainMargin: getSetting<number>(db, UNCERTAIN_MARGIN_SETTING) ?? DEFAULT_UNCERTAIN_MARGIN });
+/** `events` hears of every committed signature ('signature/recorded'); the reports domain subscribes to it. */
+export function reviewHandlers(db: WritableDb, sessions: SessionStore, events: DomainEventBus): HandlersFor<'review/save-draft' | 'review/sign' | 'review/amend' | 'review/settings' | 'review/update-settings' | 'audit/list' | 'audit/verify'> {
+  const settings = () => ({ uncertainMargin: uncertainMarginOf(db) });
   return {
     'review/settings': (_request, ctx) => {
       sessions.require(ctx, 'see the review settings');
@@ -28,11 +30,14 @@ export function reviewHandlers(db: WritableDb, sessions: SessionStore): Handlers
     },
     'review/sign': async (request, ctx) => {
       const user = sessions.require(ctx, 'sign', SIGNER_ROLES);
-      return toSignatureSummary(db, await endSessionsIfLocked(db, sessions, user, () => signCase(db, user, request)));
+      const signature = await endSessionsIfLocked(db, sessions, user, () => signCase(db, user, request));
+      await events.emit('signature/recorded', { signatureId: signature.id, actor: actorOf(user) });
+      return toSignatureSummary(db, signature);
     },
     'review/amend': async (request, ctx) => {
       const user = sessions.require(ctx, 'amend a signed case', SIGNER_ROLES);
       const { decision, signature } = await endSessionsIfLocked(db, sessions, user, () => amendCase(db, user, request));
+      await events.emit('signature/recorded', { signatureId: signature.id, actor: actorOf(user) });
       return { decision: toDecisionSummary(db, decision), signature: toSignatureSummary(db, signature) };
     },
     'audit/list': (request, ctx) => {

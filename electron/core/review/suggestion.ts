@@ -3,20 +3,13 @@
  * per-label agreement of a decision with it, and the uncertainty margin used to route doubtful
  * cases to a human first.
  */
-import type { DecisionLabel, LabelAgreement } from '../../contract';
+import { agreementOf as agreementOfKeys, DEFAULT_THRESHOLD, DEFAULT_UNCERTAIN_MARGIN, type DecisionLabel, type LabelAgreement } from '../../contract';
+import type { ReadableDb } from '../db/connection';
+import { getSetting } from '../db/settings.repo';
 import type { DecisionSuggestion } from '../db/decision.repo';
+import type { ReadingOutputs } from '../db/reading.repo';
 
-export interface ReadingOutputs {
-  id: number;
-  modelId: string;
-  modelVersion: string;
-  labels: string[];
-  probabilities: number[];
-  predicted: string[];
-  thresholds: Record<string, number> | null;
-}
-
-export const DEFAULT_THRESHOLD = 0.5;
+export type { ReadingOutputs };
 
 export function suggestionOf(readings: ReadingOutputs[]): DecisionSuggestion {
   const probabilities: Record<string, number> = {};
@@ -30,13 +23,17 @@ export function suggestionOf(readings: ReadingOutputs[]): DecisionSuggestion {
   return { readingIds: readings.map((r) => r.id), models: [...models.values()], probabilities, predicted: [...predicted].sort() };
 }
 
+/** The contract's agreement rule over a decision's labels. */
 export function agreementOf(suggested: string[], labels: DecisionLabel[]): Record<string, LabelAgreement> {
-  const final = new Set(labels.map((l) => l.key));
-  const result: Record<string, LabelAgreement> = {};
-  for (const key of [...new Set([...suggested, ...final])].sort()) {
-    result[key] = final.has(key) ? (suggested.includes(key) ? 'confirmed' : 'added') : 'rejected';
-  }
-  return result;
+  return agreementOfKeys(suggested, labels.map((l) => l.key));
+}
+
+/** The settings key of the lab's uncertainty margin (the review settings). */
+export const UNCERTAIN_MARGIN_SETTING = 'review.uncertainMargin';
+
+/** The lab's uncertainty margin, else the contract's default. */
+export function uncertainMarginOf(db: ReadableDb): number {
+  return getSetting<number>(db, UNCERTAIN_MARGIN_SETTING) ?? DEFAULT_UNCERTAIN_MARGIN;
 }
 
 /** Smallest |probability − threshold| over all labels of all readings; null without readings. */

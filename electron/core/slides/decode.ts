@@ -13,6 +13,7 @@ import { lstat, open, readlink, realpath } from 'node:fs/promises';
 import { DomainError } from '../errors';
 import { BmpError, bmpSize, decodeBmp, isBmp } from './bmp';
 import type { MicroscopeProfile } from './microscope-profile';
+import { displayStretch } from './rendition';
 
 export interface DecodedSlide {
   widthPx: number;
@@ -320,7 +321,7 @@ function firstLine(error: unknown): string {
 
 /**
  * The display rendition of a slide for the viewer: the FITC channel as an 8-bit grey PNG,
- * contrast-stretched between the 0.5th and 99.8th percentiles so dim fluorescence is visible
+ * contrast-stretched by the display rule (./rendition.ts) so dim fluorescence is visible
  * (brightness/contrast/gamma are then adjusted in the viewer). Rendering costs a full decode;
  * the app keeps renditions in a cache (./display-cache.ts).
  */
@@ -331,26 +332,10 @@ export async function renderDisplayPng(path: string, options: DecodeOptions = {}
 
 /** The display rendition from an already decoded FITC plane (0..1, row-major). */
 export async function displayPngFromSignal(fitc: Float32Array, widthPx: number, heightPx: number): Promise<Uint8Array> {
-  const { low, high } = percentiles(fitc, 0.005, 0.998);
-  const scale = 255 / Math.max(high - low, 1e-6);
+  const stretch = displayStretch(fitc);
   const out = Buffer.alloc(fitc.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.max(0, Math.min(255, Math.round((fitc[i]! - low) * scale)));
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(255 * stretch(fitc[i]!));
   // 'b-w' keeps the PNG one channel: libvips would otherwise write raw single-band input as RGB,
   // three times the bytes to encode, send and decode. Level 2 measured about as small as 3 and faster.
   return sharp(out, { raw: { width: widthPx, height: heightPx, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 2 }).toBuffer();
-}
-
-function percentiles(values: Float32Array, lowQ: number, highQ: number): { low: number; high: number } {
-  const histogram = new Uint32Array(4096);
-  for (let i = 0; i < values.length; i++) histogram[Math.min(4095, Math.floor(values[i]! * 4095))]!++;
-  const at = (q: number) => {
-    const target = q * values.length;
-    let seen = 0;
-    for (let b = 0; b < histogram.length; b++) {
-      seen += histogram[b]!;
-      if (seen >= target) return b / 4095;
-    }
-    return 1;
-  };
-  return { low: at(lowQ), high: at(highQ) };
 }

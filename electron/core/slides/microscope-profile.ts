@@ -6,8 +6,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { DomainError } from '../errors';
-import { ReadabilityThresholds } from '../quality/readability';
-import { ScreeningCalibration } from '../quality/screening';
+import { ReadabilityThresholds, ScreeningCalibration } from './profile-thresholds';
 
 export const MicroscopeProfile = z.object({
   name: z.string().min(1),

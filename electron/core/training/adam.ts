@@ -1,13 +1,20 @@
 /**
  * Adam (Kingma & Ba) as PyTorch implements it: β 0.9/0.999, ε 1e-8, no weight decay, bias
- * correction by the step count since the optimiser was (re)created. `lrScale` gives each entry its
+ * correction by the step count since the optimiser was (re)created. The one Adam of the project:
+ * the heads step it here in float64; the whole network runs the same rule as ONNX nodes
+ * (network/adam-graph.ts), tested against `adamReference` below. `lrScale` gives each entry its
  * own learning-rate factor, which is how the label-aware coefficients λ reach α.
  */
-export interface AdamOptions {
+export interface AdamHyper {
+  beta1: number;
+  beta2: number;
+  eps: number;
+}
+
+export const DEFAULT_ADAM: AdamHyper = { beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+
+export interface AdamOptions extends Partial<AdamHyper> {
   lr: number;
-  beta1?: number;
-  beta2?: number;
-  eps?: number;
 }
 
 export class Adam {
@@ -23,9 +30,9 @@ export class Adam {
     this.m = new Float64Array(size);
     this.v = new Float64Array(size);
     this.lr = options.lr;
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.eps = options.eps ?? 1e-8;
+    this.beta1 = options.beta1 ?? DEFAULT_ADAM.beta1;
+    this.beta2 = options.beta2 ?? DEFAULT_ADAM.beta2;
+    this.eps = options.eps ?? DEFAULT_ADAM.eps;
   }
 
   /** Updates `params` in place from `grad`; with `active`, only those entries (the rest have no gradient and zero state). */
@@ -44,4 +51,20 @@ export class Adam {
     if (active) for (let j = 0; j < active.length; j++) update(active[j]!);
     else for (let i = 0; i < params.length; i++) update(i);
   }
+}
+
+/** One update on explicit state (m, v, the 1-based step), the reference the graph form is tested against. */
+export function adamReference(param: ArrayLike<number>, grad: ArrayLike<number>, m: ArrayLike<number>, v: ArrayLike<number>, lr: number, step: number, hyper: AdamHyper = DEFAULT_ADAM): { param: number[]; m: number[]; v: number[] } {
+  const out = { param: [] as number[], m: [] as number[], v: [] as number[] };
+  const stepSize = lr / (1 - hyper.beta1 ** step);
+  const sqrtBc2 = Math.sqrt(1 - hyper.beta2 ** step);
+  for (let i = 0; i < param.length; i++) {
+    const g = grad[i]!;
+    const m2 = hyper.beta1 * m[i]! + (1 - hyper.beta1) * g;
+    const v2 = hyper.beta2 * v[i]! + (1 - hyper.beta2) * g * g;
+    out.m.push(m2);
+    out.v.push(v2);
+    out.param.push(param[i]! - (stepSize * m2) / (Math.sqrt(v2) / sqrtBc2 + hyper.eps));
+  }
+  return out;
 }

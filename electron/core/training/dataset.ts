@@ -22,7 +22,7 @@ export function patchCount(d: BagDataset): number {
   return d.bagOffsets[d.bagOffsets.length - 1]!;
 }
 
-/** Every patch inherits its image's label vector (method.md: no patch labels exist). */
+/** Every patch inherits its image's label vector (docs/method.md §setting: no patch labels exist). */
 export function inheritedPatchLabels(d: BagDataset): Uint8Array {
   const K = d.labels.length;
   const out = new Uint8Array(patchCount(d) * K);

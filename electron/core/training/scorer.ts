@@ -2,7 +2,7 @@
  * The pluggable patch scorer. The self-paced loop (trainer.ts) only needs, per batch, one
  * optimiser step on the weighted BCE and the per-element −log p it needs for ∂L/∂α, plus
  * probabilities for validation; what sits behind is the scorer's business: a linear head on
- * frozen embeddings here (synchronous), a whole network on ONNX Runtime (autodiff/
+ * frozen embeddings here (synchronous), a whole network on ONNX Runtime (network/
  * network-scorer.ts, asynchronous). Methods may return a value or a promise; the trainer runs
  * the same loop over both.
  */
@@ -27,7 +27,7 @@ export interface PatchScorer {
   /** Values per patch input (embedding dims for a head, pixels for a whole network). */
   readonly inputLength: number;
   /**
-   * One optimiser step on Σ w·t·(−log p) + (1−t)·(−log(1−p)) over a batch (method.md's
+   * One optimiser step on Σ w·t·(−log p) + (1−t)·(−log(1−p)) over a batch (docs/method.md §loss's
    * self-paced loss with w = ReLU(α); w = 1 for the plain classifier). `targets` and `weights`
    * are [count, K].
    */

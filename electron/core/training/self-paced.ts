@@ -1,5 +1,5 @@
 /**
- * The three components of the self-paced MIML method (method.md), as pure functions over
+ * The three components of the self-paced MIML method (docs/method.md §components), as pure functions over
  * row-major [patches × labels] arrays, so each can be tested and switched off on its own:
  * confidence start values, the instance sampler, the pseudo-label dispatcher, the weighted loss
  * with its α gradient, and the label-aware coefficients λ.
@@ -94,7 +94,7 @@ export function dispatch(alpha: Float64Array, y: Uint8Array, n: number, K: numbe
 
 /**
  * The self-paced loss over one batch: Σ w·t·(−log p) + (1−t)·(−log(1−p)) with w = ReLU(α) when
- * `weighted`, else 1. For t ∈ {0,1} this is method.md's bce·ReLU(α) on dispatched labels and plain
+ * `weighted`, else 1. For t ∈ {0,1} this is docs/method.md §loss's bce·ReLU(α) on dispatched labels and plain
  * bce elsewhere; for soft t it is the expectation of that loss under t ~ Bernoulli(ξ̄).
  * ∂L/∂z = w·t·(p−1) + (1−t)·p and ∂L/∂α = t·(−log p)·[α>0] (≥ 0: α can only fall).
  */

@@ -1,5 +1,5 @@
 /**
- * The training loop. Methods: `spl` (self-paced MIML, method.md), `plain` (patch classifier on
+ * The training loop. Methods: `spl` (self-paced MIML, docs/method.md §components), `plain` (patch classifier on
  * inherited labels: no sampler, no pseudo-labels, no confidences), `max` / `mean` (image-level
  * MIL heads: pool the patch probabilities, BCE against the image labels). Components of `spl` can
  * be switched off one by one for the ablation. Every epoch: draw/shuffle, update the scorer (and
@@ -10,13 +10,13 @@
  *
  * One loop serves every scorer: it is a generator that yields only where the scorer answered with
  * a promise, driven synchronously for the linear head (trainScorer) and asynchronously for the
- * whole network on ONNX Runtime (trainScorerAsync, via autodiff/network-trainer.ts).
+ * whole network on ONNX Runtime (trainScorerAsync, via network/network-trainer.ts).
  */
 import { poolValues, type Pooling } from '../inference/aggregate';
 import { DomainError } from '../errors';
 import { Random } from '../random';
 import { bagCount, gatherInputs, inheritedPatchLabels, patchCount, type BagDataset } from './dataset';
-import { evaluate, type EvaluationReport } from './metrics';
+import { evaluate, type EvaluationReport } from './metrics/metrics';
 import { bceWithLogits } from './logistic';
 import { hasGradients, type GradientScorer, type MaybePromise, type PatchScorer, type SyncPatchScorer } from './scorer';
 import {
@@ -224,7 +224,7 @@ export function poolBags(probs: ArrayLike<number>, data: BagDataset, pooling: Po
   return out;
 }
 
-/** The image-level pooling a method trains and reads with (the patch methods: max, method.md). */
+/** The image-level pooling a method trains and reads with (the patch methods: max, docs/method.md §aggregation). */
 export function poolingOf(method: TrainingMethod): Pooling {
   return method === 'mean' || method === 'mean-logit' ? method : 'max';
 }
@@ -236,10 +236,6 @@ function* scoreBagsCo(scorer: PatchScorer, data: BagDataset, pooling: Pooling, b
 /** Image-level scores [bags × K]: per class the max (or mean) patch probability. */
 export function scoreBags(scorer: SyncPatchScorer, data: BagDataset, pooling: Pooling, batchSize = 256): Float64Array {
   return runSync(scoreBagsCo(scorer, data, pooling, batchSize));
-}
-
-export function scoreBagsAsync(scorer: PatchScorer, data: BagDataset, pooling: Pooling, batchSize = 256): Promise<Float64Array> {
-  return runAsync(scoreBagsCo(scorer, data, pooling, batchSize));
 }
 
 /** Per-patch probabilities [patches × K] and pooled image scores [bags × K]. */
@@ -258,10 +254,6 @@ function reportOf(scores: Float64Array, data: BagDataset, threshold: number | Ar
 
 export function evaluateScorer(scorer: SyncPatchScorer, data: BagDataset, pooling: Pooling, threshold: number | ArrayLike<number> = 0.5): EvaluationReport {
   return reportOf(scoreBags(scorer, data, pooling), data, threshold);
-}
-
-export async function evaluateScorerAsync(scorer: PatchScorer, data: BagDataset, pooling: Pooling, threshold: number | ArrayLike<number> = 0.5): Promise<EvaluationReport> {
-  return reportOf(await scoreBagsAsync(scorer, data, pooling), data, threshold);
 }
 
 /** Mean image-level BCE of pooled probabilities against the image labels. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runShiftBench } from '../../../electron/core/bench/shift-bench';
+import { runShiftBench } from '../../../electron/cli/bench/shift-bench';
 import { defaultModelDir } from '../../../electron/core/paths';
 
 const run = promisify(execFile);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createEngine } from '../../../electron/core/inference/engine';
 import { createWorkerEngine } from '../../../electron/core/inference/worker-engine';
 import { providerOrder } from '../../../electron/core/inference/providers';
-import { loadModelPackage, readHead, writeDerivedPackage, type ModelPackage } from '../../../electron/core/models/model-package';
+import { headManifestOf, loadModelPackage, readHead, writeDerivedPackage, type ModelPackage } from '../../../electron/core/models/model-package';
 import { Random } from '../../../electron/core/random';
 import { TEST_BANK, writeTestPackage } from '../../fixtures/model-package';
 
@@ -70,7 +70,7 @@ describe('inference engine', () => {
     const head = { weights: Float32Array.from({ length: K * D }, () => rng.normal(0, 0.2)), bias: Float32Array.from({ length: K }, () => rng.normal(0, 1)) };
     const derived = await writeDerivedPackage(pkg, join(dir, 'derived'), { head, version: '1.0.1', provenance: { test: 'head swap' } });
     expect(derived.manifest.parentVersion).toBe('1.0.0');
-    expect(derived.manifest.extractor).toEqual(pkg.manifest.extractor);
+    expect(headManifestOf(derived).extractor).toEqual(headManifestOf(pkg).extractor);
     expect(derived.manifest.files[0]!.sha256).not.toBe(pkg.manifest.files[0]!.sha256);
     const engine = await createEngine(derived, { providers: ['cpu'] });
     const out = await engine.run(patches(4, 9), 4);

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { createApp, type App } from '../../../electron/core/app';
 import { defaultModelDir } from '../../../electron/core/paths';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
-import { isWholeNetworkPackage } from '../../../electron/core/training/finetune-network';
 import type { FinetuneState, ModelVersionSummary } from '../../../electron/contract';
 import { loginAs, seedTestUsers, tempDbPath } from '../../support/record-fixtures';
 
@@ -66,5 +65,5 @@ it('takes a fine-tuning mode; a whole-network mode fails with the reason on a he
   expect(await app.handle('finetune/start', { mode: 'all' }, admin)).toMatchObject({ ok: true, value: { status: 'running' } });
   await expect.poll(async () => ((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value.status, { timeout: 60_000 }).toBe('failed');
   const final = ((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value;
-  expect(final.error).toMatch(isWholeNetworkPackage(shipped) ? /at least 20 signed cases/ : /mode 'all' needs a whole-network active version; .* use mode 'head'/);
+  expect(final.error).toMatch(shipped.manifest.kind === 'network' ? /at least 20 signed cases/ : /mode 'all' needs a whole-network active version; .* use mode 'head'/);
 });

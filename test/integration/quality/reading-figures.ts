@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { defaultModelDir } from '../../../electron/core/paths';
 import { readDatasetCsv } from '../../../electron/core/synth';
-import { evaluate } from '../../../electron/core/training/metrics';
+import { evaluate } from '../../../electron/core/training/metrics/metrics';
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { model: { type: 'string' } } });
 const rows = await readDatasetCsv(resolve(positionals[0]!));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type InferenceEngine } from '../../../electron/core/inference/engine';
 import { loadModelPackage, type ModelPackage } from '../../../electron/core/models/model-package';
-import { decodeEmbeddings, encodeEmbeddings, extractorSha256, slideEmbeddings } from '../../../electron/core/training/embedding-cache';
+import { decodeEmbeddings, encodeEmbeddings, extractorSha256, slideEmbeddings } from '../../../electron/core/training/heads/embedding-cache';
 import { Random } from '../../../electron/core/random';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { writeBmp } from '../../fixtures/slide-images';

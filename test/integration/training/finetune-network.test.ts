@@ -18,13 +18,13 @@ import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { createEngine } from '../../../electron/core/inference/engine';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { Random } from '../../../electron/core/random';
-import { readSlideFile } from '../../../electron/core/reading/read-slide';
+import { readBatch } from '../../../electron/core/reading/batch-reader';
 import { saveDraft, signCase } from '../../../electron/core/review/review.service';
 import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
-import { loadNetworkPackage } from '../../../electron/core/training/autodiff/network-package';
-import { runWholeNetworkTraining } from '../../../electron/core/training/autodiff/train-network';
-import { runFinetune } from '../../../electron/core/training/finetune';
-import { startFinetuneWorker } from '../../../electron/core/training/finetune-worker';
+import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
+import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
+import { runFinetune } from '../../../electron/core/training/finetune/finetune';
+import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { LABEL_SETS, writeField } from './fields';
 
@@ -59,11 +59,12 @@ beforeAll(async () => {
       const labels = LABEL_SETS[i % 4]!;
       const path = join(dir, `A2026-${String(i).padStart(4, '0')}_F1.bmp`);
       await writeField(path, labels, rng);
-      const { slide } = await readSlideFile({ db, model, engine }, path);
-      saveDraft(db, physician, { caseId: slide.caseId, labels: labels.map((key) => ({ key })), comment: '' });
+      const [read] = (await readBatch({ db, model, engine }, [path])).items;
+      const caseId = read!.caseId!;
+      saveDraft(db, physician, { caseId, labels: labels.map((key) => ({ key })), comment: '' });
       // These toy fields hold no cells, so the readability gate refuses them: a negative needs the
       // physician's explicit confirmation (recorded only where it applies).
-      await signCase(db, physician, { caseId: slide.caseId, password: PASSWORD, meaning: 'approved', confirmNotReadable: true });
+      await signCase(db, physician, { caseId, password: PASSWORD, meaning: 'approved', confirmNotReadable: true });
     }
   } finally {
     await engine.close();

@@ -15,13 +15,14 @@ import { createEngine } from '../../../electron/core/inference/engine';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { activeModelDir, loadRegisteredPackage, promoteModel, rollbackModel } from '../../../electron/core/models/model-registry';
 import { Random } from '../../../electron/core/random';
-import { readSlideFile } from '../../../electron/core/reading/read-slide';
+import { readBatch } from '../../../electron/core/reading/batch-reader';
+import { getReadingById } from '../../../electron/core/db/reading.repo';
 import { saveDraft, signCase } from '../../../electron/core/review/review.service';
 import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
-import { runFinetune } from '../../../electron/core/training/finetune';
-import { startFinetuneWorker } from '../../../electron/core/training/finetune-worker';
-import { listSignedCases, splitSignedCases } from '../../../electron/core/training/signed-cases';
-import { trainModelFromCsv } from '../../../electron/core/training/train-model';
+import { runFinetune } from '../../../electron/core/training/finetune/finetune';
+import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
+import { listSignedCases, splitSignedCases } from '../../../electron/core/training/finetune/signed-cases';
+import { trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { LABEL_SETS, writeField } from './fields';
 
@@ -57,11 +58,12 @@ beforeAll(async () => {
       const labels = LABEL_SETS[i % 4]!;
       const path = join(dir, `A2026-${String(i).padStart(4, '0')}_F1.bmp`);
       await writeField(path, labels, rng, 1);
-      const { slide } = await readSlideFile({ db, model, engine }, path);
-      saveDraft(db, physician, { caseId: slide.caseId, labels: labels.map((key) => ({ key })), comment: '' });
+      const [read] = (await readBatch({ db, model, engine }, [path])).items;
+      const caseId = read!.caseId!;
+      saveDraft(db, physician, { caseId, labels: labels.map((key) => ({ key })), comment: '' });
       // These toy fields hold no cells, so the readability gate refuses them: a negative needs the
       // physician's explicit confirmation (recorded only where it applies).
-      await signCase(db, physician, { caseId: slide.caseId, password: PASSWORD, meaning: 'approved', confirmNotReadable: true });
+      await signCase(db, physician, { caseId, password: PASSWORD, meaning: 'approved', confirmNotReadable: true });
     }
   } finally {
     await engine.close();
@@ -129,8 +131,8 @@ describe('local fine-tuning', () => {
     try {
       const path = join(dir, 'A2026-9999_F1.bmp');
       await writeField(path, ['speckled'], new Random(5));
-      const { reading } = await readSlideFile({ db, model, engine }, path);
-      expect(reading.modelVersion).toBe('1.0.0');
+      const [read] = (await readBatch({ db, model, engine }, [path])).items;
+      expect(getReadingById(db, read!.readingId!)!.modelVersion).toBe('1.0.0');
     } finally {
       await engine.close();
     }

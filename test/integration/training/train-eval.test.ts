@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../electron/core/inference/engine';
 import { loadModelPackage, readHead } from '../../../electron/core/models/model-package';
 import { hashFile, prepareSlide } from '../../../electron/core/reading/prepare-slide';
-import { slideEmbeddings } from '../../../electron/core/training/embedding-cache';
+import { slideEmbeddings } from '../../../electron/core/training/heads/embedding-cache';
 import { Random } from '../../../electron/core/random';
 import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
-import { evaluateModelOnCsv, trainModelFromCsv } from '../../../electron/core/training/train-model';
+import { evaluateModelOnCsv, trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { writeField } from './fields';
 

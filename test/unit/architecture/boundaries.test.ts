@@ -24,6 +24,18 @@ const PLANTED: Record<string, string> = {
   'electron/contract/planted-node.ts': "import { readFileSync } from 'node:fs';\nexport const planted = readFileSync;\n",
   'electron/main/allowed.ts': "import { app } from 'electron';\nexport const allowed = app;\n",
   'electron/core/inference/engine.ts': "import * as ort from 'onnxruntime-node';\nexport const allowed = ort;\n",
+  // A module cycle, and a folder cycle made of modules that are not themselves in a cycle.
+  'electron/core/cyclic/a.ts': "import { b } from './b';\nexport const a = () => b;\n",
+  'electron/core/cyclic/b.ts': "import { a } from './a';\nexport const b = () => a;\n",
+  'electron/core/upper/uses-lower.ts': "import { lower } from '../lower/lower';\nexport const upper = lower;\n",
+  'electron/core/upper/base.ts': 'export const base = 1;\n',
+  'electron/core/lower/lower.ts': 'export const lower = 1;\n',
+  'electron/core/lower/uses-upper.ts': "import { base } from '../upper/base';\nexport const planted = base;\n",
+  // A view calling the API itself instead of through a service.
+  'renderer/src/lib/services/api.ts': 'export const call = () => 1;\n',
+  'renderer/src/lib/services/cases.service.ts': "import { call } from './api';\nexport const getCase = call;\n",
+  'renderer/src/views/PlantedView.ts': "import { call } from '../lib/services/api';\nexport const planted = call;\n",
+  'renderer/src/views/AllowedView.ts': "import { getCase } from '../lib/services/cases.service';\nexport const allowed = getCase;\n",
 };
 
 beforeAll(async () => {
@@ -59,6 +71,18 @@ it('reports a native library imported by a second module', () => {
   expect(reported('better-sqlite3-single-importer', 'electron/core/reading/planted-sqlite.ts')).toBe(true);
   expect(reported('sharp-single-importer', 'electron/core/reading/planted-sharp.ts')).toBe(true);
   expect(violations.some((v) => v.from === 'electron/core/inference/engine.ts')).toBe(false);
+});
+
+it('reports module cycles and folder cycles as errors', () => {
+  expect(violations.some((v) => v.rule === 'no-circular' && v.from === 'electron/core/cyclic/a.ts')).toBe(true);
+  const folderCycle = violations.filter((v) => v.rule === 'no-folder-cycles').map((v) => `${v.from} → ${v.to}`);
+  expect(folderCycle).toContain('electron/core/upper → electron/core/lower');
+  expect(folderCycle).toContain('electron/core/lower → electron/core/upper');
+});
+
+it('reports a view calling the API without a service', () => {
+  expect(reported('renderer-ipc-through-services', 'renderer/src/views/PlantedView.ts')).toBe(true);
+  expect(violations.some((v) => v.from === 'renderer/src/views/AllowedView.ts')).toBe(false);
 });
 
 it('reports the renderer reaching past the contract, and an impure contract', () => {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { confidenceColor, VIRIDIS_STOPS } from '../../../renderer/src/lib/utils/colormap';
 import { heatmapCellPx, heatmapPixels, topPatches } from '../../../renderer/src/lib/utils/heatmap';
 import { adjustmentLut, applyLut, NEUTRAL_ADJUSTMENTS } from '../../../renderer/src/lib/utils/adjust';
-import { formatEta, icapCode, isUncertain } from '../../../renderer/src/lib/utils/labels';
-import type { PatchEntry } from '../../../renderer/src/lib/utils/viewport';
+import { isUncertain } from '../../../electron/contract';
+import { formatEta, icapCode } from '../../../renderer/src/lib/utils/labels';
+import type { PatchEntry } from '../../../electron/contract';
 
 describe('confidence colours', () => {
   it('ends at the first and last viridis stops and clamps outside [0, 1]', () => {

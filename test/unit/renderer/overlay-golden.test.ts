@@ -6,7 +6,7 @@
 import { expect, it } from 'vitest';
 import { join } from 'node:path';
 import { heatmapPixels } from '../../../renderer/src/lib/utils/heatmap';
-import type { PatchEntry } from '../../../renderer/src/lib/utils/viewport';
+import type { PatchEntry } from '../../../electron/contract';
 import { compareWithGolden } from '../../fixtures/golden-image';
 
 it('renders the confidence heatmap exactly as the golden image', async () => {

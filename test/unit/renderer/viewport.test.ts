@@ -13,8 +13,8 @@ import {
   slideRectToCanvasRect,
   slideToCanvas,
   zoomAt,
-  type PatchEntry,
 } from '../../../renderer/src/lib/utils/viewport';
+import type { PatchEntry } from '../../../electron/contract';
 
 describe('slide ↔ canvas', () => {
   const vp = { scale: 0.5, offsetX: 10, offsetY: -20 };

@@ -4,4 +4,9 @@ import type { Database } from 'better-sqlite3';
 export interface Migration {
   name: string;
   up(db: Database): void;
+  /**
+   * The migration rebuilds tables (new table, copy, drop, rename): foreign-key enforcement is
+   * turned off around its transaction and a foreign_key_check must pass before it commits.
+   */
+  rebuildsTables?: boolean;
 }

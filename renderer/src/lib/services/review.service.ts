@@ -1,12 +1,39 @@
 /**
- * Review actions: save the working decision as a draft, sign it, amend a signed case. Each returns
- * whether it succeeded; failures go to the one error handler.
+ * Review actions: save the working decision as a draft, sign it, amend a signed case (each returns
+ * whether it succeeded; failures go to the one error handler), and the review settings.
  */
-import type { CaseDetail, DecisionLabel, DecisionSummary } from '../../../../electron/contract';
+import type { CaseDetail, DecisionLabel, DecisionSummary, ResponseOf } from '../../../../electron/contract';
 import { isNotReadable } from '../../../../electron/contract';
-import type { ReviewState, Suggestion, WorkingDecision, WorkingLabel } from '../state/review.state.svelte';
 import { call } from './api';
 import { handleError } from './errors.svelte';
+
+/** Same values as the contract's DecisionLabel intensity. */
+export type Intensity = 'borderline' | 'weak' | 'moderate' | 'strong';
+
+export interface WorkingLabel {
+  key: string;
+  intensity: Intensity | null;
+  titer: string | null;
+  /** The exact ICAP code when the label spans several (AC-2/4/5 → AC-4, expert level), else null. */
+  icapCode?: string | null;
+}
+
+export interface WorkingDecision {
+  labels: WorkingLabel[];
+  comment: string;
+}
+
+export interface Suggestion {
+  key: string;
+  probability: number;
+  suggested: boolean;
+}
+
+/** What a review action needs of the review panel's state (state/review.state.svelte.ts): services never import state. */
+export interface WorkingReview {
+  readonly decision: WorkingDecision;
+  markSaved(): void;
+}
 
 export function toDecisionLabels(labels: readonly WorkingLabel[]): DecisionLabel[] {
   return labels.map((l) => ({ key: l.key, ...(l.icapCode ? { icapCode: l.icapCode } : {}), ...(l.intensity ? { intensity: l.intensity } : {}), ...(l.titer ? { titer: l.titer } : {}) }));
@@ -31,7 +58,7 @@ export function caseSuggestions(detail: CaseDetail): Suggestion[] {
   return [...best].map(([key, probability]) => ({ key, probability, suggested: predicted.has(key) }));
 }
 
-export async function saveDraft(caseId: number, review: ReviewState): Promise<boolean> {
+export async function saveDraft(caseId: number, review: WorkingReview): Promise<boolean> {
   try {
     await call('review/save-draft', { caseId, labels: toDecisionLabels(review.decision.labels), comment: review.decision.comment });
     review.markSaved();
@@ -53,7 +80,7 @@ export async function signCase(caseId: number, password: string, meaning: 'revie
   }
 }
 
-export async function amendCase(caseId: number, review: ReviewState, reason: string, password: string, confirmNotReadable = false): Promise<boolean> {
+export async function amendCase(caseId: number, review: WorkingReview, reason: string, password: string, confirmNotReadable = false): Promise<boolean> {
   try {
     await call('review/amend', { caseId, labels: toDecisionLabels(review.decision.labels), comment: review.decision.comment, reason, password, confirmNotReadable });
     review.markSaved();
@@ -62,4 +89,13 @@ export async function amendCase(caseId: number, review: ReviewState, reason: str
     handleError(error);
     return false;
   }
+}
+
+/** The review settings (the uncertainty margin that routes doubtful cases to a human first). */
+export function reviewSettings(): Promise<ResponseOf<'review/settings'>> {
+  return call('review/settings', {});
+}
+
+export function updateReviewSettings(uncertainMargin: number): Promise<ResponseOf<'review/update-settings'>> {
+  return call('review/update-settings', { uncertainMargin });
 }

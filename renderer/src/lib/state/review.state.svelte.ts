@@ -3,31 +3,12 @@
  * comment — with an undo history that loses nothing (every change pushes the previous value, and
  * undo of a toggle-off brings the label back with its intensity and titer).
  */
-import { LABEL_KEYS } from '../../../../electron/contract';
+import { agreementOf, LABEL_KEYS, type LabelAgreement } from '../../../../electron/contract';
+import type { Intensity, Suggestion, WorkingDecision, WorkingLabel } from '../services/review.service';
 
-/** Same values as the contract's DecisionLabel intensity. */
-export type Intensity = 'borderline' | 'weak' | 'moderate' | 'strong';
+export type { Intensity, Suggestion, WorkingDecision, WorkingLabel };
 export const INTENSITIES: readonly Intensity[] = ['borderline', 'weak', 'moderate', 'strong'];
 export const TITERS: readonly string[] = ['1:80', '1:160', '1:320', '1:640', '1:1280', '1:2560'];
-
-export interface WorkingLabel {
-  key: string;
-  intensity: Intensity | null;
-  titer: string | null;
-  /** The exact ICAP code when the label spans several (AC-2/4/5 → AC-4, expert level), else null. */
-  icapCode?: string | null;
-}
-
-export interface WorkingDecision {
-  labels: WorkingLabel[];
-  comment: string;
-}
-
-export interface Suggestion {
-  key: string;
-  probability: number;
-  suggested: boolean;
-}
 
 const copy = (d: WorkingDecision): WorkingDecision => ({ labels: d.labels.map((l) => ({ ...l })), comment: d.comment });
 const same = (a: WorkingDecision, b: WorkingDecision) => JSON.stringify(a) === JSON.stringify(b);
@@ -108,11 +89,11 @@ export class ReviewState {
   }
 
   /** Agreement of the working decision with the suggestion, per label. */
-  agreement(): Record<string, 'confirmed' | 'added' | 'rejected'> {
-    const result: Record<string, 'confirmed' | 'added' | 'rejected'> = {};
-    for (const s of this.suggestions) if (s.suggested) result[s.key] = this.selectedKeys.has(s.key) ? 'confirmed' : 'rejected';
-    for (const l of this.decision.labels) if (!result[l.key]) result[l.key] = 'added';
-    return result;
+  agreement(): Record<string, LabelAgreement> {
+    return agreementOf(
+      this.suggestions.filter((s) => s.suggested).map((s) => s.key),
+      this.decision.labels.map((l) => l.key),
+    );
   }
 
   reset(): void {

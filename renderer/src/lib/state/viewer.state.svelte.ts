@@ -22,8 +22,6 @@ import {
 
 /** Zoom step of one wheel notch or key press. */
 export const ZOOM_STEP = 1.25;
-/** Opacity step of one key press. */
-export const OPACITY_STEP = 0.1;
 
 export class ViewerState {
   slideSize = $state<Size | null>(null);

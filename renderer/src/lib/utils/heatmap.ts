@@ -8,7 +8,7 @@
  * overlaps its neighbour the later patch shows, matching `patchAtSlidePoint`.
  */
 import { confidenceColor } from './colormap';
-import type { PatchEntry } from './viewport';
+import type { PatchEntry } from '../../../../electron/contract';
 
 export interface HeatmapPixels {
   width: number;

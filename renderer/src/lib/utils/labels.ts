@@ -1,11 +1,9 @@
 /**
- * Label display helpers over the contract's one vocabulary table.
+ * Label display helpers over the contract's one vocabulary table (the review rules themselves,
+ * thresholds, uncertainty and agreement, are the contract's: review-rules.ts).
  */
 import { findLabel, NEGATIVE_ICAP_CODE } from '../../../../electron/contract';
 
-export const DEFAULT_THRESHOLD = 0.5;
-/** A probability within this distance of its threshold counts as uncertain and is routed to a human. */
-export const UNCERTAIN_MARGIN = 0.15;
 
 export function labelName(key: string): string {
   return findLabel(key)?.displayName ?? key;
@@ -20,10 +18,6 @@ export function icapCode(key: string): string {
 
 export function chipText(key: string): string {
   return key === '' ? NEGATIVE_ICAP_CODE : `${icapCode(key)} ${labelName(key)}`;
-}
-
-export function isUncertain(probabilities: readonly { key: string; probability: number }[], thresholds: Record<string, number> = {}, margin = UNCERTAIN_MARGIN): boolean {
-  return probabilities.some((p) => Math.abs(p.probability - (thresholds[p.key] ?? DEFAULT_THRESHOLD)) < margin);
 }
 
 export function percent(probability: number): string {

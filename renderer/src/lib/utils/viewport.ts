@@ -5,6 +5,7 @@
  * - patch: an index into a reading's patch list, whose rectangle is in slide pixels.
  * A viewport maps slide → canvas as `canvas = slide * scale + offset` (no rotation).
  */
+import type { PatchEntry } from '../../../../electron/contract';
 
 export interface SlidePoint {
   readonly space: 'slide';
@@ -43,9 +44,6 @@ export interface Viewport {
   offsetX: number;
   offsetY: number;
 }
-
-/** A patch as stored by a reading: [x, y, width, height, skipped] in slide pixels. */
-export type PatchEntry = readonly [x: number, y: number, width: number, height: number, skipped: 0 | 1];
 
 export const MIN_SCALE = 0.02;
 export const MAX_SCALE = 16;

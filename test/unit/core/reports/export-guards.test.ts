@@ -6,7 +6,7 @@ import { reportFileStem } from '../../../../electron/core/reports/report-record'
 import { guardFormulaCell, renderDayCsv } from '../../../../electron/core/reports/csv-day';
 import { HL7_MAX_FIELD_CHARS, renderOruR01 } from '../../../../electron/core/reports/hl7-oru';
 import { sampleReport, sampleSettings } from './fixtures';
-import { validateOru } from './hl7-validator';
+import { validateOru } from '../../../support/reports/hl7-validator';
 
 describe('outbox file names', () => {
   it('are collision-free and reversible: X|1 and X^1 get different files', () => {

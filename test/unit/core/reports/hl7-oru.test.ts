@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Message } from 'node-hl7-client';
 import { hl7Escape, renderOruR01, splitPersonName } from '../../../../electron/core/reports/hl7-oru';
-import { hl7Unescape, splitSegments, validateOru } from './hl7-validator';
+import { hl7Unescape, splitSegments, validateOru } from '../../../support/reports/hl7-validator';
 import { NASTY_COMMENT, NASTY_NAME, notReadableField, sampleReport, sampleSettings } from './fixtures';
 
 const settings = sampleSettings();

@@ -7,7 +7,7 @@ import { renderThumbnailRgb } from '../../../../electron/core/reports/thumbnail'
 import { encodeRgbPng } from '../../../../electron/core/reports/png-encode';
 import { createHash } from 'node:crypto';
 import { NASTY_COMMENT, notReadableField, sampleReport, sampleSettings } from './fixtures';
-import { pdfPagesText, squash } from './pdf-text';
+import { pdfPagesText, squash } from '../../../support/reports/pdf-text';
 
 const settings = sampleSettings();
 const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateField, type CellTruth, type SynthField } from '../../../../electron/core/synth';
-import * as measure from './cell-measure';
+import * as measure from '../../../support/synth/cell-measure';
 
 const SIZE = { widthPx: 768, heightPx: 576 } as const;
 const fields = new Map<string, SynthField>();

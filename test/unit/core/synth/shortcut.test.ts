@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateField, STYLE_NAMES } from '../../../../electron/core/synth';
-import { intensityFeatures, shortcutMacroF1, type Example } from './intensity-shortcut';
+import { intensityFeatures, shortcutMacroF1, type Example } from '../../../support/synth/intensity-shortcut';
 
 const COUNT = Number(process.env.SYNTH_SHORTCUT_FIELDS ?? 120);
 const [WIDTH, HEIGHT] = (process.env.SYNTH_SHORTCUT_SIZE ?? '448x336').split('x').map(Number) as [number, number];

@@ -1,7 +1,7 @@
 /**
  * Test bags with a known MIML structure: each label has a prototype direction; each patch of an
  * image shows ONE of the image's labels (or background), so inherited patch labels are noisy
- * exactly as in method.md's setting.
+ * exactly as in docs/method.md §setting's setting.
  */
 import { Random } from '../../../../electron/core/random';
 import type { BagDataset } from '../../../../electron/core/training/dataset';

@@ -1,0 +1,207 @@
+/**
+ * The domain-shift benchmark (`ana bench shift`): how a model does on a microscope it never saw.
+ * For every held-out lab style (styles.ts) it generates a pool of fields in that style, embeds
+ * them once through the model's extractor (cached), and measures on the style's test fields:
+ *   - zero-shot: the package as shipped (its head, aggregation and thresholds);
+ *   - after unsupervised adaptation to the lab: not measured yet (the lab-adaptation issue adds it);
+ *   - after fine-tuning the head with +N signed fields of that style: the head-training code of
+ *     local fine-tuning (fitHead, warm-started from the package's head with the options the
+ *     package was trained with, early-stopped on a seeded 20% of the N fields, thresholds 0.5).
+ * Reference styles (the ones the model was trained on, classic for 0.4.0) are measured zero-shot
+ * as the in-distribution figure. Writes results.json, table.md and curve.png into `outDir`.
+ */
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { DomainError } from '../../core/errors';
+import { createEngine } from '../../core/inference/engine';
+import type { ProviderName } from '../../core/inference/providers';
+import { loadModelPackage, readHead, type ModelPackage } from '../../core/models/model-package';
+import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset } from '../../core/synth';
+import { bagCount, subsetBags, type BagDataset } from '../../core/training/dataset';
+import { inheritedOptions } from '../../core/training/finetune/finetune';
+import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
+import { embedRows, fitHead, hashSplit, headScorer } from '../../core/training/heads/train-model';
+import { defaultTrainerOptions, scoreBags, type TrainerOptions } from '../../core/training/trainer';
+import { renderLearningCurvePng } from './learning-curve-plot';
+
+/** Held out by default: three styles as different from each other as from the training data. */
+export const DEFAULT_HELD_OUT_STYLES = ['routine-20x-colour-jpeg', 'mercury-hotspot-12bit', 'research-40x-mono16'] as const;
+export const DEFAULT_SIGNED_COUNTS = [25, 50, 100, 200, 300] as const;
+
+export interface ShiftBenchOptions {
+  modelDir: string;
+  /** Generated fields and the embedding cache (reused by later runs with the same scale). */
+  workDir: string;
+  outDir: string;
+  heldOutStyles?: readonly string[];
+  /** Styles the model was trained on, measured zero-shot for reference; default ['classic']. */
+  referenceStyles?: readonly string[];
+  /** Fields generated per style: the largest signed count go to fine-tuning, the rest are the test set. */
+  fieldsPerStyle?: number;
+  sizePx?: { width: number; height: number };
+  signedCounts?: readonly number[];
+  seed?: number;
+  providers?: ProviderName[];
+  log?: (message: string) => void;
+  onProgress?: (stage: string, done: number, total: number) => void;
+}
+
+export interface ShiftFigures {
+  f1Macro: number;
+  map: number;
+  /** Share of negative test fields read as negative (no label above threshold); null without negatives. */
+  negativesCalledNegative: number | null;
+}
+
+export interface ShiftStyleResult {
+  style: string;
+  role: 'held-out' | 'reference';
+  testFields: number;
+  zeroShot: ShiftFigures;
+  /** After unsupervised adaptation to the style's unlabelled fields: not measured yet. */
+  adapted: ShiftFigures | null;
+  signed: ({ n: number } & ShiftFigures)[];
+}
+
+export interface ShiftBenchResult {
+  model: string;
+  options: { heldOutStyles: string[]; referenceStyles: string[]; fieldsPerStyle: number; sizePx: string; signedCounts: number[]; seed: number };
+  styles: ShiftStyleResult[];
+  /** Means over the held-out styles. */
+  heldOutMean: { zeroShot: ShiftFigures; signed: ({ n: number } & ShiftFigures)[] };
+  wallSeconds: number;
+  files: { json: string; table: string; plot: string };
+}
+
+export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBenchResult> {
+  const started = performance.now();
+  const heldOut = [...(options.heldOutStyles ?? DEFAULT_HELD_OUT_STYLES)];
+  const reference = [...(options.referenceStyles ?? ['classic'])];
+  for (const s of [...heldOut, ...reference]) findStyle(s);
+  const overlap = heldOut.filter((s) => reference.includes(s));
+  if (overlap.length) throw new DomainError('bad-request', `shift benchmark: style(s) ${overlap.join(', ')} cannot be both held out and a training (reference) style`);
+  const fieldsPerStyle = options.fieldsPerStyle ?? 400;
+  const size = options.sizePx ?? { width: 1024, height: 768 };
+  const seed = options.seed ?? 1;
+  const poolSize = Math.max(...(options.signedCounts ?? DEFAULT_SIGNED_COUNTS));
+  if (!(Number.isInteger(fieldsPerStyle) && fieldsPerStyle > poolSize)) {
+    throw new DomainError('bad-request', `shift benchmark: --fields-per-style (${fieldsPerStyle}) must exceed the largest signed count (${poolSize}), so test fields remain`);
+  }
+  const signedCounts = [...(options.signedCounts ?? DEFAULT_SIGNED_COUNTS)].sort((a, b) => a - b);
+  const log = options.log ?? (() => {});
+  const model = await loadModelPackage(resolve(options.modelDir));
+  const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(model.manifest.provenance), keepInitialIfBest: true, seed };
+  const head = await readHead(model);
+  const thresholds = model.manifest.labels.map((l) => model.manifest.thresholds[l.key] ?? 0.5);
+  const engine = await createEngine(model, { providers: options.providers, warn: () => {} });
+  const styles: ShiftStyleResult[] = [];
+  try {
+    const all = [...heldOut.map((s) => ({ style: s, role: 'held-out' as const })), ...reference.map((s) => ({ style: s, role: 'reference' as const }))];
+    for (const { style, role } of all) {
+      const dataDir = join(resolve(options.workDir), `${style}-s${seed}-${size.width}x${size.height}-n${fieldsPerStyle}-p${poolSize}`);
+      // The data seed follows the style, not its place in the list: holding out one more style leaves the others' fields as they were.
+      await ensureStyleData(dataDir, style, role === 'held-out' ? fieldsPerStyle : fieldsPerStyle - poolSize, poolSize, role, size, seed + 1000 * (STYLE_NAMES.indexOf(style) + 1), options, log);
+      const rows = await readDatasetCsv(join(dataDir, 'labels.csv'));
+      const { data } = await embedRows(model, engine, rows, { cacheDir: join(resolve(options.workDir), '.embedding-cache'), onProgress: (p) => options.onProgress?.(`embed ${style}`, p.done, p.total) });
+      const indexOf = (split: string): number[] => rows.flatMap((r, i) => (r.split === split ? [i] : []));
+      const test = subsetBags(data, indexOf('test'));
+      const zeroShot = figures(evaluateHead(head.weights.data, head.bias.data, model, test, thresholds));
+      const signed: ShiftStyleResult['signed'] = [];
+      if (role === 'held-out') {
+        const pool = indexOf('signed');
+        for (const n of signedCounts) {
+          signed.push({ n, ...figures(fineTuned(model, trainer, head, subsetBags(data, pool.slice(0, n)), test, seed)) });
+        }
+      }
+      styles.push({ style, role, testFields: bagCount(test), zeroShot, adapted: null, signed });
+      log(`${style} (${role}): zero-shot macro-F1 ${zeroShot.f1Macro.toFixed(3)}, mAP ${zeroShot.map.toFixed(3)}${signed.length ? `; ${signed.map((s) => `+${s.n}: ${s.f1Macro.toFixed(3)}`).join(', ')}` : ''}`);
+    }
+  } finally {
+    await engine.close();
+  }
+  const held = styles.filter((s) => s.role === 'held-out');
+  const result: ShiftBenchResult = {
+    model: `${model.manifest.id} ${model.manifest.version}`,
+    options: { heldOutStyles: heldOut, referenceStyles: reference, fieldsPerStyle, sizePx: `${size.width}x${size.height}`, signedCounts, seed },
+    styles,
+    heldOutMean: { zeroShot: meanFigures(held.map((s) => s.zeroShot)), signed: signedCounts.map((n) => ({ n, ...meanFigures(held.map((s) => s.signed.find((x) => x.n === n)!)) })) },
+    wallSeconds: Math.round((performance.now() - started) / 100) / 10,
+    files: { json: join(resolve(options.outDir), 'results.json'), table: join(resolve(options.outDir), 'table.md'), plot: join(resolve(options.outDir), 'curve.png') },
+  };
+  await mkdir(resolve(options.outDir), { recursive: true });
+  await writeFile(result.files.json, JSON.stringify(result, null, 2) + '\n');
+  await writeFile(result.files.table, shiftTableMarkdown(result));
+  await writeFile(result.files.plot, renderLearningCurvePng(result));
+  return result;
+}
+
+/** Generates a style's fields once; a folder with a complete labels.csv from the same options is reused. */
+async function ensureStyleData(dataDir: string, style: string, count: number, poolSize: number, role: 'held-out' | 'reference', size: { width: number; height: number }, seed: number, options: ShiftBenchOptions, log: (m: string) => void): Promise<void> {
+  if (await stat(join(dataDir, 'labels.csv')).then(() => true, () => false)) return;
+  log(`generating ${count} ${style} fields (${size.width}x${size.height}) in ${dataDir}`);
+  const splits: Record<string, number> = role === 'held-out' ? { signed: poolSize, test: count - poolSize } : { test: 1 };
+  await writeDataset({ outDir: dataDir, count, seed, sizePx: size, style, splits, accessionPrefix: 'S', overwrite: true, onProgress: (d, t) => options.onProgress?.(`generate ${style}`, d, t) });
+}
+
+function evaluateHead(weights: Float32Array, bias: Float32Array, model: ModelPackage, test: BagDataset, thresholds: number[]): { report: EvaluationReport; scores: Float64Array; thresholds: number[]; test: BagDataset } {
+  const scorer = headScorer(weights, bias, test.inputLength, model.manifest.labels.length);
+  const scores = scoreBags(scorer, test, model.manifest.aggregation);
+  const report = evaluate({ truth: test.bagLabels, scores, imageCount: bagCount(test), labelCount: test.labels.length }, test.labels, thresholds);
+  return { report, scores, thresholds, test };
+}
+
+/** Local fine-tuning's head step on N signed fields: warm start from the package head, early stop on 20% of them. */
+function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<ReturnType<typeof readHead>>, signed: BagDataset, test: BagDataset, seed: number): ReturnType<typeof evaluateHead> {
+  const ids = Array.from({ length: bagCount(signed) }, (_, i) => i);
+  const { train, heldOut } = hashSplit(ids, (i) => signed.bagIds[i]!, 0.2, seed);
+  const stop = heldOut.length > 0 ? subsetBags(signed, heldOut) : null;
+  const { head: fitted, stats, training } = fitHead(subsetBags(signed, train.length > 0 ? train : ids), stop, trainer, {}, { weights: head.weights.data, bias: head.bias.data });
+  const folded = fitted.folded(stats.mean, stats.std);
+  const K = model.manifest.labels.length;
+  const pooled = training.pooling;
+  const scorer = headScorer(folded.weights, folded.bias, test.inputLength, K);
+  const scores = scoreBags(scorer, test, pooled);
+  const fixed = new Array<number>(K).fill(0.5);
+  const report = evaluate({ truth: test.bagLabels, scores, imageCount: bagCount(test), labelCount: K }, test.labels, fixed);
+  return { report, scores, thresholds: fixed, test };
+}
+
+function figures({ report, scores, thresholds, test }: ReturnType<typeof evaluateHead>): ShiftFigures {
+  const K = test.labels.length;
+  let negatives = 0;
+  let calledNegative = 0;
+  for (let b = 0; b < bagCount(test); b++) {
+    if (test.bagLabels.subarray(b * K, (b + 1) * K).some((v) => v === 1)) continue;
+    negatives++;
+    if (Array.from({ length: K }, (_, k) => scores[b * K + k]! >= thresholds[k]!).every((p) => !p)) calledNegative++;
+  }
+  return { f1Macro: round3(report.f1_macro), map: round3(report.map), negativesCalledNegative: negatives ? round3(calledNegative / negatives) : null };
+}
+
+function meanFigures(list: ShiftFigures[]): ShiftFigures {
+  const mean = (values: number[]): number => round3(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length));
+  const negatives = list.map((f) => f.negativesCalledNegative).filter((v): v is number => v !== null);
+  return { f1Macro: mean(list.map((f) => f.f1Macro)), map: mean(list.map((f) => f.map)), negativesCalledNegative: negatives.length ? mean(negatives) : null };
+}
+
+export function shiftTableMarkdown(result: ShiftBenchResult): string {
+  const cell = (f: ShiftFigures | null | undefined): string => (f ? `${f.f1Macro.toFixed(3)} / ${f.map.toFixed(3)}` : 'not yet');
+  const counts = result.options.signedCounts;
+  const header = `| style | role | test fields | zero-shot | adapted (unsupervised) | ${counts.map((n) => `+${n} signed`).join(' | ')} | negatives read negative (zero-shot) |`;
+  const rule = `|${' --- |'.repeat(6 + counts.length)}`;
+  const rows = result.styles.map((s) => `| ${s.style} | ${s.role} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? cell(s.adapted) : '—'} | ${counts.map((n) => (s.role === 'held-out' ? cell(s.signed.find((x) => x.n === n)) : '—')).join(' | ')} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`);
+  const mean = result.heldOutMean;
+  if (result.options.heldOutStyles.length > 0) rows.push(`| **held-out mean** | | | **${cell(mean.zeroShot)}** | not yet | ${mean.signed.map((s) => cell(s)).join(' | ')} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
+  return [
+    `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields.`,
+    '',
+    header,
+    rule,
+    ...rows,
+    '',
+  ].join('\n');
+}
+
+function round3(v: number): number {
+  return Math.round(v * 1000) / 1000;
+}

@@ -1,0 +1,34 @@
+/**
+ * Local fine-tuning for the Models page: one run at a time (administrators start and cancel it),
+ * whose state is also pushed as the 'finetune/state' event (phase progress, loss and validation
+ * per epoch, the gate's verdict).
+ */
+import { z } from 'zod';
+import { GateVerdict } from './models.channels';
+
+export const FinetuneEpoch = z.object({ epoch: z.number().int(), loss: z.number(), validationScore: z.number().nullable(), best: z.boolean() });
+export type FinetuneEpoch = z.infer<typeof FinetuneEpoch>;
+
+/** What fine-tuning trains: a new head (default), or for a whole-network model its last blocks or all layers. */
+export const FinetuneMode = z.enum(['head', 'last-blocks', 'all']);
+export type FinetuneMode = z.infer<typeof FinetuneMode>;
+
+export const FinetuneState = z.object({
+  status: z.enum(['idle', 'running', 'succeeded', 'failed', 'cancelled']),
+  startedAtMs: z.number().nullable(),
+  finishedAtMs: z.number().nullable(),
+  progress: z.object({ phase: z.string(), done: z.number().int(), total: z.number().int() }).nullable(),
+  epochs: z.array(FinetuneEpoch),
+  result: z
+    .object({ runId: z.number().int(), candidateId: z.number().int(), candidateVersion: z.string(), promoted: z.boolean(), mode: FinetuneMode, gate: GateVerdict })
+    .nullable(),
+  error: z.string().nullable(),
+});
+export type FinetuneState = z.infer<typeof FinetuneState>;
+
+export const finetuneChannels = {
+  /** Starts fine-tuning the active model on the signed cases in the background (admin). */
+  'finetune/start': { request: z.object({ mode: FinetuneMode.optional() }).strict(), response: FinetuneState },
+  'finetune/status': { request: z.object({}).strict(), response: FinetuneState },
+  'finetune/cancel': { request: z.object({}).strict(), response: FinetuneState },
+} as const;

@@ -1,0 +1,65 @@
+/**
+ * Settings → Microscope: the workstation's microscope profile (stored as the lab setting
+ * `microscope.profile`, audited like every setting) and the screening calibration on the lab's
+ * negative-control fields. The reading service takes the profile in force when a batch starts.
+ */
+import type { MicroscopeProfileSummary } from '../../contract';
+import { actorOf, type SessionStore } from '../auth/session-store';
+import type { WritableDb } from '../db/connection';
+import { getSetting, setSetting } from '../db/settings.repo';
+import { DomainError } from '../errors';
+import type { HandlersFor } from '../handler';
+import { MicroscopeProfile } from '../slides/microscope-profile';
+import { calibrateScreeningFromFiles } from '../quality/calibrate-screening';
+
+export const MICROSCOPE_PROFILE_SETTING = 'microscope.profile';
+
+/** The profile in force, or null when none is set (a damaged setting is an error, not a silent default). */
+export function microscopeProfileOf(db: WritableDb): MicroscopeProfile | null {
+  const raw = getSetting<unknown>(db, MICROSCOPE_PROFILE_SETTING);
+  if (raw === undefined) return null;
+  const parsed = MicroscopeProfile.safeParse(raw);
+  if (!parsed.success) throw new DomainError('internal', `Setting '${MICROSCOPE_PROFILE_SETTING}' is not a valid microscope profile: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}
+
+function summaryOf(profile: MicroscopeProfile, rejected: { path: string; reason: string }[] = []): MicroscopeProfileSummary {
+  const c = profile.screening;
+  return {
+    name: profile.name,
+    pixelSizeUm: profile.pixelSizeUm,
+    calibration: c && c.source === 'lab' ? { negatives: c.negatives, rejected, negativeAgreement: c.negativeAgreement, calibratedAtMs: c.calibratedAtMs } : null,
+  };
+}
+
+export function microscopeSettingsHandlers(
+  db: WritableDb,
+  sessions: SessionStore,
+  nowMs: () => number = Date.now,
+): HandlersFor<'settings/microscope-profile' | 'settings/update-microscope-profile' | 'settings/calibrate-screening'> {
+  return {
+    'settings/microscope-profile': (_request, ctx) => {
+      sessions.require(ctx, 'see the microscope profile');
+      const profile = microscopeProfileOf(db);
+      return { profile: profile ? summaryOf(profile) : null };
+    },
+    'settings/update-microscope-profile': (request, ctx) => {
+      const admin = sessions.require(ctx, 'change the microscope profile', ['admin']);
+      const before = microscopeProfileOf(db);
+      // A calibration belongs to one microscope: renaming the profile means another microscope.
+      const kept = before && before.name === request.name ? before : null;
+      const profile = MicroscopeProfile.parse({ ...(kept ?? {}), name: request.name, pixelSizeUm: request.pixelSizeUm });
+      setSetting(db, MICROSCOPE_PROFILE_SETTING, profile, actorOf(admin), nowMs());
+      return { profile: summaryOf(profile) };
+    },
+    'settings/calibrate-screening': async (request, ctx) => {
+      const admin = sessions.require(ctx, 'calibrate screening', ['admin']);
+      const profile = microscopeProfileOf(db);
+      if (!profile) throw new DomainError('conflict', 'Set the microscope profile (name and pixel size) before calibrating screening on its negative controls');
+      const { calibration, rejected } = await calibrateScreeningFromFiles(request.paths, profile, nowMs());
+      const updated = { ...profile, screening: calibration };
+      setSetting(db, MICROSCOPE_PROFILE_SETTING, updated, actorOf(admin), nowMs());
+      return { profile: summaryOf(updated, rejected) };
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * What a microscope profile may set for field quality (./microscope-profile.ts): readability
+ * thresholds and the screening calibration, as schemas. They live with the profile so the slides
+ * folder does not depend on quality/ (quality/ judges fields and depends on slides/).
+ */
+import { z } from 'zod';
+
+export const ReadabilityThresholds = z.object({
+  /** Smallest field worth reading, µm² (10,000 µm² = 100 × 100 µm, room for about ten cells). */
+  minFieldAreaUm2: z.number().nonnegative().default(10_000),
+  /** Largest share of the field's pixels at the sensor's ceiling (0..1). */
+  maxSaturatedFraction: z.number().min(0).max(1).default(0.05),
+  /** A field whose 0.5–99.5 percentile spread is below this (share of full scale) holds no image: blank. */
+  minDynamicRange: z.number().nonnegative().default(0.006),
+  /** Fewest cells (interphase and mitotic) for a pattern call. */
+  minCells: z.number().int().nonnegative().default(10),
+  /**
+   * Lowest focus on the cells, per µm (RMS gradient over mean signal). Sharp generated fields
+   * 0.3–0.9; one positive field blurred by 1, 2, 4, 8 µm: 0.37, 0.26, 0.17, 0.08. At 0.2, 6 of 15
+   * generated fields blurred by only 1.5 µm were refused: too strict for real optics.
+   */
+  minFocusPerUm: z.number().nonnegative().default(0.15),
+});
+export type ReadabilityThresholds = z.infer<typeof ReadabilityThresholds>;
+
+export const SCREENING_FEATURES = ['signalToBackground', 'peakToMean', 'texture', 'innerToOuter', 'outerTexture'] as const;
+export type ScreeningFeature = (typeof SCREENING_FEATURES)[number];
+
+const FeatureReference = z.object({ centre: z.number(), scale: z.number().positive() });
+
+export const ScreeningCalibration = z.object({
+  /** 'lab': fitted on the lab's own negative-control fields; 'generic': the generator's negatives. */
+  source: z.enum(['lab', 'generic']),
+  calibratedAtMs: z.number().int().nonnegative(),
+  /** Negative fields the reference was taken from. */
+  negatives: z.number().int().positive(),
+  /** Per feature (on the transformed scale, see `featureVector`): the negatives' median and robust spread. */
+  reference: z.record(z.enum(SCREENING_FEATURES), FeatureReference),
+  /** Share of the calibration negatives screened negative with this calibration. */
+  negativeAgreement: z.number().min(0).max(1),
+});
+export type ScreeningCalibration = z.infer<typeof ScreeningCalibration>;

@@ -1,0 +1,66 @@
+/**
+ * What every fine-tuning mode hands back to the run (finetune.ts): the candidate package, the
+ * active and candidate reports on the same frozen validation cases, and how it got there; plus the
+ * steps both modes share (where a candidate is written, which slides are still readable, slide
+ * bags merged into case bags).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModelPackage } from '../../models/model-package';
+import { subsetBags, type BagDataset } from '../dataset';
+import type { EvaluationReport } from '../metrics/metrics';
+import type { SignedCase } from './signed-cases';
+
+export interface Candidate {
+  model: ModelPackage;
+  activeReport: EvaluationReport;
+  candidateReport: EvaluationReport;
+  counts: { fit: number; stop: number; validation: number; skippedSlides: number };
+  prepareMs: number;
+  trainMs: number;
+  epochs: number;
+  bestEpoch: number;
+}
+
+/**
+ * A slide file moved or deleted since it was read cannot be used: skip it, and a case left
+ * without slides, rather than fail the whole run; the count is reported.
+ */
+export function keepReadableSlides(groups: SignedCase[][], exists: (path: string) => boolean = existsSync): { kept: SignedCase[][]; skippedSlides: number } {
+  let skippedSlides = 0;
+  const kept = groups.map((g) =>
+    g
+      .map((c) => {
+        const slides = c.slides.filter((s) => exists(s.path));
+        skippedSlides += c.slides.length - slides.length;
+        return { ...c, slides };
+      })
+      .filter((c) => c.slides.length > 0),
+  );
+  return { kept, skippedSlides };
+}
+
+/** Slide bags in case order (one per slide) → one bag per case, split back into the groups. */
+export function mergeIntoCases(data: BagDataset, groups: SignedCase[][]): BagDataset[] {
+  const all = groups.flat();
+  const K = data.labels.length;
+  const caseOffsets = new Int32Array(all.length + 1);
+  const caseLabels = new Uint8Array(all.length * K);
+  let slide = 0;
+  all.forEach((c, i) => {
+    slide += c.slides.length;
+    caseOffsets[i + 1] = data.bagOffsets[slide]!;
+    caseLabels.set(data.bagLabels.subarray((slide - 1) * K, slide * K), i * K);
+  });
+  const merged: BagDataset = { ...data, bagOffsets: caseOffsets, bagLabels: caseLabels, bagIds: all.map((c) => c.accessionId) };
+  let at = 0;
+  return groups.map((g) => {
+    const idx = g.map((_, i) => at + i);
+    at += g.length;
+    return subsetBags(merged, idx);
+  });
+}
+
+export function candidateDir(modelsDir: string, id: string, version: string): string {
+  return join(modelsDir, `${id}-${version.replace(/[^A-Za-z0-9.+-]/g, '_')}`);
+}

@@ -1,0 +1,169 @@
+/**
+ * The whole-network modes of local fine-tuning: the active version is a whole-network package;
+ * its network is trained further on the signed cases' pixels with the same self-paced loop
+ * (warm-started, early-stopped on the seeded early-stopping cases, keeping the active weights
+ * when no epoch beats them), either all layers or only the last convolution blocks and the head.
+ * Candidate and active are then both run through the reading engine on the same frozen
+ * validation cases, each with its own aggregation and thresholds, for the validation gate.
+ */
+import { FinetuneMode } from '../../../contract';
+import { DomainError } from '../../errors';
+import { createEngine } from '../../inference/engine';
+import type { ProviderName } from '../../inference/providers';
+import { patchOptionsOf } from '../../models/manifest';
+import { loadModelPackage, type ModelPackage } from '../../models/model-package';
+import { bagCount, patchCount, type BagDataset } from '../dataset';
+import { evaluate, type EvaluationReport } from '../metrics/metrics';
+import { poolBags, type EpochInfo } from '../trainer';
+import type { Progress } from '../heads/train-model';
+import { DEFAULT_AUGMENT } from '../network/augment';
+import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
+import { NetworkStepper } from '../network/network-stepper';
+import { defaultNetworkTrainingOptions, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
+import { pixelBags } from '../network/patch-dataset';
+import { tuneThresholds, type ThresholdMode } from '../metrics/thresholds';
+import type { SignedCase } from './signed-cases';
+import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
+
+export { FinetuneMode };
+export const FINETUNE_MODES: readonly FinetuneMode[] = FinetuneMode.options;
+
+export interface NetworkCandidateInput {
+  active: ModelPackage;
+  mode: Exclude<FinetuneMode, 'head'>;
+  /** Convolution blocks trained in 'last-blocks' mode (with everything after them). Default 1. */
+  lastBlocks?: number;
+  groups: { fit: SignedCase[]; stop: SignedCase[]; validation: SignedCase[] };
+  training?: Partial<NetworkTrainingOptions>;
+  thresholds?: ThresholdMode;
+  outDir: string;
+  version: string;
+  provenance: Record<string, unknown>;
+  providers?: ProviderName[];
+  onProgress?: (p: Progress) => void;
+  onEpoch?: (info: EpochInfo) => void;
+  isCancelled?: () => boolean;
+}
+
+const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'coefficientC', 'batchSize', 'patience'] as const;
+
+export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {
+  const { active } = input;
+  if (active.manifest.kind !== 'network') {
+    throw new DomainError('bad-request', `fine-tuning mode '${input.mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head'`);
+  }
+  const base = await loadNetworkPackage(active.dir);
+  const manifest = active.manifest;
+  const t0 = performance.now();
+  const bags = await caseBags(input);
+  const prepareMs = performance.now() - t0;
+  if (patchCount(bags.fit) === 0) throw new DomainError('bad-request', 'the training cases have no patches to learn from');
+
+  const firstTrainableLayer = input.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, input.lastBlocks ?? 1);
+  const recorded = (manifest.provenance['training'] ?? {}) as Partial<NetworkTrainingOptions>;
+  const inherited = Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]]));
+  const options: NetworkTrainingOptions = { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, ...input.training };
+  const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, firstTrainableLayer, warn: () => {} });
+  const t1 = performance.now();
+  let result: Awaited<ReturnType<typeof trainNetwork>>;
+  let thresholdValues: number[];
+  const K = bags.fit.labels.length;
+  try {
+    result = await trainNetwork(stepper, bags.fit, bagCount(bags.stop) > 0 ? bags.stop : null, options, {
+      isCancelled: input.isCancelled,
+      onEpoch: input.onEpoch,
+      onProgress: (p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}` }),
+    });
+    // Thresholds: the active version's (the candidate refines it) or tuned on the early-stopping cases.
+    thresholdValues =
+      input.thresholds === 'tuned' && bagCount(bags.stop) > 0
+        ? tuneThresholds(bags.stop.bagLabels, await stopScores(stepper, bags.stop), bagCount(bags.stop), K)
+        : bags.fit.labels.map((key) => manifest.thresholds[key] ?? 0.5);
+  } finally {
+    await stepper.close();
+  }
+  const trainMs = performance.now() - t1;
+
+  input.onProgress?.({ phase: 'write', done: 0, total: 1 });
+  const thresholds = Object.fromEntries(bags.fit.labels.map((key, k) => [key, thresholdValues[k]!]));
+  const trainedLayers = input.mode === 'all' ? 'all layers' : `layers ${firstTrainableLayer}–${base.net.layers.length - 1} (the last ${input.lastBlocks ?? 1} convolution block(s) and the head)`;
+  const card = [
+    `# Model card: ${manifest.id} ${input.version}`,
+    '',
+    `Fine-tuned locally from ${manifest.id} ${manifest.version} on the laboratory's own signed cases (final labels of the latest signed decision), ${trainedLayers}, with the self-paced MIML loop on ONNX Runtime.`,
+    '',
+    `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} frozen validation (never trained on).`,
+    `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,
+    `- Thresholds: ${input.thresholds === 'tuned' ? 'per label, best F1 on the early-stopping cases' : `those of ${manifest.version}`}.`,
+    '- Released only if the validation gate passes against the active version on the frozen validation cases; see the model registry for its verdict.',
+    '- Not clinically validated; trained on one laboratory’s cases, for that laboratory.',
+    '',
+  ].join('\n');
+  const dir = await writeNetworkPackage(manifest, input.outDir, {
+    spec: base.net.spec,
+    params: result.params,
+    version: input.version,
+    displayName: `${manifest.displayName} (fine-tuned, ${input.mode})`,
+    thresholds,
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, augment: options.augment ? 'default' : null }, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
+    metrics: {},
+    card,
+  });
+  const model = await loadModelPackage(dir);
+  input.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
+  const activeReport = await evaluateNetworkPackageOn(active, bags.validation, input.providers);
+  const candidateReport = await evaluateNetworkPackageOn(model, bags.validation, input.providers);
+  input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
+  return { model, activeReport, candidateReport, counts: bags.counts, prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
+}
+
+async function stopScores(stepper: NetworkStepper, data: BagDataset): Promise<Float64Array> {
+  const K = data.labels.length;
+  const probs = new Float64Array(patchCount(data) * K);
+  const chunk = 256;
+  for (let start = 0; start < patchCount(data); start += chunk) {
+    const count = Math.min(chunk, patchCount(data) - start);
+    probs.set(await stepper.score(data.inputs.subarray(start * data.inputLength, (start + count) * data.inputLength), count), start * K);
+  }
+  return poolBags(probs, data, 'max');
+}
+
+/** A package's image-level report on pixel bags through the reading engine: its own graph, aggregation and thresholds. */
+export async function evaluateNetworkPackageOn(pkg: ModelPackage, data: BagDataset, providers?: ProviderName[]): Promise<EvaluationReport> {
+  const K = data.labels.length;
+  const N = patchCount(data);
+  const probs = new Float64Array(N * K);
+  const engine = await createEngine(pkg, { providers, warn: () => {} });
+  try {
+    for (let start = 0; start < N; start += 64) {
+      const count = Math.min(64, N - start);
+      const { probabilities } = await engine.run(data.inputs.slice(start * data.inputLength, (start + count) * data.inputLength), count);
+      probs.set(probabilities, start * K);
+    }
+  } finally {
+    await engine.close();
+  }
+  const thresholds = data.labels.map((key) => pkg.manifest.thresholds[key] ?? 0.5);
+  return evaluate({ truth: data.bagLabels, scores: poolBags(probs, data, pkg.manifest.aggregation), imageCount: bagCount(data), labelCount: K }, data.labels, thresholds);
+}
+
+/** One bag per case (all its slides' patches), cut and normalised as the active package reads. */
+async function caseBags(input: NetworkCandidateInput): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; counts: Candidate['counts'] }> {
+  const m = input.active.manifest;
+  const prep = patchOptionsOf(m);
+  const labels = m.labels.map((l) => l.key);
+  const { kept, skippedSlides } = keepReadableSlides([input.groups.fit, input.groups.stop, input.groups.validation]);
+  const all = kept.flat();
+  const controller = new AbortController();
+  const rows = all.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
+  const data = await pixelBags(rows, prep, {
+    labels,
+    signal: controller.signal,
+    onProgress: (done, total) => {
+      if (input.isCancelled?.()) controller.abort();
+      input.onProgress?.({ phase: 'patches', done, total });
+    },
+  });
+  const [fit, stop, validation] = mergeIntoCases(data, kept);
+  return { fit: fit!, stop: stop!, validation: validation!, counts: { fit: kept[0]!.length, stop: kept[1]!.length, validation: kept[2]!.length, skippedSlides } };
+}

@@ -1,0 +1,239 @@
+/**
+ * Local fine-tuning on the lab's signed cases. One run: (1) the active version (the shipped one
+ * on a fresh record) is the base; (2) signed cases are split case-level into training and a
+ * frozen validation set (signed-cases.ts); (3) every slide is embedded through the active
+ * model's extractor (cached); (4) a candidate head is trained with the self-paced method, warm-
+ * started from the active head and early-stopped on a seeded part of the training cases, so the
+ * validation cases stay unseen; (5) candidate and active are evaluated on the validation cases
+ * with their own heads, aggregation and thresholds; (6) the gate decides; a passed candidate is
+ * promoted (the previous active retired), a refused one stays a candidate with the reasons
+ * recorded. The run, its data set and metrics are recorded in training_runs; a failure or
+ * cancellation marks the run and leaves the registry unchanged. For a whole-network active
+ * version, modes 'last-blocks' and 'all' replace steps (3)–(5) by training the network itself on
+ * the cases' pixels (finetune-network.ts); the split, the gate and the registry are the same.
+ */
+import { resolve } from 'node:path';
+import { DomainError, errorMessage } from '../../errors';
+import type { Actor } from '../../db/audit.repo';
+import type { WritableDb } from '../../db/connection';
+import { setModelValidation, type ModelVersionRow } from '../../db/model-version.repo';
+import { insertTrainingRun, updateTrainingRun } from '../../db/training-run.repo';
+import { createEngine } from '../../inference/engine';
+import type { ProviderName } from '../../inference/providers';
+import { readHead, type ModelPackage } from '../../models/model-package';
+import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
+import type { BagDataset } from '../dataset';
+import type { NetworkTrainingOptions } from '../network/network-trainer';
+import { trainNetworkCandidate, type FinetuneMode } from './finetune-network';
+import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
+import { embedRows, evaluatePackageOn, finishTraining, hashSplit, summary, type Progress } from '../heads/train-model';
+import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
+import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
+import type { ThresholdMode } from '../metrics/thresholds';
+import { DEFAULT_GATE, validationGate, type GateResult, type GateTolerances } from './validation-gate';
+
+export interface FinetuneOptions {
+  db: WritableDb;
+  /** The shipped package, registered and activated when the record has no active version yet. */
+  fallbackModelDir: string;
+  /** Where candidate packages are written (the data locations' models folder). */
+  modelsDir: string;
+  cacheDir: string;
+  actor: Actor;
+  trainer?: Partial<TrainerOptions>;
+  /**
+   * What is trained: 'head' (default) a new head on the active extractor's embeddings; for a
+   * whole-network active version also 'last-blocks' (its last `lastBlocks` convolution blocks
+   * and the head) or 'all' (every layer).
+   */
+  mode?: FinetuneMode;
+  /** Convolution blocks trained in 'last-blocks' mode. Default 1. */
+  lastBlocks?: number;
+  /** Whole-network modes: loop options (default: those the active network was trained with; its seed is `trainer.seed`). */
+  network?: Partial<NetworkTrainingOptions>;
+  gate?: Partial<GateTolerances>;
+  /** Share of signed cases in the frozen validation set (by accession hash). Default 0.25. */
+  validationShare?: number;
+  /** Fewer signed cases than this: refuse to train. Default 20. */
+  minCases?: number;
+  /** Candidate thresholds: 0.5 (default) or tuned on the early-stopping cases. */
+  thresholds?: ThresholdMode;
+  /** Promote a candidate that passes the gate (default true). */
+  autoPromote?: boolean;
+  providers?: ProviderName[];
+  onProgress?: (p: Progress) => void;
+  onEpoch?: (info: EpochInfo) => void;
+  /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
+  isCancelled?: () => boolean;
+  nowMs?: () => number;
+}
+
+export interface FinetuneResult {
+  runId: number;
+  base: ModelVersionRow;
+  candidate: ModelVersionRow;
+  gate: GateResult;
+  promoted: boolean;
+  mode: FinetuneMode;
+  counts: { trainCases: number; earlyStopCases: number; validationCases: number; skippedSlides: number };
+  timingsMs: { embed: number; train: number; total: number };
+}
+
+export async function runFinetune(options: FinetuneOptions): Promise<FinetuneResult> {
+  const now = options.nowMs ?? Date.now;
+  const started = performance.now();
+  const tolerances = { ...DEFAULT_GATE, ...options.gate };
+  const { db, actor } = options;
+  const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
+  const mode = options.mode ?? 'head';
+  if (mode !== 'head' && active.manifest.kind !== 'network') {
+    throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head'`);
+  }
+  // The candidate is trained "from the active version": its head and, when recorded, its method options.
+  const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(active.manifest.provenance), keepInitialIfBest: true, ...options.trainer };
+  const cases = listSignedCases(db);
+  const minCases = options.minCases ?? 20;
+  if (cases.length < minCases) throw new DomainError('bad-request', `fine-tuning needs at least ${minCases} signed cases; the record has ${cases.length}`);
+  const { train: trainCases, validation } = splitSignedCases(cases, options.validationShare ?? 0.25);
+  if (validation.length === 0 || trainCases.length === 0) throw new DomainError('bad-request', `the ${cases.length} signed cases leave no ${validation.length === 0 ? 'validation' : 'training'} cases; sign more cases`);
+  const { train: fitCases, heldOut: stopCases } = hashSplit(trainCases, (c) => c.accessionId, 0.15, trainer.seed);
+
+  const run = insertTrainingRun(
+    db,
+    {
+      baseModelVersionId: base.id,
+      config: { mode, trainer, ...(mode === 'head' ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1 }), tolerances, validationShare: options.validationShare ?? 0.25 },
+      dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
+      seed: trainer.seed,
+      startedBy: actor.userId,
+      createdAtMs: now(),
+    },
+    actor,
+  );
+  updateTrainingRun(db, run.id, { status: 'running', startedAtMs: now() }, actor, now());
+  try {
+    const version = `${active.manifest.version.split('+')[0]}+ft${run.id}`;
+    const outDir = candidateDir(resolve(options.modelsDir), active.manifest.id, version);
+    const trained: Candidate =
+      mode === 'head'
+        ? await headCandidate(options, active, trainer, { fitCases, stopCases, validation, cases: cases.length }, run.id, base.id, version, outDir)
+        : await trainNetworkCandidate({
+            active,
+            mode,
+            lastBlocks: options.lastBlocks,
+            groups: { fit: fitCases, stop: stopCases, validation },
+            training: { seed: trainer.seed, ...options.network },
+            thresholds: options.thresholds,
+            outDir,
+            version,
+            provenance: { trainingRunId: run.id, baseModelVersionId: base.id },
+            providers: options.providers,
+            onProgress: options.onProgress,
+            onEpoch: options.onEpoch,
+            isCancelled: options.isCancelled,
+          });
+    const { activeReport, candidateReport } = trained;
+    const gate = validationGate(candidateReport, activeReport, tolerances);
+    let candidate = await registerPackage(db, trained.model, { source: 'fine-tuned', parentId: base.id, trainingRunId: run.id }, actor, now());
+    candidate = setModelValidation(db, candidate.id, gate.passed ? 'validated' : 'rejected', { gate, mode, candidate: summary(candidateReport), active: summary(activeReport) }, actor, now());
+    const promoted = gate.passed && (options.autoPromote ?? true);
+    if (promoted) candidate = promoteModel(db, candidate.id, actor, { nowMs: now() });
+    const timingsMs = { embed: trained.prepareMs, train: trained.trainMs, total: performance.now() - started };
+    updateTrainingRun(
+      db,
+      run.id,
+      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { mode, gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.epochs, bestEpoch: trained.bestEpoch, timingsMs } },
+      actor,
+      now(),
+    );
+    return {
+      runId: run.id,
+      base,
+      candidate,
+      gate,
+      promoted,
+      mode,
+      counts: { trainCases: trained.counts.fit, earlyStopCases: trained.counts.stop, validationCases: trained.counts.validation, skippedSlides: trained.counts.skippedSlides },
+      timingsMs,
+    };
+  } catch (error) {
+    const cancelled = options.isCancelled?.() ?? false;
+    updateTrainingRun(db, run.id, { status: cancelled ? 'cancelled' : 'failed', error: errorMessage(error), finishedAtMs: now() }, actor, now());
+    throw error;
+  }
+}
+
+/** Head-only mode: a new head on the active extractor's (cached) embeddings. */
+async function headCandidate(
+  options: FinetuneOptions,
+  active: ModelPackage,
+  trainer: TrainerOptions,
+  split: { fitCases: SignedCase[]; stopCases: SignedCase[]; validation: SignedCase[]; cases: number },
+  runId: number,
+  baseId: number,
+  version: string,
+  outDir: string,
+): Promise<Candidate> {
+    const t0 = performance.now();
+    const engine = await createEngine(active, { providers: options.providers, warn: () => {} });
+    let bags: { fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number };
+    try {
+      bags = await embedCases(active, engine, [split.fitCases, split.stopCases, split.validation], options);
+    } finally {
+      await engine.close();
+    }
+    const embedMs = performance.now() - t0;
+    const current = await readHead(active);
+    const trained = await finishTraining({
+      base: active,
+      train: bags.fit,
+      val: bags.stop,
+      test: bags.validation,
+      trainer,
+      embedMs,
+      cachedShare: 0,
+      csv: `record: ${split.cases} signed cases`,
+      counts: { train: bags.fit.bagIds.length, val: bags.stop.bagIds.length, test: bags.validation.bagIds.length },
+      options: { outDir, version, thresholds: options.thresholds, onProgress: options.onProgress, onEpoch: options.onEpoch, isCancelled: options.isCancelled },
+      initialHead: { weights: current.weights.data, bias: current.bias.data },
+      dataDescription: "The laboratory's own signed cases (final labels of the latest signed decision), fine-tuned from the active version",
+      extraProvenance: { trainingRunId: runId, baseModelVersionId: baseId, mode: 'head' },
+    });
+    options.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
+    const activeReport = await evaluatePackageOn(active, bags.validation);
+    const candidateReport = await evaluatePackageOn(trained.model, bags.validation);
+    options.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
+    return {
+      model: trained.model,
+      activeReport,
+      candidateReport,
+      counts: { fit: bags.fit.bagIds.length, stop: bags.stop.bagIds.length, validation: bags.validation.bagIds.length, skippedSlides: bags.skippedSlides },
+      prepareMs: embedMs,
+      trainMs: trained.trainMs,
+      epochs: trained.training.epochs.length,
+      bestEpoch: trained.training.bestEpoch,
+    };
+}
+
+const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'softTargets', 'coefficientC', 'batchSize', 'bagsPerBatch', 'patience', 'solver'] as const;
+
+export function inheritedOptions(provenance: Record<string, unknown>): Partial<TrainerOptions> {
+  const recorded = provenance.trainer as Partial<TrainerOptions> | undefined;
+  if (!recorded || typeof recorded !== 'object') return {};
+  return Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]])) as Partial<TrainerOptions>;
+}
+
+/** Embeds each group of cases; a case is one bag of all its slides' patches. */
+async function embedCases(
+  model: Parameters<typeof embedRows>[0],
+  engine: Parameters<typeof embedRows>[1],
+  groups: SignedCase[][],
+  options: Pick<FinetuneOptions, 'cacheDir' | 'onProgress' | 'isCancelled'>,
+): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number }> {
+  const { kept, skippedSlides } = keepReadableSlides(groups);
+  const all = kept.flat();
+  const rows = all.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
+  const { data } = await embedRows(model, engine, rows, { cacheDir: options.cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled });
+  const [fit, stop, validation] = mergeIntoCases(data, kept);
+  return { fit: fit!, stop: stop!, validation: validation!, skippedSlides };
+}

@@ -1,0 +1,46 @@
+/**
+ * The fine-tuning data set: every case with a signed decision, labelled with the final labels of
+ * its latest signed decision (an amendment supersedes the original), its slides as one bag (the
+ * labels belong to the case, i.e. to all of its fields together). The split into training and
+ * validation cases is by a salted hash of the accession number: deterministic, case-level (no
+ * fields of one serum on both sides) and frozen — a case never changes sides as new cases arrive,
+ * so the validation set only grows and candidates are always compared on the same cases.
+ */
+import { createHash } from 'node:crypto';
+import type { ReadableDb } from '../../db/connection';
+import { listCases } from '../../db/case.repo';
+import { latestSignedDecision } from '../../db/decision.repo';
+import { listSlidesOfCase } from '../../db/slide.repo';
+
+export interface SignedCase {
+  caseId: number;
+  accessionId: string;
+  decisionId: number;
+  labels: string[];
+  slides: { slideId: number; path: string; pixelSizeUm: number | null }[];
+}
+
+export const VALIDATION_SALT = 'ana-finetune-validation-v1';
+
+export function listSignedCases(db: ReadableDb): SignedCase[] {
+  const out: SignedCase[] = [];
+  for (const c of listCases(db)) {
+    const decision = latestSignedDecision(db, c.id);
+    if (!decision) continue;
+    const slides = listSlidesOfCase(db, c.id).map((s) => ({ slideId: s.id, path: s.path, pixelSizeUm: s.pixelSizeUm }));
+    if (slides.length === 0) continue;
+    out.push({ caseId: c.id, accessionId: c.accessionId, decisionId: decision.id, labels: decision.labels.map((l) => l.key), slides });
+  }
+  return out.sort((a, b) => a.caseId - b.caseId);
+}
+
+export function isValidationCase(accessionId: string, share: number): boolean {
+  return createHash('sha256').update(`${VALIDATION_SALT}:${accessionId}`).digest().readUInt32BE(0) / 2 ** 32 < share;
+}
+
+export function splitSignedCases(cases: readonly SignedCase[], validationShare: number): { train: SignedCase[]; validation: SignedCase[] } {
+  const train: SignedCase[] = [];
+  const validation: SignedCase[] = [];
+  for (const c of cases) (isValidationCase(c.accessionId, validationShare) ? validation : train).push(c);
+  return { train, validation };
+}

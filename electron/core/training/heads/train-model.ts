@@ -1,0 +1,297 @@
+/**
+ * From a dataset CSV to a trained model package: embed every field once through the base
+ * package's extractor (cached), train a new head with the chosen method on the `train` split,
+ * early-stop on `val` (or a seeded 15 % of train when the CSV has none), measure the `test`
+ * split, and write a derived package (same extractor, new head) with metrics and a model card.
+ * Evaluation of any package on a CSV uses the same cached embeddings and the package's own head,
+ * aggregation and thresholds, i.e. exactly what a reading computes.
+ */
+import { createHash } from 'node:crypto';
+import { dirname, join, resolve } from 'node:path';
+import { DomainError } from '../../errors';
+import { createEngine, type InferenceEngine } from '../../inference/engine';
+import { loadModelPackage, readHead, writeDerivedPackage, writeManifest, type ModelPackage } from '../../models/model-package';
+import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
+import type { ProviderName } from '../../inference/providers';
+import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from '../dataset';
+import { tuneThresholds, type ThresholdMode } from '../metrics/thresholds';
+import { slideEmbeddings } from './embedding-cache';
+import type { EvaluationReport } from '../metrics/metrics';
+import { LinearHead } from '../scorer';
+import { defaultTrainerOptions, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from '../trainer';
+import { fitMeanLogitLbfgs, LBFGS_C_GRID } from './mean-logit-lbfgs';
+import { modelCard } from '../metrics/model-card';
+
+export interface Progress {
+  /** 'patches': cutting fields into network inputs (whole-network fine-tuning). */
+  phase: 'embed' | 'patches' | 'train' | 'evaluate' | 'write';
+  done: number;
+  total: number;
+  message?: string;
+}
+
+export interface EmbedOptions {
+  cacheDir: string;
+  providers?: ProviderName[];
+  onProgress?: (p: Progress) => void;
+  /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
+  isCancelled?: () => boolean;
+}
+
+export function defaultCacheDir(csvPath: string): string {
+  return join(dirname(resolve(csvPath)), '.ana-embedding-cache');
+}
+
+/** Bags for the given rows: one per field, its kept patches' embeddings from the cache. */
+export async function embedRows(model: ModelPackage, engine: InferenceEngine, rows: readonly { absolutePath: string; labels: readonly string[]; pixelSizeUm?: number | null; id?: string }[], options: EmbedOptions): Promise<{ data: BagDataset; cachedShare: number }> {
+  const labels = model.manifest.labels.map((l) => l.key);
+  const K = labels.length;
+  const chunks: Float32Array[] = [];
+  const offsets = new Int32Array(rows.length + 1);
+  const bagLabels = new Uint8Array(rows.length * K);
+  let dims = 0;
+  let cached = 0;
+  for (let i = 0; i < rows.length; i++) {
+    if (options.isCancelled?.()) throw new DomainError('conflict', 'training cancelled while computing embeddings');
+    const row = rows[i]!;
+    for (const key of row.labels) {
+      const k = labels.indexOf(key);
+      if (k < 0) throw new DomainError('bad-request', `${row.absolutePath}: label '${key}' is not one of model ${model.manifest.id}'s labels (${labels.join(', ')})`);
+      bagLabels[i * K + k] = 1;
+    }
+    const e = await slideEmbeddings({ model, engine, cacheDir: options.cacheDir }, row.absolutePath, { pixelSizeUm: row.pixelSizeUm ?? null });
+    if (e.cached) cached++;
+    if (e.kept.length > 0) {
+      if (dims && e.dims !== dims) throw new DomainError('model-invalid', `${row.absolutePath}: embeddings have ${e.dims} dims, earlier fields ${dims}`);
+      dims = e.dims;
+    }
+    chunks.push(e.embeddings);
+    offsets[i + 1] = offsets[i]! + e.kept.length;
+    options.onProgress?.({ phase: 'embed', done: i + 1, total: rows.length });
+  }
+  const inputs = new Float32Array(offsets[rows.length]! * dims);
+  chunks.forEach((c, i) => inputs.set(c, offsets[i]! * dims));
+  const data: BagDataset = { labels, bagLabels, bagOffsets: offsets, inputs, inputLength: dims, bagIds: rows.map((r) => r.id ?? r.absolutePath) };
+  return { data, cachedShare: rows.length ? cached / rows.length : 1 };
+}
+
+/** Seeded, order-independent split of rows into train / held-out by a hash of a key. */
+export function hashSplit<T>(items: readonly T[], key: (t: T) => string, heldOutShare: number, seed: number): { train: T[]; heldOut: T[] } {
+  const train: T[] = [];
+  const heldOut: T[] = [];
+  for (const item of items) {
+    const h = createHash('sha256').update(`${seed}:${key(item)}`).digest().readUInt32BE(0) / 2 ** 32;
+    (h < heldOutShare ? heldOut : train).push(item);
+  }
+  return { train, heldOut };
+}
+
+/** A head as the package stores it ([K, D] weights, [K] bias), as a scorer for evaluation. */
+export function headScorer(weights: Float32Array, bias: Float32Array, dims: number, labels: number): LinearHead {
+  const head = new LinearHead(dims, labels, 0, 0);
+  head.weights.set(weights);
+  head.bias.set(bias);
+  return head;
+}
+
+export async function evaluatePackageOn(model: ModelPackage, data: BagDataset): Promise<EvaluationReport> {
+  const { weights, bias } = await readHead(model);
+  const K = model.manifest.labels.length;
+  const D = weights.dims[1]!;
+  if (patchCount(data) > 0 && D !== data.inputLength) throw new DomainError('model-invalid', `${model.dir}: head takes ${D} dims, embeddings have ${data.inputLength}`);
+  const empty = { ...data, inputLength: D };
+  const thresholds = model.manifest.labels.map((l) => model.manifest.thresholds[l.key] ?? 0.5);
+  return evaluateScorer(headScorer(weights.data, bias.data, D, K), patchCount(data) > 0 ? data : empty, model.manifest.aggregation, thresholds);
+}
+
+export interface TrainModelOptions {
+  dataCsv: string;
+  outDir: string;
+  baseModelDir: string;
+  cacheDir?: string;
+  trainer?: Partial<TrainerOptions>;
+  version?: string;
+  id?: string;
+  /** 'fixed': 0.5 for every label (docs/method.md §aggregation); 'tuned': best validation F1 per label. */
+  thresholds?: ThresholdMode;
+  /** Where the data came from, in words, for the model card. */
+  dataDescription?: string;
+  providers?: ProviderName[];
+  onProgress?: (p: Progress) => void;
+  onEpoch?: (info: EpochInfo) => void;
+  /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
+  isCancelled?: () => boolean;
+}
+
+export interface TrainModelResult {
+  model: ModelPackage;
+  training: TrainingResult;
+  test: EvaluationReport | null;
+  counts: { train: number; val: number; test: number };
+  trainMs: number;
+  embedMs: number;
+  cachedShare: number;
+}
+
+export async function trainModelFromCsv(options: TrainModelOptions): Promise<TrainModelResult> {
+  const trainer: TrainerOptions = { ...defaultTrainerOptions, ...options.trainer };
+  const rows = await readDatasetCsv(resolve(options.dataCsv));
+  let trainRows = rows.filter((r) => r.split === 'train' || r.split === '');
+  let valRows = rows.filter((r) => r.split === 'val');
+  const testRows = rows.filter((r) => r.split === 'test');
+  if (valRows.length === 0) ({ train: trainRows, heldOut: valRows } = hashSplit(trainRows, (r) => r.path, 0.15, trainer.seed));
+  if (trainRows.length === 0) throw new DomainError('bad-request', `${options.dataCsv}: no rows with split 'train' (or empty split)`);
+  const base = await loadModelPackage(options.baseModelDir);
+  const engine = await createEngine(base, { providers: options.providers, warn: () => {} });
+  const cacheDir = options.cacheDir ?? defaultCacheDir(options.dataCsv);
+  const t0 = performance.now();
+  let train: BagDataset;
+  let val: BagDataset;
+  let test: BagDataset | null = null;
+  let cachedShare: number;
+  try {
+    const all = [...trainRows, ...valRows, ...testRows];
+    const embedded = await embedRows(base, engine, all, { cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled });
+    cachedShare = embedded.cachedShare;
+    const idx = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+    train = subsetBags(embedded.data, idx(0, trainRows.length));
+    val = subsetBags(embedded.data, idx(trainRows.length, trainRows.length + valRows.length));
+    if (testRows.length) test = subsetBags(embedded.data, idx(trainRows.length + valRows.length, all.length));
+  } finally {
+    await engine.close();
+  }
+  const embedMs = performance.now() - t0;
+  return finishTraining({ base, train, val, test, trainer, embedMs, cachedShare, options, csv: resolve(options.dataCsv), dataDescription: options.dataDescription, counts: { train: trainRows.length, val: valRows.length, test: testRows.length } });
+}
+
+interface FinishInput {
+  base: ModelPackage;
+  train: BagDataset;
+  val: BagDataset | null;
+  test: BagDataset | null;
+  trainer: TrainerOptions;
+  embedMs: number;
+  cachedShare: number;
+  csv: string;
+  counts: { train: number; val: number; test: number };
+  options: Pick<TrainModelOptions, 'outDir' | 'version' | 'id' | 'onProgress' | 'onEpoch' | 'isCancelled' | 'thresholds'>;
+  /** Warm start from this head (raw-embedding space), e.g. the active model's when fine-tuning. */
+  initialHead?: { weights: Float32Array; bias: Float32Array };
+  dataDescription?: string;
+  extraProvenance?: Record<string, unknown>;
+}
+
+/** Trains the head on embedded bags and writes the derived package (shared with fine-tuning). */
+export async function finishTraining(input: FinishInput): Promise<TrainModelResult> {
+  const { base, train, val, test, trainer, options } = input;
+  const t1 = performance.now();
+  const { head, stats, training } = fitHead(train, val, trainer, options, input.initialHead);
+  const trainMs = performance.now() - t1;
+  const folded = head.folded(stats.mean, stats.std);
+  const K = train.labels.length;
+  const pooling = training.pooling;
+  const trained = headScorer(folded.weights, folded.bias, train.inputLength, K);
+  const mode = options.thresholds ?? 'fixed';
+  const thresholdValues = mode === 'tuned' && val && bagCount(val) > 0 ? tuneThresholds(val.bagLabels, scoreBags(trained, val, pooling), bagCount(val), K) : new Array<number>(K).fill(0.5);
+  const thresholds = Object.fromEntries(train.labels.map((key, k) => [key, thresholdValues[k]!]));
+  const testReport = test ? evaluateScorer(trained, test, pooling, thresholdValues) : null;
+  options.onProgress?.({ phase: 'write', done: 0, total: 1 });
+  const version = options.version ?? `${base.manifest.version.split('+')[0]}+${trainer.method}.s${trainer.seed}`;
+  const metrics: Record<string, unknown> = test && testReport ? { test: summary(testReport), n_test_images: testReport.n_images, perClassTest: testReport.per_class } : {};
+  const provenance = {
+    trainedFrom: base.manifest.id + '@' + base.manifest.version,
+    baseProvenance: base.manifest.provenance,
+    data: input.csv,
+    counts: input.counts,
+    method: trainer.method,
+    trainer: { ...trainer },
+    bestEpoch: training.bestEpoch,
+    epochs: training.epochs.length,
+    trainMs: Math.round(trainMs),
+    thresholds: mode === 'tuned' ? 'per label, best F1 on the validation images' : '0.5 for every label (docs/method.md §aggregation)',
+    ...input.extraProvenance,
+  };
+  const card = modelCard({ kind: 'extractor-head', base, version, trainer, counts: input.counts, training, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription, thresholds });
+  let model = await writeDerivedPackage(base, options.outDir, { head: folded, version, id: options.id, thresholds, provenance, metrics, card, displayName: `ANA patterns (${trainer.method}, ${version})` });
+  if (model.manifest.aggregation !== pooling) {
+    await writeManifest(model.dir, { ...model.manifest, aggregation: pooling });
+    model = await loadModelPackage(model.dir);
+  }
+  return { model, training, test: testReport, counts: input.counts, trainMs, embedMs: input.embedMs, cachedShare: input.cachedShare };
+}
+
+/** Standardises features on the training bags, trains a fresh head; the stats are folded into it on export. */
+export function fitHead(
+  train: BagDataset,
+  val: BagDataset | null,
+  trainer: TrainerOptions,
+  hooks: { onEpoch?: (info: EpochInfo) => void; isCancelled?: () => boolean } = {},
+  initial?: { weights: Float32Array; bias: Float32Array },
+): { head: LinearHead; stats: { mean: Float64Array; std: Float64Array }; training: TrainingResult } {
+  const stats = featureStats(train);
+  const head = new LinearHead(train.inputLength, train.labels.length, trainer.lr, trainer.seed);
+  if (initial) warmStart(head, initial, stats);
+  if (trainer.solver === 'lbfgs') return { head, stats, training: fitLbfgs(head, standardised(train, stats), val && patchCount(val) > 0 ? standardised(val, stats) : null, trainer, hooks, !!initial) };
+  const training = trainScorer(head, standardised(train, stats), val && patchCount(val) > 0 ? standardised(val, stats) : null, trainer, hooks);
+  return { head, stats, training };
+}
+
+/** The mean-logit head by L-BFGS (./mean-logit-lbfgs.ts); each C of the grid is reported as one step of progress. */
+function fitLbfgs(head: LinearHead, train: BagDataset, val: BagDataset | null, trainer: TrainerOptions, hooks: { onEpoch?: (info: EpochInfo) => void; isCancelled?: () => boolean }, warm: boolean): TrainingResult {
+  if (trainer.method !== 'mean-logit') throw new DomainError('bad-request', `solver 'lbfgs' fits the mean-logit head only, not '${trainer.method}'`);
+  const t0 = performance.now();
+  const epochs: EpochInfo[] = [];
+  let bestScore = -Infinity;
+  const fit = fitMeanLogitLbfgs(head, train, () => {
+    if (!val) return null;
+    const report = evaluateScorer(head, val, 'mean-logit');
+    return { value: overallScore(report), report };
+  }, {
+    keepStart: trainer.keepInitialIfBest && warm,
+    isCancelled: hooks.isCancelled,
+    onFit: (step) => {
+      const best = step.validationScore > bestScore;
+      if (best) bestScore = step.validationScore;
+      const info: EpochInfo = { epoch: epochs.length + 1, loss: step.objective, seen: bagCount(train), validationScore: Number.isNaN(step.validationScore) ? null : step.validationScore, validationLoss: null, best, meanMultiLabelConfidence: null, elapsedMs: performance.now() - t0, patchesPerSecond: 0 };
+      epochs.push(info);
+      hooks.onEpoch?.(info);
+    },
+  });
+  const chosen = fit.c === null ? 0 : LBFGS_C_GRID.indexOf(fit.c) + 1;
+  return { epochs, bestEpoch: chosen, validation: fit.validation, pooling: 'mean-logit', lbfgs: { c: fit.c, tried: fit.tried } };
+}
+
+/** Starts from an existing head (given for raw embeddings) in the standardised space: W·std, b + W·mean. */
+function warmStart(head: LinearHead, initial: { weights: Float32Array; bias: Float32Array }, stats: { mean: Float64Array; std: Float64Array }): void {
+  const D = head.inputLength;
+  if (initial.weights.length !== head.weights.length || initial.bias.length !== head.bias.length) {
+    throw new DomainError('model-invalid', `warm start: head has ${initial.weights.length}+${initial.bias.length} values, expected ${head.weights.length}+${head.bias.length}`);
+  }
+  for (let k = 0; k < head.labelCount; k++) {
+    let b = initial.bias[k]!;
+    for (let d = 0; d < D; d++) {
+      head.weights[k * D + d] = initial.weights[k * D + d]! * stats.std[d]!;
+      b += initial.weights[k * D + d]! * stats.mean[d]!;
+    }
+    head.bias[k] = b;
+  }
+}
+
+export function summary(r: EvaluationReport): Record<string, number> {
+  return { f1_micro: r.f1_micro, f1_macro: r.f1_macro, subset_accuracy: r.subset_accuracy, map: r.map, hamming_loss: r.hamming_loss, one_error: r.one_error, ranking_loss: r.ranking_loss, coverage: r.coverage, average_precision: r.average_precision };
+}
+
+/** Evaluates a package on one split of a dataset CSV through the cached embeddings. */
+export async function evaluateModelOnCsv(options: { dataCsv: string; modelDir: string; split?: string | null; cacheDir?: string; providers?: ProviderName[]; onProgress?: (p: Progress) => void }): Promise<EvaluationReport> {
+  const rows: DatasetRow[] = await readDatasetCsv(resolve(options.dataCsv));
+  const chosen = options.split ? rows.filter((r) => r.split === options.split) : rows;
+  if (chosen.length === 0) throw new DomainError('bad-request', `${options.dataCsv}: no rows with split '${options.split}'`);
+  const model = await loadModelPackage(options.modelDir);
+  const engine = await createEngine(model, { providers: options.providers, warn: () => {} });
+  try {
+    const { data } = await embedRows(model, engine, chosen, { cacheDir: options.cacheDir ?? defaultCacheDir(options.dataCsv), onProgress: options.onProgress });
+    return await evaluatePackageOn(model, data);
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * The graphs the whole-network trainer runs on ONNX Runtime:
+ * - the training step: parameters, Adam state, a batch with targets and weights, lr and step in;
+ *   updated parameters and state, loss, per-element BCE and per-patch probabilities out;
+ * - the inference graph: learned weights as initialisers, patches in, probabilities and
+ *   embeddings out (the layout of a model package);
+ * - single-layer and loss graphs exposing gradients, for numerical gradient checks.
+ */
+import { DomainError } from '../../errors';
+import { DEFAULT_ADAM, type AdamHyper } from '../adam';
+import { emitAdamCorrections, emitAdamUpdate } from './adam-graph';
+import { Emitter } from './emitter';
+import { createLayer, type LayerSpec } from './layers';
+import { emitWeightedBce } from './loss';
+import { checkParams, emitNetwork, trainableParams, type Network, type ParamSet } from './network';
+
+export const STEP_IO = {
+  patches: 'patches',
+  targets: 'targets',
+  weights: 'weights',
+  lr: 'lr',
+  step: 'step',
+  loss: 'loss',
+  bce: 'bce',
+  probabilities: 'probabilities',
+  param: (name: string) => `param:${name}`,
+  adamM: (name: string) => `adam_m:${name}`,
+  adamV: (name: string) => `adam_v:${name}`,
+  nextParam: (name: string) => `next_param:${name}`,
+  nextAdamM: (name: string) => `next_adam_m:${name}`,
+  nextAdamV: (name: string) => `next_adam_v:${name}`,
+  grad: (name: string) => `grad:${name}`,
+} as const;
+
+function labelCount(net: Network): number {
+  if (net.outShape.length !== 1) throw new DomainError('bad-request', `network output must be flat [K] logits, got [${net.outShape.join(', ')}]`);
+  return net.outShape[0]!;
+}
+
+export interface TrainingStepOptions {
+  adam?: AdamHyper;
+  /** Also output dL/dparam as `grad:<name>` (tests, diagnostics). */
+  exposeGradients?: boolean;
+  /**
+   * Layers below this index are frozen: their parameters are inputs without Adam state and are
+   * not updated (fine-tuning the last blocks only). Default 0: the whole network learns.
+   */
+  firstTrainableLayer?: number;
+}
+
+export function buildTrainingStepGraph(net: Network, options: TrainingStepOptions = {}): Uint8Array {
+  const hyper = options.adam ?? DEFAULT_ADAM;
+  const k = labelCount(net);
+  const e = Emitter.create('ana-training-step');
+  const g = e.graph;
+  const x = g.input(STEP_IO.patches, ['N', ...net.spec.inputShape]);
+  const targets = g.input(STEP_IO.targets, ['N', k]);
+  const weights = g.input(STEP_IO.weights, ['N', k]);
+  const lr = g.input(STEP_IO.lr, []);
+  const step = g.input(STEP_IO.step, []);
+  const params = net.params.map((p) => g.input(STEP_IO.param(p.name), p.shape));
+  const trained = trainableParams(net, options.firstTrainableLayer ?? 0);
+  const offset = net.params.length - trained.length;
+  const ms = trained.map((p) => g.input(STEP_IO.adamM(p.name), p.shape));
+  const vs = trained.map((p) => g.input(STEP_IO.adamV(p.name), p.shape));
+
+  const forward = emitNetwork(e, net, x, params);
+  const loss = emitWeightedBce(e, forward.y, targets, weights);
+  const grads = forward.backward(loss.dLogits, options.firstTrainableLayer ?? 0);
+  const corrections = emitAdamCorrections(e, lr, step, hyper);
+
+  trained.forEach((p, i) => {
+    const next = emitAdamUpdate(e, corrections, hyper, params[offset + i]!, grads[i]!, ms[i]!, vs[i]!);
+    expose(e, next.param, STEP_IO.nextParam(p.name), p.shape);
+    expose(e, next.m, STEP_IO.nextAdamM(p.name), p.shape);
+    expose(e, next.v, STEP_IO.nextAdamV(p.name), p.shape);
+    if (options.exposeGradients) expose(e, grads[i]!, STEP_IO.grad(p.name), p.shape);
+  });
+  expose(e, loss.loss, STEP_IO.loss, []);
+  expose(e, loss.bce, STEP_IO.bce, ['N', k]);
+  expose(e, loss.probabilities, STEP_IO.probabilities, ['N', k]);
+  return g.toBytes();
+}
+
+export interface InferenceGraphOptions {
+  name?: string;
+  inputName?: string;
+}
+
+/** A parameter's initialiser name in the inference graph. */
+export function inferenceInitializerName(net: Network, paramName: string): string {
+  // The final linear layer keeps the manifest's default head names, so head-only fine-tuning can replace it later.
+  const last = net.layers.at(-1)!;
+  if (last.spec.kind === 'linear') {
+    if (paramName === last.params[0]!.name) return 'head_w';
+    if (paramName === last.params[1]!.name) return 'head_b';
+  }
+  return `w:${paramName}`;
+}
+
+/**
+ * The inference graph with learned weights baked in. `embeddings` is the input of the final
+ * linear layer (after global pooling), so head-only training can reuse this encoder.
+ */
+export function buildInferenceGraph(net: Network, params: ParamSet, options: InferenceGraphOptions = {}): { bytes: Uint8Array; embeddingDims: number } {
+  checkParams(net, params, 'inference graph');
+  const k = labelCount(net);
+  const e = Emitter.create(options.name ?? 'ana-whole-network');
+  const g = e.graph;
+  const x = g.input(options.inputName ?? 'patches', ['N', ...net.spec.inputShape]);
+  const names = net.params.map((p) => g.initializer(inferenceInitializerName(net, p.name), p.shape, params[p.name]!));
+  const forward = emitNetwork(e, net, x, names);
+  expose(e, e.node('Sigmoid', [forward.y]), 'probabilities', ['N', k]);
+  const last = net.layers.length - 1;
+  const embeddingDims = last > 0 && net.layers[last]!.inShape.length === 1 ? net.layers[last]!.inShape[0]! : 0;
+  if (embeddingDims > 0) expose(e, forward.activations[last - 1]!, 'embeddings', ['N', embeddingDims]);
+  return { bytes: g.toBytes(), embeddingDims };
+}
+
+/** Forward only, parameters as inputs (named as in the step graph): scores patches between steps without rebuilding. */
+export function buildScoringGraph(net: Network): Uint8Array {
+  const k = labelCount(net);
+  const e = Emitter.create('ana-scoring');
+  const g = e.graph;
+  const x = g.input(STEP_IO.patches, ['N', ...net.spec.inputShape]);
+  const params = net.params.map((p) => g.input(STEP_IO.param(p.name), p.shape));
+  const forward = emitNetwork(e, net, x, params);
+  expose(e, e.node('Sigmoid', [forward.y]), STEP_IO.probabilities, ['N', k]);
+  return g.toBytes();
+}
+
+/**
+ * One layer with an upstream gradient `dy` as input: outputs y, `dx` and `grad:<param>`, i.e. the
+ * vector-Jacobian products a finite-difference check of Σ(y·dy) compares against.
+ */
+export function buildLayerCheckGraph(spec: LayerSpec, inShape: number[], batch: number): { bytes: Uint8Array; params: { name: string; shape: number[] }[]; outShape: number[] } {
+  const layer = createLayer(spec, inShape, 'layer');
+  const e = Emitter.create(`check-${spec.kind}`);
+  const g = e.graph;
+  const x = g.input('x', [batch, ...inShape]);
+  const dy = g.input('dy', [batch, ...layer.outShape]);
+  const params = layer.params.map((p) => g.input(STEP_IO.param(p.name), p.shape));
+  const pass = layer.forward(e, x, params);
+  const grads = pass.backward(dy, true);
+  expose(e, pass.y, 'y', [batch, ...layer.outShape]);
+  expose(e, grads.dx!, 'dx', [batch, ...inShape]);
+  layer.params.forEach((p, i) => expose(e, grads.dparams[i]!, STEP_IO.grad(p.name), p.shape));
+  return { bytes: g.toBytes(), params: layer.params.map((p) => ({ name: p.name, shape: p.shape })), outShape: [...layer.outShape] };
+}
+
+/** The weighted BCE alone: logits, targets, weights in; loss, bce, probabilities, dlogits out. */
+export function buildLossCheckGraph(batch: number, k: number): Uint8Array {
+  const e = Emitter.create('check-weighted-bce');
+  const g = e.graph;
+  const pass = emitWeightedBce(e, g.input('logits', [batch, k]), g.input(STEP_IO.targets, [batch, k]), g.input(STEP_IO.weights, [batch, k]));
+  expose(e, pass.loss, STEP_IO.loss, []);
+  expose(e, pass.bce, STEP_IO.bce, [batch, k]);
+  expose(e, pass.probabilities, STEP_IO.probabilities, [batch, k]);
+  expose(e, pass.dLogits, 'dlogits', [batch, k]);
+  return g.toBytes();
+}
+
+function expose(e: Emitter, tensor: string, name: string, dims: (number | string)[]): void {
+  e.node('Identity', [tensor], {}, [name]);
+  e.graph.output(name, dims);
+}

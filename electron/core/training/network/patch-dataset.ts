@@ -1,0 +1,54 @@
+/**
+ * Pixel bags for whole-network training: every field of a dataset CSV decoded and cut into the
+ * same micrometre patch grid a reading uses (slides/patches.ts), resampled to the network's input
+ * side and normalised. One bag per field, one instance per kept patch.
+ */
+import { LABEL_KEYS } from '../../../contract/labels';
+import { DomainError } from '../../errors';
+import { decodeSlide } from '../../slides/decode';
+import { cutPatches } from '../../slides/patches';
+import type { BagDataset } from '../dataset';
+import type { PatchOptions } from '../../models/manifest';
+
+/** The options patches are cut with: the manifest's (patchOptionsOf), or a new network's before it has one. */
+export type PatchPreprocessing = PatchOptions;
+
+export interface FieldRow {
+  absolutePath: string;
+  labels: readonly string[];
+  id?: string;
+  /** The pixel size recorded for this field (e.g. at reading); else the file's, else the default. */
+  pixelSizeUm?: number | null;
+}
+
+export async function pixelBags(rows: readonly FieldRow[], prep: PatchPreprocessing, options: { labels?: readonly string[]; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<BagDataset> {
+  const labels = [...(options.labels ?? LABEL_KEYS)];
+  const K = labels.length;
+  const length = prep.inputPx * prep.inputPx;
+  const chunks: Float32Array[] = [];
+  const offsets = new Int32Array(rows.length + 1);
+  const bagLabels = new Uint8Array(rows.length * K);
+  for (let i = 0; i < rows.length; i++) {
+    if (options.signal?.aborted) throw new DomainError('conflict', 'cancelled while cutting patches');
+    const row = rows[i]!;
+    for (const key of row.labels) {
+      const k = labels.indexOf(key);
+      if (k < 0) throw new DomainError('bad-request', `${row.absolutePath}: label '${key}' is not one of ${labels.join(', ')}`);
+      bagLabels[i * K + k] = 1;
+    }
+    const slide = await decodeSlide(row.absolutePath);
+    const cut = cutPatches(slide.fitc, slide.widthPx, slide.heightPx, row.pixelSizeUm ?? slide.pixelSizeUm ?? prep.defaultPixelSizeUm, prep);
+    const keptCount = cut.kept.filter(Boolean).length;
+    const pixels = new Float32Array(keptCount * length);
+    let j = 0;
+    cut.kept.forEach((keep, p) => {
+      if (keep) pixels.set(cut.pixels.subarray(p * length, (p + 1) * length), j++ * length);
+    });
+    chunks.push(pixels);
+    offsets[i + 1] = offsets[i]! + keptCount;
+    options.onProgress?.(i + 1, rows.length);
+  }
+  const inputs = new Float32Array(offsets[rows.length]! * length);
+  chunks.forEach((c, i) => inputs.set(c, offsets[i]! * length));
+  return { labels, bagLabels, bagOffsets: offsets, inputs, inputLength: length, bagIds: rows.map((r) => r.id ?? r.absolutePath) };
+}
