@@ -21,7 +21,7 @@ for (const dir of dirs) {
     const decoded = await decodeSlideBytes(path, await readFile(path));
     const a = analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? t.pixelSizeUm);
     const q = fieldQuality(a);
-    lines.push(JSON.stringify({ path, style: t.style ?? 'classic', labels: t.labels, intensity: t.intensity, level: t.intensityLevel, verdict: q.verdict, reason: q.reason, cells: a.cells, areaUm2: a.areaUm2, focus: a.focusPerUm, sat: a.saturatedFraction, features: a.features }));
+    lines.push(JSON.stringify({ path, style: t.style ?? 'classic', labels: t.labels, intensity: t.intensity, level: t.intensityLevel, verdict: q.verdict, reason: q.reason, cells: a.cells, areaUm2: a.areaUm2, focus: a.focusPerUm, sat: a.saturatedFraction, features: a.features, acquisition: a.acquisition }));
   }
 }
 writeFileSync(out!, lines.join('\n') + '\n');
