@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-const DEFAULT_MIN_CELLS_PER_MM2 = 50;
+const DEFAULT_MIN_CELLS_PER_MM2 = 80;
 const DEFAULT_MIN_CELLS = 5;
 
 export const ReadabilityThresholds = z.object({
