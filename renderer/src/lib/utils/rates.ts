@@ -1,0 +1,15 @@
+/** Rates and durations as the Today page and the model evidence print them. */
+export function percentText(value: number | null, digits = 1): string {
+  return value === null ? '—' : `${(100 * value).toFixed(digits)} %`;
+}
+
+export function pValueText(p: number | null): string {
+  return p === null ? '—' : p < 0.0001 ? p.toExponential(1) : p.toPrecision(2);
+}
+
+export function durationText(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 10_000) return `${Math.round(ms)} ms`;
+  if (ms < 600_000) return `${(ms / 1000).toFixed(0)} s`;
+  return `${(ms / 60_000).toFixed(0)} min`;
+}
