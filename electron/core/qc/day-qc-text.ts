@@ -5,8 +5,8 @@
 import type { ConfusionTable, DayQc, RateVsBaseline } from '../../contract';
 
 export const percent = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
-const ms = (v: number | null): string => (v === null ? '—' : v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : `${Math.round(v)} ms`);
-const pValueWords = (p: number | null): string => (p === null ? '—' : p < 0.0001 ? p.toExponential(1) : p.toPrecision(2));
+const ms = (v: number | null): string => (v === null ? '—' : v >= 60_000 ? `${(v / 60_000).toFixed(0)} min` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+export const pValueWords = (p: number | null): string => (p === null ? '—' : p < 0.0001 ? p.toExponential(1) : p.toPrecision(2));
 
 /** Fields, cases, model and reading time, one line each. */
 export function dayLines(qc: DayQc): string[] {

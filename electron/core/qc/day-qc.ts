@@ -13,6 +13,7 @@ import { getActiveModelVersion } from '../db/model-version.repo';
 import { loadReportSettings } from '../reports/report-record';
 import { dayRangeMs, localDate } from '../reports/report-time';
 import { confusionTable } from './confusion';
+import { percent, pValueWords } from './day-qc-text';
 import {
   BASELINE_DAYS,
   DRIFT_FAMILY_ALPHA,
@@ -77,12 +78,10 @@ function rateVsBaseline(day: Counts, baseline: Counts, alpha: number, testable: 
   };
 }
 
-const percent = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(v < 0.1 ? 1 : 0)} %`);
-const pWords = (p: number) => (p < 0.0001 ? p.toExponential(1) : p.toPrecision(2));
 
 function alarmLine(name: string, r: RateVsBaseline): string {
   const direction = (r.rate ?? 0) > (r.baselineRate ?? 0) ? 'up' : 'down';
-  return `${name} ${direction}: ${percent(r.rate)} (${r.count}/${r.total}) vs ${percent(r.baselineRate)} (${r.baselineCount}/${r.baselineTotal}) over the last ${BASELINE_DAYS} days (p = ${pWords(r.pValue!)})`;
+  return `${name} ${direction}: ${percent(r.rate)} (${r.count}/${r.total}) vs ${percent(r.baselineRate)} (${r.baselineCount}/${r.baselineTotal}) over the last ${BASELINE_DAYS} days (p = ${pValueWords(r.pValue)})`;
 }
 
 function quantile(sorted: number[], q: number): number | null {

@@ -9,7 +9,7 @@ export function pValueText(p: number | null): string {
 
 export function durationText(ms: number | null): string {
   if (ms === null) return '—';
-  if (ms < 10_000) return `${Math.round(ms)} ms`;
-  if (ms < 600_000) return `${(ms / 1000).toFixed(0)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${(ms / 60_000).toFixed(0)} min`;
 }
