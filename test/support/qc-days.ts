@@ -26,6 +26,8 @@ export interface QcMonthPlan {
   signedPerBaselineDay: number;
   seed: number;
   model: { modelId: string; modelVersion: string; provider: string };
+  /** Days seeded before the day (default 30, the baseline window; more for a longer record). */
+  daysBefore?: number;
 }
 
 export interface SignedOutcome {
@@ -100,7 +102,8 @@ function readDay(db: WritableDb, random: Random, plan: QcMonthPlan, day: DayPlan
       if (day.back === 0) month.day.notReadable++;
       continue;
     }
-    const counts = day.back === 0 ? month.day : month.baseline;
+    // The truth counts the day and its 30-day baseline; older days are history only.
+    const counts = day.back === 0 ? month.day : day.back <= 30 ? month.baseline : { total: 0, positive: 0 };
     counts.total++;
     if (suggested.length) counts.positive++;
     if (unfamiliar) month.day.unfamiliar++;
@@ -113,7 +116,7 @@ export async function seedQcMonth(db: WritableDb, physician: SessionUser, plan: 
   const random = new Random(plan.seed);
   const dayStartMs = Date.parse(`${plan.date}T00:00:00Z`);
   const month: QcMonth = { day: { total: 0, positive: 0, notReadable: 0, unfamiliar: 0, signed: [] }, baseline: { total: 0, positive: 0 }, signed: [] };
-  for (let back = 30; back >= 0; back--) {
+  for (let back = plan.daysBefore ?? 30; back >= 0; back--) {
     const day = { back, startMs: dayStartMs - back * DAY_MS, rate: back === 0 ? plan.dayRate : plan.stableRate };
     const toSign = inTransaction(db, () => readDay(db, random, plan, day, month));
     for (const [k, c] of toSign.entries()) {
