@@ -44,6 +44,9 @@ export const ConfusionRow = z.object({
   sensitivity: z.number().nullable(),
   /** TP / (TP + FP); null when the pattern was never suggested. */
   ppv: z.number().nullable(),
+  /** 95 % Wilson score intervals [low, high] of sensitivity and PPV (small counts say little). */
+  sensitivityCi95: z.tuple([z.number(), z.number()]).nullable(),
+  ppvCi95: z.tuple([z.number(), z.number()]).nullable(),
   /** (TP + TN) / cases; null without cases. */
   agreement: z.number().nullable(),
 });

@@ -17,6 +17,18 @@ export const ANY_PATTERN_KEY = 'positive';
 
 const ratio = (num: number, den: number): number | null => (den === 0 ? null : num / den);
 
+const Z_95 = 1.959964;
+
+/** 95 % Wilson score interval of k successes in n: honest at 0/n and n/n, unlike k/n ± 1.96·se. */
+export function wilsonInterval(k: number, n: number): [number, number] | null {
+  if (n === 0) return null;
+  const p = k / n;
+  const z2 = Z_95 * Z_95;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (Z_95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+}
+
 function rowOf(key: string, displayName: string, outcomes: readonly SignedOutcome[], has: (keys: readonly string[]) => boolean): ConfusionRow {
   let tp = 0;
   let fp = 0;
@@ -39,6 +51,8 @@ function rowOf(key: string, displayName: string, outcomes: readonly SignedOutcom
     trueNegative: tn,
     sensitivity: ratio(tp, tp + fn),
     ppv: ratio(tp, tp + fp),
+    sensitivityCi95: wilsonInterval(tp, tp + fn),
+    ppvCi95: wilsonInterval(tp, tp + fp),
     agreement: ratio(tp + tn, outcomes.length),
   };
 }

@@ -40,14 +40,31 @@ export function rateRow(name: string, r: RateVsBaseline): string[] {
 
 export function confusionColumns(): { title: string; share: number }[] {
   return [
-    { title: 'Pattern', share: 0.28 },
-    ...['TP', 'FP', 'FN', 'TN'].map((title) => ({ title, share: 0.07 })),
-    ...['Sensitivity', 'PPV', 'Agreement'].map((title) => ({ title, share: 0.44 / 3 })),
+    { title: 'Pattern', share: 0.24 },
+    ...['TP', 'FP', 'FN', 'TN'].map((title) => ({ title, share: 0.06 })),
+    { title: 'Sensitivity (95 % CI)', share: 0.19 },
+    { title: 'PPV (95 % CI)', share: 0.19 },
+    { title: 'Agreement', share: 0.14 },
   ];
 }
 
+/** '86.5 % (75–93)': the rate and its 95 % interval in whole percent. */
+export function percentWithInterval(value: number | null, ci: [number, number] | null): string {
+  if (value === null || ci === null) return percent(value);
+  return `${percent(value)} (${Math.round(100 * ci[0])}–${Math.round(100 * ci[1])})`;
+}
+
 export function confusionRows(t: ConfusionTable): string[][] {
-  return t.rows.map((r) => [r.displayName, String(r.truePositive), String(r.falsePositive), String(r.falseNegative), String(r.trueNegative), percent(r.sensitivity), percent(r.ppv), percent(r.agreement)]);
+  return t.rows.map((r) => [
+    r.displayName,
+    String(r.truePositive),
+    String(r.falsePositive),
+    String(r.falseNegative),
+    String(r.trueNegative),
+    percentWithInterval(r.sensitivity, r.sensitivityCi95),
+    percentWithInterval(r.ppv, r.ppvCi95),
+    percent(r.agreement),
+  ]);
 }
 
 /** Columns padded to their widest cell, for a terminal. */

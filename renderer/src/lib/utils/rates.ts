@@ -13,3 +13,8 @@ export function durationText(ms: number | null): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   return `${(ms / 60_000).toFixed(0)} min`;
 }
+
+/** The 95 % interval in whole percent: '75–93'; '' without one. */
+export function intervalText(ci: [number, number] | null): string {
+  return ci === null ? '' : `${Math.round(100 * ci[0])}–${Math.round(100 * ci[1])}`;
+}
