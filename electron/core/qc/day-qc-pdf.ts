@@ -6,7 +6,7 @@
 import type { ConfusionTable, DayQc } from '../../contract';
 import { contentWidth, GREY, openPdfDocument, PAGE_MARGIN, rule, sectionTitle, table, writeFooters, type Doc } from '../reports/pdf-document';
 import { dayRangeMs } from '../reports/report-time';
-import { confusionRows, confusionColumns, dayLines, rateRow, RATE_COLUMNS } from './day-qc-text';
+import { confusionRows, confusionColumns, dayLines, INTERVAL_NOTE, rateRow, RATE_COLUMNS } from './day-qc-text';
 
 export async function renderDayQcPdf(qc: DayQc, labName: string): Promise<Uint8Array> {
   const { doc, finish } = openPdfDocument({
@@ -64,6 +64,8 @@ function confusion(doc: Doc, t: ConfusionTable): void {
     doc.font('regular').fontSize(9.5).text('No case was signed on the day.', { width: contentWidth(doc) });
     return;
   }
+  doc.font('regular').fontSize(8).fillColor(GREY).text(INTERVAL_NOTE, { width: contentWidth(doc) });
+  doc.fillColor('black');
   const w = contentWidth(doc);
   table(doc, confusionColumns().map((c) => ({ title: c.title, width: w * c.share })), confusionRows(t), true);
 }

@@ -42,11 +42,13 @@ export function confusionColumns(): { title: string; share: number }[] {
   return [
     { title: 'Pattern', share: 0.24 },
     ...['TP', 'FP', 'FN', 'TN'].map((title) => ({ title, share: 0.06 })),
-    { title: 'Sensitivity (95 % CI)', share: 0.19 },
-    { title: 'PPV (95 % CI)', share: 0.19 },
+    { title: 'Sensitivity', share: 0.19 },
+    { title: 'PPV', share: 0.19 },
     { title: 'Agreement', share: 0.14 },
   ];
 }
+
+export const INTERVAL_NOTE = 'Signed result as the reference; 95 % Wilson intervals in brackets.';
 
 /** '86.5 % (75–93)': the rate and its 95 % interval in whole percent. */
 export function percentWithInterval(value: number | null, ci: [number, number] | null): string {
@@ -89,6 +91,6 @@ export function dayQcText(qc: DayQc): string {
     textTable(RATE_COLUMNS.map((c) => c.title), [rateRow('Positive (any pattern)', qc.positivity), ...qc.patterns.map((p) => rateRow(p.displayName, p))]),
     '',
     `Agreement with the suggestions: ${qc.agreement.cases} cases signed on the day, ${qc.agreement.exactMatches} signed exactly as suggested`,
-    ...(qc.agreement.cases ? [textTable(confusionColumns().map((c) => c.title), confusionRows(qc.agreement))] : []),
+    ...(qc.agreement.cases ? [INTERVAL_NOTE, textTable(confusionColumns().map((c) => c.title), confusionRows(qc.agreement))] : []),
   ].join('\n');
 }
