@@ -8,7 +8,7 @@
  * today-stable.png, models-evidence.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -125,6 +125,7 @@ describe('the Today page', () => {
     const download = page.waitForEvent('download');
     await page.getByTestId('today-pdf').click();
     expect((await download).suggestedFilename()).toBe(`day-qc-${DATE}.pdf`);
+    expect(readFileSync((await (await download).path())!).subarray(0, 5).toString()).toBe('%PDF-');
   });
 
   it('raises no alarm on the stable day before', async () => {

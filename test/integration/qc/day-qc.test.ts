@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DayQc, ModelEvidence } from '../../../electron/contract';
 import { dayQc } from '../../../electron/core/qc/day-qc';
-import { loginAs, recordApp } from '../../support/record-fixtures';
+import { loginAs, recordApp, seedReadCase } from '../../support/record-fixtures';
 import { seedQcMonth, type QcMonth, type SignedOutcome } from '../../support/qc-days';
 
 const DATE = '2026-11-30';
@@ -134,5 +134,27 @@ describe('a stable day', () => {
     const first = (await rec.call('physician', 'qc/day', { date: '2026-10-31' })).value as DayQc;
     expect(first.drift.enoughHistory).toBe(false);
     expect(first.drift.note).toMatch(/^Not tested: the last 30 days hold 0 assessable cases on 0 days/);
+  });
+});
+
+describe("the lab's calendar day", () => {
+  it("counts a field read at 23:30 UTC on the next day in Berlin, and an empty day as empty", async () => {
+    const rec = await recordApp();
+    try {
+      expect((await rec.call('admin', 'reports/update-settings', { patch: { timeZone: 'Europe/Berlin' } })).ok).toBe(true);
+      // 2026-11-29 23:30 UTC is 2026-11-30 00:30 in Berlin (UTC+1); createdAt is received + 1 s.
+      seedReadCase(rec.app.db, { accessionId: 'TZ-1', receivedAtMs: Date.parse('2026-11-29T23:30:00Z'), probabilities: { homogeneous: 0.9 } });
+      const day = (await rec.call('physician', 'qc/day', { date: '2026-11-30' })).value as DayQc;
+      expect(day).toMatchObject({ timeZone: 'Europe/Berlin', fields: { read: 1, notAnalysed: 1 }, cases: { read: 1, assessable: 1 } });
+      expect(day.positivity).toMatchObject({ count: 1, total: 1, pValue: null, alarm: false });
+      const before = (await rec.call('physician', 'qc/day', { date: '2026-11-29' })).value as DayQc;
+      expect(before.fields.read).toBe(0);
+      expect(before.positivity).toMatchObject({ total: 0, rate: null });
+      expect(before.readingTime).toEqual({ fields: 0, medianMs: null, p90Ms: null, totalMs: 0 });
+    } finally {
+      const dbPath = rec.app.db.name;
+      await rec.app.close();
+      rmSync(dirname(dbPath), { recursive: true, force: true });
+    }
   });
 });
