@@ -93,19 +93,54 @@ function binomialPmf(n: number, p: number): Float64Array {
 const NEGLIGIBLE = 1e-13;
 
 /**
+ * Two-sided Fisher p-values of every split of `m` positives between a day of `dayTotal` and a
+ * baseline of `baselineTotal` cases, indexed by the day's count (from `lo`): the same rule as
+ * fisherExactTwoSided, for all splits at once (sort the outcome probabilities once, sum upwards).
+ */
+function splitPValues(dayTotal: number, baselineTotal: number, m: number): { lo: number; pValues: Float64Array } {
+  const lo = Math.max(0, m - baselineTotal);
+  const hi = Math.min(dayTotal, m);
+  const logDenominator = logChoose(dayTotal + baselineTotal, m);
+  const logP = Float64Array.from({ length: hi - lo + 1 }, (_, i) => logChoose(dayTotal, lo + i) + logChoose(baselineTotal, m - lo - i) - logDenominator);
+  const order = Array.from(logP.keys()).sort((a, b) => logP[a]! - logP[b]!);
+  const cumulative = new Float64Array(order.length);
+  order.forEach((idx, j) => (cumulative[j] = (j ? cumulative[j - 1]! : 0) + Math.exp(logP[idx]!)));
+  const pValues = new Float64Array(logP.length);
+  for (let i = 0; i < logP.length; i++) {
+    // The last outcome at most as likely as this one (with the same tolerance), by binary search.
+    const limit = logP[i]! + Math.log(TIE_TOLERANCE);
+    let a = 0;
+    let b = order.length - 1;
+    while (a < b) {
+      const mid = (a + b + 1) >> 1;
+      if (logP[order[mid]!]! <= limit) a = mid;
+      else b = mid - 1;
+    }
+    pValues[i] = Math.min(1, cumulative[a]!);
+  }
+  return { lo, pValues };
+}
+
+/**
  * The probability that the test at `alpha` raises an alarm when the day has `dayTotal` cases at
  * rate `dayRate` and the baseline `baselineTotal` cases at `baselineRate`, summed exactly over every
  * outcome. With equal rates this is the false-alarm rate; with a shifted day rate, the power.
+ * Outcomes are grouped by their total count, whose splits share one p-value table.
  */
 export function exactAlarmRate(dayTotal: number, baselineTotal: number, dayRate: number, baselineRate: number, alpha: number): number {
   const dayPmf = binomialPmf(dayTotal, dayRate);
   const basePmf = binomialPmf(baselineTotal, baselineRate);
+  const likely = (pmf: Float64Array) => {
+    const ks = Array.from(pmf.keys()).filter((k) => pmf[k]! >= NEGLIGIBLE);
+    return { min: ks[0]!, max: ks[ks.length - 1]! };
+  };
+  const d = likely(dayPmf);
+  const b = likely(basePmf);
   let rate = 0;
-  for (let k = 0; k <= dayTotal; k++) {
-    if (dayPmf[k]! < NEGLIGIBLE) continue;
-    for (let b = 0; b <= baselineTotal; b++) {
-      if (basePmf[b]! < NEGLIGIBLE) continue;
-      if (fisherExactTwoSided({ positive: k, total: dayTotal }, { positive: b, total: baselineTotal }) <= alpha) rate += dayPmf[k]! * basePmf[b]!;
+  for (let m = d.min + b.min; m <= d.max + b.max; m++) {
+    const { lo, pValues } = splitPValues(dayTotal, baselineTotal, m);
+    for (let k = Math.max(d.min, m - b.max); k <= Math.min(d.max, m - b.min); k++) {
+      if (pValues[k - lo]! <= alpha) rate += dayPmf[k]! * basePmf[m - k]!;
     }
   }
   return rate;
