@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../electron/core/app';
@@ -56,6 +56,8 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  // How long colouring the display rendition (look-up table, adjustments, DAPI) takes per change, in the browser.
+  if (page) writeFileSync(join(OUT, 'physician-view-performance.json'), JSON.stringify({ loadAverage: loadavg(), 'viewer:colour-image, 1024x768, ms': await page.evaluate(() => performance.getEntriesByName('viewer:colour-image', 'measure').map((m) => m.duration)) }, null, 2));
   await browser?.close();
   await host?.close();
   await app?.close();
