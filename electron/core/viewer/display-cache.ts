@@ -92,8 +92,15 @@ export function createDisplayCache(dir: string, decodeOptions: () => DecodeOptio
     },
     async channels(slide) {
       const known = await knownChannels(slide.sha256);
-      if (known && (await access(fileOf(slide.sha256, '.png')).then(() => true, () => false))) return known;
-      return { dapi: (await render(slide)).dapi !== null };
+      const hasFitc = await access(fileOf(slide.sha256, '.png')).then(() => true, () => false);
+      if (known && hasFitc) return known;
+      try {
+        return { dapi: (await render(slide)).dapi !== null };
+      } catch (error) {
+        // A rendition cached before channels were indexed, its original since moved: show it without DAPI.
+        if (hasFitc) return { dapi: false };
+        throw error;
+      }
     },
     async storeFromDecoded(sha256, decoded) {
       if (await knownChannels(sha256)) return;

@@ -82,6 +82,16 @@ it('stores and serves the DAPI rendition of a two-channel TIFF; a one-channel sl
   const png = app.db.prepare("SELECT id FROM slides WHERE file_name = 'A2026-0001_F1.png'").get() as { id: number };
   expect(await app.handle('viewer/slide-display', { slideId: png.id }, { sessionId: 'physician' })).toEqual({ ok: true, value: { slideId: png.id, dapi: false } });
   await expect(app.slideImage(png.id, 'dapi')).rejects.toThrow(/has no DAPI channel/);
+
+  // A rendition cached before channels were indexed (no .json) whose original has moved: shown, without DAPI.
+  const pngSlide = app.db.prepare('SELECT sha256, path FROM slides WHERE id = ?').get(png.id) as { sha256: string; path: string };
+  await rm(join(dir, 'data', 'display-cache', `${pngSlide.sha256}.json`));
+  await rename(pngSlide.path, `${pngSlide.path}.moved`);
+  try {
+    expect(await app.handle('viewer/slide-display', { slideId: png.id }, { sessionId: 'physician' })).toEqual({ ok: true, value: { slideId: png.id, dapi: false } });
+  } finally {
+    await rename(`${pngSlide.path}.moved`, pngSlide.path);
+  }
 });
 
 it("makes the report thumbnail from the viewer's cached rendition, without the original slide file", async () => {
