@@ -33,6 +33,8 @@ let host: TestHost;
 let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
+/** Measured figures left in test-output/e2e/physician-view-performance.json. */
+const figures: Record<string, unknown> = {};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ana-e2e-view-'));
@@ -57,7 +59,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // How long colouring the display rendition (look-up table, adjustments, DAPI) takes per change, in the browser.
-  if (page) writeFileSync(join(OUT, 'physician-view-performance.json'), JSON.stringify({ loadAverage: loadavg(), 'viewer:colour-image, 1024x768, ms': await page.evaluate(() => performance.getEntriesByName('viewer:colour-image', 'measure').map((m) => m.duration)) }, null, 2));
+  if (page) figures['viewer:colour-image, 1024x768, ms'] = await page.evaluate(() => performance.getEntriesByName('viewer:colour-image', 'measure').map((m) => m.duration));
+  writeFileSync(join(OUT, 'physician-view-performance.json'), JSON.stringify({ loadAverage: loadavg(), ...figures }, null, 2));
   await browser?.close();
   await host?.close();
   await app?.close();
@@ -243,6 +246,7 @@ describe('the physician view', () => {
     await snapshotField('filled');
     const fillShare = await changedShare('filled', 'plain');
     expect(fillShare).toBeGreaterThan(outlineShare);
+    figures['share of field pixels changed by the overlay (> 8 levels), strong homogeneous field'] = { outline: outlineShare, fill30: fillShare, outlinedCells: strokes.length, cells: cells.length };
     await page.screenshot({ path: join(OUT, 'overlay-fill.png') });
     await page.keyboard.press('m'); // back to outline
     await nextFrames();
