@@ -21,7 +21,7 @@ import { seedTestUsers, TEST_PASSWORD, TEST_USERS } from '../support/record-fixt
 import { slideToCanvas, type Viewport } from '../../renderer/src/lib/utils/viewport';
 import { polygonToCanvas } from '../../renderer/src/lib/utils/cell-outlines';
 import { outlineStrokes, polygonCentroid } from '../../renderer/src/lib/utils/overlay-outlines';
-import { launchChromium, TEST_OUTPUT_DIR } from './browser';
+import { eventually, launchChromium, TEST_OUTPUT_DIR } from './browser';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 const SIZE = { widthPx: 1024, heightPx: 768 };
@@ -66,10 +66,6 @@ afterAll(async () => {
   await app?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-function eventually<T>(read: () => Promise<T> | T, timeoutMs = 15_000) {
-  return expect.poll(read, { timeout: timeoutMs, interval: 50 });
-}
 
 async function invoke<T>(channel: string, request: unknown): Promise<T> {
   const result = (await page.evaluate(
