@@ -18,6 +18,7 @@ import { modelsChannels } from './models.channels';
 import { finetuneChannels } from './finetune.channels';
 import { readingChannels } from './reading.channels';
 import { settingsChannels } from './settings.channels';
+import { qcChannels } from './qc.channels';
 
 export * from './app.channels';
 export * from './cases.channels';
@@ -31,6 +32,7 @@ export * from './models.channels';
 export * from './finetune.channels';
 export * from './reading.channels';
 export * from './settings.channels';
+export * from './qc.channels';
 
 /** Channel name → request and response schema. Add a domain's channels by spreading them here. */
 export const channels = {
@@ -45,6 +47,7 @@ export const channels = {
   ...finetuneChannels,
   ...readingChannels,
   ...settingsChannels,
+  ...qcChannels,
 } as const;
 
 export type Channels = typeof channels;
@@ -55,13 +58,16 @@ export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
 export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']>;
 export type ResponseOf<C extends Channel> = z.infer<Channels[C]['response']>;
 
-/** Relative URL of a slide's display image; both transports serve it at this path. */
-export function slideImagePath(slideId: number): string {
-  return `slides/${slideId}/image`;
+/** A slide's display channels: the FITC signal, and the DAPI counterstain of two-channel files. */
+export type SlideImageChannel = 'fitc' | 'dapi';
+
+/** Relative URL of a slide's display image (one grey rendition per channel); both transports serve it at this path. */
+export function slideImagePath(slideId: number, channel: SlideImageChannel = 'fitc'): string {
+  return `slides/${slideId}/${channel === 'fitc' ? 'image' : 'dapi'}`;
 }
 
-/** The slide id of a request path for `slideImagePath` (with its leading '/'), or null for any other path. */
-export function slideIdOfImagePath(pathname: string): number | null {
-  const match = /^\/slides\/(\d+)\/image$/.exec(pathname);
-  return match ? Number(match[1]) : null;
+/** The slide and channel of a request path for `slideImagePath` (with its leading '/'), or null for any other path. */
+export function slideImageOfPath(pathname: string): { slideId: number; channel: SlideImageChannel } | null {
+  const match = /^\/slides\/(\d+)\/(image|dapi)$/.exec(pathname);
+  return match ? { slideId: Number(match[1]), channel: match[2] === 'image' ? 'fitc' : 'dapi' } : null;
 }
