@@ -16,6 +16,14 @@
  *   npx tsx native-models/recipes/train-default.ts --data D2/labels-plus6600.csv --codebook-data D2/labels.csv \
  *     --version 0.4.0 --parent-version 0.3.0 --method mean-logit --seed 1 --options '{"solver":"lbfgs"}'
  *
+ * Trained across lab styles (domain randomisation, issue 16): the same graph, its codebooks and
+ * whitening learned from `ana synth --style random` fields, the head fitted on them (never on the
+ * domain-shift benchmark's held-out styles; data, commands and figures in docs/results.md, first
+ * section). Step 1 builds the extractor package only, step 2 trains heads on it (cached embeddings):
+ *   npx tsx native-models/recipes/train-default.ts --data R1/labels.csv --codebook-fields 320 --codebook-windows 60 --skip-package
+ *   npx tsx native-models/recipes/train-default.ts --data T/labels.csv --base R1/.extractor-codebook-3.0.0-k128-f320-w60-s1 \
+ *     --out DIR --version 0.5.0 --parent-version 0.4.0 --method mean-logit --seed 1 --options '{"solver":"lbfgs"}'
+ *
  * Generate the data first (`ana synth`, docs/results.md).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
