@@ -43,9 +43,9 @@ module.exports = {
     },
     {
       name: 'renderer-ipc-through-services',
-      comment: 'Views and components reach the API only through lib/services/<domain>.service.ts (never api.ts itself).',
+      comment: 'Only lib/services/ reaches the API client: views, components and state classes call a <domain>.service.ts (never api.ts itself).',
       severity: 'error',
-      from: { path: '^renderer/src/(views/|lib/components/|App\\.svelte$)' },
+      from: { path: '^renderer/', pathNot: '^renderer/src/lib/services/' },
       to: { path: '^renderer/src/lib/services/api\\.ts$' },
     },
     {
