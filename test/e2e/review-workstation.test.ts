@@ -6,8 +6,7 @@
  * Screenshots and performance measures are left in test-output/e2e/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../electron/core/app';
@@ -19,6 +18,7 @@ import { confidenceColor } from '../../renderer/src/lib/utils/colormap';
 import { fitViewport, patchCenter, slideToCanvas } from '../../renderer/src/lib/utils/viewport';
 import { launchChromium, TEST_OUTPUT_DIR } from './browser';
 import { writeDaySlides, type DaySlide } from './seed-day';
+import { tempDir } from '../support/temp-dir';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 let app: App;
@@ -29,7 +29,7 @@ let dayDir: string;
 const perf: Record<string, number[]> = {};
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-e2e-'));
+  const dir = tempDir('ana-e2e-');
   app = await createApp({ dbPath: join(dir, 'ana.db'), modelDir: defaultModelDir(), version: 'e2e', providers: ['cpu'], log: () => {} });
   await seedTestUsers(app.db);
   host = await startTestHost({ app, rendererDir: join(projectRoot(), 'dist/renderer') });
