@@ -49,6 +49,11 @@ export interface Codebook {
   whiten: Float32Array;
   /** K × DIM centroids in whitened space. */
   centroids: Float32Array;
+  /**
+   * W·μ exactly as a built graph stores it, when the codebook was read back from one
+   * (./structure-params.ts): rebuilding then reproduces the stored values bit for bit.
+   */
+  whitenedMean?: Float32Array;
 }
 
 export function codebookFeatureNames(books: Codebook[]): string[] {
@@ -81,6 +86,7 @@ export function addCodebookFeatures(g: GraphBuilder, x: string, books: Codebook[
         wMu[i]! += book.whiten[i * DIM + j]! * book.mean[j]!;
       }
     }
+    if (book.whitenedMean) wMu.set(book.whitenedMean);
     const ww = g.node('Conv', [y, c('whiten', [DIM, 1, WINDOW_PX, WINDOW_PX], book.whiten)], { kernel_shape: [WINDOW_PX, WINDOW_PX], strides: [stride, stride] });
     const centred = g.node('Sub', [ww, g.node('Mul', [m, c('rowsum', [1, DIM, 1, 1], rowSums)])]);
     const z = g.node('Sub', [g.node('Div', [centred, sd]), c('wmu', [1, DIM, 1, 1], wMu)]);

@@ -5,19 +5,19 @@
  * that they are real measurements in range and that the files agree.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runShiftBench } from '../../../electron/cli/bench/shift-bench';
 import { defaultModelDir } from '../../../electron/core/paths';
+import { tempDir } from '../../support/temp-dir';
 
 const run = promisify(execFile);
 
 describe('domain-shift benchmark', () => {
   it('writes zero-shot and +N signed figures for a held-out style, with the reference style zero-shot', { timeout: 180_000 }, async () => {
-    const root = await mkdtemp(join(tmpdir(), 'ana-shift-'));
+    const root = tempDir('ana-shift-');
     const options = { modelDir: defaultModelDir(), workDir: join(root, 'work'), outDir: join(root, 'out'), heldOutStyles: ['low-light-noisy'], fieldsPerStyle: 8, sizePx: { width: 256, height: 192 }, signedCounts: [3, 6], seed: 2 };
     const result = await runShiftBench(options);
     expect(result.styles.map((s) => [s.style, s.role, s.testFields])).toEqual([['low-light-noisy', 'held-out', 2], ['classic', 'reference', 2]]);
@@ -42,7 +42,7 @@ describe('domain-shift benchmark', () => {
   });
 
   it('refuses a style that is both held out and a training style, and too few fields for the largest N', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'ana-shift-'));
+    const root = tempDir('ana-shift-');
     const base = { modelDir: defaultModelDir(), workDir: root, outDir: root, sizePx: { width: 128, height: 96 } };
     await expect(runShiftBench({ ...base, heldOutStyles: ['classic'] })).rejects.toThrow(/both held out and a training/);
     await expect(runShiftBench({ ...base, fieldsPerStyle: 300 })).rejects.toThrow(/must exceed the largest signed count \(300\)/);

@@ -1,6 +1,7 @@
 /** The Models page: registered versions and the fine-tuning run (its state is pushed as events). */
 import type { FinetuneMode, FinetuneState, ModelVersionSummary } from '../../../../electron/contract';
-import { call } from '../services/api';
+import { cancelFinetune, finetuneStatus, startFinetune } from '../services/finetune.service';
+import { listModels, promoteModel, rollbackModel } from '../services/models.service';
 import { handleError } from '../services/errors.svelte';
 
 export class ModelsState {
@@ -15,7 +16,7 @@ export class ModelsState {
   async load(): Promise<void> {
     this.loading = true;
     try {
-      [this.versions, this.run] = await Promise.all([call('models/list', {}), call('finetune/status', {})]);
+      [this.versions, this.run] = await Promise.all([listModels(), finetuneStatus()]);
     } catch (error) {
       handleError(error);
     } finally {
@@ -42,16 +43,16 @@ export class ModelsState {
   }
 
   promote(versionId: number, justification: string): Promise<boolean> {
-    return this.act(() => call('models/promote', { versionId, ...(justification.trim() ? { justification: justification.trim() } : {}) }));
+    return this.act(() => promoteModel(versionId, justification));
   }
 
   rollback(reason: string): Promise<boolean> {
-    return this.act(() => call('models/rollback', { reason }));
+    return this.act(() => rollbackModel(reason));
   }
 
   async startFinetune(mode: FinetuneMode = 'head'): Promise<boolean> {
     try {
-      this.run = await call('finetune/start', { mode });
+      this.run = await startFinetune(mode);
       return true;
     } catch (error) {
       handleError(error);
@@ -60,7 +61,7 @@ export class ModelsState {
   }
 
   cancelFinetune(): Promise<boolean> {
-    return this.act(() => call('finetune/cancel', {}));
+    return this.act(() => cancelFinetune());
   }
 
   reset(): void {
