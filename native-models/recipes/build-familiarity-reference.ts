@@ -1,8 +1,9 @@
 /**
  * Recipe for a model package's familiarity reference (`reference.json`, role `reference` in the
  * manifest): the per-dimension mean and spread of the mean patch embedding over held-out
- * training-like generated fields, and the unfamiliar threshold at a high quantile of their own
- * distances (core/quality/familiarity.ts). Adds or replaces the file in the manifest with its sha256.
+ * training-like generated fields, the same fields' acquisition statistics (cell size, halo, JPEG
+ * blocks), and the unfamiliar thresholds at a high quantile of their own distances
+ * (core/quality/familiarity.ts). Adds or replaces the file in the manifest with its sha256.
  *
  *   npx tsx native-models/recipes/build-familiarity-reference.ts --model native-models/ana-default --data DIR/labels.csv [--quantile 0.99] [--count N]
  *
@@ -31,6 +32,7 @@ const reference = fitFamiliarityReference(
   quantile,
   model.manifest.kind === 'extractor-head' ? (model.manifest.extractor?.sha256 ?? null) : null,
   { data: dataCsv.split('/').slice(-2).join('/'), fields: fields.length, given: paths.length, recipe: 'native-models/recipes/build-familiarity-reference.ts' },
+  fields.map((f) => f.acquisition),
 );
 const bytes = new TextEncoder().encode(JSON.stringify(reference) + '\n');
 await writeFile(join(model.dir, REFERENCE_FILE), bytes);

@@ -6,6 +6,7 @@
  * pixel, so a 2048×1536 field at 0.5 µm/px costs tens of milliseconds.
  */
 import type { CellOutline } from '../../contract/quality';
+import { acquisitionStatistics, type AcquisitionStatistics } from './acquisition';
 import { estimateBackground, estimateNoise } from './background';
 import { DEFAULT_SEGMENTATION, segmentCells, type SegmentationThresholds } from './segment';
 import { boxMean3, histogramQuantile, minMax, toWorkingImage } from './working-image';
@@ -45,6 +46,8 @@ export interface FieldAnalysis {
   focusPerUm: number;
   saturatedFraction: number;
   features: ScreeningFeatures;
+  /** How the field was acquired (cell size in µm², halo, JPEG blocks): what the unfamiliar flag compares besides the embedding. */
+  acquisition: AcquisitionStatistics;
   outlines: CellOutline[];
   /** Per working pixel: the cell it belongs to (0 = none); `factor` slide pixels per working pixel. */
   cellMask: { labels: Int32Array; widthPx: number; heightPx: number; factor: number };
@@ -180,6 +183,7 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
     focusPerUm,
     saturatedFraction: fitc.length ? saturated / fitc.length : 0,
     features,
+    acquisition: acquisitionStatistics(fitc, widthPx, heightPx, values, background, labels, w, h, work.pixelSizeUm, cells.map((s) => s.area)),
     outlines,
     cellMask: { labels, widthPx: w, heightPx: h, factor: work.factor },
     timingsMs: { analyse: performance.now() - t0 },

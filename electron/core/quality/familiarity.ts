@@ -3,7 +3,11 @@
  * compared with reference statistics shipped in the model package (`reference.json`, computed by
  * native-models/recipes/build-familiarity-reference.ts on held-out training-like generated fields): a diagonal Mahalanobis
  * distance (RMS of per-dimension z-scores), divided by the threshold, the 99th percentile of the
- * reference fields' own distances. Above 1 the field is `unfamiliar`: suggestions are shown greyed.
+ * reference fields' own distances. A reference may also hold the same fields' acquisition
+ * statistics (./acquisition.ts: cell size in µm², halo, JPEG blocks), which catch a wrong pixel
+ * size and compression that the embedding hardly moves under: their largest robust z-score,
+ * over its own threshold. The field's distance is the larger of the two; above 1 the field is
+ * `unfamiliar`: suggestions are shown greyed.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,8 +15,19 @@ import { z } from 'zod';
 import type { Familiarity } from '../../contract/quality';
 import { DomainError } from '../errors';
 import type { ModelPackage } from '../models/model-package';
+import { ACQUISITION_STATISTICS, type AcquisitionStatistic, type AcquisitionStatistics } from './acquisition';
 
 export const REFERENCE_FILE = 'reference.json';
+
+const StatisticReference = z.object({ centre: z.number(), scale: z.number().positive() });
+
+/** Acquisition statistics of the reference fields, on the scale of `acquisitionScale` (absent in references built before them). */
+export const AcquisitionReference = z.object({
+  statistics: z.partialRecord(z.enum(ACQUISITION_STATISTICS), StatisticReference),
+  /** Largest |z| at the chosen quantile of the reference fields: the unfamiliar threshold. */
+  threshold: z.number().positive(),
+});
+export type AcquisitionReference = z.infer<typeof AcquisitionReference>;
 
 export const FamiliarityReference = z.object({
   schemaVersion: z.literal(1),
@@ -25,6 +40,7 @@ export const FamiliarityReference = z.object({
   /** Distance at the chosen quantile of the reference fields: the unfamiliar threshold. */
   threshold: z.number().positive(),
   quantile: z.number().min(0).max(1),
+  acquisition: AcquisitionReference.optional(),
   provenance: z.record(z.string(), z.unknown()).default({}),
 });
 export type FamiliarityReference = z.infer<typeof FamiliarityReference>;
@@ -40,13 +56,54 @@ export function embeddingDistance(meanEmbedding: Float32Array, ref: Pick<Familia
   return Math.sqrt(sum / meanEmbedding.length);
 }
 
-export function familiarity(meanEmbedding: Float32Array, ref: FamiliarityReference): Familiarity {
-  const distance = embeddingDistance(meanEmbedding, ref) / ref.threshold;
+export function familiarity(meanEmbedding: Float32Array, ref: FamiliarityReference, acquisition: AcquisitionStatistics | null = null): Familiarity {
+  const embedding = embeddingDistance(meanEmbedding, ref) / ref.threshold;
+  const acquired = ref.acquisition && acquisition ? acquisitionDistance(acquisition, ref.acquisition) / ref.acquisition.threshold : 0;
+  const distance = Math.max(embedding, acquired);
   return { unfamiliar: distance > 1, distance: Math.round(distance * 1e4) / 1e4 };
 }
 
+/** Cell area and blockiness vary by ratios (log scale); the halo is a share already. */
+function acquisitionScale(k: AcquisitionStatistic, v: number): number {
+  return k === 'halo' ? v : Math.log(Math.max(v, 1e-6));
+}
+
+/** Largest robust z-score of the field's measured acquisition statistics against the reference. */
+export function acquisitionDistance(a: AcquisitionStatistics, ref: Pick<AcquisitionReference, 'statistics'>): number {
+  let worst = 0;
+  for (const k of ACQUISITION_STATISTICS) {
+    const v = a[k];
+    const r = ref.statistics[k];
+    if (v === null || !r) continue;
+    worst = Math.max(worst, Math.abs(acquisitionScale(k, v) - r.centre) / r.scale);
+  }
+  return worst;
+}
+
+/** Median and 1.4826·MAD (floored) of each statistic over the reference fields; threshold at `quantile` of their own distances. */
+export function fitAcquisitionReference(fields: AcquisitionStatistics[], quantile: number): AcquisitionReference {
+  const statistics: Partial<Record<AcquisitionStatistic, { centre: number; scale: number }>> = {};
+  for (const k of ACQUISITION_STATISTICS) {
+    const values = fields.map((f) => f[k]).filter((v): v is number => v !== null).map((v) => acquisitionScale(k, v));
+    if (values.length < 2) continue;
+    const centre = quantileOf(values, 0.5);
+    const mad = quantileOf(values.map((v) => Math.abs(v - centre)), 0.5);
+    statistics[k] = { centre, scale: Math.max(1.4826 * mad, ACQUISITION_SCALE_FLOOR[k]) };
+  }
+  const distances = fields.map((f) => acquisitionDistance(f, { statistics }));
+  return { statistics, threshold: Math.max(quantileOf(distances, quantile), 1e-6) };
+}
+
+/** Smallest scale per statistic, so that near-identical reference fields do not make every other field "far". */
+const ACQUISITION_SCALE_FLOOR: Record<AcquisitionStatistic, number> = { cellAreaUm2: 0.05, halo: 0.01, blockiness: 0.01 };
+
+function quantileOf(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
 /** Fits the reference on mean embeddings of training-like fields; threshold at `quantile` of their own distances. */
-export function fitFamiliarityReference(embeddings: Float32Array[], quantile: number, extractorSha256: string | null, provenance: Record<string, unknown> = {}): FamiliarityReference {
+export function fitFamiliarityReference(embeddings: Float32Array[], quantile: number, extractorSha256: string | null, provenance: Record<string, unknown> = {}, acquisition: AcquisitionStatistics[] = []): FamiliarityReference {
   if (embeddings.length < 2) throw new RangeError('a familiarity reference needs at least two fields');
   const dims = embeddings[0]!.length;
   const mean = new Array<number>(dims).fill(0);
@@ -58,8 +115,9 @@ export function fitFamiliarityReference(embeddings: Float32Array[], quantile: nu
   const floor = Math.max(1e-6, 0.1 * [...spreads].sort((a, b) => a - b)[dims >> 1]!);
   const std = spreads.map((s) => Math.max(s, floor));
   const distances = embeddings.map((e) => embeddingDistance(e, { mean, std })).sort((a, b) => a - b);
-  const threshold = distances[Math.min(distances.length - 1, Math.ceil(quantile * distances.length) - 1)]!;
-  return { schemaVersion: 1, extractorSha256, fields: embeddings.length, mean, std, threshold, quantile, provenance };
+  const threshold = quantileOf(distances, quantile);
+  const reference: FamiliarityReference = { schemaVersion: 1, extractorSha256, fields: embeddings.length, mean, std, threshold, quantile, provenance };
+  return acquisition.length >= 2 ? { ...reference, acquisition: fitAcquisitionReference(acquisition, quantile) } : reference;
 }
 
 /**

@@ -7,6 +7,7 @@
 import type { CellOutline, FieldQuality, Screening } from '../../contract/quality';
 import type { SlideRect } from '../slides/grid';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
+import type { AcquisitionStatistics } from './acquisition';
 import { analyseField, type ScreeningFeatures } from './analyse-field';
 import { patchesWithCells } from './patch-cells';
 import { DEFAULT_READABILITY, fieldQuality } from './readability';
@@ -21,6 +22,8 @@ export interface FieldVerdict {
   /** Null for a field that is not readable: it is not screened. */
   screening: Screening | null;
   features: ScreeningFeatures;
+  /** For the unfamiliar flag, beside the embedding (./familiarity.ts). */
+  acquisition: AcquisitionStatistics;
   cells: CellOutline[];
   /** Per patch rectangle: holds at least one segmented cell. */
   patchHasCells: boolean[];
@@ -36,6 +39,7 @@ export function judgeField(fitc: Float32Array, widthPx: number, heightPx: number
     quality,
     screening: quality.verdict === 'readable' ? screen(analysis.features, calibration, profileName) : null,
     features: analysis.features,
+    acquisition: analysis.acquisition,
     cells: analysis.outlines,
     patchHasCells: patchesWithCells(rects, analysis.cellMask, pixelSizeUm),
     analyseMs: analysis.timingsMs.analyse,

@@ -19,9 +19,14 @@ export function notReadableReason(a: FieldAnalysis, t: ReadabilityThresholds = D
   if (a.dynamicRange < t.minDynamicRange) return 'blank';
   const cells = a.cells + a.mitoses;
   if (cells === 0) return 'no-cells';
-  if (cells < t.minCells) return 'too-few-cells';
+  if (cells < minCellsFor(a.areaUm2, t)) return 'too-few-cells';
   if (a.focusPerUm < t.minFocusPerUm) return 'out-of-focus';
   return null;
+}
+
+/** Cells a field of this area (µm²) needs: its share of the density threshold, never fewer than `minCells`. */
+export function minCellsFor(areaUm2: number, t: ReadabilityThresholds = DEFAULT_READABILITY): number {
+  return Math.max(t.minCells, Math.ceil((t.minCellsPerMm2 * areaUm2) / 1e6));
 }
 
 /** The contract's `quality` object of a field. */

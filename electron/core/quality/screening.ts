@@ -15,15 +15,27 @@ import type { ScreeningFeatures } from './analyse-field';
 export { SCREENING_FEATURES, ScreeningCalibration, type ScreeningFeature };
 
 /**
- * Logistic weights on the z-scores, and the bias. Fitted by `screening-fit.ts` on generated fields;
- * refit when the features change.
+ * The screening model: a logistic function of how far each feature lies above the negatives, with
+ * non-negative weights: `bias + Σ weight · max(0, z)`. A feature may only add evidence of staining,
+ * never count as evidence of a negative. The first model was linear in the signed z-scores and
+ * learned "cytoplasm brighter or more granular than the nucleus" as evidence of a negative (the
+ * non-specific staining of negatives is cytoplasmic, and cytoplasmic patterns were a small share
+ * of its fitting set), so weak mitochondrial and Golgi fields screened negative. A two-sided
+ * variant (a separate weight for each feature below the negatives) was fitted too: every "below"
+ * weight came out zero. Fitted by `screening-fit.ts` with every pattern weighing the same among the
+ * positives; refit when the features change. Figures: docs/field-quality.md.
  */
-export const SCREENING_WEIGHTS: { bias: number; weights: Record<ScreeningFeature, number> } = {
-  // Fitted on 300 generated fields read from their files (ana synth --count 300 --seed 91 --negative-rate 0.5,
-  // 152 negatives): 2-fold AUC 0.997 / 0.982; held-out figures in docs/field-quality.md.
-  // Fine texture in the cell against texture in its rim: structured nuclear staining; inner over outer: nuclear signal.
-  bias: -6.843,
-  weights: { signalToBackground: 1.353, peakToMean: 0.209, texture: 3.014, innerToOuter: 2.192, outerTexture: -1.243 },
+export interface ScreeningModel {
+  bias: number;
+  /** Weight (≥ 0) of max(0, z): the feature above the negatives. */
+  weights: Record<ScreeningFeature, number>;
+}
+
+export const SCREENING_WEIGHTS: ScreeningModel = {
+  // Fitted on 600 generated fields read from their files (ana synth --count 300 --negative-rate 0.5
+  // --seed 91 and --seed 95; 288 negatives): 2-fold AUC 0.997 / 0.994.
+  bias: -9.315,
+  weights: { signalToBackground: 1.612, peakToMean: 0.413, texture: 3.345, innerToOuter: 1.925, outerTexture: 0 },
 };
 
 /** The features on the scale the model is linear in: logs of ratios, texture as it is. */
@@ -48,10 +60,10 @@ export function zScores(f: ScreeningFeatures, calibration: ScreeningCalibration)
   return out;
 }
 
-export function positiveProbability(f: ScreeningFeatures, calibration: ScreeningCalibration, model = SCREENING_WEIGHTS): number {
+export function positiveProbability(f: ScreeningFeatures, calibration: ScreeningCalibration, model: ScreeningModel = SCREENING_WEIGHTS): number {
   const z = zScores(f, calibration);
   let s = model.bias;
-  for (const k of SCREENING_FEATURES) s += model.weights[k] * z[k];
+  for (const k of SCREENING_FEATURES) s += model.weights[k] * Math.max(0, z[k]);
   return s >= 0 ? 1 / (1 + Math.exp(-s)) : Math.exp(s) / (1 + Math.exp(s));
 }
 

@@ -202,7 +202,7 @@ export async function scoreAndStore(
   const image = prepared.verdict.screening?.call === 'positive' ? aggregated : { ...aggregated, predicted: [] };
   const reference = ctx.familiarityReference;
   // A reference of another extractor (other dimensions) cannot judge this model's embeddings.
-  const fieldFamiliarity = meanEmbedding && reference && reference.mean.length === meanEmbedding.length ? familiarity(meanEmbedding, reference) : null;
+  const fieldFamiliarity = meanEmbedding && reference && reference.mean.length === meanEmbedding.length ? familiarity(meanEmbedding, reference, prepared.verdict.acquisition) : null;
   const aggregateMs = performance.now() - t;
   t = performance.now();
   const timingsMs = { ...prepared.timingsMs, infer: inferMs, aggregate: aggregateMs };

@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 
+const DEFAULT_MIN_CELLS_PER_MM2 = 80;
+const DEFAULT_MIN_CELLS = 5;
+
 export const ReadabilityThresholds = z.object({
   /** Smallest field worth reading, µm² (10,000 µm² = 100 × 100 µm, room for about ten cells). */
   minFieldAreaUm2: z.number().nonnegative().default(10_000),
@@ -12,8 +15,14 @@ export const ReadabilityThresholds = z.object({
   maxSaturatedFraction: z.number().min(0).max(1).default(0.05),
   /** A field whose 0.5–99.5 percentile spread is below this (share of full scale) holds no image: blank. */
   minDynamicRange: z.number().nonnegative().default(0.006),
-  /** Fewest cells (interphase and mitotic) for a pattern call. */
-  minCells: z.number().int().nonnegative().default(10),
+  /**
+   * Fewest cells (interphase and mitotic) per mm² of field for a pattern call: the count a field
+   * needs grows with its area, so a small 40× field is judged as fairly as a large 20× one.
+   * Value and how it was chosen: docs/field-quality.md.
+   */
+  minCellsPerMm2: z.number().nonnegative().default(DEFAULT_MIN_CELLS_PER_MM2),
+  /** Fewest cells whatever the field's area: below this a pattern is an anecdote. */
+  minCells: z.number().int().nonnegative().default(DEFAULT_MIN_CELLS),
   /**
    * Lowest focus on the cells, per µm (RMS gradient over mean signal). Sharp generated fields
    * 0.3–0.9; one positive field blurred by 1, 2, 4, 8 µm: 0.37, 0.26, 0.17, 0.08. At 0.2, 6 of 15

@@ -2,7 +2,13 @@
  * The unfamiliar-flag rate on in-distribution fields against deliberately shifted ones. Fields of
  * a generated set are decoded, shifted in memory, written as 16-bit TIFF (or 8-bit JPEG) and read
  * as the reading does (prepareSlide, embeddings of patches with cells, the package's reference).
- *   npx tsx test/integration/quality/familiarity-bench.ts DATASET/labels.csv [count=40] [--model DIR]
+ * Each condition is judged by the package's reference as shipped and, with `--acquisition-from`,
+ * by the same reference plus acquisition statistics (core/quality/acquisition.ts) fitted on those
+ * fields (training-like, disjoint from DATASET), as the recipe build-familiarity-reference.ts
+ * now writes them; the package itself is not changed.
+ * `--acquisition-only` judges the acquisition statistics alone, without running the model (fast;
+ * the field's distance is the larger of the two, so a field flagged here is flagged by both).
+ *   npx tsx test/integration/quality/familiarity-bench.ts DATASET/labels.csv [count=40] [--model DIR] [--acquisition-from REF/labels.csv [--acquisition-count 80] [--acquisition-only]]
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +16,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { defaultModelDir } from '../../../electron/core/paths';
-import { familiarity, loadFamiliarityReference } from '../../../electron/core/quality/familiarity';
+import { analyseField } from '../../../electron/core/quality/analyse-field';
+import { fieldQuality } from '../../../electron/core/quality/readability';
+import { acquisitionDistance, familiarity, fitAcquisitionReference, loadFamiliarityReference, type FamiliarityReference } from '../../../electron/core/quality/familiarity';
 import { decodeSlideBytes } from '../../../electron/core/slides/decode';
 import { readDatasetCsv } from '../../../electron/core/synth';
 import { gaussianBlur } from '../../../electron/core/synth/raster';
@@ -18,11 +26,15 @@ import { Random } from '../../../electron/core/random';
 import { meanEmbeddingsOf } from '../../../native-models/recipes/familiarity-embeddings';
 import { writeGrey16Tiff, writeRgb8 } from '../../fixtures/slide-images';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { model: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { model: { type: 'string' }, 'acquisition-from': { type: 'string' }, 'acquisition-count': { type: 'string', default: '80' }, 'acquisition-only': { type: 'boolean', default: false } },
+});
 const rows = (await readDatasetCsv(resolve(positionals[0]!))).slice(0, Number(positionals[1] ?? 40));
 const model = await loadModelPackage(values.model ? resolve(values.model) : defaultModelDir());
 const reference = await loadFamiliarityReference(model);
 if (!reference) throw new Error(`${model.dir} ships no familiarity reference`);
+const withAcquisition = values['acquisition-from'] ? { ...reference, acquisition: await acquisitionReferenceOf(values['acquisition-from'], Number(values['acquisition-count'])) } : null;
 const dir = await mkdtemp(join(tmpdir(), 'ana-familiarity-'));
 
 type Shift = { name: string; apply: (v: Float32Array, w: number, h: number, px: number, rng: Random) => Float32Array; pixelSizeUm?: (px: number) => number; jpeg?: boolean };
@@ -46,12 +58,38 @@ try {
       else await writeGrey16Tiff(path, Uint16Array.from(shifted, (x) => Math.round(x * 65535)), decoded.widthPx, decoded.heightPx, shift.pixelSizeUm ? shift.pixelSizeUm(px) : px);
       paths.push(path);
     }
+    if (values['acquisition-only'] && withAcquisition) {
+      const judged = [];
+      for (const path of paths) {
+        const decoded = await decodeSlideBytes(path, await readFile(path));
+        const a = analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? model.manifest.patch.defaultPixelSizeUm);
+        if (fieldQuality(a).verdict === 'readable') judged.push(acquisitionDistance(a.acquisition, withAcquisition.acquisition) / withAcquisition.acquisition.threshold);
+      }
+      const flagged = judged.filter((d) => d > 1).length;
+      console.log(`${shift.name}: acquisition statistics alone: unfamiliar ${flagged}/${judged.length} (${((100 * flagged) / Math.max(1, judged.length)).toFixed(1)} %), median distance ${[...judged].sort((a, b) => a - b)[judged.length >> 1]?.toFixed(2)}; not readable ${rows.length - judged.length}`);
+      continue;
+    }
     const fields = await meanEmbeddingsOf(model, paths);
-    const judged = fields.map((f) => familiarity(f.embedding, reference));
-    const flagged = judged.filter((f) => f.unfamiliar).length;
-    const distances = judged.map((f) => f.distance).sort((a, b) => a - b);
-    console.log(`${shift.name}: unfamiliar ${flagged}/${judged.length} (${((100 * flagged) / Math.max(1, judged.length)).toFixed(1)} %), median distance ${distances[distances.length >> 1]?.toFixed(2)}; not readable ${rows.length - fields.length}`);
+    const rate = (ref: FamiliarityReference) => {
+      const judged = fields.map((f) => familiarity(f.embedding, ref, f.acquisition));
+      const flagged = judged.filter((f) => f.unfamiliar).length;
+      const distances = judged.map((f) => f.distance).sort((a, b) => a - b);
+      return `unfamiliar ${flagged}/${judged.length} (${((100 * flagged) / Math.max(1, judged.length)).toFixed(1)} %), median distance ${distances[distances.length >> 1]?.toFixed(2)}`;
+    };
+    console.log(`${shift.name}: shipped reference ${rate(reference)}${withAcquisition ? `; with acquisition statistics ${rate(withAcquisition)}` : ''}; not readable ${rows.length - fields.length}`);
   }
 } finally {
   await rm(dir, { recursive: true, force: true });
+}
+
+/** Acquisition statistics of training-like fields, analysed as the reading does (no model needed). */
+async function acquisitionReferenceOf(labelsCsv: string, count: number) {
+  const stats = [];
+  for (const row of (await readDatasetCsv(resolve(labelsCsv))).slice(0, count)) {
+    const decoded = await decodeSlideBytes(row.absolutePath, await readFile(row.absolutePath));
+    stats.push(analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? model.manifest.patch.defaultPixelSizeUm).acquisition);
+  }
+  const fitted = fitAcquisitionReference(stats, reference!.quantile);
+  console.log(`acquisition reference from ${stats.length} fields of ${labelsCsv}: ${JSON.stringify(fitted)}`);
+  return fitted;
 }

@@ -2,8 +2,9 @@
  * Issue 14: the workstation never says more than the image supports. Hostile fields go through
  * the real reading pipeline (files decoded by sharp, the model in ONNX Runtime, the record in
  * SQLite): each is `not-readable` with the right reason, is not scored, and gets no pattern.
- * Generated normal fields (a negative, a weak positive) stay readable. On the code before the
- * field-quality analysis, the black field alone was read as four patterns at confidence 1.00.
+ * Generated normal fields (a negative, a weak positive, and a small 40× field holding 7 cells,
+ * which a fixed count of 10 refused) stay readable. On the code before the field-quality analysis,
+ * the black field alone was read as four patterns at confidence 1.00.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -55,6 +56,8 @@ beforeAll(async () => {
   await generated('three-cells.tif', { ...size, labels: ['speckled'], intensity: 0.5, cellCount: 3 }, 8, 'too-few-cells');
   await generated('negative.tif', { ...size, labels: [] }, 21, null);
   await generated('weak-positive.tif', { ...size, labels: ['centromere'], intensity: 0.12 }, 22, null);
+  // 1024×768 at 0.18 µm/px: 0.025 mm², 7 cells (≈ 280 per mm², a sparse but normal density).
+  await generated('small-40x.tif', { widthPx: 1024, heightPx: 768, pixelSizeUm: 0.18, labels: ['homogeneous'], intensity: 0.5, cellCount: 7, style: 'research-40x-mono16', format: 'tiff-grey16' }, 30, null);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -85,7 +88,7 @@ describe('hostile fields through the reading pipeline', () => {
           expect(Array.from(stored.patchScores).every((v) => v === 0)).toBe(true);
         } else {
           expect(stored.screening?.call).toMatch(/^(negative|positive)$/);
-          expect(item.quality!.cells).toBeGreaterThan(20);
+          expect(item.quality!.cells).toBeGreaterThan(name === 'small-40x.tif' ? 4 : 20);
           expect(getReadingCells(db, stored.id).length).toBe(item.quality!.cells + item.quality!.mitoses);
         }
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { embeddingDistance, familiarity, fitFamiliarityReference } from '../../../../electron/core/quality/familiarity';
+import { blockiness } from '../../../../electron/core/quality/acquisition';
 import { Random } from '../../../../electron/core/random';
 
 describe('familiarity', () => {
@@ -17,5 +18,39 @@ describe('familiarity', () => {
   it('measures RMS z-scores and refuses a mismatched embedding', () => {
     expect(embeddingDistance(Float32Array.of(2, 2), { mean: [0, 0], std: [1, 2] })).toBeCloseTo(Math.sqrt((4 + 1) / 2));
     expect(() => embeddingDistance(Float32Array.of(1), { mean: [0, 0], std: [1, 1] })).toThrow(RangeError);
+  });
+});
+
+describe('familiarity with acquisition statistics', () => {
+  const rng = new Random(11);
+  const embedding = () => Float32Array.from({ length: 8 }, () => rng.normal(0, 1));
+  const acquisition = () => ({ cellAreaUm2: 450 * Math.exp(rng.normal(0, 0.1)), halo: 0.02 + rng.normal(0, 0.01), blockiness: 1 + rng.normal(0, 0.008) });
+  const fields = Array.from({ length: 100 }, () => ({ e: embedding(), a: acquisition() }));
+  const reference = fitFamiliarityReference(fields.map((f) => f.e), 0.99, null, {}, fields.map((f) => f.a));
+
+  it('flags a wrong pixel size and a JPEG, which the embedding does not see; a reference without them ignores them', () => {
+    expect(reference.acquisition?.threshold).toBeGreaterThan(0);
+    const like = { e: embedding(), a: { cellAreaUm2: 450, halo: 0.02, blockiness: 1 } };
+    expect(familiarity(like.e, reference, like.a).unfamiliar).toBe(false);
+    // The file says half the true pixel size: every cell a quarter of its area in µm².
+    expect(familiarity(like.e, reference, { ...like.a, cellAreaUm2: 450 / 4 }).unfamiliar).toBe(true);
+    // 8×8 blocks of a JPEG.
+    expect(familiarity(like.e, reference, { ...like.a, blockiness: 1.3 }).unfamiliar).toBe(true);
+    // Not measured on this field: not judged.
+    expect(familiarity(like.e, reference, { cellAreaUm2: null, halo: null, blockiness: null }).unfamiliar).toBe(false);
+    const { acquisition: _, ...embeddingOnly } = reference;
+    expect(familiarity(like.e, embeddingOnly, { ...like.a, blockiness: 1.3 }).unfamiliar).toBe(false);
+  });
+});
+
+describe('blockiness', () => {
+  it('is about 1 for smooth noise and above 1 when 8×8 blocks have steps at their borders', () => {
+    const rng = new Random(4);
+    const w = 64;
+    const noise = Float32Array.from({ length: w * w }, () => 0.5 + rng.normal(0, 0.01));
+    expect(blockiness(noise, w, w)).toBeCloseTo(1, 1);
+    const blocks = noise.map((v, i) => v + 0.03 * ((((i % w) >> 3) + ((Math.floor(i / w) >> 3))) % 2));
+    expect(blockiness(blocks, w, w)!).toBeGreaterThan(1.5);
+    expect(blockiness(noise, 16, 16)).toBeNull();
   });
 });

@@ -36,6 +36,24 @@ describe('screening', () => {
     expect(positiveProbability(field, GENERIC_CALIBRATION)).toBeGreaterThan(positiveProbability(field, lab));
   });
 
+  it('counts cytoplasmic staining for a positive, never against it (issue 14: weak mitochondrial fields screened negative)', () => {
+    const calibration = calibrateOnNegatives(Array.from({ length: 30 }, negative), 0);
+    // A field like the negatives' median, whose nucleus and cytoplasm then change.
+    const field = { ...negative(), innerToOuter: Math.exp(calibration.reference.innerToOuter!.centre) };
+    const p = positiveProbability(field, calibration);
+    // Mitochondrial or Golgi staining: granular cytoplasm, nucleus spared (inner over outer falls).
+    expect(positiveProbability({ ...field, outerTexture: field.outerTexture + 0.08 }, calibration)).toBeGreaterThanOrEqual(p);
+    expect(positiveProbability({ ...field, innerToOuter: field.innerToOuter * 0.6 }, calibration)).toBeGreaterThanOrEqual(p);
+    // A weak cytoplasmic positive (the demo day's A2026-0421_F2, as measured) against the generic anchor.
+    const weakMitochondrial = { signalToBackground: 2.616, peakToMean: 2.472, texture: 0.152, innerToOuter: 0.758, outerTexture: 0.165 };
+    expect(screen(weakMitochondrial, GENERIC_CALIBRATION, 'generic').call).toBe('positive');
+    // The demo day's negatives (as measured) stay negative.
+    for (const n of [
+      { signalToBackground: 1.419, peakToMean: 1.864, texture: 0.038, innerToOuter: 1.369, outerTexture: 0.052 },
+      { signalToBackground: 2.106, peakToMean: 2.296, texture: 0.064, innerToOuter: 0.801, outerTexture: 0.074 },
+    ]) expect(screen(n, GENERIC_CALIBRATION, 'generic').call).toBe('negative');
+  });
+
   it('refuses to calibrate on nothing', () => {
     expect(() => calibrateOnNegatives([], 0)).toThrow(/at least one/);
   });
