@@ -35,7 +35,7 @@ import { defaultCacheDir, embedRows, fitHead, headScorer, summary, trainModelFro
 import { defaultTrainerOptions, evaluateScorer, scoreBags, type TrainerOptions, type TrainingMethod } from '../../electron/core/training/trainer';
 import { baseManifest, buildModel, EXTRACTOR_ID, EXTRACTOR_VERSION } from './build-default';
 import { DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
-import { CODEBOOK_SCALES, learnCodebook, rmsNormalise, sampleWindows, WINDOW_EPSILON, WINDOW_PX, type Codebook } from './codebook-features';
+import { CODEBOOK_SCALES, learnCodebook, rmsNormalise, sampleWindows, WINDOW_EPSILON, WINDOW_PX, type Codebook } from '../../electron/core/models/codebook-features';
 import { buildStructureModel, CODEBOOK_EXTRACTOR_VERSION, STRUCTURE_BANK, STRUCTURE_EXTRACTOR_ID, STRUCTURE_EXTRACTOR_VERSION, STRUCTURE_INPUT_PX, structureExtractorNames } from './structure-extractor';
 import { RMS_FLOOR } from './structure-features';
 
@@ -54,7 +54,7 @@ export interface CodebookRecipe {
 
 export const DEFAULT_CODEBOOK_RECIPE: CodebookRecipe = { fields: 200, windowsPerPatch: 40, k: 128, seed: 1 };
 
-/** Learns the codebooks (./codebook-features.ts) from windows of the training split's patches. */
+/** Learns the codebooks (core/models/codebook-features.ts) from windows of the training split's patches. */
 export async function learnCodebooks(csv: string, recipe: CodebookRecipe, log: (line: string) => void = () => {}): Promise<Codebook[]> {
   const rows = (await readDatasetCsv(csv)).filter((r) => r.split === 'train');
   if (rows.length === 0) throw new Error(`${csv}: no rows in the train split to learn the codebooks from`);

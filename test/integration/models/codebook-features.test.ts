@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphSession, type GraphSession } from '../../../electron/core/inference/engine';
 import { GraphBuilder } from '../../../electron/core/models/onnx-graph';
 import { Random } from '../../../electron/core/random';
-import { addCodebookFeatures, codebookFeatureNames, kMeans, learnCodebook, sampleWindows, symmetricEigen, WINDOW_EPSILON, WINDOW_PX, type Codebook, type CodebookScale } from '../../../native-models/recipes/codebook-features';
+import { addCodebookFeatures, codebookFeatureNames, kMeans, learnCodebook, sampleWindows, symmetricEigen, WINDOW_EPSILON, WINDOW_PX, type Codebook, type CodebookScale } from '../../../electron/core/models/codebook-features';
 
 const P = 64;
 const DIM = WINDOW_PX * WINDOW_PX;
