@@ -30,7 +30,7 @@ export const FINETUNE_MODES: readonly FinetuneMode[] = FinetuneMode.options;
 
 export interface NetworkCandidateInput {
   active: ModelPackage;
-  mode: Exclude<FinetuneMode, 'head'>;
+  mode: Exclude<FinetuneMode, 'head' | 'adapt'>;
   /** Convolution blocks trained in 'last-blocks' mode (with everything after them). Default 1. */
   lastBlocks?: number;
   groups: { fit: SignedCase[]; stop: SignedCase[]; validation: SignedCase[] };
@@ -50,7 +50,7 @@ const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels',
 export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {
   const { active } = input;
   if (active.manifest.kind !== 'network') {
-    throw new DomainError('bad-request', `fine-tuning mode '${input.mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head'`);
+    throw new DomainError('bad-request', `fine-tuning mode '${input.mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
   }
   const base = await loadNetworkPackage(active.dir);
   const manifest = active.manifest;

@@ -23,8 +23,8 @@ import { fitMeanLogitLbfgs, LBFGS_C_GRID } from './mean-logit-lbfgs';
 import { modelCard } from '../metrics/model-card';
 
 export interface Progress {
-  /** 'patches': cutting fields into network inputs (whole-network fine-tuning). */
-  phase: 'embed' | 'patches' | 'train' | 'evaluate' | 'write';
+  /** 'adapt': learning the extractor's codebooks from the lab's fields; 'patches': cutting fields into network inputs (whole-network fine-tuning). */
+  phase: 'adapt' | 'embed' | 'patches' | 'train' | 'evaluate' | 'write';
   done: number;
   total: number;
   message?: string;
