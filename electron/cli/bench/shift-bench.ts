@@ -26,6 +26,7 @@ import { bagCount, featureStats, subsetBags, type BagDataset } from '../../core/
 import { extractorSha256 } from '../../core/training/heads/embedding-cache';
 import { inheritedOptions } from '../../core/training/finetune/finetune';
 import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
+import { thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { embedRows, fitHead, hashSplit, headScorer } from '../../core/training/heads/train-model';
 import { defaultTrainerOptions, scoreBags, type TrainerOptions } from '../../core/training/trainer';
 import { renderLearningCurvePng } from './learning-curve-plot';
@@ -68,17 +69,20 @@ export interface ShiftStyleResult {
   zeroShot: ShiftFigures;
   /** The package's head on embeddings re-standardised with the style's unlabelled pool (null: not measured). */
   adapted: ShiftFigures | null;
-  signed: ({ n: number } & ShiftFigures)[];
+  signed: SignedFigures[];
   /** Codebooks learned again from the unlabelled pool, head fitted from scratch on +N signed (empty: not measured). */
-  adaptedSigned: ({ n: number } & ShiftFigures)[];
+  adaptedSigned: SignedFigures[];
 }
+
+/** After +N signed: at thresholds 0.5 (the figures), and with thresholds tuned or shrunk on the early-stopping fields. */
+export type SignedFigures = { n: number } & ShiftFigures & { thresholds?: { tuned: ShiftFigures; shrunk: ShiftFigures } };
 
 export interface ShiftBenchResult {
   model: string;
   options: { heldOutStyles: string[]; referenceStyles: string[]; fieldsPerStyle: number; sizePx: string; signedCounts: number[]; adapt: boolean; seed: number };
   styles: ShiftStyleResult[];
   /** Means over the held-out styles. */
-  heldOutMean: { zeroShot: ShiftFigures; adapted: ShiftFigures | null; signed: ({ n: number } & ShiftFigures)[]; adaptedSigned: ({ n: number } & ShiftFigures)[] };
+  heldOutMean: { zeroShot: ShiftFigures; adapted: ShiftFigures | null; signed: SignedFigures[]; adaptedSigned: SignedFigures[] };
   wallSeconds: number;
   files: { json: string; table: string; plot: string };
 }
@@ -123,7 +127,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
       if (role === 'held-out') {
         const pool = indexOf('signed');
         for (const n of signedCounts) {
-          signed.push({ n, ...figures(fineTuned(model, trainer, head, subsetBags(data, pool.slice(0, n)), test, seed)) });
+          signed.push(signedFigures(n, fineTuned(model, trainer, head, subsetBags(data, pool.slice(0, n)), test, seed)));
         }
         if (adapt) {
           const restandardised = restandardisedHead(head.weights.data, head.bias.data, featureStats(subsetBags(data, pool)));
@@ -133,7 +137,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
           const adaptedTest = subsetBags(adaptedData.data, indexOf('test'));
           const cold: TrainerOptions = { ...trainer, keepInitialIfBest: false };
           for (const n of signedCounts) {
-            adaptedSigned.push({ n, ...figures(fineTuned(extractor, cold, null, subsetBags(adaptedData.data, pool.slice(0, n)), adaptedTest, seed)) });
+            adaptedSigned.push(signedFigures(n, fineTuned(extractor, cold, null, subsetBags(adaptedData.data, pool.slice(0, n)), adaptedTest, seed)));
           }
         }
       }
@@ -152,8 +156,8 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
     heldOutMean: {
       zeroShot: meanFigures(held.map((s) => s.zeroShot)),
       adapted: adapt ? meanFigures(held.map((s) => s.adapted!)) : null,
-      signed: signedCounts.map((n) => ({ n, ...meanFigures(held.map((s) => s.signed.find((x) => x.n === n)!)) })),
-      adaptedSigned: adapt ? signedCounts.map((n) => ({ n, ...meanFigures(held.map((s) => s.adaptedSigned.find((x) => x.n === n)!)) })) : [],
+      signed: signedCounts.map((n) => meanSigned(n, held.map((s) => s.signed.find((x) => x.n === n)!))),
+      adaptedSigned: adapt ? signedCounts.map((n) => meanSigned(n, held.map((s) => s.adaptedSigned.find((x) => x.n === n)!))) : [],
     },
     wallSeconds: Math.round((performance.now() - started) / 100) / 10,
     files: { json: join(resolve(options.outDir), 'results.json'), table: join(resolve(options.outDir), 'table.md'), plot: join(resolve(options.outDir), 'curve.png') },
@@ -217,8 +221,12 @@ function evaluateHead(weights: Float32Array, bias: Float32Array, model: ModelPac
   return { report, scores, thresholds, test };
 }
 
-/** Local fine-tuning's head step on N signed fields: warm start from the package head (or none), early stop on 20% of them. */
-function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<ReturnType<typeof readHead>> | null, signed: BagDataset, test: BagDataset, seed: number): ReturnType<typeof evaluateHead> {
+/**
+ * Local fine-tuning's head step on N signed fields: warm start from the package head (or none),
+ * early stop on 20% of them; measured at 0.5, and with the thresholds tuned (best F1) or shrunk
+ * towards 0.5 on those early-stopping fields (core/training/metrics/thresholds.ts).
+ */
+function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<ReturnType<typeof readHead>> | null, signed: BagDataset, test: BagDataset, seed: number): Record<ThresholdMode, ReturnType<typeof evaluateHead>> {
   const ids = Array.from({ length: bagCount(signed) }, (_, i) => i);
   const { train, heldOut } = hashSplit(ids, (i) => signed.bagIds[i]!, 0.2, seed);
   const stop = heldOut.length > 0 ? subsetBags(signed, heldOut) : null;
@@ -228,9 +236,17 @@ function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<R
   const pooled = training.pooling;
   const scorer = headScorer(folded.weights, folded.bias, test.inputLength, K);
   const scores = scoreBags(scorer, test, pooled);
-  const fixed = new Array<number>(K).fill(0.5);
-  const report = evaluate({ truth: test.bagLabels, scores, imageCount: bagCount(test), labelCount: K }, test.labels, fixed);
-  return { report, scores, thresholds: fixed, test };
+  const stopScores = stop ? scoreBags(scorer, stop, pooled) : null;
+  const at = (mode: ThresholdMode) => {
+    const thresholds = stop && stopScores ? thresholdsFor(mode, stop.bagLabels, stopScores, bagCount(stop), K) : new Array<number>(K).fill(0.5);
+    return { report: evaluate({ truth: test.bagLabels, scores, imageCount: bagCount(test), labelCount: K }, test.labels, thresholds), scores, thresholds, test };
+  };
+  return { fixed: at('fixed'), tuned: at('tuned'), shrunk: at('shrunk') };
+}
+
+/** A fine-tuned head's figures at 0.5, with the tuned and shrunk thresholds beside them. */
+function signedFigures(n: number, byMode: Record<ThresholdMode, ReturnType<typeof evaluateHead>>): ShiftStyleResult['signed'][number] {
+  return { n, ...figures(byMode.fixed), thresholds: { tuned: figures(byMode.tuned), shrunk: figures(byMode.shrunk) } };
 }
 
 function figures({ report, scores, thresholds, test }: ReturnType<typeof evaluateHead>): ShiftFigures {
@@ -243,6 +259,12 @@ function figures({ report, scores, thresholds, test }: ReturnType<typeof evaluat
     if (Array.from({ length: K }, (_, k) => scores[b * K + k]! >= thresholds[k]!).every((p) => !p)) calledNegative++;
   }
   return { f1Macro: round3(report.f1_macro), map: round3(report.map), negativesCalledNegative: negatives ? round3(calledNegative / negatives) : null };
+}
+
+function meanSigned(n: number, list: SignedFigures[]): SignedFigures {
+  const withThresholds = list.filter((f) => f.thresholds);
+  const thresholds = withThresholds.length === list.length && list.length > 0 ? { tuned: meanFigures(list.map((f) => f.thresholds!.tuned)), shrunk: meanFigures(list.map((f) => f.thresholds!.shrunk)) } : undefined;
+  return { n, ...meanFigures(list), ...(thresholds ? { thresholds } : {}) };
 }
 
 function meanFigures(list: ShiftFigures[]): ShiftFigures {
@@ -267,6 +289,9 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
     rows.push(`| **held-out mean** | | shipped features, head fine-tuned | | **${cell(mean.zeroShot)}** | ${curve(mean.signed)} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
     if (mean.adapted) rows.push(`| **held-out mean** | | **adapted** features, new head | | **${cell(mean.adapted)}** | ${curve(mean.adaptedSigned)} | ${mean.adapted.negativesCalledNegative ?? '—'} |`);
   }
+  const thresholdRows = (name: string, list: readonly SignedFigures[]) =>
+    list.some((f) => f.thresholds) ? [`| ${name} | ${counts.map((n) => { const f = list.find((x) => x.n === n); return f?.thresholds ? `${f.f1Macro.toFixed(3)} / ${f.thresholds.tuned.f1Macro.toFixed(3)} / ${f.thresholds.shrunk.f1Macro.toFixed(3)}` : '—'; }).join(' | ')} |`] : [];
+  const thresholdTable = [...thresholdRows('shipped features, head fine-tuned', mean.signed), ...thresholdRows('adapted features, new head', mean.adaptedSigned)];
   return [
     `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields. ` +
       "Adapted: the style's signed pool read as unlabelled fields; zero-shot = the shipped head on embeddings re-standardised with the pool's statistics; +N = codebooks learned again from the pool (`ana adapt`), head fitted from scratch on N signed fields.",
@@ -275,6 +300,16 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
     rule,
     ...rows,
     '',
+    ...(thresholdTable.length
+      ? [
+          'Held-out mean macro-F1 by threshold rule after +N signed: 0.5 / best F1 on the early-stopping fields (20% of N) / that best F1 shrunk towards 0.5 by the label\'s positives.',
+          '',
+          `| recipe | ${counts.map((n) => `+${n} signed`).join(' | ')} |`,
+          `|${' --- |'.repeat(1 + counts.length)}`,
+          ...thresholdTable,
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 
