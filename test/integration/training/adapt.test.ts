@@ -19,6 +19,7 @@ import { openDatabase, type WritableDb } from '../../../electron/core/db/connect
 import { getActiveModelVersion, listModelVersions } from '../../../electron/core/db/model-version.repo';
 import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { createEngine } from '../../../electron/core/inference/engine';
+import { learningCurve } from '../../../electron/core/models/learning-curve';
 import { loadModelPackage, type ModelPackage } from '../../../electron/core/models/model-package';
 import { defaultModelDir } from '../../../electron/core/paths';
 import { loadFamiliarityReference } from '../../../electron/core/quality/familiarity';
@@ -110,6 +111,8 @@ describe('lab adaptation (fine-tuning mode adapt)', () => {
     expect(r.promoted).toBe(false);
     expect(getActiveModelVersion(db)!.version).toBe('0.4.0');
     expect(getTrainingRun(db, r.runId)!.config).toMatchObject({ mode: 'adapt', adaptation: { from: 'record', fields: 20 } });
+    // The learning curve (`ana models curve`) shows the candidate against the cases it learned from.
+    expect(learningCurve(db).points).toContainEqual(expect.objectContaining({ version: r.candidate.version, mode: 'adapt', trainingCases: r.counts.trainCases + r.counts.earlyStopCases, validationCases: r.counts.validationCases, f1Macro: r.gate.candidate.f1_macro }));
 
     const active = await loadModelPackage(defaultModelDir());
     const candidate = await loadModelPackage(r.candidate.dirPath);
