@@ -1,11 +1,12 @@
 /** The Models page: registered versions and the fine-tuning run (its state is pushed as events). */
-import type { FinetuneMode, FinetuneState, ModelVersionSummary } from '../../../../electron/contract';
+import type { FinetuneMode, FinetuneState, LearningCurve, ModelVersionSummary } from '../../../../electron/contract';
 import { call } from '../services/api';
 import { handleError } from '../services/errors.svelte';
 
 export class ModelsState {
   versions = $state.raw<ModelVersionSummary[]>([]);
   run = $state.raw<FinetuneState | null>(null);
+  curve = $state.raw<LearningCurve | null>(null);
   loading = $state(false);
 
   readonly active = $derived(this.versions.find((v) => v.active) ?? null);
@@ -15,7 +16,7 @@ export class ModelsState {
   async load(): Promise<void> {
     this.loading = true;
     try {
-      [this.versions, this.run] = await Promise.all([call('models/list', {}), call('finetune/status', {})]);
+      [this.versions, this.run, this.curve] = await Promise.all([call('models/list', {}), call('finetune/status', {}), call('models/curve', {})]);
     } catch (error) {
       handleError(error);
     } finally {
