@@ -6,6 +6,7 @@ import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { startFinetuneWorker, type FinetuneJob } from '../../core/training/finetune/finetune-worker';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
+import { ADAPT_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
 import { UsageError, type Command } from '../command';
 import { databasePath, missingDatabaseError } from '../database';
 
@@ -39,7 +40,7 @@ function number(name: string, v: string | undefined): number | undefined {
 }
 
 /** The worker job from the shared options; `extra` adds the mode's own. */
-function jobOf(values: SharedValues, mode: FinetuneMode, extra: Partial<FinetuneJob>): FinetuneJob {
+function jobOf(values: SharedValues, mode: FinetuneMode | undefined, extra: Partial<FinetuneJob>): FinetuneJob {
   const dbPath = databasePath(values.db);
   if (!existsSync(dbPath)) throw missingDatabaseError(dbPath);
   const gate = Object.fromEntries(
@@ -67,8 +68,7 @@ const MODE_WORDS: Record<FinetuneMode, string> = { head: 'head only', adapt: 'ex
 
 /** Runs the job in the fine-tuning worker, with progress on stderr and Ctrl-C as cancel; prints the gate's verdict. */
 async function runJob(job: FinetuneJob): Promise<number> {
-  const mode = job.mode ?? 'head';
-  const onHead = mode === 'head' || mode === 'adapt';
+  const onHead = job.mode !== 'last-blocks' && job.mode !== 'all';
   const handle = startFinetuneWorker(job, {
     onProgress: (p) => {
       const words = PHASE_WORDS[p.phase];
@@ -100,14 +100,16 @@ async function runJob(job: FinetuneJob): Promise<number> {
 export const finetuneCommand: Command = {
   name: 'finetune',
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
-  usage: `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] ${SHARED_USAGE}`,
+  usage:
+    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] ${SHARED_USAGE}\n` +
+    `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks (measured on the shift benchmark), else 'head'`,
   async run(args) {
-    const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string', default: 'head' }, blocks: { type: 'string' }, epochs: { type: 'string' } } });
-    const mode = values.mode as FinetuneMode;
-    if (!FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
+    const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' } } });
+    const mode = values.mode as FinetuneMode | undefined;
+    if (mode !== undefined && !FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
     if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
     const epochs = number('epochs', values.epochs);
-    const onHead = mode === 'head' || mode === 'adapt';
+    const onHead = mode !== 'last-blocks' && mode !== 'all';
     return runJob(
       jobOf(values, mode, {
         trainer: epochs !== undefined && onHead ? { maxEpochs: epochs } : {},

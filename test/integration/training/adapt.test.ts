@@ -27,7 +27,7 @@ import { readBatch } from '../../../electron/core/reading/batch-reader';
 import { saveDraft, signCase } from '../../../electron/core/review/review.service';
 import { readDatasetCsv, writeDataset } from '../../../electron/core/synth';
 import { codebookLayoutOf } from '../../../electron/core/training/adapt/adapt-extractor';
-import { runFinetune, type FinetuneOptions } from '../../../electron/core/training/finetune/finetune';
+import { ADAPT_FROM_SIGNED_CASES, defaultFinetuneMode, runFinetune, type FinetuneOptions } from '../../../electron/core/training/finetune/finetune';
 import { embedRows } from '../../../electron/core/training/heads/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { TEST_PASSWORD, TEST_SCRYPT_COST } from '../../support/record-fixtures';
@@ -86,8 +86,15 @@ async function embeddingsOf(model: ModelPackage, path: string): Promise<Float32A
 }
 
 describe('lab adaptation (fine-tuning mode adapt)', () => {
-  it('refuses an extractor without codebooks, naming the package', async () => {
+  it('the default recipe is adapt from 200 signed cases on a model with codebooks (measured), else head', async () => {
+    const shipped = await loadModelPackage(defaultModelDir());
+    expect(await defaultFinetuneMode(shipped, ADAPT_FROM_SIGNED_CASES - 1)).toBe('head');
+    expect(await defaultFinetuneMode(shipped, ADAPT_FROM_SIGNED_CASES)).toBe('adapt');
     await writeSkeletonPackage(join(dir, 'skeleton'));
+    expect(await defaultFinetuneMode(await loadModelPackage(join(dir, 'skeleton')), 1000)).toBe('head');
+  });
+
+  it('refuses an extractor without codebooks, naming the package', async () => {
     await expect(codebookLayoutOf(await loadModelPackage(join(dir, 'skeleton')))).rejects.toThrow(/skeleton.*no learned codebooks/);
   });
 

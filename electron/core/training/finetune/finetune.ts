@@ -29,7 +29,7 @@ import { attachPackageFile, headManifestOf, readHead, type ModelPackage } from '
 import { listSlides } from '../../db/slide.repo';
 import { fitFamiliarityReference, REFERENCE_FILE } from '../../quality/familiarity';
 import { listSlideFiles } from '../../reading/batch-reader';
-import { writeAdaptedExtractor } from '../adapt/adapt-extractor';
+import { codebookLayoutOf, writeAdaptedExtractor } from '../adapt/adapt-extractor';
 import type { CodebookRecipe } from '../adapt/learn-codebooks';
 import { bagCount } from '../dataset';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
@@ -53,9 +53,10 @@ export interface FinetuneOptions {
   actor: Actor;
   trainer?: Partial<TrainerOptions>;
   /**
-   * What is trained: 'head' (default) a new head on the active extractor's embeddings; for a
-   * whole-network active version also 'last-blocks' (its last `lastBlocks` convolution blocks
-   * and the head) or 'all' (every layer).
+   * What is trained: 'head' a new head on the active extractor's embeddings; 'adapt' the
+   * extractor's codebooks learned from the lab's slides, then a new head; for a whole-network
+   * active version also 'last-blocks' (its last `lastBlocks` convolution blocks and the head) or
+   * 'all' (every layer). Default: chosen by measurement (`defaultFinetuneMode`).
    */
   mode?: FinetuneMode;
   /** Mode 'adapt': learn from the slide files under this folder instead of every slide in the record. */
@@ -101,7 +102,8 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const tolerances = { ...DEFAULT_GATE, ...options.gate };
   const { db, actor } = options;
   const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
-  const mode = options.mode ?? 'head';
+  const cases = listSignedCases(db);
+  const mode = options.mode ?? (await defaultFinetuneMode(active, cases.length));
   const onHead = mode === 'head' || mode === 'adapt';
   if (!onHead && active.manifest.kind !== 'network') {
     throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
@@ -111,7 +113,6 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   }
   // The candidate is trained "from the active version": its head and, when recorded, its method options.
   const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(active.manifest.provenance), keepInitialIfBest: true, ...options.trainer };
-  const cases = listSignedCases(db);
   const minCases = options.minCases ?? 20;
   if (cases.length < minCases) throw new DomainError('bad-request', `fine-tuning needs at least ${minCases} signed cases; the record has ${cases.length}`);
   const { train: trainCases, validation } = splitSignedCases(cases, options.validationShare ?? 0.25);
@@ -289,6 +290,19 @@ async function withEngine<T>(model: ModelPackage, options: Pick<FinetuneOptions,
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * From this many signed cases the default recipe is 'adapt': on the domain-shift benchmark's
+ * held-out styles (docs/results.md, "Lab adaptation") adapted features + a new head beat the head
+ * fine-tuned on the shipped features at +200 and +300 signed fields, and lost at +25 and +100.
+ */
+export const ADAPT_FROM_SIGNED_CASES = 200;
+
+/** The measured default: 'adapt' with enough signed cases and an extractor that has codebooks, else 'head'. */
+export async function defaultFinetuneMode(active: ModelPackage, signedCases: number): Promise<FinetuneMode> {
+  if (active.manifest.kind !== 'extractor-head' || signedCases < ADAPT_FROM_SIGNED_CASES) return 'head';
+  return codebookLayoutOf(active).then(() => 'adapt' as const, () => 'head' as const);
 }
 
 const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'softTargets', 'coefficientC', 'batchSize', 'bagsPerBatch', 'patience', 'solver'] as const;

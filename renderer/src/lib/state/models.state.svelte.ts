@@ -50,7 +50,8 @@ export class ModelsState {
     return this.act(() => call('models/rollback', { reason }));
   }
 
-  async startFinetune(mode: FinetuneMode = 'head'): Promise<boolean> {
+  /** Without a mode the workstation chooses (the measured default, core/training/finetune/finetune.ts). */
+  async startFinetune(mode?: FinetuneMode): Promise<boolean> {
     try {
       this.run = await call('finetune/start', { mode });
       return true;
