@@ -29,6 +29,7 @@ import { modelsHandlers } from './models/models.handlers';
 import { finetuneRun } from './training/finetune/finetune.handlers';
 import { makeReportsOnSignature, reportsHandlers } from './reports/reports.handlers';
 import { DomainEventBus } from './domain-events';
+import { qcHandlers } from './qc/qc.handlers';
 import { resolveDataLocations } from './app-paths';
 
 export type { CallContext } from './handler';
@@ -123,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...modelsHandlers(db, sessions, { onActiveModelChanged, isFinetuning: finetune.isRunning }),
     ...finetune.handlers,
     ...readingHandlers(db, reading, sessions, emit, log),
+    ...qcHandlers(db, sessions),
   };
 
   /** The version new readings use: the registry's active one (before the first reading, possibly none yet). */

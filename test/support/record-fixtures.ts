@@ -70,6 +70,9 @@ export function seedReadCase(
     quality?: FieldQuality | null;
     screening?: Screening | null;
     familiarity?: Familiarity | null;
+    /** The model that made the reading (default ana-test 1.0.0 on cpu). */
+    model?: { modelId: string; modelVersion: string; provider: string };
+    timingsMs?: Record<string, number>;
   },
 ): { caseId: number; slide: SlideRow; reading: ReadingRow } {
   const received = options.receivedAtMs ?? 1_780_000_000_000;
@@ -90,9 +93,9 @@ export function seedReadCase(
   const probs = TEST_LABELS.map((k) => options.probabilities?.[k] ?? 0.05);
   const reading = insertReading(db, {
     slideId: slide.id,
-    modelId: 'ana-test',
-    modelVersion: '1.0.0',
-    provider: 'cpu',
+    modelId: options.model?.modelId ?? 'ana-test',
+    modelVersion: options.model?.modelVersion ?? '1.0.0',
+    provider: options.model?.provider ?? 'cpu',
     status: 'done',
     error: null,
     labels: TEST_LABELS,
@@ -104,7 +107,7 @@ export function seedReadCase(
       [320, 0, 320, 480, 0],
     ],
     patchScores: new Float32Array([...probs, ...probs]),
-    timingsMs: { infer: 1 },
+    timingsMs: options.timingsMs ?? { infer: 1 },
     thresholds: Object.fromEntries(TEST_LABELS.map((k) => [k, 0.5])),
     quality: options.quality ?? null,
     screening: options.screening ?? null,

@@ -18,6 +18,7 @@ import { modelsChannels } from './models.channels';
 import { finetuneChannels } from './finetune.channels';
 import { readingChannels } from './reading.channels';
 import { settingsChannels } from './settings.channels';
+import { qcChannels } from './qc.channels';
 
 export * from './app.channels';
 export * from './cases.channels';
@@ -31,6 +32,7 @@ export * from './models.channels';
 export * from './finetune.channels';
 export * from './reading.channels';
 export * from './settings.channels';
+export * from './qc.channels';
 
 /** Channel name → request and response schema. Add a domain's channels by spreading them here. */
 export const channels = {
@@ -45,6 +47,7 @@ export const channels = {
   ...finetuneChannels,
   ...readingChannels,
   ...settingsChannels,
+  ...qcChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -7,49 +7,25 @@
  * identical bytes. Content flows onto further pages; the footer (report id, page i of n) is
  * written last over the buffered pages.
  */
-import PDFDocument from 'pdfkit';
 import { findLabel } from '../../contract/labels';
 import { NEGATIVE_ICAP_CODE, type SignedCaseReport } from './report-model';
 import { overallWording, patternWording, strengthText, type ReportSettings } from './report-settings';
-import { defaultReportFonts, openReportFont, type ReportFonts } from './report-fonts';
+import { defaultReportFonts, type ReportFonts } from './report-fonts';
+import { contentWidth, ensureSpace, GREY, openPdfDocument, PAGE_MARGIN, rule, sectionTitle, table, writeFooters, type Doc } from './pdf-document';
 import { displayDateTime } from './report-time';
 import { CONFIRMED_NOT_READABLE_WORDS, fieldSummary } from './field-verdicts';
 
-type Doc = PDFKit.PDFDocument;
-
-const PAGE_MARGIN = { top: 48, bottom: 60, left: 50, right: 50 };
-const GREY = '#555555';
-const RULE = '#bbbbbb';
-
 export async function renderReportPdf(report: SignedCaseReport, settings: ReportSettings, fonts: ReportFonts = defaultReportFonts()): Promise<Uint8Array> {
   const signedAt = new Date(report.signature.signedAtMs);
-  const doc = new PDFDocument({
-    size: 'A4',
-    margins: PAGE_MARGIN,
-    bufferPages: true,
-    compress: true,
-    lang: 'en',
-    displayTitle: true,
-    // pdfkit accepts a parsed fontkit font where it accepts a path; its types only know paths.
-    font: openReportFont(fonts.regular) as unknown as string,
-    info: {
-      Title: `ANA report ${report.reportId}`,
-      Author: settings.lab.name,
-      Subject: `ANA HEp-2 IIF report, accession ${report.accessionId}`,
-      Creator: 'ANA Workstation',
-      Producer: 'ANA Workstation (pdfkit)',
-      CreationDate: signedAt,
-      ModDate: signedAt,
+  const { doc, finish } = openPdfDocument(
+    {
+      title: `ANA report ${report.reportId}`,
+      author: settings.lab.name,
+      subject: `ANA HEp-2 IIF report, accession ${report.accessionId}`,
+      createdAt: signedAt,
     },
-  });
-  doc.registerFont('regular', openReportFont(fonts.regular) as unknown as string);
-  doc.registerFont('bold', openReportFont(fonts.bold) as unknown as string);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<void>((resolveDone, reject) => {
-    doc.on('end', () => resolveDone());
-    doc.on('error', reject);
-  });
+    fonts,
+  );
 
   const tz = settings.timeZone;
   header(doc, report, settings);
@@ -62,30 +38,7 @@ export async function renderReportPdf(report: SignedCaseReport, settings: Report
   signatureBlock(doc, report, tz);
   footers(doc, report);
 
-  doc.end();
-  await done;
-  return Buffer.concat(chunks);
-}
-
-const contentWidth = (doc: Doc) => doc.page.width - PAGE_MARGIN.left - PAGE_MARGIN.right;
-const bottomLimit = (doc: Doc) => doc.page.height - PAGE_MARGIN.bottom;
-
-/** Starts a new page when `heightPt` would not fit above the bottom margin. */
-function ensureSpace(doc: Doc, heightPt: number): void {
-  if (doc.y + heightPt > bottomLimit(doc)) doc.addPage();
-}
-
-function rule(doc: Doc): void {
-  const y = doc.y + 2;
-  doc.moveTo(PAGE_MARGIN.left, y).lineTo(doc.page.width - PAGE_MARGIN.right, y).lineWidth(0.5).strokeColor(RULE).stroke();
-  doc.y = y + 6;
-}
-
-function sectionTitle(doc: Doc, title: string): void {
-  ensureSpace(doc, 40);
-  doc.moveDown(0.6);
-  doc.font('bold').fontSize(11).fillColor('black').text(title, PAGE_MARGIN.left, doc.y, { width: contentWidth(doc) });
-  rule(doc);
+  return finish();
 }
 
 function header(doc: Doc, report: SignedCaseReport, settings: ReportSettings): void {
@@ -156,47 +109,6 @@ function identification(doc: Doc, report: SignedCaseReport, tz: string): void {
   }
   doc.x = PAGE_MARGIN.left;
   doc.y = bottom;
-}
-
-interface Column {
-  title: string;
-  width: number;
-}
-
-function table(doc: Doc, columns: Column[], rows: string[][], boldFirst = false): void {
-  const x0 = PAGE_MARGIN.left;
-  const pad = 3;
-  const drawHeader = () => {
-    doc.font('bold').fontSize(8.5).fillColor(GREY);
-    let x = x0;
-    const y = doc.y;
-    for (const c of columns) {
-      doc.text(c.title, x + pad, y, { width: c.width - 2 * pad });
-      x += c.width;
-    }
-    doc.y = y + 13;
-    doc.moveTo(x0, doc.y).lineTo(x0 + columns.reduce((s, c) => s + c.width, 0), doc.y).lineWidth(0.5).strokeColor(RULE).stroke();
-    doc.y += 3;
-  };
-  ensureSpace(doc, 40);
-  drawHeader();
-  for (const row of rows) {
-    doc.fontSize(9.5);
-    const heights = row.map((cell, i) => doc.font(i === 0 && boldFirst ? 'bold' : 'regular').heightOfString(cell || ' ', { width: columns[i]!.width - 2 * pad }));
-    const h = Math.max(...heights) + 4;
-    if (doc.y + h > bottomLimit(doc)) {
-      doc.addPage();
-      drawHeader();
-    }
-    const y = doc.y;
-    let x = x0;
-    row.forEach((cell, i) => {
-      doc.font(i === 0 && boldFirst ? 'bold' : 'regular').fillColor('black').text(cell, x + pad, y, { width: columns[i]!.width - 2 * pad });
-      x += columns[i]!.width;
-    });
-    doc.y = y + h;
-  }
-  doc.x = x0;
 }
 
 function results(doc: Doc, report: SignedCaseReport, settings: ReportSettings): void {
@@ -296,14 +208,5 @@ function signatureBlock(doc: Doc, report: SignedCaseReport, tz: string): void {
 }
 
 function footers(doc: Doc, report: SignedCaseReport): void {
-  const range = doc.bufferedPageRange();
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    // Writing below the bottom margin would make pdfkit add a page; lift the margin while writing.
-    const saved = doc.page.margins.bottom;
-    doc.page.margins.bottom = 0;
-    const text = `${report.amends ? 'AMENDED · ' : ''}Report ${report.reportId} · accession ${report.accessionId} · page ${i + 1} of ${range.count}`;
-    doc.font('regular').fontSize(7.5).fillColor(GREY).text(text, PAGE_MARGIN.left, doc.page.height - 40, { width: contentWidth(doc), align: 'center', lineBreak: false });
-    doc.page.margins.bottom = saved;
-  }
+  writeFooters(doc, (i, count) => `${report.amends ? 'AMENDED · ' : ''}Report ${report.reportId} · accession ${report.accessionId} · page ${i + 1} of ${count}`);
 }

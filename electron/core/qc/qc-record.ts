@@ -1,0 +1,80 @@
+/**
+ * What the day dashboard and the model evidence read from the record: each slide's current
+ * reading (the newest successful one) made in a time window, and each case's current signed
+ * result with the suggestion the physician saw. Computed from the existing tables (no QC table to
+ * keep in sync); docs/today.md gives the query time on a 30-day record.
+ */
+import type { Familiarity, FieldQuality } from '../../contract';
+import type { ReadableDb } from '../db/connection';
+import type { DecisionSuggestion } from '../db/decision.repo';
+
+export interface CurrentReading {
+  caseId: number;
+  modelId: string;
+  modelVersion: string;
+  provider: string;
+  labels: string[];
+  predicted: string[];
+  quality: FieldQuality | null;
+  familiarity: Familiarity | null;
+  timingsMs: Record<string, number>;
+  createdAtMs: number;
+}
+
+type Raw = Omit<CurrentReading, 'labels' | 'predicted' | 'quality' | 'familiarity' | 'timingsMs'> & {
+  labelsJson: string;
+  predictedJson: string;
+  qualityJson: string | null;
+  familiarityJson: string | null;
+  timingsJson: string;
+};
+
+/** Current readings (newest successful per slide) made in [startMs, endMs), oldest first. */
+export function currentReadingsBetween(db: ReadableDb, startMs: number, endMs: number): CurrentReading[] {
+  const rows = db
+    .prepare(
+      `SELECT s.case_id AS caseId, r.model_id AS modelId, r.model_version AS modelVersion, r.provider,
+         r.labels_json AS labelsJson, r.predicted_json AS predictedJson, r.quality_json AS qualityJson,
+         r.familiarity_json AS familiarityJson, r.timings_json AS timingsJson, r.created_at_ms AS createdAtMs
+       FROM readings r JOIN slides s ON s.id = r.slide_id
+       WHERE r.id IN (SELECT MAX(id) FROM readings WHERE status = 'done' GROUP BY slide_id)
+         AND r.created_at_ms >= ? AND r.created_at_ms < ?
+       ORDER BY r.created_at_ms, r.id`,
+    )
+    .all(startMs, endMs) as Raw[];
+  return rows.map(({ labelsJson, predictedJson, qualityJson, familiarityJson, timingsJson, ...rest }) => ({
+    ...rest,
+    labels: JSON.parse(labelsJson),
+    predicted: JSON.parse(predictedJson),
+    quality: qualityJson === null ? null : JSON.parse(qualityJson),
+    familiarity: familiarityJson === null ? null : JSON.parse(familiarityJson),
+    timingsMs: JSON.parse(timingsJson),
+  }));
+}
+
+export interface SignedResult {
+  caseId: number;
+  signedAtMs: number;
+  /** Pattern keys of the signed result (empty: negative). */
+  signed: string[];
+  suggestion: DecisionSuggestion;
+}
+
+/** Each case's latest signature (signing or amendment) with its decision; optionally only those made in [startMs, endMs). */
+export function currentSignedResults(db: ReadableDb, window?: { startMs: number; endMs: number }): SignedResult[] {
+  const rows = db
+    .prepare(
+      `SELECT s.case_id AS caseId, s.signed_at_ms AS signedAtMs, d.labels_json AS labelsJson, d.suggestion_json AS suggestionJson
+       FROM signatures s JOIN decisions d ON d.id = s.decision_id
+       WHERE s.id IN (SELECT MAX(id) FROM signatures GROUP BY case_id)
+         AND s.signed_at_ms >= ? AND s.signed_at_ms < ?
+       ORDER BY s.signed_at_ms, s.id`,
+    )
+    .all(window?.startMs ?? Number.MIN_SAFE_INTEGER, window?.endMs ?? Number.MAX_SAFE_INTEGER) as { caseId: number; signedAtMs: number; labelsJson: string; suggestionJson: string }[];
+  return rows.map((r) => ({
+    caseId: r.caseId,
+    signedAtMs: r.signedAtMs,
+    signed: (JSON.parse(r.labelsJson) as { key: string }[]).map((l) => l.key),
+    suggestion: JSON.parse(r.suggestionJson) as DecisionSuggestion,
+  }));
+}
