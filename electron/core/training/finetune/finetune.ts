@@ -31,9 +31,8 @@ import { fitFamiliarityReference, REFERENCE_FILE } from '../../quality/familiari
 import { listSlideFiles } from '../../reading/batch-reader';
 import { codebookLayoutOf, writeAdaptedExtractor } from '../adapt/adapt-extractor';
 import type { CodebookRecipe } from '../adapt/learn-codebooks';
-import { bagCount } from '../dataset';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
-import type { BagDataset } from '../dataset';
+import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { trainNetworkCandidate, type FinetuneMode } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
