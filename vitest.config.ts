@@ -9,6 +9,10 @@ export default defineConfig({
   cacheDir: '.cache/vite',
   test: {
     pool: 'forks',
+    // A private TMPDIR per run; fails the run naming any temp folder a test leaves behind.
+    globalSetup: ['test/support/temp-guard.ts'],
+    // Removes the folders a test file made with test/support/temp-dir.ts once its tests are done.
+    setupFiles: ['test/support/temp-cleanup.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], exclude: ['test/unit/renderer/**'], testTimeout: 20_000 } },
       // Renderer state classes are Svelte 5 rune modules (*.svelte.ts): compiled by the svelte plugin.

@@ -43,6 +43,9 @@ export async function openAppSession(dbPath: string, login: { username: string; 
   return session;
 }
 
+/** The options of every command that acts as a logged-in user: `--db FILE` (else the data folder's record) and `--as USER`. */
+export const SESSION_OPTIONS = { db: { type: 'string' }, as: { type: 'string' } } as const;
+
 /** `--as USER` with the password asked on the terminal (no echo) or read from standard input. */
 export async function loginFromCli(dbPath: string, username: string | undefined): Promise<AppSession & { password: string }> {
   if (!username) throw new UsageError('--as USER is required: the account that does this (its password is asked next, or read from standard input)');

@@ -10,6 +10,9 @@ import { resolve } from 'node:path';
 import { ensureDataLocations, resolveDataLocations } from '../core/app-paths';
 import { openDatabase, type WritableDb } from '../core/db/connection';
 import { DomainError } from '../core/errors';
+import type { DisplayRendition } from '../core/reports/report-record';
+import { microscopeProfileOf } from '../core/settings/settings.handlers';
+import { createDisplayCache, defaultDisplayCacheDir } from '../core/viewer/display-cache';
 
 /** The database path a command uses: `--db` (relative to the working folder), else the data folder's. */
 export function databasePath(dbOption: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
@@ -35,4 +38,10 @@ export function openOrCreateDatabase(dbOption: string | undefined, env: NodeJS.P
   if (!dbOption) ensureDataLocations(resolveDataLocations({ env }));
   const path = databasePath(dbOption, env);
   return { db: openDatabase(path), path };
+}
+
+/** Report thumbnails from the viewer's display renditions, cached beside the database as the app keeps them. */
+export function displayRenditionOf(db: WritableDb, dbPath: string): DisplayRendition {
+  const cache = createDisplayCache(defaultDisplayCacheDir(dbPath), () => ({ profile: microscopeProfileOf(db) }));
+  return (slide) => cache.get(slide);
 }

@@ -7,3 +7,4 @@ export * from './quality';
 export * from './quality-words';
 export * from './review-rules';
 export * from './report-formats';
+export * from './display';

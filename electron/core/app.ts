@@ -4,7 +4,6 @@
  * loopback test host — call `handle()`, which validates the request with the channel's schema and
  * turns thrown errors into result envelopes.
  */
-import { dirname, join } from 'node:path';
 import { channels, fail, ok, type Channel, type EventName, type EventPayload, type Result } from '../contract';
 import { DomainError, errorMessage } from './errors';
 import { openDatabase, type WritableDb } from './db/connection';
@@ -15,7 +14,8 @@ import { activeRegisteredModel } from './reading/model-source';
 import { listSlideFiles } from './reading/batch-reader';
 import { getActiveModelVersion } from './db/model-version.repo';
 import { readingHandlers } from './reading/reading.handlers';
-import { createDisplayCache } from './viewer/display-cache';
+import { createDisplayCache, defaultDisplayCacheDir } from './viewer/display-cache';
+import type { SlideImageChannel } from '../contract';
 import type { CallContext, HandlersFor } from './handler';
 import { casesHandlers } from './cases/cases.handlers';
 import { reviewHandlers } from './review/review.handlers';
@@ -60,8 +60,8 @@ export interface App {
   /** Logged-in users per CallContext.sessionId; handlers call `sessions.require(ctx, what, roles)`. */
   readonly sessions: SessionStore;
   handle(channel: string, request: unknown, ctx: CallContext): Promise<Result<unknown>>;
-  /** The display rendition of a slide (8-bit PNG), served at `slideImagePath(id)` by both transports. */
-  slideImage(slideId: number): Promise<{ contentType: string; bytes: Uint8Array }>;
+  /** A display rendition of a slide (8-bit grey PNG per channel), served at `slideImagePath(id, channel)` by both transports. */
+  slideImage(slideId: number, channel?: SlideImageChannel): Promise<{ contentType: string; bytes: Uint8Array }>;
   /** Reads files into the record, after any batch already queued (tests, the CLI). */
   readFiles(paths: string[]): Promise<void>;
   /**
@@ -84,12 +84,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   const listeners = new Set<EventListener>();
   const emit: EventListener = (event, payload) => listeners.forEach((l) => l(event, payload));
   const reportError = (source: string, message: string) => emit('app/error', { source, message, atMs: Date.now() });
-  const displayCache = createDisplayCache(options.displayCacheDir ?? join(dirname(options.dbPath), 'display-cache'));
+  const displayCache = createDisplayCache(options.displayCacheDir ?? defaultDisplayCacheDir(options.dbPath), () => ({ profile: microscopeProfileOf(db) }));
   // The registry's active version and its inference worker start on first use (a reading).
   const reading = createReadingService({
     // The slide is decoded for reading anyway: its display rendition costs only a stretch and a PNG encode now.
     onDecoded: (sha256, decoded) =>
-      displayCache.storeFromSignal(sha256, decoded.fitc, decoded.widthPx, decoded.heightPx).catch((error: unknown) => log(`display rendition of ${sha256} not stored: ${errorMessage(error)}`)),
+      displayCache.storeFromDecoded(sha256, decoded).catch((error: unknown) => log(`display rendition of ${sha256} not stored: ${errorMessage(error)}`)),
     db,
     modelSource: activeRegisteredModel(db, options.modelDir),
     // The lab's microscope profile (Settings) as in force when each batch starts.
@@ -105,7 +105,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   // Between domains: a recorded signature gets its reports (review emits, reports subscribes).
   const domainEvents = new DomainEventBus();
-  makeReportsOnSignature(db, domainEvents, { log });
+  makeReportsOnSignature(db, domainEvents, { log, displayRendition: (slide) => displayCache.get(slide) });
   const finetune = finetuneRun(db, sessions, { dbPath: options.dbPath, fallbackModelDir: options.modelDir, emit, log, onActiveModelChanged });
 
   const handlers: HandlersFor<Channel> = {
@@ -118,8 +118,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...authHandlers(db, sessions, { passwordCost: options.passwordCost }),
     ...usersHandlers(db, sessions, { passwordCost: options.passwordCost }),
     ...reviewHandlers(db, sessions, domainEvents),
-    ...reportsHandlers(db, sessions, { log, outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
-    ...viewerHandlers(db, sessions),
+    ...reportsHandlers(db, sessions, { log, displayRendition: (slide) => displayCache.get(slide), outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
+    ...viewerHandlers(db, sessions, displayCache),
     ...microscopeSettingsHandlers(db, sessions),
     ...modelsHandlers(db, sessions, { onActiveModelChanged, isFinetuning: finetune.isRunning }),
     ...finetune.handlers,
@@ -162,10 +162,10 @@ export async function createApp(options: AppOptions): Promise<App> {
         return fail('internal', `Unexpected error in '${name}': ${errorMessage(error)}`);
       }
     },
-    async slideImage(slideId) {
+    async slideImage(slideId, channel = 'fitc') {
       const slide = getSlideById(db, slideId);
       if (!slide) throw new DomainError('not-found', `Slide ${slideId} does not exist`);
-      return { contentType: 'image/png', bytes: await displayCache.get(slide) };
+      return { contentType: 'image/png', bytes: await displayCache.get(slide, channel) };
     },
     readFiles,
     emit,

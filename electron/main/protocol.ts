@@ -4,7 +4,7 @@
  */
 import { net, protocol } from 'electron';
 import { pathToFileURL } from 'node:url';
-import { slideIdOfImagePath } from '../contract';
+import { slideImageOfPath } from '../contract';
 import type { App } from '../core/app';
 import { CONTENT_SECURITY_POLICY, rendererFilePath } from './security';
 
@@ -17,10 +17,10 @@ export function handleAppProtocol(core: App, rendererDir: string, log: (message:
   protocol.handle('app', async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'local' || request.method !== 'GET') return new Response('Forbidden', { status: 403 });
-    const slideId = slideIdOfImagePath(url.pathname);
-    if (slideId !== null) {
+    const slideImage = slideImageOfPath(url.pathname);
+    if (slideImage !== null) {
       try {
-        const image = await core.slideImage(slideId);
+        const image = await core.slideImage(slideImage.slideId, slideImage.channel);
         return new Response(Buffer.from(image.bytes), { headers: { 'content-type': image.contentType, 'cache-control': 'no-store' } });
       } catch (error) {
         log(`${url.href}: ${(error as Error).message}`);

@@ -2,7 +2,7 @@
  * Inference worker: owns the ONNX Runtime session so that decoding, tiling and the database on
  * the calling thread never wait on the model (and a UI thread never blocks). Protocol
  * (structured messages, patch buffers transferred, not copied):
- *   in:  init {modelDir, providers, intraOpNumThreads} → ready {provider} | error
+ *   in:  init {modelDir, providers, intraOpNumThreads, graphOptimization} → ready {provider} | error
  *        run {id, patches, count} → result {id, probabilities, embeddings, embeddingDims} | error {id}
  *        close → closed
  *   out: warn {message} at any time (provider fallback).
@@ -27,6 +27,7 @@ port.on('message', async (message: WorkerRequest) => {
         engine = await createEngine(pkg, {
           providers: message.providers,
           intraOpNumThreads: message.intraOpNumThreads,
+          graphOptimization: message.graphOptimization,
           warn: (text) => send({ type: 'warn', message: text }),
         });
         send({ type: 'ready', provider: engine.provider, labelCount: engine.labelCount });

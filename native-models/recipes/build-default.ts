@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PATTERN_LABELS } from '../../electron/contract/labels';
 import { createGraphSession, type GraphSession } from '../../electron/core/inference/engine';
-import { GraphBuilder, subgraphSha256 } from '../../electron/core/models/onnx-graph';
+import { GraphBuilder } from '../../electron/core/models/onnx-graph';
 import { loadModelPackage, sha256Hex, writeManifest } from '../../electron/core/models/model-package';
 import type { ModelManifest } from '../../electron/core/models/manifest';
 import { hashFile, prepareSlide } from '../../electron/core/reading/prepare-slide';
@@ -25,6 +25,7 @@ import { evaluate } from '../../electron/core/training/metrics/metrics';
 import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
 import { addFilterBank, DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
 import { applyHead, buildHeadedModel, trainLogisticHead, type LinearHead } from './logistic-head';
+import { extractorHeadManifest } from './package-manifest';
 
 export const EXTRACTOR_ID = 'ana-filter-bank';
 export const EXTRACTOR_VERSION = '1.0.0';
@@ -224,24 +225,14 @@ async function writePackage(outDir: string, result: VariantResult, csv: string, 
   const card = modelCard(result, csv, fieldCount, compared, headline(result.test), perClass);
   const cardBytes = new TextEncoder().encode(card);
   await writeFile(join(outDir, 'MODEL_CARD.md'), cardBytes);
-  const manifest: ModelManifest = {
-    schemaVersion: 1,
-    kind: 'extractor-head',
-    id: 'ana-default',
+  const manifest = extractorHeadManifest(bytes, {
     version: '0.1.0',
-    parentVersion: null,
     displayName: 'ANA default (filter bank + logistic baseline head, synthetic data)',
     labels: LABELS,
-    ...baseManifest(result.config),
-    outputs: { probabilities: 'probabilities', embeddings: 'embeddings' },
-    aggregation: 'max',
+    layout: baseManifest(result.config),
     thresholds: Object.fromEntries(LABELS.map((l, k) => [l.key, result.thresholds[k]!])),
-    extractor: { id: EXTRACTOR_ID, version: EXTRACTOR_VERSION, sha256: subgraphSha256(bytes, 'embeddings') },
-    head: { weights: 'head_w', bias: 'head_b' },
-    files: [
-      { path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' },
-      { path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' },
-    ],
+    extractor: { id: EXTRACTOR_ID, version: EXTRACTOR_VERSION },
+    otherFiles: [{ path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' }],
     provenance: {
       recipe: 'native-models/recipes/build-default.ts',
       command: 'npx tsx native-models/recipes/build-default.ts',
@@ -252,7 +243,7 @@ async function writePackage(outDir: string, result: VariantResult, csv: string, 
       thresholds: 'per label, best F1 on the validation split (image level, max over patches)',
     },
     metrics: { test: headline(result.test), val: headline(result.val), perClassTest: perClass, extractorMsPerPatchCpu1Thread: round(result.msPerPatch) },
-  };
+  });
   await writeManifest(outDir, manifest);
   await loadModelPackage(outDir); // verifies hashes and the extractor sub-graph
 }

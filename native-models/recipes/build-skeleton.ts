@@ -7,9 +7,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PATTERN_LABELS } from '../../electron/contract/labels';
 import { GraphBuilder } from '../../electron/core/models/onnx-graph';
-import { sha256Hex } from '../../electron/core/models/model-package';
-import type { ModelManifest } from '../../electron/core/models/manifest';
 import { Random } from '../../electron/core/random';
+import { extractorHeadManifest } from './package-manifest';
 
 const INPUT_PX = 64;
 const FILTERS = 8;
@@ -37,26 +36,19 @@ export async function writeSkeletonPackage(outDir: string): Promise<void> {
   const bytes = buildSkeletonGraph();
   await mkdir(outDir, { recursive: true });
   await writeFile(join(outDir, 'model.onnx'), bytes);
-  const manifest: ModelManifest = {
-    schemaVersion: 1,
-    kind: 'extractor-head',
-    id: 'ana-default',
+  const manifest = extractorHeadManifest(bytes, {
     version: '0.0.1-skeleton',
-    parentVersion: null,
     displayName: 'Walking skeleton (untrained)',
     labels: PATTERN_LABELS.map(({ key, displayName, icapCodes }) => ({ key, displayName, icapCodes })),
-    input: { name: 'patches', shape: [-1, 1, INPUT_PX, INPUT_PX], dtype: 'float32' },
-    outputs: { probabilities: 'probabilities', embeddings: 'embeddings' },
-    patch: { sizeUm: 100, defaultPixelSizeUm: 0.5, backgroundMax: 0 },
-    normalisation: { mean: 0.1, std: 0.1 },
-    aggregation: 'max',
+    layout: {
+      input: { name: 'patches', shape: [-1, 1, INPUT_PX, INPUT_PX], dtype: 'float32' },
+      patch: { sizeUm: 100, defaultPixelSizeUm: 0.5, backgroundMax: 0 },
+      normalisation: { mean: 0.1, std: 0.1 },
+    },
     thresholds: Object.fromEntries(PATTERN_LABELS.map((l) => [l.key, 0.5])),
     extractor: null,
-    head: { weights: 'head_w', bias: 'head_b' },
-    files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
     provenance: { recipe: 'native-models/recipes/build-skeleton.ts', trained: false },
-    metrics: {},
-  };
+  });
   await writeFile(join(outDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 }
 

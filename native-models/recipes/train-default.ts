@@ -16,6 +16,14 @@
  *   npx tsx native-models/recipes/train-default.ts --data D2/labels-plus6600.csv --codebook-data D2/labels.csv \
  *     --version 0.4.0 --parent-version 0.3.0 --method mean-logit --seed 1 --options '{"solver":"lbfgs"}'
  *
+ * Trained across lab styles (domain randomisation, issue 16): the same graph, its codebooks and
+ * whitening learned from `ana synth --style random` fields, the head fitted on them (never on the
+ * domain-shift benchmark's held-out styles; data, commands and figures in docs/results.md, first
+ * section). Step 1 builds the extractor package only, step 2 trains heads on it (cached embeddings):
+ *   npx tsx native-models/recipes/train-default.ts --data R1/labels.csv --codebook-fields 320 --codebook-windows 60 --skip-package
+ *   npx tsx native-models/recipes/train-default.ts --data T/labels.csv --base R1/.extractor-codebook-3.0.0-k128-f320-w60-s1 \
+ *     --out DIR --version 0.5.0 --parent-version 0.4.0 --method mean-logit --seed 1 --options '{"solver":"lbfgs"}'
+ *
  * Generate the data first (`ana synth`, docs/results.md).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -25,7 +33,6 @@ import { PATTERN_LABELS } from '../../electron/contract/labels';
 import { createEngine } from '../../electron/core/inference/engine';
 import type { ModelManifest } from '../../electron/core/models/manifest';
 import { loadModelPackage, sha256Hex, writeManifest, type ModelPackage } from '../../electron/core/models/model-package';
-import { subgraphSha256 } from '../../electron/core/models/onnx-graph';
 import { readDatasetCsv } from '../../electron/core/synth/dataset-csv';
 import { bagCount, patchCount, subsetBags, type BagDataset } from '../../electron/core/training/dataset';
 import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
@@ -38,6 +45,7 @@ import { DEFAULT_CODEBOOK_RECIPE, learnCodebooks as learnFieldCodebooks, type Co
 export { DEFAULT_CODEBOOK_RECIPE, type CodebookRecipe };
 import { buildStructureModel, CODEBOOK_EXTRACTOR_VERSION, STRUCTURE_BANK, STRUCTURE_EXTRACTOR_ID, STRUCTURE_EXTRACTOR_VERSION, STRUCTURE_INPUT_PX, structureExtractorNames } from './structure-extractor';
 import { RMS_FLOOR } from './structure-features';
+import { extractorHeadManifest, type ExtractorHeadSpec } from './package-manifest';
 
 const LABELS = PATTERN_LABELS.map(({ key, displayName, icapCodes }) => ({ key, displayName, icapCodes }));
 
@@ -49,6 +57,18 @@ export async function learnCodebooks(csv: string, recipe: CodebookRecipe, log: (
   return learnFieldCodebooks(rows.map((r) => r.absolutePath), { manifest, scales: CODEBOOK_SCALES, recipe, rmsFloor: RMS_FLOOR, patches: 'all', onScale: (_d, _t, message) => log(message) });
 }
 
+/** Identity standardisation and a zero head: an extractor-only package passes its embeddings through untouched. */
+const identityStandard = (dims: number) => ({ mean: new Float32Array(dims), std: new Float32Array(dims).fill(1) });
+const zeroHead = (dims: number) => ({ weights: new Float32Array(LABELS.length * dims), bias: new Float32Array(LABELS.length) });
+
+/** Writes an extractor-only package (version 0.0.0-extractor, thresholds 0.5) and loads it back (checking hashes). */
+async function writeUntrainedPackage(outDir: string, bytes: Uint8Array, spec: Pick<ExtractorHeadSpec, 'displayName' | 'layout' | 'extractor' | 'provenance'>): Promise<ModelPackage> {
+  await mkdir(outDir, { recursive: true });
+  await writeFile(join(outDir, 'model.onnx'), bytes);
+  await writeManifest(outDir, extractorHeadManifest(bytes, { ...spec, version: '0.0.0-extractor', labels: LABELS, thresholds: Object.fromEntries(LABELS.map((l) => [l.key, 0.5])) }));
+  return loadModelPackage(outDir);
+}
+
 /**
  * An extractor-only package around the default extractor (./structure-extractor.ts: per-structure
  * features at 256 px + the filter bank at 128 px; with codebooks, version 3.0.0), identity
@@ -57,26 +77,11 @@ export async function learnCodebooks(csv: string, recipe: CodebookRecipe, log: (
 export async function writeStructureExtractorPackage(outDir: string, codebooks: Codebook[] = [], codebookRecipe?: CodebookRecipe): Promise<ModelPackage> {
   const names = structureExtractorNames(codebooks);
   const dims = names.length;
-  const K = LABELS.length;
-  const bytes = buildStructureModel({ mean: new Float32Array(dims), std: new Float32Array(dims).fill(1) }, { weights: new Float32Array(K * dims), bias: new Float32Array(K) }, K, codebooks);
-  await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'model.onnx'), bytes);
-  const base = baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX });
-  const manifest: ModelManifest = {
-    schemaVersion: 1,
-    kind: 'extractor-head',
-    id: 'ana-default',
-    version: '0.0.0-extractor',
-    parentVersion: null,
+  const bytes = buildStructureModel(identityStandard(dims), zeroHead(dims), LABELS.length, codebooks);
+  return writeUntrainedPackage(outDir, bytes, {
     displayName: 'Structure + filter-bank extractor (untrained head)',
-    labels: LABELS,
-    ...base,
-    outputs: { probabilities: 'probabilities', embeddings: 'embeddings' },
-    aggregation: 'max',
-    thresholds: Object.fromEntries(LABELS.map((l) => [l.key, 0.5])),
-    extractor: { id: STRUCTURE_EXTRACTOR_ID, version: codebooks.length ? CODEBOOK_EXTRACTOR_VERSION : STRUCTURE_EXTRACTOR_VERSION, sha256: subgraphSha256(bytes, 'embeddings') },
-    head: { weights: 'head_w', bias: 'head_b' },
-    files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
+    layout: baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX }),
+    extractor: { id: STRUCTURE_EXTRACTOR_ID, version: codebooks.length ? CODEBOOK_EXTRACTOR_VERSION : STRUCTURE_EXTRACTOR_VERSION },
     provenance: {
       recipe: 'native-models/recipes/train-default.ts --extractor structure',
       extractor: {
@@ -89,41 +94,20 @@ export async function writeStructureExtractorPackage(outDir: string, codebooks: 
         featureNames: names,
       },
     },
-    metrics: {},
-  };
-  await writeManifest(outDir, manifest);
-  return loadModelPackage(outDir);
+  });
 }
 
 /** An extractor-only package: filter bank → identity standardisation → 'embeddings', zero head. */
 export async function writeExtractorPackage(outDir: string, config: FilterBankConfig, patchSizeUm: number): Promise<ModelPackage> {
   const dims = featureNames(config).length;
-  const K = LABELS.length;
-  const bytes = buildModel(config, { mean: new Float32Array(dims), std: new Float32Array(dims).fill(1) }, { weights: new Float32Array(K * dims), bias: new Float32Array(K) }, K);
-  await mkdir(outDir, { recursive: true });
-  await writeFile(join(outDir, 'model.onnx'), bytes);
+  const bytes = buildModel(config, identityStandard(dims), zeroHead(dims), LABELS.length);
   const base = baseManifest(config);
-  const manifest: ModelManifest = {
-    schemaVersion: 1,
-    kind: 'extractor-head',
-    id: 'ana-default',
-    version: '0.0.0-extractor',
-    parentVersion: null,
+  return writeUntrainedPackage(outDir, bytes, {
     displayName: 'Filter-bank extractor (untrained head)',
-    labels: LABELS,
-    ...base,
-    patch: { ...base.patch, sizeUm: patchSizeUm },
-    outputs: { probabilities: 'probabilities', embeddings: 'embeddings' },
-    aggregation: 'max',
-    thresholds: Object.fromEntries(LABELS.map((l) => [l.key, 0.5])),
-    extractor: { id: EXTRACTOR_ID, version: `${EXTRACTOR_VERSION}+${config.inputPx}px.${config.scales}oct.${patchSizeUm}um`, sha256: subgraphSha256(bytes, 'embeddings') },
-    head: { weights: 'head_w', bias: 'head_b' },
-    files: [{ path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' }],
+    layout: { ...base, patch: { ...base.patch, sizeUm: patchSizeUm } },
+    extractor: { id: EXTRACTOR_ID, version: `${EXTRACTOR_VERSION}+${config.inputPx}px.${config.scales}oct.${patchSizeUm}um` },
     provenance: { recipe: 'native-models/recipes/train-default.ts', extractor: { ...config, features: dims, patchSizeUm } },
-    metrics: {},
-  };
-  await writeManifest(outDir, manifest);
-  return loadModelPackage(outDir);
+  });
 }
 
 interface FigureRow {

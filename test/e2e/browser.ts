@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { expect } from 'vitest';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -29,3 +30,8 @@ export async function launchChromium(): Promise<Browser> {
 
 /** Where tests leave screenshots and other artifacts for people to look at. */
 export const TEST_OUTPUT_DIR = join(process.cwd(), 'test-output');
+
+/** Polls until the assertion holds: the machine is shared, so waits are generous (1 s by default in vitest). */
+export function eventually<T>(read: () => Promise<T> | T, timeoutMs = 15_000) {
+  return expect.poll(read, { timeout: timeoutMs, interval: 50 });
+}

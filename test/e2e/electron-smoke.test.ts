@@ -19,12 +19,12 @@
  * Playwright needs; use the plain Electron binary).
  */
 import { afterAll, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron as electron, type ElectronApplication } from 'playwright-core';
 import { projectRoot } from '../../electron/core/paths';
 import { TEST_OUTPUT_DIR } from './browser';
+import { tempDir } from '../support/temp-dir';
 
 const root = projectRoot();
 
@@ -64,8 +64,8 @@ it('launches the desktop app, reads a slide from the import folder, opens the ca
     return;
   }
   const binary = (electronBinary() as { path: string }).path;
-  const dataDir = mkdtempSync(join(tmpdir(), 'ana-electron-data-'));
-  const importDir = mkdtempSync(join(tmpdir(), 'ana-electron-import-'));
+  const dataDir = tempDir('ana-electron-data-');
+  const importDir = tempDir('ana-electron-import-');
   const demo = join(root, 'resources/demo-slides');
   const demoSlide = existsSync(demo) ? readdirSync(demo).find((f) => /\.(png|tiff?)$/i.test(f)) : undefined;
   const slide = demoSlide ? join(demo, demoSlide) : join(root, 'test/fixtures/slides/A2026-0001_F1.png');

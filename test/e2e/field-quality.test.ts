@@ -7,8 +7,7 @@
  * test-output/e2e/ (cell-outlines.png, not-readable.png, worklist-quality.png).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../electron/core/app';
@@ -21,6 +20,7 @@ import { fitViewport } from '../../renderer/src/lib/utils/viewport';
 import { polygonToCanvas } from '../../renderer/src/lib/utils/cell-outlines';
 import { launchChromium, TEST_OUTPUT_DIR } from './browser';
 import { writeNegativeControls, writeQualityDay, type QualityDaySlide } from './seed-quality-day';
+import { tempDir } from '../support/temp-dir';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 let app: App;
@@ -32,7 +32,7 @@ let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-e2e-quality-'));
+  const dir = tempDir('ana-e2e-quality-');
   app = await createApp({ dbPath: join(dir, 'ana.db'), modelDir: defaultModelDir(), version: 'e2e', providers: ['cpu'], log: () => {} });
   await seedTestUsers(app.db);
   host = await startTestHost({ app, rendererDir: join(projectRoot(), 'dist/renderer') });

@@ -6,8 +6,7 @@
  * Screenshots and performance measures are left in test-output/e2e/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../electron/core/app';
@@ -19,6 +18,7 @@ import { confidenceColor } from '../../renderer/src/lib/utils/colormap';
 import { fitViewport, patchCenter, slideToCanvas } from '../../renderer/src/lib/utils/viewport';
 import { launchChromium, TEST_OUTPUT_DIR } from './browser';
 import { writeDaySlides, type DaySlide } from './seed-day';
+import { tempDir } from '../support/temp-dir';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 let app: App;
@@ -29,7 +29,7 @@ let dayDir: string;
 const perf: Record<string, number[]> = {};
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-e2e-'));
+  const dir = tempDir('ana-e2e-');
   app = await createApp({ dbPath: join(dir, 'ana.db'), modelDir: defaultModelDir(), version: 'e2e', providers: ['cpu'], log: () => {} });
   await seedTestUsers(app.db);
   host = await startTestHost({ app, rendererDir: join(projectRoot(), 'dist/renderer') });
@@ -139,6 +139,8 @@ describe('physician', () => {
     await page.getByRole('heading', { name: 'Case A2026-0101' }).waitFor();
     await waitPainted(page);
     perf['viewer:open-to-first-paint, 2048x1536 with overlay, prefetched (accept and next), ms'] = (await measures(page, 'viewer:open-to-first-paint')).slice(-1);
+    // Part of it: colouring the grey rendition through the FITC green table (a pass over every pixel).
+    perf['  of which colouring the 2048x1536 rendition (FITC green), ms'] = (await measures(page, 'viewer:colour-image')).slice(-1);
     expect(await page.getByTestId('overlay-toggle').isChecked()).toBe(true);
 
     const readingId = await page.evaluate(async (caseId) => {
@@ -151,8 +153,9 @@ describe('physician', () => {
     }, readingId);
     expect(evidence.patches.length).toBeGreaterThan(4);
 
-    // The overlay is on: at a kept patch's centre the canvas shows the image blended with the
-    // patch's score colour at the chosen opacity; with the overlay off (key O) the plain image.
+    // The overlay is on (outline mode by default). In fill mode, at a kept patch's centre the canvas
+    // shows the image blended with the patch's score colour at the chosen opacity; with the
+    // overlay off (key O) the plain image.
     const canvas = await page.getByTestId('slide-canvas').boundingBox();
     const vp = fitViewport({ width: 2048, height: 1536 }, { width: Math.floor(canvas!.width), height: Math.floor(canvas!.height) });
     const labelKey = await page.getByTestId('overlay-label').inputValue();
@@ -164,6 +167,8 @@ describe('physician', () => {
     const at = slideToCanvas(vp, patchCenter(evidence.patches[kept]!));
     // Cell outlines are drawn over the heatmap: off for this pixel check of the overlay alone.
     await page.getByTestId('cells-toggle').uncheck();
+    expect(await page.getByTestId('overlay-mode').inputValue()).toBe('outline');
+    await page.getByTestId('overlay-mode').selectOption('fill');
     await page.getByTestId('overlay-opacity').fill('100');
     await nextFrames(page);
     const withOverlay = await canvasPixel(page, at.x, at.y);
@@ -215,9 +220,9 @@ describe('physician', () => {
     await eventually(() => page.getByTestId('patch-readout').textContent()).toContain(`Patch ${kept + 1}`);
     await page.screenshot({ path: join(OUT, 'viewer-overlay.png') });
 
-    // Evidence gallery: clicking a patch centres it in the viewer.
+    // Evidence gallery: clicking a cell centres it in the viewer.
     const before = await page.getByTestId('zoom-level').textContent();
-    await page.getByTestId('evidence-patch').first().click();
+    await page.getByTestId('evidence-cell').first().click();
     await eventually(() => page.getByTestId('zoom-level').textContent()).not.toBe(before);
     await page.getByTestId('evidence-gallery').screenshot({ path: join(OUT, 'evidence-gallery.png') });
     await page.keyboard.press('f');
@@ -356,7 +361,7 @@ describe('technologist', () => {
     expect(await tabs.count()).toBe(2);
     await tabs.nth(1).click();
     await eventually(() => tabs.nth(1).getAttribute('aria-selected')).toBe('true');
-    await eventually(() => page.getByTestId('evidence-gallery').locator('[data-testid="evidence-patch"]').count()).toBeGreaterThan(0);
+    await eventually(() => page.getByTestId('evidence-gallery').locator('[data-testid="evidence-cell"]').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('sign-button').isDisabled()).toBe(true);
     expect(await page.getByTestId('sign-blocked').textContent()).toContain('Only a physician can sign');
     await page.locator('body').focus();

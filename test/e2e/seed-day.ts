@@ -3,11 +3,11 @@
  * of electron/core/synth) that the tests read with the real model into a fresh record, plus the
  * test users. The 2048×1536 field is the viewer's performance case.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeField, generateField } from '../../electron/core/synth/index';
 import { projectRoot } from '../../electron/core/paths';
+import { tempDir } from '../support/temp-dir';
 
 export interface DaySlide {
   accessionId: string;
@@ -17,7 +17,7 @@ export interface DaySlide {
   labels: string[];
 }
 
-export async function writeDaySlides(dir = mkdtempSync(join(tmpdir(), 'ana-e2e-day-'))): Promise<DaySlide[]> {
+export async function writeDaySlides(dir = tempDir('ana-e2e-day-')): Promise<DaySlide[]> {
   mkdirSync(dir, { recursive: true });
   const plan = [
     { accessionId: 'A2026-0101', widthPx: 2048, heightPx: 1536, labels: ['homogeneous', 'golgi'], seed: 101 },

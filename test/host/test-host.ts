@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { slideIdOfImagePath } from '../../electron/contract';
+import { slideImageOfPath } from '../../electron/contract';
 import type { App } from '../../electron/core/app';
 import { bridgeScript } from './bridge';
 
@@ -85,10 +85,10 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     }
     if (path === '/__host/bridge.js') return send(res, 200, CONTENT_TYPES['.js']!, bridgeScript(token));
     if (path === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
-    const slideId = slideIdOfImagePath(path);
-    if (slideId !== null) {
+    const slideImage = slideImageOfPath(path);
+    if (slideImage !== null) {
       try {
-        const image = await options.app.slideImage(slideId);
+        const image = await options.app.slideImage(slideImage.slideId, slideImage.channel);
         return send(res, 200, image.contentType, image.bytes);
       } catch (error) {
         return send(res, 404, 'text/plain', (error as Error).message);

@@ -3,8 +3,6 @@
  * and a case with a slide and a reading (written through the real repositories, no model run).
  * E2E tests call `seedTestUsers(app.db)` and then log in through the UI or `loginAs`.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Familiarity, FieldQuality, Screening, SessionUser, UserRole } from '../../electron/contract';
 import type { App } from '../../electron/core/app';
@@ -17,6 +15,7 @@ import { insertReading, type ReadingRow } from '../../electron/core/db/reading.r
 import { insertSlide, type SlideRow } from '../../electron/core/db/slide.repo';
 import { setCaseStatus } from '../../electron/core/db/case.repo';
 import { sha256Hex } from '../../electron/core/db/canonical-json';
+import { tempDir } from './temp-dir';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
@@ -52,7 +51,7 @@ export async function loginAs(app: App, sessionId: string, who: TestUserKey): Pr
 }
 
 export function tempDbPath(prefix = 'ana-record-'): string {
-  return join(mkdtempSync(join(tmpdir(), prefix)), 'ana.db');
+  return join(tempDir(prefix), 'ana.db');
 }
 
 export const TEST_LABELS = ['homogeneous', 'speckled', 'centromere', 'nuclear_dots', 'nucleolar', 'nuclear_envelope', 'mitochondrial', 'golgi'];

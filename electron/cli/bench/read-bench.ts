@@ -6,22 +6,44 @@
  *   3. the real pipeline (readBatch, decode of slide i+1 overlapping inference of slide i,
  *      storing every reading in a fresh database),
  * and reports the pipeline's throughput as a ratio of the bottleneck bound 1/max(t_cpu, t_infer),
- * plus peak RSS sampled during the pipeline and RSS at its start and end (memory must stay flat).
+ * the model's cost against decoding's (inferAloneMs / decodeAloneMs, machine-independent: both are
+ * measured in the same run), patches scored and skipped, plus peak RSS sampled during the pipeline
+ * and RSS at its start and end (memory must stay flat). With a baseline (another package, or the
+ * same one with the previous reading settings) the same measurements run again on the same fields,
+ * so the two compare at the same machine load (the load average is printed beside them).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { openDatabase } from '../../core/db/connection';
 import { createWorkerEngine } from '../../core/inference/worker-engine';
-import { createEngine, type InferenceEngine } from '../../core/inference/engine';
+import { createEngine, defaultGraphOptimization, defaultIntraOpThreads, type GraphOptimization, type InferenceEngine } from '../../core/inference/engine';
 import type { ProviderName } from '../../core/inference/providers';
 import { loadModelPackage } from '../../core/models/model-package';
 import { encodeField, generateField } from '../../core/synth';
 import { readBatch } from '../../core/reading/batch-reader';
 import { hashFile, prepareSlide } from '../../core/reading/prepare-slide';
-import { scorePatches } from '../../core/reading/read-slide';
+import { decodeSlideBytes } from '../../core/slides/decode';
+import { defaultBatchSize, scorePatches } from '../../core/reading/read-slide';
 
-export interface ReadBenchOptions {
+/** How the model runs: the reading defaults unless given. */
+export interface ReadSettings {
+  /** Patches per inference call (default: the reader's, defaultBatchSize). */
+  batchSize?: number;
+  /** ONNX Runtime threads per call (default: the engine's, all cores but one). */
+  intraOpThreads?: number;
+  /** Default: the engine's choice for the package (defaultGraphOptimization). */
+  graphOptimization?: GraphOptimization;
+}
+
+/**
+ * The settings the reader used before issue 18 (8 patches per call, one thread on two cores,
+ * ONNX Runtime's 'all' optimisation level): a baseline package runs with these by default.
+ */
+export const PREVIOUS_READ_SETTINGS: Required<ReadSettings> = { batchSize: 8, intraOpThreads: 1, graphOptimization: 'all' };
+
+export interface ReadBenchOptions extends ReadSettings {
   count: number;
   modelDir: string;
   workDir: string;
@@ -34,16 +56,22 @@ export interface ReadBenchOptions {
   providers?: ProviderName[];
   useWorker?: boolean;
   seed?: number;
+  /** Measured again on the same fields after the model: another package and/or other settings. */
+  baseline?: { modelDir: string; count?: number } & ReadSettings;
   log?: (message: string) => void;
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface ReadBenchResult {
-  fields: number;
-  fieldSizePx: string;
-  provider: string;
+export interface ReadBenchMeasurement {
   model: string;
+  modelDir: string;
+  settings: Required<ReadSettings>;
+  provider: string;
+  fields: number;
+  /** Patches in a field's grid, and per slide on average: scored by the model, skipped (no cells). */
   patchesPerSlide: number;
+  patchesScoredPerSlide: number;
+  patchesSkippedPerSlide: number;
   slidesPerSecond: number;
   patchesPerSecond: number;
   /** Mean milliseconds per slide and stage inside the pipeline. */
@@ -53,6 +81,15 @@ export interface ReadBenchResult {
   decodeAloneMs: number;
   tileAloneMs: number;
   inferAloneMs: number;
+  /** inferAloneMs / decodeAloneMs: the model's cost in units of decoding the field (issue 18: ≤ 4). */
+  modelToDecodeRatio: number;
+  /**
+   * The same two costs in CPU time of this process (all its threads), which a loaded machine
+   * inflates far less than wall time: decoding alone, the model alone, and their ratio.
+   */
+  decodeAloneCpuMs: number;
+  inferAloneCpuMs: number;
+  modelToDecodeCpuRatio: number;
   bottleneckBoundSlidesPerSecond: number;
   ratioToBound: number;
   peakRssMb: number;
@@ -61,10 +98,24 @@ export interface ReadBenchResult {
   rssAtTenthMb: number;
   rssEndMb: number;
   wallSeconds: number;
+  /** 1-minute load average before and after this measurement (the machine may be shared). */
+  loadAverage: [number, number];
+}
+
+export interface ReadBenchResult extends ReadBenchMeasurement {
+  fieldSizePx: string;
   cpus: number;
+  /** The baseline on the same fields, and how the model compares: baseline ÷ model time (> 1: faster). */
+  baseline?: ReadBenchMeasurement & { inferSpeedup: number; inferCpuSpeedup: number; pipelineSpeedup: number };
 }
 
 const MB = 1024 * 1024;
+
+function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const { user, system } = process.cpuUsage(start);
+  return (user + system) / 1000;
+}
+const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
 
 export async function runReadBench(options: ReadBenchOptions): Promise<ReadBenchResult> {
   const log = options.log ?? (() => undefined);
@@ -83,58 +134,89 @@ export async function runReadBench(options: ReadBenchOptions): Promise<ReadBench
     }
     pool.push(path);
   }
-  const model = await loadModelPackage(options.modelDir);
-  const engineOptions = { providers: options.providers, warn: log };
+  const main = await measure(options, options.modelDir, options, options.count, pool);
+  const result: ReadBenchResult = { ...main, fieldSizePx: `${width}x${height}`, cpus: availableParallelism() };
+  if (options.baseline) {
+    const { modelDir, count, ...settings } = options.baseline;
+    log(`baseline: ${modelDir}`);
+    const base = await measure(options, modelDir, settings, count ?? Math.min(options.count, 50), pool);
+    result.baseline = { ...base, inferSpeedup: round(base.inferAloneMs / main.inferAloneMs, 2), inferCpuSpeedup: round(base.inferAloneCpuMs / main.inferAloneCpuMs, 2), pipelineSpeedup: round(main.slidesPerSecond / base.slidesPerSecond, 2) };
+  }
+  return result;
+}
+
+async function measure(options: ReadBenchOptions, modelDir: string, given: ReadSettings, count: number, pool: string[]): Promise<ReadBenchMeasurement> {
+  const log = options.log ?? (() => undefined);
+  const loadBefore = loadavg()[0]!;
+  const model = await loadModelPackage(modelDir);
+  const engineOptions = { providers: options.providers, warn: log, intraOpNumThreads: given.intraOpThreads, graphOptimization: given.graphOptimization };
   const engine: InferenceEngine = options.useWorker === false ? await createEngine(model, engineOptions) : await createWorkerEngine(model, engineOptions);
+  const settings: Required<ReadSettings> = {
+    batchSize: given.batchSize ?? defaultBatchSize(engine),
+    intraOpThreads: given.intraOpThreads ?? defaultIntraOpThreads(),
+    graphOptimization: given.graphOptimization ?? defaultGraphOptimization(model),
+  };
   const dbPath = join(options.workDir, `bench-${Date.now()}.db`);
   const db = openDatabase(dbPath);
   try {
     const K = model.manifest.labels.length;
-    const isolated = Math.min(options.isolatedCount ?? 2 * poolSize, options.count);
+    const isolated = Math.min(options.isolatedCount ?? 2 * pool.length, count);
     // 1. CPU half alone.
     let decodeMs = 0;
     let tileMs = 0;
     let cpuMs = 0;
+    let decodeCpuMs = 0;
     const prepared = [];
     for (let i = 0; i < isolated; i++) {
+      const file = await hashFile(pool[i % pool.length]!);
+      const c = process.cpuUsage();
+      await decodeSlideBytes(file.path, file.bytes, { profile: null });
+      decodeCpuMs += cpuMsSince(c);
       const t = performance.now();
-      const p = await prepareSlide(await hashFile(pool[i % pool.length]!), model.manifest, null);
+      const p = await prepareSlide(file, model.manifest, null);
       cpuMs += performance.now() - t;
       decodeMs += p.timingsMs.decode;
       tileMs += p.timingsMs.tile;
       if (i < pool.length) prepared.push(p);
     }
     // 2. Inference alone, on the same prepared slides.
-    await scorePatches(engine, prepared[0]!, K); // warm-up: first run allocates
+    await scorePatches(engine, prepared[0]!, K, settings.batchSize); // warm-up: first run allocates
     let inferMs = 0;
+    const inferCpu = process.cpuUsage();
     for (let i = 0; i < isolated; i++) {
       const t = performance.now();
-      await scorePatches(engine, prepared[i % prepared.length]!, K);
+      await scorePatches(engine, prepared[i % prepared.length]!, K, settings.batchSize);
       inferMs += performance.now() - t;
     }
+    const inferCpuMs = cpuMsSince(inferCpu);
     const cpuAlone = cpuMs / isolated;
     const inferAlone = inferMs / isolated;
     log(`isolated: cpu half ${cpuAlone.toFixed(1)} ms/slide (decode ${(decodeMs / isolated).toFixed(1)}, tile ${(tileMs / isolated).toFixed(1)}), inference ${inferAlone.toFixed(1)} ms/slide`);
     prepared.length = 0;
 
     // 3. The pipeline.
-    const paths = Array.from({ length: options.count }, (_, i) => pool[i % pool.length]!);
+    const paths = Array.from({ length: count }, (_, i) => pool[i % pool.length]!);
     global.gc?.();
     const rssStart = process.memoryUsage.rss();
     let peakRss = rssStart;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
     const stageSums: Record<string, number> = {};
-    let patches = 0;
+    let scored = 0;
+    let skipped = 0;
+    let gridPatches = 0;
     let done = 0;
     let rssAtTenth = 0;
-    const tenth = Math.max(1, Math.ceil(options.count / 10));
+    const tenth = Math.max(1, Math.ceil(count / 10));
     const started = performance.now();
-    const summary = await readBatch({ db, model, engine }, paths, {
+    const summary = await readBatch({ db, model, engine, batchSize: settings.batchSize }, paths, {
       force: true,
       onItem: (item) => {
         done++;
         if (done === tenth) rssAtTenth = process.memoryUsage.rss();
-        patches += item.patchCount - item.skippedPatches;
+        gridPatches += item.patchCount;
+        skipped += item.skippedPatches;
+        // A field that is not readable is not shown to the model at all.
+        if (item.quality?.verdict === 'readable') scored += item.patchCount - item.skippedPatches;
         for (const [k, v] of Object.entries(item.timingsMs)) stageSums[k] = (stageSums[k] ?? 0) + v;
         options.onProgress?.(done, paths.length);
       },
@@ -144,22 +226,28 @@ export async function runReadBench(options: ReadBenchOptions): Promise<ReadBench
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const rssEnd = process.memoryUsage.rss();
     if (summary.failed > 0) throw new Error(`benchmark: ${summary.failed} slide(s) failed: ${summary.items.find((i) => i.error)?.error?.message}`);
-    const slidesPerSecond = options.count / wall;
+    const slidesPerSecond = count / wall;
     const bound = 1000 / Math.max(cpuAlone, inferAlone);
-    const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
     return {
-      fields: options.count,
-      fieldSizePx: `${width}x${height}`,
-      provider: engine.provider,
       model: `${model.manifest.id}@${model.manifest.version}`,
-      patchesPerSlide: round(patches / options.count),
+      modelDir: model.dir,
+      settings,
+      provider: engine.provider,
+      fields: count,
+      patchesPerSlide: round(gridPatches / count),
+      patchesScoredPerSlide: round(scored / count),
+      patchesSkippedPerSlide: round(skipped / count),
       slidesPerSecond: round(slidesPerSecond, 3),
-      patchesPerSecond: round(patches / wall),
-      stageMs: Object.fromEntries(Object.entries(stageSums).map(([k, v]) => [k, round(v / options.count)])),
+      patchesPerSecond: round(scored / wall),
+      stageMs: Object.fromEntries(Object.entries(stageSums).map(([k, v]) => [k, round(v / count)])),
       cpuHalfAloneMs: round(cpuAlone),
       decodeAloneMs: round(decodeMs / isolated),
       tileAloneMs: round(tileMs / isolated),
       inferAloneMs: round(inferAlone),
+      modelToDecodeRatio: round(inferAlone / (decodeMs / isolated), 2),
+      decodeAloneCpuMs: round(decodeCpuMs / isolated),
+      inferAloneCpuMs: round(inferCpuMs / isolated),
+      modelToDecodeCpuRatio: round(inferCpuMs / decodeCpuMs, 2),
       bottleneckBoundSlidesPerSecond: round(bound, 3),
       ratioToBound: round(slidesPerSecond / bound, 3),
       peakRssMb: round(peakRss / MB),
@@ -167,7 +255,7 @@ export async function runReadBench(options: ReadBenchOptions): Promise<ReadBench
       rssAtTenthMb: round(rssAtTenth / MB),
       rssEndMb: round(rssEnd / MB),
       wallSeconds: round(wall),
-      cpus: (await import('node:os')).availableParallelism(),
+      loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
     };
   } finally {
     await engine.close();

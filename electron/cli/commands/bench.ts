@@ -4,14 +4,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { runReadBench } from '../bench/read-bench';
+import { PREVIOUS_READ_SETTINGS, runReadBench, type ReadBenchMeasurement } from '../bench/read-bench';
+import type { GraphOptimization } from '../../core/inference/engine';
 import { UsageError, type Command } from '../command';
 import { BENCH_SHIFT_USAGE, runBenchShift } from './bench-shift';
 
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'Measure reading throughput (ana bench read) or accuracy on unseen lab styles (ana bench shift)',
-  usage: `ana bench read [--count N] [--json FILE] [--model DIR] [--provider auto|cpu|...] [--size WxH] [--pool K] [--work DIR] [--in-process]\n       ${BENCH_SHIFT_USAGE}`,
+  usage: `ana bench read [--count N] [--json FILE] [--model DIR] [--provider auto|cpu|...] [--size WxH] [--pool K] [--work DIR] [--in-process]\n                      [--batch N] [--threads N] [--graph-optimization basic|extended|all] [--baseline MODEL_DIR [--baseline-count N] [--baseline-settings previous|current]]\n       ${BENCH_SHIFT_USAGE}`,
   async run(args) {
     if (args[0] === 'shift') return runBenchShift(args.slice(1));
     const { values, positionals } = parseArgs({
@@ -26,6 +27,12 @@ export const benchCommand: Command = {
         pool: { type: 'string', default: '8' },
         work: { type: 'string' },
         'in-process': { type: 'boolean', default: false },
+        batch: { type: 'string' },
+        threads: { type: 'string' },
+        'graph-optimization': { type: 'string' },
+        baseline: { type: 'string' },
+        'baseline-count': { type: 'string' },
+        'baseline-settings': { type: 'string', default: 'previous' },
       },
     });
     if (positionals[0] !== 'read' || positionals.length > 1) throw new UsageError("the benchmark to run is 'read' or 'shift'");
@@ -33,6 +40,16 @@ export const benchCommand: Command = {
     if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a whole number >= 1, got '${values.count}'`);
     const size = /^(\d+)x(\d+)$/.exec(values.size);
     if (!size) throw new UsageError(`--size must look like 2048x1536, got '${values.size}'`);
+    const whole = (name: string, value: string | undefined) => {
+      if (value === undefined) return undefined;
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number >= 1, got '${value}'`);
+      return n;
+    };
+    const level = values['graph-optimization'];
+    if (level !== undefined && !['disabled', 'basic', 'extended', 'all'].includes(level)) throw new UsageError(`--graph-optimization must be disabled, basic, extended or all, got '${level}'`);
+    if (!['previous', 'current'].includes(values['baseline-settings'])) throw new UsageError(`--baseline-settings must be 'previous' or 'current', got '${values['baseline-settings']}'`);
+    const settings = { batchSize: whole('batch', values.batch), intraOpThreads: whole('threads', values.threads), graphOptimization: level as GraphOptimization | undefined };
     const tty = process.stderr.isTTY;
     const result = await runReadBench({
       count,
@@ -43,6 +60,10 @@ export const benchCommand: Command = {
       poolSize: Number(values.pool),
       providers: parseProviderPreference(values.provider),
       useWorker: !values['in-process'],
+      ...settings,
+      baseline: values.baseline
+        ? { modelDir: resolve(values.baseline), count: whole('baseline-count', values['baseline-count']), ...(values['baseline-settings'] === 'previous' ? PREVIOUS_READ_SETTINGS : settings) }
+        : undefined,
       log: (m) => console.error(m),
       onProgress: (done, total) => {
         if (tty) process.stderr.write(`\r\x1b[2Kpipeline ${done}/${total}`);
@@ -50,16 +71,27 @@ export const benchCommand: Command = {
       },
     });
     if (tty) process.stderr.write('\r\x1b[2K');
-    const lines = [
-      `fields             ${result.fields} × ${result.fieldSizePx} px, ${result.patchesPerSlide} patches each, model ${result.model}, provider ${result.provider}, ${result.cpus} CPUs`,
-      `pipeline           ${result.slidesPerSecond} slides/s, ${result.patchesPerSecond} patches/s (${result.wallSeconds} s)`,
-      `stages (ms/slide)  ${Object.entries(result.stageMs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-      `isolated           cpu half ${result.cpuHalfAloneMs} ms (decode ${result.decodeAloneMs}, tile ${result.tileAloneMs}), inference ${result.inferAloneMs} ms`,
-      `bound              1/max(t_cpu, t_infer) = ${result.bottleneckBoundSlidesPerSecond} slides/s → ratio ${result.ratioToBound}`,
-      `memory             peak RSS ${result.peakRssMb} MB (start ${result.rssStartMb} MB, after 10 % ${result.rssAtTenthMb} MB, end ${result.rssEndMb} MB)`,
-    ];
+    const lines = [`fields             ${result.fieldSizePx} px, ${result.patchesPerSlide} patches each, provider ${result.provider}, ${result.cpus} CPUs`, ...describe(result)];
+    if (result.baseline) {
+      lines.push(`baseline           (same fields, measured after the model above)`, ...describe(result.baseline));
+      lines.push(`compared           inference alone ${result.baseline.inferSpeedup}× faster (CPU time ${result.baseline.inferCpuSpeedup}×), pipeline ${result.baseline.pipelineSpeedup}× the baseline's slides/s`);
+    }
     console.log(lines.join('\n'));
     if (values.json) await writeFile(resolve(values.json), JSON.stringify(result, null, 2) + '\n');
     return 0;
   },
 };
+
+function describe(m: ReadBenchMeasurement): string[] {
+  const { batchSize, intraOpThreads, graphOptimization } = m.settings;
+  return [
+    `model              ${m.model} (${batchSize} patches per call, ${intraOpThreads} thread${intraOpThreads > 1 ? 's' : ''}, optimisation '${graphOptimization}'), ${m.fields} fields`,
+    `pipeline           ${m.slidesPerSecond} slides/s, ${m.patchesPerSecond} patches/s (${m.wallSeconds} s); patches per slide scored ${m.patchesScoredPerSlide}, skipped ${m.patchesSkippedPerSlide}`,
+    `stages (ms/slide)  ${Object.entries(m.stageMs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `isolated           cpu half ${m.cpuHalfAloneMs} ms (decode ${m.decodeAloneMs}, tile ${m.tileAloneMs}), inference ${m.inferAloneMs} ms → model/decode ${m.modelToDecodeRatio}`,
+    `isolated CPU time  decode ${m.decodeAloneCpuMs} ms, inference ${m.inferAloneCpuMs} ms → model/decode ${m.modelToDecodeCpuRatio}`,
+    `bound              1/max(t_cpu, t_infer) = ${m.bottleneckBoundSlidesPerSecond} slides/s → ratio ${m.ratioToBound}`,
+    `memory             peak RSS ${m.peakRssMb} MB (start ${m.rssStartMb} MB, after 10 % ${m.rssAtTenthMb} MB, end ${m.rssEndMb} MB)`,
+    `load average       ${m.loadAverage[0]} before, ${m.loadAverage[1]} after`,
+  ];
+}

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { CaseDetail, CaseListItem } from '../../contract';
 import { UsageError, type Command } from '../command';
 import { databasePath } from '../database';
-import { findCase, loginFromCli } from '../app-session';
+import { findCase, loginFromCli, SESSION_OPTIONS } from '../app-session';
 
 const when = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
 const percent = (p: number) => `${Math.round(p * 100)}%`;
@@ -40,7 +40,7 @@ export const casesCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { db: { type: 'string' }, as: { type: 'string' }, status: { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: { ...SESSION_OPTIONS, status: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
     const [action, ref] = positionals;
     if (action !== 'list' && action !== 'show') throw new UsageError("expected 'list' or 'show ID|ACCESSION'");

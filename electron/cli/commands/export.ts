@@ -4,7 +4,7 @@ import { DAY_EXPORT_FORMAT_KEYS, type DayExportFormatKey } from '../../contract'
 import { exportDay } from '../../core/reports/day-export';
 import { UsageError, type Command } from '../command';
 import { cliActor } from './report';
-import { databasePath, openExistingDatabase } from '../database';
+import { databasePath, displayRenditionOf, openExistingDatabase } from '../database';
 import { resolveDataLocations } from '../../core/app-paths';
 
 export const exportCommand: Command = {
@@ -15,9 +15,12 @@ export const exportCommand: Command = {
     const { values } = parseArgs({ args, options: { db: { type: 'string' }, date: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } });
     if (!values.date) throw new UsageError('--date is required');
     if (!(DAY_EXPORT_FORMAT_KEYS as readonly string[]).includes(values.format ?? '')) throw new UsageError(`--format must be ${DAY_EXPORT_FORMAT_KEYS.join(' or ')} (got '${values.format ?? ''}')`);
-    const db = openExistingDatabase(databasePath(values.db));
+    const dbPath = databasePath(values.db);
+    const db = openExistingDatabase(dbPath);
     try {
-      const summary = await exportDay(db, { date: values.date, format: values.format as DayExportFormatKey, outboxDir: values.out ?? resolveDataLocations().outboxDir }, cliActor());
+      const outboxDir = values.out ?? resolveDataLocations().outboxDir;
+      // A signature without stored reports gets them here, its PDF thumbnail from the viewer's display rendition.
+      const summary = await exportDay(db, { date: values.date, format: values.format as DayExportFormatKey, outboxDir }, cliActor(), { displayRendition: displayRenditionOf(db, dbPath) });
       const written = summary.files.filter((f) => f.outcome === 'written');
       for (const f of summary.files) console.log(`${f.outcome === 'written' ? 'wrote    ' : 'unchanged'} ${resolve(summary.outboxDir, f.fileName)}`);
       for (const f of summary.failed) console.error(`NOT SENT  ${f.message}`);

@@ -7,7 +7,7 @@ import { getReport } from '../../core/db/report.repo';
 import { DomainError } from '../../core/errors';
 import { ensureCaseReports } from '../../core/reports/report.service';
 import { UsageError, type Command } from '../command';
-import { databasePath, openExistingDatabase } from '../database';
+import { databasePath, displayRenditionOf, openExistingDatabase } from '../database';
 
 /** The operating-system user running the CLI: exports and reports made here are audited under it. */
 export function cliActor() {
@@ -33,7 +33,7 @@ export const reportCommand: Command = {
     try {
       const kase = /^\d+$/.test(values.case) ? (getCaseById(db, Number(values.case)) ?? getCaseByAccession(db, values.case)) : getCaseByAccession(db, values.case);
       if (!kase) throw new DomainError('not-found', `No case with id or accession '${values.case}' in ${dbPath}`);
-      const { pdf } = await ensureCaseReports(db, kase.id, cliActor());
+      const { pdf } = await ensureCaseReports(db, kase.id, cliActor(), { displayRendition: displayRenditionOf(db, dbPath) });
       const out = resolve(values.out);
       writeFileSync(out, getReport(db, pdf.id)!.bytes);
       console.log(`Wrote ${out} (${pdf.fileName}, ${pdf.sizeBytes} bytes, sha256 ${pdf.sha256})`);

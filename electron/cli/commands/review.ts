@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { DecisionLabel } from '../../contract';
 import { UsageError, type Command } from '../command';
 import { databasePath } from '../database';
-import { findCase, loginFromCli } from '../app-session';
+import { findCase, loginFromCli, SESSION_OPTIONS } from '../app-session';
 
 /** `--labels homogeneous,speckled:1:320` (a titer after the key), or `negative` for none. */
 export function parseLabels(text: string | undefined): DecisionLabel[] {
@@ -32,8 +32,7 @@ export const reviewCommand: Command = {
       args,
       allowPositionals: true,
       options: {
-        db: { type: 'string' },
-        as: { type: 'string' },
+        ...SESSION_OPTIONS,
         case: { type: 'string' },
         labels: { type: 'string' },
         comment: { type: 'string', default: '' },

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { runWholeNetworkTraining } from '../../core/training/network/train-network';
 import { UsageError, type Command } from '../command';
+import { TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
 
 export const trainNetworkCommand: Command = {
   name: 'train-network',
@@ -17,10 +18,7 @@ export const trainNetworkCommand: Command = {
     const { values } = parseArgs({
       args,
       options: {
-        data: { type: 'string' },
-        out: { type: 'string' },
-        method: { type: 'string', default: 'spl' },
-        seed: { type: 'string', default: '1' },
+        ...TRAINING_RUN_OPTIONS,
         epochs: { type: 'string', default: '20' },
         patience: { type: 'string', default: '4' },
         lr: { type: 'string', default: '0.001' },
@@ -38,8 +36,7 @@ export const trainNetworkCommand: Command = {
         'train-from-layer': { type: 'string' },
       },
     });
-    if (!values.data) throw new UsageError('--data is required');
-    if (!values.out) throw new UsageError('--out is required');
+    const { dataCsv, outDir } = trainingRunPaths(values);
     if (values.method !== 'spl' && values.method !== 'plain') throw new UsageError(`--method must be spl or plain, got '${values.method}'`);
     const num = (name: string, v: string): number => {
       const n = Number(v);
@@ -54,8 +51,8 @@ export const trainNetworkCommand: Command = {
     process.once('SIGINT', onSignal);
     try {
       const result = await runWholeNetworkTraining({
-        csvPath: resolve(values.data),
-        outDir: resolve(values.out),
+        csvPath: dataCsv,
+        outDir,
         version: values.version,
         training: {
           method: values.method,

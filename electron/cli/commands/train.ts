@@ -8,6 +8,7 @@ import type { ConfidenceInit } from '../../core/training/self-paced';
 import type { TrainingMethod } from '../../core/training/trainer';
 import type { ThresholdMode } from '../../core/training/metrics/thresholds';
 import { UsageError, type Command } from '../command';
+import { TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
 
 const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean', 'mean-logit'];
 const INITS: ConfidenceInit[] = ['iw-sample', 'iw-ones', 'iw-data'];
@@ -24,11 +25,8 @@ export const trainCommand: Command = {
     const { values } = parseArgs({
       args,
       options: {
-        data: { type: 'string' },
-        out: { type: 'string' },
+        ...TRAINING_RUN_OPTIONS,
         base: { type: 'string' },
-        method: { type: 'string', default: 'spl' },
-        seed: { type: 'string', default: '1' },
         epochs: { type: 'string' },
         patience: { type: 'string' },
         lr: { type: 'string' },
@@ -46,8 +44,7 @@ export const trainCommand: Command = {
         quiet: { type: 'boolean', default: false },
       },
     });
-    if (!values.data) throw new UsageError('--data is required');
-    if (!values.out) throw new UsageError('--out is required');
+    const { dataCsv, outDir } = trainingRunPaths(values);
     const method = values.method as TrainingMethod;
     if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
     if (!['fixed', 'tuned', 'shrunk'].includes(values.thresholds)) throw new UsageError('--thresholds must be fixed (0.5, docs/method.md §aggregation), tuned (best validation F1 per label) or shrunk (tuned, pulled towards 0.5 by the label\'s validation positives; for few cases)');
@@ -76,8 +73,8 @@ export const trainCommand: Command = {
       if (!values.quiet) process.stderr.write(line);
     };
     const result = await trainModelFromCsv({
-      dataCsv: resolve(values.data),
-      outDir: resolve(values.out),
+      dataCsv,
+      outDir,
       baseModelDir: values.base ? resolve(values.base) : defaultModelDir(),
       // Never beside the dataset's images (a share, a repository): the per-user cache folder.
       cacheDir: values.cache ? resolve(values.cache) : defaultEmbeddingCacheDir(),

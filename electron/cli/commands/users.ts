@@ -4,7 +4,7 @@ import { createFirstAdmin } from '../../core/auth/auth.service';
 import { listUsers } from '../../core/db/user.repo';
 import { UsageError, type Command } from '../command';
 import { databasePath, openExistingDatabase, openOrCreateDatabase } from '../database';
-import { loginFromCli } from '../app-session';
+import { loginFromCli, SESSION_OPTIONS } from '../app-session';
 import { readSecrets } from '../secret-input';
 
 async function readPassword(): Promise<string> {
@@ -35,7 +35,7 @@ export const usersCommand: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { db: { type: 'string' }, username: { type: 'string' }, name: { type: 'string' }, as: { type: 'string' }, role: { type: 'string' } },
+      options: { ...SESSION_OPTIONS, username: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } },
     });
     const sub = positionals.join(' ');
     if (sub === 'list') {

@@ -58,13 +58,16 @@ export type RequestOf<C extends Channel> = z.input<Channels[C]['request']>;
 export type ParsedRequestOf<C extends Channel> = z.output<Channels[C]['request']>;
 export type ResponseOf<C extends Channel> = z.infer<Channels[C]['response']>;
 
-/** Relative URL of a slide's display image; both transports serve it at this path. */
-export function slideImagePath(slideId: number): string {
-  return `slides/${slideId}/image`;
+/** A slide's display channels: the FITC signal, and the DAPI counterstain of two-channel files. */
+export type SlideImageChannel = 'fitc' | 'dapi';
+
+/** Relative URL of a slide's display image (one grey rendition per channel); both transports serve it at this path. */
+export function slideImagePath(slideId: number, channel: SlideImageChannel = 'fitc'): string {
+  return `slides/${slideId}/${channel === 'fitc' ? 'image' : 'dapi'}`;
 }
 
-/** The slide id of a request path for `slideImagePath` (with its leading '/'), or null for any other path. */
-export function slideIdOfImagePath(pathname: string): number | null {
-  const match = /^\/slides\/(\d+)\/image$/.exec(pathname);
-  return match ? Number(match[1]) : null;
+/** The slide and channel of a request path for `slideImagePath` (with its leading '/'), or null for any other path. */
+export function slideImageOfPath(pathname: string): { slideId: number; channel: SlideImageChannel } | null {
+  const match = /^\/slides\/(\d+)\/(image|dapi)$/.exec(pathname);
+  return match ? { slideId: Number(match[1]), channel: match[2] === 'image' ? 'fitc' : 'dapi' } : null;
 }

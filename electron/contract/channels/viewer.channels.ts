@@ -37,7 +37,18 @@ export const ReadingCells = z.object({
 });
 export type ReadingCells = z.infer<typeof ReadingCells>;
 
+/** How a slide can be displayed: whether its file has a DAPI counterstain page (the viewer's DAPI toggle). */
+export const SlideDisplay = z.object({
+  slideId: z.number().int(),
+  dapi: z.boolean(),
+});
+export type SlideDisplay = z.infer<typeof SlideDisplay>;
+
 export const viewerChannels = {
+  'viewer/slide-display': {
+    request: z.object({ slideId: z.number().int().positive() }).strict(),
+    response: SlideDisplay,
+  },
   'viewer/reading-patches': {
     request: z.object({ readingId: z.number().int().positive() }).strict(),
     response: ReadingPatches,

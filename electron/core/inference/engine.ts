@@ -16,7 +16,22 @@ export interface EngineOptions {
    * so 1 on a 2-core PC, where one thread was also the fastest measured (see stack notes).
    */
   intraOpNumThreads?: number;
+  /** ONNX Runtime's graph optimisation level; default: `defaultGraphOptimization(package)`. */
+  graphOptimization?: GraphOptimization;
   warn?: (message: string) => void;
+}
+
+export type GraphOptimization = 'disabled' | 'basic' | 'extended' | 'all';
+
+/**
+ * The optimisation level a package reads fastest with. Level 'all' adds ONNX Runtime's NCHWc
+ * layout, which pads every convolution to blocks of 8–16 channels: the extractor family's
+ * single-channel filters (blurs, the filter bank, the codebook windows) then do up to 16× the
+ * work, and the 0.4.0 package cost 58 ms of CPU per patch at 'all' against 40 at 'extended'
+ * (docs/results.md, reading throughput). A whole network (many channels per layer) keeps 'all'.
+ */
+export function defaultGraphOptimization(pkg: ModelPackage): GraphOptimization {
+  return pkg.manifest.kind === 'extractor-head' ? 'extended' : 'all';
 }
 
 export interface InferenceEngine {
@@ -59,7 +74,7 @@ export async function createEngine(pkg: ModelPackage, options: EngineOptions = {
         executionProviders: [name],
         intraOpNumThreads: options.intraOpNumThreads ?? defaultIntraOpThreads(),
         interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
+        graphOptimizationLevel: options.graphOptimization ?? defaultGraphOptimization(pkg),
         // A missing GPU provider is expected on many PCs: we log our own one-line warning instead.
         logSeverityLevel: name === 'cpu' ? 2 : 4,
       });

@@ -7,13 +7,14 @@
 import { DomainError } from '../errors';
 import { startWorker, workerEntryPath } from '../worker-entry';
 import type { ModelPackage } from '../models/model-package';
-import type { InferenceEngine } from './engine';
+import type { GraphOptimization, InferenceEngine } from './engine';
 import type { ProviderName } from './providers';
 import type { WorkerRequest, WorkerResponse } from './worker-protocol';
 
 export interface WorkerEngineOptions {
   providers?: ProviderName[];
   intraOpNumThreads?: number;
+  graphOptimization?: GraphOptimization;
   warn?: (message: string) => void;
   /** The worker entry; defaults to the built `.js` beside this module's output, else the `.ts` source. */
   workerPath?: string;
@@ -80,7 +81,7 @@ export async function createWorkerEngine(pkg: ModelPackage, options: WorkerEngin
   const ready = await new Promise<Extract<WorkerResponse, { type: 'ready' }>>((resolve, reject) => {
     onReady = resolve;
     onInitError = reject;
-    post({ type: 'init', modelDir: pkg.dir, providers: options.providers, intraOpNumThreads: options.intraOpNumThreads });
+    post({ type: 'init', modelDir: pkg.dir, providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, graphOptimization: options.graphOptimization });
   }).catch(async (error: unknown) => {
     await worker.terminate();
     throw error;

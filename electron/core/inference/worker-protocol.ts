@@ -1,9 +1,10 @@
 /** Messages between the inference worker (electron/workers/inference.worker.ts) and its caller. */
 import type { ErrorCode } from '../errors';
+import type { GraphOptimization } from './engine';
 import type { ProviderName } from './providers';
 
 export type WorkerRequest =
-  | { type: 'init'; modelDir: string; providers?: ProviderName[]; intraOpNumThreads?: number }
+  | { type: 'init'; modelDir: string; providers?: ProviderName[]; intraOpNumThreads?: number; graphOptimization?: GraphOptimization }
   | { type: 'run'; id: number; patches: Float32Array; count: number }
   | { type: 'close' };
 

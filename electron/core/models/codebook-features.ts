@@ -49,6 +49,11 @@ export interface Codebook {
   whiten: Float32Array;
   /** K × DIM centroids in whitened space. */
   centroids: Float32Array;
+  /**
+   * W·μ exactly as a built graph stores it, when the codebook was read back from one
+   * (./structure-params.ts): rebuilding then reproduces the stored values bit for bit.
+   */
+  whitenedMean?: Float32Array;
 }
 
 export function codebookFeatureNames(books: Codebook[]): string[] {
@@ -81,6 +86,7 @@ export function codebookInitializers(book: Codebook): Record<'whiten' | 'rowsum'
       wMu[i]! += book.whiten[i * DIM + j]! * book.mean[j]!;
     }
   }
+  if (book.whitenedMean) wMu.set(book.whitenedMean);
   const norms = new Float32Array(K);
   for (let k = 0; k < K; k++) for (let j = 0; j < DIM; j++) norms[k]! += book.centroids[k * DIM + j]! ** 2;
   return {

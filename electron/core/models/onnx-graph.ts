@@ -162,6 +162,25 @@ export function replaceInitializers(modelBytes: Uint8Array, replacements: Record
   return onnx.ModelProto.encode(model).finish();
 }
 
+/** A node of a stored graph, as far as recipes need to read one back (ints attributes only). */
+export interface GraphNode {
+  opType: string;
+  inputs: string[];
+  outputs: string[];
+  ints: Record<string, number[]>;
+}
+
+/** The nodes of a model's graph, in order: recipes read back how an extractor was wired (e.g. its strides). */
+export function readGraphNodes(modelBytes: Uint8Array): GraphNode[] {
+  const T = onnx.AttributeProto.AttributeType;
+  return (decodeModel(modelBytes).graph?.node ?? []).map((n) => ({
+    opType: n.opType ?? '',
+    inputs: [...(n.input ?? [])],
+    outputs: [...(n.output ?? [])],
+    ints: Object.fromEntries((n.attribute ?? []).filter((a) => a.type === T.INTS || a.type === T.INT).map((a) => [a.name ?? '', a.type === T.INT ? [Number(a.i)] : (a.ints ?? []).map(Number)])),
+  }));
+}
+
 /**
  * sha256 of the sub-graph that computes `outputName` (its nodes, the initializers they read, the
  * graph inputs): equal for every model that shares the extractor, whatever its head.

@@ -18,6 +18,7 @@ import { patternResult, type FieldReport, type ModelSuggestion, type PatternResu
 import { encodeFileStem } from './outbox';
 import { resolveReportSettings, type ReportSettings } from './report-settings';
 import { renderThumbnailPng } from './thumbnail';
+import { renderDisplayPng } from '../slides/decode';
 
 export const REPORT_SETTINGS_KEY = 'reports.settings';
 
@@ -47,10 +48,15 @@ export function requireSignature(db: ReadableDb, signatureId: number): Signature
   return sig;
 }
 
+/** The viewer's display rendition of a slide (FITC, grey PNG): the app passes its display cache's. */
+export type DisplayRendition = (slide: { sha256: string; path: string }) => Promise<Uint8Array>;
+
 export interface BuildOptions {
-  /** Skip decoding the slide (CSV/HL7 do not show it). */
+  /** Skip the picture (CSV/HL7 do not show it). */
   withThumbnail?: boolean;
   log?: (message: string) => void;
+  /** Where the thumbnail's picture comes from; default: rendered from the slide file by the same rule. */
+  displayRendition?: DisplayRendition;
 }
 
 export async function buildSignedCaseReport(db: ReadableDb, signatureId: number, settings: ReportSettings, options: BuildOptions = {}): Promise<SignedCaseReport> {
@@ -74,7 +80,7 @@ export async function buildSignedCaseReport(db: ReadableDb, signatureId: number,
 
   let thumbnail: Thumbnail | null = null;
   if (options.withThumbnail !== false && readings.length > 0) {
-    thumbnail = await thumbnailOf(db, readings, results, suggestion).catch((error: unknown) => {
+    thumbnail = await thumbnailOf(db, readings, results, suggestion, options.displayRendition ?? ((slide) => renderDisplayPng(slide.path))).catch((error: unknown) => {
       // The report is still complete without the picture; say why it is missing.
       options.log?.(`Report of case ${kase.accessionId}: no thumbnail (${errorMessage(error)})`);
       return null;
@@ -139,7 +145,13 @@ function suggestionOf(
  * model did not score it); the field shown is the slide whose reading scored it highest, with that
  * reading's per-patch scores as overlay. A negative case shows its first field without overlay.
  */
-async function thumbnailOf(db: ReadableDb, readings: ReadingRow[], results: PatternResult[], suggestion: ModelSuggestion | null): Promise<Thumbnail> {
+async function thumbnailOf(
+  db: ReadableDb,
+  readings: ReadingRow[],
+  results: PatternResult[],
+  suggestion: ModelSuggestion | null,
+  displayRendition: DisplayRendition,
+): Promise<Thumbnail> {
   const probabilityOf = (key: string) => suggestion?.probabilities.find((p) => p.labelKey === key)?.probability ?? -1;
   const main = [...results].sort((a, b) => probabilityOf(b.labelKey) - probabilityOf(a.labelKey))[0] ?? null;
   let reading = readings[0]!;
@@ -161,7 +173,7 @@ async function thumbnailOf(db: ReadableDb, readings: ReadingRow[], results: Patt
     labelIndex >= 0 && reading.patchScores.length === reading.patchCount * reading.labels.length
       ? { patches: reading.patches, scores: Array.from({ length: reading.patchCount }, (_, p) => reading.patchScores[p * reading.labels.length + labelIndex]!) }
       : null;
-  const png = await renderThumbnailPng(slide.path, overlay);
+  const png = await renderThumbnailPng(await displayRendition(slide), overlay);
   const name = main ? (findLabel(main.labelKey)?.displayName ?? main.labelKey) : null;
   return {
     png,

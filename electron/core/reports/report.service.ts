@@ -13,7 +13,7 @@ import { latestSignatureOfCase } from '../db/signature.repo';
 import { DomainError } from '../errors';
 import { FORMAT_RENDERERS } from './formats';
 import type { ReportFonts } from './report-fonts';
-import { buildSignedCaseReport, loadReportSettings, reportFileStem, requireSignature } from './report-record';
+import { buildSignedCaseReport, loadReportSettings, reportFileStem, requireSignature, type DisplayRendition } from './report-record';
 import type { ReportSettings } from './report-settings';
 
 export interface ReportServiceOptions {
@@ -22,6 +22,8 @@ export interface ReportServiceOptions {
   settings?: ReportSettings;
   log?: (message: string) => void;
   nowMs?: () => number;
+  /** The viewer's display rendition of a slide (the app's display cache); without it the rendition is made from the file. */
+  displayRendition?: DisplayRendition;
 }
 
 /** A signature's stored reports, one per signature-scope format. */
@@ -46,7 +48,7 @@ function currentReportOfCase(db: ReadableDb, caseId: number, format: ReportForma
 /** Renders every signature-scope format of one signature, in registry order (pure: nothing stored). */
 export async function renderSignatureReports(db: ReadableDb, signatureId: number, options: ReportServiceOptions = {}): Promise<Record<SignatureFormatKey, Uint8Array> & { fileStem: string }> {
   const settings = options.settings ?? loadReportSettings(db);
-  const report = await buildSignedCaseReport(db, signatureId, settings, { log: options.log });
+  const report = await buildSignedCaseReport(db, signatureId, settings, { log: options.log, displayRendition: options.displayRendition });
   const rendered: Partial<Record<SignatureFormatKey, Uint8Array>> = {};
   for (const format of SIGNATURE_FORMAT_KEYS) rendered[format] = await FORMAT_RENDERERS[format].render(report, settings, { fonts: options.fonts, rendered });
   return { ...(rendered as Record<SignatureFormatKey, Uint8Array>), fileStem: reportFileStem(report.accessionId, report.version) };

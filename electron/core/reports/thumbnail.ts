@@ -1,11 +1,12 @@
 /**
- * The report's picture: the field, downsampled and contrast-stretched by the viewer's display rule
- * (slides/rendition.ts), with the main pattern's per-patch scores blended on top as a warm overlay
- * (opacity proportional to the patch score). Pure pixel arithmetic, so the PNG is deterministic.
+ * The report's picture: the viewer's display rendition of the field (the cached grey PNG, already
+ * stretched by slides/rendition.ts — the original slide is not decoded again), downsampled and
+ * coloured by the viewer's default look-up table (FITC green, contract/display.ts), with the main
+ * pattern's per-patch scores blended on top as a warm overlay (opacity proportional to the patch
+ * score). Pure pixel arithmetic, so the PNG is deterministic.
  */
-import { decodeSlide } from '../slides/decode';
-import { displayStretch } from '../slides/rendition';
-import type { PatchEntry } from '../../contract';
+import { decodeDisplayPng } from '../slides/decode';
+import { DEFAULT_DISPLAY_LUT, displayColourTable, type PatchEntry } from '../../contract';
 import { encodeRgbPng } from './png-encode';
 
 export interface OverlayInput {
@@ -18,8 +19,9 @@ export const THUMBNAIL_MAX_WIDTH_PX = 480;
 const OVERLAY_MAX_ALPHA = 0.55;
 const OVERLAY_RGB = [255, 64, 160] as const; // magenta reads well over green/grey fluorescence
 
+/** `grey`: the display rendition's levels (0..255, row-major). */
 export function renderThumbnailRgb(
-  fitc: Float32Array,
+  grey: Uint8Array,
   widthPx: number,
   heightPx: number,
   overlay: OverlayInput | null,
@@ -28,7 +30,7 @@ export function renderThumbnailRgb(
   const scale = Math.min(1, maxWidthPx / widthPx);
   const outW = Math.max(1, Math.round(widthPx * scale));
   const outH = Math.max(1, Math.round(heightPx * scale));
-  const grey = new Float32Array(outW * outH);
+  const small = new Uint8Array(outW * outH);
   // Box filter: each output pixel averages the source pixels it covers.
   for (let oy = 0; oy < outH; oy++) {
     const y0 = Math.floor((oy * heightPx) / outH);
@@ -37,11 +39,11 @@ export function renderThumbnailRgb(
       const x0 = Math.floor((ox * widthPx) / outW);
       const x1 = Math.max(x0 + 1, Math.floor(((ox + 1) * widthPx) / outW));
       let sum = 0;
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += fitc[y * widthPx + x]!;
-      grey[oy * outW + ox] = sum / ((y1 - y0) * (x1 - x0));
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += grey[y * widthPx + x]!;
+      small[oy * outW + ox] = Math.round(sum / ((y1 - y0) * (x1 - x0)));
     }
   }
-  const stretch = displayStretch(grey);
+  const colours = displayColourTable(DEFAULT_DISPLAY_LUT);
 
   const alpha = new Float32Array(outW * outH);
   if (overlay) {
@@ -57,19 +59,17 @@ export function renderThumbnailRgb(
   }
 
   const rgb = new Uint8Array(outW * outH * 3);
-  for (let i = 0; i < grey.length; i++) {
-    const v = stretch(grey[i]!);
-    // Fluorescence shown in green, as under the microscope.
-    const base = [v * 0.25, v, v * 0.25];
+  for (let i = 0; i < small.length; i++) {
+    const t = small[i]! * 3;
     const a = alpha[i]!;
-    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(255 * (base[c]! * (1 - a) + (OVERLAY_RGB[c]! / 255) * a));
+    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.round(colours[t + c]! * (1 - a) + OVERLAY_RGB[c]! * a);
   }
   return { rgb, widthPx: outW, heightPx: outH };
 }
 
-/** Decodes the slide file and renders the thumbnail PNG. */
-export async function renderThumbnailPng(slidePath: string, overlay: OverlayInput | null): Promise<Uint8Array> {
-  const slide = await decodeSlide(slidePath);
-  const t = renderThumbnailRgb(slide.fitc, slide.widthPx, slide.heightPx, overlay);
+/** Renders the thumbnail PNG from the field's display rendition (a grey PNG from the viewer's cache). */
+export async function renderThumbnailPng(displayPng: Uint8Array, overlay: OverlayInput | null): Promise<Uint8Array> {
+  const rendition = await decodeDisplayPng(displayPng);
+  const t = renderThumbnailRgb(rendition.grey, rendition.widthPx, rendition.heightPx, overlay);
   return encodeRgbPng(t.rgb, t.widthPx, t.heightPx);
 }

@@ -320,22 +320,44 @@ function firstLine(error: unknown): string {
 }
 
 /**
- * The display rendition of a slide for the viewer: the FITC channel as an 8-bit grey PNG,
- * contrast-stretched by the display rule (./rendition.ts) so dim fluorescence is visible
- * (brightness/contrast/gamma are then adjusted in the viewer). Rendering costs a full decode;
- * the app keeps renditions in a cache (./display-cache.ts).
+ * The display renditions of a slide for the viewer: each channel (FITC, and DAPI when the file
+ * has a counterstain page) as an 8-bit grey PNG, contrast-stretched by the display rule
+ * (./rendition.ts) so dim fluorescence is visible. Colour (the FITC green LUT) and
+ * brightness/contrast/gamma are applied on screen (contract/display.ts). Rendering costs a full
+ * decode; the app keeps renditions in a cache (viewer/display-cache.ts).
  */
-export async function renderDisplayPng(path: string, options: DecodeOptions = {}): Promise<Uint8Array> {
+export async function renderDisplayPngs(path: string, options: DecodeOptions = {}): Promise<{ fitc: Uint8Array; dapi: Uint8Array | null }> {
   const slide = await decodeSlide(path, options);
-  return displayPngFromSignal(slide.fitc, slide.widthPx, slide.heightPx);
+  return displayPngsOf(slide);
 }
 
-/** The display rendition from an already decoded FITC plane (0..1, row-major). */
-export async function displayPngFromSignal(fitc: Float32Array, widthPx: number, heightPx: number): Promise<Uint8Array> {
-  const stretch = displayStretch(fitc);
-  const out = Buffer.alloc(fitc.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(255 * stretch(fitc[i]!));
+/** The FITC rendition alone (see renderDisplayPngs). */
+export async function renderDisplayPng(path: string, options: DecodeOptions = {}): Promise<Uint8Array> {
+  return (await renderDisplayPngs(path, options)).fitc;
+}
+
+/** The renditions of an already decoded slide. */
+export async function displayPngsOf(slide: Pick<DecodedSlide, 'fitc' | 'dapi' | 'widthPx' | 'heightPx'>): Promise<{ fitc: Uint8Array; dapi: Uint8Array | null }> {
+  const [fitc, dapi] = await Promise.all([
+    displayPngFromSignal(slide.fitc, slide.widthPx, slide.heightPx),
+    slide.dapi ? displayPngFromSignal(slide.dapi, slide.widthPx, slide.heightPx) : null,
+  ]);
+  return { fitc, dapi };
+}
+
+/** The display rendition from an already decoded plane (0..1, row-major). */
+export async function displayPngFromSignal(signal: Float32Array, widthPx: number, heightPx: number): Promise<Uint8Array> {
+  const stretch = displayStretch(signal);
+  const out = Buffer.alloc(signal.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(255 * stretch(signal[i]!));
   // 'b-w' keeps the PNG one channel: libvips would otherwise write raw single-band input as RGB,
   // three times the bytes to encode, send and decode. Level 2 measured about as small as 3 and faster.
   return sharp(out, { raw: { width: widthPx, height: heightPx, channels: 1 } }).toColourspace('b-w').png({ compressionLevel: 2 }).toBuffer();
+}
+
+/** The grey levels of a display rendition PNG (the report thumbnail starts from the viewer's cached rendition). */
+export async function decodeDisplayPng(png: Uint8Array): Promise<{ grey: Uint8Array; widthPx: number; heightPx: number }> {
+  const { data, info } = await sharp(png).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== 1) throw new DomainError('slide-unreadable', `display rendition: expected one grey channel, got ${info.channels}`);
+  return { grey: new Uint8Array(data.buffer, data.byteOffset, data.length), widthPx: info.width, heightPx: info.height };
 }

@@ -70,6 +70,22 @@ export function renderCell(rng: Random, planes: RenderPlanes, textures: FieldTex
     : renderInterphaseCell(rng, planes, textures, cell, strengths, subtypes, pixelSizeUm, nucleusNonspecific);
 }
 
+/** The pixels a shape reaching `extentPx` from its centre can touch, clipped to the w×h field (inclusive bounds). */
+function boxAround(centre: { centreXPx: number; centreYPx: number }, extentPx: number, w: number, h: number): { x0: number; x1: number; y0: number; y1: number } {
+  return {
+    x0: Math.max(0, Math.floor(centre.centreXPx - extentPx)),
+    x1: Math.min(w - 1, Math.ceil(centre.centreXPx + extentPx)),
+    y0: Math.max(0, Math.floor(centre.centreYPx - extentPx)),
+    y1: Math.min(h - 1, Math.ceil(centre.centreYPx + extentPx)),
+  };
+}
+
+/** Where this cell samples the field's tiled textures, so neighbouring cells do not look alike (x drawn first, then y). */
+function textureOffset(rng: Random): { offX: number; offY: number } {
+  const offX = rng.int(0, TEXTURE_SIZE - 1);
+  return { offX, offY: rng.int(0, TEXTURE_SIZE - 1) };
+}
+
 function clamp01(v: number): number {
   return v < 0 ? 0 : v > 1 ? 1 : v;
 }
@@ -85,12 +101,8 @@ function renderInterphaseCell(rng: Random, planes: RenderPlanes, tex: FieldTextu
   const nShape = outlineShape(nuc);
   const cShape = outlineShape(cyto);
   const extent = Math.max(outlineExtentPx(cyto) + Math.hypot(cyto.centreXPx - nuc.centreXPx, cyto.centreYPx - nuc.centreYPx), outlineExtentPx(nuc) * 1.35) + 2;
-  const x0 = Math.max(0, Math.floor(nuc.centreXPx - extent));
-  const x1 = Math.min(w - 1, Math.ceil(nuc.centreXPx + extent));
-  const y0 = Math.max(0, Math.floor(nuc.centreYPx - extent));
-  const y1 = Math.min(h - 1, Math.ceil(nuc.centreYPx + extent));
-  const offX = rng.int(0, TEXTURE_SIZE - 1);
-  const offY = rng.int(0, TEXTURE_SIZE - 1);
+  const { x0, x1, y0, y1 } = boxAround(nuc, extent, w, h);
+  const { offX, offY } = textureOffset(rng);
 
   const nucleoli = drawNucleoli(rng, nuc, nCos, nSin, umToPx);
   const sHom = (strengths.homogeneous ?? 0) * AMPLITUDE.homogeneous;
@@ -238,12 +250,8 @@ function renderMitoticCell(rng: Random, planes: RenderPlanes, tex: FieldTextures
   const pShape = outlineShape(plate);
   const cShape = outlineShape(cyto);
   const extent = outlineExtentPx(cyto) + Math.hypot(cyto.centreXPx - plate.centreXPx, cyto.centreYPx - plate.centreYPx) + 2;
-  const x0 = Math.max(0, Math.floor(plate.centreXPx - extent));
-  const x1 = Math.min(w - 1, Math.ceil(plate.centreXPx + extent));
-  const y0 = Math.max(0, Math.floor(plate.centreYPx - extent));
-  const y1 = Math.min(h - 1, Math.ceil(plate.centreYPx + extent));
-  const offX = rng.int(0, TEXTURE_SIZE - 1);
-  const offY = rng.int(0, TEXTURE_SIZE - 1);
+  const { x0, x1, y0, y1 } = boxAround(plate, extent, w, h);
+  const { offX, offY } = textureOffset(rng);
   const bright = cell.brightness;
   const sHom = (strengths.homogeneous ?? 0) * AMPLITUDE.homogeneous * 2.2;
   const sSpk = (strengths.speckled ?? 0) * AMPLITUDE.speckled * 0.35;

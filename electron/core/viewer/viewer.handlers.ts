@@ -1,13 +1,21 @@
-/** Handlers for the slide viewer's evidence channels: patch grid and per-patch scores, segmented cells and the field's verdict. */
-import type { ReadingCells, ReadingPatches } from '../../contract';
+/** Handlers for the slide viewer's channels: display channels, patch grid and per-patch scores, segmented cells and the field's verdict. */
+import type { ReadingCells, ReadingPatches, SlideDisplay } from '../../contract';
+import { getSlideById } from '../db/slide.repo';
+import type { DisplayCache } from './display-cache';
 import type { ReadableDb } from '../db/connection';
 import { getReadingById, getReadingCells } from '../db/reading.repo';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import type { SessionStore } from '../auth/session-store';
 
-export function viewerHandlers(db: ReadableDb, sessions: SessionStore): HandlersFor<'viewer/reading-patches' | 'viewer/reading-cells'> {
+export function viewerHandlers(db: ReadableDb, sessions: SessionStore, displayCache: DisplayCache): HandlersFor<'viewer/slide-display' | 'viewer/reading-patches' | 'viewer/reading-cells'> {
   return {
+    'viewer/slide-display': async (request, ctx): Promise<SlideDisplay> => {
+      sessions.require(ctx, 'see a slide');
+      const slide = getSlideById(db, request.slideId);
+      if (!slide) throw new DomainError('not-found', `Slide ${request.slideId} does not exist`);
+      return { slideId: slide.id, dapi: (await displayCache.channels(slide)).dapi };
+    },
     'viewer/reading-patches': (request, ctx): ReadingPatches => {
       sessions.require(ctx, 'see a reading\'s patch scores');
       const row = getReadingById(db, request.readingId);

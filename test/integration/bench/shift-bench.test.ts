@@ -5,28 +5,19 @@
  * that they are real measurements in range and that the files agree.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runShiftBench } from '../../../electron/cli/bench/shift-bench';
 import { defaultModelDir } from '../../../electron/core/paths';
+import { tempDir } from '../../support/temp-dir';
 
 const run = promisify(execFile);
-const roots: string[] = [];
-const tempRoot = async (): Promise<string> => {
-  const root = await mkdtemp(join(tmpdir(), 'ana-shift-'));
-  roots.push(root);
-  return root;
-};
-afterAll(async () => {
-  for (const root of roots) await rm(root, { recursive: true, force: true });
-});
 
 describe('domain-shift benchmark', () => {
   it('writes zero-shot, +N signed and adapted figures for a held-out style, with the reference style zero-shot', { timeout: 240_000 }, async () => {
-    const root = await tempRoot();
+    const root = tempDir('ana-shift-');
     const options = { modelDir: defaultModelDir(), workDir: join(root, 'work'), outDir: join(root, 'out'), heldOutStyles: ['low-light-noisy'], fieldsPerStyle: 12, sizePx: { width: 384, height: 288 }, signedCounts: [3, 10], seed: 2 };
     const result = await runShiftBench(options);
     expect(result.styles.map((s) => [s.style, s.role, s.testFields])).toEqual([['low-light-noisy', 'held-out', 2], ['classic', 'reference', 2]]);
@@ -58,7 +49,7 @@ describe('domain-shift benchmark', () => {
   });
 
   it('refuses a style that is both held out and a training style, and too few fields for the largest N', async () => {
-    const root = await tempRoot();
+    const root = tempDir('ana-shift-');
     const base = { modelDir: defaultModelDir(), workDir: root, outDir: root, sizePx: { width: 128, height: 96 } };
     await expect(runShiftBench({ ...base, heldOutStyles: ['classic'] })).rejects.toThrow(/both held out and a training/);
     await expect(runShiftBench({ ...base, fieldsPerStyle: 300 })).rejects.toThrow(/must exceed the largest signed count \(300\)/);

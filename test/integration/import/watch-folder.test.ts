@@ -4,10 +4,10 @@
  * batch does not stop the watcher.
  */
 import { afterEach, expect, it } from 'vitest';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { watchFolder, type FolderWatcher } from '../../../electron/core/import/watch-folder';
+import { tempDir } from '../../support/temp-dir';
 
 const STABILITY_MS = 300;
 const DEBOUNCE_MS = 150;
@@ -28,7 +28,7 @@ async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
 }
 
 it('hands over a file only after its size has been stable, with its full content', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-watch-'));
+  const dir = tempDir('ana-watch-');
   const seen: { path: string; bytes: number }[] = [];
   // A generous window here: on a loaded CI machine a 100 ms sleep can take several times longer.
   watcher = watchFolder({ dir, stabilityMs: 800, debounceMs: DEBOUNCE_MS, onFiles: (paths) => void paths.forEach((p) => seen.push({ path: p, bytes: readFileSync(p).length })) });
@@ -46,7 +46,7 @@ it('hands over a file only after its size has been stable, with its full content
 });
 
 it('batches files arriving together, includes files present at start and ignores non-slides', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-watch-'));
+  const dir = tempDir('ana-watch-');
   writeFileSync(join(dir, 'A2026-0001_F1.png'), 'x');
   writeFileSync(join(dir, 'notes.txt'), 'x');
   const batches: string[][] = [];
@@ -66,7 +66,7 @@ it('batches files arriving together, includes files present at start and ignores
 });
 
 it('reports a failing batch and keeps watching; batches never overlap', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-watch-'));
+  const dir = tempDir('ana-watch-');
   const errors: string[] = [];
   const handled: string[] = [];
   let running = 0;

@@ -5,8 +5,7 @@
  * the watcher and the reading service.
  */
 import { afterEach, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDataLocations } from '../../../electron/core/app-paths';
 import { createApp, type App } from '../../../electron/core/app';
@@ -15,6 +14,7 @@ import { createRotatingLog } from '../../../electron/core/logging/rotating-log';
 import { defaultModelDir, projectRoot } from '../../../electron/core/paths';
 import { startDesktopServices, type DesktopServices } from '../../../electron/main/desktop-services';
 import { loginAs, seedTestUsers } from '../../support/record-fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let services: DesktopServices | null = null;
 let app: App | null = null;
@@ -27,7 +27,7 @@ afterEach(async () => {
 });
 
 async function setUp(importDir: string | null, workerPath?: string) {
-  const root = mkdtempSync(join(tmpdir(), 'ana-desktop-'));
+  const root = tempDir('ana-desktop-');
   const locations = { ...resolveDataLocations({ env: { ANA_DATA_DIR: root } }), importDir };
   app = await createApp({ dbPath: locations.databasePath, modelDir: defaultModelDir(), workerPath, version: 'test', providers: ['cpu'], log: () => {} });
   const events: { event: string; payload: any }[] = [];
@@ -38,7 +38,7 @@ async function setUp(importDir: string | null, workerPath?: string) {
 }
 
 it('turns a slide dropped into the import folder into a read case in the worklist and tells the window', async () => {
-  const importDir = mkdtempSync(join(tmpdir(), 'ana-microscope-'));
+  const importDir = tempDir('ana-microscope-');
   const { events, db, app } = await setUp(importDir);
   await seedTestUsers(db);
   await loginAs(app, 'watch-tech', 'technologist');
@@ -68,7 +68,7 @@ it('reports an unreachable import folder and keeps running', async () => {
 
 it('imports a chosen folder and says when it holds no slides', async () => {
   const { events } = await setUp(null);
-  const empty = mkdtempSync(join(tmpdir(), 'ana-empty-'));
+  const empty = tempDir('ana-empty-');
   await services!.importPaths([empty]);
   expect(events.map((e) => e.payload.message)).toEqual([`No slide images (PNG, TIFF, JPEG, BMP) in ${empty}`]);
   await services!.importPaths([join(projectRoot(), 'test/fixtures/slides')]);
@@ -76,7 +76,7 @@ it('imports a chosen folder and says when it holds no slides', async () => {
 });
 
 it('quits within the grace period while a slide from the import folder is still being read', async () => {
-  const importDir = mkdtempSync(join(tmpdir(), 'ana-microscope-'));
+  const importDir = tempDir('ana-microscope-');
   const hangFlag = join(importDir, '..', `hang-${process.pid}-${Date.now()}`);
   process.env.ANA_TEST_HANG_FLAG = hangFlag;
   const { events } = await setUp(importDir, join(projectRoot(), 'test/fixtures/workers/crashing-inference.worker.ts'));

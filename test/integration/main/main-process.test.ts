@@ -8,10 +8,10 @@
  */
 import { beforeAll, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../../electron/core/paths';
+import { tempDir } from '../../support/temp-dir';
 
 const root = projectRoot();
 let result: Record<string, any>;
@@ -22,8 +22,8 @@ beforeAll(() => {
     const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
     if (build.status !== 0) throw new Error(`build failed: ${build.stderr}`);
   }
-  dataDir = mkdtempSync(join(tmpdir(), 'ana-main-data-'));
-  const importDir = mkdtempSync(join(tmpdir(), 'ana-main-import-'));
+  dataDir = tempDir('ana-main-data-');
+  const importDir = tempDir('ana-main-import-');
   copyFileSync(join(root, 'test/fixtures/slides/A2026-0001_F1.png'), join(importDir, 'A2026-0001_F1.png'));
   const run = spawnSync(process.execPath, ['--import', './test/fixtures/electron-stub/register.mjs', 'dist/main/main.js'], {
     cwd: root,

@@ -1,9 +1,9 @@
 /** The 3.0.0 extractor's codebook features: the ONNX graph against a direct computation, and the learning steps. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphSession, type GraphSession } from '../../../electron/core/inference/engine';
-import { GraphBuilder } from '../../../electron/core/models/onnx-graph';
 import { Random } from '../../../electron/core/random';
 import { addCodebookFeatures, codebookFeatureNames, kMeans, learnCodebook, sampleWindows, symmetricEigen, WINDOW_EPSILON, WINDOW_PX, type Codebook, type CodebookScale } from '../../../electron/core/models/codebook-features';
+import { featureGraph } from './feature-graph';
 
 const P = 64;
 const DIM = WINDOW_PX * WINDOW_PX;
@@ -73,12 +73,7 @@ beforeAll(async () => {
     for (let p = 0; p < 20; p++) sampleWindows(rng, spottyPatch(rng), P, scale, 100, windows);
     return learnCodebook(Float32Array.from(windows), scale, 8, 3 + s);
   });
-  const g = new GraphBuilder({ name: 'codebook-test' });
-  const x = g.input('patches', ['N', 1, P, P]);
-  const { features, dims } = addCodebookFeatures(g, x, books);
-  g.node('Identity', [features], {}, ['features']);
-  g.output('features', ['N', dims]);
-  session = await createGraphSession(g.toBytes(), { providers: ['cpu'], label: 'codebook features test' });
+  session = await createGraphSession(featureGraph('codebook-test', P, (g, x) => addCodebookFeatures(g, x, books)), { providers: ['cpu'], label: 'codebook features test' });
 });
 afterAll(async () => session?.close());
 

@@ -4,19 +4,14 @@ import { createGraphSession, type GraphSession } from '../../../electron/core/in
 import { Random } from '../../../electron/core/random';
 import { buildRawExtractor } from '../../../native-models/recipes/build-default';
 import { featureNames, type FilterBankConfig } from '../../../native-models/recipes/filter-bank';
+import { patchFeatures } from './feature-graph';
 
 const CONFIG: FilterBankConfig = { inputPx: 64, scales: 3, logSigmasPx: [1, 1.6], gaborWavelengthPx: 4, radiusPx: 4, normalise: true, topFraction: 0.05 };
 const P = CONFIG.inputPx;
 const names = featureNames(CONFIG);
 let session: GraphSession;
 
-async function features(...patches: Float32Array[]): Promise<Float32Array[]> {
-  const data = new Float32Array(patches.length * P * P);
-  patches.forEach((p, i) => data.set(p, i * P * P));
-  const out = await session.run({ patches: { data, dims: [patches.length, 1, P, P] } }, ['features']);
-  expect(out.features!.dims).toEqual([patches.length, names.length]);
-  return patches.map((_, i) => out.features!.data.slice(i * names.length, (i + 1) * names.length));
-}
+const features = (...patches: Float32Array[]) => patchFeatures(session, P, names.length, patches);
 const at = (f: Float32Array, name: string) => f[names.indexOf(name)]!;
 
 function blobs(radiusPx: number, gain: number, seed: number): Float32Array {

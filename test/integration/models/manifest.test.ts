@@ -49,14 +49,11 @@ describe('model manifest', () => {
   });
 
   it('derives the patch options in one place', async () => {
-    const { manifest } = await loadModelPackage(await packageWith('options', () => {}));
-    expect(patchOptionsOf(manifest)).toEqual({
-      patchSizeUm: manifest.patch.sizeUm,
-      inputPx: manifest.input.shape[2],
-      mean: manifest.normalisation.mean,
-      std: manifest.normalisation.std,
-      backgroundMax: manifest.patch.backgroundMax,
-      defaultPixelSizeUm: manifest.patch.defaultPixelSizeUm,
+    const d = await packageWith('options', (m) => {
+      m.patch = { sizeUm: 90, defaultPixelSizeUm: 0.4, backgroundMax: 0.05 };
+      m.normalisation = { mean: 0.2, std: 0.3 };
     });
+    const { manifest } = await loadModelPackage(d);
+    expect(patchOptionsOf(manifest)).toEqual({ patchSizeUm: 90, inputPx: 64, mean: 0.2, std: 0.3, backgroundMax: 0.05, defaultPixelSizeUm: 0.4 });
   });
 });

@@ -1,22 +1,16 @@
 /** The per-structure features (extractors 2.0.0 and 3.0.0) against counted references: dot counts, brightness invariance, dot size, areas. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphSession, type GraphSession } from '../../../electron/core/inference/engine';
-import { GraphBuilder } from '../../../electron/core/models/onnx-graph';
 import { Random } from '../../../electron/core/random';
 import { addStructureFeatures, structureFeatureNames } from '../../../native-models/recipes/structure-features';
 import { structureExtractorNames, buildStructureModel } from '../../../native-models/recipes/structure-extractor';
+import { featureGraph, patchFeatures } from './feature-graph';
 
 const P = 96;
 const names = structureFeatureNames();
 let session: GraphSession;
 
-async function features(...patches: Float32Array[]): Promise<Float32Array[]> {
-  const data = new Float32Array(patches.length * P * P);
-  patches.forEach((p, i) => data.set(p, i * P * P));
-  const out = await session.run({ patches: { data, dims: [patches.length, 1, P, P] } }, ['features']);
-  expect(out.features!.dims).toEqual([patches.length, names.length]);
-  return patches.map((_, i) => out.features!.data.slice(i * names.length, (i + 1) * names.length));
-}
+const features = (...patches: Float32Array[]) => patchFeatures(session, P, names.length, patches);
 const at = (f: Float32Array, name: string) => f[names.indexOf(name)]!;
 /** Dots per pixel from a log density feature. */
 const density = (f: Float32Array, name: string) => Math.exp(at(f, name)) - 1e-5;
@@ -37,12 +31,8 @@ function dots(count: number, radiusPx: number, gain: number): Float32Array {
 }
 
 beforeAll(async () => {
-  const g = new GraphBuilder({ name: 'structure-test' });
-  const x = g.input('patches', ['N', 1, P, P]);
-  const { features, dims } = addStructureFeatures(g, x, { inputPx: P });
-  g.node('Identity', [features], {}, ['features']);
-  g.output('features', ['N', dims]);
-  session = await createGraphSession(g.toBytes(), { providers: ['cpu'], label: 'structure features test' });
+  const bytes = featureGraph('structure-test', P, (g, x) => addStructureFeatures(g, x, { inputPx: P }));
+  session = await createGraphSession(bytes, { providers: ['cpu'], label: 'structure features test' });
 });
 afterAll(async () => session?.close());
 

@@ -7,19 +7,20 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ELECTRON_VERSION, makeLinuxStub, makeWindowsStub, readFuses, readWindowsAsarIntegrity } from '../../fixtures/packaging/stub-electron';
+import { tempDir } from '../../support/temp-dir';
 
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar') as typeof import('@electron/asar');
 const verifyNatives = require('../../../scripts/verify-natives.cjs') as ((context: unknown) => Promise<void>) & { requiredPaths(platform: string, arch: string): string[] };
 
 const root = process.cwd();
-const work = mkdtempSync(join(tmpdir(), 'ana-pack-'));
+const work = tempDir('ana-pack-');
 const HARDENED_FUSES = {
   runAsNode: false,
   enableCookieEncryption: true,

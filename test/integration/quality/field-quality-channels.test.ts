@@ -1,12 +1,11 @@
 /** The field-quality channels over a real reading by the real model: cells and verdict, worklist columns, Settings calibration. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../electron/core/app';
 import { defaultModelDir, projectRoot } from '../../../electron/core/paths';
 import type { CaseDetail, CaseListItem, MicroscopeProfileSummary, ReadingCells } from '../../../electron/contract';
 import { loginAs, seedTestUsers } from '../../support/record-fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let app: App;
 const tech = { sessionId: 'fq-tech' };
@@ -14,7 +13,7 @@ const admin = { sessionId: 'fq-admin' };
 const slidePath = join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png');
 
 beforeAll(async () => {
-  app = await createApp({ dbPath: join(mkdtempSync(join(tmpdir(), 'ana-fq-')), 'ana.db'), modelDir: defaultModelDir(), version: 'test', providers: ['cpu'], log: () => {} });
+  app = await createApp({ dbPath: join(tempDir('ana-fq-'), 'ana.db'), modelDir: defaultModelDir(), version: 'test', providers: ['cpu'], log: () => {} });
   await app.readFiles([slidePath]);
   await seedTestUsers(app.db);
   await loginAs(app, tech.sessionId, 'technologist');

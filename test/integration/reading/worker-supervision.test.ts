@@ -6,15 +6,15 @@
  */
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../electron/core/app';
 import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
 import { listBatchItems } from '../../../electron/core/db/reading-batch.repo';
 import { defaultModelDir, projectRoot } from '../../../electron/core/paths';
 import { createReadingService, type ReadingService } from '../../../electron/core/reading/reading.service';
+import { tempDir } from '../../support/temp-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'ana-supervision-'));
+const dir = tempDir('ana-supervision-');
 const slide = join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png');
 const workerPath = join(projectRoot(), 'test/fixtures/workers/crashing-inference.worker.ts');
 const crashFlag = join(dir, 'crash');

@@ -7,8 +7,7 @@
  * Attacks that the database's triggers would refuse drop those triggers first, as such a person
  * would; the attacks marked `refused` run with every trigger in place.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { auditCommand } from '../../../electron/cli/commands/audit';
@@ -21,6 +20,7 @@ import { verifyRecord } from '../../../electron/core/review/record-verify';
 import { resolveReportSettings } from '../../../electron/core/reports/report-settings';
 import { recordApp, seedReadCase } from '../../support/record-fixtures';
 import { runCommand } from '../../support/cli-run';
+import { tempDir } from '../../support/temp-dir';
 
 /** `ana audit verify` in this process. */
 function verify(path: string, extra: string[] = []): Promise<{ code: number; out: string }> {
@@ -55,7 +55,7 @@ beforeAll(async () => {
     if (accession !== 'C-3') expect((await call('physician', 'review/sign', { caseId, password: 'correct horse battery' })).ok).toBe(true);
   }
   expect((await call('physician', 'review/amend', { caseId: 1, labels: [], comment: '', reason: 'negative on re-read', password: 'correct horse battery' })).ok).toBe(true);
-  const outbox = mkdtempSync(join(tmpdir(), 'ana-tamper-outbox-'));
+  const outbox = tempDir('ana-tamper-outbox-');
   const today = new Date().toISOString().slice(0, 10);
   await exportDay(app.db, { date: today, format: 'hl7', outboxDir: outbox }, SYSTEM_ACTOR, { settings: resolveReportSettings({ timeZone: 'UTC' }) });
   expect((await call('admin', 'users/update', { userId: ids.technologist, displayName: 'Tom T. Tech' })).ok).toBe(true);
@@ -89,7 +89,7 @@ beforeAll(async () => {
 
 /** A fresh copy of the whole data folder (database and whatever lies beside it). */
 function copyOfRecord(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-tamper-'));
+  const dir = tempDir('ana-tamper-');
   for (const name of readdirSync(pristineDir)) if (name.startsWith(DB_FILE)) cpSync(join(pristineDir, name), join(dir, name));
   return join(dir, DB_FILE);
 }
@@ -400,7 +400,7 @@ describe('the anchor', () => {
     const good = await verify(path);
     expect(good.out).toMatch(new RegExp(`Chain head: row ${facts.auditRows} [0-9a-f]{64}`));
     expect(good.out).toContain(`Anchor file: ${path}.audit-anchor (`);
-    const elsewhere = join(mkdtempSync(join(tmpdir(), 'ana-anchor-copy-')), 'ana.db.audit-anchor');
+    const elsewhere = join(tempDir('ana-anchor-copy-'), 'ana.db.audit-anchor');
     cpSync(`${path}.audit-anchor`, elsewhere);
 
     // Cut off the last two entries and put the triggers back exactly as they were.

@@ -4,13 +4,13 @@
  * size intact. Also the `ana synth` command end to end.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { decodeSlide } from '../../../electron/core/slides/decode';
 import { encodeField, generateField, LAB_STYLES, readDatasetCsv, SYNTH_FORMATS, writeDataset } from '../../../electron/core/synth';
+import { tempDir } from '../../support/temp-dir';
 
 const run = promisify(execFile);
 
@@ -24,7 +24,7 @@ async function folderBytes(dir: string): Promise<Map<string, Buffer>> {
 
 describe('synthetic dataset files', () => {
   it('same seed gives byte-identical files, another seed different ones', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'ana-synth-'));
+    const root = tempDir('ana-synth-');
     const options = { count: 5, sizePx: { width: 320, height: 240 }, format: 'mixed' as const, fieldsPerCase: 2 };
     await writeDataset({ ...options, outDir: join(root, 'a'), seed: 7 });
     await writeDataset({ ...options, outDir: join(root, 'b'), seed: 7 });
@@ -38,7 +38,7 @@ describe('synthetic dataset files', () => {
   });
 
   it('writes labels.csv and truth.jsonl that agree, split by case', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ana-synth-'));
+    const dir = tempDir('ana-synth-');
     const summary = await writeDataset({ outDir: dir, count: 12, seed: 3, sizePx: { width: 256, height: 192 }, fieldsPerCase: 2, splits: { train: 2, test: 1 } });
     const rows = await readDatasetCsv(summary.csvPath);
     expect(rows.length).toBe(12);
@@ -64,7 +64,7 @@ describe('synthetic dataset files', () => {
   });
 
   it('every format decodes through the app slide reader', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ana-synth-'));
+    const dir = tempDir('ana-synth-');
     const field = generateField({ widthPx: 300, heightPx: 200, labels: ['homogeneous', 'golgi'], dapi: true, pixelSizeUm: 0.5 }, 4);
     for (const format of SYNTH_FORMATS) {
       const path = join(dir, `f.${format}`);
@@ -94,7 +94,7 @@ describe('synthetic dataset files', () => {
   });
 
   it('ana synth writes a dataset and rejects bad options', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ana-synth-cli-'));
+    const dir = tempDir('ana-synth-cli-');
     const { stdout } = await run('npx', ['tsx', 'electron/cli/ana.ts', 'synth', '--out', dir, '--count', '3', '--seed', '2', '--size', '256x192', '--pixel-size', '0.3-0.6', '--format', 'tiff-grey16'], { cwd: process.cwd() });
     expect(stdout).toMatch(/Wrote 3 field\(s\)/);
     const rows = await readDatasetCsv(join(dir, 'labels.csv'));
@@ -125,7 +125,7 @@ describe('synthetic dataset files', () => {
   });
 
   it('a styled dataset records its style per field and every style decodes through the app slide reader', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'ana-synth-styles-'));
+    const root = tempDir('ana-synth-styles-');
     for (const [k, style] of LAB_STYLES.entries()) {
       const dir = join(root, style.name);
       await writeDataset({ outDir: dir, count: 1, seed: 40 + k, sizePx: { width: 192, height: 144 }, style: style.name, splits: { test: 1 } });

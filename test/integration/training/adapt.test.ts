@@ -8,8 +8,6 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +29,7 @@ import { ADAPT_FROM_SIGNED_CASES, defaultFinetuneMode, runFinetune, type Finetun
 import { embedRows } from '../../../electron/core/training/heads/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { TEST_PASSWORD, TEST_SCRYPT_COST } from '../../support/record-fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 const run = promisify(execFile);
 let dir: string;
@@ -38,7 +37,7 @@ let db: WritableDb;
 let slidePaths: string[];
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'ana-adapt-'));
+  dir = tempDir('ana-adapt-');
   const data = await writeDataset({ outDir: join(dir, 'slides'), count: 20, seed: 5, sizePx: { width: 320, height: 256 }, style: 'low-light-noisy', splits: { test: 1 }, accessionPrefix: 'L' });
   const rows = await readDatasetCsv(data.csvPath);
   slidePaths = rows.map((r) => r.absolutePath);
@@ -57,9 +56,8 @@ beforeAll(async () => {
   }
 }, 240_000);
 
-afterAll(async () => {
+afterAll(() => {
   db?.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 const options = (extra: Partial<FinetuneOptions> = {}): FinetuneOptions => ({

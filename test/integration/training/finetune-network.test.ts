@@ -4,7 +4,7 @@
  * fine-tuning its last block (or all layers) produces a candidate evaluated against the active
  * version on the same frozen validation cases; a deliberately broken candidate is refused.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,18 +15,13 @@ import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
 import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
 import { getActiveModelVersion } from '../../../electron/core/db/model-version.repo';
 import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
-import { createEngine } from '../../../electron/core/inference/engine';
-import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { Random } from '../../../electron/core/random';
-import { readBatch } from '../../../electron/core/reading/batch-reader';
-import { saveDraft, signCase } from '../../../electron/core/review/review.service';
-import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { runFinetune } from '../../../electron/core/training/finetune/finetune';
 import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
-import { LABEL_SETS, writeField } from './fields';
+import { LABEL_SETS, readAndSignCases, writeFieldDataset } from './fields';
 
 const PASSWORD = 'correct horse battery';
 let dir: string;
@@ -39,36 +34,14 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ana-ftwn-'));
   // The active version: a tiny whole network (two stride-2 blocks) trained on generated fields.
   const rng = new Random(31);
-  const rows: { path: string; labels: string[]; split: string }[] = [];
-  for (let i = 0; i < 36; i++) {
-    const labels = LABEL_SETS[i % 3]!;
-    await writeField(join(dir, `f${i}.bmp`), labels, rng);
-    rows.push({ path: `f${i}.bmp`, labels, split: i < 24 ? 'train' : i < 30 ? 'val' : 'test' });
-  }
-  await writeFile(join(dir, 'fields.csv'), formatDatasetCsv(rows));
+  const csvPath = await writeFieldDataset(dir, 'fields.csv', 36, rng, (i) => (i < 24 ? 'train' : i < 30 ? 'val' : 'test'), { sets: LABEL_SETS.slice(0, 3) });
   baseDir = join(dir, 'base');
-  await runWholeNetworkTraining({ csvPath: join(dir, 'fields.csv'), outDir: baseDir, version: '1.0.0', training: { maxEpochs: 25, patience: 25, batchSize: 8, lr: 2e-2, seed: 1 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
+  await runWholeNetworkTraining({ csvPath, outDir: baseDir, version: '1.0.0', training: { maxEpochs: 25, patience: 25, batchSize: 8, lr: 2e-2, seed: 1 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
 
   // The lab's record: 30 cases read with it and signed (every label set, negatives included).
   db = openDatabase(join(dir, 'ana.db'));
   physician = toSessionUser(await createAccount(db, { username: 'reader', displayName: 'Dr. Reader', role: 'physician', password: PASSWORD }, SYSTEM_ACTOR, Date.now(), TEST_SCRYPT_COST));
-  const model = await loadModelPackage(baseDir);
-  const engine = await createEngine(model, { providers: ['cpu'], warn: () => {} });
-  try {
-    for (let i = 0; i < 30; i++) {
-      const labels = LABEL_SETS[i % 4]!;
-      const path = join(dir, `A2026-${String(i).padStart(4, '0')}_F1.bmp`);
-      await writeField(path, labels, rng);
-      const [read] = (await readBatch({ db, model, engine }, [path])).items;
-      const caseId = read!.caseId!;
-      saveDraft(db, physician, { caseId, labels: labels.map((key) => ({ key })), comment: '' });
-      // These toy fields hold no cells, so the readability gate refuses them: a negative needs the
-      // physician's explicit confirmation (recorded only where it applies).
-      await signCase(db, physician, { caseId, password: PASSWORD, meaning: 'approved', confirmNotReadable: true });
-    }
-  } finally {
-    await engine.close();
-  }
+  await readAndSignCases(db, physician, PASSWORD, baseDir, dir, 30, rng);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,19 +12,16 @@ import { openDatabase, type WritableDb } from '../../../electron/core/db/connect
 import { getActiveModelVersion } from '../../../electron/core/db/model-version.repo';
 import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { createEngine } from '../../../electron/core/inference/engine';
-import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { activeModelDir, loadRegisteredPackage, promoteModel, rollbackModel } from '../../../electron/core/models/model-registry';
 import { Random } from '../../../electron/core/random';
 import { readBatch } from '../../../electron/core/reading/batch-reader';
 import { getReadingById } from '../../../electron/core/db/reading.repo';
-import { saveDraft, signCase } from '../../../electron/core/review/review.service';
-import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
 import { runFinetune } from '../../../electron/core/training/finetune/finetune';
 import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
 import { listSignedCases, splitSignedCases } from '../../../electron/core/training/finetune/signed-cases';
 import { trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
-import { LABEL_SETS, writeField } from './fields';
+import { readAndSignCases, writeField, writeFieldDataset } from './fields';
 
 const run = promisify(execFile);
 const PASSWORD = 'correct horse battery';
@@ -38,36 +35,14 @@ beforeAll(async () => {
   await writeSkeletonPackage(join(dir, 'skeleton'));
   // The deliberately mismatched model: trained on a microscope 3× brighter than the lab's (saturating).
   const rng = new Random(21);
-  const rows: { path: string; labels: string[]; split: string }[] = [];
-  for (let i = 0; i < 40; i++) {
-    const labels = LABEL_SETS[i % 4]!;
-    await writeField(join(dir, `dim${i}.bmp`), labels, rng, 3);
-    rows.push({ path: `dim${i}.bmp`, labels, split: i < 32 ? 'train' : 'val' });
-  }
-  await writeFile(join(dir, 'dim.csv'), formatDatasetCsv(rows));
+  const dimCsv = await writeFieldDataset(dir, 'dim.csv', 40, rng, (i) => (i < 32 ? 'train' : 'val'), { prefix: 'dim', gain: 3 });
   mismatchedDir = join(dir, 'mismatched');
-  await trainModelFromCsv({ dataCsv: join(dir, 'dim.csv'), outDir: mismatchedDir, baseModelDir: join(dir, 'skeleton'), version: '1.0.0', trainer: { seed: 1, lr: 1e-2, maxEpochs: 10 }, providers: ['cpu'] });
+  await trainModelFromCsv({ dataCsv: dimCsv, outDir: mismatchedDir, baseModelDir: join(dir, 'skeleton'), version: '1.0.0', trainer: { seed: 1, lr: 1e-2, maxEpochs: 10 }, providers: ['cpu'] });
 
   // The lab's record: 64 cases read with the mismatched model and signed by a physician.
   db = openDatabase(join(dir, 'ana.db'));
   physician = toSessionUser(await createAccount(db, { username: 'reader', displayName: 'Dr. Reader', role: 'physician', password: PASSWORD }, SYSTEM_ACTOR, Date.now(), TEST_SCRYPT_COST));
-  const model = await loadModelPackage(mismatchedDir);
-  const engine = await createEngine(model, { providers: ['cpu'], warn: () => {} });
-  try {
-    for (let i = 0; i < 64; i++) {
-      const labels = LABEL_SETS[i % 4]!;
-      const path = join(dir, `A2026-${String(i).padStart(4, '0')}_F1.bmp`);
-      await writeField(path, labels, rng, 1);
-      const [read] = (await readBatch({ db, model, engine }, [path])).items;
-      const caseId = read!.caseId!;
-      saveDraft(db, physician, { caseId, labels: labels.map((key) => ({ key })), comment: '' });
-      // These toy fields hold no cells, so the readability gate refuses them: a negative needs the
-      // physician's explicit confirmation (recorded only where it applies).
-      await signCase(db, physician, { caseId, password: PASSWORD, meaning: 'approved', confirmNotReadable: true });
-    }
-  } finally {
-    await engine.close();
-  }
+  await readAndSignCases(db, physician, PASSWORD, mismatchedDir, dir, 64, rng);
 }, 120_000);
 
 afterAll(async () => {

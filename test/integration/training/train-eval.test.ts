@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,10 +9,9 @@ import { loadModelPackage, readHead } from '../../../electron/core/models/model-
 import { hashFile, prepareSlide } from '../../../electron/core/reading/prepare-slide';
 import { slideEmbeddings } from '../../../electron/core/training/heads/embedding-cache';
 import { Random } from '../../../electron/core/random';
-import { formatDatasetCsv } from '../../../electron/core/synth/dataset-csv';
 import { evaluateModelOnCsv, trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
-import { writeField } from './fields';
+import { writeFieldDataset } from './fields';
 
 const run = promisify(execFile);
 let dir: string;
@@ -20,17 +19,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ana-train-'));
   await writeSkeletonPackage(join(dir, 'base'));
-  const rng = new Random(8);
-  const rows: { path: string; labels: string[]; split: string }[] = [];
-  const sets = [['homogeneous'], ['speckled'], ['homogeneous', 'speckled'], []];
-  for (let i = 0; i < 48; i++) {
-    const labels = sets[i % 4]!;
-    const split = i < 28 ? 'train' : i < 36 ? 'val' : 'test';
-    const path = `f${i}.bmp`;
-    await writeField(join(dir, path), labels, rng);
-    rows.push({ path, labels, split });
-  }
-  await writeFile(join(dir, 'labels.csv'), formatDatasetCsv(rows));
+  await writeFieldDataset(dir, 'labels.csv', 48, new Random(8), (i) => (i < 28 ? 'train' : i < 36 ? 'val' : 'test'));
 });
 
 afterAll(async () => {

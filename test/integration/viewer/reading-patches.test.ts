@@ -1,18 +1,17 @@
 /** The viewer's evidence channel over a real reading of the fixture slide by the real model. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type App } from '../../../electron/core/app';
 import { defaultModelDir, projectRoot } from '../../../electron/core/paths';
 import type { CaseDetail, ReadingPatches } from '../../../electron/contract';
 import { loginAs, seedTestUsers } from '../../support/record-fixtures';
+import { tempDir } from '../../support/temp-dir';
 
 let app: App;
 const ctx = { sessionId: 'viewer-test' };
 
 beforeAll(async () => {
-  app = await createApp({ dbPath: join(mkdtempSync(join(tmpdir(), 'ana-viewer-')), 'ana.db'), modelDir: defaultModelDir(), version: 'test', providers: ['cpu'], log: () => {} });
+  app = await createApp({ dbPath: join(tempDir('ana-viewer-'), 'ana.db'), modelDir: defaultModelDir(), version: 'test', providers: ['cpu'], log: () => {} });
   await app.readFiles([join(projectRoot(), 'test/fixtures/slides/A2026-0001_F1.png')]);
   await seedTestUsers(app.db);
   await loginAs(app, ctx.sessionId, 'technologist');

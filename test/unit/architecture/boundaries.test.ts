@@ -31,11 +31,12 @@ const PLANTED: Record<string, string> = {
   'electron/core/upper/base.ts': 'export const base = 1;\n',
   'electron/core/lower/lower.ts': 'export const lower = 1;\n',
   'electron/core/lower/uses-upper.ts': "import { base } from '../upper/base';\nexport const planted = base;\n",
-  // A view calling the API itself instead of through a service.
+  // A view and a state class calling the API itself instead of through a service.
   'renderer/src/lib/services/api.ts': 'export const call = () => 1;\n',
   'renderer/src/lib/services/cases.service.ts': "import { call } from './api';\nexport const getCase = call;\n",
   'renderer/src/views/PlantedView.ts': "import { call } from '../lib/services/api';\nexport const planted = call;\n",
   'renderer/src/views/AllowedView.ts': "import { getCase } from '../lib/services/cases.service';\nexport const allowed = getCase;\n",
+  'renderer/src/lib/state/planted.state.ts': "import { call } from '../services/api';\nexport const planted = call;\n",
 };
 
 beforeAll(async () => {
@@ -80,8 +81,10 @@ it('reports module cycles and folder cycles as errors', () => {
   expect(folderCycle).toContain('electron/core/lower → electron/core/upper');
 });
 
-it('reports a view calling the API without a service', () => {
+it('reports a view or a state class calling the API without a service', () => {
   expect(reported('renderer-ipc-through-services', 'renderer/src/views/PlantedView.ts')).toBe(true);
+  expect(reported('renderer-ipc-through-services', 'renderer/src/lib/state/planted.state.ts')).toBe(true);
+  expect(violations.some((v) => v.from === 'renderer/src/lib/services/cases.service.ts')).toBe(false);
   expect(violations.some((v) => v.from === 'renderer/src/views/AllowedView.ts')).toBe(false);
 });
 

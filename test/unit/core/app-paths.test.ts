@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_FOLDER_NAME, builtWorkerPath, ensureDataLocations, osAppDataDir, resolveDataLocations, unpackedPath } from '../../../electron/core/app-paths';
+import { tempDir } from '../../support/temp-dir';
 
 describe('osAppDataDir', () => {
   it('follows each OS convention, as Electron does', () => {
@@ -29,7 +29,7 @@ describe('resolveDataLocations', () => {
   });
 
   it('reads locations.json (relative to the data folder) and lets ANA_* variables win', () => {
-    const root = mkdtempSync(join(tmpdir(), 'ana-loc-'));
+    const root = tempDir('ana-loc-');
     writeFileSync(join(root, 'locations.json'), JSON.stringify({ outbox: '/mnt/lis/outbox', logs: 'my-logs', importFolder: '/mnt/microscope' }));
     const loc = resolveDataLocations({ env: { ANA_DATA_DIR: root, ANA_IMPORT_DIR: '/mnt/other' } });
     expect(loc.rootDir).toBe(root);
@@ -40,7 +40,7 @@ describe('resolveDataLocations', () => {
   });
 
   it('names the file and the field when locations.json is wrong', () => {
-    const root = mkdtempSync(join(tmpdir(), 'ana-loc-'));
+    const root = tempDir('ana-loc-');
     writeFileSync(join(root, 'locations.json'), JSON.stringify({ outbx: '/x' }));
     expect(() => resolveDataLocations({ env: { ANA_DATA_DIR: root } })).toThrow(/locations\.json.*outbx/);
     writeFileSync(join(root, 'locations.json'), '{ not json');
@@ -48,7 +48,7 @@ describe('resolveDataLocations', () => {
   });
 
   it('creates the folders the app writes into', () => {
-    const root = join(mkdtempSync(join(tmpdir(), 'ana-loc-')), 'nested');
+    const root = join(tempDir('ana-loc-'), 'nested');
     mkdirSync(root);
     const loc = resolveDataLocations({ env: { ANA_DATA_DIR: root, ANA_DB_PATH: 'db/ana.db' } });
     ensureDataLocations(loc);
@@ -58,7 +58,7 @@ describe('resolveDataLocations', () => {
 
 describe('builtWorkerPath', () => {
   it('prefers ANA_WORKERS_DIR, else the bundle layout, and maps asar paths to the unpacked folder', () => {
-    const root = mkdtempSync(join(tmpdir(), 'ana-workers-'));
+    const root = tempDir('ana-workers-');
     mkdirSync(join(root, 'dist', 'workers'), { recursive: true });
     mkdirSync(join(root, 'dist', 'main'), { recursive: true });
     writeFileSync(join(root, 'dist', 'workers', 'inference.worker.js'), '');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { confidenceColor, VIRIDIS_STOPS } from '../../../renderer/src/lib/utils/colormap';
 import { heatmapCellPx, heatmapPixels, topPatches } from '../../../renderer/src/lib/utils/heatmap';
-import { adjustmentLut, applyLut, NEUTRAL_ADJUSTMENTS } from '../../../renderer/src/lib/utils/adjust';
+import { adjustmentLut, colourDisplayPixels, NEUTRAL_ADJUSTMENTS } from '../../../electron/contract';
 import { isUncertain } from '../../../electron/contract';
 import { formatEta, icapCode } from '../../../renderer/src/lib/utils/labels';
 import type { PatchEntry } from '../../../electron/contract';
@@ -72,7 +72,7 @@ describe('brightness, contrast, gamma', () => {
     expect(lut[250]).toBe(255);
     expect(lut[10]).toBe(0);
     const rgba = new Uint8ClampedArray([128, 128, 128, 77]);
-    applyLut(rgba, lut);
+    colourDisplayPixels(rgba, 'grey', { brightness: 0.1, contrast: 2, gamma: 1 });
     expect(Array.from(rgba)).toEqual([lut[128], lut[128], lut[128], 77]);
   });
 });

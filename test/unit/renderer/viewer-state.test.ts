@@ -66,4 +66,41 @@ describe('ViewerState', () => {
     viewer.setOverlayLabel('homogeneous');
     expect(viewer.overlayLabelIndex).toBe(0);
   });
+
+  it('shows fields in FITC green with outlines by default, cycles the look-up table, and shows DAPI only when the slide has it', () => {
+    expect(viewer.lut).toBe('fitc-green');
+    expect(viewer.overlayMode).toBe('outline');
+    expect(viewer.overlayOpacity).toBe(0.3);
+    viewer.nextLut();
+    expect(viewer.lut).toBe('grey');
+    viewer.nextLut();
+    viewer.nextLut();
+    expect(viewer.lut).toBe('fitc-green');
+    viewer.toggleDapi();
+    expect(viewer.dapiVisible).toBe(false);
+    viewer.setHasDapi(true);
+    viewer.toggleDapi();
+    expect(viewer.dapiVisible).toBe(true);
+    viewer.openSlide({ width: 200, height: 200 }, evidence, null);
+    expect([viewer.hasDapi, viewer.dapiVisible]).toEqual([false, false]);
+    viewer.toggleOverlayMode();
+    expect(viewer.overlayMode).toBe('fill');
+  });
+
+  it('scores each cell by its patch and centres a cell from the gallery, selecting its patch', () => {
+    viewer.setCells([
+      { polygon: [140, 140, 160, 140, 160, 160, 140, 160], mitotic: false }, // patch 3
+      { polygon: [10, 110, 30, 110, 30, 130], mitotic: true }, // the skipped patch 2: no score
+    ]);
+    expect(viewer.cellScores).toEqual([{ patchIndex: 3, score: 0.6 }, null]);
+    expect(viewer.overlayThreshold).toBe(0.5);
+    viewer.centerOnCell(0);
+    expect(viewer.selectedCell).toBe(0);
+    expect(viewer.selectedPatch).toBe(3);
+    const c = slideToCanvas(viewer.viewport, slidePoint(150, 150));
+    expect(c.x).toBeCloseTo(200, 9);
+    expect(c.y).toBeCloseTo(100, 9);
+    // A 20-px cell fills about a sixth of the 200-px canvas height.
+    expect(viewer.viewport.scale).toBeCloseTo(200 / 6 / 20, 9);
+  });
 });

@@ -4,7 +4,7 @@
  * is best-effort and lower priority than what is on screen: it starts only after the current view
  * has its data, and failures are ignored here (the real open reports them).
  */
-import { call } from './api';
+import { getCase } from './cases.service';
 import { loadSlideImage } from './slide-image';
 
 const started = new Set<number>();
@@ -12,7 +12,7 @@ const started = new Set<number>();
 export function prefetchCase(caseId: number): void {
   if (started.has(caseId)) return;
   started.add(caseId);
-  call('cases/get', { caseId })
+  getCase(caseId)
     .then((detail) => Promise.all(detail.slides.map((s) => loadSlideImage(s.id))))
     .then(() => performance.mark(`prefetch:done:${caseId}`))
     .catch(() => started.delete(caseId));

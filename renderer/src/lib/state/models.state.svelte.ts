@@ -1,6 +1,7 @@
 /** The Models page: registered versions and the fine-tuning run (its state is pushed as events). */
 import type { FinetuneMode, FinetuneState, LearningCurve, ModelVersionSummary } from '../../../../electron/contract';
-import { call } from '../services/api';
+import { cancelFinetune, finetuneStatus, startFinetune } from '../services/finetune.service';
+import { learningCurve, listModels, promoteModel, rollbackModel } from '../services/models.service';
 import { handleError } from '../services/errors.svelte';
 
 export class ModelsState {
@@ -16,7 +17,7 @@ export class ModelsState {
   async load(): Promise<void> {
     this.loading = true;
     try {
-      [this.versions, this.run, this.curve] = await Promise.all([call('models/list', {}), call('finetune/status', {}), call('models/curve', {})]);
+      [this.versions, this.run, this.curve] = await Promise.all([listModels(), finetuneStatus(), learningCurve()]);
     } catch (error) {
       handleError(error);
     } finally {
@@ -43,17 +44,17 @@ export class ModelsState {
   }
 
   promote(versionId: number, justification: string): Promise<boolean> {
-    return this.act(() => call('models/promote', { versionId, ...(justification.trim() ? { justification: justification.trim() } : {}) }));
+    return this.act(() => promoteModel(versionId, justification));
   }
 
   rollback(reason: string): Promise<boolean> {
-    return this.act(() => call('models/rollback', { reason }));
+    return this.act(() => rollbackModel(reason));
   }
 
   /** Without a mode the workstation chooses (the measured default, core/training/finetune/finetune.ts). */
   async startFinetune(mode?: FinetuneMode): Promise<boolean> {
     try {
-      this.run = await call('finetune/start', { mode });
+      this.run = await startFinetune(mode);
       return true;
     } catch (error) {
       handleError(error);
@@ -62,7 +63,7 @@ export class ModelsState {
   }
 
   cancelFinetune(): Promise<boolean> {
-    return this.act(() => call('finetune/cancel', {}));
+    return this.act(() => cancelFinetune());
   }
 
   reset(): void {

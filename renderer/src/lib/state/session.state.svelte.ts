@@ -1,6 +1,6 @@
 /** Who is logged in on this window. The core keeps the session; this mirrors it for the UI. */
 import type { SessionUser } from '../../../../electron/contract';
-import { call } from '../services/api';
+import * as auth from '../services/auth.service';
 import { handleError } from '../services/errors.svelte';
 
 export class SessionState {
@@ -13,7 +13,7 @@ export class SessionState {
 
   async refresh(): Promise<void> {
     try {
-      const status = await call('auth/status', {});
+      const status = await auth.sessionStatus();
       this.user = status.user;
       this.needsFirstAdmin = status.needsFirstAdmin;
     } catch (error) {
@@ -25,7 +25,7 @@ export class SessionState {
 
   async login(username: string, password: string): Promise<boolean> {
     try {
-      this.user = await call('auth/login', { username, password });
+      this.user = await auth.login(username, password);
       return true;
     } catch (error) {
       handleError(error);
@@ -35,7 +35,7 @@ export class SessionState {
 
   async createFirstAdmin(username: string, displayName: string, password: string): Promise<boolean> {
     try {
-      this.user = await call('auth/create-first-admin', { username, displayName, password });
+      this.user = await auth.createFirstAdmin(username, displayName, password);
       this.needsFirstAdmin = false;
       return true;
     } catch (error) {
@@ -46,7 +46,7 @@ export class SessionState {
 
   async logout(): Promise<void> {
     try {
-      await call('auth/logout', {});
+      await auth.logout();
     } catch (error) {
       handleError(error);
     }

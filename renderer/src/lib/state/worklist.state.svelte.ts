@@ -4,7 +4,8 @@
  * progress arrives as push events.
  */
 import type { CaseListItem, CaseStatus, EventPayload } from '../../../../electron/contract';
-import { call } from '../services/api';
+import { listCases } from '../services/cases.service';
+import * as reading from '../services/reading.service';
 import { handleError } from '../services/errors.svelte';
 import { matchesQualityFilter, qualityCounts, type QualityFilter } from '../utils/field-quality';
 
@@ -65,7 +66,7 @@ export class WorklistState {
     try {
       const f = this.filters;
       const day = dayRangeMs(f.day);
-      this.cases = await call('cases/list', {
+      this.cases = await listCases({
         ...(f.status ? { status: f.status } : {}),
         ...(f.pattern ? { predictedLabel: f.pattern } : {}),
         ...(day ? { receivedFromMs: day.fromMs, receivedToMs: day.toMs } : {}),
@@ -102,7 +103,7 @@ export class WorklistState {
   /** Reads files or folders in the background; rows arrive through 'cases/changed'. */
   async importPaths(paths: string[]): Promise<boolean> {
     try {
-      const started = await call('reading/import', { paths });
+      const started = await reading.importPaths(paths);
       this.progress = { batchId: started.batchId, done: 0, failed: 0, total: started.total, etaMs: null, currentFile: null };
       return true;
     } catch (error) {
@@ -114,7 +115,7 @@ export class WorklistState {
   async cancelReading(): Promise<void> {
     if (!this.progress) return;
     try {
-      await call('reading/cancel', { batchId: this.progress.batchId });
+      await reading.cancelReading(this.progress.batchId);
     } catch (error) {
       handleError(error);
     }
@@ -123,7 +124,7 @@ export class WorklistState {
   /** Picks up a batch that was already running when this window opened. */
   async refreshReadingStatus(): Promise<void> {
     try {
-      const status = await call('reading/status', {});
+      const status = await reading.readingStatus();
       if (status.running) this.progress = status.running;
     } catch (error) {
       handleError(error);

@@ -28,11 +28,14 @@ export function confidenceColor(probability: number): Rgb {
   return [Math.round(a[0] + (b[0] - a[0]) * f), Math.round(a[1] + (b[1] - a[1]) * f), Math.round(a[2] + (b[2] - a[2]) * f)];
 }
 
-/** CSS linear-gradient stops for the legend, left = 0, right = 1, with alpha = probability as drawn. */
-export function legendGradientCss(): string {
+/**
+ * CSS linear-gradient stops for the legend, left = 0, right = 1: with alpha = probability as the
+ * fill mode draws it, or opaque as outlines are drawn.
+ */
+export function legendGradientCss(alphaIsProbability = true): string {
   const stops = VIRIDIS_STOPS.map((c, i) => {
     const p = i / (VIRIDIS_STOPS.length - 1);
-    return `rgb(${c[0]} ${c[1]} ${c[2]} / ${p.toFixed(3)}) ${(p * 100).toFixed(1)}%`;
+    return `rgb(${c[0]} ${c[1]} ${c[2]} / ${alphaIsProbability ? p.toFixed(3) : '1'}) ${(p * 100).toFixed(1)}%`;
   });
   return `linear-gradient(to right, ${stops.join(', ')})`;
 }

@@ -12,6 +12,9 @@ export type KeyAction =
   | { kind: 'toggle-overlay' }
   | { kind: 'toggle-grid' }
   | { kind: 'toggle-cells' }
+  | { kind: 'toggle-overlay-mode' }
+  | { kind: 'next-lut' }
+  | { kind: 'toggle-dapi' }
   | { kind: 'opacity'; delta: number }
   | { kind: 'next-overlay-label' }
   | { kind: 'zoom'; factor: number }
@@ -41,7 +44,10 @@ export const KEY_HELP: readonly [keys: string, what: string][] = [
   ['O', 'overlay on / off'],
   ['G', 'patch grid on / off'],
   ['C', 'cell outlines on / off (mitoses dashed)'],
-  ['[ and ]', 'overlay opacity down / up'],
+  ['M', 'overlay mode: outline (contours above the threshold) / fill'],
+  ['[ and ]', 'fill opacity down / up'],
+  ['L', 'look-up table: FITC green / grey / inverted'],
+  ['D', 'DAPI channel on / off (two-channel files)'],
   ['P', 'next pattern for the heatmap'],
   ['+ and -', 'zoom in / out'],
   ['arrow keys', 'pan'],
@@ -64,6 +70,9 @@ export function keyAction(e: KeyInput): KeyAction | null {
     case 'o': case 'O': return { kind: 'toggle-overlay' };
     case 'g': case 'G': return { kind: 'toggle-grid' };
     case 'c': case 'C': return { kind: 'toggle-cells' };
+    case 'm': case 'M': return { kind: 'toggle-overlay-mode' };
+    case 'l': case 'L': return { kind: 'next-lut' };
+    case 'd': case 'D': return { kind: 'toggle-dapi' };
     case '[': return { kind: 'opacity', delta: -0.1 };
     case ']': return { kind: 'opacity', delta: 0.1 };
     case 'p': case 'P': return { kind: 'next-overlay-label' };

@@ -1,11 +1,11 @@
 import { expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRotatingLog } from '../../../../electron/core/logging/rotating-log';
+import { tempDir } from '../../../support/temp-dir';
 
 it('writes timestamped lines with level and the error stack', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-log-'));
+  const dir = tempDir('ana-log-');
   const log = createRotatingLog({ dir, nowMs: () => Date.UTC(2026, 10, 29, 6, 0, 0) });
   log.info('started');
   log.error('worker crashed', new Error('boom'));
@@ -16,7 +16,7 @@ it('writes timestamped lines with level and the error stack', () => {
 });
 
 it('rotates by size and keeps only the newest files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-log-'));
+  const dir = tempDir('ana-log-');
   const log = createRotatingLog({ dir, maxBytes: 200, keep: 2, nowMs: () => 0 });
   // Each line is 24 + 1 + 5 + 1 + 9 + 1 = 41 bytes: four lines per file.
   for (let i = 0; i < 30; i++) log.info(`line ${String(i).padStart(4, '0')}`);
@@ -31,7 +31,7 @@ it('rotates by size and keeps only the newest files', () => {
 });
 
 it('continues an existing log after a restart', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ana-log-'));
+  const dir = tempDir('ana-log-');
   createRotatingLog({ dir, maxBytes: 100, nowMs: () => 0 }).info('first run.......................');
   const log = createRotatingLog({ dir, maxBytes: 100, nowMs: () => 0 });
   log.info('second run......................');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { accessionFromFileName, accessionPattern, accessionProblem, checkAccession, loadWorklist, worklistAccession } from '../../../../electron/core/reading/accession';
 import { parseCsv } from '../../../../electron/core/csv';
+import { tempDir } from '../../../support/temp-dir';
 
 describe('accession ids', () => {
   it('default: the file name up to the first underscore, space or dot', () => {
@@ -20,7 +20,7 @@ describe('accession ids', () => {
   });
 
   it('a worklist CSV maps file names to accessions, falling back to the file name', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ana-worklist-'));
+    const dir = tempDir('ana-worklist-');
     const path = join(dir, 'worklist.csv');
     await writeFile(path, 'Accession,File,Patient\r\n"A-1","well 1, field 1.png",P1\nA-2,sub/w2.png,P2\n\n');
     const map = await loadWorklist(path);
@@ -50,7 +50,7 @@ describe('accession ids', () => {
     expect(() => accessionFromFileName('/day/X|1_F1.png')).toThrow(/^\/day\/X\|1_F1\.png: accession "X\|1" contains '\|'/);
     expect(() => accessionPattern('^(.*)\\.png$')(`/d/${'A'.repeat(300)}.png`)).toThrow(/^\/d\/A+\.png: accession "A{40}…" \(300 characters\) is 300 characters long \(at most 64\)$/);
     expect(() => checkAccession(`A${'1'.repeat(20_000)}\r`, 'worklist.csv: line 3')).toThrow(/^worklist\.csv: line 3: accession "A1{39}…" \(20002 characters\) is 20002 characters long/);
-    const dir = await mkdtemp(join(tmpdir(), 'ana-worklist-'));
+    const dir = tempDir('ana-worklist-');
     const path = join(dir, 'worklist.csv');
     await writeFile(path, 'file,accession\nok.png,A-1\nbad.png,"A 2"\n');
     await expect(loadWorklist(path)).rejects.toThrow(/worklist\.csv: line 3: accession "A 2" contains U\+0020/);

@@ -16,15 +16,15 @@ const ARTIFACT_DIR = join(process.cwd(), 'test-output', 'reports');
 function syntheticThumbnail(): Uint8Array {
   const w = 320;
   const h = 240;
-  const fitc = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) fitc[y * w + x] = (Math.sin(x / 7) * Math.cos(y / 9) + 1) / 2;
+  const grey = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) grey[y * w + x] = Math.round((255 * (Math.sin(x / 7) * Math.cos(y / 9) + 1)) / 2);
   const patches: [number, number, number, number, 0 | 1][] = [];
   const scores: number[] = [];
   for (let y = 0; y < h; y += 80) for (let x = 0; x < w; x += 80) {
     patches.push([x, y, 80, 80, 0]);
     scores.push((x + y) / (w + h));
   }
-  const t = renderThumbnailRgb(fitc, w, h, { patches, scores });
+  const t = renderThumbnailRgb(grey, w, h, { patches, scores });
   return encodeRgbPng(t.rgb, t.widthPx, t.heightPx);
 }
 

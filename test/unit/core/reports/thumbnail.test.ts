@@ -10,7 +10,7 @@ describe('report thumbnail', () => {
   it('downsamples to the thumbnail width and blends the overlay only where the pattern scores', () => {
     const w = 960;
     const h = 480;
-    const fitc = new Float32Array(w * h).map((_, i) => (i % w) / w);
+    const grey = new Uint8Array(w * h).map((_, i) => Math.round((255 * (i % w)) / w));
     const overlay = {
       patches: [
         [0, 0, 480, 480, 0],
@@ -18,14 +18,14 @@ describe('report thumbnail', () => {
       ] as [number, number, number, number, 0 | 1][],
       scores: [0, 1],
     };
-    const t = renderThumbnailRgb(fitc, w, h, overlay);
+    const t = renderThumbnailRgb(grey, w, h, overlay);
     expect([t.widthPx, t.heightPx]).toEqual([THUMBNAIL_MAX_WIDTH_PX, 240]);
     const px = (x: number, y: number) => Array.from(t.rgb.subarray((y * t.widthPx + x) * 3, (y * t.widthPx + x) * 3 + 3));
     const left = px(100, 100);
     const right = px(380, 100);
-    expect(left[0]).toBeLessThan(left[1]! / 2); // plain fluorescence: green dominates
+    expect(left).toEqual([0, 53, 0]); // plain fluorescence: the viewer's FITC green LUT (level 53 of the box-filtered ramp)
     expect(right[0]).toBeGreaterThan(right[1]!); // scored patch: magenta overlay dominates
-    expect(renderThumbnailRgb(fitc, w, h, null).rgb[380 * 3 + 100 * t.widthPx * 3]).toBeLessThan(right[0]!);
+    expect(renderThumbnailRgb(grey, w, h, null).rgb[380 * 3 + 100 * t.widthPx * 3]).toBeLessThan(right[0]!);
   });
 
   it('encodes a PNG that the slide decoder reads back exactly', async () => {

@@ -1,12 +1,12 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDatasetCsv, parseDatasetCsv, readDatasetCsv } from '../../../../electron/core/synth';
+import { tempDir } from '../../../support/temp-dir';
 
 describe('dataset CSV', () => {
   it('round-trips rows, resolving paths against the CSV folder', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'ana-csv-'));
+    const dir = tempDir('ana-csv-');
     const rows = [
       { path: 'images/A2026-0001_F1.png', labels: ['homogeneous', 'speckled'], split: 'train' },
       { path: 'images/A2026-0002_F1.png', labels: [], split: 'test' },

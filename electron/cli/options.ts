@@ -1,0 +1,19 @@
+/** Option groups that several commands share, declared once (node:util parseArgs configurations). */
+import { resolve } from 'node:path';
+import type { ParseArgsOptionsConfig } from 'node:util';
+import { UsageError } from './command';
+
+/** A training run: dataset CSV in, package folder out, the training method and the seed (`ana train`, `ana train-network`). */
+export const TRAINING_RUN_OPTIONS = {
+  data: { type: 'string' },
+  out: { type: 'string' },
+  method: { type: 'string', default: 'spl' },
+  seed: { type: 'string', default: '1' },
+} as const satisfies ParseArgsOptionsConfig;
+
+/** The run's `--data` CSV and `--out` folder: both required, resolved against the working folder. */
+export function trainingRunPaths(values: { data?: string; out?: string }): { dataCsv: string; outDir: string } {
+  if (!values.data) throw new UsageError('--data is required');
+  if (!values.out) throw new UsageError('--out is required');
+  return { dataCsv: resolve(values.data), outDir: resolve(values.out) };
+}

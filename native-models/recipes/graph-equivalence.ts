@@ -1,0 +1,63 @@
+/**
+ * Do two graphs of one package compute the same reading? Both run on the patches of real fields
+ * from the generator, and the differences are reported where they matter: per embedding value
+ * (in standard deviations of the training fields, the head's input) and per field after the
+ * reader's mean-logit aggregation (probability and log-odds), the figure a threshold sees.
+ */
+import { createGraphSession } from '../../electron/core/inference/engine';
+import { aggregate, logit } from '../../electron/core/inference/aggregate';
+import { cutPatches } from '../../electron/core/slides/patches';
+import { generateField } from '../../electron/core/synth';
+
+export interface GraphDifference {
+  fields: number;
+  patches: number;
+  maxEmbeddingDiff: number;
+  maxFieldProbabilityDiff: number;
+  maxFieldLogitDiff: number;
+}
+
+/** Patches of `count` generated fields (1024×768 px at 0.5 µm/px: 12 patches of 256 px each), seeds from `seed`. */
+export function generatedFieldPatches(count: number, seed: number): { pixels: Float32Array; patchesPerField: number } {
+  const parts: Float32Array[] = [];
+  let patchesPerField = 0;
+  for (let f = 0; f < count; f++) {
+    const field = generateField({ widthPx: 1024, heightPx: 768, pixelSizeUm: 0.5 }, seed + f);
+    const cut = cutPatches(field.fitc, 1024, 768, 0.5, { patchSizeUm: 128, inputPx: 256, mean: 0, std: 1, backgroundMax: 0 });
+    patchesPerField = cut.rects.length;
+    parts.push(cut.pixels);
+  }
+  const pixels = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((offset, p) => (pixels.set(p, offset), offset + p.length), 0);
+  return { pixels, patchesPerField };
+}
+
+export async function compareGraphs(before: Uint8Array, after: Uint8Array, fields: number, seed: number, labelCount: number): Promise<GraphDifference> {
+  const { pixels, patchesPerField } = generatedFieldPatches(fields, seed);
+  const patches = fields * patchesPerField;
+  const run = async (bytes: Uint8Array, label: string) => {
+    const session = await createGraphSession(bytes, { providers: ['cpu'], label });
+    try {
+      const out = await session.run({ patches: { data: pixels, dims: [patches, 1, 256, 256] } }, ['probabilities', 'embeddings']);
+      return { probabilities: out.probabilities!.data, embeddings: out.embeddings!.data };
+    } finally {
+      await session.close();
+    }
+  };
+  const a = await run(before, 'graph before');
+  const b = await run(after, 'graph after');
+  let maxEmbeddingDiff = 0;
+  for (let i = 0; i < a.embeddings.length; i++) maxEmbeddingDiff = Math.max(maxEmbeddingDiff, Math.abs(a.embeddings[i]! - b.embeddings[i]!));
+  let maxFieldProbabilityDiff = 0;
+  let maxFieldLogitDiff = 0;
+  const size = patchesPerField * labelCount;
+  for (let f = 0; f < fields; f++) {
+    const pa = aggregate(a.probabilities.subarray(f * size, (f + 1) * size), patchesPerField, labelCount, 'mean-logit');
+    const pb = aggregate(b.probabilities.subarray(f * size, (f + 1) * size), patchesPerField, labelCount, 'mean-logit');
+    pa.forEach((p, k) => {
+      maxFieldProbabilityDiff = Math.max(maxFieldProbabilityDiff, Math.abs(p - pb[k]!));
+      maxFieldLogitDiff = Math.max(maxFieldLogitDiff, Math.abs(logit(p) - logit(pb[k]!)));
+    });
+  }
+  return { fields, patches, maxEmbeddingDiff, maxFieldProbabilityDiff, maxFieldLogitDiff };
+}
