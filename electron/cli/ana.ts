@@ -14,7 +14,7 @@ import { usersCommand } from './commands/users';
 import { trainNetworkCommand } from './commands/train-network';
 import { trainCommand } from './commands/train';
 import { evalCommand } from './commands/eval';
-import { finetuneCommand } from './commands/finetune';
+import { adaptCommand, finetuneCommand } from './commands/finetune';
 import { modelsCommand } from './commands/models';
 import { reportCommand } from './commands/report';
 import { exportCommand } from './commands/export';
@@ -23,7 +23,7 @@ import { casesCommand } from './commands/cases';
 import { reviewCommand } from './commands/review';
 import { qcCommand } from './commands/qc';
 
-const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, modelsCommand, casesCommand, reviewCommand, reportCommand, exportCommand, calibrateCommand, qcCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, adaptCommand, modelsCommand, casesCommand, reviewCommand, reportCommand, exportCommand, calibrateCommand, qcCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -10,10 +10,9 @@
  * The data set should look like the training data but not be it: e.g. `ana synth --out DIR
  * --count 200 --seed 1234 --splits test=1` (the shipped reference: see docs/field-quality.md).
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadModelPackage, sha256Hex, writeManifest } from '../../electron/core/models/model-package';
+import { attachPackageFile, loadModelPackage } from '../../electron/core/models/model-package';
 import { fitFamiliarityReference, REFERENCE_FILE } from '../../electron/core/quality/familiarity';
 import { readDatasetCsv } from '../../electron/core/synth';
 import { meanEmbeddingsOf } from './familiarity-embeddings';
@@ -34,10 +33,5 @@ const reference = fitFamiliarityReference(
   { data: dataCsv.split('/').slice(-2).join('/'), fields: fields.length, given: paths.length, recipe: 'native-models/recipes/build-familiarity-reference.ts' },
   fields.map((f) => f.acquisition),
 );
-const bytes = new TextEncoder().encode(JSON.stringify(reference) + '\n');
-await writeFile(join(model.dir, REFERENCE_FILE), bytes);
-const manifest = JSON.parse(await readFile(join(model.dir, 'manifest.json'), 'utf8'));
-manifest.files = [...manifest.files.filter((f: { role: string }) => f.role !== 'reference'), { path: REFERENCE_FILE, sha256: sha256Hex(bytes), role: 'reference' }];
-await writeManifest(model.dir, manifest);
-await loadModelPackage(model.dir); // the package still verifies
+await attachPackageFile(model, REFERENCE_FILE, 'reference', new TextEncoder().encode(JSON.stringify(reference) + '\n')); // re-verifies the package
 console.log(`${REFERENCE_FILE}: ${reference.fields} fields, ${reference.mean.length} dimensions, threshold ${reference.threshold.toFixed(4)} at quantile ${quantile}`);

@@ -3,12 +3,12 @@
  * ./structure-features.ts at full resolution, plus the filter bank of ./filter-bank.ts
  * (RMS-normalised, top-5 % pooling) on the patch average-pooled 2×2 to 128 px (the 0.1.0 bank,
  * which is four times cheaper there than at 256 px): version 2.0.0 (model 0.3.0). Version 3.0.0
- * adds the codebook features of ./codebook-features.ts, learned from the training fields.
+ * adds the codebook features of core/models/codebook-features.ts, learned from the training fields.
  * Output: the concatenated features.
  */
 import { GraphBuilder } from '../../electron/core/models/onnx-graph';
 import { addFilterBank, DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
-import { addCodebookFeatures, codebookFeatureNames, type Codebook } from './codebook-features';
+import { addCodebookFeatures, codebookFeatureNames, type Codebook } from '../../electron/core/models/codebook-features';
 import { addStructureFeatures, RMS_FLOOR, structureFeatureNames, type ExtractorGraphForm } from './structure-features';
 import { buildHeadedModel } from './logistic-head';
 

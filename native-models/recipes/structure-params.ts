@@ -6,7 +6,7 @@
  * it: the default model, a fine-tuned head or a lab-adapted codebook.
  */
 import { readGraphNodes, readInitializers } from '../../electron/core/models/onnx-graph';
-import { WINDOW_PX, type Codebook } from './codebook-features';
+import { WINDOW_PX, type Codebook } from '../../electron/core/models/codebook-features';
 
 const DIM = WINDOW_PX * WINDOW_PX;
 

@@ -33,8 +33,6 @@ import { PATTERN_LABELS } from '../../electron/contract/labels';
 import { createEngine } from '../../electron/core/inference/engine';
 import type { ModelManifest } from '../../electron/core/models/manifest';
 import { loadModelPackage, sha256Hex, writeManifest, type ModelPackage } from '../../electron/core/models/model-package';
-import { Random } from '../../electron/core/random';
-import { hashFile, prepareSlide } from '../../electron/core/reading/prepare-slide';
 import { readDatasetCsv } from '../../electron/core/synth/dataset-csv';
 import { bagCount, patchCount, subsetBags, type BagDataset } from '../../electron/core/training/dataset';
 import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
@@ -42,53 +40,21 @@ import { defaultCacheDir, embedRows, fitHead, headScorer, summary, trainModelFro
 import { defaultTrainerOptions, evaluateScorer, scoreBags, type TrainerOptions, type TrainingMethod } from '../../electron/core/training/trainer';
 import { baseManifest, buildModel, EXTRACTOR_ID, EXTRACTOR_VERSION } from './build-default';
 import { DEFAULT_FILTER_BANK, featureNames, type FilterBankConfig } from './filter-bank';
-import { CODEBOOK_SCALES, learnCodebook, rmsNormalise, sampleWindows, WINDOW_EPSILON, WINDOW_PX, type Codebook } from './codebook-features';
+import { CODEBOOK_SCALES, WINDOW_EPSILON, WINDOW_PX, type Codebook } from '../../electron/core/models/codebook-features';
+import { DEFAULT_CODEBOOK_RECIPE, learnCodebooks as learnFieldCodebooks, type CodebookRecipe } from '../../electron/core/training/adapt/learn-codebooks';
+export { DEFAULT_CODEBOOK_RECIPE, type CodebookRecipe };
 import { buildStructureModel, CODEBOOK_EXTRACTOR_VERSION, STRUCTURE_BANK, STRUCTURE_EXTRACTOR_ID, STRUCTURE_EXTRACTOR_VERSION, STRUCTURE_INPUT_PX, structureExtractorNames } from './structure-extractor';
 import { RMS_FLOOR } from './structure-features';
 import { extractorHeadManifest, type ExtractorHeadSpec } from './package-manifest';
 
 const LABELS = PATTERN_LABELS.map(({ key, displayName, icapCodes }) => ({ key, displayName, icapCodes }));
 
-/** How the codebooks of the 3.0.0 extractor are learned (recorded in the manifest's provenance). */
-export interface CodebookRecipe {
-  /** Training fields sampled (seeded) for windows. */
-  fields: number;
-  /** Windows per scale sampled from each patch. */
-  windowsPerPatch: number;
-  /** Centroids per scale. */
-  k: number;
-  seed: number;
-}
-
-export const DEFAULT_CODEBOOK_RECIPE: CodebookRecipe = { fields: 200, windowsPerPatch: 40, k: 128, seed: 1 };
-
-/** Learns the codebooks (./codebook-features.ts) from windows of the training split's patches. */
+/** Learns the codebooks (core/models/codebook-features.ts) from windows of the training split's patches. */
 export async function learnCodebooks(csv: string, recipe: CodebookRecipe, log: (line: string) => void = () => {}): Promise<Codebook[]> {
   const rows = (await readDatasetCsv(csv)).filter((r) => r.split === 'train');
   if (rows.length === 0) throw new Error(`${csv}: no rows in the train split to learn the codebooks from`);
-  const rng = new Random(recipe.seed);
-  const chosen = [...rows];
-  for (let i = chosen.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [chosen[i], chosen[j]] = [chosen[j]!, chosen[i]!];
-  }
   const manifest = { ...baseManifest({ ...STRUCTURE_BANK, inputPx: STRUCTURE_INPUT_PX }), labels: LABELS } as ModelManifest; // only its patch options are read
-  const windows: number[][] = CODEBOOK_SCALES.map(() => []);
-  const P = STRUCTURE_INPUT_PX;
-  for (const row of chosen.slice(0, recipe.fields)) {
-    const prepared = await prepareSlide(await hashFile(row.absolutePath), manifest, null);
-    const { pixels } = prepared.patches;
-    for (let p = 0; p < pixels.length / (P * P); p++) {
-      const patch = rmsNormalise(pixels.subarray(p * P * P, (p + 1) * P * P), RMS_FLOOR);
-      CODEBOOK_SCALES.forEach((scale, s) => sampleWindows(rng, patch, P, scale, recipe.windowsPerPatch, windows[s]!));
-    }
-  }
-  return CODEBOOK_SCALES.map((scale, s) => {
-    const t0 = performance.now();
-    const book = learnCodebook(Float32Array.from(windows[s]!), scale, recipe.k, recipe.seed + s);
-    log(`codebook ${s} (${scale.downsample}× pooled, stride ${scale.stride}): ${windows[s]!.length / (WINDOW_PX * WINDOW_PX)} windows, k=${recipe.k}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    return book;
-  });
+  return learnFieldCodebooks(rows.map((r) => r.absolutePath), { manifest, scales: CODEBOOK_SCALES, recipe, rmsFloor: RMS_FLOOR, patches: 'all', onScale: (_d, _t, message) => log(message) });
 }
 
 /** Identity standardisation and a zero head: an extractor-only package passes its embeddings through untouched. */

@@ -7,6 +7,9 @@
  *
  * With `--mode last-blocks|all` (a whole-network --model) it runs once: there is nothing to cache,
  * every run cuts the fields into patches and trains the network for at most `--epochs` epochs.
+ * With `--mode adapt` it runs once, end to end: codebooks learned from the record's slides, every
+ * case embedded through the adapted extractor (and the validation cases through the active one),
+ * a new head, the gate (docs/lab-adaptation.md).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -33,7 +36,8 @@ await rm(work, { recursive: true, force: true });
 await mkdir(work, { recursive: true });
 const db = openDatabase(join(work, 'ana.db'));
 const password = 'bench password 1';
-const physician = toSessionUser(await createAccount(db, { username: 'bench', displayName: 'Dr. Bench', role: 'physician', password }, SYSTEM_ACTOR));
+// A cheap password hash: the record is only the setting; 300 sign-offs at the product's cost would take minutes and are not what is measured.
+const physician = toSessionUser(await createAccount(db, { username: 'bench', displayName: 'Dr. Bench', role: 'physician', password }, SYSTEM_ACTOR, Date.now(), { N: 1024, r: 8, p: 1 }));
 const rows = (await readDatasetCsv(resolve(values.data))).slice(0, Number(values.cases));
 let t = performance.now();
 for (const row of rows) {
@@ -48,12 +52,19 @@ for (const row of rows) {
 }
 console.log(`record: ${rows.length} signed cases in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 const epochs = values.epochs === undefined ? {} : { maxEpochs: Number(values.epochs) };
+const onHead = mode === 'head' || mode === 'adapt';
 for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (embeddings cached)'] : [`${mode}`]) {
   t = performance.now();
-  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], mode, trainer: mode === 'head' ? epochs : {}, network: mode === 'head' ? undefined : epochs });
+  let last = '';
+  const onProgress = (p: { phase: string; done: number; total: number }) => {
+    const at = `${p.phase} ${p.done}/${p.total}`;
+    if (p.phase !== last || p.done === p.total) console.log(`  ${((performance.now() - t) / 1000).toFixed(0)} s: ${at}`);
+    last = p.phase;
+  };
+  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : epochs, onProgress });
   const wall = (performance.now() - t) / 1000;
   console.log(
-    `${pass}: ${wall.toFixed(1)} s wall (${mode === 'head' ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, ${mode === 'head' ? 'head' : 'network'} ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +
+    `${pass}: ${wall.toFixed(1)} s wall (${r.timingsMs.adapt === undefined ? '' : `adaptation ${(r.timingsMs.adapt / 1000).toFixed(1)} s, `}${onHead ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, ${onHead ? 'head' : 'network'} ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +
       `${r.counts.trainCases}+${r.counts.earlyStopCases} training cases, ${r.counts.validationCases} validation; gate ${r.gate.passed ? 'passed' : 'refused'} ` +
       `(macro-F1 ${r.gate.active.f1_macro.toFixed(3)} → ${r.gate.candidate.f1_macro.toFixed(3)}, mAP ${r.gate.active.map.toFixed(3)} → ${r.gate.candidate.map.toFixed(3)})`,
   );

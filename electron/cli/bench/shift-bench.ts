@@ -3,23 +3,30 @@
  * For every held-out lab style (styles.ts) it generates a pool of fields in that style, embeds
  * them once through the model's extractor (cached), and measures on the style's test fields:
  *   - zero-shot: the package as shipped (its head, aggregation and thresholds);
- *   - after unsupervised adaptation to the lab: not measured yet (the lab-adaptation issue adds it);
  *   - after fine-tuning the head with +N signed fields of that style: the head-training code of
  *     local fine-tuning (fitHead, warm-started from the package's head with the options the
- *     package was trained with, early-stopped on a seeded 20% of the N fields, thresholds 0.5).
+ *     package was trained with, early-stopped on a seeded 20% of the N fields, thresholds 0.5);
+ *   - after unsupervised adaptation to the style (docs/lab-adaptation.md), from the style's signed
+ *     pool read as unlabelled fields (never its test fields): "adapted" zero-shot = the package's
+ *     head on embeddings re-standardised with the pool's statistics; "adapted +N" = the extractor's
+ *     codebooks learned again from the pool (what `ana adapt` does), a head fitted from scratch on
+ *     N signed fields the same way (early stop on 20%, thresholds 0.5).
  * Reference styles (the ones the model was trained on, classic for 0.4.0) are measured zero-shot
  * as the in-distribution figure. Writes results.json, table.md and curve.png into `outDir`.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DomainError } from '../../core/errors';
-import { createEngine } from '../../core/inference/engine';
+import { createEngine, type InferenceEngine } from '../../core/inference/engine';
 import type { ProviderName } from '../../core/inference/providers';
 import { loadModelPackage, readHead, type ModelPackage } from '../../core/models/model-package';
 import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset } from '../../core/synth';
-import { bagCount, subsetBags, type BagDataset } from '../../core/training/dataset';
+import { writeAdaptedExtractor } from '../../core/training/adapt/adapt-extractor';
+import { bagCount, featureStats, subsetBags, type BagDataset } from '../../core/training/dataset';
+import { extractorSha256 } from '../../core/training/heads/embedding-cache';
 import { inheritedOptions } from '../../core/training/finetune/finetune';
 import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
+import { thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { embedRows, fitHead, hashSplit, headScorer } from '../../core/training/heads/train-model';
 import { defaultTrainerOptions, scoreBags, type TrainerOptions } from '../../core/training/trainer';
 import { renderLearningCurvePng } from './learning-curve-plot';
@@ -40,6 +47,8 @@ export interface ShiftBenchOptions {
   fieldsPerStyle?: number;
   sizePx?: { width: number; height: number };
   signedCounts?: readonly number[];
+  /** Measure the adapted columns (default true): learns codebooks per held-out style and embeds its fields again. */
+  adapt?: boolean;
   seed?: number;
   providers?: ProviderName[];
   log?: (message: string) => void;
@@ -58,17 +67,22 @@ export interface ShiftStyleResult {
   role: 'held-out' | 'reference';
   testFields: number;
   zeroShot: ShiftFigures;
-  /** After unsupervised adaptation to the style's unlabelled fields: not measured yet. */
+  /** The package's head on embeddings re-standardised with the style's unlabelled pool (null: not measured). */
   adapted: ShiftFigures | null;
-  signed: ({ n: number } & ShiftFigures)[];
+  signed: SignedFigures[];
+  /** Codebooks learned again from the unlabelled pool, head fitted from scratch on +N signed (empty: not measured). */
+  adaptedSigned: SignedFigures[];
 }
+
+/** After +N signed: at thresholds 0.5 (the figures), and with thresholds tuned or shrunk on the early-stopping fields. */
+export type SignedFigures = { n: number } & ShiftFigures & { thresholds?: { tuned: ShiftFigures; shrunk: ShiftFigures } };
 
 export interface ShiftBenchResult {
   model: string;
-  options: { heldOutStyles: string[]; referenceStyles: string[]; fieldsPerStyle: number; sizePx: string; signedCounts: number[]; seed: number };
+  options: { heldOutStyles: string[]; referenceStyles: string[]; fieldsPerStyle: number; sizePx: string; signedCounts: number[]; adapt: boolean; seed: number };
   styles: ShiftStyleResult[];
   /** Means over the held-out styles. */
-  heldOutMean: { zeroShot: ShiftFigures; signed: ({ n: number } & ShiftFigures)[] };
+  heldOutMean: { zeroShot: ShiftFigures; adapted: ShiftFigures | null; signed: SignedFigures[]; adaptedSigned: SignedFigures[] };
   wallSeconds: number;
   files: { json: string; table: string; plot: string };
 }
@@ -88,6 +102,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
     throw new DomainError('bad-request', `shift benchmark: --fields-per-style (${fieldsPerStyle}) must exceed the largest signed count (${poolSize}), so test fields remain`);
   }
   const signedCounts = [...(options.signedCounts ?? DEFAULT_SIGNED_COUNTS)].sort((a, b) => a - b);
+  const adapt = options.adapt ?? true;
   const log = options.log ?? (() => {});
   const model = await loadModelPackage(resolve(options.modelDir));
   const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(model.manifest.provenance), keepInitialIfBest: true, seed };
@@ -107,14 +122,28 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
       const test = subsetBags(data, indexOf('test'));
       const zeroShot = figures(evaluateHead(head.weights.data, head.bias.data, model, test, thresholds));
       const signed: ShiftStyleResult['signed'] = [];
+      const adaptedSigned: ShiftStyleResult['adaptedSigned'] = [];
+      let adapted: ShiftFigures | null = null;
       if (role === 'held-out') {
         const pool = indexOf('signed');
         for (const n of signedCounts) {
-          signed.push({ n, ...figures(fineTuned(model, trainer, head, subsetBags(data, pool.slice(0, n)), test, seed)) });
+          signed.push(signedFigures(n, fineTuned(model, trainer, head, subsetBags(data, pool.slice(0, n)), test, seed)));
+        }
+        if (adapt) {
+          const restandardised = restandardisedHead(head.weights.data, head.bias.data, featureStats(subsetBags(data, pool)));
+          adapted = figures(evaluateHead(restandardised.weights, restandardised.bias, model, test, thresholds));
+          const extractor = await ensureAdaptedExtractor(model, pool.map((i) => rows[i]!.absolutePath), join(dataDir, `adapted-${(await extractorSha256(model)).slice(0, 12)}-s${seed}`), seed, options, log);
+          const adaptedData = await withEngine(extractor, options, (e) => embedRows(extractor, e, rows, { cacheDir: join(resolve(options.workDir), '.embedding-cache'), onProgress: (p) => options.onProgress?.(`embed ${style} (adapted)`, p.done, p.total) }));
+          const adaptedTest = subsetBags(adaptedData.data, indexOf('test'));
+          const cold: TrainerOptions = { ...trainer, keepInitialIfBest: false };
+          for (const n of signedCounts) {
+            adaptedSigned.push(signedFigures(n, fineTuned(extractor, cold, null, subsetBags(adaptedData.data, pool.slice(0, n)), adaptedTest, seed)));
+          }
         }
       }
-      styles.push({ style, role, testFields: bagCount(test), zeroShot, adapted: null, signed });
-      log(`${style} (${role}): zero-shot macro-F1 ${zeroShot.f1Macro.toFixed(3)}, mAP ${zeroShot.map.toFixed(3)}${signed.length ? `; ${signed.map((s) => `+${s.n}: ${s.f1Macro.toFixed(3)}`).join(', ')}` : ''}`);
+      styles.push({ style, role, testFields: bagCount(test), zeroShot, adapted, signed, adaptedSigned });
+      const curve = (list: { n: number; f1Macro: number }[]) => list.map((s) => `+${s.n}: ${s.f1Macro.toFixed(3)}`).join(', ');
+      log(`${style} (${role}): zero-shot macro-F1 ${zeroShot.f1Macro.toFixed(3)}, mAP ${zeroShot.map.toFixed(3)}${signed.length ? `; ${curve(signed)}` : ''}${adapted ? `; adapted zero-shot ${adapted.f1Macro.toFixed(3)}; adapted ${curve(adaptedSigned)}` : ''}`);
     }
   } finally {
     await engine.close();
@@ -122,9 +151,14 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
   const held = styles.filter((s) => s.role === 'held-out');
   const result: ShiftBenchResult = {
     model: `${model.manifest.id} ${model.manifest.version}`,
-    options: { heldOutStyles: heldOut, referenceStyles: reference, fieldsPerStyle, sizePx: `${size.width}x${size.height}`, signedCounts, seed },
+    options: { heldOutStyles: heldOut, referenceStyles: reference, fieldsPerStyle, sizePx: `${size.width}x${size.height}`, signedCounts, adapt, seed },
     styles,
-    heldOutMean: { zeroShot: meanFigures(held.map((s) => s.zeroShot)), signed: signedCounts.map((n) => ({ n, ...meanFigures(held.map((s) => s.signed.find((x) => x.n === n)!)) })) },
+    heldOutMean: {
+      zeroShot: meanFigures(held.map((s) => s.zeroShot)),
+      adapted: adapt ? meanFigures(held.map((s) => s.adapted!)) : null,
+      signed: signedCounts.map((n) => meanSigned(n, held.map((s) => s.signed.find((x) => x.n === n)!))),
+      adaptedSigned: adapt ? signedCounts.map((n) => meanSigned(n, held.map((s) => s.adaptedSigned.find((x) => x.n === n)!))) : [],
+    },
     wallSeconds: Math.round((performance.now() - started) / 100) / 10,
     files: { json: join(resolve(options.outDir), 'results.json'), table: join(resolve(options.outDir), 'table.md'), plot: join(resolve(options.outDir), 'curve.png') },
   };
@@ -143,6 +177,43 @@ async function ensureStyleData(dataDir: string, style: string, count: number, po
   await writeDataset({ outDir: dataDir, count, seed, sizePx: size, style, splits, accessionPrefix: 'S', overwrite: true, onProgress: (d, t) => options.onProgress?.(`generate ${style}`, d, t) });
 }
 
+/** The extractor with its codebooks learned from the pool's fields (core/training/adapt), written once per style and model. */
+async function ensureAdaptedExtractor(model: ModelPackage, paths: string[], dir: string, seed: number, options: ShiftBenchOptions, log: (m: string) => void): Promise<ModelPackage> {
+  const existing = await loadModelPackage(dir).catch(() => null);
+  if (existing) return existing;
+  log(`adapting ${model.manifest.id} ${model.manifest.version}'s codebooks to ${paths.length} unlabelled fields (${dir})`);
+  const { model: adapted } = await writeAdaptedExtractor(model, paths, dir, { recipe: { seed }, log, onProgress: (p) => options.onProgress?.(`adapt (${p.message})`, p.done, p.total) });
+  return adapted;
+}
+
+async function withEngine<T>(model: ModelPackage, options: Pick<ShiftBenchOptions, 'providers'>, work: (engine: InferenceEngine) => Promise<T>): Promise<T> {
+  const engine = await createEngine(model, { providers: options.providers, warn: () => {} });
+  try {
+    return await work(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Lower bound on a re-standardised dimension's spread (in training standard deviations): at most ×10. */
+const RESTANDARDISE_MIN_STD = 0.1;
+
+/** A head for embeddings e standardised again as (e − m)/s with the lab's statistics: W/s, b − W·m/s. */
+export function restandardisedHead(weights: Float32Array, bias: Float32Array, stats: { mean: Float64Array; std: Float64Array }): { weights: Float32Array; bias: Float32Array } {
+  const D = stats.mean.length;
+  const K = bias.length;
+  const w = new Float32Array(weights.length);
+  const b = Float32Array.from(bias);
+  for (let k = 0; k < K; k++) {
+    for (let d = 0; d < D; d++) {
+      const s = Math.max(stats.std[d]!, RESTANDARDISE_MIN_STD);
+      w[k * D + d] = weights[k * D + d]! / s;
+      b[k]! -= (weights[k * D + d]! * stats.mean[d]!) / s;
+    }
+  }
+  return { weights: w, bias: b };
+}
+
 function evaluateHead(weights: Float32Array, bias: Float32Array, model: ModelPackage, test: BagDataset, thresholds: number[]): { report: EvaluationReport; scores: Float64Array; thresholds: number[]; test: BagDataset } {
   const scorer = headScorer(weights, bias, test.inputLength, model.manifest.labels.length);
   const scores = scoreBags(scorer, test, model.manifest.aggregation);
@@ -150,20 +221,32 @@ function evaluateHead(weights: Float32Array, bias: Float32Array, model: ModelPac
   return { report, scores, thresholds, test };
 }
 
-/** Local fine-tuning's head step on N signed fields: warm start from the package head, early stop on 20% of them. */
-function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<ReturnType<typeof readHead>>, signed: BagDataset, test: BagDataset, seed: number): ReturnType<typeof evaluateHead> {
+/**
+ * Local fine-tuning's head step on N signed fields: warm start from the package head (or none),
+ * early stop on 20% of them; measured at 0.5, and with the thresholds tuned (best F1) or shrunk
+ * towards 0.5 on those early-stopping fields (core/training/metrics/thresholds.ts).
+ */
+function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<ReturnType<typeof readHead>> | null, signed: BagDataset, test: BagDataset, seed: number): Record<ThresholdMode, ReturnType<typeof evaluateHead>> {
   const ids = Array.from({ length: bagCount(signed) }, (_, i) => i);
   const { train, heldOut } = hashSplit(ids, (i) => signed.bagIds[i]!, 0.2, seed);
   const stop = heldOut.length > 0 ? subsetBags(signed, heldOut) : null;
-  const { head: fitted, stats, training } = fitHead(subsetBags(signed, train.length > 0 ? train : ids), stop, trainer, {}, { weights: head.weights.data, bias: head.bias.data });
+  const { head: fitted, stats, training } = fitHead(subsetBags(signed, train.length > 0 ? train : ids), stop, trainer, {}, head ? { weights: head.weights.data, bias: head.bias.data } : undefined);
   const folded = fitted.folded(stats.mean, stats.std);
   const K = model.manifest.labels.length;
   const pooled = training.pooling;
   const scorer = headScorer(folded.weights, folded.bias, test.inputLength, K);
   const scores = scoreBags(scorer, test, pooled);
-  const fixed = new Array<number>(K).fill(0.5);
-  const report = evaluate({ truth: test.bagLabels, scores, imageCount: bagCount(test), labelCount: K }, test.labels, fixed);
-  return { report, scores, thresholds: fixed, test };
+  const stopScores = stop ? scoreBags(scorer, stop, pooled) : null;
+  const at = (mode: ThresholdMode) => {
+    const thresholds = stop && stopScores ? thresholdsFor(mode, stop.bagLabels, stopScores, bagCount(stop), K) : new Array<number>(K).fill(0.5);
+    return { report: evaluate({ truth: test.bagLabels, scores, imageCount: bagCount(test), labelCount: K }, test.labels, thresholds), scores, thresholds, test };
+  };
+  return { fixed: at('fixed'), tuned: at('tuned'), shrunk: at('shrunk') };
+}
+
+/** A fine-tuned head's figures at 0.5, with the tuned and shrunk thresholds beside them. */
+function signedFigures(n: number, byMode: Record<ThresholdMode, ReturnType<typeof evaluateHead>>): ShiftStyleResult['signed'][number] {
+  return { n, ...figures(byMode.fixed), thresholds: { tuned: figures(byMode.tuned), shrunk: figures(byMode.shrunk) } };
 }
 
 function figures({ report, scores, thresholds, test }: ReturnType<typeof evaluateHead>): ShiftFigures {
@@ -178,6 +261,12 @@ function figures({ report, scores, thresholds, test }: ReturnType<typeof evaluat
   return { f1Macro: round3(report.f1_macro), map: round3(report.map), negativesCalledNegative: negatives ? round3(calledNegative / negatives) : null };
 }
 
+function meanSigned(n: number, list: SignedFigures[]): SignedFigures {
+  const withThresholds = list.filter((f) => f.thresholds);
+  const thresholds = withThresholds.length === list.length && list.length > 0 ? { tuned: meanFigures(list.map((f) => f.thresholds!.tuned)), shrunk: meanFigures(list.map((f) => f.thresholds!.shrunk)) } : undefined;
+  return { n, ...meanFigures(list), ...(thresholds ? { thresholds } : {}) };
+}
+
 function meanFigures(list: ShiftFigures[]): ShiftFigures {
   const mean = (values: number[]): number => round3(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length));
   const negatives = list.map((f) => f.negativesCalledNegative).filter((v): v is number => v !== null);
@@ -187,18 +276,40 @@ function meanFigures(list: ShiftFigures[]): ShiftFigures {
 export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const cell = (f: ShiftFigures | null | undefined): string => (f ? `${f.f1Macro.toFixed(3)} / ${f.map.toFixed(3)}` : 'not yet');
   const counts = result.options.signedCounts;
-  const header = `| style | role | test fields | zero-shot | adapted (unsupervised) | ${counts.map((n) => `+${n} signed`).join(' | ')} | negatives read negative (zero-shot) |`;
+  const header = `| style | role | recipe | test fields | zero-shot | ${counts.map((n) => `+${n} signed`).join(' | ')} | negatives read negative (zero-shot) |`;
   const rule = `|${' --- |'.repeat(6 + counts.length)}`;
-  const rows = result.styles.map((s) => `| ${s.style} | ${s.role} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? cell(s.adapted) : '—'} | ${counts.map((n) => (s.role === 'held-out' ? cell(s.signed.find((x) => x.n === n)) : '—')).join(' | ')} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`);
+  const curve = (list: readonly ({ n: number } & ShiftFigures)[]) => counts.map((n) => cell(list.find((x) => x.n === n))).join(' | ');
+  const dashes = counts.map(() => '—').join(' | ');
+  const rows = result.styles.flatMap((s) => [
+    `| ${s.style} | ${s.role} | ${s.role === 'held-out' ? 'shipped features, head fine-tuned' : 'as shipped'} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? curve(s.signed) : dashes} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`,
+    ...(s.role === 'held-out' && s.adapted ? [`| ${s.style} | held-out | **adapted** features, new head | ${s.testFields} | ${cell(s.adapted)} | ${curve(s.adaptedSigned)} | ${s.adapted.negativesCalledNegative ?? '—'} |`] : []),
+  ]);
   const mean = result.heldOutMean;
-  if (result.options.heldOutStyles.length > 0) rows.push(`| **held-out mean** | | | **${cell(mean.zeroShot)}** | not yet | ${mean.signed.map((s) => cell(s)).join(' | ')} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
+  if (result.options.heldOutStyles.length > 0) {
+    rows.push(`| **held-out mean** | | shipped features, head fine-tuned | | **${cell(mean.zeroShot)}** | ${curve(mean.signed)} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
+    if (mean.adapted) rows.push(`| **held-out mean** | | **adapted** features, new head | | **${cell(mean.adapted)}** | ${curve(mean.adaptedSigned)} | ${mean.adapted.negativesCalledNegative ?? '—'} |`);
+  }
+  const thresholdRows = (name: string, list: readonly SignedFigures[]) =>
+    list.some((f) => f.thresholds) ? [`| ${name} | ${counts.map((n) => { const f = list.find((x) => x.n === n); return f?.thresholds ? `${f.f1Macro.toFixed(3)} / ${f.thresholds.tuned.f1Macro.toFixed(3)} / ${f.thresholds.shrunk.f1Macro.toFixed(3)}` : '—'; }).join(' | ')} |`] : [];
+  const thresholdTable = [...thresholdRows('shipped features, head fine-tuned', mean.signed), ...thresholdRows('adapted features, new head', mean.adaptedSigned)];
   return [
-    `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields.`,
+    `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields. ` +
+      "Adapted: the style's signed pool read as unlabelled fields; zero-shot = the shipped head on embeddings re-standardised with the pool's statistics; +N = codebooks learned again from the pool (`ana adapt`), head fitted from scratch on N signed fields.",
     '',
     header,
     rule,
     ...rows,
     '',
+    ...(thresholdTable.length
+      ? [
+          'Held-out mean macro-F1 by threshold rule after +N signed: 0.5 / best F1 on the early-stopping fields (20% of N) / that best F1 shrunk towards 0.5 by the label\'s positives.',
+          '',
+          `| recipe | ${counts.map((n) => `+${n} signed`).join(' | ')} |`,
+          `|${' --- |'.repeat(1 + counts.length)}`,
+          ...thresholdTable,
+          '',
+        ]
+      : []),
   ].join('\n');
 }
 

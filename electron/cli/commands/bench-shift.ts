@@ -9,7 +9,7 @@ import { UsageError } from '../command';
 
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
-  '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--seed S] [--provider auto|cpu|...]\n' +
+  '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--no-adapt] [--seed S] [--provider auto|cpu|...]\n' +
   `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
 
 /** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (cli/bench/shift-bench.ts). */
@@ -26,6 +26,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
       'fields-per-style': { type: 'string', default: '400' },
       size: { type: 'string', default: '1024x768' },
       signed: { type: 'string', default: DEFAULT_SIGNED_COUNTS.join(',') },
+      'no-adapt': { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       provider: { type: 'string' },
     },
@@ -52,6 +53,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
     fieldsPerStyle: whole(values['fields-per-style'], '--fields-per-style'),
     sizePx: { width: Number(size[1]), height: Number(size[2]) },
     signedCounts: list(values.signed).map((n) => whole(n, '--signed')),
+    adapt: !values['no-adapt'],
     seed: whole(values.seed, '--seed'),
     providers: parseProviderPreference(values.provider),
     log: (m) => {
@@ -64,7 +66,8 @@ export async function runBenchShift(args: string[]): Promise<number> {
   });
   if (tty) process.stderr.write('\r\x1b[2K');
   console.log(shiftTableMarkdown(result));
-  console.log(`held-out mean: zero-shot macro-F1 ${result.heldOutMean.zeroShot.f1Macro} / mAP ${result.heldOutMean.zeroShot.map}; ${result.heldOutMean.signed.map((s) => `+${s.n} ${s.f1Macro}`).join(', ')} (${result.wallSeconds} s)`);
+  const mean = result.heldOutMean;
+  console.log(`held-out mean: zero-shot macro-F1 ${mean.zeroShot.f1Macro} / mAP ${mean.zeroShot.map}; ${mean.signed.map((s) => `+${s.n} ${s.f1Macro}`).join(', ')}${mean.adapted ? `; adapted zero-shot ${mean.adapted.f1Macro}; adapted ${mean.adaptedSigned.map((s) => `+${s.n} ${s.f1Macro}`).join(', ')}` : ''} (${result.wallSeconds} s)`);
   console.log(`wrote ${result.files.table}, ${result.files.json}, ${result.files.plot}`);
   return 0;
 }

@@ -1,97 +1,139 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { userInfo } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { startFinetuneWorker } from '../../core/training/finetune/finetune-worker';
+import { startFinetuneWorker, type FinetuneJob } from '../../core/training/finetune/finetune-worker';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
+import { ADAPT_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
 import { UsageError, type Command } from '../command';
 import { databasePath, missingDatabaseError } from '../database';
+
+/** Options shared by `ana finetune` and `ana adapt` (the same run: split, gate, registry). */
+const SHARED_OPTIONS = {
+  db: { type: 'string' },
+  'models-dir': { type: 'string' },
+  cache: { type: 'string' },
+  model: { type: 'string' },
+  seed: { type: 'string', default: '1' },
+  'no-promote': { type: 'boolean', default: false },
+  'validation-share': { type: 'string' },
+  'min-cases': { type: 'string' },
+  'max-f1-drop': { type: 'string' },
+  'max-map-drop': { type: 'string' },
+  'max-recall-drop': { type: 'string' },
+  provider: { type: 'string' },
+} satisfies ParseArgsConfig['options'];
+
+const SHARED_USAGE =
+  '[--db FILE] [--models-dir DIR] [--cache DIR] [--model SHIPPED_DIR] [--seed S] [--no-promote]\n' +
+  '  [--validation-share P] [--min-cases N] [--max-f1-drop X] [--max-map-drop X] [--max-recall-drop X] [--provider auto|cpu|...]';
+
+type SharedValues = { [K in keyof typeof SHARED_OPTIONS]?: (typeof SHARED_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function number(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
+  return n;
+}
+
+/** The worker job from the shared options; `extra` adds the mode's own. */
+function jobOf(values: SharedValues, mode: FinetuneMode | undefined, extra: Partial<FinetuneJob>): FinetuneJob {
+  const dbPath = databasePath(values.db);
+  if (!existsSync(dbPath)) throw missingDatabaseError(dbPath);
+  const gate = Object.fromEntries(
+    Object.entries({ macroF1Drop: number('max-f1-drop', values['max-f1-drop']), mapDrop: number('max-map-drop', values['max-map-drop']), recallDrop: number('max-recall-drop', values['max-recall-drop']) }).filter(([, v]) => v !== undefined),
+  );
+  return {
+    dbPath,
+    fallbackModelDir: values.model ? resolve(values.model) : defaultModelDir(),
+    modelsDir: values['models-dir'] ? resolve(values['models-dir']) : join(dirname(dbPath), 'models'),
+    cacheDir: values.cache ? resolve(values.cache) : join(dirname(dbPath), 'embedding-cache'),
+    actor: { userId: null, name: `cli:${userInfo().username}` },
+    mode,
+    gate,
+    validationShare: number('validation-share', values['validation-share']),
+    minCases: number('min-cases', values['min-cases']),
+    autoPromote: !values['no-promote'],
+    providers: parseProviderPreference(values.provider),
+    ...extra,
+    trainer: { seed: number('seed', values.seed)!, ...extra.trainer },
+  };
+}
+
+const PHASE_WORDS: Record<string, string> = { adapt: 'adapting the extractor:', embed: 'embedding slides', patches: 'cutting patches of slides' };
+const MODE_WORDS: Record<FinetuneMode, string> = { head: 'head only', adapt: 'extractor adapted to the lab + new head', 'last-blocks': 'last blocks', all: 'all layers' };
+
+/** Runs the job in the fine-tuning worker, with progress on stderr and Ctrl-C as cancel; prints the gate's verdict. */
+async function runJob(job: FinetuneJob): Promise<number> {
+  const onHead = job.mode !== 'last-blocks' && job.mode !== 'all';
+  const handle = startFinetuneWorker(job, {
+    onProgress: (p) => {
+      const words = PHASE_WORDS[p.phase];
+      if (words && (p.done % 25 === 0 || p.done === p.total)) process.stderr.write(`\r${words} ${p.message ? `${p.message} ` : ''}${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
+    },
+    onEpoch: (e) => process.stderr.write(`epoch ${e.epoch}: validation ${e.validationScore?.toFixed(4) ?? '—'}${e.best ? ' *' : ''}\n`),
+  });
+  const onSigint = (): void => {
+    process.stderr.write(onHead ? '\ncancelling after the current step…\n' : '\ncancelling after the current batch…\n');
+    handle.cancel();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await handle.result;
+    const c = r.candidate;
+    const t = r.timingsMs;
+    console.log(`training run ${r.runId}: ${r.counts.trainCases} training + ${r.counts.earlyStopCases} early-stopping cases, ${r.counts.validationCases} frozen validation cases${r.counts.skippedSlides ? `, ${r.counts.skippedSlides} slide file(s) missing and skipped` : ''}`);
+    console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${MODE_WORDS[r.mode]}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${t.adapt === undefined ? '' : `adaptation ${(t.adapt / 1000).toFixed(1)} s, `}${onHead ? 'embeddings' : 'patches'} ${(t.embed / 1000).toFixed(1)} s, training ${(t.train / 1000).toFixed(1)} s, total ${(t.total / 1000).toFixed(1)} s`);
+    const g = r.gate;
+    console.log(`validation (${g.n_images} cases): macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}`);
+    if (g.passed) console.log(r.promoted ? `gate passed: ${c.version} is now the active model` : `gate passed: ${c.version} is validated; promote it with 'ana models promote ${c.id}'`);
+    else console.log(`gate refused the candidate; it stays a candidate:\n${g.reasons.map((x) => `  - ${x}`).join('\n')}`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
 
 export const finetuneCommand: Command = {
   name: 'finetune',
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
-    'ana finetune [--db FILE] [--mode head|last-blocks|all] [--blocks N] [--models-dir DIR] [--cache DIR] [--model SHIPPED_DIR] [--seed S] [--no-promote]\n' +
-    '  [--epochs N] [--validation-share P] [--min-cases N] [--max-f1-drop X] [--max-map-drop X] [--max-recall-drop X] [--provider auto|cpu|...]',
+    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] ${SHARED_USAGE}\n` +
+    `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks (measured on the shift benchmark), else 'head'`,
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        db: { type: 'string' },
-        'models-dir': { type: 'string' },
-        cache: { type: 'string' },
-        model: { type: 'string' },
-        seed: { type: 'string', default: '1' },
-        mode: { type: 'string', default: 'head' },
-        blocks: { type: 'string' },
-        epochs: { type: 'string' },
-        'no-promote': { type: 'boolean', default: false },
-        'validation-share': { type: 'string' },
-        'min-cases': { type: 'string' },
-        'max-f1-drop': { type: 'string' },
-        'max-map-drop': { type: 'string' },
-        'max-recall-drop': { type: 'string' },
-        provider: { type: 'string' },
-      },
-    });
-    const num = (name: string, v: string | undefined): number | undefined => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
+    const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' } } });
+    const mode = values.mode as FinetuneMode | undefined;
+    if (mode !== undefined && !FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
+    if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
+    const epochs = number('epochs', values.epochs);
+    const onHead = mode !== 'last-blocks' && mode !== 'all';
+    return runJob(
+      jobOf(values, mode, {
+        trainer: epochs !== undefined && onHead ? { maxEpochs: epochs } : {},
+        lastBlocks: number('blocks', values.blocks),
+        network: epochs !== undefined && !onHead ? { maxEpochs: epochs } : undefined,
+      }),
+    );
+  },
+};
+
+export const adaptCommand: Command = {
+  name: 'adapt',
+  summary: "Adapt the active model's features to the lab's microscope from its read slides (no labels), refit the head on the signed cases; release it only if the validation gate passes",
+  usage: `ana adapt [--from DIR] [--fields N] [--windows N] ${SHARED_USAGE}\n  --from: learn from the slide files under DIR instead of every slide in the record; --fields: fields sampled (default 200); --windows: windows per patch and scale (default 40)`,
+  async run(args) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...SHARED_OPTIONS, from: { type: 'string' }, fields: { type: 'string' }, windows: { type: 'string' } } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const whole = (name: string, v: string | undefined): number | undefined => {
+      const n = number(name, v);
+      if (n !== undefined && !(Number.isInteger(n) && n >= 1)) throw new UsageError(`--${name} must be a whole number >= 1, got '${v}'`);
       return n;
     };
-    const mode = values.mode as FinetuneMode;
-    if (!FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
-    if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
-    const epochs = num('epochs', values.epochs);
-    const dbPath = databasePath(values.db);
-    if (!existsSync(dbPath)) throw missingDatabaseError(dbPath);
-    const gate = Object.fromEntries(
-      Object.entries({ macroF1Drop: num('max-f1-drop', values['max-f1-drop']), mapDrop: num('max-map-drop', values['max-map-drop']), recallDrop: num('max-recall-drop', values['max-recall-drop']) }).filter(([, v]) => v !== undefined),
-    );
-    const handle = startFinetuneWorker(
-      {
-        dbPath,
-        fallbackModelDir: values.model ? resolve(values.model) : defaultModelDir(),
-        modelsDir: values['models-dir'] ? resolve(values['models-dir']) : join(dirname(dbPath), 'models'),
-        cacheDir: values.cache ? resolve(values.cache) : join(dirname(dbPath), 'embedding-cache'),
-        actor: { userId: null, name: `cli:${userInfo().username}` },
-        trainer: { seed: num('seed', values.seed)!, ...(epochs !== undefined && mode === 'head' ? { maxEpochs: epochs } : {}) },
-        mode,
-        lastBlocks: num('blocks', values.blocks),
-        network: epochs !== undefined && mode !== 'head' ? { maxEpochs: epochs } : undefined,
-        gate,
-        validationShare: num('validation-share', values['validation-share']),
-        minCases: num('min-cases', values['min-cases']),
-        autoPromote: !values['no-promote'],
-        providers: parseProviderPreference(values.provider),
-      },
-      {
-        onProgress: (p) => {
-          if ((p.phase === 'embed' || p.phase === 'patches') && (p.done % 25 === 0 || p.done === p.total)) process.stderr.write(`\r${p.phase === 'embed' ? 'embedding' : 'cutting patches of'} slides ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
-        },
-        onEpoch: (e) => process.stderr.write(`epoch ${e.epoch}: validation ${e.validationScore?.toFixed(4) ?? '—'}${e.best ? ' *' : ''}\n`),
-      },
-    );
-    const onSigint = (): void => {
-      process.stderr.write(mode === 'head' ? '\ncancelling after the current epoch…\n' : '\ncancelling after the current batch…\n');
-      handle.cancel();
-    };
-    process.once('SIGINT', onSigint);
-    try {
-      const r = await handle.result;
-      const c = r.candidate;
-      console.log(`training run ${r.runId}: ${r.counts.trainCases} training + ${r.counts.earlyStopCases} early-stopping cases, ${r.counts.validationCases} frozen validation cases${r.counts.skippedSlides ? `, ${r.counts.skippedSlides} slide file(s) missing and skipped` : ''}`);
-      console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${r.mode === 'head' ? 'head only' : r.mode === 'all' ? 'all layers' : 'last blocks'}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${r.mode === 'head' ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, training ${(r.timingsMs.train / 1000).toFixed(1)} s, total ${(r.timingsMs.total / 1000).toFixed(1)} s`);
-      const g = r.gate;
-      console.log(`validation (${g.n_images} cases): macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}`);
-      if (g.passed) console.log(r.promoted ? `gate passed: ${c.version} is now the active model` : `gate passed: ${c.version} is validated; promote it with 'ana models promote ${c.id}'`);
-      else console.log(`gate refused the candidate; it stays a candidate:\n${g.reasons.map((x) => `  - ${x}`).join('\n')}`);
-      return 0;
-    } finally {
-      process.off('SIGINT', onSigint);
-    }
+    if (values.from !== undefined && !existsSync(values.from)) throw new UsageError(`--from ${values.from}: no such folder`);
+    const adaptation = Object.fromEntries(Object.entries({ fields: whole('fields', values.fields), windowsPerPatch: whole('windows', values.windows), seed: number('seed', values.seed) }).filter(([, v]) => v !== undefined));
+    return runJob(jobOf(values, 'adapt', { unlabelledDir: values.from ? resolve(values.from) : undefined, adaptation }));
   },
 };

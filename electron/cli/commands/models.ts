@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
+import { learningCurve } from '../../core/models/learning-curve';
 import { listRegistry, promoteModel, rollbackModel } from '../../core/models/model-registry';
 import { UsageError, type Command } from '../command';
 import { databasePath, openExistingDatabase } from '../database';
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: 'The model registry: list versions, promote a candidate, roll back to the previous version',
-  usage: 'ana models list [--db FILE] [--json]\n  ana models promote ID [--db FILE] [--justification TEXT]\n  ana models rollback [--db FILE] [--reason TEXT]',
+  summary: "The model registry: list versions, the lab's learning curve, promote a candidate, roll back to the previous version",
+  usage: 'ana models list [--db FILE] [--json]\n  ana models curve [--db FILE] [--json]\n  ana models promote ID [--db FILE] [--justification TEXT]\n  ana models rollback [--db FILE] [--reason TEXT]',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
@@ -15,7 +16,7 @@ export const modelsCommand: Command = {
       options: { db: { type: 'string' }, justification: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
     const [action, idText] = positionals;
-    if (!action || !['list', 'promote', 'rollback'].includes(action)) throw new UsageError("expected 'list', 'promote ID' or 'rollback'");
+    if (!action || !['list', 'curve', 'promote', 'rollback'].includes(action)) throw new UsageError("expected 'list', 'curve', 'promote ID' or 'rollback'");
     const db = openExistingDatabase(databasePath(values.db));
     const actor = { userId: null, name: `cli:${userInfo().username}` };
     try {
@@ -31,6 +32,21 @@ export const modelsCommand: Command = {
           const gate = v?.gate ? ` gate ${v.gate.passed ? 'passed' : 'refused'} (macro-F1 ${v.gate.candidate.f1_macro.toFixed(3)}, mAP ${v.gate.candidate.map.toFixed(3)})` : '';
           console.log(`${r.active ? '*' : ' '} ${String(r.id).padStart(3)}  ${r.modelId} ${r.version}  ${r.active ? 'active' : r.status}  ${r.source}${r.parentId ? ` from ${r.parentId}` : ''}${gate}  ${r.dirPath}`);
           if (v?.gate && !v.gate.passed) for (const reason of v.gate.reasons) console.log(`        - ${reason}`);
+        }
+        return 0;
+      }
+      if (action === 'curve') {
+        const curve = learningCurve(db);
+        if (values.json) {
+          console.log(JSON.stringify(curve, null, 2));
+          return 0;
+        }
+        if (curve.points.length === 0) console.log('No candidates trained on signed cases yet (ana finetune, ana adapt).');
+        else console.log('version                         recipe  signed (training)  macro-F1  mAP    (on N frozen validation cases)');
+        for (const p of curve.points) console.log(`${`${p.version} (id ${p.versionId})`.padEnd(32)}${p.mode.padEnd(8)}${String(p.trainingCases).padStart(17)}  ${p.f1Macro.toFixed(3).padStart(8)}  ${p.map.toFixed(3)}  (${p.validationCases})`);
+        for (const j of curve.projections) {
+          const signedGain = (v: number) => `${v >= 0 ? '+' : ''}${v.toFixed(3)}`;
+          console.log(`projected, recipe ${j.mode}: doubling the signed cases changes macro-F1 by ${signedGain(j.perDoubling.f1Macro)} and mAP by ${signedGain(j.perDoubling.map)} (straight line against ln(cases) through ${j.points} candidates; a guide, not a promise)`);
         }
         return 0;
       }

@@ -9,8 +9,12 @@ import { GateVerdict } from './models.channels';
 export const FinetuneEpoch = z.object({ epoch: z.number().int(), loss: z.number(), validationScore: z.number().nullable(), best: z.boolean() });
 export type FinetuneEpoch = z.infer<typeof FinetuneEpoch>;
 
-/** What fine-tuning trains: a new head (default), or for a whole-network model its last blocks or all layers. */
-export const FinetuneMode = z.enum(['head', 'last-blocks', 'all']);
+/**
+ * What fine-tuning trains: a new head (default); 'adapt' first re-learns the extractor's codebooks
+ * from the lab's own read fields (no labels), then fits a new head on them; for a whole-network
+ * model its last blocks or all layers.
+ */
+export const FinetuneMode = z.enum(['head', 'adapt', 'last-blocks', 'all']);
 export type FinetuneMode = z.infer<typeof FinetuneMode>;
 
 export const FinetuneState = z.object({

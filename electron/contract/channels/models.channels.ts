@@ -36,8 +36,17 @@ export const ModelVersionSummary = z.object({
 });
 export type ModelVersionSummary = z.infer<typeof ModelVersionSummary>;
 
+/** The lab's learning curve: candidates' validation figures against the signed cases they learned from, per recipe. */
+export const LearningCurve = z.object({
+  points: z.array(z.object({ versionId: z.number().int(), version: z.string(), mode: z.string(), trainingCases: z.number().int(), validationCases: z.number().int(), f1Macro: z.number(), map: z.number() })),
+  /** Per recipe with two or more case counts: the change expected from doubling the signed cases (slope against ln(cases) × ln 2). */
+  projections: z.array(z.object({ mode: z.string(), perDoubling: GateMetrics, points: z.number().int() })),
+});
+export type LearningCurve = z.infer<typeof LearningCurve>;
+
 export const modelsChannels = {
   'models/list': { request: z.object({}).strict(), response: z.array(ModelVersionSummary) },
+  'models/curve': { request: z.object({}).strict(), response: LearningCurve },
   /** Makes a version active (admin). A version the gate did not pass needs a written justification. */
   'models/promote': {
     request: z.object({ versionId: z.number().int().positive(), justification: lineText(1000).optional() }).strict(),

@@ -33,6 +33,11 @@ export function listSlidesOfCase(db: ReadableDb, caseId: number): SlideRow[] {
   return db.prepare(`${SELECT_SLIDE} WHERE case_id = ? ORDER BY id`).all(caseId) as SlideRow[];
 }
 
+/** Every slide in the record, oldest first (lab adaptation learns from all of them, signed or not). */
+export function listSlides(db: ReadableDb): SlideRow[] {
+  return db.prepare(`${SELECT_SLIDE} ORDER BY id`).all() as SlideRow[];
+}
+
 export function insertSlide(db: WritableDb, slide: NewSlide, actor: Actor = SYSTEM_ACTOR): SlideRow {
   return runWrite(db, `Adding slide ${slide.fileName} to case ${slide.caseId}`, () => {
     const info = db

@@ -102,6 +102,12 @@ export interface DerivedPackageOptions {
   metrics?: Record<string, unknown>;
   /** Markdown model card written beside the model and listed in the manifest. */
   card?: string;
+  /**
+   * A re-learned extractor (lab adaptation): its data-dependent constants replaced by name (same
+   * dims) and a new extractor version. The parent's familiarity reference describes the old
+   * embeddings, so it is not carried over.
+   */
+  extractor?: { replacements: Record<string, FloatTensor>; version: string };
 }
 
 /**
@@ -119,9 +125,11 @@ export async function writeDerivedPackage(parent: ModelPackage, outDir: string, 
   }
   for (const v of [...options.head.weights, ...options.head.bias]) if (!Number.isFinite(v)) throw new DomainError('bad-request', `new head for ${manifest.id}: weights contain a non-finite value`);
   const bytes = replaceInitializers(parentBytes, {
+    ...options.extractor?.replacements,
     [manifest.head.weights]: { dims: [labelCount, dims], data: options.head.weights },
     [manifest.head.bias]: { dims: [labelCount], data: options.head.bias },
   });
+  const extractor = options.extractor && manifest.extractor ? { ...manifest.extractor, version: options.extractor.version, sha256: subgraphSha256(bytes, manifest.outputs.embeddings!) } : manifest.extractor;
   const absDir = resolve(outDir);
   await mkdir(absDir, { recursive: true });
   const modelFile = manifest.files.find((f) => f.role === 'model')!.path;
@@ -133,7 +141,7 @@ export async function writeDerivedPackage(parent: ModelPackage, outDir: string, 
     files.push({ path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' });
   }
   // The familiarity reference describes the extractor's embeddings, which a new head leaves unchanged.
-  for (const reference of manifest.files.filter((f) => f.role === 'reference')) {
+  for (const reference of options.extractor ? [] : manifest.files.filter((f) => f.role === 'reference')) {
     await writeFile(join(absDir, reference.path), await readFile(join(parent.dir, reference.path)));
     files.push(reference);
   }
@@ -144,12 +152,21 @@ export async function writeDerivedPackage(parent: ModelPackage, outDir: string, 
     parentVersion: manifest.version,
     displayName: options.displayName ?? manifest.displayName,
     thresholds: options.thresholds ?? manifest.thresholds,
+    extractor,
     files,
     provenance: options.provenance ?? {},
     metrics: options.metrics ?? {},
   };
   await writeManifest(absDir, next);
   return loadModelPackage(absDir);
+}
+
+/** Adds (or replaces) a file of the given role to a written package, e.g. its familiarity reference; re-verifies the package. */
+export async function attachPackageFile(pkg: ModelPackage, path: string, role: ModelManifest['files'][number]['role'], bytes: Uint8Array): Promise<ModelPackage> {
+  await writeFile(join(pkg.dir, path), bytes);
+  const files = [...pkg.manifest.files.filter((f) => f.role !== role && f.path !== path), { path, sha256: sha256Hex(bytes), role }];
+  await writeManifest(pkg.dir, { ...pkg.manifest, files });
+  return loadModelPackage(pkg.dir);
 }
 
 /** Writes manifest.json atomically (temp file + rename): readers see the old or the new one. */

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { GateVerdict, ModelVersionSummary } from '../../contract';
 import type { WritableDb } from '../db/connection';
 import { actorOf, type SessionStore } from '../auth/session-store';
+import { learningCurve } from './learning-curve';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import type { ModelVersionRow } from '../db/model-version.repo';
@@ -20,7 +21,7 @@ export interface ModelsHandlerOptions {
   isFinetuning?: () => boolean;
 }
 
-type Channels = 'models/list' | 'models/promote' | 'models/rollback';
+type Channels = 'models/list' | 'models/curve' | 'models/promote' | 'models/rollback';
 
 const MAX_CARD_CHARS = 20_000;
 
@@ -73,6 +74,10 @@ export function modelsHandlers(db: WritableDb, sessions: SessionStore, options: 
     'models/list': (_request, ctx) => {
       sessions.require(ctx, 'see the model versions');
       return listRegistry(db).map(toModelVersionSummary);
+    },
+    'models/curve': (_request, ctx) => {
+      sessions.require(ctx, "see the lab's learning curve");
+      return learningCurve(db);
     },
     'models/promote': async (request, ctx) => {
       const user = sessions.require(ctx, 'promote a model version', ['admin']);

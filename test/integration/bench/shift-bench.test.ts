@@ -5,7 +5,7 @@
  * that they are real measurements in range and that the files agree.
  */
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -16,15 +16,21 @@ import { tempDir } from '../../support/temp-dir';
 const run = promisify(execFile);
 
 describe('domain-shift benchmark', () => {
-  it('writes zero-shot and +N signed figures for a held-out style, with the reference style zero-shot', { timeout: 180_000 }, async () => {
+  it('writes zero-shot, +N signed and adapted figures for a held-out style, with the reference style zero-shot', { timeout: 240_000 }, async () => {
     const root = tempDir('ana-shift-');
-    const options = { modelDir: defaultModelDir(), workDir: join(root, 'work'), outDir: join(root, 'out'), heldOutStyles: ['low-light-noisy'], fieldsPerStyle: 8, sizePx: { width: 256, height: 192 }, signedCounts: [3, 6], seed: 2 };
+    const options = { modelDir: defaultModelDir(), workDir: join(root, 'work'), outDir: join(root, 'out'), heldOutStyles: ['low-light-noisy'], fieldsPerStyle: 12, sizePx: { width: 384, height: 288 }, signedCounts: [3, 10], seed: 2 };
     const result = await runShiftBench(options);
     expect(result.styles.map((s) => [s.style, s.role, s.testFields])).toEqual([['low-light-noisy', 'held-out', 2], ['classic', 'reference', 2]]);
     const held = result.styles[0]!;
-    expect(held.signed.map((s) => s.n)).toEqual([3, 6]);
-    expect(held.adapted).toBeNull();
-    for (const f of [held.zeroShot, ...held.signed, result.styles[1]!.zeroShot]) {
+    expect(held.signed.map((s) => s.n)).toEqual([3, 10]);
+    expect(held.adaptedSigned.map((s) => s.n)).toEqual([3, 10]);
+    expect(held.adapted).not.toBeNull();
+    // The adapted extractor was written once, beside the style's fields, with a lab extractor version.
+    const written = (await readdir(join(root, 'work'), { recursive: true })).filter((p) => /adapted-[^/]+\/manifest\.json$/.test(p));
+    expect(written).toHaveLength(1);
+    const manifest = JSON.parse(await readFile(join(root, 'work', written[0]!), 'utf8'));
+    expect(manifest.extractor.version).toMatch(/^3\.0\.0\+lab\.[0-9a-f]{8}$/);
+    for (const f of [held.zeroShot, held.adapted!, ...held.signed, ...held.adaptedSigned, result.styles[1]!.zeroShot]) {
       expect(f.f1Macro).toBeGreaterThanOrEqual(0);
       expect(f.f1Macro).toBeLessThanOrEqual(1);
       expect(f.map).toBeGreaterThan(0);
@@ -32,7 +38,8 @@ describe('domain-shift benchmark', () => {
     const json = JSON.parse(await readFile(result.files.json, 'utf8'));
     expect(json.styles[0].zeroShot).toEqual(held.zeroShot);
     const table = await readFile(result.files.table, 'utf8');
-    expect(table).toContain(`| low-light-noisy | held-out | 2 | ${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)} | not yet |`);
+    expect(table).toContain(`| low-light-noisy | held-out | shipped features, head fine-tuned | 2 | ${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)} |`);
+    expect(table).toContain(`| low-light-noisy | held-out | **adapted** features, new head | 2 | ${held.adapted!.f1Macro.toFixed(3)} / ${held.adapted!.map.toFixed(3)} |`);
     const png = await readFile(result.files.plot);
     expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(720);

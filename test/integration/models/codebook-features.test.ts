@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphSession, type GraphSession } from '../../../electron/core/inference/engine';
 import { Random } from '../../../electron/core/random';
-import { addCodebookFeatures, codebookFeatureNames, kMeans, learnCodebook, sampleWindows, symmetricEigen, WINDOW_EPSILON, WINDOW_PX, type Codebook, type CodebookScale } from '../../../native-models/recipes/codebook-features';
+import { addCodebookFeatures, codebookFeatureNames, kMeans, learnCodebook, sampleWindows, symmetricEigen, WINDOW_EPSILON, WINDOW_PX, type Codebook, type CodebookScale } from '../../../electron/core/models/codebook-features';
 import { featureGraph } from './feature-graph';
 
 const P = 64;

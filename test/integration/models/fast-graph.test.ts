@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Random } from '../../../electron/core/random';
 import { compareGraphs } from '../../../native-models/recipes/graph-equivalence';
-import { learnCodebook, sampleWindows, type CodebookScale } from '../../../native-models/recipes/codebook-features';
+import { learnCodebook, sampleWindows, type CodebookScale } from '../../../electron/core/models/codebook-features';
 import { rebuildPackageGraph } from '../../../native-models/recipes/rebuild-graph';
 import { buildStructureModel, structureExtractorNames } from '../../../native-models/recipes/structure-extractor';
 import { readStructureModelParams } from '../../../native-models/recipes/structure-params';

@@ -67,3 +67,8 @@ it('takes a fine-tuning mode; a whole-network mode fails with the reason on a he
   const final = ((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value;
   expect(final.error).toMatch(shipped.manifest.kind === 'network' ? /at least 20 signed cases/ : /mode 'all' needs a whole-network active version; .* use mode 'head'/);
 });
+
+it("shows the lab's learning curve to every signed-in user: empty before any candidate", async () => {
+  expect(await app.handle('models/curve', {}, tech)).toEqual({ ok: true, value: { points: [], projections: [] } });
+  expect(await app.handle('models/curve', {}, { sessionId: 'nobody' })).toMatchObject({ ok: false, code: 'unauthenticated' });
+});

@@ -16,6 +16,8 @@ export interface Candidate {
   activeReport: EvaluationReport;
   candidateReport: EvaluationReport;
   counts: { fit: number; stop: number; validation: number; skippedSlides: number };
+  /** Learning the adapted extractor (mode 'adapt'). */
+  adaptMs?: number;
   prepareMs: number;
   trainMs: number;
   epochs: number;

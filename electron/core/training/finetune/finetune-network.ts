@@ -21,7 +21,7 @@ import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../net
 import { NetworkStepper } from '../network/network-stepper';
 import { defaultNetworkTrainingOptions, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
 import { pixelBags } from '../network/patch-dataset';
-import { tuneThresholds, type ThresholdMode } from '../metrics/thresholds';
+import { thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import type { SignedCase } from './signed-cases';
 import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 
@@ -30,7 +30,7 @@ export const FINETUNE_MODES: readonly FinetuneMode[] = FinetuneMode.options;
 
 export interface NetworkCandidateInput {
   active: ModelPackage;
-  mode: Exclude<FinetuneMode, 'head'>;
+  mode: Exclude<FinetuneMode, 'head' | 'adapt'>;
   /** Convolution blocks trained in 'last-blocks' mode (with everything after them). Default 1. */
   lastBlocks?: number;
   groups: { fit: SignedCase[]; stop: SignedCase[]; validation: SignedCase[] };
@@ -50,7 +50,7 @@ const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels',
 export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {
   const { active } = input;
   if (active.manifest.kind !== 'network') {
-    throw new DomainError('bad-request', `fine-tuning mode '${input.mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head'`);
+    throw new DomainError('bad-request', `fine-tuning mode '${input.mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
   }
   const base = await loadNetworkPackage(active.dir);
   const manifest = active.manifest;
@@ -74,10 +74,10 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
       onEpoch: input.onEpoch,
       onProgress: (p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}` }),
     });
-    // Thresholds: the active version's (the candidate refines it) or tuned on the early-stopping cases.
+    // Thresholds: the active version's (the candidate refines it) or tuned (or shrunk) on the early-stopping cases.
     thresholdValues =
-      input.thresholds === 'tuned' && bagCount(bags.stop) > 0
-        ? tuneThresholds(bags.stop.bagLabels, await stopScores(stepper, bags.stop), bagCount(bags.stop), K)
+      input.thresholds && input.thresholds !== 'fixed' && bagCount(bags.stop) > 0
+        ? thresholdsFor(input.thresholds, bags.stop.bagLabels, await stopScores(stepper, bags.stop), bagCount(bags.stop), K)
         : bags.fit.labels.map((key) => manifest.thresholds[key] ?? 0.5);
   } finally {
     await stepper.close();
@@ -94,7 +94,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} frozen validation (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,
-    `- Thresholds: ${input.thresholds === 'tuned' ? 'per label, best F1 on the early-stopping cases' : `those of ${manifest.version}`}.`,
+    `- Thresholds: ${input.thresholds === 'tuned' ? 'per label, best F1 on the early-stopping cases' : input.thresholds === 'shrunk' ? 'per label, best F1 on the early-stopping cases shrunk towards 0.5 by their positives' : `those of ${manifest.version}`}.`,
     '- Released only if the validation gate passes against the active version on the frozen validation cases; see the model registry for its verdict.',
     '- Not clinically validated; trained on one laboratory’s cases, for that laboratory.',
     '',

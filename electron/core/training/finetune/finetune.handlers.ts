@@ -57,7 +57,7 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
           modelsDir: join(dataDir, 'models'),
           cacheDir: join(dataDir, 'embedding-cache'),
           actor: actorOf(user),
-          mode: request.mode ?? 'head',
+          mode: request.mode,
         },
         {
           onProgress: (p) => publish({ ...state, progress: { phase: p.phase, done: p.done, total: p.total } }),

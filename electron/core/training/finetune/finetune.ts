@@ -8,11 +8,16 @@
  * with their own heads, aggregation and thresholds; (6) the gate decides; a passed candidate is
  * promoted (the previous active retired), a refused one stays a candidate with the reasons
  * recorded. The run, its data set and metrics are recorded in training_runs; a failure or
- * cancellation marks the run and leaves the registry unchanged. For a whole-network active
+ * cancellation marks the run and leaves the registry unchanged. Mode 'adapt' first learns the
+ * extractor's codebooks again from every slide in the record (or a folder), without labels
+ * (../adapt/adapt-extractor.ts), then fits a new head from scratch on the adapted embeddings; the
+ * active version is still evaluated with its own extractor. For a whole-network active
  * version, modes 'last-blocks' and 'all' replace steps (3)–(5) by training the network itself on
  * the cases' pixels (finetune-network.ts); the split, the gate and the registry are the same.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { DomainError, errorMessage } from '../../errors';
 import type { Actor } from '../../db/audit.repo';
 import type { WritableDb } from '../../db/connection';
@@ -20,9 +25,14 @@ import { setModelValidation, type ModelVersionRow } from '../../db/model-version
 import { insertTrainingRun, updateTrainingRun } from '../../db/training-run.repo';
 import { createEngine } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
-import { readHead, type ModelPackage } from '../../models/model-package';
+import { attachPackageFile, headManifestOf, readHead, type ModelPackage } from '../../models/model-package';
+import { listSlides } from '../../db/slide.repo';
+import { fitFamiliarityReference, REFERENCE_FILE } from '../../quality/familiarity';
+import { listSlideFiles } from '../../reading/batch-reader';
+import { codebookLayoutOf, writeAdaptedExtractor } from '../adapt/adapt-extractor';
+import type { CodebookRecipe } from '../adapt/learn-codebooks';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
-import type { BagDataset } from '../dataset';
+import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { trainNetworkCandidate, type FinetuneMode } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
@@ -42,11 +52,16 @@ export interface FinetuneOptions {
   actor: Actor;
   trainer?: Partial<TrainerOptions>;
   /**
-   * What is trained: 'head' (default) a new head on the active extractor's embeddings; for a
-   * whole-network active version also 'last-blocks' (its last `lastBlocks` convolution blocks
-   * and the head) or 'all' (every layer).
+   * What is trained: 'head' a new head on the active extractor's embeddings; 'adapt' the
+   * extractor's codebooks learned from the lab's slides, then a new head; for a whole-network
+   * active version also 'last-blocks' (its last `lastBlocks` convolution blocks and the head) or
+   * 'all' (every layer). Default: chosen by measurement (`defaultFinetuneMode`).
    */
   mode?: FinetuneMode;
+  /** Mode 'adapt': learn from the slide files under this folder instead of every slide in the record. */
+  unlabelledDir?: string;
+  /** Mode 'adapt': fields sampled, windows per patch, seed of the codebook learning (K stays the package's). */
+  adaptation?: Partial<Omit<CodebookRecipe, 'k'>>;
   /** Convolution blocks trained in 'last-blocks' mode. Default 1. */
   lastBlocks?: number;
   /** Whole-network modes: loop options (default: those the active network was trained with; its seed is `trainer.seed`). */
@@ -76,7 +91,8 @@ export interface FinetuneResult {
   promoted: boolean;
   mode: FinetuneMode;
   counts: { trainCases: number; earlyStopCases: number; validationCases: number; skippedSlides: number };
-  timingsMs: { embed: number; train: number; total: number };
+  /** adapt: learning the codebooks (mode 'adapt'); embed: embeddings or patches; train: the head or network. */
+  timingsMs: { adapt?: number; embed: number; train: number; total: number };
 }
 
 export async function runFinetune(options: FinetuneOptions): Promise<FinetuneResult> {
@@ -85,13 +101,17 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const tolerances = { ...DEFAULT_GATE, ...options.gate };
   const { db, actor } = options;
   const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
-  const mode = options.mode ?? 'head';
-  if (mode !== 'head' && active.manifest.kind !== 'network') {
-    throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head'`);
+  const cases = listSignedCases(db);
+  const mode = options.mode ?? (await defaultFinetuneMode(active, cases.length));
+  const onHead = mode === 'head' || mode === 'adapt';
+  if (!onHead && active.manifest.kind !== 'network') {
+    throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
+  }
+  if (onHead && active.manifest.kind !== 'extractor-head') {
+    throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a feature extractor with a head; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a whole network: use mode 'last-blocks' or 'all'`);
   }
   // The candidate is trained "from the active version": its head and, when recorded, its method options.
   const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(active.manifest.provenance), keepInitialIfBest: true, ...options.trainer };
-  const cases = listSignedCases(db);
   const minCases = options.minCases ?? 20;
   if (cases.length < minCases) throw new DomainError('bad-request', `fine-tuning needs at least ${minCases} signed cases; the record has ${cases.length}`);
   const { train: trainCases, validation } = splitSignedCases(cases, options.validationShare ?? 0.25);
@@ -102,7 +122,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     db,
     {
       baseModelVersionId: base.id,
-      config: { mode, trainer, ...(mode === 'head' ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1 }), tolerances, validationShare: options.validationShare ?? 0.25 },
+      config: { mode, trainer, ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1 }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
       dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
       seed: trainer.seed,
       startedBy: actor.userId,
@@ -112,12 +132,15 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   );
   updateTrainingRun(db, run.id, { status: 'running', startedAtMs: now() }, actor, now());
   try {
-    const version = `${active.manifest.version.split('+')[0]}+ft${run.id}`;
+    const version = `${active.manifest.version.split('+')[0]}+${mode === 'adapt' ? 'adapt' : 'ft'}${run.id}`;
     const outDir = candidateDir(resolve(options.modelsDir), active.manifest.id, version);
+    const split = { fitCases, stopCases, validation, cases: cases.length };
     const trained: Candidate =
       mode === 'head'
-        ? await headCandidate(options, active, trainer, { fitCases, stopCases, validation, cases: cases.length }, run.id, base.id, version, outDir)
-        : await trainNetworkCandidate({
+        ? await headCandidate(options, active, trainer, split, run.id, base.id, version, outDir)
+        : mode === 'adapt'
+          ? await adaptedCandidate(options, active, trainer, split, run.id, base.id, version, outDir)
+          : await trainNetworkCandidate({
             active,
             mode,
             lastBlocks: options.lastBlocks,
@@ -138,7 +161,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     candidate = setModelValidation(db, candidate.id, gate.passed ? 'validated' : 'rejected', { gate, mode, candidate: summary(candidateReport), active: summary(activeReport) }, actor, now());
     const promoted = gate.passed && (options.autoPromote ?? true);
     if (promoted) candidate = promoteModel(db, candidate.id, actor, { nowMs: now() });
-    const timingsMs = { embed: trained.prepareMs, train: trained.trainMs, total: performance.now() - started };
+    const timingsMs = { ...(trained.adaptMs === undefined ? {} : { adapt: trained.adaptMs }), embed: trained.prepareMs, train: trained.trainMs, total: performance.now() - started };
     updateTrainingRun(
       db,
       run.id,
@@ -163,56 +186,122 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   }
 }
 
-/** Head-only mode: a new head on the active extractor's (cached) embeddings. */
+type CaseSplit = { fitCases: SignedCase[]; stopCases: SignedCase[]; validation: SignedCase[]; cases: number };
+
+/**
+ * Head-only mode: a new head on the active extractor's (cached) embeddings, warm-started from the
+ * active head. With `adapted` (mode 'adapt'), the head is fitted from scratch on that extractor's
+ * embeddings instead, while the active version is still evaluated on its own.
+ */
 async function headCandidate(
   options: FinetuneOptions,
   active: ModelPackage,
   trainer: TrainerOptions,
-  split: { fitCases: SignedCase[]; stopCases: SignedCase[]; validation: SignedCase[]; cases: number },
+  split: CaseSplit,
   runId: number,
   baseId: number,
   version: string,
   outDir: string,
+  adapted?: { model: ModelPackage; provenance: Record<string, unknown> },
 ): Promise<Candidate> {
-    const t0 = performance.now();
-    const engine = await createEngine(active, { providers: options.providers, warn: () => {} });
-    let bags: { fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number };
-    try {
-      bags = await embedCases(active, engine, [split.fitCases, split.stopCases, split.validation], options);
-    } finally {
-      await engine.close();
+  const t0 = performance.now();
+  const extractor = adapted?.model ?? active;
+  const embedded = await withEngine(extractor, options, (engine) => embedCases(extractor, engine, [split.fitCases, split.stopCases, split.validation], options));
+  const [fit, stop, validation] = embedded.groups as [BagDataset, BagDataset, BagDataset];
+  const bags = { fit, stop, validation, skippedSlides: embedded.skippedSlides };
+  const activeValidation = adapted ? (await withEngine(active, options, (engine) => embedCases(active, engine, [split.validation], options))).groups[0]! : validation;
+  const embedMs = performance.now() - t0;
+  const current = adapted ? null : await readHead(active);
+  const trained = await finishTraining({
+    base: extractor,
+    train: bags.fit,
+    val: bags.stop,
+    test: bags.validation,
+    trainer: adapted ? { ...trainer, keepInitialIfBest: false } : trainer,
+    embedMs,
+    cachedShare: 0,
+    csv: `record: ${split.cases} signed cases`,
+    counts: { train: bags.fit.bagIds.length, val: bags.stop.bagIds.length, test: bags.validation.bagIds.length },
+    options: { outDir, version, thresholds: options.thresholds, onProgress: options.onProgress, onEpoch: options.onEpoch, isCancelled: options.isCancelled },
+    initialHead: current ? { weights: current.weights.data, bias: current.bias.data } : undefined,
+    dataDescription: adapted
+      ? "The laboratory's own signed cases (final labels of the latest signed decision), on the active version's extractor with its codebooks learned again from the lab's read fields"
+      : "The laboratory's own signed cases (final labels of the latest signed decision), fine-tuned from the active version",
+    extraProvenance: { trainingRunId: runId, baseModelVersionId: baseId, mode: adapted ? 'adapt' : 'head', ...(adapted ? { trainedFrom: `${active.manifest.id}@${active.manifest.version}`, adaptation: adapted.provenance } : {}) },
+  });
+  const model = adapted ? await attachLabReference(trained.model, [bags.fit, bags.stop]) : trained.model;
+  options.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
+  const activeReport = await evaluatePackageOn(active, activeValidation);
+  const candidateReport = await evaluatePackageOn(model, bags.validation);
+  options.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
+  return {
+    model,
+    activeReport,
+    candidateReport,
+    counts: { fit: bags.fit.bagIds.length, stop: bags.stop.bagIds.length, validation: bags.validation.bagIds.length, skippedSlides: bags.skippedSlides },
+    prepareMs: embedMs,
+    trainMs: trained.trainMs,
+    epochs: trained.training.epochs.length,
+    bestEpoch: trained.training.bestEpoch,
+  };
+}
+
+/** Mode 'adapt': the extractor's codebooks learned from the lab's fields (no labels), then a new head on the signed cases. */
+async function adaptedCandidate(options: FinetuneOptions, active: ModelPackage, trainer: TrainerOptions, split: CaseSplit, runId: number, baseId: number, version: string, outDir: string): Promise<Candidate> {
+  const paths = options.unlabelledDir ? await listSlideFiles([options.unlabelledDir]) : [...new Set(listSlides(options.db).map((s) => s.path))];
+  const readable = paths.filter((path) => existsSync(path));
+  if (readable.length === 0) throw new DomainError('bad-request', `no slide files to adapt to: ${options.unlabelledDir ? `${options.unlabelledDir} has none` : 'the record lists none that still exist'}`);
+  // An intermediate package (old head): only the base the candidate is derived from; the embedding cache is keyed by the extractor's hash, not this folder.
+  const extractorDir = join(resolve(options.cacheDir), `adapted-extractor-run${runId}`);
+  try {
+    const adapted = await writeAdaptedExtractor(active, readable, extractorDir, { recipe: options.adaptation, onProgress: options.onProgress, isCancelled: options.isCancelled });
+    const provenance = { extractorVersion: headManifestOf(adapted.model).extractor?.version, codebooks: adapted.recipe, fields: readable.length, from: options.unlabelledDir ?? 'record', learnMs: Math.round(adapted.learnMs) };
+    const candidate = await headCandidate(options, active, trainer, split, runId, baseId, version, outDir, { model: adapted.model, provenance });
+    return { ...candidate, adaptMs: adapted.learnMs };
+  } finally {
+    await rm(extractorDir, { recursive: true, force: true });
+  }
+}
+
+/** The adapted extractor's familiarity reference: the lab's own training cases are, by definition, familiar. */
+async function attachLabReference(model: ModelPackage, groups: BagDataset[]): Promise<ModelPackage> {
+  const means: Float32Array[] = [];
+  for (const data of groups) {
+    const D = data.inputLength;
+    for (let b = 0; b < bagCount(data); b++) {
+      const from = data.bagOffsets[b]!;
+      const to = data.bagOffsets[b + 1]!;
+      if (to === from) continue;
+      const mean = new Float32Array(D);
+      for (let p = from; p < to; p++) for (let d = 0; d < D; d++) mean[d]! += data.inputs[p * D + d]! / (to - from);
+      means.push(mean);
     }
-    const embedMs = performance.now() - t0;
-    const current = await readHead(active);
-    const trained = await finishTraining({
-      base: active,
-      train: bags.fit,
-      val: bags.stop,
-      test: bags.validation,
-      trainer,
-      embedMs,
-      cachedShare: 0,
-      csv: `record: ${split.cases} signed cases`,
-      counts: { train: bags.fit.bagIds.length, val: bags.stop.bagIds.length, test: bags.validation.bagIds.length },
-      options: { outDir, version, thresholds: options.thresholds, onProgress: options.onProgress, onEpoch: options.onEpoch, isCancelled: options.isCancelled },
-      initialHead: { weights: current.weights.data, bias: current.bias.data },
-      dataDescription: "The laboratory's own signed cases (final labels of the latest signed decision), fine-tuned from the active version",
-      extraProvenance: { trainingRunId: runId, baseModelVersionId: baseId, mode: 'head' },
-    });
-    options.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
-    const activeReport = await evaluatePackageOn(active, bags.validation);
-    const candidateReport = await evaluatePackageOn(trained.model, bags.validation);
-    options.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
-    return {
-      model: trained.model,
-      activeReport,
-      candidateReport,
-      counts: { fit: bags.fit.bagIds.length, stop: bags.stop.bagIds.length, validation: bags.validation.bagIds.length, skippedSlides: bags.skippedSlides },
-      prepareMs: embedMs,
-      trainMs: trained.trainMs,
-      epochs: trained.training.epochs.length,
-      bestEpoch: trained.training.bestEpoch,
-    };
+  }
+  if (means.length < 2) return model;
+  const reference = fitFamiliarityReference(means, 0.99, headManifestOf(model).extractor?.sha256 ?? null, { data: "the lab's signed training cases (mean embedding per case)", fields: means.length });
+  return attachPackageFile(model, REFERENCE_FILE, 'reference', new TextEncoder().encode(JSON.stringify(reference) + '\n'));
+}
+
+async function withEngine<T>(model: ModelPackage, options: Pick<FinetuneOptions, 'providers'>, work: (engine: Awaited<ReturnType<typeof createEngine>>) => Promise<T>): Promise<T> {
+  const engine = await createEngine(model, { providers: options.providers, warn: () => {} });
+  try {
+    return await work(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * From this many signed cases the default recipe is 'adapt': on the domain-shift benchmark's
+ * held-out styles (docs/results.md, "Lab adaptation") adapted features + a new head beat the head
+ * fine-tuned on the shipped features at +200 and +300 signed fields, and lost at +25 and +100.
+ */
+export const ADAPT_FROM_SIGNED_CASES = 200;
+
+/** The measured default: 'adapt' with enough signed cases and an extractor that has codebooks, else 'head'. */
+export async function defaultFinetuneMode(active: ModelPackage, signedCases: number): Promise<FinetuneMode> {
+  if (active.manifest.kind !== 'extractor-head' || signedCases < ADAPT_FROM_SIGNED_CASES) return 'head';
+  return codebookLayoutOf(active).then(() => 'adapt' as const, () => 'head' as const);
 }
 
 const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'softTargets', 'coefficientC', 'batchSize', 'bagsPerBatch', 'patience', 'solver'] as const;
@@ -229,11 +318,10 @@ async function embedCases(
   engine: Parameters<typeof embedRows>[1],
   groups: SignedCase[][],
   options: Pick<FinetuneOptions, 'cacheDir' | 'onProgress' | 'isCancelled'>,
-): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; skippedSlides: number }> {
+): Promise<{ groups: BagDataset[]; skippedSlides: number }> {
   const { kept, skippedSlides } = keepReadableSlides(groups);
   const all = kept.flat();
   const rows = all.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
   const { data } = await embedRows(model, engine, rows, { cacheDir: options.cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled });
-  const [fit, stop, validation] = mergeIntoCases(data, kept);
-  return { fit: fit!, stop: stop!, validation: validation!, skippedSlides };
+  return { groups: mergeIntoCases(data, kept), skippedSlides };
 }

@@ -14,7 +14,7 @@ import { loadModelPackage, readHead, writeDerivedPackage, writeManifest, type Mo
 import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
 import type { ProviderName } from '../../inference/providers';
 import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from '../dataset';
-import { tuneThresholds, type ThresholdMode } from '../metrics/thresholds';
+import { THRESHOLD_PRIOR_POSITIVES, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import { slideEmbeddings } from './embedding-cache';
 import type { EvaluationReport } from '../metrics/metrics';
 import { LinearHead } from '../scorer';
@@ -23,8 +23,8 @@ import { fitMeanLogitLbfgs, LBFGS_C_GRID } from './mean-logit-lbfgs';
 import { modelCard } from '../metrics/model-card';
 
 export interface Progress {
-  /** 'patches': cutting fields into network inputs (whole-network fine-tuning). */
-  phase: 'embed' | 'patches' | 'train' | 'evaluate' | 'write';
+  /** 'adapt': learning the extractor's codebooks from the lab's fields; 'patches': cutting fields into network inputs (whole-network fine-tuning). */
+  phase: 'adapt' | 'embed' | 'patches' | 'train' | 'evaluate' | 'write';
   done: number;
   total: number;
   message?: string;
@@ -112,7 +112,7 @@ export interface TrainModelOptions {
   trainer?: Partial<TrainerOptions>;
   version?: string;
   id?: string;
-  /** 'fixed': 0.5 for every label (docs/method.md §aggregation); 'tuned': best validation F1 per label. */
+  /** 'fixed': 0.5 for every label (docs/method.md §aggregation); 'tuned': best validation F1 per label; 'shrunk': that, shrunk towards 0.5 by the label's positives. */
   thresholds?: ThresholdMode;
   /** Where the data came from, in words, for the model card. */
   dataDescription?: string;
@@ -192,7 +192,7 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
   const pooling = training.pooling;
   const trained = headScorer(folded.weights, folded.bias, train.inputLength, K);
   const mode = options.thresholds ?? 'fixed';
-  const thresholdValues = mode === 'tuned' && val && bagCount(val) > 0 ? tuneThresholds(val.bagLabels, scoreBags(trained, val, pooling), bagCount(val), K) : new Array<number>(K).fill(0.5);
+  const thresholdValues = mode !== 'fixed' && val && bagCount(val) > 0 ? thresholdsFor(mode, val.bagLabels, scoreBags(trained, val, pooling), bagCount(val), K) : new Array<number>(K).fill(0.5);
   const thresholds = Object.fromEntries(train.labels.map((key, k) => [key, thresholdValues[k]!]));
   const testReport = test ? evaluateScorer(trained, test, pooling, thresholdValues) : null;
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
@@ -208,7 +208,7 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
     bestEpoch: training.bestEpoch,
     epochs: training.epochs.length,
     trainMs: Math.round(trainMs),
-    thresholds: mode === 'tuned' ? 'per label, best F1 on the validation images' : '0.5 for every label (docs/method.md §aggregation)',
+    thresholds: { tuned: 'per label, best F1 on the validation images', shrunk: `per label, best F1 on the validation images shrunk towards 0.5 by the label's positives (m = ${THRESHOLD_PRIOR_POSITIVES})`, fixed: '0.5 for every label (docs/method.md §aggregation)' }[mode],
     ...input.extraProvenance,
   };
   const card = modelCard({ kind: 'extractor-head', base, version, trainer, counts: input.counts, training, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription, thresholds });

@@ -6,7 +6,8 @@ export function finetuneStatus(): Promise<FinetuneState> {
   return call('finetune/status', {});
 }
 
-export function startFinetune(mode: FinetuneMode): Promise<FinetuneState> {
+/** Without a mode the workstation chooses (the measured default). */
+export function startFinetune(mode?: FinetuneMode): Promise<FinetuneState> {
   return call('finetune/start', { mode });
 }
 

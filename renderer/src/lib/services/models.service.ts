@@ -1,9 +1,14 @@
 /** The model registry: registered versions, promoting a candidate, rolling back to the previous model. */
-import type { ModelVersionSummary } from '../../../../electron/contract';
+import type { LearningCurve, ModelVersionSummary } from '../../../../electron/contract';
 import { call } from './api';
 
 export function listModels(): Promise<ModelVersionSummary[]> {
   return call('models/list', {});
+}
+
+/** The lab's learning curve: candidates' validation figures against the signed cases they learned from. */
+export function learningCurve(): Promise<LearningCurve> {
+  return call('models/curve', {});
 }
 
 /** An empty justification is not sent (the core records none rather than ""). */

@@ -1,12 +1,13 @@
 /** The Models page: registered versions and the fine-tuning run (its state is pushed as events). */
-import type { FinetuneMode, FinetuneState, ModelVersionSummary } from '../../../../electron/contract';
+import type { FinetuneMode, FinetuneState, LearningCurve, ModelVersionSummary } from '../../../../electron/contract';
 import { cancelFinetune, finetuneStatus, startFinetune } from '../services/finetune.service';
-import { listModels, promoteModel, rollbackModel } from '../services/models.service';
+import { learningCurve, listModels, promoteModel, rollbackModel } from '../services/models.service';
 import { handleError } from '../services/errors.svelte';
 
 export class ModelsState {
   versions = $state.raw<ModelVersionSummary[]>([]);
   run = $state.raw<FinetuneState | null>(null);
+  curve = $state.raw<LearningCurve | null>(null);
   loading = $state(false);
 
   readonly active = $derived(this.versions.find((v) => v.active) ?? null);
@@ -16,7 +17,7 @@ export class ModelsState {
   async load(): Promise<void> {
     this.loading = true;
     try {
-      [this.versions, this.run] = await Promise.all([listModels(), finetuneStatus()]);
+      [this.versions, this.run, this.curve] = await Promise.all([listModels(), finetuneStatus(), learningCurve()]);
     } catch (error) {
       handleError(error);
     } finally {
@@ -50,7 +51,8 @@ export class ModelsState {
     return this.act(() => rollbackModel(reason));
   }
 
-  async startFinetune(mode: FinetuneMode = 'head'): Promise<boolean> {
+  /** Without a mode the workstation chooses (the measured default, core/training/finetune/finetune.ts). */
+  async startFinetune(mode?: FinetuneMode): Promise<boolean> {
     try {
       this.run = await startFinetune(mode);
       return true;

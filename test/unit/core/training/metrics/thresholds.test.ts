@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tuneThresholds } from '../../../../../electron/core/training/metrics/thresholds';
+import { shrunkThresholds, tuneThresholds } from '../../../../../electron/core/training/metrics/thresholds';
 
 describe('threshold tuning', () => {
   it('picks the best-F1 threshold per label, nearest 0.5 among ties; no positives keeps 0.5', () => {
@@ -16,5 +16,20 @@ describe('threshold tuning', () => {
     const truth = [1, 1, 0];
     const scores = [0.33, 0.34, 0.31];
     expect(tuneThresholds(truth, scores, 3, 1)).toEqual([0.325]);
+  });
+});
+
+describe('shrunk thresholds (few validation cases)', () => {
+  it('moves the best-F1 threshold towards 0.5 by the evidence: few positives stay near 0.5, many keep the tuned value', () => {
+    // One positive at 0.1 among negatives at 0.05: the tuned threshold is 0.1, but one case is weak evidence.
+    const few = shrunkThresholds([1, 0, 0], [0.1, 0.05, 0.05], 3, 1);
+    expect(tuneThresholds([1, 0, 0], [0.1, 0.05, 0.05], 3, 1)).toEqual([0.1]);
+    expect(few[0]).toBeCloseTo((1 * 0.1 + 10 * 0.5) / 11, 3);
+    // Forty positives at 0.15, forty negatives at 0.05: the tuned 0.15 is kept four fifths.
+    const truth = [...new Array(40).fill(1), ...new Array(40).fill(0)];
+    const scores = [...new Array(40).fill(0.15), ...new Array(40).fill(0.05)];
+    expect(shrunkThresholds(truth, scores, 80, 1)[0]).toBeCloseTo((40 * 0.15 + 10 * 0.5) / 50, 3);
+    // No positives: the prior.
+    expect(shrunkThresholds([0, 0], [0.9, 0.1], 2, 1)).toEqual([0.5]);
   });
 });

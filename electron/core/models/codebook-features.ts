@@ -17,9 +17,9 @@
  * the whitening rows as kernels, and the distances a 1×1 Conv with the centroids. Learning
  * (sampling, ZCA, seeded k-means++) is plain TypeScript below and deterministic for a seed.
  */
-import type { GraphBuilder } from '../../electron/core/models/onnx-graph';
-import { Random } from '../../electron/core/random';
-import { resamplePatch } from '../../electron/core/slides/patches';
+import type { GraphBuilder } from './onnx-graph';
+import { Random } from '../random';
+import { resamplePatch } from '../slides/patches';
 
 export const WINDOW_PX = 7;
 const DIM = WINDOW_PX * WINDOW_PX;
@@ -65,37 +65,59 @@ export function codebookFeatureNames(books: Codebook[]): string[] {
 
 // ---------------------------------------------------------------- ONNX graph
 
+/** Names of a scale's constants in the graph: `cb<scale>_<name>`. */
+export function codebookInitializerName(scaleIndex: number, name: string): string {
+  return `cb${scaleIndex}_${name}`;
+}
+
+/**
+ * The learned (data-dependent) constants of one scale as the graph stores them, so that a learned
+ * codebook can be built into a new graph or written over an existing graph's values (lab adaptation).
+ * Z = W((w − m·1)/sd − μ) = (W w − m·W1)/sd − Wμ, with W w a Conv whose kernels are W's rows;
+ * |z − c_k|² = |z|² − 2 c_k·z + |c_k|².
+ */
+export function codebookInitializers(book: Codebook): Record<'whiten' | 'rowsum' | 'wmu' | 'centroids' | 'norms', { dims: number[]; data: Float32Array }> {
+  const K = book.centroids.length / DIM;
+  const rowSums = new Float32Array(DIM);
+  const wMu = new Float32Array(DIM);
+  for (let i = 0; i < DIM; i++) {
+    for (let j = 0; j < DIM; j++) {
+      rowSums[i]! += book.whiten[i * DIM + j]!;
+      wMu[i]! += book.whiten[i * DIM + j]! * book.mean[j]!;
+    }
+  }
+  if (book.whitenedMean) wMu.set(book.whitenedMean);
+  const norms = new Float32Array(K);
+  for (let k = 0; k < K; k++) for (let j = 0; j < DIM; j++) norms[k]! += book.centroids[k * DIM + j]! ** 2;
+  return {
+    whiten: { dims: [DIM, 1, WINDOW_PX, WINDOW_PX], data: book.whiten },
+    rowsum: { dims: [1, DIM, 1, 1], data: rowSums },
+    wmu: { dims: [1, DIM, 1, 1], data: wMu },
+    centroids: { dims: [K, DIM, 1, 1], data: book.centroids.map((v) => -2 * v) },
+    norms: { dims: [K], data: norms },
+  };
+}
+
 /** Appends the codebook features; `x` is the RMS-normalised patch [N,1,P,P]. Returns [N, dims]. */
 export function addCodebookFeatures(g: GraphBuilder, x: string, books: Codebook[]): { features: string; dims: number } {
   const parts: string[] = [];
   books.forEach((book, s) => {
     const { downsample, stride } = book.scale;
     const K = book.centroids.length / DIM;
-    const c = (name: string, dims: number[], data: Float32Array | number[]) => g.initializer(`cb${s}_${name}`, dims, data);
+    const c = (name: string, dims: number[], data: Float32Array | number[]) => g.initializer(codebookInitializerName(s, name), dims, data);
+    const learned = codebookInitializers(book);
+    const l = (name: keyof typeof learned) => c(name, learned[name].dims, learned[name].data);
     const y = downsample === 1 ? x : g.node('AveragePool', [x], { kernel_shape: [downsample, downsample], strides: [downsample, downsample] });
     const pool = (t: string) => g.node('AveragePool', [t], { kernel_shape: [WINDOW_PX, WINDOW_PX], strides: [stride, stride] });
     const m = pool(y);
     const variance = g.node('Relu', [g.node('Sub', [pool(g.node('Mul', [y, y])), g.node('Mul', [m, m])])]);
     const sd = g.node('Sqrt', [g.node('Add', [variance, c('eps', [1], [WINDOW_EPSILON])])]);
-    // Z = W((w − m·1)/sd − μ) = (W w − m·W1)/sd − Wμ, with W w a Conv whose kernels are W's rows.
-    const rowSums = new Float32Array(DIM);
-    const wMu = new Float32Array(DIM);
-    for (let i = 0; i < DIM; i++) {
-      for (let j = 0; j < DIM; j++) {
-        rowSums[i]! += book.whiten[i * DIM + j]!;
-        wMu[i]! += book.whiten[i * DIM + j]! * book.mean[j]!;
-      }
-    }
-    if (book.whitenedMean) wMu.set(book.whitenedMean);
-    const ww = g.node('Conv', [y, c('whiten', [DIM, 1, WINDOW_PX, WINDOW_PX], book.whiten)], { kernel_shape: [WINDOW_PX, WINDOW_PX], strides: [stride, stride] });
-    const centred = g.node('Sub', [ww, g.node('Mul', [m, c('rowsum', [1, DIM, 1, 1], rowSums)])]);
-    const z = g.node('Sub', [g.node('Div', [centred, sd]), c('wmu', [1, DIM, 1, 1], wMu)]);
-    // |z − c_k|² = |z|² − 2 c_k·z + |c_k|²; channel sums and means as 1×1 Convs.
+    const ww = g.node('Conv', [y, l('whiten')], { kernel_shape: [WINDOW_PX, WINDOW_PX], strides: [stride, stride] });
+    const centred = g.node('Sub', [ww, g.node('Mul', [m, l('rowsum')])]);
+    const z = g.node('Sub', [g.node('Div', [centred, sd]), l('wmu')]);
+    // Channel sums and means as 1×1 Convs.
     const zz = g.node('Conv', [g.node('Mul', [z, z]), c('ones', [1, DIM, 1, 1], new Float32Array(DIM).fill(1))], { kernel_shape: [1, 1] });
-    const norms = new Float32Array(K);
-    for (let k = 0; k < K; k++) for (let j = 0; j < DIM; j++) norms[k]! += book.centroids[k * DIM + j]! ** 2;
-    const minus2c = book.centroids.map((v) => -2 * v);
-    const cross = g.node('Conv', [z, c('centroids', [K, DIM, 1, 1], minus2c), c('norms', [K], norms)], { kernel_shape: [1, 1] });
+    const cross = g.node('Conv', [z, l('centroids'), l('norms')], { kernel_shape: [1, 1] });
     const d = g.node('Sqrt', [g.node('Relu', [g.node('Add', [cross, zz])])]);
     const meanD = g.node('Conv', [d, c('avg', [1, K, 1, 1], new Float32Array(K).fill(1 / K))], { kernel_shape: [1, 1] });
     const code = g.node('Relu', [g.node('Sub', [meanD, d])]);
