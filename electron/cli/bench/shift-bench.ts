@@ -15,7 +15,7 @@
  * as the in-distribution figure. Writes results.json, table.md and curve.png into `outDir`.
  */
 import { mkdir, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { DomainError } from '../../core/errors';
 import { createEngine, type InferenceEngine } from '../../core/inference/engine';
 import type { ProviderName } from '../../core/inference/providers';
@@ -228,7 +228,9 @@ function evaluateHead(weights: Float32Array, bias: Float32Array, model: ModelPac
  */
 function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<ReturnType<typeof readHead>> | null, signed: BagDataset, test: BagDataset, seed: number): Record<ThresholdMode, ReturnType<typeof evaluateHead>> {
   const ids = Array.from({ length: bagCount(signed) }, (_, i) => i);
-  const { train, heldOut } = hashSplit(ids, (i) => signed.bagIds[i]!, 0.2, seed);
+  // Keyed by the file's name, not its absolute path: the early-stopping fields must not depend on
+  // where --work put the data (they did, and +N figures moved by up to 0.04 between runs).
+  const { train, heldOut } = hashSplit(ids, (i) => basename(signed.bagIds[i]!), 0.2, seed);
   const stop = heldOut.length > 0 ? subsetBags(signed, heldOut) : null;
   const { head: fitted, stats, training } = fitHead(subsetBags(signed, train.length > 0 ? train : ids), stop, trainer, {}, head ? { weights: head.weights.data, bias: head.bias.data } : undefined);
   const folded = fitted.folded(stats.mean, stats.std);
