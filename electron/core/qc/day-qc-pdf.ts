@@ -4,7 +4,7 @@
  * the day, so the same record prints the same bytes.
  */
 import type { ConfusionTable, DayQc } from '../../contract';
-import { contentWidth, GREY, openPdfDocument, PAGE_MARGIN, rule, sectionTitle, table, writeFooters, type Doc } from '../reports/pdf-document';
+import { columnsByShare, contentWidth, GREY, openPdfDocument, PAGE_MARGIN, rule, sectionTitle, table, writeFooters, type Doc } from '../reports/pdf-document';
 import { dayRangeMs } from '../reports/report-time';
 import { confusionRows, confusionColumns, dayLines, INTERVAL_NOTE, rateRow, RATE_COLUMNS } from './day-qc-text';
 
@@ -55,8 +55,7 @@ function drift(doc: Doc, qc: DayQc): void {
 }
 
 function rates(doc: Doc, rows: string[][]): void {
-  const w = contentWidth(doc);
-  table(doc, RATE_COLUMNS.map((c) => ({ title: c.title, width: w * c.share })), rows, true);
+  table(doc, columnsByShare(doc, RATE_COLUMNS), rows, true);
 }
 
 function confusion(doc: Doc, t: ConfusionTable): void {
@@ -66,6 +65,5 @@ function confusion(doc: Doc, t: ConfusionTable): void {
   }
   doc.font('regular').fontSize(8).fillColor(GREY).text(INTERVAL_NOTE, { width: contentWidth(doc) });
   doc.fillColor('black');
-  const w = contentWidth(doc);
-  table(doc, confusionColumns().map((c) => ({ title: c.title, width: w * c.share })), confusionRows(t), true);
+  table(doc, columnsByShare(doc, confusionColumns()), confusionRows(t), true);
 }

@@ -86,6 +86,12 @@ export interface Column {
   width: number;
 }
 
+/** Columns given as shares of the content width, as every table in our PDFs sizes them. */
+export function columnsByShare(doc: Doc, columns: ReadonlyArray<{ title: string; share: number }>): Column[] {
+  const w = contentWidth(doc);
+  return columns.map((c) => ({ title: c.title, width: w * c.share }));
+}
+
 export function table(doc: Doc, columns: Column[], rows: string[][], boldFirst = false): void {
   const x0 = PAGE_MARGIN.left;
   const pad = 3;

@@ -11,7 +11,7 @@ import { findLabel } from '../../contract/labels';
 import { NEGATIVE_ICAP_CODE, type SignedCaseReport } from './report-model';
 import { overallWording, patternWording, strengthText, type ReportSettings } from './report-settings';
 import { defaultReportFonts, type ReportFonts } from './report-fonts';
-import { contentWidth, ensureSpace, GREY, openPdfDocument, PAGE_MARGIN, rule, sectionTitle, table, writeFooters, type Doc } from './pdf-document';
+import { columnsByShare, contentWidth, ensureSpace, GREY, openPdfDocument, PAGE_MARGIN, rule, sectionTitle, table, writeFooters, type Column, type Doc } from './pdf-document';
 import { displayDateTime } from './report-time';
 import { CONFIRMED_NOT_READABLE_WORDS, fieldSummary } from './field-verdicts';
 
@@ -111,17 +111,18 @@ function identification(doc: Doc, report: SignedCaseReport, tz: string): void {
   doc.y = bottom;
 }
 
+/** The result and the suggestion tables share their column widths, so that they line up on the page. */
+const PATTERN_TABLE_SHARES = [0.3, 0.16, 0.2, 0.34];
+
+function patternTableColumns(doc: Doc, titles: readonly [string, string, string, string]): Column[] {
+  return columnsByShare(doc, titles.map((title, i) => ({ title, share: PATTERN_TABLE_SHARES[i]! })));
+}
+
 function results(doc: Doc, report: SignedCaseReport, settings: ReportSettings): void {
   sectionTitle(doc, 'Result');
   doc.font('bold').fontSize(11).fillColor('black').text(overallWording(report.results, settings), { width: contentWidth(doc) });
   doc.moveDown(0.4);
-  const w = contentWidth(doc);
-  const columns = [
-    { title: 'Pattern', width: w * 0.3 },
-    { title: 'ICAP code', width: w * 0.16 },
-    { title: 'Intensity / titer', width: w * 0.2 },
-    { title: 'Interpretation', width: w * 0.34 },
-  ];
+  const columns = patternTableColumns(doc, ['Pattern', 'ICAP code', 'Intensity / titer', 'Interpretation']);
   const rows =
     report.results.length === 0
       ? [['Negative', NEGATIVE_ICAP_CODE, '—', settings.wording.negative]]
@@ -151,13 +152,7 @@ function suggestion(doc: Doc, report: SignedCaseReport): void {
     width: contentWidth(doc),
   });
   doc.moveDown(0.3);
-  const w = contentWidth(doc);
-  const columns = [
-    { title: 'Pattern', width: w * 0.3 },
-    { title: 'ICAP', width: w * 0.16 },
-    { title: 'Model probability', width: w * 0.2 },
-    { title: 'Suggested / final', width: w * 0.34 },
-  ];
+  const columns = patternTableColumns(doc, ['Pattern', 'ICAP', 'Model probability', 'Suggested / final']);
   const finalKeys = new Set(report.results.map((r) => r.labelKey));
   const rows = s.probabilities.map((p) => {
     const label = findLabel(p.labelKey);
