@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ELECTRON_VERSION, makeLinuxStub, makeWindowsStub, readFuses, readWindowsAsarIntegrity } from '../../fixtures/packaging/stub-electron';
 import { tempDir } from '../../support/temp-dir';
+import { SYSTEM_TMPDIR_VARIABLE } from '../../support/temp-guard';
 
 const require = createRequire(import.meta.url);
 const asar = require('@electron/asar') as typeof import('@electron/asar');
@@ -51,7 +52,10 @@ function electronBuilder(args: string[], outDir: string): Promise<{ code: number
   return new Promise((resolve) => {
     const child = spawn(join(root, 'node_modules/.bin/electron-builder'), ['--dir', ...args, `-c.electronVersion=${ELECTRON_VERSION}`, `-c.directories.output=${outDir}`], {
       cwd: projectDir,
-      env: { ...process.env, CI: 'true' },
+      // electron-builder refuses to pack a file whose real path lies under /tmp unless it lies
+      // under the OS temp folder it sees (its allow-list). This project links the checkout's
+      // node_modules, so a checkout under /tmp (a CI clone) fails under the run's private TMPDIR.
+      env: { ...process.env, CI: 'true', TMPDIR: process.env[SYSTEM_TMPDIR_VARIABLE] ?? tmpdir() },
     });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
