@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { REPORT_FORMATS, type DayExportFormatKey, type ReportFormatKey, type SignatureFormatKey } from '../../contract';
 import type { ExportFailure, ExportSummary, ExportFile } from '../../contract/channels/reports.channels';
 import type { Actor } from '../db/audit.repo';
+import { getCaseById } from '../db/case.repo';
 import type { ReadableDb, WritableDb } from '../db/connection';
 import { getReport, insertReport, insertReportExport, type ReportMeta } from '../db/report.repo';
 import { DomainError, errorMessage } from '../errors';
@@ -82,7 +83,7 @@ function outboxCollision(db: ReadableDb, claimed: Map<string, number>, meta: { i
 }
 
 function caseLabel(db: ReadableDb, caseId: number): string {
-  const row = db.prepare('SELECT accession_id AS accessionId FROM cases WHERE id = ?').get(caseId) as { accessionId: string } | undefined;
+  const row = getCaseById(db, caseId);
   return row ? `Case ${JSON.stringify(row.accessionId.length > 40 ? `${row.accessionId.slice(0, 40)}…` : row.accessionId)}` : `Case ${caseId}`;
 }
 

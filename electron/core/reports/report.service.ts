@@ -61,7 +61,8 @@ export async function renderSignatureReports(db: ReadableDb, signatureId: number
 export async function ensureSignatureReports(db: WritableDb, signatureId: number, actor: Actor, options: ReportServiceOptions = {}): Promise<SignatureReports> {
   const sig = requireSignature(db, signatureId);
   const stored = (format: SignatureFormatKey) => storedReportOf(db, sig.caseId, sig.id, format);
-  if (SIGNATURE_FORMAT_KEYS.every((format) => stored(format))) return reportsByFormat((format) => stored(format)!);
+  const already = new Map(SIGNATURE_FORMAT_KEYS.map((format) => [format, stored(format)]));
+  if ([...already.values()].every(Boolean)) return reportsByFormat((format) => already.get(format)!);
   const rendered = await renderSignatureReports(db, signatureId, options);
   const nowMs = (options.nowMs ?? Date.now)();
   // Rendering is async; storing happens in one synchronous stretch so two callers cannot interleave.
