@@ -17,7 +17,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { DomainError } from '../../core/errors';
-import { createEngine, type InferenceEngine } from '../../core/inference/engine';
+import { createEngine, withEngine } from '../../core/inference/engine';
 import type { ProviderName } from '../../core/inference/providers';
 import { loadModelPackage, readHead, type ModelPackage } from '../../core/models/model-package';
 import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset } from '../../core/synth';
@@ -133,7 +133,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
           const restandardised = restandardisedHead(head.weights.data, head.bias.data, featureStats(subsetBags(data, pool)));
           adapted = figures(evaluateHead(restandardised.weights, restandardised.bias, model, test, thresholds));
           const extractor = await ensureAdaptedExtractor(model, pool.map((i) => rows[i]!.absolutePath), join(dataDir, `adapted-${(await extractorSha256(model)).slice(0, 12)}-s${seed}`), seed, options, log);
-          const adaptedData = await withEngine(extractor, options, (e) => embedRows(extractor, e, rows, { cacheDir: join(resolve(options.workDir), '.embedding-cache'), onProgress: (p) => options.onProgress?.(`embed ${style} (adapted)`, p.done, p.total) }));
+          const adaptedData = await withEngine(extractor, { providers: options.providers, warn: () => {} }, (e) => embedRows(extractor, e, rows, { cacheDir: join(resolve(options.workDir), '.embedding-cache'), onProgress: (p) => options.onProgress?.(`embed ${style} (adapted)`, p.done, p.total) }));
           const adaptedTest = subsetBags(adaptedData.data, indexOf('test'));
           const cold: TrainerOptions = { ...trainer, keepInitialIfBest: false };
           for (const n of signedCounts) {
@@ -184,15 +184,6 @@ async function ensureAdaptedExtractor(model: ModelPackage, paths: string[], dir:
   log(`adapting ${model.manifest.id} ${model.manifest.version}'s codebooks to ${paths.length} unlabelled fields (${dir})`);
   const { model: adapted } = await writeAdaptedExtractor(model, paths, dir, { recipe: { seed }, log, onProgress: (p) => options.onProgress?.(`adapt (${p.message})`, p.done, p.total) });
   return adapted;
-}
-
-async function withEngine<T>(model: ModelPackage, options: Pick<ShiftBenchOptions, 'providers'>, work: (engine: InferenceEngine) => Promise<T>): Promise<T> {
-  const engine = await createEngine(model, { providers: options.providers, warn: () => {} });
-  try {
-    return await work(engine);
-  } finally {
-    await engine.close();
-  }
 }
 
 /** Lower bound on a re-standardised dimension's spread (in training standard deviations): at most ×10. */

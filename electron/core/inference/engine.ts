@@ -60,6 +60,16 @@ export function initRuntime(): void {
   runtimeReady = true;
 }
 
+/** Runs `work` with an engine for `pkg` and closes the engine afterwards, whatever happens. */
+export async function withEngine<T>(pkg: ModelPackage, options: EngineOptions, work: (engine: InferenceEngine) => Promise<T>): Promise<T> {
+  const engine = await createEngine(pkg, options);
+  try {
+    return await work(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
 export async function createEngine(pkg: ModelPackage, options: EngineOptions = {}): Promise<InferenceEngine> {
   initRuntime();
   const warn = options.warn ?? ((m: string) => console.warn(m));

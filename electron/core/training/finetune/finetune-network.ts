@@ -49,9 +49,7 @@ const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels',
 
 export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {
   const { active } = input;
-  if (active.manifest.kind !== 'network') {
-    throw new DomainError('bad-request', `fine-tuning mode '${input.mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
-  }
+  // runFinetune refuses other kinds before it records a run (finetune.ts).
   const base = await loadNetworkPackage(active.dir);
   const manifest = active.manifest;
   const t0 = performance.now();

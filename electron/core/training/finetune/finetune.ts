@@ -23,7 +23,7 @@ import type { Actor } from '../../db/audit.repo';
 import type { WritableDb } from '../../db/connection';
 import { setModelValidation, type ModelVersionRow } from '../../db/model-version.repo';
 import { insertTrainingRun, updateTrainingRun } from '../../db/training-run.repo';
-import { createEngine } from '../../inference/engine';
+import { withEngine } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
 import { attachPackageFile, headManifestOf, readHead, type ModelPackage } from '../../models/model-package';
 import { listSlides } from '../../db/slide.repo';
@@ -206,10 +206,10 @@ async function headCandidate(
 ): Promise<Candidate> {
   const t0 = performance.now();
   const extractor = adapted?.model ?? active;
-  const embedded = await withEngine(extractor, options, (engine) => embedCases(extractor, engine, [split.fitCases, split.stopCases, split.validation], options));
+  const embedded = await withEngine(extractor, { providers: options.providers, warn: () => {} }, (engine) => embedCases(extractor, engine, [split.fitCases, split.stopCases, split.validation], options));
   const [fit, stop, validation] = embedded.groups as [BagDataset, BagDataset, BagDataset];
   const bags = { fit, stop, validation, skippedSlides: embedded.skippedSlides };
-  const activeValidation = adapted ? (await withEngine(active, options, (engine) => embedCases(active, engine, [split.validation], options))).groups[0]! : validation;
+  const activeValidation = adapted ? (await withEngine(active, { providers: options.providers, warn: () => {} }, (engine) => embedCases(active, engine, [split.validation], options))).groups[0]! : validation;
   const embedMs = performance.now() - t0;
   const current = adapted ? null : await readHead(active);
   const trained = await finishTraining({
@@ -280,15 +280,6 @@ async function attachLabReference(model: ModelPackage, groups: BagDataset[]): Pr
   if (means.length < 2) return model;
   const reference = fitFamiliarityReference(means, 0.99, headManifestOf(model).extractor?.sha256 ?? null, { data: "the lab's signed training cases (mean embedding per case)", fields: means.length });
   return attachPackageFile(model, REFERENCE_FILE, 'reference', new TextEncoder().encode(JSON.stringify(reference) + '\n'));
-}
-
-async function withEngine<T>(model: ModelPackage, options: Pick<FinetuneOptions, 'providers'>, work: (engine: Awaited<ReturnType<typeof createEngine>>) => Promise<T>): Promise<T> {
-  const engine = await createEngine(model, { providers: options.providers, warn: () => {} });
-  try {
-    return await work(engine);
-  } finally {
-    await engine.close();
-  }
 }
 
 /**
