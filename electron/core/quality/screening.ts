@@ -10,7 +10,7 @@
  */
 import { SCREENING_FEATURES, ScreeningCalibration, type ScreeningFeature } from '../slides/profile-thresholds';
 import type { Screening } from '../../contract/quality';
-import type { ScreeningFeatures } from './analyse-field';
+import { median, type ScreeningFeatures } from './analyse-field';
 
 export { SCREENING_FEATURES, ScreeningCalibration, type ScreeningFeature };
 
@@ -92,8 +92,3 @@ export function calibrateOnNegatives(negatives: ScreeningFeatures[], nowMs: numb
 /** Smallest spread per feature: about the field-to-field spread of generated negatives' medians. */
 const SCALE_FLOOR: Record<ScreeningFeature, number> = { signalToBackground: 0.05, peakToMean: 0.03, texture: 0.01, innerToOuter: 0.03, outerTexture: 0.01 };
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}

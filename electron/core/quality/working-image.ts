@@ -22,7 +22,8 @@ export function toWorkingImage(fitc: Float32Array, widthPx: number, heightPx: nu
   const factor = Math.max(1, Math.round(WORKING_PIXEL_SIZE_UM / pixelSizeUm));
   const w = Math.max(1, Math.floor(widthPx / factor));
   const h = Math.max(1, Math.floor(heightPx / factor));
-  if (factor === 1) return { values: fitc.slice(0, w * h), widthPx: w, heightPx: h, factor, pixelSizeUm };
+  // A view, not a copy: at factor 1 it is the whole plane, and nothing downstream writes to it.
+  if (factor === 1) return { values: fitc.subarray(0, w * h), widthPx: w, heightPx: h, factor, pixelSizeUm };
   const values = new Float32Array(w * h);
   const rowSums = new Float32Array(w);
   const inv = 1 / (factor * factor);

@@ -248,15 +248,13 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
     init() {
       starting ??= (async () => {
         const pkg = await source();
+        // Read before the worker starts: a broken reference then fails without a worker to shut down.
+        const familiarityReference = await loadFamiliarityReference(pkg);
         // A provider falling back (no CUDA on this PC) is routine: one line in the operator's log, not a warning.
         const engineOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: options.info ?? log };
         const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, { ...engineOptions, workerPath: options.workerPath });
         // Operators read the log to know which model and provider the day was read with.
         options.info?.(`inference ${options.useWorker === false ? 'engine' : 'worker'} started (${eng.provider}), model ${pkg.manifest.id} ${pkg.manifest.version}`);
-        const familiarityReference = await loadFamiliarityReference(pkg).catch(async (error: unknown) => {
-          await eng.close();
-          throw error;
-        });
         model = pkg;
         engine = eng;
         return { model: pkg, engine: eng, familiarityReference };
