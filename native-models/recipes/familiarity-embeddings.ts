@@ -18,7 +18,8 @@ export async function meanEmbeddingsOf(model: ModelPackage, paths: string[], onF
       const prepared = await prepareSlide(await hashFile(path), model.manifest, null);
       if (prepared.verdict.quality.verdict === 'readable') {
         const { meanEmbedding } = await scorePatchesWithEmbedding(engine, prepared, model.manifest.labels.length);
-        if (meanEmbedding) out.push({ path, embedding: meanEmbedding, acquisition: prepared.verdict.acquisition });
+        // prepareSlide measures the acquisition statistics unless told not to.
+        if (meanEmbedding && prepared.verdict.acquisition) out.push({ path, embedding: meanEmbedding, acquisition: prepared.verdict.acquisition });
       }
       onField?.(i + 1);
     }

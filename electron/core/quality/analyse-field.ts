@@ -47,7 +47,8 @@ export interface FieldAnalysis {
   saturatedFraction: number;
   features: ScreeningFeatures;
   /** How the field was acquired (cell size in µm², halo, JPEG blocks): what the unfamiliar flag compares besides the embedding. */
-  acquisition: AcquisitionStatistics;
+  /** null when not asked for (AnalysisOptions.acquisition). */
+  acquisition: AcquisitionStatistics | null;
   outlines: CellOutline[];
   /** Per working pixel: the cell it belongs to (0 = none); `factor` slide pixels per working pixel. */
   cellMask: { labels: Int32Array; widthPx: number; heightPx: number; factor: number };
@@ -60,6 +61,8 @@ export interface AnalysisOptions {
   outlineRays?: number;
   /** false: one cell per connected region (only to measure what splitting gains). */
   splitTouching?: boolean;
+  /** false: skip the acquisition statistics (≈ 15 % of the analysis) when no familiarity reference uses them. */
+  acquisition?: boolean;
 }
 
 interface CellStats {
@@ -183,7 +186,7 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
     focusPerUm,
     saturatedFraction: fitc.length ? saturated / fitc.length : 0,
     features,
-    acquisition: acquisitionStatistics(fitc, widthPx, heightPx, values, background, labels, w, h, work.pixelSizeUm, cells.map((s) => s.area)),
+    acquisition: options.acquisition === false ? null : acquisitionStatistics(fitc, widthPx, heightPx, values, background, labels, w, h, work.pixelSizeUm, cells.map((s) => s.area)),
     outlines,
     cellMask: { labels, widthPx: w, heightPx: h, factor: work.factor },
     timingsMs: { analyse: performance.now() - t0 },

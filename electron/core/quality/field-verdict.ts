@@ -8,7 +8,7 @@ import type { CellOutline, FieldQuality, Screening } from '../../contract/qualit
 import type { SlideRect } from '../slides/grid';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import type { AcquisitionStatistics } from './acquisition';
-import { analyseField, type ScreeningFeatures } from './analyse-field';
+import { analyseField, type AnalysisOptions, type ScreeningFeatures } from './analyse-field';
 import { patchesWithCells } from './patch-cells';
 import { DEFAULT_READABILITY, fieldQuality } from './readability';
 import { GENERIC_CALIBRATION } from './screening-generic';
@@ -23,15 +23,15 @@ export interface FieldVerdict {
   screening: Screening | null;
   features: ScreeningFeatures;
   /** For the unfamiliar flag, beside the embedding (./familiarity.ts). */
-  acquisition: AcquisitionStatistics;
+  acquisition: AcquisitionStatistics | null;
   cells: CellOutline[];
   /** Per patch rectangle: holds at least one segmented cell. */
   patchHasCells: boolean[];
   analyseMs: number;
 }
 
-export function judgeField(fitc: Float32Array, widthPx: number, heightPx: number, pixelSizeUm: number, rects: SlideRect[], profile: MicroscopeProfile | null): FieldVerdict {
-  const analysis = analyseField(fitc, widthPx, heightPx, pixelSizeUm);
+export function judgeField(fitc: Float32Array, widthPx: number, heightPx: number, pixelSizeUm: number, rects: SlideRect[], profile: MicroscopeProfile | null, analysisOptions: Pick<AnalysisOptions, 'acquisition'> = {}): FieldVerdict {
+  const analysis = analyseField(fitc, widthPx, heightPx, pixelSizeUm, analysisOptions);
   const quality = fieldQuality(analysis, profile?.quality ?? DEFAULT_READABILITY);
   const calibration = profile?.screening ?? GENERIC_CALIBRATION;
   const profileName = profile?.screening ? profile.name : GENERIC_PROFILE_NAME;

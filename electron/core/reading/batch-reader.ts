@@ -156,7 +156,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
           };
         }
       }
-      return { kind: 'ready', prepared: await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded), accessionId, startedMs };
+      return { kind: 'ready', prepared: await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded, { acquisition: !!ctx.familiarityReference?.acquisition }), accessionId, startedMs };
     } catch (error) {
       return { kind: 'failed', result: failedResult(resolve(path), accessionId, error) };
     }

@@ -11,6 +11,7 @@ import { decodeSlideBytes, readSlideBytes, slideFileLimits, type DecodedSlide } 
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import { cutPatches, type CutPatches } from '../slides/patches';
 import { judgeField, type FieldVerdict } from '../quality/field-verdict';
+import type { AnalysisOptions } from '../quality/analyse-field';
 
 export interface PreparedSlide {
   path: string;
@@ -45,7 +46,7 @@ export async function hashFile(path: string, profile: MicroscopeProfile | null =
   return { path: absPath, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-export async function prepareSlide(file: HashedFile, manifest: ModelManifest, profile: MicroscopeProfile | null, onDecoded?: OnDecoded): Promise<PreparedSlide> {
+export async function prepareSlide(file: HashedFile, manifest: ModelManifest, profile: MicroscopeProfile | null, onDecoded?: OnDecoded, analysisOptions: Pick<AnalysisOptions, 'acquisition'> = {}): Promise<PreparedSlide> {
   let t = performance.now();
   const decoded = await decodeSlideBytes(file.path, file.bytes, { profile });
   const decodeMs = performance.now() - t;
@@ -54,7 +55,7 @@ export async function prepareSlide(file: HashedFile, manifest: ModelManifest, pr
   const pixelSizeUm = decoded.pixelSizeUm ?? options.defaultPixelSizeUm;
   const patches = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, options);
   const tileMs = performance.now() - t;
-  const { patchHasCells, analyseMs, ...verdict } = judgeField(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, patches.rects, profile);
+  const { patchHasCells, analyseMs, ...verdict } = judgeField(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, patches.rects, profile, analysisOptions);
   patches.kept = patches.kept.map((k, i) => k && patchHasCells[i]!);
   t = performance.now();
   if (onDecoded) await onDecoded(file.sha256, decoded);

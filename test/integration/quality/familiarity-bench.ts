@@ -63,7 +63,7 @@ try {
       for (const path of paths) {
         const decoded = await decodeSlideBytes(path, await readFile(path));
         const a = analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? model.manifest.patch.defaultPixelSizeUm);
-        if (fieldQuality(a).verdict === 'readable') judged.push(acquisitionDistance(a.acquisition, withAcquisition.acquisition) / withAcquisition.acquisition.threshold);
+        if (fieldQuality(a).verdict === 'readable' && a.acquisition) judged.push(acquisitionDistance(a.acquisition, withAcquisition.acquisition) / withAcquisition.acquisition.threshold);
       }
       const flagged = judged.filter((d) => d > 1).length;
       console.log(`${shift.name}: acquisition statistics alone: unfamiliar ${flagged}/${judged.length} (${((100 * flagged) / Math.max(1, judged.length)).toFixed(1)} %), median distance ${[...judged].sort((a, b) => a - b)[judged.length >> 1]?.toFixed(2)}; not readable ${rows.length - judged.length}`);
@@ -87,7 +87,8 @@ async function acquisitionReferenceOf(labelsCsv: string, count: number) {
   const stats = [];
   for (const row of (await readDatasetCsv(resolve(labelsCsv))).slice(0, count)) {
     const decoded = await decodeSlideBytes(row.absolutePath, await readFile(row.absolutePath));
-    stats.push(analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? model.manifest.patch.defaultPixelSizeUm).acquisition);
+    const { acquisition } = analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? model.manifest.patch.defaultPixelSizeUm);
+    if (acquisition) stats.push(acquisition);
   }
   const fitted = fitAcquisitionReference(stats, reference!.quantile);
   console.log(`acquisition reference from ${stats.length} fields of ${labelsCsv}: ${JSON.stringify(fitted)}`);
