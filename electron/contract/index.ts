@@ -5,6 +5,7 @@ export * from './events';
 export * from './api';
 export * from './quality';
 export * from './quality-words';
+export * from './qc-words';
 export * from './review-rules';
 export * from './report-formats';
 export * from './display';

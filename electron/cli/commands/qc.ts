@@ -3,7 +3,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { dayQc } from '../../core/qc/day-qc';
 import { renderDayQcPdf } from '../../core/qc/day-qc-pdf';
-import { confusionRows, confusionColumns, dayQcText, INTERVAL_NOTE, percent, textTable } from '../../core/qc/day-qc-text';
+import { confusionRows, confusionColumns, dayQcText, INTERVAL_NOTE, textTable } from '../../core/qc/day-qc-text';
+import { percentText } from '../../contract';
 import { modelEvidence } from '../../core/qc/model-evidence';
 import { loadReportSettings } from '../../core/reports/report-record';
 import { UsageError, type Command } from '../command';
@@ -35,7 +36,7 @@ export const qcCommand: Command = {
           return 0;
         }
         for (const e of all) {
-          console.log(`${e.modelId} ${e.version}: ${e.cases} signed cases, ${e.exactMatches} signed exactly as suggested (${percent(e.cases ? e.exactMatches / e.cases : null)})`);
+          console.log(`${e.modelId} ${e.version}: ${e.cases} signed cases, ${e.exactMatches} signed exactly as suggested (${percentText(e.cases ? e.exactMatches / e.cases : null)})`);
           if (e.cases) console.log(`${INTERVAL_NOTE}\n${textTable(confusionColumns().map((c) => c.title), confusionRows(e))}`);
           console.log('');
         }

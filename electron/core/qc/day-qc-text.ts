@@ -2,11 +2,7 @@
  * The day's figures and the confusion tables in words: shared by the PDF and `ana qc` so both say
  * the same thing the same way (the page renders the same fields in Svelte).
  */
-import type { ConfusionTable, DayQc, RateVsBaseline } from '../../contract';
-
-export const percent = (v: number | null): string => (v === null ? '—' : `${(100 * v).toFixed(1)} %`);
-const ms = (v: number | null): string => (v === null ? '—' : v >= 60_000 ? `${(v / 60_000).toFixed(0)} min` : v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
-export const pValueWords = (p: number | null): string => (p === null ? '—' : p < 0.0001 ? p.toExponential(1) : p.toPrecision(2));
+import { durationText, intervalText, percentText, pValueText, type ConfusionTable, type DayQc, type RateVsBaseline } from '../../contract';
 
 /** Fields, cases, model and reading time, one line each. */
 export function dayLines(qc: DayQc): string[] {
@@ -22,7 +18,7 @@ export function dayLines(qc: DayQc): string[] {
     `Unfamiliar fields: ${f.unfamiliar}`,
     `Cases read: ${qc.cases.read} (assessable ${qc.cases.assessable})`,
     `Active model: ${active}; read with: ${used}`,
-    `Reading time per field: median ${ms(t.medianMs)}, 90th percentile ${ms(t.p90Ms)}, total ${ms(t.totalMs)} over ${t.fields} fields`,
+    `Reading time per field: median ${durationText(t.medianMs)}, 90th percentile ${durationText(t.p90Ms)}, total ${durationText(t.totalMs)} over ${t.fields} fields`,
   ];
 }
 
@@ -35,7 +31,7 @@ export const RATE_COLUMNS = [
 ];
 
 export function rateRow(name: string, r: RateVsBaseline): string[] {
-  return [name, `${percent(r.rate)} (${r.count}/${r.total})`, `${percent(r.baselineRate)} (${r.baselineCount}/${r.baselineTotal})`, pValueWords(r.pValue), r.alarm ? 'ALARM' : ''];
+  return [name, `${percentText(r.rate)} (${r.count}/${r.total})`, `${percentText(r.baselineRate)} (${r.baselineCount}/${r.baselineTotal})`, pValueText(r.pValue), r.alarm ? 'ALARM' : ''];
 }
 
 export function confusionColumns(): { title: string; share: number }[] {
@@ -52,8 +48,8 @@ export const INTERVAL_NOTE = 'Signed result as the reference; 95 % Wilson interv
 
 /** '86.5 % (75–93)': the rate and its 95 % interval in whole percent. */
 export function percentWithInterval(value: number | null, ci: [number, number] | null): string {
-  if (value === null || ci === null) return percent(value);
-  return `${percent(value)} (${Math.round(100 * ci[0])}–${Math.round(100 * ci[1])})`;
+  if (value === null || ci === null) return percentText(value);
+  return `${percentText(value)} (${intervalText(ci)})`;
 }
 
 export function confusionRows(t: ConfusionTable): string[][] {
@@ -65,7 +61,7 @@ export function confusionRows(t: ConfusionTable): string[][] {
     String(r.trueNegative),
     percentWithInterval(r.sensitivity, r.sensitivityCi95),
     percentWithInterval(r.ppv, r.ppvCi95),
-    percent(r.agreement),
+    percentText(r.agreement),
   ]);
 }
 

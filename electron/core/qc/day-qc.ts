@@ -7,13 +7,12 @@
  * its fields was not refused by the readability gate, and positive when its suggestion names any
  * pattern. Agreement counts the cases signed (or amended) on the day.
  */
-import { findLabel, isNotReadable, LABEL_KEYS, NOT_READABLE_WORDS, type DayQc, type PatternRate, type RateVsBaseline } from '../../contract';
+import { findLabel, isNotReadable, LABEL_KEYS, NOT_READABLE_WORDS, percentText, pValueText, type DayQc, type PatternRate, type RateVsBaseline } from '../../contract';
 import type { ReadableDb } from '../db/connection';
 import { getActiveModelVersion } from '../db/model-version.repo';
 import { loadReportSettings } from '../reports/report-record';
 import { dayRangeMs, localDate } from '../reports/report-time';
 import { confusionTable } from './confusion';
-import { percent, pValueWords } from './day-qc-text';
 import {
   BASELINE_DAYS,
   DRIFT_FAMILY_ALPHA,
@@ -81,7 +80,7 @@ function rateVsBaseline(day: Counts, baseline: Counts, alpha: number, testable: 
 
 function alarmLine(name: string, r: RateVsBaseline): string {
   const direction = (r.rate ?? 0) > (r.baselineRate ?? 0) ? 'up' : 'down';
-  return `${name} ${direction}: ${percent(r.rate)} (${r.count}/${r.total}) vs ${percent(r.baselineRate)} (${r.baselineCount}/${r.baselineTotal}) over the last ${BASELINE_DAYS} days (p = ${pValueWords(r.pValue)})`;
+  return `${name} ${direction}: ${percentText(r.rate)} (${r.count}/${r.total}) vs ${percentText(r.baselineRate)} (${r.baselineCount}/${r.baselineTotal}) over the last ${BASELINE_DAYS} days (p = ${pValueText(r.pValue)})`;
 }
 
 function quantile(sorted: number[], q: number): number | null {

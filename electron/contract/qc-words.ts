@@ -1,4 +1,7 @@
-/** Rates and durations as the Today page and the model evidence print them. */
+/**
+ * Rates, p-values and durations in the words the Today page, the day PDF, `ana qc` and the model
+ * evidence all print, so that they say the same thing the same way.
+ */
 export function percentText(value: number | null, digits = 1): string {
   return value === null ? '—' : `${(100 * value).toFixed(digits)} %`;
 }
