@@ -182,6 +182,9 @@ export function latestReadingsOfCase(db: ReadableDb, caseId: number): ReadingRow
   return raws.map(fromRaw);
 }
 
+/** The ids of the current readings: a slide's current reading is its newest successful one (worklist, Today page). */
+export const CURRENT_READING_IDS = "SELECT MAX(id) FROM readings WHERE status = 'done' GROUP BY slide_id";
+
 /** Outputs of the newest successful reading of each slide, per case, without the per-patch data (for the worklist). */
 /** What a reading concluded (no patches): the suggestion and the worklist's uncertainty need no more. */
 export type ReadingOutputs = Pick<ReadingRow, 'id' | 'modelId' | 'modelVersion' | 'labels' | 'probabilities' | 'predicted' | 'thresholds'>;
@@ -195,7 +198,7 @@ export function latestReadingOutputsByCase(db: ReadableDb): Map<number, ReadingO
          r.thresholds_json AS thresholdsJson, r.quality_json AS qualityJson, r.screening_json AS screeningJson,
          r.familiarity_json AS familiarityJson
        FROM readings r JOIN slides s ON s.id = r.slide_id
-       WHERE r.id IN (SELECT MAX(id) FROM readings WHERE status = 'done' GROUP BY slide_id)
+       WHERE r.id IN (${CURRENT_READING_IDS})
        ORDER BY r.slide_id`,
     )
     .all() as (Omit<ReadingOutputsRow, 'labels' | 'probabilities' | 'predicted' | 'thresholds' | 'quality' | 'screening' | 'familiarity'> & {

@@ -6,6 +6,7 @@
  */
 import type { Familiarity, FieldQuality } from '../../contract';
 import type { ReadableDb } from '../db/connection';
+import { CURRENT_READING_IDS } from '../db/reading.repo';
 import type { DecisionSuggestion } from '../db/decision.repo';
 
 export interface CurrentReading {
@@ -37,7 +38,7 @@ export function currentReadingsBetween(db: ReadableDb, startMs: number, endMs: n
          r.labels_json AS labelsJson, r.predicted_json AS predictedJson, r.quality_json AS qualityJson,
          r.familiarity_json AS familiarityJson, r.timings_json AS timingsJson, r.created_at_ms AS createdAtMs
        FROM readings r JOIN slides s ON s.id = r.slide_id
-       WHERE r.id IN (SELECT MAX(id) FROM readings WHERE status = 'done' GROUP BY slide_id)
+       WHERE r.id IN (${CURRENT_READING_IDS})
          AND r.created_at_ms >= ? AND r.created_at_ms < ?
        ORDER BY r.created_at_ms, r.id`,
     )
