@@ -102,9 +102,11 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
     throw new DomainError('bad-request', `shift benchmark: --fields-per-style (${fieldsPerStyle}) must exceed the largest signed count (${poolSize}), so test fields remain`);
   }
   const signedCounts = [...(options.signedCounts ?? DEFAULT_SIGNED_COUNTS)].sort((a, b) => a - b);
-  const adapt = options.adapt ?? true;
   const log = options.log ?? (() => {});
   const model = await loadModelPackage(resolve(options.modelDir));
+  // Unsupervised adaptation re-learns codebooks (docs/lab-adaptation.md): a whole network has none.
+  const adapt = (options.adapt ?? true) && model.manifest.kind !== 'network';
+  if ((options.adapt ?? true) && !adapt) log(`${model.manifest.id} ${model.manifest.version} is a whole network: the adapted columns (codebook re-learning) are not measured`);
   const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(model.manifest.provenance), keepInitialIfBest: true, seed };
   const head = await readHead(model);
   const thresholds = model.manifest.labels.map((l) => model.manifest.thresholds[l.key] ?? 0.5);

@@ -15,7 +15,7 @@ import { sha256Hex } from '../../models/model-package';
 import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
 import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { evaluate, type EvaluationReport } from '../metrics/metrics';
-import { DEFAULT_AUGMENT } from './augment';
+import { DEFAULT_AUGMENT, type AugmentOptions } from './augment';
 import { buildInferenceGraph } from './graphs';
 import type { LayerSpec } from './layers';
 import { createNetwork, initParams, type NetworkSpec } from './network';
@@ -28,9 +28,19 @@ import { tuneThresholds } from '../metrics/thresholds';
 
 const PACKAGE_ID = 'ana-whole-network';
 
-/** A small encoder: four stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head. */
-export function defaultEncoderSpec(inputPx: number, labels: number, widths: readonly number[] = [16, 32, 64, 64]): NetworkSpec {
-  const layers: LayerSpec[] = [];
+/** How a patch reaches the first convolution: the data set's global mean and sd only, or also standardised on its own. */
+export type InputNormalisation = 'global' | 'patch';
+
+/** Variance floor of the per-patch standardisation (in global sd²): a flat background patch is not blown up into noise. */
+const PATCH_NORM_EPS = 1e-3;
+
+/**
+ * A small encoder: four stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head.
+ * With `inputNorm: 'patch'` a one-group GroupNorm first standardises each patch by its own mean and
+ * sd (then a learned scale and shift), so a lab's gain, offset and bit depth do not reach the convolutions.
+ */
+export function defaultEncoderSpec(inputPx: number, labels: number, widths: readonly number[] = [16, 32, 64, 64], inputNorm: InputNormalisation = 'global'): NetworkSpec {
+  const layers: LayerSpec[] = inputNorm === 'patch' ? [{ kind: 'groupnorm', groups: 1, eps: PATCH_NORM_EPS }] : [];
   for (const c of widths) layers.push({ kind: 'conv2d', outChannels: c, kernel: 3, stride: 2, padding: 1 }, { kind: 'groupnorm', groups: 4 }, { kind: 'relu' });
   layers.push({ kind: 'globalavgpool' }, { kind: 'linear', outFeatures: labels });
   return { inputShape: [1, inputPx, inputPx], layers };
@@ -42,6 +52,10 @@ export interface TrainNetworkRunOptions {
   version: string;
   training: Partial<NetworkTrainingOptions>;
   augment: boolean;
+  /** The augmentation when `augment` is on (default DEFAULT_AUGMENT; STYLE_AUGMENT for training across microscopes). */
+  augmentation?: AugmentOptions;
+  /** A new network's input normalisation (default 'global'); a fine-tuned one keeps its own. */
+  inputNorm?: InputNormalisation;
   inputPx: number;
   patchSizeUm: number;
   defaultPixelSizeUm: number;
@@ -130,9 +144,9 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   const prepareSeconds = (performance.now() - t0) / 1000;
 
   const K = train.labels.length;
-  const net = base ? base.net : createNetwork(defaultEncoderSpec(inputPx, K, o.widths));
+  const net = base ? base.net : createNetwork(defaultEncoderSpec(inputPx, K, o.widths, o.inputNorm));
   if (net.outShape[0] !== K) throw new DomainError('bad-request', `${o.initFrom}: the network has ${net.outShape[0]} outputs, the data ${K} labels`);
-  const options = { ...defaultNetworkTrainingOptions, ...o.training, augment: o.augment ? DEFAULT_AUGMENT : null };
+  const options = { ...defaultNetworkTrainingOptions, ...o.training, augment: o.augment ? (o.augmentation ?? DEFAULT_AUGMENT) : null };
   const stepper = await NetworkStepper.open(net, base ? base.params : initParams(net, options.seed), { providers: o.providers, warn: log, firstTrainableLayer: o.firstTrainableLayer });
   log(`training on ${stepper.provider}: ${net.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0)} parameters`);
   await mkdir(resolve(o.outDir), { recursive: true });
@@ -214,7 +228,7 @@ async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params
       { path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' },
       { path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' },
     ],
-    provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), training: o.training, augment: o.augment, initFrom: o.initFrom ?? null, firstTrainableLayer: o.firstTrainableLayer ?? 0, epochs, bestEpoch, provider },
+    provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), training: o.training, augment: o.augment ? (o.augmentation ?? DEFAULT_AUGMENT) : null, initFrom: o.initFrom ?? null, firstTrainableLayer: o.firstTrainableLayer ?? 0, epochs, bestEpoch, provider },
     metrics: { thresholds: 'per label, best F1 on the validation split (image level, max over patches)', test: { f1_micro: test.f1_micro, f1_macro: test.f1_macro, subset_accuracy: test.subset_accuracy, map: test.map, images: test.n_images } },
   });
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
