@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PATTERN_LABELS } from '../../../contract/labels';
 import { DomainError } from '../../errors';
+import type { Pooling } from '../../inference/aggregate';
 import type { ProviderName } from '../../inference/providers';
 import { ModelManifest } from '../../models/manifest';
 import { sha256Hex } from '../../models/model-package';
@@ -56,6 +57,12 @@ export interface TrainNetworkRunOptions {
   augmentation?: AugmentOptions;
   /** A new network's input normalisation (default 'global'); a fine-tuned one keeps its own. */
   inputNorm?: InputNormalisation;
+  /**
+   * How the package pools a field's patches (default max, which early stopping always uses): the
+   * test figures and the validation thresholds are computed with it. mean-logit reads a field of 70
+   * patches like one of 3; max lets one false patch call the field.
+   */
+  aggregation?: Pooling;
   inputPx: number;
   patchSizeUm: number;
   defaultPixelSizeUm: number;
@@ -161,11 +168,12 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
       },
       onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val overall ${e.validationScore?.toFixed(4) ?? '-'}, ${e.patchesPerSecond.toFixed(0)} patches/s${e.best ? ' (best)' : ''}`),
     });
-    const scored = await scoreDataset(stepper, test);
+    const aggregation = o.aggregation ?? 'max';
+    const scored = await scoreDataset(stepper, test, 256, aggregation);
     sampleRss();
     const testData = { truth: test.bagLabels, scores: scored.image, imageCount: bagCount(test), labelCount: K };
     const report = evaluate(testData, test.labels, 0.5);
-    const thresholds = val ? tuneThresholds(val.bagLabels, (await scoreDataset(stepper, val)).image, bagCount(val), K) : new Array<number>(K).fill(0.5);
+    const thresholds = val ? tuneThresholds(val.bagLabels, (await scoreDataset(stepper, val, 256, aggregation)).image, bagCount(val), K) : new Array<number>(K).fill(0.5);
     const tuned = evaluate(testData, test.labels, thresholds);
     const card = modelCard({
       kind: 'network',
@@ -185,7 +193,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
       test: tuned,
       thresholds: Object.fromEntries(test.labels.map((k, i) => [k, thresholds[i]!])),
     });
-    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, { inputPx, patchSizeUm, parentVersion: base?.manifest.version ?? null }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider, card);
+    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, { inputPx, patchSizeUm, parentVersion: base?.manifest.version ?? null }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider, card, aggregation);
     const trainEpochs = result.epochs.filter((e) => e.epoch > result.resumedFromEpoch);
     const figures = {
       trainPatches: patchCount(train),
@@ -202,7 +210,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   }
 }
 
-async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, shape: { inputPx: number; patchSizeUm: number; parentVersion: string | null }, test: EvaluationReport, thresholds: number[], epochs: number, bestEpoch: number, provider: ProviderName, card: string): Promise<string> {
+async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, shape: { inputPx: number; patchSizeUm: number; parentVersion: string | null }, test: EvaluationReport, thresholds: number[], epochs: number, bestEpoch: number, provider: ProviderName, card: string, aggregation: Pooling): Promise<string> {
   const dir = resolve(o.outDir);
   const net = createNetwork(spec);
   const { bytes, embeddingDims } = buildInferenceGraph(net, params, { name: 'ana-whole-network' });
@@ -222,7 +230,7 @@ async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params
     outputs: { probabilities: 'probabilities', embeddings: embeddingDims > 0 ? 'embeddings' : null },
     patch: { sizeUm: shape.patchSizeUm, defaultPixelSizeUm: o.defaultPixelSizeUm, backgroundMax: 0 },
     normalisation: norm,
-    aggregation: 'max',
+    aggregation,
     thresholds: Object.fromEntries(PATTERN_LABELS.map((l, k) => [l.key, thresholds[k] ?? 0.5])),
     files: [
       { path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' },
