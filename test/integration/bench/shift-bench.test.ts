@@ -11,6 +11,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runShiftBench } from '../../../electron/cli/bench/shift-bench';
 import { defaultModelDir } from '../../../electron/core/paths';
+import { DEFAULT_LABEL_DISTRIBUTION, writeDataset } from '../../../electron/core/synth';
+import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { tempDir } from '../../support/temp-dir';
 
 const run = promisify(execFile);
@@ -46,6 +48,22 @@ describe('domain-shift benchmark', () => {
     // A second run reuses the generated fields and cached embeddings and measures the same.
     const again = await runShiftBench(options);
     expect(again.styles).toEqual(result.styles);
+  });
+
+  it('measures a whole-network package: zero-shot and +N head-only on its embedding, no adapted columns (it has no codebooks)', { timeout: 240_000 }, async () => {
+    const root = tempDir('ana-shift-net-');
+    const data = await writeDataset({ outDir: join(root, 'data'), count: 10, seed: 3, sizePx: { width: 240, height: 200 }, format: 'png-grey8', splits: { train: 0.5, val: 0.2, test: 0.3 }, labelDistribution: { ...DEFAULT_LABEL_DISTRIBUTION, negativeRate: 0 } });
+    const modelDir = join(root, 'net');
+    await runWholeNetworkTraining({ csvPath: data.csvPath, outDir: modelDir, version: '0.0.1-test', training: { maxEpochs: 1, batchSize: 8, seed: 2 }, augment: false, inputNorm: 'patch', aggregation: 'mean-logit', inputPx: 24, patchSizeUm: 50, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
+    const logged: string[] = [];
+    const result = await runShiftBench({ modelDir, workDir: join(root, 'work'), outDir: join(root, 'out'), heldOutStyles: ['low-light-noisy'], fieldsPerStyle: 12, sizePx: { width: 384, height: 288 }, signedCounts: [3, 10], seed: 2, log: (m) => logged.push(m) });
+    const held = result.styles[0]!;
+    expect(result.options.adapt).toBe(false);
+    expect(held.adapted).toBeNull();
+    expect(held.adaptedSigned).toEqual([]);
+    expect(held.signed.map((s) => s.n)).toEqual([3, 10]);
+    for (const f of [held.zeroShot, ...held.signed]) expect(f.map).toBeGreaterThan(0);
+    expect(logged.join('\n')).toMatch(/is a whole network: the adapted columns .* are not measured/);
   });
 
   it('refuses a style that is both held out and a training style, and too few fields for the largest N', async () => {
