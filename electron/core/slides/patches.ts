@@ -55,23 +55,34 @@ export interface PatchSpec {
 
 export interface CutPatches {
   rects: SlideRect[];
-  /** All patches, resampled to inputPx² and normalised, row-major [count, inputPx, inputPx]. */
+  /** The patches, resampled to inputPx² and normalised, row-major [count, inputPx, inputPx]; a patch not wanted stays 0. */
   pixels: Float32Array;
-  /** Per patch: false when skipped as background. */
+  /** Per patch: false when not wanted or skipped as background. */
   kept: boolean[];
   patchSizePx: number;
 }
 
-/** The patch grid over a decoded field at its pixel size, resampled and normalised for the model. */
-export function cutPatches(fitc: Float32Array, widthPx: number, heightPx: number, pixelSizeUm: number, spec: PatchSpec): CutPatches {
+/** The patch rectangles of a field at its pixel size (slide pixels). */
+export function patchRects(widthPx: number, heightPx: number, pixelSizeUm: number, spec: Pick<PatchSpec, 'patchSizeUm'>): SlideRect[] {
+  return patchGrid(widthPx, heightPx, patchSizePx(spec.patchSizeUm, pixelSizeUm));
+}
+
+/**
+ * The patch grid over a decoded field at its pixel size, resampled and normalised for the model.
+ * `wanted` (per rectangle of patchRects): only those are resampled; the others are not kept. The
+ * reader passes the patches that hold cells, so background is never resampled.
+ */
+export function cutPatches(fitc: Float32Array, widthPx: number, heightPx: number, pixelSizeUm: number, spec: PatchSpec, wanted?: readonly boolean[]): CutPatches {
   const sizePx = patchSizePx(spec.patchSizeUm, pixelSizeUm);
   const rects = patchGrid(widthPx, heightPx, sizePx);
   const length = spec.inputPx * spec.inputPx;
   const pixels = new Float32Array(rects.length * length);
   const kept = rects.map((rect, i) => {
+    if (wanted && !wanted[i]) return false;
     resamplePatch(fitc, widthPx, rect, spec.inputPx, pixels, i * length);
-    return meanOf(pixels, i * length, (i + 1) * length) >= spec.backgroundMax;
+    const keep = meanOf(pixels, i * length, (i + 1) * length) >= spec.backgroundMax;
+    normalise(pixels, spec.mean, spec.std, i * length, (i + 1) * length);
+    return keep;
   });
-  normalise(pixels, spec.mean, spec.std);
   return { rects, pixels, kept, patchSizePx: sizePx };
 }

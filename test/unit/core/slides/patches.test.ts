@@ -45,6 +45,21 @@ describe('patch preprocessing', () => {
     expect(out.kept).toEqual([false, true]);
   });
 
+  it('cuts only the wanted patches (the reader passes those with cells): the same pixels, the others not kept', () => {
+    const img = field(1000, 700);
+    const spec = { patchSizeUm: 128, inputPx: 32, mean: 0.1, std: 0.2, backgroundMax: 0 };
+    const all = cutPatches(img, 1000, 700, 0.5, spec);
+    const wanted = all.rects.map((_, i) => i % 3 !== 1);
+    const some = cutPatches(img, 1000, 700, 0.5, spec, wanted);
+    expect(some.kept).toEqual(wanted);
+    const length = 32 * 32;
+    wanted.forEach((w, i) => {
+      const part = some.pixels.subarray(i * length, (i + 1) * length);
+      if (w) expect(part).toEqual(all.pixels.subarray(i * length, (i + 1) * length));
+      else expect(part.every((v) => v === 0)).toBe(true);
+    });
+  });
+
   it('area-average resampling preserves the mean of a region', () => {
     const img = field(300, 300);
     const out = new Float32Array(50 * 50);
