@@ -7,6 +7,7 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { PREVIOUS_READ_SETTINGS, runReadBench, type ReadBenchMeasurement } from '../bench/read-bench';
 import type { GraphOptimization } from '../../core/inference/engine';
 import { UsageError, type Command } from '../command';
+import { wholeOption } from '../options';
 import { BENCH_SHIFT_USAGE, runBenchShift } from './bench-shift';
 
 export const benchCommand: Command = {
@@ -36,16 +37,10 @@ export const benchCommand: Command = {
       },
     });
     if (positionals[0] !== 'read' || positionals.length > 1) throw new UsageError("the benchmark to run is 'read' or 'shift'");
-    const count = Number(values.count);
-    if (!Number.isInteger(count) || count < 1) throw new UsageError(`--count must be a whole number >= 1, got '${values.count}'`);
+    const count = wholeOption(values.count, '--count');
     const size = /^(\d+)x(\d+)$/.exec(values.size);
     if (!size) throw new UsageError(`--size must look like 2048x1536, got '${values.size}'`);
-    const whole = (name: string, value: string | undefined) => {
-      if (value === undefined) return undefined;
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number >= 1, got '${value}'`);
-      return n;
-    };
+    const whole = (name: string, value: string | undefined) => (value === undefined ? undefined : wholeOption(value, `--${name}`));
     const level = values['graph-optimization'];
     if (level !== undefined && !['disabled', 'basic', 'extended', 'all'].includes(level)) throw new UsageError(`--graph-optimization must be disabled, basic, extended or all, got '${level}'`);
     if (!['previous', 'current'].includes(values['baseline-settings'])) throw new UsageError(`--baseline-settings must be 'previous' or 'current', got '${values['baseline-settings']}'`);
