@@ -10,7 +10,8 @@ import { patchOptionsOf, type ModelManifest } from '../models/manifest';
 import { decodeSlideBytes, readSlideBytes, slideFileLimits, type DecodedSlide } from '../slides/decode';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
 import { cutPatches, patchRects, type CutPatches } from '../slides/patches';
-import { judgeField, type FieldVerdict } from '../quality/field-verdict';
+import type { FieldVerdict } from '../quality/field-verdict';
+import { judgeInProcess, type FieldJudge } from './field-judge';
 import type { AnalysisOptions } from '../quality/analyse-field';
 
 export interface PreparedSlide {
@@ -46,7 +47,14 @@ export async function hashFile(path: string, profile: MicroscopeProfile | null =
   return { path: absPath, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-export async function prepareSlide(file: HashedFile, manifest: ModelManifest, profile: MicroscopeProfile | null, onDecoded?: OnDecoded, analysisOptions: Pick<AnalysisOptions, 'acquisition'> = {}): Promise<PreparedSlide> {
+export async function prepareSlide(
+  file: HashedFile,
+  manifest: ModelManifest,
+  profile: MicroscopeProfile | null,
+  onDecoded?: OnDecoded,
+  analysisOptions: Pick<AnalysisOptions, 'acquisition'> = {},
+  judge: FieldJudge = judgeInProcess,
+): Promise<PreparedSlide> {
   let t = performance.now();
   const decoded = await decodeSlideBytes(file.path, file.bytes, { profile });
   const decodeMs = performance.now() - t;
@@ -54,7 +62,7 @@ export async function prepareSlide(file: HashedFile, manifest: ModelManifest, pr
   const pixelSizeUm = decoded.pixelSizeUm ?? options.defaultPixelSizeUm;
   const rects = patchRects(decoded.widthPx, decoded.heightPx, pixelSizeUm, options);
   // The field is judged first: only the patches that hold cells are resampled for the model.
-  const { patchHasCells, analyseMs, ...verdict } = judgeField(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, rects, profile, analysisOptions);
+  const { patchHasCells, analyseMs, ...verdict } = await judge(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, rects, profile, analysisOptions);
   t = performance.now();
   const patches = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, options, patchHasCells);
   const tileMs = performance.now() - t;
