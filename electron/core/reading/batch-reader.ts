@@ -2,9 +2,10 @@
  * Batch reading of a day's slides. A two-stage pipeline: while the model (in the inference worker)
  * scores slide i, this thread reads, hashes, decodes, judges and tiles slides i+1 and i+2
  * (PREPARE_AHEAD); so a batch runs at the pace of its slower stage, not the sum of both. Each
- * slide is stored in its own transaction as soon as it is scored: killing the process loses at most the slide in flight, and reading the
- * same files again skips every file (by sha256) this model version has already read. A failing
- * file is reported with its error and the batch goes on; cancelling stops after the current slide.
+ * slide is stored in its own transaction as soon as it is scored: killing the process loses at
+ * most the slide in flight, and reading the same files again skips every file (by sha256) this
+ * model version has already read. A failing file is reported with its error and the batch goes
+ * on; cancelling stops after the current slide.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
@@ -106,9 +107,10 @@ let batchCounter = 0;
 
 /**
  * Slides prepared ahead of the one being scored. Two: with a cheap model the CPU half is the
- * bottleneck, and the second lets a slide's decoding (libvips' threads) run beside the analysis
- * of the one before it on this thread; each holds one decoded field more in memory (≈ 12 MB at
- * 2048×1536). Measured with `ana bench read` (docs/results.md, "Reading throughput").
+ * bottleneck, and while one slide's field analysis runs in its worker (./field-judge.ts) the
+ * second is decoded and cut here; each holds one decoded field more in memory (≈ 12 MB at
+ * 2048×1536). Alone, with the analysis on this thread, it showed no gain at the load we could
+ * measure at (`ana bench read --prepare-ahead 1|2`, docs/results.md, "Reading throughput").
  */
 export const PREPARE_AHEAD = 2;
 
