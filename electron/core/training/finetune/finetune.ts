@@ -36,7 +36,7 @@ import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { trainNetworkCandidate, type FinetuneMode } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
-import { embedRows, evaluatePackageOn, finishTraining, hashSplit, summary, type Progress } from '../heads/train-model';
+import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
 import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
 import type { ThresholdMode } from '../metrics/thresholds';
@@ -155,8 +155,9 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
             onEpoch: options.onEpoch,
             isCancelled: options.isCancelled,
           });
-    const { activeReport, candidateReport } = trained;
-    const gate = validationGate(candidateReport, activeReport, tolerances);
+    const { activeScored, candidateScored } = trained;
+    const [activeReport, candidateReport] = [activeScored.report, candidateScored.report];
+    const gate = validationGate(candidateScored, activeScored, tolerances);
     let candidate = await registerPackage(db, trained.model, { source: 'fine-tuned', parentId: base.id, trainingRunId: run.id }, actor, now());
     candidate = setModelValidation(db, candidate.id, gate.passed ? 'validated' : 'rejected', { gate, mode, candidate: summary(candidateReport), active: summary(activeReport) }, actor, now());
     const promoted = gate.passed && (options.autoPromote ?? true);
@@ -231,13 +232,13 @@ async function headCandidate(
   });
   const model = adapted ? await attachLabReference(trained.model, [bags.fit, bags.stop]) : trained.model;
   options.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
-  const activeReport = await evaluatePackageOn(active, activeValidation);
-  const candidateReport = await evaluatePackageOn(model, bags.validation);
+  const activeScored = await scorePackageOn(active, activeValidation);
+  const candidateScored = await scorePackageOn(model, bags.validation);
   options.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
   return {
     model,
-    activeReport,
-    candidateReport,
+    activeScored,
+    candidateScored,
     counts: { fit: bags.fit.bagIds.length, stop: bags.stop.bagIds.length, validation: bags.validation.bagIds.length, skippedSlides: bags.skippedSlides },
     prepareMs: embedMs,
     trainMs: trained.trainMs,

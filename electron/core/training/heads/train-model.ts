@@ -16,7 +16,7 @@ import type { ProviderName } from '../../inference/providers';
 import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from '../dataset';
 import { THRESHOLD_PRIOR_POSITIVES, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import { slideEmbeddings } from './embedding-cache';
-import type { EvaluationReport } from '../metrics/metrics';
+import { scoredReport, type EvaluationReport, type ScoredReport } from '../metrics/metrics';
 import { LinearHead } from '../scorer';
 import { defaultTrainerOptions, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from '../trainer';
 import { fitMeanLogitLbfgs, LBFGS_C_GRID } from './mean-logit-lbfgs';
@@ -95,13 +95,19 @@ export function headScorer(weights: Float32Array, bias: Float32Array, dims: numb
 }
 
 export async function evaluatePackageOn(model: ModelPackage, data: BagDataset): Promise<EvaluationReport> {
+  return (await scorePackageOn(model, data)).report;
+}
+
+/** The package's report on embedding bags with the image-level scores behind it (its own head, aggregation and thresholds). */
+export async function scorePackageOn(model: ModelPackage, data: BagDataset): Promise<ScoredReport> {
   const { weights, bias } = await readHead(model);
   const K = model.manifest.labels.length;
   const D = weights.dims[1]!;
   if (patchCount(data) > 0 && D !== data.inputLength) throw new DomainError('model-invalid', `${model.dir}: head takes ${D} dims, embeddings have ${data.inputLength}`);
-  const empty = { ...data, inputLength: D };
+  const bags = patchCount(data) > 0 ? data : { ...data, inputLength: D };
   const thresholds = model.manifest.labels.map((l) => model.manifest.thresholds[l.key] ?? 0.5);
-  return evaluateScorer(headScorer(weights.data, bias.data, D, K), patchCount(data) > 0 ? data : empty, model.manifest.aggregation, thresholds);
+  const scores = scoreBags(headScorer(weights.data, bias.data, D, K), bags, model.manifest.aggregation);
+  return scoredReport({ truth: bags.bagLabels, scores, imageCount: bagCount(bags), labelCount: bags.labels.length }, bags.labels, thresholds);
 }
 
 export interface TrainModelOptions {
