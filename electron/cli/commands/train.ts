@@ -3,10 +3,10 @@ import { resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { trainModelFromCsv } from '../../core/training/heads/train-model';
+import { THRESHOLD_CV_FOLDS, trainModelFromCsv } from '../../core/training/heads/train-model';
 import type { ConfidenceInit } from '../../core/training/self-paced';
 import type { TrainingMethod } from '../../core/training/trainer';
-import type { ThresholdMode } from '../../core/training/metrics/thresholds';
+import { THRESHOLD_MODES, THRESHOLD_WORDS, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { UsageError, type Command } from '../command';
 import { TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
 
@@ -20,7 +20,7 @@ export const trainCommand: Command = {
     'ana train --data labels.csv --out DIR [--base MODEL_DIR] [--method spl|plain|max|mean|mean-logit] [--seed S]\n' +
     '  [--epochs N] [--patience N] [--lr X] [--lr-alpha X] [--init iw-sample|iw-ones|iw-data]\n' +
     '  [--no-sampler] [--no-pseudo-labels] [--no-coefficients] [--soft-targets] [--coefficient-c C]\n' +
-    '  [--thresholds fixed|tuned|shrunk] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
+    '  [--thresholds fixed|tuned|shrunk|cv|platt] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -47,7 +47,7 @@ export const trainCommand: Command = {
     const { dataCsv, outDir } = trainingRunPaths(values);
     const method = values.method as TrainingMethod;
     if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
-    if (!['fixed', 'tuned', 'shrunk'].includes(values.thresholds)) throw new UsageError('--thresholds must be fixed (0.5, docs/method.md §aggregation), tuned (best validation F1 per label) or shrunk (tuned, pulled towards 0.5 by the label\'s validation positives; for few cases)');
+    if (!THRESHOLD_MODES.includes(values.thresholds as ThresholdMode)) throw new UsageError(`--thresholds must be one of: ${THRESHOLD_MODES.map((m) => `${m} (${THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[m]})`).join('; ')}`);
     if (values.init && !INITS.includes(values.init as ConfidenceInit)) throw new UsageError(`--init must be one of ${INITS.join(', ')}`);
     const num = (name: string, v: string | undefined): number | undefined => {
       if (v === undefined) return undefined;

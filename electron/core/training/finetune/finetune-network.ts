@@ -47,6 +47,13 @@ export interface NetworkCandidateInput {
 
 const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'coefficientC', 'batchSize', 'patience'] as const;
 
+/** The loop options of network fine-tuning: those the package was trained with, augmentation on, the package's weights kept unless an epoch beats them; then `overrides`. */
+export function networkFinetuneOptions(manifest: ModelPackage['manifest'], overrides: Partial<NetworkTrainingOptions> = {}): NetworkTrainingOptions {
+  const recorded = (manifest.provenance['training'] ?? {}) as Partial<NetworkTrainingOptions>;
+  const inherited = Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]]));
+  return { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, ...overrides };
+}
+
 export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {
   const { active } = input;
   // runFinetune refuses other kinds before it records a run (finetune.ts).
@@ -58,9 +65,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   if (patchCount(bags.fit) === 0) throw new DomainError('bad-request', 'the training cases have no patches to learn from');
 
   const firstTrainableLayer = input.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, input.lastBlocks ?? 1);
-  const recorded = (manifest.provenance['training'] ?? {}) as Partial<NetworkTrainingOptions>;
-  const inherited = Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]]));
-  const options: NetworkTrainingOptions = { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, ...input.training };
+  const options = networkFinetuneOptions(manifest, input.training);
   const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, firstTrainableLayer, warn: () => {} });
   const t1 = performance.now();
   let result: Awaited<ReturnType<typeof trainNetwork>>;
