@@ -11,7 +11,9 @@
  * says how many fields each statistic alone would flag.
  * `--cost` also scores each condition's fields with the model (`ana eval`'s metrics, every patch):
  * what the shift costs the reading, i.e. whether a statistic that catches it should be judged.
- *   npx tsx test/integration/quality/familiarity-bench.ts DATASET/labels.csv [count=40] [--model DIR] [--cost] [--acquisition-from REF/labels.csv [--acquisition-count 80] [--acquisition-only]]
+ * `--judged cellAreaUm2,blockiness` fits the combined acquisition reference on those statistics only
+ * (default: the ones the recipe judges, JUDGED_ACQUISITION_STATISTICS).
+ *   npx tsx test/integration/quality/familiarity-bench.ts DATASET/labels.csv [count=40] [--model DIR] [--cost] [--acquisition-from REF/labels.csv [--acquisition-count 80] [--acquisition-only] [--judged LIST]]
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,8 +23,8 @@ import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { defaultModelDir } from '../../../electron/core/paths';
 import { analyseField } from '../../../electron/core/quality/analyse-field';
 import { fieldQuality } from '../../../electron/core/quality/readability';
-import { ACQUISITION_STATISTICS } from '../../../electron/core/quality/acquisition';
-import { acquisitionDistance, familiarity, fitAcquisitionReference, loadFamiliarityReference, type FamiliarityReference } from '../../../electron/core/quality/familiarity';
+import { ACQUISITION_STATISTICS, type AcquisitionStatistic, type AcquisitionStatistics } from '../../../electron/core/quality/acquisition';
+import { acquisitionDistance, familiarity, fitAcquisitionReference, JUDGED_ACQUISITION_STATISTICS, loadFamiliarityReference, type FamiliarityReference } from '../../../electron/core/quality/familiarity';
 import { decodeSlideBytes } from '../../../electron/core/slides/decode';
 import { readDatasetCsv } from '../../../electron/core/synth';
 import { gaussianBlur } from '../../../electron/core/synth/raster';
@@ -33,13 +35,17 @@ import { writeGreenJpeg, writeGrey16Tiff, writeRgb8 } from '../../fixtures/slide
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { model: { type: 'string' }, cost: { type: 'boolean', default: false }, 'acquisition-from': { type: 'string' }, 'acquisition-count': { type: 'string', default: '80' }, 'acquisition-only': { type: 'boolean', default: false } },
+  options: { model: { type: 'string' }, cost: { type: 'boolean', default: false }, judged: { type: 'string' }, 'acquisition-from': { type: 'string' }, 'acquisition-count': { type: 'string', default: '80' }, 'acquisition-only': { type: 'boolean', default: false } },
 });
 const rows = (await readDatasetCsv(resolve(positionals[0]!))).slice(0, Number(positionals[1] ?? 40));
 const model = await loadModelPackage(values.model ? resolve(values.model) : defaultModelDir());
 const reference = await loadFamiliarityReference(model);
 if (!reference) throw new Error(`${model.dir} ships no familiarity reference`);
-const withAcquisition = values['acquisition-from'] ? { ...reference, acquisition: await acquisitionReferenceOf(values['acquisition-from'], Number(values['acquisition-count'])) } : null;
+const judged = values.judged ? (values.judged.split(',').filter(Boolean) as AcquisitionStatistic[]) : JUDGED_ACQUISITION_STATISTICS;
+const referenceStatistics = values['acquisition-from'] ? await acquisitionStatisticsOf(values['acquisition-from'], Number(values['acquisition-count'])) : null;
+const withAcquisition = referenceStatistics ? { ...reference, acquisition: fitted(referenceStatistics, judged) } : null;
+/** Each statistic alone, with its own threshold: which shifts it would catch if it were the only one judged. */
+const eachAlone = referenceStatistics ? ACQUISITION_STATISTICS.map((k) => ({ k, ref: fitAcquisitionReference(referenceStatistics, reference.quantile, [k]) })) : [];
 const dir = await mkdtemp(join(tmpdir(), 'ana-familiarity-'));
 
 type Shift = { name: string; apply: (v: Float32Array, w: number, h: number, px: number, rng: Random) => Float32Array; pixelSizeUm?: (px: number) => number; format?: 'jpeg' | 'png8' };
@@ -68,19 +74,24 @@ try {
     }
     const cost = values.cost ? `; model on every patch: ${await costOf(paths)}` : '';
     if (values['acquisition-only'] && withAcquisition) {
-      const judged = [];
+      const distances: number[] = [];
       const byStatistic = Object.fromEntries(ACQUISITION_STATISTICS.map((k) => [k, 0]));
+      const medians = Object.fromEntries(ACQUISITION_STATISTICS.map((k) => [k, [] as number[]]));
       for (const path of paths) {
         const decoded = await decodeSlideBytes(path, await readFile(path));
         const a = analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? model.manifest.patch.defaultPixelSizeUm);
         if (fieldQuality(a).verdict !== 'readable' || !a.acquisition) continue;
         const { statistics, threshold } = withAcquisition.acquisition;
-        judged.push(acquisitionDistance(a.acquisition, { statistics }) / threshold);
-        for (const k of ACQUISITION_STATISTICS) if (statistics[k] && acquisitionDistance(a.acquisition, { statistics: { [k]: statistics[k] } }) > threshold) byStatistic[k]!++;
+        distances.push(acquisitionDistance(a.acquisition, { statistics }) / threshold);
+        for (const { k, ref } of eachAlone) {
+          if (acquisitionDistance(a.acquisition, ref) > ref.threshold) byStatistic[k]!++;
+          if (a.acquisition[k] !== null) medians[k]!.push(a.acquisition[k]!);
+        }
       }
-      const flagged = judged.filter((d) => d > 1).length;
-      const each = ACQUISITION_STATISTICS.map((k) => `${k} ${byStatistic[k]}`).join(', ');
-      console.log(`${shift.name}: acquisition statistics alone: unfamiliar ${flagged}/${judged.length} (${((100 * flagged) / Math.max(1, judged.length)).toFixed(1)} %; each alone: ${each}), median distance ${[...judged].sort((a, b) => a - b)[judged.length >> 1]?.toFixed(2)}; not readable ${rows.length - judged.length}${cost}`);
+      const flagged = distances.filter((d) => d > 1).length;
+      const median = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1]?.toPrecision(3);
+      const each = ACQUISITION_STATISTICS.map((k) => `${k} ${byStatistic[k]} (median value ${median(medians[k]!)})`).join(', ');
+      console.log(`${shift.name}: acquisition statistics (${judged.join(', ')}): unfamiliar ${flagged}/${distances.length} (${((100 * flagged) / Math.max(1, distances.length)).toFixed(1)} %), median distance ${median(distances)}; each alone: ${each}; not readable ${rows.length - distances.length}${cost}`);
       continue;
     }
     const fields = await meanEmbeddingsOf(model, paths);
@@ -105,14 +116,19 @@ async function costOf(paths: string[]): Promise<string> {
 }
 
 /** Acquisition statistics of training-like fields, analysed as the reading does (no model needed). */
-async function acquisitionReferenceOf(labelsCsv: string, count: number) {
+async function acquisitionStatisticsOf(labelsCsv: string, count: number): Promise<AcquisitionStatistics[]> {
   const stats = [];
   for (const row of (await readDatasetCsv(resolve(labelsCsv))).slice(0, count)) {
     const decoded = await decodeSlideBytes(row.absolutePath, await readFile(row.absolutePath));
     const { acquisition } = analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? model.manifest.patch.defaultPixelSizeUm);
     if (acquisition) stats.push(acquisition);
   }
-  const fitted = fitAcquisitionReference(stats, reference!.quantile);
-  console.log(`acquisition reference from ${stats.length} fields of ${labelsCsv}: ${JSON.stringify(fitted)}`);
-  return fitted;
+  console.log(`acquisition statistics of ${stats.length} fields of ${labelsCsv}`);
+  return stats;
+}
+
+function fitted(stats: AcquisitionStatistics[], statistics: readonly AcquisitionStatistic[]) {
+  const ref = fitAcquisitionReference(stats, reference!.quantile, statistics);
+  console.log(`acquisition reference (${statistics.join(', ')}): ${JSON.stringify(ref)}`);
+  return ref;
 }
