@@ -8,6 +8,7 @@
 import type { CellOutline } from '../../contract/quality';
 import { acquisitionStatistics, type AcquisitionStatistics } from './acquisition';
 import { estimateBackground, estimateNoise } from './background';
+import { candidateMitoses, mitosisFeatures } from './mitoses';
 import { DEFAULT_SEGMENTATION, segmentCells, type SegmentationThresholds } from './segment';
 import { boxMean3, histogramQuantile, histogramQuantiles, minMax, toWorkingImage } from './working-image';
 
@@ -98,11 +99,8 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
   const stats = cellStatistics(values, smoothed, background, seg.labels, seg.depthPx, seg.count, w, h);
   const { labels } = seg;
   const cells = stats.slice(1).filter((s) => s.area > 0);
-  const means = cells.map((s) => s.sumSignal / s.area);
-  const medianMean = median(means);
-  const medianArea = median(cells.map((s) => s.area));
-  // Metaphase cells round up and their chromatin condenses: small and much brighter than their neighbours.
-  const isMitotic = (s: CellStats) => s.sumSignal / s.area >= 2 * medianMean && s.area <= 0.7 * medianArea;
+  // Candidate mitoses, by a small learned model on each object's brightness and shape (approximate: ./mitoses.ts).
+  const mitotic = candidateMitoses(mitosisFeatures(values, background, labels, w, seg.count));
 
   const sobelNoiseVar = 0.375 * noiseSigma * noiseSigma;
   const textureNoise = 0.752 * noiseSigma;
@@ -133,9 +131,9 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
   const outlines: CellOutline[] = [];
   stats.forEach((s, c) => {
     if (c === 0 || s.area === 0) return;
-    outlines.push({ polygon: outlinePolygon(labels, w, h, c, s.sumX / s.area, s.sumY / s.area, rays, work.factor), mitotic: isMitotic(s) });
+    outlines.push({ polygon: outlinePolygon(labels, w, h, c, s.sumX / s.area, s.sumY / s.area, rays, work.factor), mitotic: mitotic[c]! });
   });
-  const mitoses = cells.filter(isMitotic).length;
+  const mitoses = outlines.filter((o) => o.mitotic).length;
   return {
     widthPx,
     heightPx,

@@ -1,8 +1,8 @@
 /**
  * The CPU half of reading a slide: read the file once, hash it, decode it, judge the field (cells,
  * readability, screening: core/quality/field-verdict.ts) before the model sees it, and cut the
- * patches that hold cells on the grid in micrometres. Kept apart from inference so the batch reader can prepare the next
- * slide while the model runs on the current one.
+ * patches that hold cells on the grid in micrometres. Kept apart from inference so the batch
+ * reader can prepare the next slides while the model runs on the current one.
  */
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';

@@ -73,6 +73,17 @@ describe('train and eval from a dataset CSV', () => {
     }
   });
 
+  it('ana train without --method trains as the base package was trained (its recorded recipe); a base without one: spl', async () => {
+    // A base whose head was trained with the mean-logit L-BFGS recipe (as the shipped 0.4.0).
+    await trainModelFromCsv({ dataCsv: join(dir, 'labels.csv'), outDir: join(dir, 'ml-base'), baseModelDir: join(dir, 'base'), trainer: { seed: 3, method: 'mean-logit', solver: 'lbfgs' }, providers: ['cpu'] });
+    const cli = (base: string, out: string) => run(process.execPath, ['--import', 'tsx', 'electron/cli/ana.ts', 'train', '--data', join(dir, 'labels.csv'), '--base', join(dir, base), '--out', join(dir, out), '--epochs', '2', '--provider', 'cpu', '--quiet']);
+    await cli('ml-base', 'inherits');
+    const trainer = async (out: string) => ((await loadModelPackage(join(dir, out))).manifest.provenance as { trainer: { method: string; solver: string } }).trainer;
+    expect(await trainer('inherits')).toMatchObject({ method: 'mean-logit', solver: 'lbfgs' });
+    await cli('base', 'self-paced');
+    expect((await trainer('self-paced')).method).toBe('spl');
+  }, 120_000);
+
   it('ana eval prints the table and writes JSON with exactly the issue\'s keys', async () => {
     const json = join(dir, 'eval.json');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', 'electron/cli/ana.ts', 'eval', '--data', join(dir, 'labels.csv'), '--model', join(dir, 'trained'), '--json', json, '--provider', 'cpu']);
