@@ -45,6 +45,13 @@ describe('patch preprocessing', () => {
     expect(out.kept).toEqual([false, true]);
   });
 
+  it('patchRects gives the rectangles cutPatches cuts, small (padded) fields included', () => {
+    for (const [w, h, pixelUm] of [[1000, 700, 0.5], [1300, 1000, 0.65], [200, 150, 0.5], [300, 900, 0.5]] as const) {
+      const spec = { patchSizeUm: 128, inputPx: 16, mean: 0, std: 1, backgroundMax: 0 };
+      expect(patchRects(w, h, pixelUm, spec)).toEqual(cutPatches(field(w, h), w, h, pixelUm, spec).rects);
+    }
+  });
+
   it('cuts only the wanted patches (the reader passes those with cells): the same pixels, the others not kept', () => {
     const img = field(1000, 700);
     const spec = { patchSizeUm: 128, inputPx: 32, mean: 0.1, std: 0.2, backgroundMax: 0 };
