@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutPatches, padToPatch, resamplePatch } from '../../../../electron/core/slides/patches';
+import { cutPatches, padToPatch, patchRects, resamplePatch } from '../../../../electron/core/slides/patches';
 
 /** A deterministic field: smooth gradient plus a bright disc every 50 px. */
 function field(w: number, h: number): Float32Array {
