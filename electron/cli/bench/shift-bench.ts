@@ -28,6 +28,7 @@ import { inheritedOptions } from '../../core/training/finetune/finetune';
 import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { OUT_OF_FOLD_MODES, thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { embedRows, fitHead, hashSplit, headScorer, outOfFoldScores } from '../../core/training/heads/train-model';
+import { foldStandardisation } from '../../core/training/scorer';
 import { defaultTrainerOptions, scoreBags, type TrainerOptions } from '../../core/training/trainer';
 import { renderLearningCurvePng } from './learning-curve-plot';
 import { networkStyle, type NetworkFinetuneBench } from './shift-network';
@@ -220,18 +221,7 @@ const RESTANDARDISE_MIN_STD = 0.1;
 
 /** A head for embeddings e standardised again as (e − m)/s with the lab's statistics: W/s, b − W·m/s. */
 export function restandardisedHead(weights: Float32Array, bias: Float32Array, stats: { mean: Float64Array; std: Float64Array }): { weights: Float32Array; bias: Float32Array } {
-  const D = stats.mean.length;
-  const K = bias.length;
-  const w = new Float32Array(weights.length);
-  const b = Float32Array.from(bias);
-  for (let k = 0; k < K; k++) {
-    for (let d = 0; d < D; d++) {
-      const s = Math.max(stats.std[d]!, RESTANDARDISE_MIN_STD);
-      w[k * D + d] = weights[k * D + d]! / s;
-      b[k]! -= (weights[k * D + d]! * stats.mean[d]!) / s;
-    }
-  }
-  return { weights: w, bias: b };
+  return foldStandardisation(weights, bias, stats.mean, stats.std.map((s) => Math.max(s, RESTANDARDISE_MIN_STD)));
 }
 
 function evaluateHead(weights: Float32Array, bias: Float32Array, model: ModelPackage, test: BagDataset, thresholds: number[]): { report: EvaluationReport; scores: Float64Array; thresholds: number[]; test: BagDataset } {

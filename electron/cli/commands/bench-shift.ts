@@ -6,6 +6,7 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { defaultModelDir } from '../../core/paths';
 import { STYLE_NAMES } from '../../core/synth';
 import { UsageError } from '../command';
+import { wholeOption } from '../options';
 
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
@@ -41,11 +42,6 @@ export async function runBenchShift(args: string[]): Promise<number> {
   for (const style of [...list(values['held-out']), ...list(values.reference)]) {
     if (!STYLE_NAMES.includes(style)) throw new UsageError(`unknown style '${style}' (known: ${STYLE_NAMES.join(', ')})`);
   }
-  const whole = (text: string, flag: string): number => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1, got '${text}'`);
-    return n;
-  };
   const size = /^(\d+)x(\d+)$/.exec(values.size);
   if (!size) throw new UsageError(`--size must look like 1024x768, got '${values.size}'`);
   const networkMode = values['network-finetune'];
@@ -53,9 +49,9 @@ export async function runBenchShift(args: string[]): Promise<number> {
   const networkFinetune = networkMode
     ? {
         mode: networkMode as 'all' | 'last-blocks',
-        ...(values.blocks ? { lastBlocks: whole(values.blocks, '--blocks') } : {}),
-        ...(values['network-signed'] ? { signedCounts: list(values['network-signed']).map((n) => whole(n, '--network-signed')) } : {}),
-        ...(values['network-epochs'] ? { maxEpochs: whole(values['network-epochs'], '--network-epochs') } : {}),
+        ...(values.blocks ? { lastBlocks: wholeOption(values.blocks, '--blocks') } : {}),
+        ...(values['network-signed'] ? { signedCounts: list(values['network-signed']).map((n) => wholeOption(n, '--network-signed')) } : {}),
+        ...(values['network-epochs'] ? { maxEpochs: wholeOption(values['network-epochs'], '--network-epochs') } : {}),
       }
     : undefined;
   const tty = process.stderr.isTTY;
@@ -65,12 +61,12 @@ export async function runBenchShift(args: string[]): Promise<number> {
     outDir: resolve(values.out),
     heldOutStyles: list(values['held-out']),
     referenceStyles: list(values.reference),
-    fieldsPerStyle: whole(values['fields-per-style'], '--fields-per-style'),
+    fieldsPerStyle: wholeOption(values['fields-per-style'], '--fields-per-style'),
     sizePx: { width: Number(size[1]), height: Number(size[2]) },
-    signedCounts: list(values.signed).map((n) => whole(n, '--signed')),
+    signedCounts: list(values.signed).map((n) => wholeOption(n, '--signed')),
     adapt: !values['no-adapt'],
     ...(networkFinetune ? { networkFinetune } : {}),
-    seed: whole(values.seed, '--seed'),
+    seed: wholeOption(values.seed, '--seed'),
     providers: parseProviderPreference(values.provider),
     log: (m) => {
       if (tty) process.stderr.write('\r\x1b[2K');

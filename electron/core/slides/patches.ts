@@ -28,13 +28,17 @@ export interface PatchCanvas {
   offsetY: number;
 }
 
-/** The field on a canvas at least one patch wide and high, centred; the field itself when it is that big already. */
-export function padToPatch(image: Float32Array, widthPx: number, heightPx: number, sizePx: number, fill: PatchFill = SMALL_FIELD_FILL): PatchCanvas {
+/** Where a field sits on its canvas at least one patch wide and high (centred), without the pixels. */
+function canvasPlacement(widthPx: number, heightPx: number, sizePx: number): Omit<PatchCanvas, 'image'> {
   const cw = Math.max(widthPx, sizePx);
   const ch = Math.max(heightPx, sizePx);
+  return { widthPx: cw, heightPx: ch, offsetX: (cw - widthPx) >> 1, offsetY: (ch - heightPx) >> 1 };
+}
+
+/** The field on a canvas at least one patch wide and high, centred; the field itself when it is that big already. */
+export function padToPatch(image: Float32Array, widthPx: number, heightPx: number, sizePx: number, fill: PatchFill = SMALL_FIELD_FILL): PatchCanvas {
+  const { widthPx: cw, heightPx: ch, offsetX, offsetY } = canvasPlacement(widthPx, heightPx, sizePx);
   if (cw === widthPx && ch === heightPx) return { image, widthPx, heightPx, offsetX: 0, offsetY: 0 };
-  const offsetX = (cw - widthPx) >> 1;
-  const offsetY = (ch - heightPx) >> 1;
   const canvas = new Float32Array(cw * ch);
   const level = fill === 'background' ? quantileOf(image, BACKGROUND_QUANTILE) : 0;
   for (let y = 0; y < ch; y++) {
@@ -114,31 +118,44 @@ export interface PatchSpec {
 export interface CutPatches {
   /** Each patch's part of the field, in field pixels (smaller than the patch only when the field is). */
   rects: SlideRect[];
-  /** All patches, resampled to inputPx² and normalised, row-major [count, inputPx, inputPx]. */
+  /** The patches, resampled to inputPx² and normalised, row-major [count, inputPx, inputPx]; a patch not wanted stays 0. */
   pixels: Float32Array;
-  /** Per patch: false when skipped as background. */
+  /** Per patch: false when not wanted or skipped as background. */
   kept: boolean[];
   patchSizePx: number;
 }
 
-/** The patch grid over a decoded field at its pixel size, resampled and normalised for the model. */
-export function cutPatches(fitc: Float32Array, widthPx: number, heightPx: number, pixelSizeUm: number, spec: PatchSpec): CutPatches {
+/** The patches' parts of a field at its pixel size (field pixels): cutPatches' `rects`, without cutting. */
+export function patchRects(widthPx: number, heightPx: number, pixelSizeUm: number, spec: Pick<PatchSpec, 'patchSizeUm'>): SlideRect[] {
+  const sizePx = patchSizePx(spec.patchSizeUm, pixelSizeUm);
+  const placement = canvasPlacement(widthPx, heightPx, sizePx);
+  return patchGrid(placement.widthPx, placement.heightPx, sizePx).map((r) => fieldPart(r, placement, widthPx, heightPx));
+}
+
+/**
+ * The patch grid over a decoded field at its pixel size, resampled and normalised for the model.
+ * `wanted` (per rectangle of patchRects): only those are resampled; the others are not kept. The
+ * reader passes the patches that hold cells, so background is never resampled.
+ */
+export function cutPatches(fitc: Float32Array, widthPx: number, heightPx: number, pixelSizeUm: number, spec: PatchSpec, wanted?: readonly boolean[]): CutPatches {
   const sizePx = patchSizePx(spec.patchSizeUm, pixelSizeUm);
   const canvas = padToPatch(fitc, widthPx, heightPx, sizePx);
   const windows = patchGrid(canvas.widthPx, canvas.heightPx, sizePx);
   const length = spec.inputPx * spec.inputPx;
   const pixels = new Float32Array(windows.length * length);
   const kept = windows.map((window, i) => {
+    if (wanted && !wanted[i]) return false;
     resamplePatch(canvas.image, canvas.widthPx, window, spec.inputPx, pixels, i * length);
-    return meanOf(pixels, i * length, (i + 1) * length) >= spec.backgroundMax;
+    const keep = meanOf(pixels, i * length, (i + 1) * length) >= spec.backgroundMax;
+    normalise(pixels, spec.mean, spec.std, i * length, (i + 1) * length);
+    return keep;
   });
-  normalise(pixels, spec.mean, spec.std);
   const rects = windows.map((r) => fieldPart(r, canvas, widthPx, heightPx));
   return { rects, pixels, kept, patchSizePx: sizePx };
 }
 
 /** A canvas window back in field pixels, clipped to the field. */
-function fieldPart(window: SlideRect, canvas: PatchCanvas, widthPx: number, heightPx: number): SlideRect {
+function fieldPart(window: SlideRect, canvas: Pick<PatchCanvas, 'offsetX' | 'offsetY'>, widthPx: number, heightPx: number): SlideRect {
   const x = Math.max(0, window.x - canvas.offsetX);
   const y = Math.max(0, window.y - canvas.offsetY);
   return { x, y, width: Math.min(widthPx, window.x - canvas.offsetX + window.width) - x, height: Math.min(heightPx, window.y - canvas.offsetY + window.height) - y };

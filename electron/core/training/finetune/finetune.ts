@@ -37,6 +37,7 @@ import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { trainNetworkCandidate, type FinetuneMode } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
+import { bagMeans } from '../heads/mean-logit-lbfgs';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
 import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
 import { OUT_OF_FOLD_MODES, type ThresholdMode } from '../metrics/thresholds';
@@ -277,14 +278,8 @@ async function attachLabReference(model: ModelPackage, groups: BagDataset[]): Pr
   const means: Float32Array[] = [];
   for (const data of groups) {
     const D = data.inputLength;
-    for (let b = 0; b < bagCount(data); b++) {
-      const from = data.bagOffsets[b]!;
-      const to = data.bagOffsets[b + 1]!;
-      if (to === from) continue;
-      const mean = new Float32Array(D);
-      for (let p = from; p < to; p++) for (let d = 0; d < D; d++) mean[d]! += data.inputs[p * D + d]! / (to - from);
-      means.push(mean);
-    }
+    const all = bagMeans(data);
+    for (let b = 0; b < bagCount(data); b++) if (data.bagOffsets[b + 1]! > data.bagOffsets[b]!) means.push(Float32Array.from(all.subarray(b * D, (b + 1) * D)));
   }
   if (means.length < 2) return model;
   const reference = fitFamiliarityReference(means, 0.99, headManifestOf(model).extractor?.sha256 ?? null, { data: "the lab's signed training cases (mean embedding per case)", fields: means.length });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutPatches, padToPatch, resamplePatch } from '../../../../electron/core/slides/patches';
+import { cutPatches, padToPatch, patchRects, resamplePatch } from '../../../../electron/core/slides/patches';
 
 /** A deterministic field: smooth gradient plus a bright disc every 50 px. */
 function field(w: number, h: number): Float32Array {
@@ -43,6 +43,28 @@ describe('patch preprocessing', () => {
     for (let y = 0; y < 256; y++) for (let x = 256; x < 512; x++) img[y * w + x] = 0.3;
     const out = cutPatches(img, w, 256, 1, { patchSizeUm: 256, inputPx: 16, mean: 0, std: 1, backgroundMax: 0.05 });
     expect(out.kept).toEqual([false, true]);
+  });
+
+  it('patchRects gives the rectangles cutPatches cuts, small (padded) fields included', () => {
+    for (const [w, h, pixelUm] of [[1000, 700, 0.5], [1300, 1000, 0.65], [200, 150, 0.5], [300, 900, 0.5]] as const) {
+      const spec = { patchSizeUm: 128, inputPx: 16, mean: 0, std: 1, backgroundMax: 0 };
+      expect(patchRects(w, h, pixelUm, spec)).toEqual(cutPatches(field(w, h), w, h, pixelUm, spec).rects);
+    }
+  });
+
+  it('cuts only the wanted patches (the reader passes those with cells): the same pixels, the others not kept', () => {
+    const img = field(1000, 700);
+    const spec = { patchSizeUm: 128, inputPx: 32, mean: 0.1, std: 0.2, backgroundMax: 0 };
+    const all = cutPatches(img, 1000, 700, 0.5, spec);
+    const wanted = all.rects.map((_, i) => i % 3 !== 1);
+    const some = cutPatches(img, 1000, 700, 0.5, spec, wanted);
+    expect(some.kept).toEqual(wanted);
+    const length = 32 * 32;
+    wanted.forEach((w, i) => {
+      const part = some.pixels.subarray(i * length, (i + 1) * length);
+      if (w) expect(part).toEqual(all.pixels.subarray(i * length, (i + 1) * length));
+      else expect(part.every((v) => v === 0)).toBe(true);
+    });
   });
 
   it('area-average resampling preserves the mean of a region', () => {
