@@ -17,3 +17,13 @@ export function trainingRunPaths(values: { data?: string; out?: string }): { dat
   if (!values.out) throw new UsageError('--out is required');
   return { dataCsv: resolve(values.data), outDir: resolve(values.out) };
 }
+
+/**
+ * A whole-number option (`flag` as the user typed it, e.g. '--count'): at least `min`, else a usage
+ * error naming the flag and the value given.
+ */
+export function wholeOption(text: string, flag: string, min = 1): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got '${text}'`);
+  return n;
+}

@@ -26,11 +26,14 @@ export function verdictWords(quality: FieldQuality | null | undefined): string {
   return `not readable: ${quality.reason ? NOT_READABLE_WORDS[quality.reason] : 'reason not recorded'}`;
 }
 
-/** '54 cells, 2 mitoses, focus 0.31, signal/background 3.4, saturated 0.1 %'. */
+/**
+ * '54 cells, 2 candidate mitoses (approximate), focus 0.31, signal/background 3.4, saturated 0.1 %'.
+ * Mitoses are candidates: the analysis's call is right for few of them (docs/field-quality.md, "Mitoses").
+ */
 export function measuresWords(quality: FieldQuality): string {
   return [
     `${quality.cells} ${quality.cells === 1 ? 'cell' : 'cells'}`,
-    `${quality.mitoses} ${quality.mitoses === 1 ? 'mitosis' : 'mitoses'}`,
+    `${quality.mitoses} ${quality.mitoses === 1 ? 'candidate mitosis' : 'candidate mitoses'} (approximate)`,
     `focus ${significant(quality.focus)}`,
     `signal/background ${significant(quality.signalToBackground)}`,
     `saturated ${significant(quality.saturatedFraction * 100)} %`,

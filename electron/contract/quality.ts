@@ -20,7 +20,7 @@ export const FieldQuality = z.object({
   reason: NotReadableReason.nullable(),
   /** Interphase cells (nuclei) found. */
   cells: z.number().int().nonnegative(),
-  /** Mitotic cells found. */
+  /** Candidate mitoses: objects the analysis calls mitotic (approximate; few are true mitoses, docs/field-quality.md). */
   mitoses: z.number().int().nonnegative(),
   /** Focus measured on the cells (higher is sharper; documented unit in docs/field-quality.md). */
   focus: z.number(),

@@ -20,6 +20,7 @@
  */
 import { afterAll, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { electronBinary } from '../../scripts/electron-binary.mjs';
 import { join } from 'node:path';
 import { _electron as electron, type ElectronApplication } from 'playwright-core';
 import { projectRoot } from '../../electron/core/paths';
@@ -28,22 +29,20 @@ import { tempDir } from '../support/temp-dir';
 
 const root = projectRoot();
 
-/** The Electron binary, found without loading the electron package (loading it would try to download the binary). */
-function electronBinary(): { path: string } | { skip: string } {
+/** The Electron binary (ELECTRON_PATH, else scripts/electron-binary.mjs, which never loads the package: that would try to download it). */
+function electronBinaryToUse(): { path: string } | { skip: string } {
   if (process.env.ELECTRON_PATH) {
     return existsSync(process.env.ELECTRON_PATH) ? { path: process.env.ELECTRON_PATH } : { skip: `ELECTRON_PATH=${process.env.ELECTRON_PATH} does not exist` };
   }
-  const pkgDir = join(root, 'node_modules', 'electron');
-  const pathTxt = join(pkgDir, 'path.txt');
-  const binary = existsSync(pathTxt) ? join(pkgDir, 'dist', readFileSync(pathTxt, 'utf8').trim()) : null;
-  if (!binary || !existsSync(binary)) {
+  const binary = electronBinary(root);
+  if (!binary) {
     return { skip: 'the Electron binary is not installed (node_modules/electron/dist is missing; it cannot be downloaded on this machine). Run `node node_modules/electron/install.js` where the internet is reachable; see this file\'s header.' };
   }
   return { path: binary };
 }
 
 function skipReason(): string | null {
-  const found = electronBinary();
+  const found = electronBinaryToUse();
   if ('skip' in found) return found.skip;
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display: run it under `xvfb-run -a`';
   if (!existsSync(join(root, 'dist/main/main.js'))) return 'the app is not built: run `node scripts/build.mjs` first';
@@ -63,7 +62,7 @@ it('launches the desktop app, reads a slide from the import folder, opens the ca
     ctx.skip(reason);
     return;
   }
-  const binary = (electronBinary() as { path: string }).path;
+  const binary = (electronBinaryToUse() as { path: string }).path;
   const dataDir = tempDir('ana-electron-data-');
   const importDir = tempDir('ana-electron-import-');
   const demo = join(root, 'resources/demo-slides');

@@ -3,7 +3,7 @@
  * SQLite, real decoder) over the loopback test host: fields are shown in FITC green by default and
  * the look-up table switches to grey and inverted; the overlay defaults to outlines that leave the
  * field visible (fill is an option); the evidence gallery shows cells, and a click centres the
- * viewer on the cell; the "show mitoses" filter keeps only mitotic cells; a two-channel TIFF shows
+ * viewer on the cell; the "show candidate mitoses" filter keeps only cells called mitotic; a two-channel TIFF shows
  * its DAPI counterstain in blue. Screenshots go to test-output/e2e/ (display-*.png,
  * overlay-outline.png, overlay-fill.png, cell-evidence.png, dapi.png).
  */
@@ -287,12 +287,14 @@ describe('the physician view', () => {
     await page.screenshot({ path: join(OUT, 'cell-evidence.png') });
 
     const mitotic = cells.filter((c) => c.mitotic).length;
+    // The analysis's mitosis call is approximate (docs/field-quality.md, "Mitoses"): the gallery must say so.
+    expect(await gallery.textContent()).toMatch(/Show candidate mitoses only \(\d+, approximate\)/);
     await gallery.getByTestId('mitoses-filter').check();
     await nextFrames();
     const shown = gallery.getByTestId('evidence-cell');
     if (mitotic === 0) {
       expect(await shown.count()).toBe(0);
-      expect(await gallery.textContent()).toContain('No mitotic cell found');
+      expect(await gallery.textContent()).toContain('No candidate mitosis in this field');
     } else {
       expect(await shown.count()).toBeGreaterThan(0);
       for (const flag of await shown.evaluateAll((els) => els.map((e) => e.getAttribute('data-mitotic')))) expect(flag).toBe('true');

@@ -22,7 +22,8 @@ import { createEngine, defaultGraphOptimization, defaultIntraOpThreads, type Gra
 import type { ProviderName } from '../../core/inference/providers';
 import { loadModelPackage } from '../../core/models/model-package';
 import { encodeField, generateField } from '../../core/synth';
-import { readBatch } from '../../core/reading/batch-reader';
+import { PREPARE_AHEAD, readBatch } from '../../core/reading/batch-reader';
+import { startFieldJudgeWorker } from '../../core/reading/field-judge';
 import { hashFile, prepareSlide } from '../../core/reading/prepare-slide';
 import { decodeSlideBytes } from '../../core/slides/decode';
 import { defaultBatchSize, scorePatches } from '../../core/reading/read-slide';
@@ -35,13 +36,18 @@ export interface ReadSettings {
   intraOpThreads?: number;
   /** Default: the engine's choice for the package (defaultGraphOptimization). */
   graphOptimization?: GraphOptimization;
+  /** Slides the batch reader prepares ahead of the one being scored (default: the reader's, PREPARE_AHEAD). */
+  prepareAhead?: number;
+  /** Where the pipeline judges fields: a worker thread (the reading service's default with a worker engine) or the reading thread. */
+  fieldJudge?: 'worker' | 'thread';
 }
 
 /**
  * The settings the reader used before issue 18 (8 patches per call, one thread on two cores,
- * ONNX Runtime's 'all' optimisation level): a baseline package runs with these by default.
+ * ONNX Runtime's 'all' optimisation level, one slide prepared ahead, fields judged in the reading
+ * thread): a baseline package runs with these by default.
  */
-export const PREVIOUS_READ_SETTINGS: Required<ReadSettings> = { batchSize: 8, intraOpThreads: 1, graphOptimization: 'all' };
+export const PREVIOUS_READ_SETTINGS: Required<ReadSettings> = { batchSize: 8, intraOpThreads: 1, graphOptimization: 'all', prepareAhead: 1, fieldJudge: 'thread' };
 
 export interface ReadBenchOptions extends ReadSettings {
   count: number;
@@ -92,6 +98,19 @@ export interface ReadBenchMeasurement {
   modelToDecodeCpuRatio: number;
   bottleneckBoundSlidesPerSecond: number;
   ratioToBound: number;
+  /**
+   * CPU time per slide in the pipeline, which other jobs on a loaded machine inflate far less than
+   * wall time: of the reading thread alone (read, hash, decode's hand-off, cut, store, and the
+   * analysis when judged there), and of the whole process (all its threads: libvips, the workers).
+   */
+  readingThreadCpuMsPerSlide: number;
+  processCpuMsPerSlide: number;
+  /**
+   * What the pipeline could reach on an idle machine with this many cores, from those CPU times:
+   * 1000 / max(reading thread, process ÷ cores). An estimate, not a measurement: it assumes the
+   * other threads keep up (the model in its worker, libvips) and that nothing else runs.
+   */
+  idleBoundSlidesPerSecond: number;
   peakRssMb: number;
   rssStartMb: number;
   /** RSS when a tenth of the fields were read (after warm-up): end − this shows whether memory stays flat. */
@@ -155,7 +174,10 @@ async function measure(options: ReadBenchOptions, modelDir: string, given: ReadS
     batchSize: given.batchSize ?? defaultBatchSize(engine),
     intraOpThreads: given.intraOpThreads ?? defaultIntraOpThreads(),
     graphOptimization: given.graphOptimization ?? defaultGraphOptimization(model),
+    prepareAhead: given.prepareAhead ?? PREPARE_AHEAD,
+    fieldJudge: given.fieldJudge ?? (options.useWorker === false ? 'thread' : 'worker'),
   };
+  const judgeWorker = settings.fieldJudge === 'worker' ? startFieldJudgeWorker({ log }) : null;
   const dbPath = join(options.workDir, `bench-${Date.now()}.db`);
   const db = openDatabase(dbPath);
   try {
@@ -207,9 +229,12 @@ async function measure(options: ReadBenchOptions, modelDir: string, given: ReadS
     let done = 0;
     let rssAtTenth = 0;
     const tenth = Math.max(1, Math.ceil(count / 10));
+    const threadCpuStart = process.threadCpuUsage();
+    const processCpuStart = process.cpuUsage();
     const started = performance.now();
-    const summary = await readBatch({ db, model, engine, batchSize: settings.batchSize }, paths, {
+    const summary = await readBatch({ db, model, engine, batchSize: settings.batchSize, ...(judgeWorker ? { fieldJudge: judgeWorker.judge } : {}) }, paths, {
       force: true,
+      prepareAhead: settings.prepareAhead,
       onItem: (item) => {
         done++;
         if (done === tenth) rssAtTenth = process.memoryUsage.rss();
@@ -222,6 +247,9 @@ async function measure(options: ReadBenchOptions, modelDir: string, given: ReadS
       },
     });
     const wall = (performance.now() - started) / 1000;
+    const threadCpu = process.threadCpuUsage(threadCpuStart);
+    const readingThreadCpuMs = (threadCpu.user + threadCpu.system) / 1000 / count;
+    const processCpuMs = cpuMsSince(processCpuStart) / count;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const rssEnd = process.memoryUsage.rss();
@@ -250,6 +278,9 @@ async function measure(options: ReadBenchOptions, modelDir: string, given: ReadS
       modelToDecodeCpuRatio: round(inferCpuMs / decodeCpuMs, 2),
       bottleneckBoundSlidesPerSecond: round(bound, 3),
       ratioToBound: round(slidesPerSecond / bound, 3),
+      readingThreadCpuMsPerSlide: round(readingThreadCpuMs),
+      processCpuMsPerSlide: round(processCpuMs),
+      idleBoundSlidesPerSecond: round(1000 / Math.max(readingThreadCpuMs, processCpuMs / availableParallelism()), 2),
       peakRssMb: round(peakRss / MB),
       rssStartMb: round(rssStart / MB),
       rssAtTenthMb: round(rssAtTenth / MB),
@@ -259,6 +290,7 @@ async function measure(options: ReadBenchOptions, modelDir: string, given: ReadS
     };
   } finally {
     await engine.close();
+    await judgeWorker?.close();
     db.close();
   }
 }

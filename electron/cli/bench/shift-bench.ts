@@ -20,16 +20,18 @@ import { DomainError } from '../../core/errors';
 import { createEngine, withEngine } from '../../core/inference/engine';
 import type { ProviderName } from '../../core/inference/providers';
 import { loadModelPackage, readHead, type ModelPackage } from '../../core/models/model-package';
-import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset } from '../../core/synth';
+import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset, type DatasetRow } from '../../core/synth';
 import { writeAdaptedExtractor } from '../../core/training/adapt/adapt-extractor';
 import { bagCount, featureStats, subsetBags, type BagDataset } from '../../core/training/dataset';
 import { extractorSha256 } from '../../core/training/heads/embedding-cache';
 import { inheritedOptions } from '../../core/training/finetune/finetune';
 import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
-import { thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
-import { embedRows, fitHead, hashSplit, headScorer } from '../../core/training/heads/train-model';
+import { OUT_OF_FOLD_MODES, thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
+import { embedRows, fitHead, hashSplit, headScorer, outOfFoldScores } from '../../core/training/heads/train-model';
+import { foldStandardisation } from '../../core/training/scorer';
 import { defaultTrainerOptions, scoreBags, type TrainerOptions } from '../../core/training/trainer';
 import { renderLearningCurvePng } from './learning-curve-plot';
+import { networkStyle, type NetworkFinetuneBench } from './shift-network';
 
 /** Held out by default: three styles as different from each other as from the training data. */
 export const DEFAULT_HELD_OUT_STYLES = ['routine-20x-colour-jpeg', 'mercury-hotspot-12bit', 'research-40x-mono16'] as const;
@@ -49,6 +51,8 @@ export interface ShiftBenchOptions {
   signedCounts?: readonly number[];
   /** Measure the adapted columns (default true): learns codebooks per held-out style and embeds its fields again. */
   adapt?: boolean;
+  /** A whole-network package only: also fine-tune the network itself on +N signed fields of each held-out style (shift-network.ts). */
+  networkFinetune?: NetworkFinetuneBench;
   seed?: number;
   providers?: ProviderName[];
   log?: (message: string) => void;
@@ -72,17 +76,27 @@ export interface ShiftStyleResult {
   signed: SignedFigures[];
   /** Codebooks learned again from the unlabelled pool, head fitted from scratch on +N signed (empty: not measured). */
   adaptedSigned: SignedFigures[];
+  /** The whole network fine-tuned on +N signed, at the package's thresholds (tuned on the early-stopping fields beside them); absent: not measured. */
+  networkSigned?: SignedFigures[];
 }
 
-/** After +N signed: at thresholds 0.5 (the figures), and with thresholds tuned or shrunk on the early-stopping fields. */
-export type SignedFigures = { n: number } & ShiftFigures & { thresholds?: { tuned: ShiftFigures; shrunk: ShiftFigures } };
+/** The threshold rules compared beside 0.5 after +N signed (core/training/metrics/thresholds.ts). */
+export const COMPARED_THRESHOLDS = ['tuned', 'shrunk', 'cv', 'platt'] as const satisfies readonly ThresholdMode[];
+type ComparedThreshold = (typeof COMPARED_THRESHOLDS)[number];
+
+/**
+ * After +N signed: at thresholds 0.5 (the figures), and with thresholds tuned or shrunk on the
+ * early-stopping fields, or chosen on out-of-fold scores of all N fields (cv: best F1, platt:
+ * Platt scaling's 0.5).
+ */
+export type SignedFigures = { n: number } & ShiftFigures & { thresholds?: Partial<Record<ComparedThreshold, ShiftFigures>> };
 
 export interface ShiftBenchResult {
   model: string;
-  options: { heldOutStyles: string[]; referenceStyles: string[]; fieldsPerStyle: number; sizePx: string; signedCounts: number[]; adapt: boolean; seed: number };
+  options: { heldOutStyles: string[]; referenceStyles: string[]; fieldsPerStyle: number; sizePx: string; signedCounts: number[]; adapt: boolean; networkFinetune?: NetworkFinetuneBench; seed: number };
   styles: ShiftStyleResult[];
   /** Means over the held-out styles. */
-  heldOutMean: { zeroShot: ShiftFigures; adapted: ShiftFigures | null; signed: SignedFigures[]; adaptedSigned: SignedFigures[] };
+  heldOutMean: { zeroShot: ShiftFigures; adapted: ShiftFigures | null; signed: SignedFigures[]; adaptedSigned: SignedFigures[]; networkSigned?: SignedFigures[] };
   wallSeconds: number;
   files: { json: string; table: string; plot: string };
 }
@@ -102,15 +116,20 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
     throw new DomainError('bad-request', `shift benchmark: --fields-per-style (${fieldsPerStyle}) must exceed the largest signed count (${poolSize}), so test fields remain`);
   }
   const signedCounts = [...(options.signedCounts ?? DEFAULT_SIGNED_COUNTS)].sort((a, b) => a - b);
+  const beyond = (options.networkFinetune?.signedCounts ?? []).filter((n) => n > poolSize);
+  if (beyond.length) throw new DomainError('bad-request', `shift benchmark: network +N ${beyond.join(', ')} exceed the signed pool (${poolSize} fields, the largest --signed count)`);
+  const adapt = options.adapt ?? true;
   const log = options.log ?? (() => {});
   const model = await loadModelPackage(resolve(options.modelDir));
-  // Unsupervised adaptation re-learns codebooks (docs/lab-adaptation.md): a whole network has none.
-  const adapt = (options.adapt ?? true) && model.manifest.kind !== 'network';
-  if ((options.adapt ?? true) && !adapt) log(`${model.manifest.id} ${model.manifest.version} is a whole network: the adapted columns (codebook re-learning) are not measured`);
   const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(model.manifest.provenance), keepInitialIfBest: true, seed };
-  const head = await readHead(model);
+  // A whole network is measured on its pixels (shift-network.ts): zero-shot and the network fine-tuned itself; no head or codebook rows.
+  const isNetwork = model.manifest.kind === 'network';
+  const adaptFeatures = adapt && !isNetwork;
+  const networkBench: NetworkFinetuneBench = options.networkFinetune ?? { mode: 'all' };
+  const networkCounts = [...(networkBench.signedCounts ?? signedCounts)].sort((a, b) => a - b);
+  const head = isNetwork ? null : await readHead(model);
   const thresholds = model.manifest.labels.map((l) => model.manifest.thresholds[l.key] ?? 0.5);
-  const engine = await createEngine(model, { providers: options.providers, warn: () => {} });
+  const engine = isNetwork ? null : await createEngine(model, { providers: options.providers, warn: () => {} });
   const styles: ShiftStyleResult[] = [];
   try {
     const all = [...heldOut.map((s) => ({ style: s, role: 'held-out' as const })), ...reference.map((s) => ({ style: s, role: 'reference' as const }))];
@@ -119,8 +138,16 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
       // The data seed follows the style, not its place in the list: holding out one more style leaves the others' fields as they were.
       await ensureStyleData(dataDir, style, role === 'held-out' ? fieldsPerStyle : fieldsPerStyle - poolSize, poolSize, role, size, seed + 1000 * (STYLE_NAMES.indexOf(style) + 1), options, log);
       const rows = await readDatasetCsv(join(dataDir, 'labels.csv'));
-      const { data } = await embedRows(model, engine, rows, { cacheDir: join(resolve(options.workDir), '.embedding-cache'), onProgress: (p) => options.onProgress?.(`embed ${style}`, p.done, p.total) });
       const indexOf = (split: string): number[] => rows.flatMap((r, i) => (r.split === split ? [i] : []));
+      if (!engine || !head) {
+        const pick = (split: string): DatasetRow[] => indexOf(split).map((i) => rows[i]!);
+        const net = await networkStyle(model, pick('signed'), pick('test'), role === 'held-out' ? networkCounts : [], networkBench, { seed, providers: options.providers, onProgress: options.onProgress, log });
+        const networkSigned = net.signed.map((m) => signedFigures(m.n, m.byMode));
+        styles.push({ style, role, testFields: bagCount(net.zeroShot.test), zeroShot: figures(net.zeroShot), adapted: null, signed: [], adaptedSigned: [], ...(role === 'held-out' ? { networkSigned } : {}) });
+        log(`${style} (${role}): zero-shot macro-F1 ${figures(net.zeroShot).f1Macro.toFixed(3)}${networkSigned.length ? `; network ${networkBench.mode} ${networkSigned.map((s) => `+${s.n}: ${s.f1Macro.toFixed(3)}`).join(', ')}` : ''}`);
+        continue;
+      }
+      const { data } = await embedRows(model, engine, rows, { cacheDir: join(resolve(options.workDir), '.embedding-cache'), onProgress: (p) => options.onProgress?.(`embed ${style}`, p.done, p.total) });
       const test = subsetBags(data, indexOf('test'));
       const zeroShot = figures(evaluateHead(head.weights.data, head.bias.data, model, test, thresholds));
       const signed: ShiftStyleResult['signed'] = [];
@@ -131,7 +158,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
         for (const n of signedCounts) {
           signed.push(signedFigures(n, fineTuned(model, trainer, head, subsetBags(data, pool.slice(0, n)), test, seed)));
         }
-        if (adapt) {
+        if (adaptFeatures) {
           const restandardised = restandardisedHead(head.weights.data, head.bias.data, featureStats(subsetBags(data, pool)));
           adapted = figures(evaluateHead(restandardised.weights, restandardised.bias, model, test, thresholds));
           const extractor = await ensureAdaptedExtractor(model, pool.map((i) => rows[i]!.absolutePath), join(dataDir, `adapted-${(await extractorSha256(model)).slice(0, 12)}-s${seed}`), seed, options, log);
@@ -148,18 +175,19 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
       log(`${style} (${role}): zero-shot macro-F1 ${zeroShot.f1Macro.toFixed(3)}, mAP ${zeroShot.map.toFixed(3)}${signed.length ? `; ${curve(signed)}` : ''}${adapted ? `; adapted zero-shot ${adapted.f1Macro.toFixed(3)}; adapted ${curve(adaptedSigned)}` : ''}`);
     }
   } finally {
-    await engine.close();
+    await engine?.close();
   }
   const held = styles.filter((s) => s.role === 'held-out');
   const result: ShiftBenchResult = {
     model: `${model.manifest.id} ${model.manifest.version}`,
-    options: { heldOutStyles: heldOut, referenceStyles: reference, fieldsPerStyle, sizePx: `${size.width}x${size.height}`, signedCounts, adapt, seed },
+    options: { heldOutStyles: heldOut, referenceStyles: reference, fieldsPerStyle, sizePx: `${size.width}x${size.height}`, signedCounts, adapt: adaptFeatures, ...(isNetwork ? { networkFinetune: networkBench } : {}), seed },
     styles,
     heldOutMean: {
       zeroShot: meanFigures(held.map((s) => s.zeroShot)),
-      adapted: adapt ? meanFigures(held.map((s) => s.adapted!)) : null,
-      signed: signedCounts.map((n) => meanSigned(n, held.map((s) => s.signed.find((x) => x.n === n)!))),
-      adaptedSigned: adapt ? signedCounts.map((n) => meanSigned(n, held.map((s) => s.adaptedSigned.find((x) => x.n === n)!))) : [],
+      adapted: adaptFeatures ? meanFigures(held.map((s) => s.adapted!)) : null,
+      signed: isNetwork ? [] : signedCounts.map((n) => meanSigned(n, held.map((s) => s.signed.find((x) => x.n === n)!))),
+      adaptedSigned: adaptFeatures ? signedCounts.map((n) => meanSigned(n, held.map((s) => s.adaptedSigned.find((x) => x.n === n)!))) : [],
+      ...(isNetwork ? { networkSigned: networkCounts.map((n) => meanSigned(n, held.map((s) => s.networkSigned!.find((x) => x.n === n)!))) } : {}),
     },
     wallSeconds: Math.round((performance.now() - started) / 100) / 10,
     files: { json: join(resolve(options.outDir), 'results.json'), table: join(resolve(options.outDir), 'table.md'), plot: join(resolve(options.outDir), 'curve.png') },
@@ -193,18 +221,7 @@ const RESTANDARDISE_MIN_STD = 0.1;
 
 /** A head for embeddings e standardised again as (e − m)/s with the lab's statistics: W/s, b − W·m/s. */
 export function restandardisedHead(weights: Float32Array, bias: Float32Array, stats: { mean: Float64Array; std: Float64Array }): { weights: Float32Array; bias: Float32Array } {
-  const D = stats.mean.length;
-  const K = bias.length;
-  const w = new Float32Array(weights.length);
-  const b = Float32Array.from(bias);
-  for (let k = 0; k < K; k++) {
-    for (let d = 0; d < D; d++) {
-      const s = Math.max(stats.std[d]!, RESTANDARDISE_MIN_STD);
-      w[k * D + d] = weights[k * D + d]! / s;
-      b[k]! -= (weights[k * D + d]! * stats.mean[d]!) / s;
-    }
-  }
-  return { weights: w, bias: b };
+  return foldStandardisation(weights, bias, stats.mean, stats.std.map((s) => Math.max(s, RESTANDARDISE_MIN_STD)));
 }
 
 function evaluateHead(weights: Float32Array, bias: Float32Array, model: ModelPackage, test: BagDataset, thresholds: number[]): { report: EvaluationReport; scores: Float64Array; thresholds: number[]; test: BagDataset } {
@@ -216,8 +233,9 @@ function evaluateHead(weights: Float32Array, bias: Float32Array, model: ModelPac
 
 /**
  * Local fine-tuning's head step on N signed fields: warm start from the package head (or none),
- * early stop on 20% of them; measured at 0.5, and with the thresholds tuned (best F1) or shrunk
- * towards 0.5 on those early-stopping fields (core/training/metrics/thresholds.ts).
+ * early stop on 20% of them; measured at 0.5, with the thresholds tuned (best F1) or shrunk
+ * towards 0.5 on those early-stopping fields, and with thresholds chosen on 5-fold out-of-fold
+ * scores of all N fields (best F1 or Platt scaling; core/training/metrics/thresholds.ts).
  */
 function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<ReturnType<typeof readHead>> | null, signed: BagDataset, test: BagDataset, seed: number): Record<ThresholdMode, ReturnType<typeof evaluateHead>> {
   const ids = Array.from({ length: bagCount(signed) }, (_, i) => i);
@@ -225,23 +243,27 @@ function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<R
   // where --work put the data (they did, and +N figures moved by up to 0.04 between runs).
   const { train, heldOut } = hashSplit(ids, (i) => basename(signed.bagIds[i]!), 0.2, seed);
   const stop = heldOut.length > 0 ? subsetBags(signed, heldOut) : null;
-  const { head: fitted, stats, training } = fitHead(subsetBags(signed, train.length > 0 ? train : ids), stop, trainer, {}, head ? { weights: head.weights.data, bias: head.bias.data } : undefined);
+  const fitBags = subsetBags(signed, train.length > 0 ? train : ids);
+  const initial = head ? { weights: head.weights.data, bias: head.bias.data } : undefined;
+  const { head: fitted, stats, training } = fitHead(fitBags, stop, trainer, {}, initial);
   const folded = fitted.folded(stats.mean, stats.std);
   const K = model.manifest.labels.length;
   const pooled = training.pooling;
   const scorer = headScorer(folded.weights, folded.bias, test.inputLength, K);
   const scores = scoreBags(scorer, test, pooled);
   const stopScores = stop ? scoreBags(scorer, stop, pooled) : null;
+  const outOfFold = outOfFoldScores(fitBags, stop, trainer, { initial, key: (id) => basename(id) });
   const at = (mode: ThresholdMode) => {
-    const thresholds = stop && stopScores ? thresholdsFor(mode, stop.bagLabels, stopScores, bagCount(stop), K) : new Array<number>(K).fill(0.5);
+    const evidence = OUT_OF_FOLD_MODES.includes(mode) ? outOfFold : stop && stopScores ? { truth: stop.bagLabels, scores: stopScores, imageCount: bagCount(stop) } : null;
+    const thresholds = evidence ? thresholdsFor(mode, evidence.truth, evidence.scores, evidence.imageCount, K) : new Array<number>(K).fill(0.5);
     return { report: evaluate({ truth: test.bagLabels, scores, imageCount: bagCount(test), labelCount: K }, test.labels, thresholds), scores, thresholds, test };
   };
-  return { fixed: at('fixed'), tuned: at('tuned'), shrunk: at('shrunk') };
+  return { fixed: at('fixed'), tuned: at('tuned'), shrunk: at('shrunk'), cv: at('cv'), platt: at('platt') };
 }
 
-/** A fine-tuned head's figures at 0.5, with the tuned and shrunk thresholds beside them. */
-function signedFigures(n: number, byMode: Record<ThresholdMode, ReturnType<typeof evaluateHead>>): ShiftStyleResult['signed'][number] {
-  return { n, ...figures(byMode.fixed), thresholds: { tuned: figures(byMode.tuned), shrunk: figures(byMode.shrunk) } };
+/** A fine-tuned model's figures at its default thresholds ('fixed'), with the other threshold rules measured beside them. */
+function signedFigures(n: number, byMode: Partial<Record<ThresholdMode, ReturnType<typeof evaluateHead>>> & { fixed: ReturnType<typeof evaluateHead> }): SignedFigures {
+  return { n, ...figures(byMode.fixed), thresholds: Object.fromEntries(COMPARED_THRESHOLDS.flatMap((mode) => (byMode[mode] ? [[mode, figures(byMode[mode])]] : []))) };
 }
 
 function figures({ report, scores, thresholds, test }: ReturnType<typeof evaluateHead>): ShiftFigures {
@@ -257,8 +279,9 @@ function figures({ report, scores, thresholds, test }: ReturnType<typeof evaluat
 }
 
 function meanSigned(n: number, list: SignedFigures[]): SignedFigures {
-  const withThresholds = list.filter((f) => f.thresholds);
-  const thresholds = withThresholds.length === list.length && list.length > 0 ? { tuned: meanFigures(list.map((f) => f.thresholds!.tuned)), shrunk: meanFigures(list.map((f) => f.thresholds!.shrunk)) } : undefined;
+  // A rule is averaged only where every style measured it (results.json of older runs lack cv and platt).
+  const measured = COMPARED_THRESHOLDS.filter((mode) => list.length > 0 && list.every((f) => f.thresholds?.[mode]));
+  const thresholds = measured.length ? Object.fromEntries(measured.map((mode) => [mode, meanFigures(list.map((f) => f.thresholds![mode]!))])) : undefined;
   return { n, ...meanFigures(list), ...(thresholds ? { thresholds } : {}) };
 }
 
@@ -273,20 +296,23 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const counts = result.options.signedCounts;
   const header = `| style | role | recipe | test fields | zero-shot | ${counts.map((n) => `+${n} signed`).join(' | ')} | negatives read negative (zero-shot) |`;
   const rule = `|${' --- |'.repeat(6 + counts.length)}`;
-  const curve = (list: readonly ({ n: number } & ShiftFigures)[]) => counts.map((n) => cell(list.find((x) => x.n === n))).join(' | ');
+  const curve = (list: readonly ({ n: number } & ShiftFigures)[], missing?: string) => counts.map((n) => { const f = list.find((x) => x.n === n); return f || !missing ? cell(f) : missing; }).join(' | ');
   const dashes = counts.map(() => '—').join(' | ');
+  const network = `**whole network** fine-tuned (${result.options.networkFinetune?.mode ?? ''})`;
   const rows = result.styles.flatMap((s) => [
-    `| ${s.style} | ${s.role} | ${s.role === 'held-out' ? 'shipped features, head fine-tuned' : 'as shipped'} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? curve(s.signed) : dashes} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`,
+    `| ${s.style} | ${s.role} | ${s.role === 'held-out' ? (s.networkSigned ? network : 'shipped features, head fine-tuned') : 'as shipped'} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? curve(s.networkSigned ?? s.signed, s.networkSigned ? '—' : undefined) : dashes} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`,
     ...(s.role === 'held-out' && s.adapted ? [`| ${s.style} | held-out | **adapted** features, new head | ${s.testFields} | ${cell(s.adapted)} | ${curve(s.adaptedSigned)} | ${s.adapted.negativesCalledNegative ?? '—'} |`] : []),
   ]);
   const mean = result.heldOutMean;
   if (result.options.heldOutStyles.length > 0) {
-    rows.push(`| **held-out mean** | | shipped features, head fine-tuned | | **${cell(mean.zeroShot)}** | ${curve(mean.signed)} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
+    if (!mean.networkSigned) rows.push(`| **held-out mean** | | shipped features, head fine-tuned | | **${cell(mean.zeroShot)}** | ${curve(mean.signed)} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
     if (mean.adapted) rows.push(`| **held-out mean** | | **adapted** features, new head | | **${cell(mean.adapted)}** | ${curve(mean.adaptedSigned)} | ${mean.adapted.negativesCalledNegative ?? '—'} |`);
+    if (mean.networkSigned) rows.push(`| **held-out mean** | | ${network} | | **${cell(mean.zeroShot)}** | ${curve(mean.networkSigned, '—')} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
   }
+  const byRule = (f: SignedFigures): string => [f.f1Macro, ...COMPARED_THRESHOLDS.map((mode) => f.thresholds?.[mode]?.f1Macro)].map((v) => (v === undefined ? '—' : v.toFixed(3))).join(' / ');
   const thresholdRows = (name: string, list: readonly SignedFigures[]) =>
-    list.some((f) => f.thresholds) ? [`| ${name} | ${counts.map((n) => { const f = list.find((x) => x.n === n); return f?.thresholds ? `${f.f1Macro.toFixed(3)} / ${f.thresholds.tuned.f1Macro.toFixed(3)} / ${f.thresholds.shrunk.f1Macro.toFixed(3)}` : '—'; }).join(' | ')} |`] : [];
-  const thresholdTable = [...thresholdRows('shipped features, head fine-tuned', mean.signed), ...thresholdRows('adapted features, new head', mean.adaptedSigned)];
+    list.some((f) => f.thresholds) ? [`| ${name} | ${counts.map((n) => { const f = list.find((x) => x.n === n); return f?.thresholds ? byRule(f) : '—'; }).join(' | ')} |`] : [];
+  const thresholdTable = [...thresholdRows('shipped features, head fine-tuned', mean.signed), ...thresholdRows('adapted features, new head', mean.adaptedSigned), ...thresholdRows('whole network fine-tuned (package thresholds / tuned)', mean.networkSigned ?? [])];
   return [
     `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields. ` +
       "Adapted: the style's signed pool read as unlabelled fields; zero-shot = the shipped head on embeddings re-standardised with the pool's statistics; +N = codebooks learned again from the pool (`ana adapt`), head fitted from scratch on N signed fields.",
@@ -297,7 +323,7 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
     '',
     ...(thresholdTable.length
       ? [
-          'Held-out mean macro-F1 by threshold rule after +N signed: 0.5 / best F1 on the early-stopping fields (20% of N) / that best F1 shrunk towards 0.5 by the label\'s positives.',
+          "Held-out mean macro-F1 by threshold rule after +N signed: 0.5 / best F1 on the early-stopping fields (20% of N) / that best F1 shrunk towards 0.5 by the label's positives / best F1 on 5-fold out-of-fold scores of all N (cv) / Platt scaling on those scores (platt).",
           '',
           `| recipe | ${counts.map((n) => `+${n} signed`).join(' | ')} |`,
           `|${' --- |'.repeat(1 + counts.length)}`,

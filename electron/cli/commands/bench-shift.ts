@@ -6,10 +6,12 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { defaultModelDir } from '../../core/paths';
 import { STYLE_NAMES } from '../../core/synth';
 import { UsageError } from '../command';
+import { wholeOption } from '../options';
 
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
   '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--no-adapt] [--seed S] [--provider auto|cpu|...]\n' +
+  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N]]  (a whole-network --model: also fine-tune the network itself)\n' +
   `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
 
 /** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (cli/bench/shift-bench.ts). */
@@ -27,6 +29,10 @@ export async function runBenchShift(args: string[]): Promise<number> {
       size: { type: 'string', default: '1024x768' },
       signed: { type: 'string', default: DEFAULT_SIGNED_COUNTS.join(',') },
       'no-adapt': { type: 'boolean', default: false },
+      'network-finetune': { type: 'string' },
+      'network-signed': { type: 'string' },
+      'network-epochs': { type: 'string' },
+      blocks: { type: 'string' },
       seed: { type: 'string', default: '1' },
       provider: { type: 'string' },
     },
@@ -36,13 +42,18 @@ export async function runBenchShift(args: string[]): Promise<number> {
   for (const style of [...list(values['held-out']), ...list(values.reference)]) {
     if (!STYLE_NAMES.includes(style)) throw new UsageError(`unknown style '${style}' (known: ${STYLE_NAMES.join(', ')})`);
   }
-  const whole = (text: string, flag: string): number => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a whole number >= 1, got '${text}'`);
-    return n;
-  };
   const size = /^(\d+)x(\d+)$/.exec(values.size);
   if (!size) throw new UsageError(`--size must look like 1024x768, got '${values.size}'`);
+  const networkMode = values['network-finetune'];
+  if (networkMode !== undefined && networkMode !== 'all' && networkMode !== 'last-blocks') throw new UsageError(`--network-finetune must be all or last-blocks, got '${networkMode}'`);
+  const networkFinetune = networkMode
+    ? {
+        mode: networkMode as 'all' | 'last-blocks',
+        ...(values.blocks ? { lastBlocks: wholeOption(values.blocks, '--blocks') } : {}),
+        ...(values['network-signed'] ? { signedCounts: list(values['network-signed']).map((n) => wholeOption(n, '--network-signed')) } : {}),
+        ...(values['network-epochs'] ? { maxEpochs: wholeOption(values['network-epochs'], '--network-epochs') } : {}),
+      }
+    : undefined;
   const tty = process.stderr.isTTY;
   const result = await runShiftBench({
     modelDir: values.model ? resolve(values.model) : defaultModelDir(),
@@ -50,11 +61,12 @@ export async function runBenchShift(args: string[]): Promise<number> {
     outDir: resolve(values.out),
     heldOutStyles: list(values['held-out']),
     referenceStyles: list(values.reference),
-    fieldsPerStyle: whole(values['fields-per-style'], '--fields-per-style'),
+    fieldsPerStyle: wholeOption(values['fields-per-style'], '--fields-per-style'),
     sizePx: { width: Number(size[1]), height: Number(size[2]) },
-    signedCounts: list(values.signed).map((n) => whole(n, '--signed')),
+    signedCounts: list(values.signed).map((n) => wholeOption(n, '--signed')),
     adapt: !values['no-adapt'],
-    seed: whole(values.seed, '--seed'),
+    ...(networkFinetune ? { networkFinetune } : {}),
+    seed: wholeOption(values.seed, '--seed'),
     providers: parseProviderPreference(values.provider),
     log: (m) => {
       if (tty) process.stderr.write('\r\x1b[2K');

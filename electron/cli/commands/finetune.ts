@@ -7,6 +7,7 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { startFinetuneWorker, type FinetuneJob } from '../../core/training/finetune/finetune-worker';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
 import { ADAPT_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
+import { THRESHOLD_MODES, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { UsageError, type Command } from '../command';
 import { databasePath, missingDatabaseError } from '../database';
 
@@ -23,12 +24,14 @@ const SHARED_OPTIONS = {
   'max-f1-drop': { type: 'string' },
   'max-map-drop': { type: 'string' },
   'max-recall-drop': { type: 'string' },
+  thresholds: { type: 'string' },
   provider: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 const SHARED_USAGE =
   '[--db FILE] [--models-dir DIR] [--cache DIR] [--model SHIPPED_DIR] [--seed S] [--no-promote]\n' +
-  '  [--validation-share P] [--min-cases N] [--max-f1-drop X] [--max-map-drop X] [--max-recall-drop X] [--provider auto|cpu|...]';
+  '  [--validation-share P] [--min-cases N] [--max-f1-drop X] [--max-map-drop X] [--max-recall-drop X]\n' +
+  '  [--thresholds fixed|tuned|shrunk|cv|platt (default: cv from 200 signed cases, else shrunk)] [--provider auto|cpu|...]';
 
 type SharedValues = { [K in keyof typeof SHARED_OPTIONS]?: (typeof SHARED_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
@@ -46,8 +49,11 @@ function jobOf(values: SharedValues, mode: FinetuneMode | undefined, extra: Part
   const gate = Object.fromEntries(
     Object.entries({ macroF1Drop: number('max-f1-drop', values['max-f1-drop']), mapDrop: number('max-map-drop', values['max-map-drop']), recallDrop: number('max-recall-drop', values['max-recall-drop']) }).filter(([, v]) => v !== undefined),
   );
+  const thresholds = values.thresholds as ThresholdMode | undefined;
+  if (thresholds !== undefined && !THRESHOLD_MODES.includes(thresholds)) throw new UsageError(`--thresholds must be one of ${THRESHOLD_MODES.join(', ')}, got '${thresholds}'`);
   return {
     dbPath,
+    ...(thresholds ? { thresholds } : {}),
     fallbackModelDir: values.model ? resolve(values.model) : defaultModelDir(),
     modelsDir: values['models-dir'] ? resolve(values['models-dir']) : join(dirname(dbPath), 'models'),
     cacheDir: values.cache ? resolve(values.cache) : join(dirname(dbPath), 'embedding-cache'),
@@ -102,7 +108,7 @@ export const finetuneCommand: Command = {
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
     `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] ${SHARED_USAGE}\n` +
-    `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks (measured on the shift benchmark), else 'head'`,
+    `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)`,
   async run(args) {
     const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' } } });
     const mode = values.mode as FinetuneMode | undefined;

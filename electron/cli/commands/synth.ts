@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { CLASSIC_STYLE_NAME, DEFAULT_LABEL_DISTRIBUTION, findStyle, isSynthFormat, LAB_STYLES, RANDOM_STYLE, renderMontage, renderStyleMontage, STYLE_NAMES, SYNTH_FORMATS, writeDataset, type SynthFormat } from '../../core/synth';
 import { UsageError, type Command } from '../command';
+import { wholeOption } from '../options';
 
 export const synthCommand: Command = {
   name: 'synth',
@@ -46,7 +47,7 @@ export const synthCommand: Command = {
     const style = findStyle(values.style);
     if (values.montage) {
       const path = resolve(values.montage);
-      const seed = parseWhole(values.seed, '--seed');
+      const seed = wholeOption(values.seed, '--seed', 0);
       await writeFile(path, style ? await renderStyleMontage({ style: style.name, seed }) : await renderMontage({ seed }));
       console.log(`Wrote a montage of one field per pattern${style ? ` in style ${style.name}` : ''} to ${path}`);
       return 0;
@@ -62,20 +63,20 @@ export const synthCommand: Command = {
     const weights = values.weights ? { ...distribution.weights, ...parsePairs(values.weights, '--weights') } : distribution.weights;
     const negativeRate = values['negative-rate'] !== undefined ? parseNumber(values['negative-rate'], '--negative-rate') : distribution.negativeRate;
     const outDir = resolve(values.out);
-    const count = parseWhole(values.count, '--count');
+    const count = wholeOption(values.count, '--count', 0);
     const started = performance.now();
     const summary = await writeDataset({
       outDir,
       count,
-      seed: parseWhole(values.seed, '--seed'),
+      seed: wholeOption(values.seed, '--seed', 0),
       sizePx: parseSize(values.size),
       pixelSizeUm: pixelSizeText === undefined ? undefined : parsePixelSize(pixelSizeText),
       format: format as SynthFormat[] | 'mixed' | undefined,
       style: style?.name,
       splits: parsePairs(values.splits, '--splits'),
-      fieldsPerCase: parseWhole(values['fields-per-case'], '--fields-per-case'),
+      fieldsPerCase: wholeOption(values['fields-per-case'], '--fields-per-case', 0),
       accessionPrefix: values['accession-prefix'],
-      firstAccession: parseWhole(values['first-accession'], '--first-accession'),
+      firstAccession: wholeOption(values['first-accession'], '--first-accession', 0),
       labelDistribution: { ...distribution, weights, negativeRate },
       overwrite: values.overwrite,
       onProgress: (done, total) => {
@@ -91,12 +92,6 @@ export const synthCommand: Command = {
     return 0;
   },
 };
-
-function parseWhole(text: string, flag: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`${flag} must be a whole number, got '${text}'`);
-  return n;
-}
 
 function parseNumber(text: string, flag: string): number {
   const n = Number(text);

@@ -3,10 +3,12 @@ import { resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
 import { parseProviderPreference } from '../../core/inference/providers';
-import { trainModelFromCsv } from '../../core/training/heads/train-model';
+import { THRESHOLD_CV_FOLDS, trainModelFromCsv } from '../../core/training/heads/train-model';
 import type { ConfidenceInit } from '../../core/training/self-paced';
 import type { TrainingMethod } from '../../core/training/trainer';
-import type { ThresholdMode } from '../../core/training/metrics/thresholds';
+import { THRESHOLD_MODES, THRESHOLD_WORDS, type ThresholdMode } from '../../core/training/metrics/thresholds';
+import { loadModelPackage } from '../../core/models/model-package';
+import { inheritedOptions } from '../../core/training/finetune/finetune';
 import { UsageError, type Command } from '../command';
 import { TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
 
@@ -17,15 +19,17 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'Train a model package (new head on the base extractor) from a dataset CSV',
   usage:
-    'ana train --data labels.csv --out DIR [--base MODEL_DIR] [--method spl|plain|max|mean|mean-logit] [--seed S]\n' +
+    'ana train --data labels.csv --out DIR [--base MODEL_DIR] [--method spl|plain|max|mean|mean-logit (default: the base\'s recorded recipe, else spl)] [--seed S]\n' +
     '  [--epochs N] [--patience N] [--lr X] [--lr-alpha X] [--init iw-sample|iw-ones|iw-data]\n' +
     '  [--no-sampler] [--no-pseudo-labels] [--no-coefficients] [--soft-targets] [--coefficient-c C]\n' +
-    '  [--thresholds fixed|tuned|shrunk] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
+    '  [--thresholds fixed|tuned|shrunk|cv|platt] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
   async run(args) {
     const { values } = parseArgs({
       args,
       options: {
         ...TRAINING_RUN_OPTIONS,
+        // No default: without --method the base package's recorded recipe is used (below).
+        method: { type: 'string' },
         base: { type: 'string' },
         epochs: { type: 'string' },
         patience: { type: 'string' },
@@ -45,9 +49,14 @@ export const trainCommand: Command = {
       },
     });
     const { dataCsv, outDir } = trainingRunPaths(values);
-    const method = values.method as TrainingMethod;
-    if (!METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
-    if (!['fixed', 'tuned', 'shrunk'].includes(values.thresholds)) throw new UsageError('--thresholds must be fixed (0.5, docs/method.md §aggregation), tuned (best validation F1 per label) or shrunk (tuned, pulled towards 0.5 by the label\'s validation positives; for few cases)');
+    if (values.method !== undefined && !METHODS.includes(values.method as TrainingMethod)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
+    const baseModelDir = values.base ? resolve(values.base) : defaultModelDir();
+    // Without --method, the head is trained as the base package's head was (0.4.0: mean-logit by
+    // L-BFGS), as fine-tuning does: the self-paced default over-called every pattern on a held-out
+    // lab style (docs/results.md, "The self-paced collapse"). A base that records no recipe: spl.
+    const inherited = values.method === undefined ? inheritedOptions((await loadModelPackage(baseModelDir)).manifest.provenance) : {};
+    const method = (values.method ?? inherited.method ?? 'spl') as TrainingMethod;
+    if (!THRESHOLD_MODES.includes(values.thresholds as ThresholdMode)) throw new UsageError(`--thresholds must be one of: ${THRESHOLD_MODES.map((m) => `${m} (${THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[m]})`).join('; ')}`);
     if (values.init && !INITS.includes(values.init as ConfidenceInit)) throw new UsageError(`--init must be one of ${INITS.join(', ')}`);
     const num = (name: string, v: string | undefined): number | undefined => {
       if (v === undefined) return undefined;
@@ -56,6 +65,7 @@ export const trainCommand: Command = {
       return n;
     };
     const trainer = {
+      ...inherited,
       method,
       seed: num('seed', values.seed)!,
       ...(values.epochs && { maxEpochs: num('epochs', values.epochs)! }),
@@ -75,7 +85,7 @@ export const trainCommand: Command = {
     const result = await trainModelFromCsv({
       dataCsv,
       outDir,
-      baseModelDir: values.base ? resolve(values.base) : defaultModelDir(),
+      baseModelDir,
       // Never beside the dataset's images (a share, a repository): the per-user cache folder.
       cacheDir: values.cache ? resolve(values.cache) : defaultEmbeddingCacheDir(),
       version: values.version,

@@ -76,31 +76,39 @@ function haloShare(values: Float32Array, background: Float32Array, labels: Int32
 /** Mean |step| across 8-pixel block borders over the mean |step| inside blocks, both directions. */
 export function blockiness(fitc: Float32Array, w: number, h: number): number | null {
   if (w < 32 || h < 32) return null;
+  // Whole rows at a time without a branch per pixel: every horizontal step, then the steps across
+  // the block borders taken back out; a row's vertical steps go to one side or the other.
   let across = 0;
   let acrossN = 0;
   let inside = 0;
   let insideN = 0;
+  const bordersPerRow = (w - 1) >> 3;
   for (let y = 0; y < h; y++) {
     const row = y * w;
-    for (let x = 0; x + 1 < w; x++) {
-      const horizontal = Math.abs(fitc[row + x + 1]! - fitc[row + x]!);
-      if ((x & 7) === 7) {
-        across += horizontal;
-        acrossN++;
-      } else {
-        inside += horizontal;
-        insideN++;
+    let all = 0;
+    let vertical = 0;
+    let borders = 0;
+    if (y + 1 < h) {
+      for (let i = row, end = row + w - 1; i < end; i++) {
+        const v = fitc[i]!;
+        all += Math.abs(fitc[i + 1]! - v);
+        vertical += Math.abs(fitc[i + w]! - v);
       }
-      if (y + 1 < h) {
-        const vertical = Math.abs(fitc[row + w + x]! - fitc[row + x]!);
-        if ((y & 7) === 7) {
-          across += vertical;
-          acrossN++;
-        } else {
-          inside += vertical;
-          insideN++;
-        }
-      }
+    } else {
+      for (let i = row, end = row + w - 1; i < end; i++) all += Math.abs(fitc[i + 1]! - fitc[i]!);
+    }
+    for (let i = row + 7, end = row + w - 1; i < end; i += 8) borders += Math.abs(fitc[i + 1]! - fitc[i]!);
+    across += borders;
+    acrossN += bordersPerRow;
+    inside += all - borders;
+    insideN += w - 1 - bordersPerRow;
+    if (y + 1 === h) continue;
+    if ((y & 7) === 7) {
+      across += vertical;
+      acrossN += w - 1;
+    } else {
+      inside += vertical;
+      insideN += w - 1;
     }
   }
   return inside > 0 ? across / acrossN / (inside / insideN) : null;

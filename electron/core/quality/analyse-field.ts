@@ -8,8 +8,9 @@
 import type { CellOutline } from '../../contract/quality';
 import { acquisitionStatistics, type AcquisitionStatistics } from './acquisition';
 import { estimateBackground, estimateNoise } from './background';
+import { candidateMitoses, mitosisFeatures } from './mitoses';
 import { DEFAULT_SEGMENTATION, segmentCells, type SegmentationThresholds } from './segment';
-import { boxMean3, histogramQuantile, minMax, toWorkingImage } from './working-image';
+import { boxMean3, histogramQuantile, histogramQuantiles, minMax, toWorkingImage } from './working-image';
 
 /** A pixel at or above this (of the container's full scale, 0..1) is at the sensor's ceiling. */
 export const SATURATION_LEVEL = 0.998;
@@ -87,58 +88,19 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
   const work = toWorkingImage(fitc, widthPx, heightPx, pixelSizeUm);
   const { values, widthPx: w, heightPx: h } = work;
   const { min, max } = minMax(values);
-  const dynamicRange = histogramQuantile(values, 0.995, min, max, 2048) - histogramQuantile(values, 0.005, min, max, 2048);
+  const [high, low] = histogramQuantiles(values, [0.995, 0.005], min, max, 2048);
+  const dynamicRange = high! - low!;
   const noiseSigma = estimateNoise(values, w, h);
   const smoothed = boxMean3(values, w, h);
   // From the smoothed signal: the foreground test compares smoothed values against it.
   const background = estimateBackground(smoothed, w, h, work.pixelSizeUm);
   const seg = segmentCells(smoothed, background, noiseSigma, w, h, work.pixelSizeUm, options.segmentation ?? DEFAULT_SEGMENTATION, options.splitTouching ?? true);
 
-  const stats: CellStats[] = Array.from({ length: seg.count + 1 }, () => ({ area: 0, sumSignal: 0, sumBackground: 0, peak: -Infinity, sumTexture: 0, sumGrad2: 0, sumX: 0, sumY: 0, maxDepth: 0, innerSum: 0, innerN: 0, outerSum: 0, outerN: 0, outerTexture: 0 }));
-  const { labels, depthPx } = seg;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      const c = labels[i]!;
-      if (!c) continue;
-      const s = stats[c]!;
-      const b = background[i]!;
-      s.area++;
-      s.sumSignal += values[i]! - b;
-      s.sumBackground += b;
-      if (smoothed[i]! - b > s.peak) s.peak = smoothed[i]! - b;
-      s.sumTexture += Math.abs(values[i]! - smoothed[i]!);
-      s.sumX += x;
-      s.sumY += y;
-      if (depthPx[i]! > s.maxDepth) s.maxDepth = depthPx[i]!;
-      if (x > 0 && y > 0 && x + 1 < w && y + 1 < h) {
-        const gx = (values[i - w + 1]! + 2 * values[i + 1]! + values[i + w + 1]! - values[i - w - 1]! - 2 * values[i - 1]! - values[i + w - 1]!) / 8;
-        const gy = (values[i + w - 1]! + 2 * values[i + w]! + values[i + w + 1]! - values[i - w - 1]! - 2 * values[i - w]! - values[i - w + 1]!) / 8;
-        s.sumGrad2 += gx * gx + gy * gy;
-      }
-    }
-  }
-  // Inner half (by depth) of each cell against its outer rim: nucleus against cytoplasm, roughly.
-  for (let i = 0; i < labels.length; i++) {
-    const c = labels[i]!;
-    if (!c) continue;
-    const s = stats[c]!;
-    const v = values[i]! - background[i]!;
-    if (depthPx[i]! >= 0.5 * s.maxDepth) {
-      s.innerSum += v;
-      s.innerN++;
-    } else {
-      s.outerSum += v;
-      s.outerN++;
-      s.outerTexture += Math.abs(values[i]! - smoothed[i]!);
-    }
-  }
+  const stats = cellStatistics(values, smoothed, background, seg.labels, seg.depthPx, seg.count, w, h);
+  const { labels } = seg;
   const cells = stats.slice(1).filter((s) => s.area > 0);
-  const means = cells.map((s) => s.sumSignal / s.area);
-  const medianMean = median(means);
-  const medianArea = median(cells.map((s) => s.area));
-  // Metaphase cells round up and their chromatin condenses: small and much brighter than their neighbours.
-  const isMitotic = (s: CellStats) => s.sumSignal / s.area >= 2 * medianMean && s.area <= 0.7 * medianArea;
+  // Candidate mitoses, by a small learned model on each object's brightness and shape (approximate: ./mitoses.ts).
+  const mitotic = candidateMitoses(mitosisFeatures(values, background, labels, w, seg.count));
 
   const sobelNoiseVar = 0.375 * noiseSigma * noiseSigma;
   const textureNoise = 0.752 * noiseSigma;
@@ -163,16 +125,15 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
     outerTexture: cells.length ? median(cells.map((s) => (s.outerN ? Math.max(0, s.outerTexture / s.outerN - textureNoise) / positive(s.outerSum / s.outerN) : 0))) : 0,
   };
 
-  let saturated = 0;
-  for (let i = 0; i < fitc.length; i++) if (fitc[i]! >= SATURATION_LEVEL) saturated++;
+  const saturated = countAtLeast(fitc, SATURATION_LEVEL);
 
   const rays = options.outlineRays ?? 24;
   const outlines: CellOutline[] = [];
   stats.forEach((s, c) => {
     if (c === 0 || s.area === 0) return;
-    outlines.push({ polygon: outlinePolygon(labels, w, h, c, s.sumX / s.area, s.sumY / s.area, rays, work.factor), mitotic: isMitotic(s) });
+    outlines.push({ polygon: outlinePolygon(labels, w, h, c, s.sumX / s.area, s.sumY / s.area, rays, work.factor), mitotic: mitotic[c]! });
   });
-  const mitoses = cells.filter(isMitotic).length;
+  const mitoses = outlines.filter((o) => o.mitotic).length;
   return {
     widthPx,
     heightPx,
@@ -191,6 +152,77 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
     cellMask: { labels, widthPx: w, heightPx: h, factor: work.factor },
     timingsMs: { analyse: performance.now() - t0 },
   };
+}
+
+/**
+ * Per-cell sums in one pass over the labelled pixels and one more for the inner/outer split
+ * (which needs each cell's depth first). Typed columns, not an object per cell: the per-pixel
+ * property updates were the analysis's largest cost. Each sum adds the same terms in the same
+ * order as before, so the results are the same to the bit.
+ */
+function cellStatistics(values: Float32Array, smoothed: Float32Array, background: Float32Array, labels: Int32Array, depthPx: Float32Array, count: number, w: number, h: number): CellStats[] {
+  const n = count + 1;
+  const area = new Float64Array(n);
+  const sumSignal = new Float64Array(n);
+  const sumBackground = new Float64Array(n);
+  const peak = new Float64Array(n).fill(-Infinity);
+  const sumTexture = new Float64Array(n);
+  const sumGrad2 = new Float64Array(n);
+  const sumX = new Float64Array(n);
+  const sumY = new Float64Array(n);
+  const maxDepth = new Float64Array(n);
+  for (let y = 0; y < h; y++) {
+    const interiorRow = y > 0 && y + 1 < h;
+    for (let x = 0, i = y * w; x < w; x++, i++) {
+      const c = labels[i]!;
+      if (c === 0) continue;
+      const v = values[i]!;
+      const b = background[i]!;
+      const sm = smoothed[i]!;
+      area[c]!++;
+      sumSignal[c]! += v - b;
+      sumBackground[c]! += b;
+      if (sm - b > peak[c]!) peak[c] = sm - b;
+      sumTexture[c]! += Math.abs(v - sm);
+      sumX[c]! += x;
+      sumY[c]! += y;
+      if (depthPx[i]! > maxDepth[c]!) maxDepth[c] = depthPx[i]!;
+      if (interiorRow && x > 0 && x + 1 < w) {
+        const gx = (values[i - w + 1]! + 2 * values[i + 1]! + values[i + w + 1]! - values[i - w - 1]! - 2 * values[i - 1]! - values[i + w - 1]!) / 8;
+        const gy = (values[i + w - 1]! + 2 * values[i + w]! + values[i + w + 1]! - values[i - w - 1]! - 2 * values[i - w]! - values[i - w + 1]!) / 8;
+        sumGrad2[c]! += gx * gx + gy * gy;
+      }
+    }
+  }
+  // Inner half (by depth) of each cell against its outer rim: nucleus against cytoplasm, roughly.
+  const innerSum = new Float64Array(n);
+  const innerN = new Float64Array(n);
+  const outerSum = new Float64Array(n);
+  const outerN = new Float64Array(n);
+  const outerTexture = new Float64Array(n);
+  for (let i = 0; i < labels.length; i++) {
+    const c = labels[i]!;
+    if (c === 0) continue;
+    const v = values[i]! - background[i]!;
+    if (depthPx[i]! >= 0.5 * maxDepth[c]!) {
+      innerSum[c]! += v;
+      innerN[c]!++;
+    } else {
+      outerSum[c]! += v;
+      outerN[c]!++;
+      outerTexture[c]! += Math.abs(values[i]! - smoothed[i]!);
+    }
+  }
+  return Array.from({ length: n }, (_, c) => ({
+    area: area[c]!, sumSignal: sumSignal[c]!, sumBackground: sumBackground[c]!, peak: peak[c]!, sumTexture: sumTexture[c]!, sumGrad2: sumGrad2[c]!, sumX: sumX[c]!, sumY: sumY[c]!,
+    maxDepth: maxDepth[c]!, innerSum: innerSum[c]!, innerN: innerN[c]!, outerSum: outerSum[c]!, outerN: outerN[c]!, outerTexture: outerTexture[c]!,
+  }));
+}
+
+function countAtLeast(values: Float32Array, level: number): number {
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (values[i]! >= level) n++;
+  return n;
 }
 
 /** A star-shaped polygon around a cell: from its centroid, the last pixel of the cell along each ray. Slide pixels. */

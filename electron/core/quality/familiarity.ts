@@ -80,10 +80,17 @@ export function acquisitionDistance(a: AcquisitionStatistics, ref: Pick<Acquisit
   return worst;
 }
 
-/** Median and 1.4826·MAD (floored) of each statistic over the reference fields; threshold at `quantile` of their own distances. */
-export function fitAcquisitionReference(fields: AcquisitionStatistics[], quantile: number): AcquisitionReference {
+/**
+ * The acquisition statistics a reference judges by default: those whose shift was measured to
+ * cost the model's reading (docs/field-quality.md, "Which acquisition statistics are judged").
+ * A statistic whose shift costs nothing would only raise false alarms.
+ */
+export const JUDGED_ACQUISITION_STATISTICS: readonly AcquisitionStatistic[] = ['cellAreaUm2', 'blockiness'];
+
+/** Median and 1.4826·MAD (floored) of each judged statistic over the reference fields; threshold at `quantile` of their own distances. */
+export function fitAcquisitionReference(fields: AcquisitionStatistics[], quantile: number, judged: readonly AcquisitionStatistic[] = JUDGED_ACQUISITION_STATISTICS): AcquisitionReference {
   const statistics: Partial<Record<AcquisitionStatistic, { centre: number; scale: number }>> = {};
-  for (const k of ACQUISITION_STATISTICS) {
+  for (const k of judged) {
     const values = fields.map((f) => f[k]).filter((v): v is number => v !== null).map((v) => acquisitionScale(k, v));
     if (values.length < 2) continue;
     const centre = quantileOf(values, 0.5);
@@ -103,7 +110,14 @@ function quantileOf(values: number[], q: number): number {
 }
 
 /** Fits the reference on mean embeddings of training-like fields; threshold at `quantile` of their own distances. */
-export function fitFamiliarityReference(embeddings: Float32Array[], quantile: number, extractorSha256: string | null, provenance: Record<string, unknown> = {}, acquisition: AcquisitionStatistics[] = []): FamiliarityReference {
+export function fitFamiliarityReference(
+  embeddings: Float32Array[],
+  quantile: number,
+  extractorSha256: string | null,
+  provenance: Record<string, unknown> = {},
+  acquisition: AcquisitionStatistics[] = [],
+  judged: readonly AcquisitionStatistic[] = JUDGED_ACQUISITION_STATISTICS,
+): FamiliarityReference {
   if (embeddings.length < 2) throw new RangeError('a familiarity reference needs at least two fields');
   const dims = embeddings[0]!.length;
   const mean = new Array<number>(dims).fill(0);
@@ -117,7 +131,7 @@ export function fitFamiliarityReference(embeddings: Float32Array[], quantile: nu
   const distances = embeddings.map((e) => embeddingDistance(e, { mean, std })).sort((a, b) => a - b);
   const threshold = quantileOf(distances, quantile);
   const reference: FamiliarityReference = { schemaVersion: 1, extractorSha256, fields: embeddings.length, mean, std, threshold, quantile, provenance };
-  return acquisition.length >= 2 ? { ...reference, acquisition: fitAcquisitionReference(acquisition, quantile) } : reference;
+  return acquisition.length >= 2 && judged.length > 0 ? { ...reference, acquisition: fitAcquisitionReference(acquisition, quantile, judged) } : reference;
 }
 
 /**

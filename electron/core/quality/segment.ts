@@ -58,36 +58,42 @@ export function foregroundMask(smoothed: Float32Array, background: Float32Array,
 
 /** Removes 8-connected regions smaller than `minArea` pixels, in place; returns the kept pixel count. */
 export function dropSmallRegions(mask: Uint8Array, w: number, h: number, minArea: number): number {
-  const seen = new Uint8Array(mask.length);
+  // A pixel once queued is marked 2 in the mask itself; regions kept are set back to 1 at the end.
+  const QUEUED = 2;
   // Breadth-first: the queue itself lists the region's pixels afterwards.
   const queue = new Int32Array(mask.length);
   let kept = 0;
   for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || seen[start]) continue;
+    if (mask[start] !== 1) continue;
     let head = 0;
     let tail = 0;
     queue[tail++] = start;
-    seen[start] = 1;
+    mask[start] = QUEUED;
     while (head < tail) {
       const i = queue[head++]!;
       const x = i % w;
-      const y0 = i >= w ? -1 : 0;
-      const y1 = i + w < mask.length ? 1 : 0;
-      const x0 = x > 0 ? -1 : 0;
-      const x1 = x + 1 < w ? 1 : 0;
-      for (let dy = y0; dy <= y1; dy++) {
-        for (let dx = x0; dx <= x1; dx++) {
-          const j = i + dy * w + dx;
-          if (mask[j] && !seen[j]) {
-            seen[j] = 1;
-            queue[tail++] = j;
-          }
-        }
+      const left = x > 0;
+      const right = x + 1 < w;
+      const up = i >= w;
+      const down = i + w < mask.length;
+      // Row above, own row, row below; left to right within each, as before.
+      if (up) {
+        if (left && mask[i - w - 1] === 1) (mask[i - w - 1] = QUEUED), (queue[tail++] = i - w - 1);
+        if (mask[i - w] === 1) (mask[i - w] = QUEUED), (queue[tail++] = i - w);
+        if (right && mask[i - w + 1] === 1) (mask[i - w + 1] = QUEUED), (queue[tail++] = i - w + 1);
+      }
+      if (left && mask[i - 1] === 1) (mask[i - 1] = QUEUED), (queue[tail++] = i - 1);
+      if (right && mask[i + 1] === 1) (mask[i + 1] = QUEUED), (queue[tail++] = i + 1);
+      if (down) {
+        if (left && mask[i + w - 1] === 1) (mask[i + w - 1] = QUEUED), (queue[tail++] = i + w - 1);
+        if (mask[i + w] === 1) (mask[i + w] = QUEUED), (queue[tail++] = i + w);
+        if (right && mask[i + w + 1] === 1) (mask[i + w + 1] = QUEUED), (queue[tail++] = i + w + 1);
       }
     }
     if (tail < minArea) for (let k = 0; k < tail; k++) mask[queue[k]!] = 0;
     else kept += tail;
   }
+  for (let i = 0; i < mask.length; i++) if (mask[i]) mask[i] = 1;
   return kept;
 }
 
@@ -113,7 +119,10 @@ export function distanceToBackground(mask: Uint8Array, w: number, h: number): Fl
       d[i] = v;
     }
   }
+  // The backward pass writes the result as it goes (pixels it skips are background: 0).
+  const out = new Float32Array(w * h);
   for (let y = h; y >= 1; y--) {
+    const toOut = (y - 1) * w - (y * W + 1);
     for (let i = y * W + w, start = y * W + 1; i >= start; i--) {
       if (!d[i]) continue;
       let v = d[i]!;
@@ -126,10 +135,9 @@ export function distanceToBackground(mask: Uint8Array, w: number, h: number): Fl
       if (c < v) v = c;
       if (e < v) v = e;
       d[i] = v;
+      out[i + toOut] = v / 3;
     }
   }
-  const out = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) out[y * w + x] = d[(y + 1) * W + x + 1]! / 3;
   return out;
 }
 
@@ -192,30 +200,38 @@ export function floodFromMarkers(mask: Uint8Array, depth: Float32Array, w: numbe
   for (let i = 0; i < depth.length; i++) if (depth[i]! > maxLevel) maxLevel = depth[i]!;
   const levels = Math.floor(maxLevel * 3) + 2;
   const levelOf = (i: number) => Math.min(levels - 1, Math.floor((maxLevel - depth[i]!) * 3));
-  const buckets: number[][] = Array.from({ length: levels }, () => []);
+  // One stack per level, as linked lists through `next`: a pixel is queued at most once (it is
+  // labelled when queued), and last in, first out within a level as the array buckets were.
+  const top = new Int32Array(levels).fill(-1);
+  const next = new Int32Array(mask.length);
+  const push = (level: number, i: number) => {
+    next[i] = top[level]!;
+    top[level] = i;
+  };
+  // A pixel never floods before its level: deeper neighbours wait in the current stack.
+  const enqueue = (j: number, label: number, level: number) => {
+    labels[j] = label;
+    const l = levelOf(j);
+    push(l > level ? l : level, j);
+  };
   let count = 0;
   for (const m of markers) {
     labels[m] = ++count;
-    buckets[levelOf(m)]!.push(m);
+    push(levelOf(m), m);
   }
-  const flood = () => {
-    for (let level = 0; level < levels; level++) {
-      const bucket = buckets[level]!;
-      while (bucket.length > 0) {
-        const i = bucket.pop()!;
-        const x = i % w;
-        const y = (i - x) / w;
-        for (let k = 0; k < 4; k++) {
-          const j = k === 0 ? (x > 0 ? i - 1 : -1) : k === 1 ? (x + 1 < w ? i + 1 : -1) : k === 2 ? (y > 0 ? i - w : -1) : y + 1 < h ? i + w : -1;
-          if (j < 0 || !mask[j] || labels[j]) continue;
-          labels[j] = labels[i]!;
-          // A pixel never floods before its level: deeper neighbours wait in the current bucket.
-          buckets[Math.max(level, levelOf(j))]!.push(j);
-        }
-      }
+  for (let level = 0; level < levels; level++) {
+    while (top[level]! >= 0) {
+      const i = top[level]!;
+      top[level] = next[i]!;
+      const x = i % w;
+      // Left, right, up, down: the order the pixels were queued in before.
+      const label = labels[i]!;
+      if (x > 0 && mask[i - 1] && !labels[i - 1]) enqueue(i - 1, label, level);
+      if (x + 1 < w && mask[i + 1] && !labels[i + 1]) enqueue(i + 1, label, level);
+      if (i >= w && mask[i - w] && !labels[i - w]) enqueue(i - w, label, level);
+      if (i + w < mask.length && mask[i + w] && !labels[i + w]) enqueue(i + w, label, level);
     }
-  };
-  flood();
+  }
   return { labels, count };
 }
 

@@ -1,10 +1,11 @@
 /**
  * Batch reading of a day's slides. A two-stage pipeline: while the model (in the inference worker)
- * scores slide i, this thread reads, hashes, decodes and tiles slide i+1; so a batch runs at the
- * pace of its slower stage, not the sum of both. Each slide is stored in its own transaction as
- * soon as it is scored: killing the process loses at most the slide in flight, and reading the
- * same files again skips every file (by sha256) this model version has already read. A failing
- * file is reported with its error and the batch goes on; cancelling stops after the current slide.
+ * scores slide i, this thread reads, hashes, decodes, judges and tiles slides i+1 and i+2
+ * (PREPARE_AHEAD); so a batch runs at the pace of its slower stage, not the sum of both. Each
+ * slide is stored in its own transaction as soon as it is scored: killing the process loses at
+ * most the slide in flight, and reading the same files again skips every file (by sha256) this
+ * model version has already read. A failing file is reported with its error and the batch goes
+ * on; cancelling stops after the current slide.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
@@ -59,6 +60,8 @@ export interface BatchOptions {
   signal?: AbortSignal;
   onProgress?: (progress: BatchProgress) => void;
   onItem?: (result: BatchItemResult) => void;
+  /** Slides prepared ahead of the one being scored (default PREPARE_AHEAD; benchmarks compare). */
+  prepareAhead?: number;
 }
 
 export interface BatchSummary {
@@ -101,6 +104,15 @@ type Prepared =
   | { kind: 'failed'; result: BatchItemResult };
 
 let batchCounter = 0;
+
+/**
+ * Slides prepared ahead of the one being scored. Two: with a cheap model the CPU half is the
+ * bottleneck, and while one slide's field analysis runs in its worker (./field-judge.ts) the
+ * second is decoded and cut here; each holds one decoded field more in memory (≈ 12 MB at
+ * 2048×1536). Alone, with the analysis on this thread, it showed no gain at the load we could
+ * measure at (`ana bench read --prepare-ahead 1|2`, docs/results.md, "Reading throughput").
+ */
+export const PREPARE_AHEAD = 2;
 
 export async function readBatch(ctx: ReadSlideContext, paths: string[], options: BatchOptions = {}): Promise<BatchSummary> {
   const batchId = options.batchId ?? `batch-${Date.now().toString(36)}-${(batchCounter++).toString(36)}`;
@@ -156,23 +168,30 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
           };
         }
       }
-      return { kind: 'ready', prepared: await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded, { acquisition: !!ctx.familiarityReference?.acquisition }), accessionId, startedMs };
+      return { kind: 'ready', prepared: await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded, { acquisition: !!ctx.familiarityReference?.acquisition }, ctx.fieldJudge), accessionId, startedMs };
     } catch (error) {
       return { kind: 'failed', result: failedResult(resolve(path), accessionId, error) };
     }
   };
 
   progress(paths[0] ?? null);
-  let next: Promise<Prepared> | null = paths.length > 0 ? prepare(paths[0]!) : null;
+  // Slides being prepared, in order: while the model scores one, the next ones (PREPARE_AHEAD) are read,
+  // decoded (in libvips' threads) and judged here, so one slide's decoding also overlaps the
+  // previous one's analysis on this thread.
+  const ahead: Promise<Prepared>[] = [];
+  let started = 0;
+  const prepareAhead = () => {
+    while (started < paths.length && ahead.length < Math.max(1, options.prepareAhead ?? PREPARE_AHEAD)) ahead.push(prepare(paths[started++]!));
+  };
+  prepareAhead();
   let cancelled = false;
   for (let i = 0; i < paths.length; i++) {
     if (options.signal?.aborted) {
       cancelled = true;
       break;
     }
-    const current = await next!;
-    // Start decoding the next file now: it overlaps this one's inference in the worker.
-    next = i + 1 < paths.length ? prepare(paths[i + 1]!) : null;
+    const current = await ahead.shift()!;
+    prepareAhead();
     if (current.kind !== 'ready') {
       finish(current.result);
       progress(paths[i + 1] ?? null);
@@ -209,8 +228,8 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
     }
     progress(paths[i + 1] ?? null);
   }
-  // A cancelled batch may leave one prepared slide behind: let it settle so nothing dangles.
-  if (next) await next;
+  // A cancelled batch may leave prepared slides behind: let them settle so nothing dangles.
+  await Promise.all(ahead);
   progress(null);
   return { batchId, items, ...counts, cancelled, wallMs: performance.now() - startMs };
 }

@@ -1,16 +1,17 @@
 /**
- * The CPU half of reading a slide: read the file once, hash it, decode it, cut the patch grid in
- * micrometres, and judge the field (cells, readability, screening: core/quality/field-verdict.ts)
- * before the model sees it. Kept apart from inference so the batch reader can prepare the next
- * slide while the model runs on the current one.
+ * The CPU half of reading a slide: read the file once, hash it, decode it, judge the field (cells,
+ * readability, screening: core/quality/field-verdict.ts) before the model sees it, and cut the
+ * patches that hold cells on the grid in micrometres. Kept apart from inference so the batch
+ * reader can prepare the next slides while the model runs on the current one.
  */
 import { createHash } from 'node:crypto';
 import { basename, resolve } from 'node:path';
 import { patchOptionsOf, type ModelManifest } from '../models/manifest';
 import { decodeSlideBytes, readSlideBytes, slideFileLimits, type DecodedSlide } from '../slides/decode';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
-import { cutPatches, type CutPatches } from '../slides/patches';
-import { judgeField, type FieldVerdict } from '../quality/field-verdict';
+import { cutPatches, patchRects, type CutPatches } from '../slides/patches';
+import type { FieldVerdict } from '../quality/field-verdict';
+import { judgeInProcess, type FieldJudge } from './field-judge';
 import type { AnalysisOptions } from '../quality/analyse-field';
 
 export interface PreparedSlide {
@@ -46,17 +47,25 @@ export async function hashFile(path: string, profile: MicroscopeProfile | null =
   return { path: absPath, bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 
-export async function prepareSlide(file: HashedFile, manifest: ModelManifest, profile: MicroscopeProfile | null, onDecoded?: OnDecoded, analysisOptions: Pick<AnalysisOptions, 'acquisition'> = {}): Promise<PreparedSlide> {
+export async function prepareSlide(
+  file: HashedFile,
+  manifest: ModelManifest,
+  profile: MicroscopeProfile | null,
+  onDecoded?: OnDecoded,
+  analysisOptions: Pick<AnalysisOptions, 'acquisition'> = {},
+  judge: FieldJudge = judgeInProcess,
+): Promise<PreparedSlide> {
   let t = performance.now();
   const decoded = await decodeSlideBytes(file.path, file.bytes, { profile });
   const decodeMs = performance.now() - t;
-  t = performance.now();
   const options = patchOptionsOf(manifest);
   const pixelSizeUm = decoded.pixelSizeUm ?? options.defaultPixelSizeUm;
-  const patches = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, options);
+  const rects = patchRects(decoded.widthPx, decoded.heightPx, pixelSizeUm, options);
+  // The field is judged first: only the patches that hold cells are resampled for the model.
+  const { patchHasCells, analyseMs, ...verdict } = await judge(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, rects, profile, analysisOptions);
+  t = performance.now();
+  const patches = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, options, patchHasCells);
   const tileMs = performance.now() - t;
-  const { patchHasCells, analyseMs, ...verdict } = judgeField(decoded.fitc, decoded.widthPx, decoded.heightPx, pixelSizeUm, patches.rects, profile, analysisOptions);
-  patches.kept = patches.kept.map((k, i) => k && patchHasCells[i]!);
   t = performance.now();
   if (onDecoded) await onDecoded(file.sha256, decoded);
   const displayMs = onDecoded ? performance.now() - t : undefined;

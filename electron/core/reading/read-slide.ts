@@ -18,6 +18,7 @@ import type { MicroscopeProfile } from '../slides/microscope-profile';
 import type { Familiarity } from '../../contract/quality';
 import { familiarity, type FamiliarityReference } from '../quality/familiarity';
 import type { OnDecoded, PreparedSlide } from './prepare-slide';
+import type { FieldJudge } from './field-judge';
 
 
 /** The reading pipeline's name in the audit log. */
@@ -36,6 +37,8 @@ export interface ReadSlideContext {
   onDecoded?: OnDecoded;
   /** The model package's training-field statistics (reference.json); null: familiarity is not judged. */
   familiarityReference?: FamiliarityReference | null;
+  /** Where fields are judged (./field-judge.ts): a worker thread, or by default this thread. */
+  fieldJudge?: FieldJudge;
 }
 
 /**

@@ -23,6 +23,7 @@ import { DomainError, errorMessage } from '../errors';
 import type { InferenceEngine } from '../inference/engine';
 import type { ProviderName } from '../inference/providers';
 import { createWorkerEngine } from '../inference/worker-engine';
+import { startFieldJudgeWorker, type FieldJudge, type FieldJudgeWorker } from './field-judge';
 import { createEngine } from '../inference/engine';
 import type { ModelPackage } from '../models/model-package';
 import type { MicroscopeProfile } from '../slides/microscope-profile';
@@ -71,6 +72,8 @@ export interface ReadingContext {
   model: ModelPackage;
   engine: InferenceEngine;
   familiarityReference: FamiliarityReference | null;
+  /** Fields are judged in a worker thread beside the inference worker (absent: in the reading thread). */
+  fieldJudge?: FieldJudge;
 }
 
 export type ShutdownOutcome = 'idle' | 'finished' | 'abandoned';
@@ -119,6 +122,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
 
   let model: ModelPackage | null = null;
   let engine: InferenceEngine | null = null;
+  let judgeWorker: FieldJudgeWorker | null = null;
   let starting: Promise<ReadingContext> | null = null;
   let stale = false;
   /** Restarts since the last batch pass without a crash (bounded by maxRestarts), and in all. */
@@ -130,10 +134,13 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
 
   async function dropEngine(): Promise<void> {
     const old = engine;
+    const oldJudge = judgeWorker;
     engine = null;
+    judgeWorker = null;
     model = null;
     starting = null;
     await old?.close().catch((error: unknown) => log(`closing the inference engine: ${errorMessage(error)}`));
+    await oldJudge?.close();
   }
 
   /** Serialises batches: each waits for the previous one, whatever its outcome. */
@@ -255,9 +262,12 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
         const eng = options.useWorker === false ? await createEngine(pkg, engineOptions) : await createWorkerEngine(pkg, { ...engineOptions, workerPath: options.workerPath });
         // Operators read the log to know which model and provider the day was read with.
         options.info?.(`inference ${options.useWorker === false ? 'engine' : 'worker'} started (${eng.provider}), model ${pkg.manifest.id} ${pkg.manifest.version}`);
+        // With the model in a worker, the field analysis gets one too: the reading thread then only decodes, cuts and stores.
+        const judge = options.useWorker === false ? null : startFieldJudgeWorker({ log });
         model = pkg;
         engine = eng;
-        return { model: pkg, engine: eng, familiarityReference };
+        judgeWorker = judge;
+        return { model: pkg, engine: eng, familiarityReference, ...(judge ? { fieldJudge: judge.judge } : {}) };
       })();
       starting.catch(() => (starting = null));
       return starting;

@@ -17,12 +17,12 @@ export function fieldPatternsWords(field: FieldReport): string {
 }
 
 /**
- * 'F1.png: readable (54 cells, 2 mitoses, …); screening positive (…); model patterns: Homogeneous'.
+ * 'F1.png: readable (54 cells, 2 candidate mitoses (approximate), …); screening positive (…); model patterns: Homogeneous'.
  * `compact` keeps only the cell counts and the screening probability (the PDF's specimen column).
  */
 export function fieldSummary(field: FieldReport, compact = false): string {
   const q = field.quality;
-  const measured = q ? (compact ? ` (${q.cells} cells, ${q.mitoses} mitoses)` : ` (${measuresWords(q)})`) : '';
+  const measured = q ? (compact ? ` (${q.cells} cells, ${q.mitoses} candidate mitoses)` : ` (${measuresWords(q)})`) : '';
   const screening = compact && field.screening ? `screening ${field.screening.call} (${field.screening.positiveProbability.toFixed(2)})` : screeningWords(field.screening);
   const parts = [`${verdictWords(q)}${measured}`, familiarityWords(field.familiarity), screening, `model patterns: ${fieldPatternsWords(field)}`];
   return `${field.fileName}: ${parts.filter(Boolean).join('; ')}`;

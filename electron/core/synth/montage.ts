@@ -77,6 +77,7 @@ export async function renderMontage(options: MontageOptions): Promise<Buffer> {
     .toBuffer();
 }
 
-function escapeXml(text: string): string {
+/** Text for an SVG label: the three characters XML text may not hold as they are. */
+export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

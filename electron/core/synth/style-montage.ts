@@ -7,6 +7,7 @@
  */
 import sharp, { type OverlayOptions } from 'sharp';
 import { LABEL_KEYS, findLabel } from '../../contract/labels';
+import { escapeXml } from './montage';
 import { generateField } from './styled-field';
 import { DomainError } from '../errors';
 import { findStyle } from './styles';
@@ -108,8 +109,4 @@ function displayRange(fields: SynthField[]): [number, number] {
   };
   const low = quantile(0.005);
   return [low, Math.max(low + 0.01, quantile(0.998))];
-}
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

@@ -178,19 +178,25 @@ export class LinearHead implements GradientScorer {
    * W' = W/std, b' = b − W'·mean. The shipped graph then needs no extra normalisation node.
    */
   folded(mean: Float64Array, std: Float64Array): { weights: Float32Array; bias: Float32Array } {
-    const D = this.inputLength;
-    const K = this.labelCount;
-    const weights = new Float32Array(K * D);
-    const bias = new Float32Array(K);
-    for (let k = 0; k < K; k++) {
-      let b = this.bias[k]!;
-      for (let d = 0; d < D; d++) {
-        const w = this.weights[k * D + d]! / std[d]!;
-        weights[k * D + d] = w;
-        b -= w * mean[d]!;
-      }
-      bias[k] = b;
-    }
-    return { weights, bias };
+    return foldStandardisation(this.weights, this.bias, mean, std);
   }
+
+}
+
+/** A linear head trained on (x − mean)/std, as one for raw x: W' = W/std, b' = b − W'·mean ([K×D] weights, K biases). */
+export function foldStandardisation(weights: ArrayLike<number>, bias: ArrayLike<number>, mean: ArrayLike<number>, std: ArrayLike<number>): { weights: Float32Array; bias: Float32Array } {
+  const D = mean.length;
+  const K = bias.length;
+  const folded = new Float32Array(K * D);
+  const foldedBias = new Float32Array(K);
+  for (let k = 0; k < K; k++) {
+    let b = bias[k]!;
+    for (let d = 0; d < D; d++) {
+      const w = weights[k * D + d]! / std[d]!;
+      folded[k * D + d] = w;
+      b -= w * mean[d]!;
+    }
+    foldedBias[k] = b;
+  }
+  return { weights: folded, bias: foldedBias };
 }

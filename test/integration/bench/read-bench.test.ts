@@ -26,7 +26,7 @@ describe('reading throughput benchmark', () => {
         useWorker: false,
         baseline: { modelDir: defaultModelDir(), count: 1, ...PREVIOUS_READ_SETTINGS },
       });
-      expect(result.settings).toEqual({ batchSize: 1, intraOpThreads: expect.any(Number), graphOptimization: 'extended' });
+      expect(result.settings).toEqual({ batchSize: 1, intraOpThreads: expect.any(Number), graphOptimization: 'extended', prepareAhead: 2, fieldJudge: 'thread' });
       expect(result.baseline!.settings).toEqual(PREVIOUS_READ_SETTINGS);
       expect([result.fields, result.baseline!.fields]).toEqual([2, 1]);
       for (const m of [result, result.baseline!]) {
@@ -36,6 +36,9 @@ describe('reading throughput benchmark', () => {
         expect(m.modelToDecodeRatio / (m.inferAloneMs / m.decodeAloneMs)).toBeCloseTo(1, 1);
         expect(m.modelToDecodeCpuRatio).toBeGreaterThan(0);
         expect(m.peakRssMb).toBeGreaterThanOrEqual(m.rssStartMb);
+        expect(m.readingThreadCpuMsPerSlide).toBeGreaterThan(0);
+        expect(m.processCpuMsPerSlide).toBeGreaterThanOrEqual(m.readingThreadCpuMsPerSlide);
+        expect(m.idleBoundSlidesPerSecond).toBeGreaterThan(0);
         expect(m.loadAverage).toHaveLength(2);
       }
       expect(result.baseline!.inferSpeedup / (result.baseline!.inferAloneMs / result.inferAloneMs)).toBeCloseTo(1, 1);

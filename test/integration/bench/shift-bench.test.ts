@@ -9,11 +9,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runShiftBench } from '../../../electron/cli/bench/shift-bench';
+import { runShiftBench, shiftTableMarkdown } from '../../../electron/cli/bench/shift-bench';
 import { defaultModelDir } from '../../../electron/core/paths';
-import { DEFAULT_LABEL_DISTRIBUTION, writeDataset } from '../../../electron/core/synth';
-import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { tempDir } from '../../support/temp-dir';
+import { Random } from '../../../electron/core/random';
+import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
+import { writeFieldDataset } from '../training/fields';
 
 const run = promisify(execFile);
 
@@ -37,6 +38,9 @@ describe('domain-shift benchmark', () => {
       expect(f.f1Macro).toBeLessThanOrEqual(1);
       expect(f.map).toBeGreaterThan(0);
     }
+    // Every threshold rule is measured beside 0.5, the out-of-fold ones (cv, platt) included.
+    for (const f of [...held.signed, ...held.adaptedSigned]) expect(Object.keys(f.thresholds!).sort()).toEqual(['cv', 'platt', 'shrunk', 'tuned']);
+    expect(shiftTableMarkdown(result)).toMatch(/\/ best F1 on 5-fold out-of-fold scores of all N \(cv\) \/ Platt scaling/);
     const json = JSON.parse(await readFile(result.files.json, 'utf8'));
     expect(json.styles[0].zeroShot).toEqual(held.zeroShot);
     const table = await readFile(result.files.table, 'utf8');
@@ -50,20 +54,24 @@ describe('domain-shift benchmark', () => {
     expect(again.styles).toEqual(result.styles);
   });
 
-  it('measures a whole-network package: zero-shot and +N head-only on its embedding, no adapted columns (it has no codebooks)', { timeout: 240_000 }, async () => {
+  it('fine-tunes a whole-network package itself on +N signed fields (the network recipe): no head or codebook rows', { timeout: 240_000 }, async () => {
     const root = tempDir('ana-shift-net-');
-    const data = await writeDataset({ outDir: join(root, 'data'), count: 10, seed: 3, sizePx: { width: 240, height: 200 }, format: 'png-grey8', splits: { train: 0.5, val: 0.2, test: 0.3 }, labelDistribution: { ...DEFAULT_LABEL_DISTRIBUTION, negativeRate: 0 } });
-    const modelDir = join(root, 'net');
-    await runWholeNetworkTraining({ csvPath: data.csvPath, outDir: modelDir, version: '0.0.1-test', training: { maxEpochs: 1, batchSize: 8, seed: 2 }, augment: false, inputNorm: 'patch', aggregation: 'mean-logit', inputPx: 24, patchSizeUm: 50, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
-    const logged: string[] = [];
-    const result = await runShiftBench({ modelDir, workDir: join(root, 'work'), outDir: join(root, 'out'), heldOutStyles: ['low-light-noisy'], fieldsPerStyle: 12, sizePx: { width: 384, height: 288 }, signedCounts: [3, 10], seed: 2, log: (m) => logged.push(m) });
+    const csvPath = await writeFieldDataset(root, 'fields.csv', 16, new Random(5), (i) => (i < 10 ? 'train' : i < 13 ? 'val' : 'test'));
+    const net = join(root, 'net');
+    await runWholeNetworkTraining({ csvPath, outDir: net, version: '1.0.0', training: { maxEpochs: 2, patience: 2, batchSize: 8, lr: 1e-2, seed: 1 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
+    const options = { modelDir: net, workDir: join(root, 'work'), outDir: join(root, 'out'), heldOutStyles: ['low-light-noisy'], referenceStyles: [], fieldsPerStyle: 12, sizePx: { width: 384, height: 288 }, signedCounts: [3, 10], seed: 2, providers: ['cpu' as const] };
+    const result = await runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 2 } });
     const held = result.styles[0]!;
-    expect(result.options.adapt).toBe(false);
+    // A whole network has no head or codebook rows: zero-shot through its own graph, then the network itself fine-tuned.
+    expect(held.signed).toEqual([]);
     expect(held.adapted).toBeNull();
-    expect(held.adaptedSigned).toEqual([]);
-    expect(held.signed.map((s) => s.n)).toEqual([3, 10]);
-    for (const f of [held.zeroShot, ...held.signed]) expect(f.map).toBeGreaterThan(0);
-    expect(logged.join('\n')).toMatch(/is a whole network: the adapted columns .* are not measured/);
+    expect(held.zeroShot.map).toBeGreaterThan(0);
+    expect(held.networkSigned!.map((s) => s.n)).toEqual([10]);
+    expect(Object.keys(held.networkSigned![0]!.thresholds!)).toEqual(['tuned']);
+    expect(result.heldOutMean.networkSigned).toEqual(held.networkSigned);
+    for (const f of held.networkSigned!) expect(f.map).toBeGreaterThan(0);
+    expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **whole network** fine-tuned (all) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} |`);
+    await expect(runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [11] } })).rejects.toThrow(/network \+N 11 exceed the signed pool \(10 fields/);
   });
 
   it('refuses a style that is both held out and a training style, and too few fields for the largest N', async () => {

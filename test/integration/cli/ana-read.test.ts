@@ -1,20 +1,14 @@
 /** `ana read` as a user runs it: a child process, JSON per slide, exit code 1 only when nothing could be read. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { blobField, writeRgb8 } from '../../fixtures/slide-images';
 import { writeTestPackage } from '../../fixtures/model-package';
+import { anaChild } from '../../support/ana-cli';
 
 let dir: string;
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-function ana(...args: string[]) {
-  return spawnSync(process.execPath, ['--import', tsx, 'electron/cli/ana.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
-}
+const ana = (...args: string[]) => anaChild(args);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ana-cli-read-'));

@@ -5,19 +5,16 @@
  * the stable day before it does not.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { DayQc, ModelEvidence } from '../../../electron/contract';
 import { dayQc } from '../../../electron/core/qc/day-qc';
 import { loginAs, recordApp, seedReadCase } from '../../support/record-fixtures';
 import { seedQcMonth, type QcMonth, type SignedOutcome } from '../../support/qc-days';
+import { anaChild } from '../../support/ana-cli';
 
 const DATE = '2026-11-30';
 const MODEL = { modelId: 'ana-default', modelVersion: '0.4.0', provider: 'cpu' };
-const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 type Rec = Awaited<ReturnType<typeof recordApp>>;
 
@@ -109,7 +106,7 @@ describe('the day dashboard on a month of record', () => {
     const { rec } = shifted;
     const dbPath = rec.app.db.name;
     const pdf = join(dirname(dbPath), 'day.pdf');
-    const ana = (...args: string[]) => spawnSync(process.execPath, ['--import', tsx, 'electron/cli/ana.ts', ...args], { encoding: 'utf8', timeout: 120_000 });
+    const ana = (...args: string[]) => anaChild(args);
     const json = ana('qc', '--day', DATE, '--db', dbPath, '--json', '--pdf', pdf);
     expect(json.status, json.stderr).toBe(3);
     expect(JSON.parse(json.stdout)).toEqual((await rec.call('physician', 'qc/day', { date: DATE })).value);

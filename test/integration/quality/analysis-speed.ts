@@ -2,7 +2,9 @@
  * Time of the cell analysis on one generated 2048×1536 field at 0.5 µm/px, against the time to
  * decode the same field from its file (sharp) in the same run, alternating, so that the load of a
  * shared machine weighs on both alike: the ratio is the figure that carries over between machines.
- * Prints min and median of each, the ratio of the medians and the load average.
+ * Prints min and median of each, the ratio of the medians and the load average, for the analysis
+ * with the acquisition statistics (as `analyseField` runs by default) and without them (as the
+ * reading pipeline runs it when the model's familiarity reference does not use them).
  *   npx tsx test/integration/quality/analysis-speed.ts [runs=15]
  */
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -29,15 +31,18 @@ try {
     const bytes = await readFile(path);
     const decodeMs: number[] = [];
     const analyseMs: number[] = [];
+    const withoutAcquisitionMs: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
       const decoded = await decodeSlideBytes(path, bytes);
       decodeMs.push(performance.now() - t0);
       analyseMs.push(analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? 0.5).timingsMs.analyse);
+      withoutAcquisitionMs.push(analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? 0.5, { acquisition: false }).timingsMs.analyse);
     }
     const d = stats(decodeMs);
     const a = stats(analyseMs);
-    console.log(`${format}, 2048×1536: decode min ${d.min.toFixed(0)} / median ${d.median.toFixed(0)} ms; analysis min ${a.min.toFixed(0)} / median ${a.median.toFixed(0)} ms; analysis/decode (medians) ${(a.median / d.median).toFixed(2)} over ${runs} runs`);
+    const b = stats(withoutAcquisitionMs);
+    console.log(`${format}, 2048×1536: decode min ${d.min.toFixed(0)} / median ${d.median.toFixed(0)} ms; analysis min ${a.min.toFixed(0)} / median ${a.median.toFixed(0)} ms, without the acquisition statistics ${b.min.toFixed(0)} / ${b.median.toFixed(0)} ms; analysis/decode (medians) ${(a.median / d.median).toFixed(2)}, without ${(b.median / d.median).toFixed(2)} over ${runs} runs`);
   }
   console.log(`load average at the start ${load.toFixed(1)}, at the end ${loadavg()[0]!.toFixed(1)} (${cpus().length} cores)`);
 } finally {

@@ -21,6 +21,11 @@ it('reads resources/demo-slides with the default model: every field, its case, p
       expect(item.accessionId).toMatch(/^A\d{4}-\d{4}$/);
     }
     expect(service.model?.manifest).toMatchObject({ id: 'ana-default', extractor: { id: 'ana-filter-bank' } });
+    // 0.4.0 was trained on lossless fields and a JPEG costs its reading (docs/field-quality.md, "Which
+    // acquisition statistics are judged"): the day's JPEG fields are unfamiliar by their blockiness, the PNGs are not.
+    const unfamiliar = summary.items.map((item) => [item.path.endsWith('.jpg'), item.familiarity?.unfamiliar]);
+    expect(unfamiliar.filter(([jpeg]) => jpeg).length).toBeGreaterThan(0);
+    for (const [jpeg, flagged] of unfamiliar) expect(flagged).toBe(jpeg);
   } finally {
     await service.close();
     db.close();

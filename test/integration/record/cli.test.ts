@@ -1,5 +1,4 @@
 /** `ana audit verify`, `ana db backup` and `ana users create-admin` as an operator runs them. */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,15 +11,11 @@ import { listCases } from '../../../electron/core/db/case.repo';
 import { projectRoot } from '../../../electron/core/paths';
 import { dropRecordGuards, recordApp, seedReadCase, tempDbPath, TEST_PASSWORD } from '../../support/record-fixtures';
 import { runCommand } from '../../support/cli-run';
+import { anaChild } from '../../support/ana-cli';
 
 /** Spawns the real CLI (wiring, exit codes); slow, so used for a few checks. */
 function anaProcess(args: string[], input?: string) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(projectRoot(), 'electron/cli/ana.ts'), ...args], {
-    cwd: projectRoot(),
-    encoding: 'utf8',
-    input,
-    env: { ...process.env, ANA_ADMIN_PASSWORD: '' },
-  });
+  const result = anaChild(args, { cwd: projectRoot(), input, env: { ...process.env, ANA_ADMIN_PASSWORD: '' } });
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 

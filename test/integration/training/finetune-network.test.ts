@@ -18,7 +18,8 @@ import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
-import { runFinetune } from '../../../electron/core/training/finetune/finetune';
+import { defaultFinetuneMode, runFinetune } from '../../../electron/core/training/finetune/finetune';
+import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { LABEL_SETS, readAndSignCases, writeFieldDataset } from './fields';
@@ -66,6 +67,11 @@ describe('whole-network local fine-tuning', () => {
     for (const name of ['l0.conv2d.weight', 'l1.groupnorm.gamma']) expect(candidate.params[name], name).toEqual(base.params[name]);
     for (const name of ['l3.conv2d.weight', 'l7.linear.weight']) expect(candidate.params[name], name).not.toEqual(base.params[name]);
     expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
+  });
+
+  it('without a mode, a whole-network active version is fine-tuned in all layers (the measured default; head mode cannot run on it)', async () => {
+    expect(await defaultFinetuneMode(await loadModelPackage(baseDir), 30)).toBe('all');
+    expect(await defaultFinetuneMode(await loadModelPackage(baseDir), 5000)).toBe('all');
   });
 
   it('all-layers mode with the defaults keeps the active weights unless an epoch beats them, so the gate passes', async () => {

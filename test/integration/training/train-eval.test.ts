@@ -6,7 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../electron/core/inference/engine';
 import { loadModelPackage, readHead } from '../../../electron/core/models/model-package';
-import { hashFile, prepareSlide } from '../../../electron/core/reading/prepare-slide';
+import { patchOptionsOf } from '../../../electron/core/models/manifest';
+import { decodeSlide } from '../../../electron/core/slides/decode';
+import { cutPatches } from '../../../electron/core/slides/patches';
 import { slideEmbeddings } from '../../../electron/core/training/heads/embedding-cache';
 import { Random } from '../../../electron/core/random';
 import { evaluateModelOnCsv, trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
@@ -49,9 +51,12 @@ describe('train and eval from a dataset CSV', () => {
     const pkg = await loadModelPackage(join(dir, 'trained'));
     const engine = await createEngine(pkg, { providers: ['cpu'], warn: () => {} });
     try {
-      const slide = await prepareSlide(await hashFile(join(dir, 'f5.bmp')), pkg.manifest, null);
-      const count = slide.patches.rects.length;
-      const { probabilities } = await engine.run(slide.patches.pixels, count);
+      // Every patch of the grid, cut as the embedding cache cuts them (the reader cuts only those with cells).
+      const decoded = await decodeSlide(join(dir, 'f5.bmp'));
+      const options = patchOptionsOf(pkg.manifest);
+      const patches = cutPatches(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? options.defaultPixelSizeUm, options);
+      const count = patches.rects.length;
+      const { probabilities } = await engine.run(patches.pixels, count);
       const cached = await slideEmbeddings({ model: pkg, engine, cacheDir: join(dir, '.ana-embedding-cache') }, join(dir, 'f5.bmp'));
       expect(cached.cached).toBe(true);
       const { weights, bias } = await readHead(pkg);
@@ -67,6 +72,17 @@ describe('train and eval from a dataset CSV', () => {
       await engine.close();
     }
   });
+
+  it('ana train without --method trains as the base package was trained (its recorded recipe); a base without one: spl', async () => {
+    // A base whose head was trained with the mean-logit L-BFGS recipe (as the shipped 0.4.0).
+    await trainModelFromCsv({ dataCsv: join(dir, 'labels.csv'), outDir: join(dir, 'ml-base'), baseModelDir: join(dir, 'base'), trainer: { seed: 3, method: 'mean-logit', solver: 'lbfgs' }, providers: ['cpu'] });
+    const cli = (base: string, out: string) => run(process.execPath, ['--import', 'tsx', 'electron/cli/ana.ts', 'train', '--data', join(dir, 'labels.csv'), '--base', join(dir, base), '--out', join(dir, out), '--epochs', '2', '--provider', 'cpu', '--quiet']);
+    await cli('ml-base', 'inherits');
+    const trainer = async (out: string) => ((await loadModelPackage(join(dir, out))).manifest.provenance as { trainer: { method: string; solver: string } }).trainer;
+    expect(await trainer('inherits')).toMatchObject({ method: 'mean-logit', solver: 'lbfgs' });
+    await cli('base', 'self-paced');
+    expect((await trainer('self-paced')).method).toBe('spl');
+  }, 120_000);
 
   it('ana eval prints the table and writes JSON with exactly the issue\'s keys', async () => {
     const json = join(dir, 'eval.json');

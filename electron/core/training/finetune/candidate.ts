@@ -8,13 +8,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelPackage } from '../../models/model-package';
 import { subsetBags, type BagDataset } from '../dataset';
-import type { EvaluationReport } from '../metrics/metrics';
+import type { ScoredReport } from '../metrics/metrics';
 import type { SignedCase } from './signed-cases';
 
 export interface Candidate {
   model: ModelPackage;
-  activeReport: EvaluationReport;
-  candidateReport: EvaluationReport;
+  /** Both versions on the same frozen validation cases, with the scores the gate compares operating points on. */
+  activeScored: ScoredReport;
+  candidateScored: ScoredReport;
   counts: { fit: number; stop: number; validation: number; skippedSlides: number };
   /** Learning the adapted extractor (mode 'adapt'). */
   adaptMs?: number;

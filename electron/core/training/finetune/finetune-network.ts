@@ -13,7 +13,7 @@ import type { ProviderName } from '../../inference/providers';
 import { patchOptionsOf } from '../../models/manifest';
 import { loadModelPackage, type ModelPackage } from '../../models/model-package';
 import { bagCount, patchCount, type BagDataset } from '../dataset';
-import { evaluate, type EvaluationReport } from '../metrics/metrics';
+import { scoredReport, type ScoredReport } from '../metrics/metrics';
 import { poolBags, type EpochInfo } from '../trainer';
 import type { Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
@@ -47,6 +47,13 @@ export interface NetworkCandidateInput {
 
 const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'coefficientC', 'batchSize', 'patience'] as const;
 
+/** The loop options of network fine-tuning: those the package was trained with, augmentation on, the package's weights kept unless an epoch beats them; then `overrides`. */
+export function networkFinetuneOptions(manifest: ModelPackage['manifest'], overrides: Partial<NetworkTrainingOptions> = {}): NetworkTrainingOptions {
+  const recorded = (manifest.provenance['training'] ?? {}) as Partial<NetworkTrainingOptions>;
+  const inherited = Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]]));
+  return { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, ...overrides };
+}
+
 export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {
   const { active } = input;
   // runFinetune refuses other kinds before it records a run (finetune.ts).
@@ -58,9 +65,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   if (patchCount(bags.fit) === 0) throw new DomainError('bad-request', 'the training cases have no patches to learn from');
 
   const firstTrainableLayer = input.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, input.lastBlocks ?? 1);
-  const recorded = (manifest.provenance['training'] ?? {}) as Partial<NetworkTrainingOptions>;
-  const inherited = Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]]));
-  const options: NetworkTrainingOptions = { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, ...input.training };
+  const options = networkFinetuneOptions(manifest, input.training);
   const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, firstTrainableLayer, warn: () => {} });
   const t1 = performance.now();
   let result: Awaited<ReturnType<typeof trainNetwork>>;
@@ -109,10 +114,10 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   });
   const model = await loadModelPackage(dir);
   input.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
-  const activeReport = await evaluateNetworkPackageOn(active, bags.validation, input.providers);
-  const candidateReport = await evaluateNetworkPackageOn(model, bags.validation, input.providers);
+  const activeScored = await scoreNetworkPackageOn(active, bags.validation, input.providers);
+  const candidateScored = await scoreNetworkPackageOn(model, bags.validation, input.providers);
   input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
-  return { model, activeReport, candidateReport, counts: bags.counts, prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
+  return { model, activeScored, candidateScored, counts: bags.counts, prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
 }
 
 async function stopScores(stepper: NetworkStepper, data: BagDataset): Promise<Float64Array> {
@@ -126,8 +131,8 @@ async function stopScores(stepper: NetworkStepper, data: BagDataset): Promise<Fl
   return poolBags(probs, data, 'max');
 }
 
-/** A package's image-level report on pixel bags through the reading engine: its own graph, aggregation and thresholds. */
-export async function evaluateNetworkPackageOn(pkg: ModelPackage, data: BagDataset, providers?: ProviderName[]): Promise<EvaluationReport> {
+/** A package's image-level report (and the scores behind it) on pixel bags through the reading engine: its own graph, aggregation and thresholds. */
+export async function scoreNetworkPackageOn(pkg: ModelPackage, data: BagDataset, providers?: ProviderName[]): Promise<ScoredReport> {
   const K = data.labels.length;
   const N = patchCount(data);
   const probs = new Float64Array(N * K);
@@ -142,7 +147,7 @@ export async function evaluateNetworkPackageOn(pkg: ModelPackage, data: BagDatas
     await engine.close();
   }
   const thresholds = data.labels.map((key) => pkg.manifest.thresholds[key] ?? 0.5);
-  return evaluate({ truth: data.bagLabels, scores: poolBags(probs, data, pkg.manifest.aggregation), imageCount: bagCount(data), labelCount: K }, data.labels, thresholds);
+  return scoredReport({ truth: data.bagLabels, scores: poolBags(probs, data, pkg.manifest.aggregation), imageCount: bagCount(data), labelCount: K }, data.labels, thresholds);
 }
 
 /** One bag per case (all its slides' patches), cut and normalised as the active package reads. */

@@ -4,49 +4,113 @@
  * active model's, and no class's recall falls by more than a stated amount (a missed pattern is
  * the costly error in ANA reading). Classes absent from the held-out cases cannot be judged and are
  * listed, not counted.
+ *
+ * Recall is compared **at matched specificity**: the candidate's recall at the threshold where its
+ * specificity on the validation cases reaches the active version's specificity at the active
+ * threshold. Comparing recalls at each model's own threshold rewards an active model that calls
+ * nearly everything positive (on an unfamiliar microscope the shipped model does): its recall is
+ * high because its specificity is near 0, and a better candidate that stops over-calling looked
+ * like a loss. Matched, an active model that calls everything positive has specificity 0, the
+ * candidate matches it by calling everything positive too, and its recall there is 1. A candidate
+ * that truly ranks a pattern's positives worse still loses recall at the same specificity and is
+ * refused. A class without negative validation cases has no specificity to match: its recalls are
+ * compared at each model's own threshold, as before.
  */
-import type { EvaluationReport } from '../metrics/metrics';
+import type { EvaluationReport, ScoredReport } from '../metrics/metrics';
 
 export interface GateTolerances {
   /** Largest allowed drop of macro-F1 (absolute). */
   macroF1Drop: number;
   /** Largest allowed drop of mAP (absolute). */
   mapDrop: number;
-  /** Largest allowed drop of any class's recall (absolute). */
+  /** Largest allowed drop of any class's recall at the active version's specificity (absolute). */
   recallDrop: number;
 }
 
 export const DEFAULT_GATE: GateTolerances = { macroF1Drop: 0.01, mapDrop: 0.01, recallDrop: 0.05 };
 
+/** One class's recall comparison: the active version at its threshold, the candidate at the threshold matching that specificity. */
+export interface MatchedRecall {
+  /** The active version's specificity at its threshold; null when the validation cases hold no negative of the class (recalls compared at own thresholds). */
+  specificity: number | null;
+  active: number;
+  candidate: number;
+}
+
 export interface GateResult {
   passed: boolean;
   reasons: string[];
   tolerances: GateTolerances;
+  /** Recall at each version's own threshold (what a reading would call), for the record. */
   candidate: { f1_macro: number; map: number; recall: Record<string, number> };
   active: { f1_macro: number; map: number; recall: Record<string, number> };
+  /** What the recall rule judged, per class with validation positives. */
+  matchedRecall: Record<string, MatchedRecall>;
   unjudgedClasses: string[];
   n_images: number;
 }
 
-export function validationGate(candidate: EvaluationReport, active: EvaluationReport, tolerances: GateTolerances = DEFAULT_GATE): GateResult {
+export function validationGate(candidate: ScoredReport, active: ScoredReport, tolerances: GateTolerances = DEFAULT_GATE): GateResult {
   const reasons: string[] = [];
   const d = (v: number): string => v.toFixed(3);
-  if (candidate.f1_macro < active.f1_macro - tolerances.macroF1Drop) reasons.push(`macro-F1 ${d(candidate.f1_macro)} is below the active model's ${d(active.f1_macro)} by more than ${tolerances.macroF1Drop}`);
-  if (candidate.map < active.map - tolerances.mapDrop) reasons.push(`mAP ${d(candidate.map)} is below the active model's ${d(active.map)} by more than ${tolerances.mapDrop}`);
-  const recall = (r: EvaluationReport): Record<string, number> => Object.fromEntries(Object.entries(r.per_class).filter(([, c]) => c.support > 0).map(([k, c]) => [k, c.recall]));
-  const rc = recall(candidate);
-  const ra = recall(active);
-  for (const [key, value] of Object.entries(ra)) {
-    const now = rc[key] ?? 0;
-    if (now < value - tolerances.recallDrop) reasons.push(`recall of ${key} ${d(now)} is below the active model's ${d(value)} by more than ${tolerances.recallDrop}`);
-  }
+  const [c, a] = [candidate.report, active.report];
+  if (c.f1_macro < a.f1_macro - tolerances.macroF1Drop) reasons.push(`macro-F1 ${d(c.f1_macro)} is below the active model's ${d(a.f1_macro)} by more than ${tolerances.macroF1Drop}`);
+  if (c.map < a.map - tolerances.mapDrop) reasons.push(`mAP ${d(c.map)} is below the active model's ${d(a.map)} by more than ${tolerances.mapDrop}`);
+  const labels = Object.keys(a.per_class);
+  const matchedRecall: Record<string, MatchedRecall> = {};
+  labels.forEach((key, k) => {
+    if (a.per_class[key]!.support === 0) return;
+    const m = matchRecall(candidate, active, k);
+    matchedRecall[key] = m;
+    if (m.candidate >= m.active - tolerances.recallDrop) return;
+    const where = m.specificity === null ? 'each at its own threshold (no negative validation case)' : `at the active model's specificity ${d(m.specificity)}`;
+    reasons.push(`recall of ${key} ${d(m.candidate)} is below the active model's ${d(m.active)} by more than ${tolerances.recallDrop}, ${where}`);
+  });
   return {
     passed: reasons.length === 0,
     reasons,
     tolerances,
-    candidate: { f1_macro: candidate.f1_macro, map: candidate.map, recall: rc },
-    active: { f1_macro: active.f1_macro, map: active.map, recall: ra },
-    unjudgedClasses: Object.entries(active.per_class).filter(([, c]) => c.support === 0).map(([k]) => k),
-    n_images: candidate.n_images,
+    candidate: { f1_macro: c.f1_macro, map: c.map, recall: ownRecall(c) },
+    active: { f1_macro: a.f1_macro, map: a.map, recall: ownRecall(a) },
+    matchedRecall,
+    unjudgedClasses: Object.entries(a.per_class).filter(([, m]) => m.support === 0).map(([k]) => k),
+    n_images: c.n_images,
   };
+}
+
+function ownRecall(r: EvaluationReport): Record<string, number> {
+  return Object.fromEntries(Object.entries(r.per_class).filter(([, m]) => m.support > 0).map(([k, m]) => [k, m.recall]));
+}
+
+/** One class's column: scores of its positive and negative images. */
+function column(s: ScoredReport, k: number): { positives: number[]; negatives: number[] } {
+  const { truth, scores, imageCount, labelCount } = s.data;
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  for (let i = 0; i < imageCount; i++) (truth[i * labelCount + k]! > 0 ? positives : negatives).push(scores[i * labelCount + k]!);
+  return { positives, negatives };
+}
+
+/**
+ * Class k: the active version's specificity and recall at its threshold, and the candidate's
+ * highest recall among its thresholds whose specificity is at least that (specificity moves in
+ * steps of one negative case, so "equal" is the nearest step at or above). Each version's own
+ * validation labels are used, so the two need not hold the same images.
+ */
+export function matchRecall(candidate: ScoredReport, active: ScoredReport, k: number): MatchedRecall {
+  const act = column(active, k);
+  const threshold = active.thresholds[k]!;
+  const activeRecall = act.positives.filter((s) => s >= threshold).length / Math.max(1, act.positives.length);
+  const cand = column(candidate, k);
+  if (act.negatives.length === 0 || cand.negatives.length === 0) {
+    const own = cand.positives.filter((s) => s >= candidate.thresholds[k]!).length / Math.max(1, cand.positives.length);
+    return { specificity: null, active: activeRecall, candidate: own };
+  }
+  const specificity = act.negatives.filter((s) => s < threshold).length / act.negatives.length;
+  // The most false positives the candidate may call and keep that specificity (the epsilon absorbs rounding of equal shares).
+  const allowed = Math.floor(cand.negatives.length * (1 - specificity) + 1e-9);
+  const negativesDown = [...cand.negatives].sort((x, y) => y - x);
+  // Calling everything above the (allowed+1)-th highest negative score keeps at most `allowed` negatives positive, ties included.
+  const candidateRecall = allowed >= negativesDown.length ? 1 : cand.positives.filter((s) => s > negativesDown[allowed]!).length / Math.max(1, cand.positives.length);
+  return { specificity, active: activeRecall, candidate: candidateRecall };
 }

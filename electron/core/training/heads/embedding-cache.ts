@@ -18,7 +18,7 @@ import type { InferenceEngine } from '../../inference/engine';
 import { patchOptionsOf } from '../../models/manifest';
 import type { ModelPackage } from '../../models/model-package';
 import { decodeSlideBytes, readSlideBytes } from '../../slides/decode';
-import { cutPatches } from '../../slides/patches';
+import { cutPatches, PATCH_RULE } from '../../slides/patches';
 import { subgraphSha256 } from '../../models/onnx-graph';
 
 const MAGIC = 0x45414e41; // "ANAE"
@@ -63,7 +63,7 @@ export async function extractorSha256(model: ModelPackage): Promise<string> {
 
 function preprocessingKey(model: ModelPackage, pixelSizeUm: number | null): string {
   const { patch, normalisation, input } = model.manifest;
-  return createHash('sha256').update(JSON.stringify({ patch, normalisation, shape: input.shape, pixelSizeUm })).digest('hex').slice(0, 12);
+  return createHash('sha256').update(JSON.stringify({ patch, normalisation, shape: input.shape, pixelSizeUm, rule: PATCH_RULE })).digest('hex').slice(0, 12);
 }
 
 export function encodeEmbeddings(e: SlideEmbeddings): Uint8Array {

@@ -14,9 +14,9 @@ import { loadModelPackage, readHead, writeDerivedPackage, writeManifest, type Mo
 import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
 import type { ProviderName } from '../../inference/providers';
 import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from '../dataset';
-import { THRESHOLD_PRIOR_POSITIVES, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
+import { OUT_OF_FOLD_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import { slideEmbeddings } from './embedding-cache';
-import type { EvaluationReport } from '../metrics/metrics';
+import { scoredReport, type EvaluationReport, type MultiLabelData, type ScoredReport } from '../metrics/metrics';
 import { LinearHead } from '../scorer';
 import { defaultTrainerOptions, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from '../trainer';
 import { fitMeanLogitLbfgs, LBFGS_C_GRID } from './mean-logit-lbfgs';
@@ -95,13 +95,19 @@ export function headScorer(weights: Float32Array, bias: Float32Array, dims: numb
 }
 
 export async function evaluatePackageOn(model: ModelPackage, data: BagDataset): Promise<EvaluationReport> {
+  return (await scorePackageOn(model, data)).report;
+}
+
+/** The package's report on embedding bags with the image-level scores behind it (its own head, aggregation and thresholds). */
+export async function scorePackageOn(model: ModelPackage, data: BagDataset): Promise<ScoredReport> {
   const { weights, bias } = await readHead(model);
   const K = model.manifest.labels.length;
   const D = weights.dims[1]!;
   if (patchCount(data) > 0 && D !== data.inputLength) throw new DomainError('model-invalid', `${model.dir}: head takes ${D} dims, embeddings have ${data.inputLength}`);
-  const empty = { ...data, inputLength: D };
+  const bags = patchCount(data) > 0 ? data : { ...data, inputLength: D };
   const thresholds = model.manifest.labels.map((l) => model.manifest.thresholds[l.key] ?? 0.5);
-  return evaluateScorer(headScorer(weights.data, bias.data, D, K), patchCount(data) > 0 ? data : empty, model.manifest.aggregation, thresholds);
+  const scores = scoreBags(headScorer(weights.data, bias.data, D, K), bags, model.manifest.aggregation);
+  return scoredReport({ truth: bags.bagLabels, scores, imageCount: bagCount(bags), labelCount: bags.labels.length }, bags.labels, thresholds);
 }
 
 export interface TrainModelOptions {
@@ -112,7 +118,7 @@ export interface TrainModelOptions {
   trainer?: Partial<TrainerOptions>;
   version?: string;
   id?: string;
-  /** 'fixed': 0.5 for every label (docs/method.md §aggregation); 'tuned': best validation F1 per label; 'shrunk': that, shrunk towards 0.5 by the label's positives. */
+  /** 'fixed': 0.5 for every label (docs/method.md §aggregation); 'tuned': best validation F1 per label; 'shrunk': that, shrunk towards 0.5 by the label's positives; 'cv' / 'platt': best F1 / Platt scaling on out-of-fold scores of every training case (THRESHOLD_WORDS). */
   thresholds?: ThresholdMode;
   /** Where the data came from, in words, for the model card. */
   dataDescription?: string;
@@ -192,7 +198,10 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
   const pooling = training.pooling;
   const trained = headScorer(folded.weights, folded.bias, train.inputLength, K);
   const mode = options.thresholds ?? 'fixed';
-  const thresholdValues = mode !== 'fixed' && val && bagCount(val) > 0 ? thresholdsFor(mode, val.bagLabels, scoreBags(trained, val, pooling), bagCount(val), K) : new Array<number>(K).fill(0.5);
+  const evidence = OUT_OF_FOLD_MODES.includes(mode)
+    ? outOfFoldScores(train, val, trainer, { initial: input.initialHead, isCancelled: options.isCancelled })
+    : val && bagCount(val) > 0 ? { truth: val.bagLabels, scores: scoreBags(trained, val, pooling), imageCount: bagCount(val), labelCount: K } : null;
+  const thresholdValues = mode !== 'fixed' && evidence && evidence.imageCount > 0 ? thresholdsFor(mode, evidence.truth, evidence.scores, evidence.imageCount, K) : new Array<number>(K).fill(0.5);
   const thresholds = Object.fromEntries(train.labels.map((key, k) => [key, thresholdValues[k]!]));
   const testReport = test ? evaluateScorer(trained, test, pooling, thresholdValues) : null;
   options.onProgress?.({ phase: 'write', done: 0, total: 1 });
@@ -208,7 +217,7 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
     bestEpoch: training.bestEpoch,
     epochs: training.epochs.length,
     trainMs: Math.round(trainMs),
-    thresholds: { tuned: 'per label, best F1 on the validation images', shrunk: `per label, best F1 on the validation images shrunk towards 0.5 by the label's positives (m = ${THRESHOLD_PRIOR_POSITIVES})`, fixed: '0.5 for every label (docs/method.md §aggregation)' }[mode],
+    thresholds: THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[mode],
     ...input.extraProvenance,
   };
   const card = modelCard({ kind: 'extractor-head', base, version, trainer, counts: input.counts, training, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription, thresholds });
@@ -218,6 +227,49 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
     model = await loadModelPackage(model.dir);
   }
   return { model, training, test: testReport, counts: input.counts, trainMs, embedMs: input.embedMs, cachedShare: input.cachedShare };
+}
+
+/** Folds of the cross-validation behind the 'cv' and 'platt' thresholds. */
+export const THRESHOLD_CV_FOLDS = 5;
+
+/**
+ * Out-of-fold image scores of the head recipe: the training and early-stopping bags are dealt into
+ * `folds` folds by a seeded hash of `key(bagId)`, and each fold is scored by a head fitted exactly
+ * as the real one (fitHead: warm start, early stopping on the other folds' early-stopping bags) on
+ * the other folds only. Every signed case thus gives one honest score per label, so thresholds can
+ * be chosen on all of them instead of the few early-stopping cases ('cv', 'platt'). Costs `folds`
+ * more fits.
+ */
+export function outOfFoldScores(
+  train: BagDataset,
+  val: BagDataset | null,
+  trainer: TrainerOptions,
+  options: { initial?: { weights: Float32Array; bias: Float32Array }; folds?: number; key?: (bagId: string) => string; isCancelled?: () => boolean } = {},
+): MultiLabelData {
+  const folds = options.folds ?? THRESHOLD_CV_FOLDS;
+  const key = options.key ?? ((id: string) => id);
+  const K = train.labels.length;
+  const foldOf = (id: string): number => Math.floor((createHash('sha256').update(`${trainer.seed}:cv:${key(id)}`).digest().readUInt32BE(0) / 2 ** 32) * folds);
+  const parts = [train, ...(val ? [val] : [])].map((data) => ({ data, fold: data.bagIds.map(foldOf) }));
+  const where = (fold: number[], test: (f: number) => boolean): number[] => fold.flatMap((f, i) => (test(f) ? [i] : []));
+  const truth: number[] = [];
+  const scores: number[] = [];
+  for (let f = 0; f < folds; f++) {
+    const fitIdx = where(parts[0]!.fold, (g) => g !== f);
+    const stopIdx = parts[1] ? where(parts[1].fold, (g) => g !== f) : [];
+    if (fitIdx.length === 0) continue;
+    const { head, stats, training } = fitHead(subsetBags(train, fitIdx), stopIdx.length ? subsetBags(val!, stopIdx) : null, trainer, { isCancelled: options.isCancelled }, options.initial);
+    const folded = head.folded(stats.mean, stats.std);
+    const scorer = headScorer(folded.weights, folded.bias, train.inputLength, K);
+    for (const { data, fold } of parts) {
+      const held = where(fold, (g) => g === f);
+      if (held.length === 0) continue;
+      const part = subsetBags(data, held);
+      truth.push(...part.bagLabels);
+      scores.push(...scoreBags(scorer, part, training.pooling));
+    }
+  }
+  return { truth: Uint8Array.from(truth), scores: Float64Array.from(scores), imageCount: truth.length / K, labelCount: K };
 }
 
 /** Standardises features on the training bags, trains a fresh head; the stats are folded into it on export. */

@@ -289,6 +289,17 @@ export function evaluate(data: MultiLabelData, labels: readonly string[], thresh
   };
 }
 
+/** A report with the image-level scores and per-label thresholds it was computed from: what a comparison of operating points (the validation gate) needs beyond the figures. */
+export interface ScoredReport {
+  report: EvaluationReport;
+  data: MultiLabelData;
+  thresholds: number[];
+}
+
+export function scoredReport(data: MultiLabelData, labels: readonly string[], thresholds: readonly number[]): ScoredReport {
+  return { report: evaluate(data, labels, thresholds), data, thresholds: [...thresholds] };
+}
+
 function sum(values: number[]): number {
   return values.reduce((a, b) => a + b, 0);
 }

@@ -43,7 +43,7 @@ export const KEY_HELP: readonly [keys: string, what: string][] = [
   ['Shift+S', 'sign the case (asks for your password)'],
   ['O', 'overlay on / off'],
   ['G', 'patch grid on / off'],
-  ['C', 'cell outlines on / off (mitoses dashed)'],
+  ['C', 'cell outlines on / off (candidate mitoses dashed)'],
   ['M', 'overlay mode: outline (contours above the threshold) / fill'],
   ['[ and ]', 'fill opacity down / up'],
   ['L', 'look-up table: FITC green / grey / inverted'],

@@ -41,6 +41,15 @@ describe('familiarity with acquisition statistics', () => {
     const { acquisition: _, ...embeddingOnly } = reference;
     expect(familiarity(like.e, embeddingOnly, { ...like.a, blockiness: 1.3 }).unfamiliar).toBe(false);
   });
+
+  it('judges only the statistics it was fitted on, with a threshold of their own', () => {
+    const like = { e: embedding(), a: { cellAreaUm2: 450, halo: 0.02, blockiness: 1 } };
+    const areaOnly = fitFamiliarityReference(fields.map((f) => f.e), 0.99, null, {}, fields.map((f) => f.a), ['cellAreaUm2']);
+    expect(Object.keys(areaOnly.acquisition!.statistics)).toEqual(['cellAreaUm2']);
+    expect(familiarity(like.e, areaOnly, { ...like.a, cellAreaUm2: 450 / 4 }).unfamiliar).toBe(true);
+    expect(familiarity(like.e, areaOnly, { ...like.a, blockiness: 1.3, halo: 0.5 }).unfamiliar).toBe(false);
+    expect(fitFamiliarityReference(fields.map((f) => f.e), 0.99, null, {}, fields.map((f) => f.a), []).acquisition).toBeUndefined();
+  });
 });
 
 describe('blockiness', () => {

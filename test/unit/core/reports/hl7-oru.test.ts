@@ -101,8 +101,8 @@ describe('ORU^R01 v2.5.1', () => {
     const notes = segmentsNamed(msg, 'NTE').map((s) => hl7Unescape(s.fields[3]!));
     const fieldNotes = notes.filter((t) => t.startsWith('Field '));
     expect(fieldNotes).toEqual([
-      'Field ANA-2026-0042_F1.png: readable (54 cells, 2 mitoses, focus 0.31, signal/background 3.4, saturated 0.1 %); screening positive (probability of positive 0.97); model patterns: Homogeneous, Mitochondrial (AMA).',
-      'Field ANA-2026-0042_F2.png: not readable: out of focus (31 cells, 0 mitoses, focus 0.02, signal/background 1.9, saturated 0 %); model patterns: none (field not readable).',
+      'Field ANA-2026-0042_F1.png: readable (54 cells, 2 candidate mitoses (approximate), focus 0.31, signal/background 3.4, saturated 0.1 %); screening positive (probability of positive 0.97); model patterns: Homogeneous, Mitochondrial (AMA).',
+      'Field ANA-2026-0042_F2.png: not readable: out of focus (31 cells, 0 candidate mitoses (approximate), focus 0.02, signal/background 1.9, saturated 0 %); model patterns: none (field not readable).',
     ]);
     // The notes come after the interpretation and before the model suggestion.
     const at = (prefix: string) => notes.findIndex((t) => t.startsWith(prefix));

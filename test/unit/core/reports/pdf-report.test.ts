@@ -118,9 +118,9 @@ describe('PDF report', () => {
     const text = (await pdfPagesText(await renderReportPdf(report, settings))).join('\n');
     const flat = squash(text);
     expect(flat).toContain(
-      squash('ANA-2026-0042_F1.png: readable (54 cells, 2 mitoses); screening positive (0.97); model patterns: Homogeneous, Mitochondrial (AMA)'),
+      squash('ANA-2026-0042_F1.png: readable (54 cells, 2 candidate mitoses); screening positive (0.97); model patterns: Homogeneous, Mitochondrial (AMA)'),
     );
-    expect(flat).toContain(squash('ANA-2026-0042_F2.png: not readable: out of focus (31 cells, 0 mitoses); model patterns: none (field not readable)'));
+    expect(flat).toContain(squash('ANA-2026-0042_F2.png: not readable: out of focus (31 cells, 0 candidate mitoses); model patterns: none (field not readable)'));
     // The reading of the refused field stored 'centromere'; the report must not list it anywhere.
     expect(flat).not.toContain('Centromere');
     expect(flat).not.toContain(squash('confirmed this explicitly'));

@@ -25,8 +25,8 @@ describe('field verdict words', () => {
   });
 
   it('measures with two significant digits and singular/plural', () => {
-    expect(measuresWords(quality())).toBe('54 cells, 2 mitoses, focus 0.31, signal/background 3.4, saturated 0.12 %');
-    expect(measuresWords(quality({ cells: 1, mitoses: 1, saturatedFraction: 0 }))).toMatch(/^1 cell, 1 mitosis,.*saturated 0 %$/);
+    expect(measuresWords(quality())).toBe('54 cells, 2 candidate mitoses (approximate), focus 0.31, signal/background 3.4, saturated 0.12 %');
+    expect(measuresWords(quality({ cells: 1, mitoses: 1, saturatedFraction: 0 }))).toMatch(/^1 cell, 1 candidate mitosis \(approximate\),.*saturated 0 %$/);
   });
 
   it('screening and familiarity', () => {

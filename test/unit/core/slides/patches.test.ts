@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cutPatches, resamplePatch } from '../../../../electron/core/slides/patches';
+import { cutPatches, padToPatch, patchRects, resamplePatch } from '../../../../electron/core/slides/patches';
 
 /** A deterministic field: smooth gradient plus a bright disc every 50 px. */
 function field(w: number, h: number): Float32Array {
@@ -45,10 +45,61 @@ describe('patch preprocessing', () => {
     expect(out.kept).toEqual([false, true]);
   });
 
+  it('patchRects gives the rectangles cutPatches cuts, small (padded) fields included', () => {
+    for (const [w, h, pixelUm] of [[1000, 700, 0.5], [1300, 1000, 0.65], [200, 150, 0.5], [300, 900, 0.5]] as const) {
+      const spec = { patchSizeUm: 128, inputPx: 16, mean: 0, std: 1, backgroundMax: 0 };
+      expect(patchRects(w, h, pixelUm, spec)).toEqual(cutPatches(field(w, h), w, h, pixelUm, spec).rects);
+    }
+  });
+
+  it('cuts only the wanted patches (the reader passes those with cells): the same pixels, the others not kept', () => {
+    const img = field(1000, 700);
+    const spec = { patchSizeUm: 128, inputPx: 32, mean: 0.1, std: 0.2, backgroundMax: 0 };
+    const all = cutPatches(img, 1000, 700, 0.5, spec);
+    const wanted = all.rects.map((_, i) => i % 3 !== 1);
+    const some = cutPatches(img, 1000, 700, 0.5, spec, wanted);
+    expect(some.kept).toEqual(wanted);
+    const length = 32 * 32;
+    wanted.forEach((w, i) => {
+      const part = some.pixels.subarray(i * length, (i + 1) * length);
+      if (w) expect(part).toEqual(all.pixels.subarray(i * length, (i + 1) * length));
+      else expect(part.every((v) => v === 0)).toBe(true);
+    });
+  });
+
   it('area-average resampling preserves the mean of a region', () => {
     const img = field(300, 300);
     const out = new Float32Array(50 * 50);
     resamplePatch(img, 300, { x: 0, y: 0, width: 300, height: 300 }, 50, out);
     expect(fingerprint(out).mean).toBe(fingerprint(img).mean);
+  });
+
+  it('reads a field smaller than one patch at its true scale: a round cell stays round and the right size', () => {
+    // 400×300 px at 0.2 µm/px is 80×60 µm, under one 128 µm patch; a 20 µm cell in its middle.
+    const [w, h, pixelUm] = [400, 300, 0.2];
+    const img = new Float32Array(w * h).fill(0.05);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (Math.hypot(x - 200, y - 150) < 50) img[y * w + x] = 0.8;
+    const out = cutPatches(img, w, h, pixelUm, { patchSizeUm: 128, inputPx: 64, mean: 0, std: 1, backgroundMax: 0 });
+    expect(out.rects).toEqual([{ x: 0, y: 0, width: w, height: h }]);
+    // The bright run through the patch centre, each way (the filled margin may hold mirrored copies).
+    const run = (at: (i: number) => number) => {
+      const bright = (i: number) => i >= 0 && i < 64 && out.pixels[at(i)]! > 0.4;
+      let [from, to] = [32, 32];
+      while (bright(from - 1)) from--;
+      while (bright(to + 1)) to++;
+      return to - from + 1;
+    };
+    // 20 µm at 128/64 = 2 µm per input pixel is 10 pixels each way (stretched, as before: 16 across, 21 down).
+    expect([run((i) => 32 * 64 + i), run((i) => i * 64 + 32)]).toEqual([10, 10]);
+  });
+
+  it('fills the rest of a small field\'s patch by mirroring the field, never with black', () => {
+    const img = Float32Array.from({ length: 3 * 2 }, (_, i) => i + 1); // 3×2: 1 2 3 / 4 5 6
+    const canvas = padToPatch(img, 3, 2, 6);
+    expect([canvas.widthPx, canvas.heightPx, canvas.offsetX, canvas.offsetY]).toEqual([6, 6, 1, 2]);
+    expect(Array.from(canvas.image.subarray(2 * 6, 4 * 6))).toEqual([1, 1, 2, 3, 3, 2, 4, 4, 5, 6, 6, 5]);
+    expect(Math.min(...canvas.image)).toBe(1);
+    expect(padToPatch(img, 3, 2, 2).image).toBe(img); // big enough already: untouched
+    expect(padToPatch(img, 3, 2, 6, 'background').image[0]).toBe(1); // the field's low quantile, not 0
   });
 });

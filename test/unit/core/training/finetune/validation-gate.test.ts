@@ -1,34 +1,98 @@
 import { describe, expect, it } from 'vitest';
-import type { ClassMetrics, EvaluationReport } from '../../../../../electron/core/training/metrics/metrics';
-import { validationGate } from '../../../../../electron/core/training/finetune/validation-gate';
+import { scoredReport, type ScoredReport } from '../../../../../electron/core/training/metrics/metrics';
+import { matchRecall, validationGate } from '../../../../../electron/core/training/finetune/validation-gate';
 
-function report(f1: number, map: number, recalls: Record<string, [number, number]>): EvaluationReport {
-  const per_class: Record<string, ClassMetrics> = {};
-  for (const [k, [recall, support]] of Object.entries(recalls)) per_class[k] = { precision: 1, recall, f1: 1, ap: 1, support };
-  return { f1_micro: 0, f1_macro: f1, subset_accuracy: 0, map, hamming_loss: 0, one_error: 0, ranking_loss: 0, coverage: 0, average_precision: 0, per_class, n_images: 10, map_skipped: [], label_set_confusion: [] };
+/** Scores per label (one column each, same images) with the labels' truth, as the gate receives them from an evaluation. */
+function scored(columns: Record<string, { truth: number[]; scores: number[]; threshold?: number }>): ScoredReport {
+  const labels = Object.keys(columns);
+  const n = columns[labels[0]!]!.truth.length;
+  const K = labels.length;
+  const truth = new Uint8Array(n * K);
+  const scores = new Float64Array(n * K);
+  labels.forEach((key, k) => {
+    const c = columns[key]!;
+    for (let i = 0; i < n; i++) {
+      truth[i * K + k] = c.truth[i]!;
+      scores[i * K + k] = c.scores[i]!;
+    }
+  });
+  return scoredReport({ truth, scores, imageCount: n, labelCount: K }, labels, labels.map((key) => columns[key]!.threshold ?? 0.5));
 }
 
+// Ten validation cases: four positive, six negative.
+const truth = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0];
+/** A model that ranks positives first, calling positive above 0.5. */
+const good = [0.9, 0.8, 0.7, 0.45, 0.4, 0.3, 0.2, 0.2, 0.1, 0.1];
+
 describe('validation gate', () => {
-  const active = report(0.8, 0.85, { a: [0.9, 5], b: [0.7, 3], c: [0, 0] });
   it('passes a candidate within every tolerance', () => {
-    const g = validationGate(report(0.795, 0.845, { a: [0.86, 5], b: [0.7, 3], c: [0, 0] }), active);
+    const active = scored({ a: { truth, scores: good }, c: { truth: truth.map(() => 0), scores: good } });
+    const g = validationGate(scored({ a: { truth, scores: good.map((s) => s * 0.99) }, c: { truth: truth.map(() => 0), scores: good } }), active);
     expect(g.passed).toBe(true);
     expect(g.reasons).toEqual([]);
     expect(g.unjudgedClasses).toEqual(['c']);
+    // At the active's specificity (no false positive) the candidate finds all four: its best threshold is below its own.
+    expect(g.matchedRecall.a).toEqual({ specificity: 1, active: 0.75, candidate: 1 });
   });
-  it('refuses drops beyond tolerance, naming each reason', () => {
-    const g = validationGate(report(0.7, 0.8, { a: [0.8, 5], b: [0.7, 3], c: [0, 0] }), active);
-    expect(g.passed).toBe(false);
-    expect(g.reasons).toHaveLength(3);
-    expect(g.reasons[0]).toMatch(/macro-F1 0.700 is below the active model's 0.800/);
-    expect(g.reasons[1]).toMatch(/mAP/);
-    expect(g.reasons[2]).toMatch(/recall of a 0.800/);
-  });
-  it('a class without support is not judged', () => {
-    const g = validationGate(report(0.8, 0.85, { a: [0.9, 5], b: [0.7, 3], c: [0, 0] }), report(0.8, 0.85, { a: [0.9, 5], b: [0.7, 3], c: [1, 0] }));
+
+  it('lets a better candidate replace an active model that calls everything positive (the old recall rule refused it)', () => {
+    // The active version calls every case positive for both labels: recall 1 for the wrong reason, specificity 0, and it ranks badly.
+    const bad = [0.7, 0.6, 0.9, 0.65, 0.95, 0.8, 0.6, 0.7, 0.85, 0.75];
+    const active = scored({ a: { truth, scores: bad }, b: { truth: [...truth].reverse(), scores: bad } });
+    // The candidate stops over-calling: fewer positives called, but ranked right.
+    const candidate = scored({ a: { truth, scores: good }, b: { truth: [...truth].reverse(), scores: [...good].reverse() } });
+    expect(active.report.per_class.a!.recall).toBe(1);
+    // What the old rule compared: recall at each version's own threshold falls by 0.25 (> 0.05), so it refused.
+    expect(candidate.report.per_class.a!.recall).toBe(0.75);
+    expect(candidate.report.f1_macro).toBeGreaterThan(active.report.f1_macro + 0.2);
+    const g = validationGate(candidate, active);
+    expect(g.reasons).toEqual([]);
     expect(g.passed).toBe(true);
+    expect(g.matchedRecall.a).toEqual({ specificity: 0, active: 1, candidate: 1 });
+    expect(g.candidate.recall.a).toBe(0.75);
   });
+
+  it('still refuses a candidate that truly loses recall at the same specificity', () => {
+    const active = scored({ a: { truth, scores: good } });
+    // Ranks one positive below two negatives: at the active's specificity (1: no false positive), it finds 2 of 4, not 3.
+    const worse = [0.9, 0.8, 0.3, 0.2, 0.4, 0.35, 0.1, 0.1, 0.1, 0.1];
+    const g = validationGate(scored({ a: { truth, scores: worse, threshold: 0.15 } }), active, { macroF1Drop: 1, mapDrop: 1, recallDrop: 0.05 });
+    expect(g.passed).toBe(false);
+    expect(g.matchedRecall.a).toEqual({ specificity: 1, active: 0.75, candidate: 0.5 });
+    expect(g.reasons).toEqual(["recall of a 0.500 is below the active model's 0.750 by more than 0.05, at the active model's specificity 1.000"]);
+    // Its own threshold calls more positives (recall 1), which the rule does not reward: that is bought with specificity.
+    expect(g.candidate.recall.a).toBe(1);
+  });
+
+  it('matches specificity to the nearest step at or above, ties among negatives included', () => {
+    const active = scored({ a: { truth, scores: [0.9, 0.8, 0.7, 0.6, 0.55, 0.3, 0.2, 0.2, 0.1, 0.1] } }); // 1 false positive of 6
+    // Two negatives tie at 0.85: the candidate cannot keep exactly one false positive, so it must stay above both.
+    const candidate = scored({ a: { truth, scores: [0.9, 0.86, 0.8, 0.7, 0.85, 0.85, 0.2, 0.2, 0.1, 0.1] } });
+    const m = matchRecall(candidate, active, 0);
+    expect(m.specificity).toBeCloseTo(5 / 6, 12);
+    expect(m).toMatchObject({ active: 1, candidate: 0.5 });
+  });
+
+  it('a class without negative validation cases compares recall at own thresholds', () => {
+    const all = truth.map(() => 1);
+    const g = validationGate(scored({ a: { truth: all, scores: good } }), scored({ a: { truth: all, scores: good.map(() => 0.9) } }));
+    expect(g.matchedRecall.a).toEqual({ specificity: null, active: 1, candidate: 0.3 });
+    expect(g.reasons.at(-1)).toMatch(/^recall of a 0.300 .* each at its own threshold \(no negative validation case\)$/);
+  });
+
+  it('refuses drops of macro-F1 and mAP beyond tolerance, naming each reason', () => {
+    const active = scored({ a: { truth, scores: good } });
+    const g = validationGate(scored({ a: { truth, scores: [...good].reverse() } }), active);
+    expect(g.passed).toBe(false);
+    expect(g.reasons[0]).toMatch(/^macro-F1 0.000 is below the active model's 0.857/);
+    expect(g.reasons[1]).toMatch(/^mAP/);
+    expect(g.reasons[2]).toMatch(/^recall of a/);
+  });
+
   it('custom tolerances apply', () => {
-    expect(validationGate(report(0.75, 0.85, { a: [0.9, 5] }), report(0.8, 0.85, { a: [0.9, 5] }), { macroF1Drop: 0.1, mapDrop: 0, recallDrop: 0 }).passed).toBe(true);
+    const active = scored({ a: { truth, scores: good } });
+    const slightlyWorse = scored({ a: { truth, scores: [0.9, 0.8, 0.45, 0.42, 0.44, 0.3, 0.2, 0.2, 0.1, 0.1] } });
+    expect(validationGate(slightlyWorse, active).passed).toBe(false);
+    expect(validationGate(slightlyWorse, active, { macroF1Drop: 0.5, mapDrop: 0.5, recallDrop: 0.5 }).passed).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shrunkThresholds, tuneThresholds } from '../../../../../electron/core/training/metrics/thresholds';
+import { plattThresholds, shrunkThresholds, thresholdsFor, tuneThresholds } from '../../../../../electron/core/training/metrics/thresholds';
 
 describe('threshold tuning', () => {
   it('picks the best-F1 threshold per label, nearest 0.5 among ties; no positives keeps 0.5', () => {
@@ -31,5 +31,37 @@ describe('shrunk thresholds (few validation cases)', () => {
     expect(shrunkThresholds(truth, scores, 80, 1)[0]).toBeCloseTo((40 * 0.15 + 10 * 0.5) / 50, 3);
     // No positives: the prior.
     expect(shrunkThresholds([0, 0], [0.9, 0.1], 2, 1)).toEqual([0.5]);
+  });
+});
+
+describe('Platt thresholds (calibration by log loss)', () => {
+  const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+  it('recovers the sigmoid behind miscalibrated scores and returns the raw score where it says 0.5', () => {
+    // True probability of a positive at raw score p: σ(2·logit(p) − 1); 200 images per score, positives in proportion.
+    const truth: number[] = [];
+    const scores: number[] = [];
+    for (let z = -3; z <= 3.001; z += 0.25) {
+      const positives = Math.round(200 * sigmoid(2 * z - 1));
+      for (let i = 0; i < 200; i++) {
+        truth.push(i < positives ? 1 : 0);
+        scores.push(sigmoid(z));
+      }
+    }
+    // σ(2z − 1) = 0.5 at z = 0.5: the raw score σ(0.5) = 0.622, not 0.5.
+    expect(plattThresholds(truth, scores, truth.length, 1)[0]).toBeCloseTo(sigmoid(0.5), 2);
+    expect(thresholdsFor('platt', truth, scores, truth.length, 1)).toEqual(plattThresholds(truth, scores, truth.length, 1));
+  });
+  it('stays finite on separable labels (smoothed targets) and keeps 0.5 where it cannot be fitted', () => {
+    const t = plattThresholds([1, 1, 0, 0], [0.3, 0.35, 0.1, 0.15], 4, 1)[0]!;
+    expect(t).toBeGreaterThan(0.15);
+    expect(t).toBeLessThan(0.3);
+    // No positives; no negatives; scores that fall as positives rise (a ≤ 0).
+    expect(plattThresholds([0, 0, 1, 1, 0, 1, 1, 0], [0.9, 0.1, 0.5, 0.5, 0.2, 0.1, 0.2, 0.9], 4, 2)).toEqual([0.5, 0.5]);
+    expect(plattThresholds([1, 1, 0, 0], [0.1, 0.2, 0.8, 0.9], 4, 1)).toEqual([0.5]);
+  });
+  it("'cv' chooses by best F1 on the evidence it is given (out-of-fold scores)", () => {
+    const truth = [1, 0, 1, 0, 0, 0, 0, 0];
+    const scores = [0.3, 0.9, 0.35, 0.8, 0.1, 0.7, 0.2, 0.6];
+    expect(thresholdsFor('cv', truth, scores, 4, 2)).toEqual(tuneThresholds(truth, scores, 4, 2));
   });
 });

@@ -1,0 +1,92 @@
+/**
+ * The shift benchmark on a whole-network package (`ana bench shift --model NET [--network-finetune all|last-blocks]`):
+ * what `ana finetune --mode all|last-blocks` does for a lab whose active version is a whole
+ * network, on +N signed fields of a held-out style. The fields are cut as the package reads
+ * (its patch grid and normalisation); the network is warm-started from the package's weights and
+ * trained with the options it was trained with, augmentation on (networkFinetuneOptions), early
+ * stopping on a seeded 20 % of the N fields (the same fields as the head recipe's); then the test
+ * fields are scored with the package's aggregation, at the package's thresholds and at thresholds
+ * tuned on the early-stopping fields.
+ */
+import { basename } from 'node:path';
+import type { ProviderName } from '../../core/inference/providers';
+import { patchOptionsOf } from '../../core/models/manifest';
+import type { ModelPackage } from '../../core/models/model-package';
+import type { DatasetRow } from '../../core/synth';
+import { bagCount, subsetBags, type BagDataset } from '../../core/training/dataset';
+import { networkFinetuneOptions } from '../../core/training/finetune/finetune-network';
+import { hashSplit } from '../../core/training/heads/train-model';
+import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
+import { thresholdsFor } from '../../core/training/metrics/thresholds';
+import { lastBlocksStart, loadNetworkPackage } from '../../core/training/network/network-package';
+import { NetworkStepper } from '../../core/training/network/network-stepper';
+import { scoreDataset, trainNetwork } from '../../core/training/network/network-trainer';
+import { pixelBags } from '../../core/training/network/patch-dataset';
+import { poolBags } from '../../core/training/trainer';
+
+export interface NetworkFinetuneBench {
+  mode: 'all' | 'last-blocks';
+  /** Convolution blocks trained in 'last-blocks' mode. Default 1. */
+  lastBlocks?: number;
+  /** +N measured (a subset of the bench's signed counts keeps the CPU time down). Default: the bench's. */
+  signedCounts?: readonly number[];
+  /** Epoch cap of each fine-tuning (early stopping usually ends sooner). Default: the package's options. */
+  maxEpochs?: number;
+}
+
+type Scored = { report: EvaluationReport; scores: Float64Array; thresholds: number[]; test: BagDataset };
+
+/**
+ * A whole-network package on one style: zero-shot (the package as it reads, on the test fields)
+ * and, per +N, the network fine-tuned on the first N signed fields, at the package's thresholds
+ * ('fixed') and tuned on the early-stopping fields.
+ */
+export async function networkStyle(
+  model: ModelPackage,
+  pool: readonly DatasetRow[],
+  test: readonly DatasetRow[],
+  counts: readonly number[],
+  bench: NetworkFinetuneBench,
+  context: { seed: number; providers?: ProviderName[]; onProgress?: (stage: string, done: number, total: number) => void; log?: (m: string) => void },
+): Promise<{ zeroShot: Scored; signed: { n: number; byMode: { fixed: Scored; tuned: Scored }; epochs: number; bestEpoch: number; trainMs: number }[] }> {
+  const base = await loadNetworkPackage(model.dir);
+  const labels = model.manifest.labels.map((l) => l.key);
+  const largest = counts.length ? Math.max(...counts) : 0;
+  const rows = [...pool.slice(0, largest), ...test].map((r) => ({ absolutePath: r.absolutePath, labels: r.labels, id: r.path }));
+  const data = await pixelBags(rows, patchOptionsOf(model.manifest), { labels, onProgress: (d, t) => context.onProgress?.('cut patches (network)', d, t) });
+  const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
+  const testBags = subsetBags(data, range(largest, rows.length));
+  const firstTrainableLayer = bench.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, bench.lastBlocks ?? 1);
+  const options = networkFinetuneOptions(model.manifest, { seed: context.seed, ...(bench.maxEpochs ? { maxEpochs: bench.maxEpochs } : {}) });
+  const K = labels.length;
+  const packageThresholds = labels.map((key) => model.manifest.thresholds[key] ?? 0.5);
+  const withStepper = async <T>(work: (stepper: NetworkStepper, pooled: (bags: BagDataset) => Promise<Float64Array>) => Promise<T>): Promise<T> => {
+    const stepper = await NetworkStepper.open(base.net, base.params, { providers: context.providers, firstTrainableLayer, warn: () => {} });
+    try {
+      return await work(stepper, async (bags) => poolBags((await scoreDataset(stepper, bags)).patch, bags, model.manifest.aggregation));
+    } finally {
+      await stepper.close();
+    }
+  };
+  const at = (scores: Float64Array, thresholds: number[]): Scored => ({ report: evaluate({ truth: testBags.bagLabels, scores, imageCount: bagCount(testBags), labelCount: K }, labels, thresholds), scores, thresholds, test: testBags });
+  const zeroShot = at(await withStepper((_, pooled) => pooled(testBags)), packageThresholds);
+  const signed = [];
+  for (const n of counts) {
+    const fields = subsetBags(data, range(0, n));
+    // The head recipe's early-stopping fields (shift-bench.ts fineTuned): keyed by the file's name.
+    const { train, heldOut } = hashSplit(range(0, n), (i) => basename(fields.bagIds[i]!), 0.2, context.seed);
+    const stop = heldOut.length > 0 ? subsetBags(fields, heldOut) : null;
+    signed.push(
+      await withStepper(async (stepper, pooled) => {
+        const t0 = performance.now();
+        const result = await trainNetwork(stepper, subsetBags(fields, train), stop, options, { onProgress: (p) => context.onProgress?.(`network +${n} epoch ${p.epoch}`, p.batch, p.batchesInEpoch) });
+        const trainMs = performance.now() - t0;
+        const scores = await pooled(testBags);
+        const tuned = stop ? thresholdsFor('tuned', stop.bagLabels, await pooled(stop), bagCount(stop), K) : packageThresholds;
+        context.log?.(`network ${bench.mode} +${n}: ${result.epochs.length} epochs (best ${result.bestEpoch}), ${Math.round(trainMs / 1000)} s`);
+        return { n, byMode: { fixed: at(scores, packageThresholds), tuned: at(scores, tuned) }, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainMs };
+      }),
+    );
+  }
+  return { zeroShot, signed };
+}
