@@ -2,34 +2,37 @@
  * Measures whole-network training speed on this machine: the training-step graph alone at a few
  * batch sizes, then one full self-paced epoch (sampler, augmentation, step, α update) over a data
  * set the size of `fields` fields × `patchesPerField` patches. Pixel values are random: speed
- * does not depend on them. Usage:
+ * does not depend on them. Also the forward pass alone (scoring, 1 and 32 patches per call). Usage:
  *   npx tsx electron/cli/bench/network-bench.ts [--input-px 96] [--fields 1000] [--patches-per-field 20] [--provider cpu]
+ *     [--widths 16,32,64,64] [--input-norm global|patch] [--augment default|style]
  */
 import { parseArgs } from 'node:util';
 import { LABEL_KEYS } from '../../contract/labels';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { Random } from '../../core/random';
 import type { BagDataset } from '../../core/training/dataset';
-import { DEFAULT_AUGMENT } from '../../core/training/network/augment';
+import { DEFAULT_AUGMENT, STYLE_AUGMENT, type AugmentOptions } from '../../core/training/network/augment';
 import { createNetwork, initParams } from '../../core/training/network/network';
 import { NetworkStepper } from '../../core/training/network/network-stepper';
 import { trainNetwork } from '../../core/training/network/network-trainer';
-import { defaultEncoderSpec } from '../../core/training/network/train-network';
+import { defaultEncoderSpec, type InputNormalisation } from '../../core/training/network/train-network';
 
 export interface BenchmarkResult {
   provider: string;
   inputPx: number;
   parameters: number;
   steps: { batch: number; msPerStep: number; patchesPerSecond: number }[];
+  /** Forward pass only (the training runtime's scoring graph), per patch. */
+  scoring: { batch: number; msPerPatch: number }[];
   epoch: { fields: number; patches: number; seconds: number; patchesPerSecond: number };
   peakRssMb: number;
 }
 
-export async function benchmark(o: { inputPx: number; fields: number; patchesPerField: number; providers?: ReturnType<typeof parseProviderPreference>; widths?: number[] }): Promise<BenchmarkResult> {
+export async function benchmark(o: { inputPx: number; fields: number; patchesPerField: number; providers?: ReturnType<typeof parseProviderPreference>; widths?: number[]; inputNorm?: InputNormalisation; augment?: AugmentOptions }): Promise<BenchmarkResult> {
   let peak = process.memoryUsage().rss;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   const K = LABEL_KEYS.length;
-  const net = createNetwork(defaultEncoderSpec(o.inputPx, K, o.widths));
+  const net = createNetwork(defaultEncoderSpec(o.inputPx, K, o.widths, o.inputNorm));
   const stepper = await NetworkStepper.open(net, initParams(net, 1), { providers: o.providers });
   const rng = new Random(1);
   const length = o.inputPx * o.inputPx;
@@ -46,6 +49,15 @@ export async function benchmark(o: { inputPx: number; fields: number; patchesPer
     sample();
     steps.push({ batch, msPerStep: ms, patchesPerSecond: (batch * 1000) / ms });
   }
+  const scoring: BenchmarkResult['scoring'] = [];
+  for (const batch of [1, 32]) {
+    const x = Float32Array.from({ length: batch * length }, () => rng.normal(0, 1));
+    await stepper.score(x, batch);
+    const repeats = Math.max(5, Math.round(256 / batch));
+    const t0 = performance.now();
+    for (let i = 0; i < repeats; i++) await stepper.score(x, batch);
+    scoring.push({ batch, msPerPatch: (performance.now() - t0) / repeats / batch });
+  }
   const N = o.fields * o.patchesPerField;
   const inputs = new Float32Array(N * length);
   for (let i = 0; i < inputs.length; i++) inputs[i] = rng.normal(0, 1);
@@ -57,7 +69,7 @@ export async function benchmark(o: { inputPx: number; fields: number; patchesPer
   const data: BagDataset = { labels: [...LABEL_KEYS], bagLabels, bagOffsets: Int32Array.from({ length: o.fields + 1 }, (_, i) => i * o.patchesPerField), inputs, inputLength: length, bagIds: [] };
   sample();
   const t0 = performance.now();
-  const result = await trainNetwork(stepper, data, null, { maxEpochs: 1, augment: DEFAULT_AUGMENT, batchSize: 32 }, { onProgress: sample });
+  const result = await trainNetwork(stepper, data, null, { maxEpochs: 1, augment: o.augment ?? DEFAULT_AUGMENT, batchSize: 32 }, { onProgress: sample });
   const seconds = (performance.now() - t0) / 1000;
   await stepper.close();
   return {
@@ -65,18 +77,22 @@ export async function benchmark(o: { inputPx: number; fields: number; patchesPer
     inputPx: o.inputPx,
     parameters: net.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0),
     steps,
+    scoring,
     epoch: { fields: o.fields, patches: N, seconds, patchesPerSecond: result.epochs[0]!.patchesPerSecond },
     peakRssMb: peak / 2 ** 20,
   };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { 'input-px': { type: 'string', default: '96' }, fields: { type: 'string', default: '1000' }, 'patches-per-field': { type: 'string', default: '20' }, provider: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'input-px': { type: 'string', default: '96' }, fields: { type: 'string', default: '1000' }, 'patches-per-field': { type: 'string', default: '20' }, provider: { type: 'string' }, widths: { type: 'string', default: '16,32,64,64' }, 'input-norm': { type: 'string', default: 'global' }, augment: { type: 'string', default: 'default' } } });
   const result = await benchmark({
     inputPx: Number(values['input-px']),
     fields: Number(values.fields),
     patchesPerField: Number(values['patches-per-field']),
     providers: values.provider ? parseProviderPreference(values.provider) : undefined,
+    widths: values.widths.split(',').map(Number),
+    inputNorm: values['input-norm'] === 'patch' ? 'patch' : 'global',
+    augment: values.augment === 'style' ? STYLE_AUGMENT : DEFAULT_AUGMENT,
   });
   console.log(JSON.stringify(result, null, 2));
 }

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseProviderPreference } from '../../core/inference/providers';
+import { DEFAULT_AUGMENT, STYLE_AUGMENT } from '../../core/training/network/augment';
 import { runWholeNetworkTraining } from '../../core/training/network/train-network';
 import { UsageError, type Command } from '../command';
 import { TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
@@ -11,7 +12,7 @@ export const trainNetworkCommand: Command = {
   usage:
     'ana train-network --data labels.csv --out DIR [--method spl|plain] [--seed S] [--epochs N] [--patience N]\n' +
     '  [--lr X] [--lr-alpha X] [--batch N] [--input-px P] [--patch-um U] [--pixel-size-um U] [--widths 16,32,64,64]\n' +
-    '  [--no-augment] [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml]\n' +
+    '  [--no-augment | --augment default|style] [--input-norm global|patch] [--aggregation max|mean|mean-logit] [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml]\n' +
     '  [--init-from PACKAGE_DIR [--train-from-layer K]]  fine-tune a whole-network package (all layers, or layers K.. only)\n' +
     '  Ctrl-C stops after the current batch; the same command later resumes from DIR/training.checkpoint.json.',
   async run(args) {
@@ -29,6 +30,9 @@ export const trainNetworkCommand: Command = {
         'pixel-size-um': { type: 'string', default: '0.5' },
         widths: { type: 'string', default: '16,32,64,64' },
         'no-augment': { type: 'boolean', default: false },
+        augment: { type: 'string', default: 'default' },
+        'input-norm': { type: 'string', default: 'global' },
+        aggregation: { type: 'string', default: 'max' },
         'max-fields': { type: 'string' },
         version: { type: 'string', default: '0.1.0-whole-network' },
         provider: { type: 'string' },
@@ -38,6 +42,10 @@ export const trainNetworkCommand: Command = {
     });
     const { dataCsv, outDir } = trainingRunPaths(values);
     if (values.method !== 'spl' && values.method !== 'plain') throw new UsageError(`--method must be spl or plain, got '${values.method}'`);
+    if (values.augment !== 'default' && values.augment !== 'style') throw new UsageError(`--augment must be default or style, got '${values.augment}'`);
+    if (values['input-norm'] !== 'global' && values['input-norm'] !== 'patch') throw new UsageError(`--input-norm must be global or patch, got '${values['input-norm']}'`);
+    const aggregation = values.aggregation;
+    if (aggregation !== 'max' && aggregation !== 'mean' && aggregation !== 'mean-logit') throw new UsageError(`--aggregation must be max, mean or mean-logit, got '${aggregation}'`);
     const num = (name: string, v: string): number => {
       const n = Number(v);
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${v}'`);
@@ -64,6 +72,9 @@ export const trainNetworkCommand: Command = {
           batchSize: num('batch', values.batch),
         },
         augment: !values['no-augment'],
+        augmentation: values.augment === 'style' ? STYLE_AUGMENT : DEFAULT_AUGMENT,
+        inputNorm: values['input-norm'],
+        aggregation,
         inputPx: num('input-px', values['input-px']),
         patchSizeUm: num('patch-um', values['patch-um']),
         defaultPixelSizeUm: num('pixel-size-um', values['pixel-size-um']),

@@ -80,9 +80,15 @@ export function headManifestOf(pkg: ModelPackage): ExtractorHeadManifest {
   return pkg.manifest;
 }
 
-/** The head's current weights [labels, dims] and bias [labels], as stored in the model file. */
+/** Where a whole network's final linear layer sits in its inference graph (training/network/graphs.ts keeps these names). */
+const NETWORK_HEAD = { weights: 'head_w', bias: 'head_b' } as const;
+
+/**
+ * The head's current weights [labels, dims] and bias [labels], as stored in the model file. A whole
+ * network's head is its final linear layer on its embeddings (what the shift benchmark fine-tunes).
+ */
 export async function readHead(pkg: ModelPackage): Promise<{ weights: FloatTensor; bias: FloatTensor }> {
-  const { weights, bias } = headManifestOf(pkg).head;
+  const { weights, bias } = pkg.manifest.kind === 'network' ? NETWORK_HEAD : headManifestOf(pkg).head;
   try {
     const tensors = readInitializers(await readFile(pkg.modelPath), [weights, bias]);
     return { weights: tensors[weights]!, bias: tensors[bias]! };

@@ -8,6 +8,7 @@
  * checkpoint of epoch e continues exactly as the uninterrupted run would have.
  */
 import { DomainError } from '../../errors';
+import type { Pooling } from '../../inference/aggregate';
 import { patchCount, type BagDataset } from '../dataset';
 import type { EvaluationReport } from '../metrics/metrics';
 import { defaultTrainerOptions, scorePatchesAsync, trainScorerAsync, type EpochInfo, type LoopState, type TrainerOptions, type TrainingProgress } from '../trainer';
@@ -55,9 +56,9 @@ export interface NetworkTrainingResult {
   resumedFromEpoch: number;
 }
 
-/** Per-patch probabilities [patches × K] and image scores [bags × K] (max over each image's patches). */
-export async function scoreDataset(stepper: NetworkStepper, data: BagDataset, batchSize = 256): Promise<{ patch: Float32Array; image: Float64Array }> {
-  const { patch, image } = await scorePatchesAsync(new NetworkScorer(stepper, 0), data, 'max', batchSize);
+/** Per-patch probabilities [patches × K] and image scores [bags × K] (pooled over each image's patches, max by default). */
+export async function scoreDataset(stepper: NetworkStepper, data: BagDataset, batchSize = 256, pooling: Pooling = 'max'): Promise<{ patch: Float32Array; image: Float64Array }> {
+  const { patch, image } = await scorePatchesAsync(new NetworkScorer(stepper, 0), data, pooling, batchSize);
   return { patch: Float32Array.from(patch), image };
 }
 

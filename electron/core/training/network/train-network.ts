@@ -9,13 +9,14 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PATTERN_LABELS } from '../../../contract/labels';
 import { DomainError } from '../../errors';
+import type { Pooling } from '../../inference/aggregate';
 import type { ProviderName } from '../../inference/providers';
 import { ModelManifest } from '../../models/manifest';
 import { sha256Hex } from '../../models/model-package';
 import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
 import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { evaluate, type EvaluationReport } from '../metrics/metrics';
-import { DEFAULT_AUGMENT } from './augment';
+import { DEFAULT_AUGMENT, type AugmentOptions } from './augment';
 import { buildInferenceGraph } from './graphs';
 import type { LayerSpec } from './layers';
 import { createNetwork, initParams, type NetworkSpec } from './network';
@@ -28,9 +29,19 @@ import { tuneThresholds } from '../metrics/thresholds';
 
 const PACKAGE_ID = 'ana-whole-network';
 
-/** A small encoder: four stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head. */
-export function defaultEncoderSpec(inputPx: number, labels: number, widths: readonly number[] = [16, 32, 64, 64]): NetworkSpec {
-  const layers: LayerSpec[] = [];
+/** How a patch reaches the first convolution: the data set's global mean and sd only, or also standardised on its own. */
+export type InputNormalisation = 'global' | 'patch';
+
+/** Variance floor of the per-patch standardisation (in global sd²): a flat background patch is not blown up into noise. */
+const PATCH_NORM_EPS = 1e-3;
+
+/**
+ * A small encoder: four stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head.
+ * With `inputNorm: 'patch'` a one-group GroupNorm first standardises each patch by its own mean and
+ * sd (then a learned scale and shift), so a lab's gain, offset and bit depth do not reach the convolutions.
+ */
+export function defaultEncoderSpec(inputPx: number, labels: number, widths: readonly number[] = [16, 32, 64, 64], inputNorm: InputNormalisation = 'global'): NetworkSpec {
+  const layers: LayerSpec[] = inputNorm === 'patch' ? [{ kind: 'groupnorm', groups: 1, eps: PATCH_NORM_EPS }] : [];
   for (const c of widths) layers.push({ kind: 'conv2d', outChannels: c, kernel: 3, stride: 2, padding: 1 }, { kind: 'groupnorm', groups: 4 }, { kind: 'relu' });
   layers.push({ kind: 'globalavgpool' }, { kind: 'linear', outFeatures: labels });
   return { inputShape: [1, inputPx, inputPx], layers };
@@ -42,6 +53,16 @@ export interface TrainNetworkRunOptions {
   version: string;
   training: Partial<NetworkTrainingOptions>;
   augment: boolean;
+  /** The augmentation when `augment` is on (default DEFAULT_AUGMENT; STYLE_AUGMENT for training across microscopes). */
+  augmentation?: AugmentOptions;
+  /** A new network's input normalisation (default 'global'); a fine-tuned one keeps its own. */
+  inputNorm?: InputNormalisation;
+  /**
+   * How the package pools a field's patches (default max, which early stopping always uses): the
+   * test figures and the validation thresholds are computed with it. mean-logit reads a field of 70
+   * patches like one of 3; max lets one false patch call the field.
+   */
+  aggregation?: Pooling;
   inputPx: number;
   patchSizeUm: number;
   defaultPixelSizeUm: number;
@@ -130,9 +151,9 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   const prepareSeconds = (performance.now() - t0) / 1000;
 
   const K = train.labels.length;
-  const net = base ? base.net : createNetwork(defaultEncoderSpec(inputPx, K, o.widths));
+  const net = base ? base.net : createNetwork(defaultEncoderSpec(inputPx, K, o.widths, o.inputNorm));
   if (net.outShape[0] !== K) throw new DomainError('bad-request', `${o.initFrom}: the network has ${net.outShape[0]} outputs, the data ${K} labels`);
-  const options = { ...defaultNetworkTrainingOptions, ...o.training, augment: o.augment ? DEFAULT_AUGMENT : null };
+  const options = { ...defaultNetworkTrainingOptions, ...o.training, augment: o.augment ? (o.augmentation ?? DEFAULT_AUGMENT) : null };
   const stepper = await NetworkStepper.open(net, base ? base.params : initParams(net, options.seed), { providers: o.providers, warn: log, firstTrainableLayer: o.firstTrainableLayer });
   log(`training on ${stepper.provider}: ${net.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0)} parameters`);
   await mkdir(resolve(o.outDir), { recursive: true });
@@ -147,11 +168,12 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
       },
       onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val overall ${e.validationScore?.toFixed(4) ?? '-'}, ${e.patchesPerSecond.toFixed(0)} patches/s${e.best ? ' (best)' : ''}`),
     });
-    const scored = await scoreDataset(stepper, test);
+    const aggregation = o.aggregation ?? 'max';
+    const scored = await scoreDataset(stepper, test, 256, aggregation);
     sampleRss();
     const testData = { truth: test.bagLabels, scores: scored.image, imageCount: bagCount(test), labelCount: K };
     const report = evaluate(testData, test.labels, 0.5);
-    const thresholds = val ? tuneThresholds(val.bagLabels, (await scoreDataset(stepper, val)).image, bagCount(val), K) : new Array<number>(K).fill(0.5);
+    const thresholds = val ? tuneThresholds(val.bagLabels, (await scoreDataset(stepper, val, 256, aggregation)).image, bagCount(val), K) : new Array<number>(K).fill(0.5);
     const tuned = evaluate(testData, test.labels, thresholds);
     const card = modelCard({
       kind: 'network',
@@ -171,7 +193,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
       test: tuned,
       thresholds: Object.fromEntries(test.labels.map((k, i) => [k, thresholds[i]!])),
     });
-    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, { inputPx, patchSizeUm, parentVersion: base?.manifest.version ?? null }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider, card);
+    const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, { inputPx, patchSizeUm, parentVersion: base?.manifest.version ?? null }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider, card, aggregation);
     const trainEpochs = result.epochs.filter((e) => e.epoch > result.resumedFromEpoch);
     const figures = {
       trainPatches: patchCount(train),
@@ -188,7 +210,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   }
 }
 
-async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, shape: { inputPx: number; patchSizeUm: number; parentVersion: string | null }, test: EvaluationReport, thresholds: number[], epochs: number, bestEpoch: number, provider: ProviderName, card: string): Promise<string> {
+async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params: Record<string, Float32Array>, norm: { mean: number; std: number }, shape: { inputPx: number; patchSizeUm: number; parentVersion: string | null }, test: EvaluationReport, thresholds: number[], epochs: number, bestEpoch: number, provider: ProviderName, card: string, aggregation: Pooling): Promise<string> {
   const dir = resolve(o.outDir);
   const net = createNetwork(spec);
   const { bytes, embeddingDims } = buildInferenceGraph(net, params, { name: 'ana-whole-network' });
@@ -208,13 +230,13 @@ async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params
     outputs: { probabilities: 'probabilities', embeddings: embeddingDims > 0 ? 'embeddings' : null },
     patch: { sizeUm: shape.patchSizeUm, defaultPixelSizeUm: o.defaultPixelSizeUm, backgroundMax: 0 },
     normalisation: norm,
-    aggregation: 'max',
+    aggregation,
     thresholds: Object.fromEntries(PATTERN_LABELS.map((l, k) => [l.key, thresholds[k] ?? 0.5])),
     files: [
       { path: 'model.onnx', sha256: sha256Hex(bytes), role: 'model' },
       { path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' },
     ],
-    provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), training: o.training, augment: o.augment, initFrom: o.initFrom ?? null, firstTrainableLayer: o.firstTrainableLayer ?? 0, epochs, bestEpoch, provider },
+    provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), training: o.training, augment: o.augment ? (o.augmentation ?? DEFAULT_AUGMENT) : null, initFrom: o.initFrom ?? null, firstTrainableLayer: o.firstTrainableLayer ?? 0, epochs, bestEpoch, provider },
     metrics: { thresholds: 'per label, best F1 on the validation split (image level, max over patches)', test: { f1_micro: test.f1_micro, f1_macro: test.f1_macro, subset_accuracy: test.subset_accuracy, map: test.map, images: test.n_images } },
   });
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../../../electron/core/inference/engine';
-import { loadModelPackage } from '../../../../electron/core/models/model-package';
+import { loadModelPackage, readHead } from '../../../../electron/core/models/model-package';
 import { DEFAULT_LABEL_DISTRIBUTION, readDatasetCsv, writeDataset } from '../../../../electron/core/synth';
 import { bagCount } from '../../../../electron/core/training/dataset';
 import { evaluate } from '../../../../electron/core/training/metrics/metrics';
@@ -80,6 +80,16 @@ describe('whole-network model package from generated fields', () => {
     expect(report.f1_macro).toBeCloseTo(result.test.f1_macro, 6);
     expect(report.map).toBeCloseTo(result.test.map, 6);
     expect(report.subset_accuracy).toBeCloseTo(result.test.subset_accuracy, 6);
+
+    // The head that the shift benchmark and head-only fine-tuning read is the network's last layer on its embeddings.
+    const head = await readHead(pkg);
+    expect(head.weights.dims).toEqual([K, 8]);
+    for (let n = 0; n < count; n++)
+      for (let k = 0; k < K; k++) {
+        let z = head.bias.data[k]!;
+        for (let d = 0; d < 8; d++) z += head.weights.data[k * 8 + d]! * embeddings![n * 8 + d]!;
+        expect(1 / (1 + Math.exp(-z))).toBeCloseTo(probabilities[n * K + k]!, 5);
+      }
 
     // Fine-tune the package, last block only (layers 3.. : second convolution, its norm, the head).
     const base = await loadNetworkPackage(outDir);
