@@ -314,8 +314,11 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
     list.some((f) => f.thresholds) ? [`| ${name} | ${counts.map((n) => { const f = list.find((x) => x.n === n); return f?.thresholds ? byRule(f) : '—'; }).join(' | ')} |`] : [];
   const thresholdTable = [...thresholdRows('shipped features, head fine-tuned', mean.signed), ...thresholdRows('adapted features, new head', mean.adaptedSigned), ...thresholdRows('whole network fine-tuned (package thresholds / tuned)', mean.networkSigned ?? [])];
   return [
-    `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields. ` +
-      "Adapted: the style's signed pool read as unlabelled fields; zero-shot = the shipped head on embeddings re-standardised with the pool's statistics; +N = codebooks learned again from the pool (`ana adapt`), head fitted from scratch on N signed fields.",
+    `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields.` +
+      // Only tables with adapted rows explain them (a whole network or --no-adapt has none).
+      (result.options.adapt
+        ? " Adapted: the style's signed pool read as unlabelled fields; zero-shot = the shipped head on embeddings re-standardised with the pool's statistics; +N = codebooks learned again from the pool (`ana adapt`), head fitted from scratch on N signed fields."
+        : ''),
     '',
     header,
     rule,
