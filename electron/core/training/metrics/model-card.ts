@@ -43,6 +43,8 @@ export interface NetworkCardInput {
   epochs: EpochInfo[];
   bestEpoch: number;
   provider: string;
+  /** How the package pools a field's patches. */
+  aggregation: string;
   test: EvaluationReport;
   thresholds: Record<string, number>;
 }
@@ -125,20 +127,21 @@ function networkCard(c: NetworkCardInput): string {
   const o = c.options;
   const first = c.epochs[0];
   const best = c.epochs.find((e) => e.epoch === c.bestEpoch);
+  const selfPaced = o.method === 'spl';
   return [
     `# Model card: ${c.id} ${c.version}`,
     '',
-    `A convolutional network trained end to end (all ${c.parameters.toLocaleString('en')} parameters${c.firstTrainableLayer > 0 ? `; layers below ${c.firstTrainableLayer} frozen` : ''}) with the self-paced MIML method`,
-    `(Jiang et al., IEEE TMI 2025) on ONNX Runtime (${c.provider}), by the workstation's own reverse-mode differentiation.`,
+    `A convolutional network trained end to end (all ${c.parameters.toLocaleString('en')} parameters${c.firstTrainableLayer > 0 ? `; layers below ${c.firstTrainableLayer} frozen` : ''}) ${selfPaced ? 'with the self-paced MIML method (Jiang et al., IEEE TMI 2025)' : "as a patch classifier on its field's labels (method plain)"}`,
+    `on ONNX Runtime (${c.provider}), by the workstation's own reverse-mode differentiation.`,
     c.parentVersion ? `Fine-tuned from version ${c.parentVersion}.` : 'Trained from random initialisation.',
     '',
     '## Network',
-    `Input ${c.spec.inputShape.join('×')} (one ${c.patchSizeUm} µm patch, resampled); ${describeLayers(c.spec)}; sigmoid per label; image score = max over the field's patches.`,
+    `Input ${c.spec.inputShape.join('×')} (one ${c.patchSizeUm} µm patch, resampled); ${describeLayers(c.spec)}; sigmoid per label; image score = ${c.aggregation} over the field's patches.`,
     '',
     '## Training data and method',
     `- Generated (synthetic) HEp-2 fields from the project generator: \`${c.csv}\``,
     `- ${c.counts.trainFields} training fields (${c.counts.trainPatches} patches), ${c.counts.valFields} validation fields (early stopping, thresholds), ${c.counts.testFields} test fields (held out)`,
-    `- method ${o.method}; ${JSON.stringify({ init: o.init, sampler: o.sampler, pseudoLabels: o.pseudoLabels, coefficients: o.coefficients, lr: o.lr, lrAlpha: o.lrAlpha, batchSize: o.batchSize, seed: o.seed, augment: o.augment !== null })}`,
+    `- method ${o.method}; ${JSON.stringify(selfPaced ? { init: o.init, sampler: o.sampler, pseudoLabels: o.pseudoLabels, coefficients: o.coefficients, lr: o.lr, lrAlpha: o.lrAlpha, batchSize: o.batchSize, seed: o.seed, augment: o.augment !== null } : { lr: o.lr, batchSize: o.batchSize, seed: o.seed, augment: o.augment !== null })}`,
     `- epochs run ${c.epochs.length}, best ${c.bestEpoch}; validation image loss ${f(first?.validationLoss ?? null)} after epoch 1, ${f(best?.validationLoss ?? null)} at the best epoch`,
     '',
     `## Metrics on the held-out test split (${t.n_images} fields; per-label thresholds chosen on validation)`,
@@ -146,7 +149,7 @@ function networkCard(c: NetworkCardInput): string {
     ...metricsTables(t, c.thresholds, `\`ana eval --data ${c.csv} --split test --model <this package>\``),
     '## Limits',
     '- Trained on synthetic fields, not on patient images; not clinically validated.',
-    '- Fields without any pattern are never drawn by the self-paced sampler: negatives were left out of training.',
+    ...(selfPaced && o.sampler ? ['- Fields without any pattern are never drawn by the self-paced sampler: negatives were left out of training.'] : []),
     '- Every suggestion must be confirmed by a trained reader.',
     '',
   ].join('\n');

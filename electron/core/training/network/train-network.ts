@@ -190,6 +190,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
       epochs: result.epochs,
       bestEpoch: result.bestEpoch,
       provider: stepper.provider,
+      aggregation,
       test: tuned,
       thresholds: Object.fromEntries(test.labels.map((k, i) => [k, thresholds[i]!])),
     });
@@ -237,7 +238,7 @@ async function writePackage(o: TrainNetworkRunOptions, spec: NetworkSpec, params
       { path: 'MODEL_CARD.md', sha256: sha256Hex(cardBytes), role: 'card' },
     ],
     provenance: { recipe: 'ana train-network', trained: true, dataset: resolve(o.csvPath), training: o.training, augment: o.augment ? (o.augmentation ?? DEFAULT_AUGMENT) : null, initFrom: o.initFrom ?? null, firstTrainableLayer: o.firstTrainableLayer ?? 0, epochs, bestEpoch, provider },
-    metrics: { thresholds: 'per label, best F1 on the validation split (image level, max over patches)', test: { f1_micro: test.f1_micro, f1_macro: test.f1_macro, subset_accuracy: test.subset_accuracy, map: test.map, images: test.n_images } },
+    metrics: { thresholds: `per label, best F1 on the validation split (image level, ${aggregation} over patches)`, test: { f1_micro: test.f1_micro, f1_macro: test.f1_macro, subset_accuracy: test.subset_accuracy, map: test.map, images: test.n_images } },
   });
   await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   return dir;
