@@ -70,6 +70,9 @@ function quantileOf(image: Float32Array, q: number): number {
 export function resamplePatch(image: Float32Array, imageWidth: number, rect: SlideRect, size: number, out: Float32Array, outOffset = 0): void {
   const sx = rect.width / size;
   const sy = rect.height / size;
+  // y0 + sy can round to just past the rect's last row (768.0000000000001 for 200 px into 96):
+  // the loops stop at the image's edge, or they would read past it and the patch would be NaN.
+  const imageHeight = image.length / imageWidth;
   for (let oy = 0; oy < size; oy++) {
     const y0 = rect.y + oy * sy;
     const y1 = y0 + sy;
@@ -78,11 +81,11 @@ export function resamplePatch(image: Float32Array, imageWidth: number, rect: Sli
       const x1 = x0 + sx;
       let sum = 0;
       let area = 0;
-      for (let y = Math.floor(y0); y < Math.ceil(y1); y++) {
+      for (let y = Math.floor(y0); y < Math.min(Math.ceil(y1), imageHeight); y++) {
         const wy = Math.min(y + 1, y1) - Math.max(y, y0);
         if (wy <= 0) continue;
         const row = y * imageWidth;
-        for (let x = Math.floor(x0); x < Math.ceil(x1); x++) {
+        for (let x = Math.floor(x0); x < Math.min(Math.ceil(x1), imageWidth); x++) {
           const wx = Math.min(x + 1, x1) - Math.max(x, x0);
           if (wx <= 0) continue;
           sum += image[row + x]! * wx * wy;

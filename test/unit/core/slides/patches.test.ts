@@ -67,6 +67,25 @@ describe('patch preprocessing', () => {
     });
   });
 
+  it('keeps every patch of a field its grid does not fit exactly: 200 px patches into 96 px never read past the edge', () => {
+    // 1024×768 at 0.5 µm/px with 100 µm patches: the last row starts at y 568 and y0 + 200/96 rounds
+    // to just past row 767. Before the fix the last output row read row 768 (NaN) and the whole
+    // bottom row of patches was dropped as not kept.
+    const w = 1024;
+    const h = 768;
+    const spec = { patchSizeUm: 100, inputPx: 96, mean: 0, std: 1, backgroundMax: 0 };
+    const { kept, pixels, rects } = cutPatches(field(w, h), w, h, 0.5, spec);
+    expect(rects).toHaveLength(24);
+    expect(kept.every(Boolean)).toBe(true);
+    expect(pixels.some(Number.isNaN)).toBe(false);
+    // A uniform image stays uniform at the edges (no pixel of the next row or past the end mixed in).
+    const uniform = new Float32Array(w * h).fill(0.25);
+    for (let y = 0; y < h; y++) uniform[y * w] = 0.9; // the next row's first pixel, were the right edge overread
+    const out = new Float32Array(96 * 96);
+    resamplePatch(uniform, w, { x: 824, y: 568, width: 200, height: 200 }, 96, out);
+    for (const v of out) expect(v).toBeCloseTo(0.25, 6);
+  });
+
   it('area-average resampling preserves the mean of a region', () => {
     const img = field(300, 300);
     const out = new Float32Array(50 * 50);
