@@ -19,6 +19,15 @@ describe('outline overlay', () => {
     expect(cellScores(cells, patches, scores, 2, 0)).toEqual([{ patchIndex: 0, score: 0.9 }, null, { patchIndex: 3, score: 0.7 }]);
   });
 
+  it('a cell where patches overlap takes the nearest-centred scored patch, not a background one listed later', () => {
+    // Patch 1 overlaps patch 0 on x 80–100 and is background: the cell at x 95 belongs to patch 0;
+    // with both scored, to the patch whose centre is nearer (the second, centre x 130, not x 50).
+    const overlapping: PatchEntry[] = [[0, 0, 100, 100, 0], [80, 0, 100, 100, 1], [80, 0, 100, 100, 0]];
+    const cell: CellOutline[] = [{ polygon: square(95, 50, 4), mitotic: true }];
+    expect(cellScores(cell, overlapping.slice(0, 2), [0.9, 0.1, 0.2, 0.8], 2, 0)).toEqual([{ patchIndex: 0, score: 0.9 }]);
+    expect(cellScores(cell, [overlapping[0]!, overlapping[2]!], [0.9, 0.1, 0.2, 0.8], 2, 0)).toEqual([{ patchIndex: 1, score: 0.2 }]);
+  });
+
   it('traces the contour of the patches at or above the threshold, each edge in its patch score', () => {
     // Label 0: patches 0 (0.9) and 3 (0.7) reach 0.5, touching only at a corner: two squares of 4 edges.
     const strokes = patchContours(slide, patches, scores, 2, 0, 0.5, 100);

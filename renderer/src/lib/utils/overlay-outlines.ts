@@ -12,7 +12,7 @@
  */
 import type { CellOutline, PatchEntry } from '../../../../electron/contract';
 import { heatmapCellPx, patchScore } from './heatmap';
-import { patchAtSlidePoint, slidePoint, type SlidePoint } from './viewport';
+import { slidePoint, type SlidePoint } from './viewport';
 
 export type OverlayMode = 'outline' | 'fill';
 export const DEFAULT_OVERLAY_MODE: OverlayMode = 'outline';
@@ -51,7 +51,11 @@ export function polygonArea(polygon: readonly number[]): number {
   return Math.abs(twice) / 2;
 }
 
-/** Each cell's patch (index) and score for one label; null where the centre lies in no scored patch. */
+/**
+ * Each cell's patch (index) and score for one label; null where the centre lies in no scored patch.
+ * Patches overlap at the grid's edges, so a centre may lie in several: the scored one whose centre
+ * is nearest holds the cell (a background patch beside it must not hide the cell's score).
+ */
 export function cellScores(
   cells: readonly CellOutline[],
   patches: readonly PatchEntry[],
@@ -60,10 +64,20 @@ export function cellScores(
   labelIndex: number,
 ): ({ patchIndex: number; score: number } | null)[] {
   return cells.map((cell) => {
-    const patchIndex = patchAtSlidePoint(patches, polygonCentroid(cell.polygon));
-    if (patchIndex < 0 || patches[patchIndex]![4]) return null;
-    return { patchIndex, score: patchScore(scores, labelCount, patchIndex, labelIndex) };
+    const patchIndex = scoredPatchHolding(patches, polygonCentroid(cell.polygon));
+    return patchIndex < 0 ? null : { patchIndex, score: patchScore(scores, labelCount, patchIndex, labelIndex) };
   });
+}
+
+function scoredPatchHolding(patches: readonly PatchEntry[], point: SlidePoint): number {
+  let best = -1;
+  let bestDistance = Infinity;
+  patches.forEach(([x, y, w, h, background], i) => {
+    if (background || point.x < x || point.y < y || point.x >= x + w || point.y >= y + h) return;
+    const distance = Math.hypot(point.x - (x + w / 2), point.y - (y + h / 2));
+    if (distance < bestDistance) (best = i), (bestDistance = distance);
+  });
+  return best;
 }
 
 /**
