@@ -17,7 +17,7 @@ export const SMALL_FIELD_FILL: PatchFill = 'reflect';
 /** The glass between cells: a low quantile of the field (cells cover well under 90 % of a field). */
 export const BACKGROUND_QUANTILE = 0.1;
 /** Names the rule in embedding-cache keys: embeddings made under another rule are not reused. */
-export const PATCH_RULE = `square patches; small fields centred, ${SMALL_FIELD_FILL}-filled`;
+export const PATCH_RULE = `square patches; small fields centred, ${SMALL_FIELD_FILL}-filled; resampled within the image`;
 
 export interface PatchCanvas {
   image: Float32Array;
