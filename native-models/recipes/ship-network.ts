@@ -51,6 +51,8 @@ const manifest = ModelManifest.parse({
     { path: 'MODEL_CARD.md', sha256: sha256Hex(card), role: 'card' },
   ],
   provenance: { ...training, recipe: 'ana train-network, then native-models/recipes/ship-network.ts', rebuild },
+  // Packages trained before train-network named their pooling here said "max" whatever it was.
+  metrics: { ...trained.manifest.metrics, thresholds: `per label, best F1 on the validation split (image level, ${trained.manifest.aggregation} over patches)` },
 });
 await writeManifest(to, manifest);
 const shipped = await loadModelPackage(to);
