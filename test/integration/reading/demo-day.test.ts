@@ -20,12 +20,12 @@ it('reads resources/demo-slides with the default model: every field, its case, p
       expect(item.probabilities).toHaveLength(8);
       expect(item.accessionId).toMatch(/^A\d{4}-\d{4}$/);
     }
-    expect(service.model?.manifest).toMatchObject({ id: 'ana-default', extractor: { id: 'ana-filter-bank' } });
-    // 0.4.0 was trained on lossless fields and a JPEG costs its reading (docs/field-quality.md, "Which
-    // acquisition statistics are judged"): the day's JPEG fields are unfamiliar by their blockiness, the PNGs are not.
-    const unfamiliar = summary.items.map((item) => [item.path.endsWith('.jpg'), item.familiarity?.unfamiliar]);
-    expect(unfamiliar.filter(([jpeg]) => jpeg).length).toBeGreaterThan(0);
-    for (const [jpeg, flagged] of unfamiliar) expect(flagged).toBe(jpeg);
+    expect(service.model?.manifest).toMatchObject({ id: 'ana-default', kind: 'network' });
+    // The default was trained with JPEG-like augmentation and a JPEG does not cost its reading
+    // (docs/field-quality.md, "Which acquisition statistics are judged"): its reference does not
+    // judge blockiness, so the day's JPEG fields are as familiar as its PNGs — none is flagged.
+    expect(summary.items.some((item) => item.path.endsWith('.jpg'))).toBe(true);
+    for (const item of summary.items) expect(item.familiarity).toMatchObject({ unfamiliar: false });
   } finally {
     await service.close();
     db.close();

@@ -1,6 +1,7 @@
 /**
- * Lab adaptation end to end on a real record: generated fields in a lab style the shipped model
- * never saw are read with the shipped model (ONNX Runtime) and signed; `runFinetune` in mode
+ * Lab adaptation end to end on a real record: generated fields in a lab style the model never saw
+ * are read with the filter-bank package 0.4.0 (ONNX Runtime; the shipped default until 0.5.0, whose
+ * extractor has the codebooks this mode re-learns) and signed; `runFinetune` in mode
  * 'adapt' learns the extractor's codebooks again from the record's slides, fits a new head on
  * the signed cases, writes a candidate with its own extractor identity and familiarity reference,
  * and leaves the active version to the gate. Cancellation during adaptation leaves the registry as
@@ -28,6 +29,7 @@ import { codebookLayoutOf } from '../../../electron/core/training/adapt/adapt-ex
 import { ADAPT_FROM_SIGNED_CASES, defaultFinetuneMode, runFinetune, type FinetuneOptions } from '../../../electron/core/training/finetune/finetune';
 import { embedRows } from '../../../electron/core/training/heads/train-model';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
+import { FILTER_BANK_0_4_0_DIR } from '../../fixtures/model-package';
 import { TEST_PASSWORD, TEST_SCRYPT_COST } from '../../support/record-fixtures';
 import { tempDir } from '../../support/temp-dir';
 
@@ -43,7 +45,7 @@ beforeAll(async () => {
   slidePaths = rows.map((r) => r.absolutePath);
   db = openDatabase(join(dir, 'ana.db'));
   const physician = toSessionUser(await createAccount(db, { username: 'reader', displayName: 'Dr. Reader', role: 'physician', password: TEST_PASSWORD }, SYSTEM_ACTOR, Date.now(), TEST_SCRYPT_COST));
-  const model = await loadModelPackage(defaultModelDir());
+  const model = await loadModelPackage(FILTER_BANK_0_4_0_DIR);
   const engine = await createEngine(model, { providers: ['cpu'], warn: () => {} });
   try {
     const { items } = await readBatch({ db, model, engine }, slidePaths);
@@ -62,7 +64,7 @@ afterAll(() => {
 
 const options = (extra: Partial<FinetuneOptions> = {}): FinetuneOptions => ({
   db,
-  fallbackModelDir: defaultModelDir(),
+  fallbackModelDir: FILTER_BANK_0_4_0_DIR,
   modelsDir: join(dir, 'models'),
   cacheDir: join(dir, 'cache'),
   actor: SYSTEM_ACTOR,
@@ -85,9 +87,11 @@ async function embeddingsOf(model: ModelPackage, path: string): Promise<Float32A
 
 describe('lab adaptation (fine-tuning mode adapt)', () => {
   it('the default recipe is adapt from 200 signed cases on a model with codebooks (measured), else head', async () => {
-    const shipped = await loadModelPackage(defaultModelDir());
-    expect(await defaultFinetuneMode(shipped, ADAPT_FROM_SIGNED_CASES - 1)).toBe('head');
-    expect(await defaultFinetuneMode(shipped, ADAPT_FROM_SIGNED_CASES)).toBe('adapt');
+    const filterBank = await loadModelPackage(FILTER_BANK_0_4_0_DIR);
+    expect(await defaultFinetuneMode(filterBank, ADAPT_FROM_SIGNED_CASES - 1)).toBe('head');
+    expect(await defaultFinetuneMode(filterBank, ADAPT_FROM_SIGNED_CASES)).toBe('adapt');
+    // The shipped default is a whole network: it is fine-tuned whole, whatever the count.
+    expect(await defaultFinetuneMode(await loadModelPackage(defaultModelDir()), ADAPT_FROM_SIGNED_CASES)).toBe('all');
     await writeSkeletonPackage(join(dir, 'skeleton'));
     expect(await defaultFinetuneMode(await loadModelPackage(join(dir, 'skeleton')), 1000)).toBe('head');
   });
@@ -119,7 +123,7 @@ describe('lab adaptation (fine-tuning mode adapt)', () => {
     // The learning curve (`ana models curve`) shows the candidate against the cases it learned from.
     expect(learningCurve(db).points).toContainEqual(expect.objectContaining({ version: r.candidate.version, mode: 'adapt', trainingCases: r.counts.trainCases + r.counts.earlyStopCases, validationCases: r.counts.validationCases, f1Macro: r.gate.candidate.f1_macro }));
 
-    const active = await loadModelPackage(defaultModelDir());
+    const active = await loadModelPackage(FILTER_BANK_0_4_0_DIR);
     const candidate = await loadModelPackage(r.candidate.dirPath);
     if (candidate.manifest.kind !== 'extractor-head' || active.manifest.kind !== 'extractor-head') throw new Error('expected extractor-head packages');
     expect(candidate.manifest.extractor!.version).toMatch(/^3\.0\.0\+lab\.[0-9a-f]{8}$/);
