@@ -10,7 +10,7 @@
  *
  * `--to` is emptied first; the training checkpoint and metrics stay behind with the run.
  */
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelManifest } from '../../electron/core/models/manifest';
@@ -34,12 +34,12 @@ if (trained.manifest.kind !== 'network') throw new Error(`${values.from}: not a 
 const to = resolve(values.to);
 await rm(to, { recursive: true, force: true });
 await mkdir(to, { recursive: true });
-await copyFile(trained.modelPath, join(to, 'model.onnx'));
-const modelBytes = await readFile(join(to, 'model.onnx'));
+const modelBytes = await readFile(trained.modelPath);
+await writeFile(join(to, 'model.onnx'), modelBytes);
 const card = await readFile(resolve(values.card));
 await writeFile(join(to, 'MODEL_CARD.md'), card);
 const rebuild = (await readFile(resolve(values.rebuild), 'utf8')).split('\n').filter((l) => l.trim());
-const { dataset: _localPath, ...training } = trained.manifest.provenance as Record<string, unknown>;
+const { dataset: _localPath, ...provenance } = trained.manifest.provenance as Record<string, unknown>;
 const manifest = ModelManifest.parse({
   ...trained.manifest,
   id: 'ana-default',
@@ -50,7 +50,7 @@ const manifest = ModelManifest.parse({
     { path: 'model.onnx', sha256: sha256Hex(modelBytes), role: 'model' },
     { path: 'MODEL_CARD.md', sha256: sha256Hex(card), role: 'card' },
   ],
-  provenance: { ...training, recipe: 'ana train-network, then native-models/recipes/ship-network.ts', rebuild },
+  provenance: { ...provenance, recipe: 'ana train-network, then native-models/recipes/ship-network.ts', rebuild },
   // Packages trained before train-network named their pooling here said "max" whatever it was.
   metrics: { ...trained.manifest.metrics, thresholds: `per label, best F1 on the validation split (image level, ${trained.manifest.aggregation} over patches)` },
 });
