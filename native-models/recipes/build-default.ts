@@ -71,7 +71,7 @@ async function extractAll(rows: DatasetRow[], config: FilterBankConfig, session:
   let inferMs = 0;
   let patchTotal = 0;
   for (const row of rows) {
-    const prepared = await prepareSlide(await hashFile(row.absolutePath), manifest, null);
+    const prepared = await prepareSlide(await hashFile(row.absolutePath), manifest, null, undefined, { acquisition: [] });
     const count = prepared.patches.rects.length;
     const t = performance.now();
     const out = await session.run({ patches: { data: prepared.patches.pixels, dims: [count, 1, config.inputPx, config.inputPx] } }, ['features']);

@@ -14,7 +14,7 @@ import { distanceToBackground } from './segment';
 
 export const ACQUISITION_STATISTICS = ['cellAreaUm2', 'halo', 'blockiness'] as const;
 export type AcquisitionStatistic = (typeof ACQUISITION_STATISTICS)[number];
-/** A statistic that could not be measured on this field (no glass far from the cells, too few pixels) is null. */
+/** A statistic that could not be measured on this field (no glass far from the cells, too few pixels) or was not asked for is null. */
 export type AcquisitionStatistics = Record<AcquisitionStatistic, number | null>;
 
 /** Ring just outside the cells, and glass far from them, in working pixels (≈ µm). */
@@ -26,18 +26,22 @@ const MIN_RING_PX = 200;
 /**
  * `labels`: the segmented cells on the working image (0 = none); `values` and `background` on the
  * same grid; `fitc` the full-resolution plane (for the JPEG blocks, which live on the file's pixels).
+ * Only the statistics in `wanted` are measured, the others are null: the halo and the blocks cost
+ * more than the rest of the cell analysis does without them (a distance transform of the field, a
+ * pass over its full-resolution pixels), and a reader needs only those its reference judges.
  */
 export function acquisitionStatistics(
   fitc: Float32Array, fullWidthPx: number, fullHeightPx: number,
   values: Float32Array, background: Float32Array, labels: Int32Array, w: number, h: number, workingPixelSizeUm: number,
   cellAreasPx: number[],
+  wanted: readonly AcquisitionStatistic[] = ACQUISITION_STATISTICS,
 ): AcquisitionStatistics {
   const sortedAreas = [...cellAreasPx].sort((a, b) => a - b);
   const medianAreaPx = sortedAreas.length ? sortedAreas[sortedAreas.length >> 1]! : 0;
   return {
-    cellAreaUm2: medianAreaPx > 0 ? medianAreaPx * workingPixelSizeUm * workingPixelSizeUm : null,
-    halo: haloShare(values, background, labels, w, h, workingPixelSizeUm),
-    blockiness: blockiness(fitc, fullWidthPx, fullHeightPx),
+    cellAreaUm2: wanted.includes('cellAreaUm2') && medianAreaPx > 0 ? medianAreaPx * workingPixelSizeUm * workingPixelSizeUm : null,
+    halo: wanted.includes('halo') ? haloShare(values, background, labels, w, h, workingPixelSizeUm) : null,
+    blockiness: wanted.includes('blockiness') ? blockiness(fitc, fullWidthPx, fullHeightPx) : null,
   };
 }
 

@@ -6,7 +6,7 @@
  * pixel, so a 2048×1536 field at 0.5 µm/px costs tens of milliseconds.
  */
 import type { CellOutline } from '../../contract/quality';
-import { acquisitionStatistics, type AcquisitionStatistics } from './acquisition';
+import { ACQUISITION_STATISTICS, acquisitionStatistics, type AcquisitionStatistic, type AcquisitionStatistics } from './acquisition';
 import { estimateBackground, estimateNoise } from './background';
 import { candidateMitoses, mitosisFeatures } from './mitoses';
 import { DEFAULT_SEGMENTATION, segmentCells, type SegmentationThresholds } from './segment';
@@ -47,8 +47,10 @@ export interface FieldAnalysis {
   focusPerUm: number;
   saturatedFraction: number;
   features: ScreeningFeatures;
-  /** How the field was acquired (cell size in µm², halo, JPEG blocks): what the unfamiliar flag compares besides the embedding. */
-  /** null when not asked for (AnalysisOptions.acquisition). */
+  /**
+   * How the field was acquired (cell size in µm², halo, JPEG blocks): what the unfamiliar flag
+   * compares besides the embedding. null when none was asked for (AnalysisOptions.acquisition).
+   */
   acquisition: AcquisitionStatistics | null;
   outlines: CellOutline[];
   /** Per working pixel: the cell it belongs to (0 = none); `factor` slide pixels per working pixel. */
@@ -62,8 +64,12 @@ export interface AnalysisOptions {
   outlineRays?: number;
   /** false: one cell per connected region (only to measure what splitting gains). */
   splitTouching?: boolean;
-  /** false: skip the acquisition statistics (≈ 15 % of the analysis) when no familiarity reference uses them. */
-  acquisition?: boolean;
+  /**
+   * The acquisition statistics to measure (default: all of them); a reader asks only for those its
+   * familiarity reference judges, and none when it judges none: the halo and the JPEG blocks cost
+   * more than the rest of the analysis (docs/field-quality.md, "The cell analysis").
+   */
+  acquisition?: readonly AcquisitionStatistic[];
 }
 
 interface CellStats {
@@ -134,6 +140,7 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
     outlines.push({ polygon: outlinePolygon(labels, w, h, c, s.sumX / s.area, s.sumY / s.area, rays, work.factor), mitotic: mitotic[c]! });
   });
   const mitoses = outlines.filter((o) => o.mitotic).length;
+  const wanted = options.acquisition ?? ACQUISITION_STATISTICS;
   return {
     widthPx,
     heightPx,
@@ -147,7 +154,7 @@ export function analyseField(fitc: Float32Array, widthPx: number, heightPx: numb
     focusPerUm,
     saturatedFraction: fitc.length ? saturated / fitc.length : 0,
     features,
-    acquisition: options.acquisition === false ? null : acquisitionStatistics(fitc, widthPx, heightPx, values, background, labels, w, h, work.pixelSizeUm, cells.map((s) => s.area)),
+    acquisition: wanted.length ? acquisitionStatistics(fitc, widthPx, heightPx, values, background, labels, w, h, work.pixelSizeUm, cells.map((s) => s.area), wanted) : null,
     outlines,
     cellMask: { labels, widthPx: w, heightPx: h, factor: work.factor },
     timingsMs: { analyse: performance.now() - t0 },

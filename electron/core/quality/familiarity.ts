@@ -63,6 +63,11 @@ export function familiarity(meanEmbedding: Float32Array, ref: FamiliarityReferen
   return { unfamiliar: distance > 1, distance: Math.round(distance * 1e4) / 1e4 };
 }
 
+/** The acquisition statistics a reference judges (none for a reference without them): all a reader needs measured. */
+export function judgedBy(ref: Pick<FamiliarityReference, 'acquisition'> | null | undefined): AcquisitionStatistic[] {
+  return ACQUISITION_STATISTICS.filter((k) => ref?.acquisition?.statistics[k]);
+}
+
 /** Cell area and blockiness vary by ratios (log scale); the halo is a share already. */
 function acquisitionScale(k: AcquisitionStatistic, v: number): number {
   return k === 'halo' ? v : Math.log(Math.max(v, 1e-6));

@@ -15,6 +15,7 @@ import { hashFile, prepareSlide, type PreparedSlide } from './prepare-slide';
 import { findDoneReading, scoreAndStore, type ReadSlideContext } from './read-slide';
 import type { Familiarity, FieldQuality, Screening } from '../../contract/quality';
 import { unreadableFileQuality } from '../quality/readability';
+import { judgedBy } from '../quality/familiarity';
 
 export const SLIDE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp'] as const;
 
@@ -168,7 +169,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
           };
         }
       }
-      return { kind: 'ready', prepared: await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded, { acquisition: !!ctx.familiarityReference?.acquisition }, ctx.fieldJudge), accessionId, startedMs };
+      return { kind: 'ready', prepared: await prepareSlide(file, ctx.model.manifest, ctx.profile ?? null, ctx.onDecoded, { acquisition: judgedBy(ctx.familiarityReference) }, ctx.fieldJudge), accessionId, startedMs };
     } catch (error) {
       return { kind: 'failed', result: failedResult(resolve(path), accessionId, error) };
     }

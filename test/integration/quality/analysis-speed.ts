@@ -37,7 +37,7 @@ try {
       const decoded = await decodeSlideBytes(path, bytes);
       decodeMs.push(performance.now() - t0);
       analyseMs.push(analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? 0.5).timingsMs.analyse);
-      withoutAcquisitionMs.push(analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? 0.5, { acquisition: false }).timingsMs.analyse);
+      withoutAcquisitionMs.push(analyseField(decoded.fitc, decoded.widthPx, decoded.heightPx, decoded.pixelSizeUm ?? 0.5, { acquisition: [] }).timingsMs.analyse);
     }
     const d = stats(decodeMs);
     const a = stats(analyseMs);

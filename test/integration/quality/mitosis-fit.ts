@@ -26,7 +26,7 @@ interface Sample {
 
 function samplesOf(style: string, seed: number, mitoticRate: number | undefined): Sample[] {
   const field = generateField({ widthPx: 1024, heightPx: 768, style, mitoticRate }, seed);
-  const a = analyseField(field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm, { acquisition: false });
+  const a = analyseField(field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm, { acquisition: [] });
   const { labels, widthPx: w, factor } = a.cellMask;
   // The analysis's own working image and background (analyse-field.ts computes them the same way).
   const work = toWorkingImage(field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm);

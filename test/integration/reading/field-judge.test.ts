@@ -9,10 +9,11 @@ import { projectRoot } from '../../../electron/core/paths';
 import { judgeInProcess, startFieldJudgeWorker } from '../../../electron/core/reading/field-judge';
 import { patchRects } from '../../../electron/core/slides/patches';
 import { generateField } from '../../../electron/core/synth';
+import { ACQUISITION_STATISTICS } from '../../../electron/core/quality/acquisition';
 
 const field = generateField({ widthPx: 768, heightPx: 576, pixelSizeUm: 0.5, labels: ['speckled'], intensity: 0.4 }, 11);
 const rects = patchRects(field.widthPx, field.heightPx, field.pixelSizeUm, { patchSizeUm: 128 });
-const judgeArgs = [field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm, rects, null, { acquisition: true }] as const;
+const judgeArgs = [field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm, rects, null, { acquisition: ACQUISITION_STATISTICS }] as const;
 const withoutTime = <T extends { analyseMs: number }>({ analyseMs: _, ...rest }: T) => rest;
 
 describe('field judge worker', () => {

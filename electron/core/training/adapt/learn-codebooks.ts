@@ -54,7 +54,7 @@ export async function learnCodebooks(paths: readonly string[], options: LearnCod
   const windows: number[][] = scales.map(() => []);
   for (const [i, path] of sample.entries()) {
     if (options.isCancelled?.()) throw new DomainError('conflict', 'adaptation cancelled while sampling the fields');
-    const prepared = await prepareSlide(await hashFile(path), options.manifest, null);
+    const prepared = await prepareSlide(await hashFile(path), options.manifest, null, undefined, { acquisition: [] });
     const { pixels, kept } = prepared.patches;
     for (let p = 0; p < pixels.length / (side * side); p++) {
       if (options.patches === 'with-cells' && !kept[p]) continue;

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { embeddingDistance, familiarity, fitFamiliarityReference } from '../../../../electron/core/quality/familiarity';
-import { blockiness } from '../../../../electron/core/quality/acquisition';
+import { embeddingDistance, familiarity, fitFamiliarityReference, judgedBy } from '../../../../electron/core/quality/familiarity';
+import { blockiness, type AcquisitionStatistic } from '../../../../electron/core/quality/acquisition';
+import { analyseField } from '../../../../electron/core/quality/analyse-field';
+import { generateField } from '../../../../electron/core/synth';
 import { Random } from '../../../../electron/core/random';
 
 describe('familiarity', () => {
@@ -49,6 +51,29 @@ describe('familiarity with acquisition statistics', () => {
     expect(familiarity(like.e, areaOnly, { ...like.a, cellAreaUm2: 450 / 4 }).unfamiliar).toBe(true);
     expect(familiarity(like.e, areaOnly, { ...like.a, blockiness: 1.3, halo: 0.5 }).unfamiliar).toBe(false);
     expect(fitFamiliarityReference(fields.map((f) => f.e), 0.99, null, {}, fields.map((f) => f.a), []).acquisition).toBeUndefined();
+  });
+
+  it('tells the reader which statistics to measure: those the reference judges, none without them', () => {
+    const areaAndBlocks = fitFamiliarityReference(fields.map((f) => f.e), 0.99, null, {}, fields.map((f) => f.a), ['blockiness', 'cellAreaUm2']);
+    expect(judgedBy(areaAndBlocks)).toEqual(['cellAreaUm2', 'blockiness']);
+    const { acquisition: _, ...embeddingOnly } = areaAndBlocks;
+    expect(judgedBy(embeddingOnly)).toEqual([]);
+    expect(judgedBy(null)).toEqual([]);
+  });
+});
+
+describe('acquisition statistics of a field', () => {
+  const field = generateField({ widthPx: 512, heightPx: 384, pixelSizeUm: 0.5, labels: ['homogeneous'], intensity: 0.5 }, 5);
+  const analyse = (acquisition?: readonly AcquisitionStatistic[]) => analyseField(field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm, acquisition ? { acquisition } : {}).acquisition;
+
+  it('measures only those asked for, each as it does when all are measured', () => {
+    const all = analyse()!;
+    expect(all.cellAreaUm2).toBeGreaterThan(50);
+    expect(all.halo).not.toBeNull();
+    expect(all.blockiness).toBeCloseTo(1, 1);
+    expect(analyse(['cellAreaUm2'])).toEqual({ cellAreaUm2: all.cellAreaUm2, halo: null, blockiness: null });
+    expect(analyse(['halo', 'blockiness'])).toEqual({ cellAreaUm2: null, halo: all.halo, blockiness: all.blockiness });
+    expect(analyse([])).toBeNull();
   });
 });
 

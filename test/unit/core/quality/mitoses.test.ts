@@ -29,7 +29,7 @@ describe('candidate mitoses', () => {
     let right = 0;
     for (const seed of [124, 126]) {
       const field = generateField({ widthPx: 1024, heightPx: 768, mitoticRate: 0.3 }, seed);
-      const a = analyseField(field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm, { acquisition: false });
+      const a = analyseField(field.fitc, field.widthPx, field.heightPx, field.pixelSizeUm, { acquisition: [] });
       const { labels, widthPx: w, factor } = a.cellMask;
       const mitotic = new Set(field.cells.filter((c) => c.mitotic).map((c) => labels[Math.floor(c.centreYPx / factor) * w + Math.floor(c.centreXPx / factor)]));
       a.outlines.forEach((o, i) => {
