@@ -21,6 +21,7 @@ import { createWorkerEngine } from '../../core/inference/worker-engine';
 import { createEngine, defaultGraphOptimization, defaultIntraOpThreads, type GraphOptimization, type InferenceEngine } from '../../core/inference/engine';
 import type { ProviderName } from '../../core/inference/providers';
 import { loadModelPackage } from '../../core/models/model-package';
+import { judgedBy, loadFamiliarityReference } from '../../core/quality/familiarity';
 import { encodeField, generateField } from '../../core/synth';
 import { PREPARE_AHEAD, readBatch } from '../../core/reading/batch-reader';
 import { startFieldJudgeWorker } from '../../core/reading/field-judge';
@@ -168,6 +169,8 @@ async function measure(options: ReadBenchOptions, modelDir: string, given: ReadS
   const log = options.log ?? (() => undefined);
   const loadBefore = loadavg()[0]!;
   const model = await loadModelPackage(modelDir);
+  // Read as the app reads: the package's familiarity reference is judged, so its acquisition statistics are measured.
+  const familiarityReference = await loadFamiliarityReference(model);
   const engineOptions = { providers: options.providers, warn: log, intraOpNumThreads: given.intraOpThreads, graphOptimization: given.graphOptimization };
   const engine: InferenceEngine = options.useWorker === false ? await createEngine(model, engineOptions) : await createWorkerEngine(model, engineOptions);
   const settings: Required<ReadSettings> = {
@@ -195,7 +198,7 @@ async function measure(options: ReadBenchOptions, modelDir: string, given: ReadS
       await decodeSlideBytes(file.path, file.bytes, { profile: null });
       decodeCpuMs += cpuMsSince(c);
       const t = performance.now();
-      const p = await prepareSlide(file, model.manifest, null);
+      const p = await prepareSlide(file, model.manifest, null, undefined, { acquisition: judgedBy(familiarityReference) });
       cpuMs += performance.now() - t;
       decodeMs += p.timingsMs.decode;
       tileMs += p.timingsMs.tile;
@@ -232,7 +235,7 @@ async function measure(options: ReadBenchOptions, modelDir: string, given: ReadS
     const threadCpuStart = process.threadCpuUsage();
     const processCpuStart = process.cpuUsage();
     const started = performance.now();
-    const summary = await readBatch({ db, model, engine, batchSize: settings.batchSize, ...(judgeWorker ? { fieldJudge: judgeWorker.judge } : {}) }, paths, {
+    const summary = await readBatch({ db, model, engine, batchSize: settings.batchSize, familiarityReference, ...(judgeWorker ? { fieldJudge: judgeWorker.judge } : {}) }, paths, {
       force: true,
       prepareAhead: settings.prepareAhead,
       onItem: (item) => {
