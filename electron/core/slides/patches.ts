@@ -66,37 +66,82 @@ function quantileOf(image: Float32Array, q: number): number {
   return sample[Math.min(sample.length - 1, Math.floor(q * sample.length))] ?? 0;
 }
 
-/** Area-average resample of `rect` from a row-major single-channel image into `out` (size×size). */
+/**
+ * Area-average resample of `rect` from a row-major single-channel image into `out` (size×size).
+ * The area weights are separable (a pixel's overlap with an output pixel is its row overlap times
+ * its column overlap), so each axis's taps are found once and the patch is resampled in two
+ * passes, rows then columns: a few taps per output pixel instead of a 2-D overlap test each.
+ */
 export function resamplePatch(image: Float32Array, imageWidth: number, rect: SlideRect, size: number, out: Float32Array, outOffset = 0): void {
-  const sx = rect.width / size;
-  const sy = rect.height / size;
-  // y0 + sy can round to just past the rect's last row (768.0000000000001 for 200 px into 96):
-  // the loops stop at the image's edge, or they would read past it and the patch would be NaN.
   const imageHeight = image.length / imageWidth;
-  for (let oy = 0; oy < size; oy++) {
-    const y0 = rect.y + oy * sy;
-    const y1 = y0 + sy;
-    const yEnd = Math.min(Math.ceil(y1), imageHeight);
+  const xs = areaTaps(rect.x, rect.width / size, size, imageWidth);
+  const ys = areaTaps(rect.y, rect.height / size, size, imageHeight);
+  const { first: xFirst, count: xCount, weight: xWeight, total: xTotal, maxTaps: xTaps } = xs;
+  const { first: yFirst, count: yCount, weight: yWeight, total: yTotal, maxTaps: yTaps } = ys;
+  // Rows first: each input row the patch touches, resampled along x (weights not yet divided).
+  const rowsFrom = yFirst[0]!;
+  const rowsTo = yFirst[size - 1]! + yCount[size - 1]!;
+  const rows = scratchRows((rowsTo - rowsFrom) * size);
+  for (let y = rowsFrom; y < rowsTo; y++) {
+    const row = y * imageWidth;
+    const target = (y - rowsFrom) * size;
     for (let ox = 0; ox < size; ox++) {
-      const x0 = rect.x + ox * sx;
-      const x1 = x0 + sx;
-      const xEnd = Math.min(Math.ceil(x1), imageWidth);
+      const x0 = row + xFirst[ox]!;
+      const t0 = ox * xTaps;
       let sum = 0;
-      let area = 0;
-      for (let y = Math.floor(y0); y < yEnd; y++) {
-        const wy = Math.min(y + 1, y1) - Math.max(y, y0);
-        if (wy <= 0) continue;
-        const row = y * imageWidth;
-        for (let x = Math.floor(x0); x < xEnd; x++) {
-          const wx = Math.min(x + 1, x1) - Math.max(x, x0);
-          if (wx <= 0) continue;
-          sum += image[row + x]! * wx * wy;
-          area += wx * wy;
-        }
-      }
-      out[outOffset + oy * size + ox] = area > 0 ? sum / area : 0;
+      for (let k = 0, n = xCount[ox]!; k < n; k++) sum += image[x0 + k]! * xWeight[t0 + k]!;
+      rows[target + ox] = sum;
     }
   }
+  // Then columns, dividing by the covered area (less than the full pixel only at the image's edge).
+  for (let oy = 0; oy < size; oy++) {
+    const r0 = (yFirst[oy]! - rowsFrom) * size;
+    const t0 = oy * yTaps;
+    const n = yCount[oy]!;
+    const o = outOffset + oy * size;
+    for (let ox = 0; ox < size; ox++) {
+      let sum = 0;
+      for (let k = 0, r = r0 + ox; k < n; k++, r += size) sum += rows[r]! * yWeight[t0 + k]!;
+      const area = xTotal[ox]! * yTotal[oy]!;
+      out[o + ox] = area > 0 ? sum / area : 0;
+    }
+  }
+}
+
+/** One buffer for the row pass, grown as needed: a patch is resampled thousands of times a day. */
+let rowsBuffer = new Float64Array(0);
+function scratchRows(length: number): Float64Array {
+  if (rowsBuffer.length < length) rowsBuffer = new Float64Array(length);
+  return rowsBuffer;
+}
+
+/**
+ * For each of `size` output pixels of width `step` from `start` along one axis: the input pixels it
+ * overlaps (first, count) and by how much (weights, `maxTaps` per output), stopping at the image's
+ * edge — `start + size·step` can round to just past the last pixel (768.0000000000001 for 200 px
+ * into 96), and reading past it made the patch NaN.
+ */
+function areaTaps(start: number, step: number, size: number, limit: number) {
+  const maxTaps = Math.ceil(step) + 1;
+  const first = new Int32Array(size);
+  const count = new Int32Array(size);
+  const weight = new Float64Array(size * maxTaps);
+  const total = new Float64Array(size);
+  for (let o = 0; o < size; o++) {
+    const a0 = start + o * step;
+    const a1 = a0 + step;
+    const end = Math.min(Math.ceil(a1), limit);
+    let n = 0;
+    for (let i = Math.floor(a0); i < end; i++) {
+      const w = Math.min(i + 1, a1) - Math.max(i, a0);
+      if (w <= 0) continue;
+      if (n === 0) first[o] = i;
+      weight[o * maxTaps + n++] = w;
+      total[o]! += w;
+    }
+    count[o] = n;
+  }
+  return { first, count, weight, total, maxTaps };
 }
 
 export function normalise(values: Float32Array, mean: number, std: number, from = 0, to = values.length): void {

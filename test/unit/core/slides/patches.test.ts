@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cutPatches, padToPatch, patchRects, resamplePatch } from '../../../../electron/core/slides/patches';
+import { Random } from '../../../../electron/core/random';
 
 /** A deterministic field: smooth gradient plus a bright disc every 50 px. */
 function field(w: number, h: number): Float32Array {
@@ -91,6 +92,39 @@ describe('patch preprocessing', () => {
     const out = new Float32Array(50 * 50);
     resamplePatch(img, 300, { x: 0, y: 0, width: 300, height: 300 }, 50, out);
     expect(fingerprint(out).mean).toBe(fingerprint(img).mean);
+  });
+
+  it('resamples each output pixel to the area average of the input it covers, down- and upscaling, up to the edge', () => {
+    // The definition, one output pixel at a time: every input pixel weighted by its overlap.
+    const direct = (img: Float32Array, w: number, h: number, r: { x: number; y: number; width: number; height: number }, size: number) =>
+      Float32Array.from({ length: size * size }, (_, o) => {
+        const [x0, y0] = [r.x + (o % size) * (r.width / size), r.y + Math.floor(o / size) * (r.height / size)];
+        const [x1, y1] = [x0 + r.width / size, y0 + r.height / size];
+        let sum = 0;
+        let area = 0;
+        for (let y = 0; y < h; y++) {
+          for (let x = 0; x < w; x++) {
+            const a = Math.max(0, Math.min(x + 1, x1) - Math.max(x, x0)) * Math.max(0, Math.min(y + 1, y1) - Math.max(y, y0));
+            sum += img[y * w + x]! * a;
+            area += a;
+          }
+        }
+        return sum / area;
+      });
+    const rng = new Random(3);
+    const [w, h] = [90, 70];
+    const img = Float32Array.from({ length: w * h }, () => rng.uniform(0, 1));
+    for (const [rect, size] of [
+      [{ x: 0, y: 0, width: 90, height: 70 }, 24], // 3.75 × 2.9 px per output pixel
+      [{ x: 7, y: 3, width: 50, height: 50 }, 24],
+      [{ x: 40, y: 20, width: 50, height: 50 }, 24], // to the last row and column
+      [{ x: 5, y: 9, width: 13, height: 17 }, 24], // upscaling
+    ] as const) {
+      const out = new Float32Array(size * size);
+      resamplePatch(img, w, rect, size, out);
+      const expected = direct(img, w, h, rect, size);
+      for (let i = 0; i < out.length; i++) expect(out[i]).toBeCloseTo(expected[i]!, 5);
+    }
   });
 
   it('reads a field smaller than one patch at its true scale: a round cell stays round and the right size', () => {
