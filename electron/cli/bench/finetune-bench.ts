@@ -68,5 +68,6 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
       `${r.counts.trainCases}+${r.counts.earlyStopCases} training cases, ${r.counts.validationCases} validation; gate ${r.gate.passed ? 'passed' : 'refused'} ` +
       `(macro-F1 ${r.gate.active.f1_macro.toFixed(3)} → ${r.gate.candidate.f1_macro.toFixed(3)}, mAP ${r.gate.active.map.toFixed(3)} → ${r.gate.candidate.map.toFixed(3)})`,
   );
+  for (const reason of r.gate.reasons) console.log(`  refused: ${reason}`);
 }
 db.close();
