@@ -64,7 +64,7 @@ export function familiarity(meanEmbedding: Float32Array, ref: FamiliarityReferen
 }
 
 /** The acquisition statistics a reference judges (none for a reference without them): all a reader needs measured. */
-export function judgedBy(ref: Pick<FamiliarityReference, 'acquisition'> | null | undefined): AcquisitionStatistic[] {
+export function judgedBy(ref: FamiliarityReference | null | undefined): AcquisitionStatistic[] {
   return ACQUISITION_STATISTICS.filter((k) => ref?.acquisition?.statistics[k]);
 }
 
