@@ -4,7 +4,7 @@
  * fine-tuning its last block (or all layers) produces a candidate evaluated against the active
  * version on the same frozen validation cases; a deliberately broken candidate is refused.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -89,6 +89,8 @@ describe('whole-network local fine-tuning', () => {
     expect(r.candidate.status).toBe('rejected');
     expect(r.promoted).toBe(false);
     expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
+    // The card names the method it was trained by (it said "self-paced" whatever the method).
+    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(/all layers, by plain patch classifier on inherited labels, on ONNX Runtime/);
   });
 
   it('runs in the worker with progress and cancels after the current batch', async () => {

@@ -73,9 +73,18 @@ function metricsTables(t: EvaluationReport, thresholds: Record<string, number>, 
   ];
 }
 
+/** What each training method is, in a model card's words. */
+export const TRAINING_METHOD_NAMES: Record<TrainerOptions['method'], string> = {
+  spl: 'self-paced MIML (Jiang et al., IEEE TMI 2025)',
+  plain: 'plain patch classifier on inherited labels',
+  max: 'max-pooling MIL head',
+  mean: 'mean-pooling MIL head',
+  'mean-logit': 'mean-logit MIL head (the mean of patch log-odds: logistic regression on the mean patch embedding)',
+};
+
 function headCard(c: HeadCardInput): string {
   const m = c.base.manifest;
-  const methodName = { spl: 'self-paced MIML (Jiang et al., IEEE TMI 2025)', plain: 'plain patch classifier on inherited labels', max: 'max-pooling MIL head', mean: 'mean-pooling MIL head', 'mean-logit': 'mean-logit MIL head (the mean of patch log-odds: logistic regression on the mean patch embedding)' }[c.trainer.method];
+  const methodName = TRAINING_METHOD_NAMES[c.trainer.method];
   const off = c.trainer.method === 'spl' ? (['sampler', 'pseudoLabels', 'coefficients'] as const).filter((k) => !c.trainer[k]) : [];
   const components = off.length ? ` (components switched off: ${off.join(', ')}; the α-weighted loss stays)` : '';
   const lines = [
