@@ -11,7 +11,7 @@
  *     [--to native-models/ana-default --version 0.5.1 --command "the synth commands; this command"]
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultEmbeddingCacheDir } from '../../electron/core/cache-dirs';
 import { createEngine } from '../../electron/core/inference/engine';
@@ -84,7 +84,7 @@ if (values.to) {
 ## ${values.version}: thresholds re-tuned
 
 ${values.version} is ${model.manifest.version} with new per-label thresholds, the best F1 on ${tuning.imageCount}
-generated validation fields that neither training nor ${model.manifest.version}'s thresholds saw (\`${values.data}\`);
+generated validation fields that neither training nor ${model.manifest.version}'s thresholds saw (${values.data.split(',').map((csv) => `\`${basename(dirname(resolve(csv)))}\``).join(', ')}; their commands are in the manifest's \`provenance.rebuild\`);
 the network, its weights and pooling are ${model.manifest.version}'s. Thresholds ${model.manifest.version}: ${show(old)}.
 Thresholds ${values.version}: ${show(tuned)}.
 `;
