@@ -80,7 +80,8 @@ if (values.to) {
   const to = resolve(values.to);
   if (to !== model.dir) throw new Error('--to must be the --model folder: the package is re-versioned in place (copy it first to keep the old one)');
   const cardPath = join(to, 'MODEL_CARD.md');
-  const card = `${await readFile(cardPath, 'utf8')}
+  const title = `# Model card: ${model.manifest.id} ${model.manifest.version}`;
+  const card = `${(await readFile(cardPath, 'utf8')).replace(title, `# Model card: ${model.manifest.id} ${values.version} (${model.manifest.version} with re-tuned thresholds)`)}
 ## ${values.version}: thresholds re-tuned
 
 ${values.version} is ${model.manifest.version} with new per-label thresholds, the best F1 on ${tuning.imageCount}
