@@ -54,8 +54,8 @@ function joined(parts: MultiLabelData[]): MultiLabelData {
   const scores = new Float32Array(imageCount * K);
   let at = 0;
   for (const p of parts) {
-    truth.set(Array.from(p.truth), at);
-    scores.set(Array.from(p.scores), at);
+    truth.set(p.truth, at);
+    scores.set(p.scores, at);
     at += p.imageCount * K;
   }
   return { truth, scores, imageCount, labelCount: K };
