@@ -13,14 +13,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultEmbeddingCacheDir } from '../../electron/core/cache-dirs';
 import { createEngine } from '../../electron/core/inference/engine';
 import { ModelManifest } from '../../electron/core/models/manifest';
 import { loadModelPackage, sha256Hex, writeManifest } from '../../electron/core/models/model-package';
-import { readDatasetCsv } from '../../electron/core/synth/dataset-csv';
-import { embedRows, scorePackageOn } from '../../electron/core/training/heads/train-model';
+import { scorePackageOn } from '../../electron/core/training/heads/train-model';
 import { evaluate, type MultiLabelData } from '../../electron/core/training/metrics/metrics';
 import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
+import { embeddedSet, joined, namedSets } from './scored-sets';
 
 const { values } = parseArgs({
   options: {
@@ -42,23 +41,7 @@ const engine = await createEngine(model, { providers: ['cpu'], warn: () => {} })
 
 /** A CSV (all rows, or `path:split`) scored as `ana eval` scores it. */
 async function scored(spec: string): Promise<MultiLabelData> {
-  const [path, split] = spec.split(':') as [string, string | undefined];
-  const rows = (await readDatasetCsv(resolve(path))).filter((r) => split === undefined || r.split === split);
-  if (rows.length === 0) throw new Error(`${spec}: no rows`);
-  const { data } = await embedRows(model, engine, rows, { cacheDir: defaultEmbeddingCacheDir() });
-  return (await scorePackageOn(model, data)).data;
-}
-function joined(parts: MultiLabelData[]): MultiLabelData {
-  const imageCount = parts.reduce((n, p) => n + p.imageCount, 0);
-  const truth = new Float32Array(imageCount * K);
-  const scores = new Float32Array(imageCount * K);
-  let at = 0;
-  for (const p of parts) {
-    truth.set(p.truth, at);
-    scores.set(p.scores, at);
-    at += p.imageCount * K;
-  }
-  return { truth, scores, imageCount, labelCount: K };
+  return (await scorePackageOn(model, await embeddedSet(model, engine, spec))).data;
 }
 
 const old = labels.map((k) => model.manifest.thresholds[k] ?? 0.5);
@@ -68,8 +51,7 @@ const show = (t: number[]) => labels.map((k, i) => `${k} ${t[i]!.toFixed(3)}`).j
 console.log(`${tuning.imageCount} tuning fields`);
 console.log(`thresholds now:   ${show(old)}`);
 console.log(`thresholds tuned: ${show(tuned)}`);
-for (const item of values.evaluate?.split(',') ?? []) {
-  const [name, spec] = item.split('=') as [string, string];
+for (const [name, spec] of namedSets(values.evaluate)) {
   const data = await scored(spec);
   const [before, after] = [evaluate(data, labels, old), evaluate(data, labels, tuned)];
   console.log(`${name} (${data.imageCount} fields): macro-F1 ${before.f1_macro.toFixed(3)} → ${after.f1_macro.toFixed(3)}, micro-F1 ${before.f1_micro.toFixed(3)} → ${after.f1_micro.toFixed(3)}`);
