@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { createEngine } from '../../electron/core/inference/engine';
 import { loadModelPackage, readHead } from '../../electron/core/models/model-package';
 import type { BagDataset } from '../../electron/core/training/dataset';
+import { headScorer } from '../../electron/core/training/heads/train-model';
 import { evaluate, type MultiLabelData } from '../../electron/core/training/metrics/metrics';
 import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
 import { embeddedSet, joined, namedSets } from './scored-sets';
@@ -58,24 +59,11 @@ const model = await loadModelPackage(resolve(values.model));
 const labels = model.manifest.labels.map((l) => l.key);
 const K = labels.length;
 const engine = await createEngine(model, { providers: ['cpu'], warn: () => {} });
-const head = await readHead(model);
-const D = head.weights.dims[1]!;
+const { weights, bias } = await readHead(model);
+const head = headScorer(weights.data, bias.data, weights.dims[1]!, K);
 
-/** Every patch's logit per label, [patches × K]. */
-function patchLogits(d: BagDataset): Float32Array {
-  const patches = d.bagOffsets[d.bagOffsets.length - 1]!;
-  const out = new Float32Array(patches * K);
-  for (let n = 0; n < patches; n++) {
-    for (let k = 0; k < K; k++) {
-      let s = head.bias.data[k]!;
-      for (let j = 0; j < D; j++) s += head.weights.data[k * D + j]! * d.inputs[n * D + j]!;
-      out[n * K + k] = s;
-    }
-  }
-  return out;
-}
 /** Image-level probabilities under one pooling (a field without patches scores 0.5). */
-function pooled(d: BagDataset, logits: Float32Array, pool: Pool): MultiLabelData {
+function pooled(d: BagDataset, logits: Float64Array, pool: Pool): MultiLabelData {
   const imageCount = d.bagOffsets.length - 1;
   const scores = new Float32Array(imageCount * K);
   for (let b = 0; b < imageCount; b++) {
@@ -91,7 +79,7 @@ function pooled(d: BagDataset, logits: Float32Array, pool: Pool): MultiLabelData
 
 const load = async (spec: string) => {
   const data = await embeddedSet(model, engine, spec);
-  return { data, logits: patchLogits(data) };
+  return { data, logits: head.forward(data.inputs, data.bagOffsets[data.bagOffsets.length - 1]!) };
 };
 const val = await Promise.all(values.val.split(',').map(load));
 const sets = await Promise.all(namedSets(values.evaluate).map(async ([name, spec]) => [name, await load(spec)] as const));
