@@ -12,7 +12,9 @@ export const trainNetworkCommand: Command = {
   usage:
     'ana train-network --data labels.csv --out DIR [--method spl|plain] [--seed S] [--epochs N] [--patience N]\n' +
     '  [--lr X] [--lr-alpha X] [--batch N] [--input-px P] [--patch-um U] [--pixel-size-um U] [--widths 16,32,64,64]\n' +
-    '  [--no-augment | --augment default|style] [--input-norm global|patch] [--aggregation max|mean|mean-logit] [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml]\n' +
+    '  [--no-augment | --augment default|style] [--input-norm global|patch] [--aggregation max|mean|mean-logit]\n' +
+    '  [--select-epoch overall|as-read]  keep the epoch with the best overall score at 0.5 (default), or the best macro-F1 as the package reads (--aggregation, thresholds tuned on validation)\n' +
+    '  [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml]\n' +
     '  [--init-from PACKAGE_DIR [--train-from-layer K]]  fine-tune a whole-network package (all layers, or layers K.. only)\n' +
     '  Ctrl-C stops after the current batch; the same command later resumes from DIR/training.checkpoint.json.',
   async run(args) {
@@ -33,6 +35,7 @@ export const trainNetworkCommand: Command = {
         augment: { type: 'string', default: 'default' },
         'input-norm': { type: 'string', default: 'global' },
         aggregation: { type: 'string', default: 'max' },
+        'select-epoch': { type: 'string', default: 'overall' },
         'max-fields': { type: 'string' },
         version: { type: 'string', default: '0.1.0-whole-network' },
         provider: { type: 'string' },
@@ -46,6 +49,8 @@ export const trainNetworkCommand: Command = {
     if (values['input-norm'] !== 'global' && values['input-norm'] !== 'patch') throw new UsageError(`--input-norm must be global or patch, got '${values['input-norm']}'`);
     const aggregation = values.aggregation;
     if (aggregation !== 'max' && aggregation !== 'mean' && aggregation !== 'mean-logit') throw new UsageError(`--aggregation must be max, mean or mean-logit, got '${aggregation}'`);
+    const epochSelection = values['select-epoch'];
+    if (epochSelection !== 'overall' && epochSelection !== 'as-read') throw new UsageError(`--select-epoch must be overall or as-read, got '${epochSelection}'`);
     const num = (name: string, v: string): number => {
       const n = Number(v);
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${v}'`);
@@ -70,6 +75,8 @@ export const trainNetworkCommand: Command = {
           lr: num('lr', values.lr),
           lrAlpha: num('lr-alpha', values['lr-alpha']),
           batchSize: num('batch', values.batch),
+          epochSelection,
+          readPooling: aggregation,
         },
         augment: !values['no-augment'],
         augmentation: values.augment === 'style' ? STYLE_AUGMENT : DEFAULT_AUGMENT,

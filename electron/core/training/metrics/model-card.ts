@@ -131,6 +131,12 @@ function describeLayers(spec: CardNetwork): string {
     .join(', ');
 }
 
+/** How the kept epoch was chosen, in the card's words (TrainerOptions.epochSelection). */
+const EPOCH_SELECTION_NAMES = {
+  overall: 'by the validation overall score at thresholds 0.5',
+  'as-read': 'by validation macro-F1 as the package reads it, thresholds tuned on validation',
+} as const;
+
 function networkCard(c: NetworkCardInput): string {
   const t = c.test;
   const o = c.options;
@@ -151,7 +157,7 @@ function networkCard(c: NetworkCardInput): string {
     `- Generated (synthetic) HEp-2 fields from the project generator: \`${c.csv}\``,
     `- ${c.counts.trainFields} training fields (${c.counts.trainPatches} patches), ${c.counts.valFields} validation fields (early stopping, thresholds), ${c.counts.testFields} test fields (held out)`,
     `- method ${o.method}; ${JSON.stringify(selfPaced ? { init: o.init, sampler: o.sampler, pseudoLabels: o.pseudoLabels, coefficients: o.coefficients, lr: o.lr, lrAlpha: o.lrAlpha, batchSize: o.batchSize, seed: o.seed, augment: o.augment !== null } : { lr: o.lr, batchSize: o.batchSize, seed: o.seed, augment: o.augment !== null })}`,
-    `- epochs run ${c.epochs.length}, best ${c.bestEpoch}; validation image loss ${f(first?.validationLoss ?? null)} after epoch 1, ${f(best?.validationLoss ?? null)} at the best epoch`,
+    `- epochs run ${c.epochs.length}, best ${c.bestEpoch} (${EPOCH_SELECTION_NAMES[o.epochSelection]}); validation image loss ${f(first?.validationLoss ?? null)} after epoch 1, ${f(best?.validationLoss ?? null)} at the best epoch`,
     '',
     `## Metrics on the held-out test split (${t.n_images} fields; per-label thresholds chosen on validation)`,
     '',

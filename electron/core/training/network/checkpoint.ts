@@ -20,6 +20,8 @@ export interface NetworkCheckpoint {
   epochs: EpochInfo[];
   bestEpoch: number;
   bestScore: number;
+  /** What bestScore measures (TrainerOptions.epochSelection); absent in checkpoints before it existed: 'overall'. */
+  epochSelection?: 'overall' | 'as-read';
   epochsSinceBest: number;
   bestParams: ParamSet;
   stepper: StepperState;
@@ -79,7 +81,9 @@ export async function loadCheckpoint(path: string): Promise<NetworkCheckpoint | 
   return parsed;
 }
 
-export function checkCheckpointFits(path: string, checkpoint: NetworkCheckpoint, spec: NetworkSpec, patchCount: number, labelCount: number): void {
+export function checkCheckpointFits(path: string, checkpoint: NetworkCheckpoint, spec: NetworkSpec, patchCount: number, labelCount: number, epochSelection: 'overall' | 'as-read' = 'overall'): void {
+  const saved = checkpoint.epochSelection ?? 'overall';
+  if (saved !== epochSelection) throw new DomainError('conflict', `${path}: the checkpoint kept its best epoch by --select-epoch ${saved}, this run asks for ${epochSelection}; resume with ${saved} or delete the checkpoint`);
   if (JSON.stringify(checkpoint.spec) !== JSON.stringify(spec)) throw new DomainError('conflict', `${path}: the checkpoint was made for a different network; delete it or train that network`);
   if (checkpoint.patchCount !== patchCount || checkpoint.labelCount !== labelCount) {
     throw new DomainError('conflict', `${path}: the checkpoint was made for ${checkpoint.patchCount} patches × ${checkpoint.labelCount} labels, the data has ${patchCount} × ${labelCount}`);

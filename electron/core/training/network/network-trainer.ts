@@ -75,7 +75,7 @@ export async function trainNetwork(stepper: NetworkStepper, train: BagDataset, v
   if (checkpointPath) {
     const saved = await loadCheckpoint(checkpointPath);
     if (saved) {
-      checkCheckpointFits(checkpointPath, saved, stepper.net.spec, N, K);
+      checkCheckpointFits(checkpointPath, saved, stepper.net.spec, N, K, opts.epochSelection);
       stepper.restore(saved.stepper);
       resume = { epoch: saved.epoch, epochs: saved.epochs, bestEpoch: saved.bestEpoch, bestScore: saved.bestScore, epochsSinceBest: saved.epochsSinceBest, bestState: saved.bestParams, alpha: Float64Array.from(saved.alpha), stored: Float64Array.from(saved.stored) };
     }
@@ -105,6 +105,7 @@ export async function trainNetwork(stepper: NetworkStepper, train: BagDataset, v
               epochs: state.epochs,
               bestEpoch: state.bestEpoch,
               bestScore: state.bestScore,
+              epochSelection: opts.epochSelection,
               epochsSinceBest: state.epochsSinceBest,
               bestParams: state.bestState as ParamSet,
               stepper: stepper.snapshot(),

@@ -166,7 +166,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
         sampleRss();
         o.onProgress?.(p);
       },
-      onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val overall ${e.validationScore?.toFixed(4) ?? '-'}, ${e.patchesPerSecond.toFixed(0)} patches/s${e.best ? ' (best)' : ''}`),
+      onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val ${options.epochSelection === 'as-read' ? 'macro-F1 as read' : 'overall'} ${e.validationScore?.toFixed(4) ?? '-'}, ${e.patchesPerSecond.toFixed(0)} patches/s${e.best ? ' (best)' : ''}`),
     });
     const aggregation = o.aggregation ?? 'max';
     const scored = await scoreDataset(stepper, test, 256, aggregation);

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LinearHead } from '../../../../electron/core/training/scorer';
-import { evaluateScorer, trainScorer, type TrainingMethod } from '../../../../electron/core/training/trainer';
+import { bagCount } from '../../../../electron/core/training/dataset';
+import { tuneThresholds } from '../../../../electron/core/training/metrics/thresholds';
+import { evaluateScorer, scoreBags, trainScorer, type TrainingMethod } from '../../../../electron/core/training/trainer';
 import { syntheticBags } from './synthetic-bags';
 
 const train = syntheticBags({ bags: 160, seed: 1 });
@@ -52,6 +54,24 @@ describe('trainer', () => {
     const best = Math.max(...scores);
     expect(scores[result.bestEpoch - 1]).toBe(best);
     expect(result.epochs.length - result.bestEpoch).toBeLessThanOrEqual(2);
+  });
+
+  it("'as-read' keeps the epoch with the best macro-F1 as the package reads: its pooling, thresholds tuned on validation", () => {
+    const K = val.labels.length;
+    const asRead = (h: LinearHead) => {
+      const image = scoreBags(h, val, 'mean-logit');
+      return evaluateScorer(h, val, 'mean-logit', tuneThresholds(val.bagLabels, image, bagCount(val), K)).f1_macro;
+    };
+    const options = { method: 'plain' as const, seed: 1, maxEpochs: 6, patience: 100 };
+    const head = new LinearHead(train.inputLength, K, 1e-2, 1);
+    const result = trainScorer(head, train, val, { ...options, epochSelection: 'as-read', readPooling: 'mean-logit' });
+    const scores = result.epochs.map((e) => e.validationScore!);
+    expect(scores[result.bestEpoch - 1]).toBe(Math.max(...scores));
+    expect(asRead(head)).toBeCloseTo(scores[result.bestEpoch - 1]!, 12);
+    // The same training scored by the default selection gives other scores (max pooling, thresholds 0.5).
+    const overall = trainScorer(new LinearHead(train.inputLength, K, 1e-2, 1), train, val, options);
+    expect(overall.epochs.map((e) => e.loss)).toEqual(result.epochs.map((e) => e.loss));
+    expect(overall.epochs.map((e) => e.validationScore)).not.toEqual(scores);
   });
 
   it('cancels between epochs', () => {

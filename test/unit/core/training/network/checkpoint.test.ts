@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadCheckpoint, saveCheckpoint, type NetworkCheckpoint } from '../../../../../electron/core/training/network/checkpoint';
+import { checkCheckpointFits, loadCheckpoint, saveCheckpoint, type NetworkCheckpoint } from '../../../../../electron/core/training/network/checkpoint';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -37,6 +37,10 @@ describe('training checkpoints', () => {
     expect(back.stepper.adamV['w']).toEqual(checkpoint.stepper.adamV['w']);
     expect(back.bestParams['w']).toBeInstanceOf(Float32Array);
     expect(back.spec).toEqual(checkpoint.spec);
+    // A checkpoint without epochSelection (written before it existed) kept its best epoch by 'overall'.
+    expect(() => checkCheckpointFits(path, back, checkpoint.spec, 2, 3)).not.toThrow();
+    expect(() => checkCheckpointFits(path, back, checkpoint.spec, 2, 3, 'as-read')).toThrow(/run.checkpoint.json: the checkpoint kept its best epoch by --select-epoch overall, this run asks for as-read/);
+    expect(() => checkCheckpointFits(path, { ...back, epochSelection: 'as-read' }, checkpoint.spec, 2, 3, 'as-read')).not.toThrow();
     await writeFile(path, '{"formatVersion": 1, "alpha": [1, 2');
     await expect(loadCheckpoint(path)).rejects.toThrow(/run.checkpoint.json: the training checkpoint is not valid JSON/);
     await writeFile(path, '{"formatVersion": 2}');
