@@ -14,7 +14,7 @@ import { createEngine } from '../../electron/core/inference/engine';
 import { loadModelPackage, readHead } from '../../electron/core/models/model-package';
 import type { BagDataset } from '../../electron/core/training/dataset';
 import { headScorer } from '../../electron/core/training/heads/train-model';
-import { evaluate, type MultiLabelData } from '../../electron/core/training/metrics/metrics';
+import { evaluate, negativesReadNegative, type MultiLabelData } from '../../electron/core/training/metrics/metrics';
 import { tuneThresholds } from '../../electron/core/training/metrics/thresholds';
 import { embeddedSet, joined, namedSets } from './scored-sets';
 
@@ -93,8 +93,10 @@ for (const [name, pool] of pools) {
   const onVal = evaluate(v, labels, thresholds);
   const cells = [`val ${onVal.f1_macro.toFixed(3)} / ${onVal.map.toFixed(3)}`];
   for (const [setName, s] of sets) {
-    const r = evaluate(pooled(s.data, s.logits, pool), labels, thresholds);
-    cells.push(`${setName} ${r.f1_macro.toFixed(3)} / ${r.map.toFixed(3)}`);
+    const scored = pooled(s.data, s.logits, pool);
+    const r = evaluate(scored, labels, thresholds);
+    const { negatives, readNegative } = negativesReadNegative(scored, thresholds);
+    cells.push(`${setName} ${r.f1_macro.toFixed(3)} / ${r.map.toFixed(3)}${negatives ? ` (negatives ${readNegative}/${negatives})` : ''}`);
   }
   console.log(`${name.padEnd(11)} ${cells.join(' | ')}`);
   apRows.push(`${name.padEnd(11)} ${labels.map((l) => (onVal.per_class[l]!.ap ?? 0).toFixed(3)).join(' ')}`);

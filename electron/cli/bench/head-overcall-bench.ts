@@ -17,7 +17,7 @@ import { loadModelPackage } from '../../core/models/model-package';
 import { readDatasetCsv } from '../../core/synth/dataset-csv';
 import { bagCount, patchCount, subsetBags } from '../../core/training/dataset';
 import { embedRows, fitHead, hashSplit, headScorer } from '../../core/training/heads/train-model';
-import { evaluate } from '../../core/training/metrics/metrics';
+import { evaluate, negativesReadNegative } from '../../core/training/metrics/metrics';
 import { defaultTrainerOptions, evaluateScorer, overallScore, poolBags, scorePatchesAsync, type TrainerOptions } from '../../core/training/trainer';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cache: { type: 'string', default: '/tmp/ana-overcall-cache' }, seed: { type: 'string', default: '1' } } });
@@ -44,15 +44,10 @@ for (const [name, recipe] of recipes) {
   const scorer = headScorer(folded.weights, folded.bias, test.inputLength, K);
   const { patch } = await scorePatchesAsync(scorer, test, 'max');
   const image = poolBags(patch, test, training.pooling);
-  const report = evaluate({ truth: test.bagLabels, scores: image, imageCount: bagCount(test), labelCount: K }, test.labels, 0.5);
+  const scored = { truth: test.bagLabels, scores: image, imageCount: bagCount(test), labelCount: K };
+  const report = evaluate(scored, test.labels, 0.5);
   const early = evaluateScorer(scorer, stop, training.pooling);
-  let negatives = 0;
-  let readNegative = 0;
-  for (let b = 0; b < bagCount(test); b++) {
-    if (test.bagLabels.subarray(b * K, (b + 1) * K).some((v) => v > 0)) continue;
-    negatives++;
-    if (Array.from({ length: K }, (_, k) => image[b * K + k]! >= 0.5).every((p) => !p)) readNegative++;
-  }
+  const { negatives, readNegative } = negativesReadNegative(scored, 0.5);
   console.log(`\n${name}: early-stop score ${overallScore(early).toFixed(3)} (macro-F1 ${early.f1_macro.toFixed(3)}); test macro-F1 ${report.f1_macro.toFixed(3)}, mAP ${report.map.toFixed(3)}; negatives read negative ${readNegative}/${negatives}`);
   console.log('label | prevalence | called positive at 0.5 | mean patch probability | mean image score');
   test.labels.forEach((key, k) => {

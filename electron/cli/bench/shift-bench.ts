@@ -25,7 +25,7 @@ import { writeAdaptedExtractor } from '../../core/training/adapt/adapt-extractor
 import { bagCount, featureStats, subsetBags, type BagDataset } from '../../core/training/dataset';
 import { extractorSha256 } from '../../core/training/heads/embedding-cache';
 import { inheritedOptions } from '../../core/training/finetune/finetune';
-import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
+import { evaluate, negativesReadNegative, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { OUT_OF_FOLD_MODES, thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { embedRows, fitHead, hashSplit, headScorer, outOfFoldScores } from '../../core/training/heads/train-model';
 import { foldStandardisation } from '../../core/training/scorer';
@@ -267,15 +267,8 @@ function signedFigures(n: number, byMode: Partial<Record<ThresholdMode, ReturnTy
 }
 
 function figures({ report, scores, thresholds, test }: ReturnType<typeof evaluateHead>): ShiftFigures {
-  const K = test.labels.length;
-  let negatives = 0;
-  let calledNegative = 0;
-  for (let b = 0; b < bagCount(test); b++) {
-    if (test.bagLabels.subarray(b * K, (b + 1) * K).some((v) => v === 1)) continue;
-    negatives++;
-    if (Array.from({ length: K }, (_, k) => scores[b * K + k]! >= thresholds[k]!).every((p) => !p)) calledNegative++;
-  }
-  return { f1Macro: round3(report.f1_macro), map: round3(report.map), negativesCalledNegative: negatives ? round3(calledNegative / negatives) : null };
+  const { negatives, readNegative } = negativesReadNegative({ truth: test.bagLabels, scores, imageCount: bagCount(test), labelCount: test.labels.length }, thresholds);
+  return { f1Macro: round3(report.f1_macro), map: round3(report.map), negativesCalledNegative: negatives ? round3(readNegative / negatives) : null };
 }
 
 function meanSigned(n: number, list: SignedFigures[]): SignedFigures {

@@ -52,6 +52,26 @@ export interface MultiLabelData {
   labelCount: number;
 }
 
+/** Fields with no label (negative wells) and how many of them no label's score reaches its threshold on. */
+export function negativesReadNegative(d: MultiLabelData, threshold: number | ArrayLike<number>): { negatives: number; readNegative: number } {
+  const K = d.labelCount;
+  const t = (k: number) => (typeof threshold === 'number' ? threshold : threshold[k]!);
+  let negatives = 0;
+  let readNegative = 0;
+  for (let b = 0; b < d.imageCount; b++) {
+    let positive = false;
+    let called = false;
+    for (let k = 0; k < K; k++) {
+      positive ||= d.truth[b * K + k]! > 0;
+      called ||= d.scores[b * K + k]! >= t(k);
+    }
+    if (positive) continue;
+    negatives++;
+    if (!called) readNegative++;
+  }
+  return { negatives, readNegative };
+}
+
 function check(d: MultiLabelData): void {
   const n = d.imageCount * d.labelCount;
   if (d.truth.length !== n || d.scores.length !== n) {

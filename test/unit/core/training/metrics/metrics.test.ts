@@ -6,6 +6,7 @@ import {
   exampleAveragePrecision,
   f1Macro,
   f1Micro,
+  negativesReadNegative,
   hammingLoss,
   labelSetConfusion,
   meanAveragePrecision,
@@ -120,6 +121,15 @@ describe('agreement with scikit-learn 1.9.1 (values computed once with sklearn, 
     expect(report.average_precision).toBeCloseTo(ref.lrap, 12);
     expect(report.n_images).toBe(12);
   });
+  it('counts negative fields and those no label calls, per-label thresholds or one', () => {
+    // Fields: positive; negative, quiet; negative, label 1 just at its threshold; negative, label 0 above 0.5 only.
+    const d = { truth: [1, 0, 0, 0, 0, 0, 0, 0], scores: [0.9, 0.1, 0.2, 0.2, 0.1, 0.3, 0.6, 0.1], imageCount: 4, labelCount: 2 };
+    expect(negativesReadNegative(d, [0.7, 0.3])).toEqual({ negatives: 3, readNegative: 2 });
+    expect(negativesReadNegative(d, 0.5)).toEqual({ negatives: 3, readNegative: 2 });
+    expect(negativesReadNegative(d, 0.25)).toEqual({ negatives: 3, readNegative: 1 });
+    expect(negativesReadNegative({ ...d, truth: [1, 0, 1, 0, 0, 1, 1, 1] }, 0.5)).toEqual({ negatives: 0, readNegative: 0 });
+  });
+
   it('rejects mismatched shapes', () => {
     expect(() => evaluate({ truth: [1], scores: [0.3, 0.2], imageCount: 1, labelCount: 1 }, ['a'])).toThrow(/expected 1 values/);
   });
