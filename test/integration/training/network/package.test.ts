@@ -15,6 +15,7 @@ import { evaluate } from '../../../../electron/core/training/metrics/metrics';
 import { loadNetworkPackage } from '../../../../electron/core/training/network/network-package';
 import { pixelBags } from '../../../../electron/core/training/network/patch-dataset';
 import { runWholeNetworkTraining } from '../../../../electron/core/training/network/train-network';
+import { loadCheckpoint } from '../../../../electron/core/training/network/checkpoint';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -52,7 +53,7 @@ describe('whole-network model package from generated fields', () => {
     expect(result.figures.patchesPerSecond).toBeGreaterThan(0);
     const metrics = JSON.parse(await readFile(join(outDir, 'training-metrics.json'), 'utf8'));
     expect(metrics.figures.trainPatches).toBe(result.figures.trainPatches);
-    expect(await readFile(join(outDir, 'MODEL_CARD.md'), 'utf8')).toMatch(/# Model card: ana-whole-network 0.0.1-test[\s\S]*Metrics on the held-out test split/);
+    expect(await readFile(join(outDir, 'MODEL_CARD.md'), 'utf8')).toMatch(/# Model card: ana-whole-network 0.0.1-test[\s\S]*best \d \(by the validation overall score at thresholds 0.5\)[\s\S]*Metrics on the held-out test split/);
 
     const pkg = await loadModelPackage(outDir);
     expect(pkg.manifest.input.shape).toEqual([-1, 1, 24, 24]);
@@ -98,7 +99,7 @@ describe('whole-network model package from generated fields', () => {
       csvPath: summary.csvPath,
       outDir: tunedDir,
       version: '0.0.2-test',
-      training: { maxEpochs: 1, batchSize: 8, seed: 3, lr: 1e-2 },
+      training: { maxEpochs: 1, batchSize: 8, seed: 3, lr: 1e-2, epochSelection: 'as-read' },
       augment: false,
       inputPx: 999, // ignored: the package's own input side and patch size are kept
       patchSizeUm: 1,
@@ -110,6 +111,8 @@ describe('whole-network model package from generated fields', () => {
     expect(tuned.figures.trainPatches).toBe(result.figures.trainPatches);
     const after = await loadNetworkPackage(tunedDir);
     expect(after.manifest.parentVersion).toBe('0.0.1-test');
+    expect(await readFile(join(tunedDir, 'MODEL_CARD.md'), 'utf8')).toMatch(/best 1 \(by validation macro-F1 as the package reads it, thresholds tuned on validation\)/);
+    expect((await loadCheckpoint(join(tunedDir, 'training.checkpoint.json')))!.epochSelection).toBe('as-read');
     expect(after.manifest.normalisation).toEqual(base.manifest.normalisation);
     for (const name of ['l0.conv2d.weight', 'l0.conv2d.bias', 'l1.groupnorm.gamma']) expect(after.params[name], name).toEqual(base.params[name]);
     for (const name of ['l3.conv2d.weight', 'l7.linear.weight']) expect(after.params[name], name).not.toEqual(base.params[name]);
