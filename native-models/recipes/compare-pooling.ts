@@ -3,7 +3,8 @@
  * than the package's own: each pooling's thresholds are tuned on validation fields (the grid of
  * training), then each evaluation set is scored with them. The patch logits are the package head on
  * its embeddings, so `mean-logit` reproduces `ana eval` for a mean-logit package (a check). Prints
- * macro-F1 / mAP per set and the validation AP per label:
+ * macro-F1 / mAP per set, how many of a set's negative fields no label calls at those thresholds
+ * (a candidate's rule asks that negatives stay negative), and the validation AP per label:
  *
  *   npx tsx native-models/recipes/compare-pooling.ts --model native-models/ana-default \
  *     --val V1/labels.csv,V2/labels.csv [--evaluate name=DIR/labels.csv[:split],...] [--pools mean-logit,max]
@@ -91,13 +92,12 @@ for (const [name, pool] of pools) {
   const v = joined(val.map((s) => pooled(s.data, s.logits, pool)));
   const thresholds = tuneThresholds(v.truth, v.scores, v.imageCount, K);
   const onVal = evaluate(v, labels, thresholds);
-  const cells = [`val ${onVal.f1_macro.toFixed(3)} / ${onVal.map.toFixed(3)}`];
-  for (const [setName, s] of sets) {
-    const scored = pooled(s.data, s.logits, pool);
+  const cell = (setName: string, scored: MultiLabelData) => {
     const r = evaluate(scored, labels, thresholds);
     const { negatives, readNegative } = negativesReadNegative(scored, thresholds);
-    cells.push(`${setName} ${r.f1_macro.toFixed(3)} / ${r.map.toFixed(3)}${negatives ? ` (negatives ${readNegative}/${negatives})` : ''}`);
-  }
+    return `${setName} ${r.f1_macro.toFixed(3)} / ${r.map.toFixed(3)}${negatives ? ` (negatives ${readNegative}/${negatives})` : ''}`;
+  };
+  const cells = [cell('val', v), ...sets.map(([setName, s]) => cell(setName, pooled(s.data, s.logits, pool)))];
   console.log(`${name.padEnd(11)} ${cells.join(' | ')}`);
   apRows.push(`${name.padEnd(11)} ${labels.map((l) => (onVal.per_class[l]!.ap ?? 0).toFixed(3)).join(' ')}`);
 }
