@@ -74,9 +74,9 @@ export interface TrainerOptions {
    * mAP at thresholds of 0.5, the validation pooled as the method trains (max for spl and plain).
    * 'as-read': macro-F1 with the validation pooled by `readPooling` at per-label thresholds tuned
    * on it, the figure the written package will have. On 1,200 validation fields a 192 px network
-   * trained with 'plain' kept epoch 6 by 'overall' although epoch 10 read 0.786 against 0.761 as
-   * the package reads (docs/results.md); with a few dozen fields tuned thresholds swing, so lab
-   * fine-tuning keeps 'overall'.
+   * trained with 'plain' kept epoch 6 by 'overall' although its epoch 24 read 0.829 against 0.761
+   * as the package reads (docs/results.md); with a few dozen fields tuned thresholds swing, so lab
+   * fine-tuning keeps 'overall' until measured.
    */
   epochSelection: 'overall' | 'as-read';
   /** The pooling the written package reads with, for 'as-read' (null: the method's own). */
