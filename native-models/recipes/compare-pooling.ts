@@ -92,12 +92,11 @@ for (const [name, pool] of pools) {
   const v = joined(val.map((s) => pooled(s.data, s.logits, pool)));
   const thresholds = tuneThresholds(v.truth, v.scores, v.imageCount, K);
   const onVal = evaluate(v, labels, thresholds);
-  const cell = (setName: string, scored: MultiLabelData) => {
-    const r = evaluate(scored, labels, thresholds);
+  const cell = (setName: string, scored: MultiLabelData, r = evaluate(scored, labels, thresholds)) => {
     const { negatives, readNegative } = negativesReadNegative(scored, thresholds);
     return `${setName} ${r.f1_macro.toFixed(3)} / ${r.map.toFixed(3)}${negatives ? ` (negatives ${readNegative}/${negatives})` : ''}`;
   };
-  const cells = [cell('val', v), ...sets.map(([setName, s]) => cell(setName, pooled(s.data, s.logits, pool)))];
+  const cells = [cell('val', v, onVal), ...sets.map(([setName, s]) => cell(setName, pooled(s.data, s.logits, pool)))];
   console.log(`${name.padEnd(11)} ${cells.join(' | ')}`);
   apRows.push(`${name.padEnd(11)} ${labels.map((l) => (onVal.per_class[l]!.ap ?? 0).toFixed(3)).join(' ')}`);
 }
