@@ -20,7 +20,7 @@ import { evaluate, type EvaluationReport } from '../../core/training/metrics/met
 import { thresholdsFor } from '../../core/training/metrics/thresholds';
 import { lastBlocksStart, loadNetworkPackage } from '../../core/training/network/network-package';
 import { NetworkStepper } from '../../core/training/network/network-stepper';
-import { scoreDataset, trainNetwork } from '../../core/training/network/network-trainer';
+import { scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../../core/training/network/network-trainer';
 import { pixelBags } from '../../core/training/network/patch-dataset';
 import { poolBags } from '../../core/training/trainer';
 
@@ -32,6 +32,18 @@ export interface NetworkFinetuneBench {
   signedCounts?: readonly number[];
   /** Epoch cap of each fine-tuning (early stopping usually ends sooner). Default: the package's options. */
   maxEpochs?: number;
+  /** How early stopping keeps an epoch (TrainerOptions.epochSelection); 'as-read' scores with the package's aggregation. Default 'overall', as `ana finetune`. */
+  epochSelection?: 'overall' | 'as-read';
+}
+
+/** The loop options of one +N fine-tuning: `ana finetune`'s (networkFinetuneOptions), with the bench's seed, epoch cap and epoch choice. */
+export function benchTrainingOptions(manifest: ModelPackage['manifest'], bench: NetworkFinetuneBench, seed: number): NetworkTrainingOptions {
+  return networkFinetuneOptions(manifest, {
+    seed,
+    ...(bench.maxEpochs ? { maxEpochs: bench.maxEpochs } : {}),
+    // As the package reads: its own pooling, thresholds tuned on the early-stopping fields.
+    ...(bench.epochSelection === 'as-read' ? { epochSelection: 'as-read' as const, readPooling: manifest.aggregation } : {}),
+  });
 }
 
 type Scored = { report: EvaluationReport; scores: Float64Array; thresholds: number[]; test: BagDataset };
@@ -57,7 +69,7 @@ export async function networkStyle(
   const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
   const testBags = subsetBags(data, range(largest, rows.length));
   const firstTrainableLayer = bench.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, bench.lastBlocks ?? 1);
-  const options = networkFinetuneOptions(model.manifest, { seed: context.seed, ...(bench.maxEpochs ? { maxEpochs: bench.maxEpochs } : {}) });
+  const options = benchTrainingOptions(model.manifest, bench, context.seed);
   const K = labels.length;
   const packageThresholds = labels.map((key) => model.manifest.thresholds[key] ?? 0.5);
   const withStepper = async <T>(work: (stepper: NetworkStepper, pooled: (bags: BagDataset) => Promise<Float64Array>) => Promise<T>): Promise<T> => {

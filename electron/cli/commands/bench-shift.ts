@@ -11,7 +11,7 @@ import { wholeOption } from '../options';
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
   '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--no-adapt] [--seed S] [--provider auto|cpu|...]\n' +
-  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N]]  (a whole-network --model: also fine-tune the network itself)\n' +
+  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read]]  (a whole-network --model: also fine-tune the network itself)\n' +
   `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
 
 /** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (cli/bench/shift-bench.ts). */
@@ -32,6 +32,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
       'network-finetune': { type: 'string' },
       'network-signed': { type: 'string' },
       'network-epochs': { type: 'string' },
+      'network-select-epoch': { type: 'string' },
       blocks: { type: 'string' },
       seed: { type: 'string', default: '1' },
       provider: { type: 'string' },
@@ -46,12 +47,15 @@ export async function runBenchShift(args: string[]): Promise<number> {
   if (!size) throw new UsageError(`--size must look like 1024x768, got '${values.size}'`);
   const networkMode = values['network-finetune'];
   if (networkMode !== undefined && networkMode !== 'all' && networkMode !== 'last-blocks') throw new UsageError(`--network-finetune must be all or last-blocks, got '${networkMode}'`);
+  const epochSelection = values['network-select-epoch'];
+  if (epochSelection !== undefined && epochSelection !== 'overall' && epochSelection !== 'as-read') throw new UsageError(`--network-select-epoch must be overall or as-read, got '${epochSelection}'`);
   const networkFinetune = networkMode
     ? {
         mode: networkMode as 'all' | 'last-blocks',
         ...(values.blocks ? { lastBlocks: wholeOption(values.blocks, '--blocks') } : {}),
         ...(values['network-signed'] ? { signedCounts: list(values['network-signed']).map((n) => wholeOption(n, '--network-signed')) } : {}),
         ...(values['network-epochs'] ? { maxEpochs: wholeOption(values['network-epochs'], '--network-epochs') } : {}),
+        ...(epochSelection ? { epochSelection: epochSelection as 'overall' | 'as-read' } : {}),
       }
     : undefined;
   const tty = process.stderr.isTTY;

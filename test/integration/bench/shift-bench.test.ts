@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runShiftBench, shiftTableMarkdown } from '../../../electron/cli/bench/shift-bench';
+import { benchTrainingOptions } from '../../../electron/cli/bench/shift-network';
+import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { defaultModelDir } from '../../../electron/core/paths';
 import { tempDir } from '../../support/temp-dir';
 import { Random } from '../../../electron/core/random';
@@ -74,6 +76,15 @@ describe('domain-shift benchmark', () => {
     for (const f of held.networkSigned!) expect(f.map).toBeGreaterThan(0);
     expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **whole network** fine-tuned (all) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} |`);
     await expect(runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [11] } })).rejects.toThrow(/network \+N 11 exceed the signed pool \(10 fields/);
+  });
+
+  it('keeps the fine-tuned epoch as `ana finetune` does unless asked to choose it as the package reads', async () => {
+    const { manifest } = await loadModelPackage(defaultModelDir());
+    const asFinetune = benchTrainingOptions(manifest, { mode: 'all' }, 3);
+    expect(asFinetune).toMatchObject({ epochSelection: 'overall', readPooling: null, seed: 3, keepInitialIfBest: true });
+    const asRead = benchTrainingOptions(manifest, { mode: 'all', epochSelection: 'as-read', maxEpochs: 4 }, 3);
+    expect(asRead).toEqual({ ...asFinetune, epochSelection: 'as-read', readPooling: manifest.aggregation, maxEpochs: 4 });
+    expect(manifest.aggregation).toBe('mean-logit');
   });
 
   it('refuses a style that is both held out and a training style, and too few fields for the largest N', async () => {
