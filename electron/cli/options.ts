@@ -1,6 +1,7 @@
 /** Option groups that several commands share, declared once (node:util parseArgs configurations). */
 import { resolve } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
+import { EPOCH_SELECTIONS, type EpochSelection } from '../core/training/trainer';
 import { UsageError } from './command';
 
 /** A training run: dataset CSV in, package folder out, the training method and the seed (`ana train`, `ana train-network`). */
@@ -26,4 +27,10 @@ export function wholeOption(text: string, flag: string, min = 1): number {
   const n = Number(text);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min}, got '${text}'`);
   return n;
+}
+
+/** How a training run keeps its epoch (`--select-epoch` of train-network, `--network-select-epoch` of bench shift). */
+export function epochSelectionOption(text: string, flag: string): EpochSelection {
+  if (!(EPOCH_SELECTIONS as readonly string[]).includes(text)) throw new UsageError(`${flag} must be ${EPOCH_SELECTIONS.join(' or ')}, got '${text}'`);
+  return text as EpochSelection;
 }

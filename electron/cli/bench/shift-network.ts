@@ -22,7 +22,7 @@ import { lastBlocksStart, loadNetworkPackage } from '../../core/training/network
 import { NetworkStepper } from '../../core/training/network/network-stepper';
 import { scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../../core/training/network/network-trainer';
 import { pixelBags } from '../../core/training/network/patch-dataset';
-import { poolBags } from '../../core/training/trainer';
+import { poolBags, type EpochSelection } from '../../core/training/trainer';
 
 export interface NetworkFinetuneBench {
   mode: 'all' | 'last-blocks';
@@ -33,7 +33,7 @@ export interface NetworkFinetuneBench {
   /** Epoch cap of each fine-tuning (early stopping usually ends sooner). Default: the package's options. */
   maxEpochs?: number;
   /** How early stopping keeps an epoch (TrainerOptions.epochSelection); 'as-read' scores with the package's aggregation. Default 'overall', as `ana finetune`. */
-  epochSelection?: 'overall' | 'as-read';
+  epochSelection?: EpochSelection;
 }
 
 /** The loop options of one +N fine-tuning: `ana finetune`'s (networkFinetuneOptions), with the bench's seed, epoch cap and epoch choice. */

@@ -6,7 +6,7 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { defaultModelDir } from '../../core/paths';
 import { STYLE_NAMES } from '../../core/synth';
 import { UsageError } from '../command';
-import { wholeOption } from '../options';
+import { epochSelectionOption, wholeOption } from '../options';
 
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
@@ -47,15 +47,14 @@ export async function runBenchShift(args: string[]): Promise<number> {
   if (!size) throw new UsageError(`--size must look like 1024x768, got '${values.size}'`);
   const networkMode = values['network-finetune'];
   if (networkMode !== undefined && networkMode !== 'all' && networkMode !== 'last-blocks') throw new UsageError(`--network-finetune must be all or last-blocks, got '${networkMode}'`);
-  const epochSelection = values['network-select-epoch'];
-  if (epochSelection !== undefined && epochSelection !== 'overall' && epochSelection !== 'as-read') throw new UsageError(`--network-select-epoch must be overall or as-read, got '${epochSelection}'`);
+  const epochSelection = values['network-select-epoch'] === undefined ? undefined : epochSelectionOption(values['network-select-epoch'], '--network-select-epoch');
   const networkFinetune = networkMode
     ? {
         mode: networkMode as 'all' | 'last-blocks',
         ...(values.blocks ? { lastBlocks: wholeOption(values.blocks, '--blocks') } : {}),
         ...(values['network-signed'] ? { signedCounts: list(values['network-signed']).map((n) => wholeOption(n, '--network-signed')) } : {}),
         ...(values['network-epochs'] ? { maxEpochs: wholeOption(values['network-epochs'], '--network-epochs') } : {}),
-        ...(epochSelection ? { epochSelection: epochSelection as 'overall' | 'as-read' } : {}),
+        ...(epochSelection ? { epochSelection } : {}),
       }
     : undefined;
   const tty = process.stderr.isTTY;

@@ -4,7 +4,7 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { DEFAULT_AUGMENT, STYLE_AUGMENT } from '../../core/training/network/augment';
 import { runWholeNetworkTraining } from '../../core/training/network/train-network';
 import { UsageError, type Command } from '../command';
-import { TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
+import { epochSelectionOption, TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
 
 export const trainNetworkCommand: Command = {
   name: 'train-network',
@@ -49,8 +49,7 @@ export const trainNetworkCommand: Command = {
     if (values['input-norm'] !== 'global' && values['input-norm'] !== 'patch') throw new UsageError(`--input-norm must be global or patch, got '${values['input-norm']}'`);
     const aggregation = values.aggregation;
     if (aggregation !== 'max' && aggregation !== 'mean' && aggregation !== 'mean-logit') throw new UsageError(`--aggregation must be max, mean or mean-logit, got '${aggregation}'`);
-    const epochSelection = values['select-epoch'];
-    if (epochSelection !== 'overall' && epochSelection !== 'as-read') throw new UsageError(`--select-epoch must be overall or as-read, got '${epochSelection}'`);
+    const epochSelection = epochSelectionOption(values['select-epoch'], '--select-epoch');
     const num = (name: string, v: string): number => {
       const n = Number(v);
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${v}'`);

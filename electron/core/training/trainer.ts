@@ -78,10 +78,14 @@ export interface TrainerOptions {
    * as the package reads (docs/results.md); with a few dozen fields tuned thresholds swing, so lab
    * fine-tuning keeps 'overall' until measured.
    */
-  epochSelection: 'overall' | 'as-read';
+  epochSelection: EpochSelection;
   /** The pooling the written package reads with, for 'as-read' (null: the method's own). */
   readPooling: Pooling | null;
 }
+
+/** The ways of choosing the kept epoch (TrainerOptions.epochSelection). */
+export const EPOCH_SELECTIONS = ['overall', 'as-read'] as const;
+export type EpochSelection = (typeof EPOCH_SELECTIONS)[number];
 
 export const defaultTrainerOptions: TrainerOptions = {
   method: 'spl',

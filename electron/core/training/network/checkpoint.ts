@@ -6,7 +6,7 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { DomainError } from '../../errors';
-import type { EpochInfo } from '../trainer';
+import type { EpochInfo, EpochSelection } from '../trainer';
 import type { NetworkSpec, ParamSet } from './network';
 import type { StepperState } from './network-stepper';
 
@@ -21,7 +21,7 @@ export interface NetworkCheckpoint {
   bestEpoch: number;
   bestScore: number;
   /** What bestScore measures (TrainerOptions.epochSelection); absent in checkpoints before it existed: 'overall'. */
-  epochSelection?: 'overall' | 'as-read';
+  epochSelection?: EpochSelection;
   epochsSinceBest: number;
   bestParams: ParamSet;
   stepper: StepperState;
@@ -81,7 +81,7 @@ export async function loadCheckpoint(path: string): Promise<NetworkCheckpoint | 
   return parsed;
 }
 
-export function checkCheckpointFits(path: string, checkpoint: NetworkCheckpoint, spec: NetworkSpec, patchCount: number, labelCount: number, epochSelection: 'overall' | 'as-read' = 'overall'): void {
+export function checkCheckpointFits(path: string, checkpoint: NetworkCheckpoint, spec: NetworkSpec, patchCount: number, labelCount: number, epochSelection: EpochSelection = 'overall'): void {
   const saved = checkpoint.epochSelection ?? 'overall';
   if (saved !== epochSelection) throw new DomainError('conflict', `${path}: the checkpoint kept its best epoch by --select-epoch ${saved}, this run asks for ${epochSelection}; resume with ${saved} or delete the checkpoint`);
   if (JSON.stringify(checkpoint.spec) !== JSON.stringify(spec)) throw new DomainError('conflict', `${path}: the checkpoint was made for a different network; delete it or train that network`);
