@@ -73,37 +73,62 @@ function quantileOf(image: Float32Array, q: number): number {
  * passes, rows then columns: a few taps per output pixel instead of a 2-D overlap test each.
  */
 export function resamplePatch(image: Float32Array, imageWidth: number, rect: SlideRect, size: number, out: Float32Array, outOffset = 0): void {
+  resampleNormalised(image, imageWidth, rect, size, out, outOffset, 0, 1);
+}
+
+/**
+ * resamplePatch, each value then stored as (value − mean) / std, in the same pass; returns the
+ * mean of the values before that. Every output pixel takes the same number of taps (padded with
+ * weight-0 taps on a pixel it already reads), so the common cases (2 or 3 taps: patches resampled
+ * close to their size, the 192 px models) run as fixed expressions, not as loops: 2–3× faster
+ * with results identical to the bit (the sums are taken in the same order, and adding x·0 to a
+ * sum leaves it as it is).
+ */
+function resampleNormalised(image: Float32Array, imageWidth: number, rect: SlideRect, size: number, out: Float32Array, outOffset: number, mean: number, std: number): number {
   const imageHeight = image.length / imageWidth;
   const xs = areaTaps(rect.x, rect.width / size, size, imageWidth);
   const ys = areaTaps(rect.y, rect.height / size, size, imageHeight);
-  const { first: xFirst, count: xCount, weight: xWeight, total: xTotal, maxTaps: xTaps } = xs;
-  const { first: yFirst, count: yCount, weight: yWeight, total: yTotal, maxTaps: yTaps } = ys;
   // Rows first: each input row the patch touches, resampled along x (weights not yet divided).
-  const rowsFrom = yFirst[0]!;
-  const rowsTo = yFirst[size - 1]! + yCount[size - 1]!;
-  const rows = scratchRows((rowsTo - rowsFrom) * size);
-  for (let y = rowsFrom; y < rowsTo; y++) {
-    const row = y * imageWidth;
-    const target = (y - rowsFrom) * size;
+  const rows = scratchRows((ys.to - ys.from) * size);
+  for (let y = ys.from; y < ys.to; y++) resampleRow(image, y * imageWidth, xs, rows, (y - ys.from) * size);
+  // Then columns, dividing by the covered area (less than the full pixel only at the image's edge).
+  const { index, weight, taps } = ys;
+  let sumOfValues = 0;
+  for (let oy = 0; oy < size; oy++) {
+    const t = oy * taps;
+    const o = outOffset + oy * size;
+    const yTotal = ys.total[oy]!;
+    const r0 = (index[t]! - ys.from) * size;
+    const w0 = weight[t]!;
+    const r1 = taps > 1 ? (index[t + 1]! - ys.from) * size : r0;
+    const w1 = taps > 1 ? weight[t + 1]! : 0;
     for (let ox = 0; ox < size; ox++) {
-      const x0 = row + xFirst[ox]!;
-      const t0 = ox * xTaps;
-      let sum = 0;
-      for (let k = 0, n = xCount[ox]!; k < n; k++) sum += image[x0 + k]! * xWeight[t0 + k]!;
-      rows[target + ox] = sum;
+      let sum = rows[r0 + ox]! * w0 + rows[r1 + ox]! * w1;
+      for (let k = 2; k < taps; k++) sum += rows[(index[t + k]! - ys.from) * size + ox]! * weight[t + k]!;
+      const area = xs.total[ox]! * yTotal;
+      const value = Math.fround(area > 0 ? sum / area : 0);
+      sumOfValues += value;
+      out[o + ox] = (value - mean) / std;
     }
   }
-  // Then columns, dividing by the covered area (less than the full pixel only at the image's edge).
-  for (let oy = 0; oy < size; oy++) {
-    const r0 = (yFirst[oy]! - rowsFrom) * size;
-    const t0 = oy * yTaps;
-    const n = yCount[oy]!;
-    const o = outOffset + oy * size;
-    for (let ox = 0; ox < size; ox++) {
+  return sumOfValues / (size * size);
+}
+
+/** One input row resampled along x into rows[target..target+size). */
+function resampleRow(image: Float32Array, row: number, xs: Taps, rows: Float64Array, target: number): void {
+  const { index, weight, taps } = xs;
+  const size = xs.total.length;
+  if (taps === 2) {
+    for (let ox = 0, t = 0; ox < size; ox++, t += 2) rows[target + ox] = image[row + index[t]!]! * weight[t]! + image[row + index[t + 1]!]! * weight[t + 1]!;
+  } else if (taps === 3) {
+    for (let ox = 0, t = 0; ox < size; ox++, t += 3) {
+      rows[target + ox] = image[row + index[t]!]! * weight[t]! + image[row + index[t + 1]!]! * weight[t + 1]! + image[row + index[t + 2]!]! * weight[t + 2]!;
+    }
+  } else {
+    for (let ox = 0, t = 0; ox < size; ox++, t += taps) {
       let sum = 0;
-      for (let k = 0, r = r0 + ox; k < n; k++, r += size) sum += rows[r]! * yWeight[t0 + k]!;
-      const area = xTotal[ox]! * yTotal[oy]!;
-      out[o + ox] = area > 0 ? sum / area : 0;
+      for (let k = 0; k < taps; k++) sum += image[row + index[t + k]!]! * weight[t + k]!;
+      rows[target + ox] = sum;
     }
   }
 }
@@ -115,43 +140,56 @@ function scratchRows(length: number): Float64Array {
   return rowsBuffer;
 }
 
+/** Per output pixel along one axis: `taps` input indices and their overlaps, the overlaps' total, and the input range read. */
+interface Taps {
+  index: Int32Array;
+  weight: Float64Array;
+  total: Float64Array;
+  taps: number;
+  from: number;
+  to: number;
+}
+
 /**
  * For each of `size` output pixels of width `step` from `start` along one axis: the input pixels it
- * overlaps (first, count) and by how much (weights, `maxTaps` per output), stopping at the image's
- * edge — `start + size·step` can round to just past the last pixel (768.0000000000001 for 200 px
- * into 96), and reading past it made the patch NaN.
+ * overlaps and by how much, stopping at the image's edge — `start + size·step` can round to just
+ * past the last pixel (768.0000000000001 for 200 px into 96), and reading past it made the patch
+ * NaN. Every output gets the most taps any output has; the extra ones repeat its last pixel with
+ * weight 0.
  */
-function areaTaps(start: number, step: number, size: number, limit: number) {
-  const maxTaps = Math.ceil(step) + 1;
-  const first = new Int32Array(size);
-  const count = new Int32Array(size);
-  const weight = new Float64Array(size * maxTaps);
-  const total = new Float64Array(size);
+function areaTaps(start: number, step: number, size: number, limit: number): Taps {
+  const found: { first: number; weights: number[] }[] = [];
   for (let o = 0; o < size; o++) {
     const a0 = start + o * step;
     const a1 = a0 + step;
     const end = Math.min(Math.ceil(a1), limit);
-    let n = 0;
+    const weights: number[] = [];
+    let first = Math.max(0, Math.min(Math.floor(a0), limit - 1));
     for (let i = Math.floor(a0); i < end; i++) {
       const w = Math.min(i + 1, a1) - Math.max(i, a0);
       if (w <= 0) continue;
-      if (n === 0) first[o] = i;
-      weight[o * maxTaps + n++] = w;
-      total[o]! += w;
+      if (weights.length === 0) first = i;
+      weights.push(w);
     }
-    count[o] = n;
+    found.push({ first, weights });
   }
-  return { first, count, weight, total, maxTaps };
-}
-
-export function normalise(values: Float32Array, mean: number, std: number, from = 0, to = values.length): void {
-  for (let i = from; i < to; i++) values[i] = (values[i]! - mean) / std;
-}
-
-export function meanOf(values: Float32Array, from = 0, to = values.length): number {
-  let sum = 0;
-  for (let i = from; i < to; i++) sum += values[i]!;
-  return to > from ? sum / (to - from) : 0;
+  const taps = Math.max(1, ...found.map((f) => f.weights.length));
+  const index = new Int32Array(size * taps);
+  const weight = new Float64Array(size * taps);
+  const total = new Float64Array(size);
+  let from = limit;
+  let to = 0;
+  found.forEach(({ first, weights }, o) => {
+    const last = first + Math.max(0, weights.length - 1);
+    for (let k = 0; k < taps; k++) {
+      index[o * taps + k] = k < weights.length ? first + k : last;
+      weight[o * taps + k] = weights[k] ?? 0;
+    }
+    for (const w of weights) total[o]! += w;
+    from = Math.min(from, first);
+    to = Math.max(to, last + 1);
+  });
+  return { index, weight, total, taps, from, to };
 }
 
 /** What the model's manifest says about its patches, in the units the grid needs. */
@@ -195,10 +233,7 @@ export function cutPatches(fitc: Float32Array, widthPx: number, heightPx: number
   const pixels = new Float32Array(windows.length * length);
   const kept = windows.map((window, i) => {
     if (wanted && !wanted[i]) return false;
-    resamplePatch(canvas.image, canvas.widthPx, window, spec.inputPx, pixels, i * length);
-    const keep = meanOf(pixels, i * length, (i + 1) * length) >= spec.backgroundMax;
-    normalise(pixels, spec.mean, spec.std, i * length, (i + 1) * length);
-    return keep;
+    return resampleNormalised(canvas.image, canvas.widthPx, window, spec.inputPx, pixels, i * length, spec.mean, spec.std) >= spec.backgroundMax;
   });
   const rects = windows.map((r) => fieldPart(r, canvas, widthPx, heightPx));
   return { rects, pixels, kept, patchSizePx: sizePx };

@@ -87,6 +87,25 @@ describe('patch preprocessing', () => {
     for (const v of out) expect(v).toBeCloseTo(0.25, 6);
   });
 
+  it('normalises each patch as (area average − mean) / std and keeps it by the average before that', () => {
+    // A 200 px patch into 192 px (0.5 µm/px, 100 µm): the 192 px models' case.
+    const [w, h] = [400, 200];
+    const img = field(w, h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < 200; x++) img[y * w + x] = img[y * w + x]! * 0.1; // a dim left half
+    const spec = { patchSizeUm: 100, inputPx: 192, mean: 0.3, std: 0.25, backgroundMax: 0.1 };
+    const out = cutPatches(img, w, h, 0.5, spec);
+    expect(out.rects).toEqual([{ x: 0, y: 0, width: 200, height: 200 }, { x: 200, y: 0, width: 200, height: 200 }]);
+    const averages = new Float32Array(192 * 192);
+    out.rects.forEach((rect, i) => {
+      resamplePatch(img, w, rect, 192, averages);
+      const mean = averages.reduce((a, v) => a + v, 0) / averages.length;
+      expect(out.kept[i]).toBe(mean >= spec.backgroundMax);
+      const patch = out.pixels.subarray(i * averages.length, (i + 1) * averages.length);
+      expect(patch).toEqual(averages.map((v) => (v - spec.mean) / spec.std));
+    });
+    expect(out.kept).toEqual([false, true]);
+  });
+
   it('area-average resampling preserves the mean of a region', () => {
     const img = field(300, 300);
     const out = new Float32Array(50 * 50);
@@ -119,6 +138,8 @@ describe('patch preprocessing', () => {
       [{ x: 7, y: 3, width: 50, height: 50 }, 24],
       [{ x: 40, y: 20, width: 50, height: 50 }, 24], // to the last row and column
       [{ x: 5, y: 9, width: 13, height: 17 }, 24], // upscaling
+      [{ x: 11, y: 4, width: 25, height: 25 }, 24], // 1.04 px per output pixel, as a 200 px patch into 192
+      [{ x: 60, y: 40, width: 25, height: 25 }, 24], // the same, to the last row and column
     ] as const) {
       const out = new Float32Array(size * size);
       resamplePatch(img, w, rect, size, out);
