@@ -30,6 +30,11 @@ export class Emitter {
     return name;
   }
 
+  /** A float32 vector constant. */
+  constant(values: Float32Array): string {
+    return this.graph.initializer(`const_f${this.constants++}`, [values.length], values);
+  }
+
   ints(values: number[]): string {
     return this.graph.int64Initializer(`const_i${this.constants++}`, [values.length], values);
   }

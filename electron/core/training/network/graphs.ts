@@ -12,7 +12,7 @@ import { emitAdamCorrections, emitAdamUpdate } from './adam-graph';
 import { Emitter } from './emitter';
 import { createLayer, type LayerSpec } from './layers';
 import { emitWeightedBce } from './loss';
-import { checkParams, emitNetwork, trainableParams, type Network, type ParamSet } from './network';
+import { checkParams, emitInference, emitNetwork, trainableParams, type Network, type ParamSet } from './network';
 
 export const STEP_IO = {
   patches: 'patches',
@@ -109,7 +109,7 @@ export function buildInferenceGraph(net: Network, params: ParamSet, options: Inf
   const g = e.graph;
   const x = g.input(options.inputName ?? 'patches', ['N', ...net.spec.inputShape]);
   const names = net.params.map((p) => g.initializer(inferenceInitializerName(net, p.name), p.shape, params[p.name]!));
-  const forward = emitNetwork(e, net, x, names);
+  const forward = emitInference(e, net, x, names);
   expose(e, e.node('Sigmoid', [forward.y]), 'probabilities', ['N', k]);
   const last = net.layers.length - 1;
   const embeddingDims = last > 0 && net.layers[last]!.inShape.length === 1 ? net.layers[last]!.inShape[0]! : 0;

@@ -84,6 +84,23 @@ export interface NetworkForward {
   backward(dy: string, firstTrainableLayer?: number): string[];
 }
 
+/**
+ * Emits the forward pass for reading only: each layer's cheaper `infer` graph where it has one.
+ * Returns the output and every layer's activation, as emitNetwork does.
+ */
+export function emitInference(e: Emitter, net: Network, x: string, paramNames: readonly string[]): { y: string; activations: string[] } {
+  const activations: string[] = [];
+  let offset = 0;
+  let current = x;
+  for (const layer of net.layers) {
+    const names = paramNames.slice(offset, offset + layer.params.length);
+    offset += layer.params.length;
+    current = layer.infer ? layer.infer(e, current, names) : layer.forward(e, current, names).y;
+    activations.push(current);
+  }
+  return { y: current, activations };
+}
+
 /** Emits the forward pass; `paramNames` holds the graph tensor for each entry of `net.params`. */
 export function emitNetwork(e: Emitter, net: Network, x: string, paramNames: readonly string[]): NetworkForward {
   const passes: LayerForward[] = [];
