@@ -6,7 +6,7 @@
  */
 import { createGraphSession } from '../../electron/core/inference/engine';
 import { aggregate, logit } from '../../electron/core/inference/aggregate';
-import { cutPatches } from '../../electron/core/slides/patches';
+import { cutPatches, type PatchSpec } from '../../electron/core/slides/patches';
 import { generateField } from '../../electron/core/synth';
 
 export interface GraphDifference {
@@ -17,13 +17,17 @@ export interface GraphDifference {
   maxFieldLogitDiff: number;
 }
 
-/** Patches of `count` generated fields (1024×768 px at 0.5 µm/px: 12 patches of 256 px each), seeds from `seed`. */
-export function generatedFieldPatches(count: number, seed: number): { pixels: Float32Array; patchesPerField: number } {
+/** How a package's patches are cut: the extractor family's (128 µm into 256 px, not normalised) unless told. */
+export type PatchInput = Pick<PatchSpec, 'patchSizeUm' | 'inputPx' | 'mean' | 'std'>;
+export const EXTRACTOR_PATCH_INPUT: PatchInput = { patchSizeUm: 128, inputPx: 256, mean: 0, std: 1 };
+
+/** Patches of `count` generated fields (1024×768 px at 0.5 µm/px; 12 patches of 128 µm), seeds from `seed`. */
+export function generatedFieldPatches(count: number, seed: number, input: PatchInput = EXTRACTOR_PATCH_INPUT): { pixels: Float32Array; patchesPerField: number } {
   const parts: Float32Array[] = [];
   let patchesPerField = 0;
   for (let f = 0; f < count; f++) {
     const field = generateField({ widthPx: 1024, heightPx: 768, pixelSizeUm: 0.5 }, seed + f);
-    const cut = cutPatches(field.fitc, 1024, 768, 0.5, { patchSizeUm: 128, inputPx: 256, mean: 0, std: 1, backgroundMax: 0 });
+    const cut = cutPatches(field.fitc, 1024, 768, 0.5, { ...input, backgroundMax: 0 });
     patchesPerField = cut.rects.length;
     parts.push(cut.pixels);
   }
@@ -32,13 +36,13 @@ export function generatedFieldPatches(count: number, seed: number): { pixels: Fl
   return { pixels, patchesPerField };
 }
 
-export async function compareGraphs(before: Uint8Array, after: Uint8Array, fields: number, seed: number, labelCount: number): Promise<GraphDifference> {
-  const { pixels, patchesPerField } = generatedFieldPatches(fields, seed);
+export async function compareGraphs(before: Uint8Array, after: Uint8Array, fields: number, seed: number, labelCount: number, input: PatchInput = EXTRACTOR_PATCH_INPUT): Promise<GraphDifference> {
+  const { pixels, patchesPerField } = generatedFieldPatches(fields, seed, input);
   const patches = fields * patchesPerField;
   const run = async (bytes: Uint8Array, label: string) => {
     const session = await createGraphSession(bytes, { providers: ['cpu'], label });
     try {
-      const out = await session.run({ patches: { data: pixels, dims: [patches, 1, 256, 256] } }, ['probabilities', 'embeddings']);
+      const out = await session.run({ patches: { data: pixels, dims: [patches, 1, input.inputPx, input.inputPx] } }, ['probabilities', 'embeddings']);
       return { probabilities: out.probabilities!.data, embeddings: out.embeddings!.data };
     } finally {
       await session.close();
