@@ -85,6 +85,12 @@ export function buildTrainingStepGraph(net: Network, options: TrainingStepOption
 export interface InferenceGraphOptions {
   name?: string;
   inputName?: string;
+  /**
+   * 'reading' (default): each layer's forward-only graph where it has one (group normalisation as
+   * one InstanceNormalization); 'training': the training graph's element-wise forward, the same
+   * function, kept to measure one against the other (test/bench/reading-graph-bench.ts).
+   */
+  form?: 'reading' | 'training';
 }
 
 /** A parameter's initialiser name in the inference graph. */
@@ -109,7 +115,7 @@ export function buildInferenceGraph(net: Network, params: ParamSet, options: Inf
   const g = e.graph;
   const x = g.input(options.inputName ?? 'patches', ['N', ...net.spec.inputShape]);
   const names = net.params.map((p) => g.initializer(inferenceInitializerName(net, p.name), p.shape, params[p.name]!));
-  const forward = emitInference(e, net, x, names);
+  const forward = options.form === 'training' ? emitNetwork(e, net, x, names) : emitInference(e, net, x, names);
   expose(e, e.node('Sigmoid', [forward.y]), 'probabilities', ['N', k]);
   const last = net.layers.length - 1;
   const embeddingDims = last > 0 && net.layers[last]!.inShape.length === 1 ? net.layers[last]!.inShape[0]! : 0;
