@@ -84,37 +84,35 @@ export interface NetworkForward {
   backward(dy: string, firstTrainableLayer?: number): string[];
 }
 
+/** Each layer with its graph tensors: `paramNames` holds one for each entry of `net.params`, in order. */
+function layersWithParams(net: Network, paramNames: readonly string[]): [Layer, string[]][] {
+  let offset = 0;
+  return net.layers.map((layer) => [layer, paramNames.slice(offset, (offset += layer.params.length))]);
+}
+
 /**
  * Emits the forward pass for reading only: each layer's cheaper `infer` graph where it has one.
  * Returns the output and every layer's activation, as emitNetwork does.
  */
 export function emitInference(e: Emitter, net: Network, x: string, paramNames: readonly string[]): { y: string; activations: string[] } {
   const activations: string[] = [];
-  let offset = 0;
-  let current = x;
-  for (const layer of net.layers) {
-    const names = paramNames.slice(offset, offset + layer.params.length);
-    offset += layer.params.length;
-    current = layer.infer ? layer.infer(e, current, names) : layer.forward(e, current, names).y;
-    activations.push(current);
+  for (const [layer, names] of layersWithParams(net, paramNames)) {
+    const input = activations.at(-1) ?? x;
+    activations.push(layer.infer ? layer.infer(e, input, names) : layer.forward(e, input, names).y);
   }
-  return { y: current, activations };
+  return { y: activations.at(-1) ?? x, activations };
 }
 
 /** Emits the forward pass; `paramNames` holds the graph tensor for each entry of `net.params`. */
 export function emitNetwork(e: Emitter, net: Network, x: string, paramNames: readonly string[]): NetworkForward {
   const passes: LayerForward[] = [];
   const activations: string[] = [];
-  let offset = 0;
-  let current = x;
-  for (const layer of net.layers) {
-    const names = paramNames.slice(offset, offset + layer.params.length);
-    offset += layer.params.length;
-    const pass = layer.forward(e, current, names);
+  for (const [layer, names] of layersWithParams(net, paramNames)) {
+    const pass = layer.forward(e, activations.at(-1) ?? x, names);
     passes.push(pass);
-    current = pass.y;
-    activations.push(current);
+    activations.push(pass.y);
   }
+  const current = activations.at(-1) ?? x;
   return {
     y: current,
     activations,
