@@ -158,37 +158,43 @@ interface Taps {
  * weight 0.
  */
 function areaTaps(start: number, step: number, size: number, limit: number): Taps {
-  const found: { first: number; weights: number[] }[] = [];
+  // One pass into room for the most taps a step can overlap, then packed to the most found.
+  const room = Math.ceil(step) + 1;
+  const first = new Int32Array(size);
+  const count = new Int32Array(size);
+  const found = new Float64Array(size * room);
+  const total = new Float64Array(size);
+  let taps = 1;
   for (let o = 0; o < size; o++) {
     const a0 = start + o * step;
     const a1 = a0 + step;
     const end = Math.min(Math.ceil(a1), limit);
-    const weights: number[] = [];
-    let first = Math.max(0, Math.min(Math.floor(a0), limit - 1));
+    first[o] = Math.max(0, Math.min(Math.floor(a0), limit - 1));
+    let n = 0;
     for (let i = Math.floor(a0); i < end; i++) {
       const w = Math.min(i + 1, a1) - Math.max(i, a0);
       if (w <= 0) continue;
-      if (weights.length === 0) first = i;
-      weights.push(w);
+      if (n === 0) first[o] = i;
+      found[o * room + n++] = w;
+      total[o]! += w;
     }
-    found.push({ first, weights });
+    count[o] = n;
+    taps = Math.max(taps, n);
   }
-  const taps = Math.max(1, ...found.map((f) => f.weights.length));
   const index = new Int32Array(size * taps);
   const weight = new Float64Array(size * taps);
-  const total = new Float64Array(size);
   let from = limit;
   let to = 0;
-  found.forEach(({ first, weights }, o) => {
-    const last = first + Math.max(0, weights.length - 1);
+  for (let o = 0; o < size; o++) {
+    const n = count[o]!;
+    const last = first[o]! + Math.max(0, n - 1);
     for (let k = 0; k < taps; k++) {
-      index[o * taps + k] = k < weights.length ? first + k : last;
-      weight[o * taps + k] = weights[k] ?? 0;
+      index[o * taps + k] = k < n ? first[o]! + k : last;
+      weight[o * taps + k] = k < n ? found[o * room + k]! : 0;
     }
-    for (const w of weights) total[o]! += w;
-    from = Math.min(from, first);
+    from = Math.min(from, first[o]!);
     to = Math.max(to, last + 1);
-  });
+  }
   return { index, weight, total, taps, from, to };
 }
 
