@@ -36,6 +36,16 @@ export function generatedFieldPatches(count: number, seed: number, input: PatchI
   return { pixels, patchesPerField };
 }
 
+/** Largest change of a field's probability (mean-logit over its patches) a rebuilt graph may make. */
+export const MAX_FIELD_PROBABILITY_CHANGE = 0.005;
+
+/** Refuses a rebuilt graph of `modelPath` that reads a field differently by more than MAX_FIELD_PROBABILITY_CHANGE. */
+export function assertSameReading(modelPath: string, difference: GraphDifference): void {
+  if (difference.maxFieldProbabilityDiff > MAX_FIELD_PROBABILITY_CHANGE) {
+    throw new Error(`${modelPath}: the rebuilt graph changes a field's probability by ${difference.maxFieldProbabilityDiff.toFixed(4)} (> ${MAX_FIELD_PROBABILITY_CHANGE}); nothing written`);
+  }
+}
+
 export async function compareGraphs(before: Uint8Array, after: Uint8Array, fields: number, seed: number, labelCount: number, input: PatchInput = EXTRACTOR_PATCH_INPUT): Promise<GraphDifference> {
   const { pixels, patchesPerField } = generatedFieldPatches(fields, seed, input);
   const patches = fields * patchesPerField;

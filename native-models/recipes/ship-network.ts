@@ -19,8 +19,7 @@ import { ModelManifest } from '../../electron/core/models/manifest';
 import { loadModelPackage, sha256Hex, writeManifest } from '../../electron/core/models/model-package';
 import { buildInferenceGraph } from '../../electron/core/training/network/graphs';
 import { loadNetworkPackage } from '../../electron/core/training/network/network-package';
-import { compareGraphs } from './graph-equivalence';
-import { MAX_FIELD_PROBABILITY_CHANGE } from './rebuild-graph';
+import { assertSameReading, compareGraphs } from './graph-equivalence';
 
 const { values } = parseArgs({
   options: {
@@ -41,7 +40,7 @@ const { net, params } = await loadNetworkPackage(trained.dir);
 const modelBytes = buildInferenceGraph(net, params, { name: 'ana-whole-network' }).bytes;
 const { patch, normalisation, input, labels } = trained.manifest;
 const check = await compareGraphs(new Uint8Array(await readFile(trained.modelPath)), modelBytes, 4, 18_000, labels.length, { patchSizeUm: patch.sizeUm, inputPx: input.shape[3]!, ...normalisation });
-if (check.maxFieldProbabilityDiff > MAX_FIELD_PROBABILITY_CHANGE) throw new Error(`${trained.modelPath}: the rebuilt graph changes a field's probability by ${check.maxFieldProbabilityDiff.toFixed(4)} (> ${MAX_FIELD_PROBABILITY_CHANGE}); nothing written`);
+assertSameReading(trained.modelPath, check);
 const to = resolve(values.to);
 await rm(to, { recursive: true, force: true });
 await mkdir(to, { recursive: true });
