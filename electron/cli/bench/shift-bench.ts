@@ -26,8 +26,8 @@ import { bagCount, featureStats, subsetBags, type BagDataset } from '../../core/
 import { extractorSha256 } from '../../core/training/heads/embedding-cache';
 import { inheritedOptions } from '../../core/training/finetune/finetune';
 import { evaluate, negativesReadNegative, type EvaluationReport } from '../../core/training/metrics/metrics';
-import { OUT_OF_FOLD_MODES, thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
-import { embedRows, fitHead, hashSplit, headScorer, outOfFoldScores } from '../../core/training/heads/train-model';
+import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
+import { embedRows, fitHead, hashSplit, headScorer, outOfFoldScores, scoredOn } from '../../core/training/heads/train-model';
 import { foldStandardisation } from '../../core/training/scorer';
 import { defaultTrainerOptions, scoreBags, type TrainerOptions } from '../../core/training/trainer';
 import { renderLearningCurvePng } from './learning-curve-plot';
@@ -81,7 +81,7 @@ export interface ShiftStyleResult {
 }
 
 /** The threshold rules compared beside 0.5 after +N signed (core/training/metrics/thresholds.ts). */
-export const COMPARED_THRESHOLDS = ['tuned', 'shrunk', 'cv', 'platt'] as const satisfies readonly ThresholdMode[];
+export const COMPARED_THRESHOLDS = ['tuned', 'shrunk', 'cv', 'platt', 'prevalence'] as const satisfies readonly ThresholdMode[];
 type ComparedThreshold = (typeof COMPARED_THRESHOLDS)[number];
 
 /**
@@ -254,11 +254,11 @@ function fineTuned(model: ModelPackage, trainer: TrainerOptions, head: Awaited<R
   const stopScores = stop ? scoreBags(scorer, stop, pooled) : null;
   const outOfFold = outOfFoldScores(fitBags, stop, trainer, { initial, key: (id) => basename(id) });
   const at = (mode: ThresholdMode) => {
-    const evidence = OUT_OF_FOLD_MODES.includes(mode) ? outOfFold : stop && stopScores ? { truth: stop.bagLabels, scores: stopScores, imageCount: bagCount(stop) } : null;
+    const evidence = OUT_OF_FOLD_MODES.includes(mode) ? outOfFold : TRAINING_CASE_MODES.includes(mode) ? scoredOn(scorer, [signed], pooled) : stop && stopScores ? { truth: stop.bagLabels, scores: stopScores, imageCount: bagCount(stop) } : null;
     const thresholds = evidence ? thresholdsFor(mode, evidence.truth, evidence.scores, evidence.imageCount, K) : new Array<number>(K).fill(0.5);
     return { report: evaluate({ truth: test.bagLabels, scores, imageCount: bagCount(test), labelCount: K }, test.labels, thresholds), scores, thresholds, test };
   };
-  return { fixed: at('fixed'), tuned: at('tuned'), shrunk: at('shrunk'), cv: at('cv'), platt: at('platt') };
+  return { fixed: at('fixed'), tuned: at('tuned'), shrunk: at('shrunk'), cv: at('cv'), platt: at('platt'), prevalence: at('prevalence') };
 }
 
 /** A fine-tuned model's figures at its default thresholds ('fixed'), with the other threshold rules measured beside them. */
@@ -305,7 +305,7 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const byRule = (f: SignedFigures): string => [f.f1Macro, ...COMPARED_THRESHOLDS.map((mode) => f.thresholds?.[mode]?.f1Macro)].map((v) => (v === undefined ? '—' : v.toFixed(3))).join(' / ');
   const thresholdRows = (name: string, list: readonly SignedFigures[]) =>
     list.some((f) => f.thresholds) ? [`| ${name} | ${counts.map((n) => { const f = list.find((x) => x.n === n); return f?.thresholds ? byRule(f) : '—'; }).join(' | ')} |`] : [];
-  const thresholdTable = [...thresholdRows('shipped features, head fine-tuned', mean.signed), ...thresholdRows('adapted features, new head', mean.adaptedSigned), ...thresholdRows('whole network fine-tuned (package thresholds / tuned)', mean.networkSigned ?? [])];
+  const thresholdTable = [...thresholdRows('shipped features, head fine-tuned', mean.signed), ...thresholdRows('adapted features, new head', mean.adaptedSigned), ...thresholdRows("whole network fine-tuned (first: the package's thresholds, not 0.5)", mean.networkSigned ?? [])];
   return [
     `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields.` +
       // Only tables with adapted rows explain them (a whole network or --no-adapt has none).
@@ -319,7 +319,7 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
     '',
     ...(thresholdTable.length
       ? [
-          "Held-out mean macro-F1 by threshold rule after +N signed: 0.5 / best F1 on the early-stopping fields (20% of N) / that best F1 shrunk towards 0.5 by the label's positives / best F1 on 5-fold out-of-fold scores of all N (cv) / Platt scaling on those scores (platt).",
+          "Held-out mean macro-F1 by threshold rule after +N signed: 0.5 / best F1 on the early-stopping fields (20% of N) / that best F1 shrunk towards 0.5 by the label's positives / best F1 on 5-fold out-of-fold scores of all N (cv) / Platt scaling on those scores (platt) / each label called on as many of the N fields as carry it, by the fine-tuned model's own scores (prevalence).",
           '',
           `| recipe | ${counts.map((n) => `+${n} signed`).join(' | ')} |`,
           `|${' --- |'.repeat(1 + counts.length)}`,

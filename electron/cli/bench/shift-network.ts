@@ -5,8 +5,8 @@
  * (its patch grid and normalisation); the network is warm-started from the package's weights and
  * trained with the options it was trained with, augmentation on (networkFinetuneOptions), early
  * stopping on a seeded 20 % of the N fields (the same fields as the head recipe's); then the test
- * fields are scored with the package's aggregation, at the package's thresholds and at thresholds
- * tuned on the early-stopping fields.
+ * fields are scored with the package's aggregation, at the package's thresholds, at thresholds
+ * tuned on the early-stopping fields and at prevalence-matched thresholds on all N fields.
  */
 import { basename } from 'node:path';
 import type { ProviderName } from '../../core/inference/providers';
@@ -51,7 +51,7 @@ type Scored = { report: EvaluationReport; scores: Float64Array; thresholds: numb
 /**
  * A whole-network package on one style: zero-shot (the package as it reads, on the test fields)
  * and, per +N, the network fine-tuned on the first N signed fields, at the package's thresholds
- * ('fixed') and tuned on the early-stopping fields.
+ * ('fixed'), tuned on the early-stopping fields, and matched to each label's prevalence among the N.
  */
 export async function networkStyle(
   model: ModelPackage,
@@ -60,7 +60,7 @@ export async function networkStyle(
   counts: readonly number[],
   bench: NetworkFinetuneBench,
   context: { seed: number; providers?: ProviderName[]; onProgress?: (stage: string, done: number, total: number) => void; log?: (m: string) => void },
-): Promise<{ zeroShot: Scored; signed: { n: number; byMode: { fixed: Scored; tuned: Scored }; epochs: number; bestEpoch: number; trainMs: number }[] }> {
+): Promise<{ zeroShot: Scored; signed: { n: number; byMode: { fixed: Scored; tuned: Scored; prevalence: Scored }; epochs: number; bestEpoch: number; trainMs: number }[] }> {
   const base = await loadNetworkPackage(model.dir);
   const labels = model.manifest.labels.map((l) => l.key);
   const largest = counts.length ? Math.max(...counts) : 0;
@@ -95,8 +95,10 @@ export async function networkStyle(
         const trainMs = performance.now() - t0;
         const scores = await pooled(testBags);
         const tuned = stop ? thresholdsFor('tuned', stop.bagLabels, await pooled(stop), bagCount(stop), K) : packageThresholds;
+        // As `ana finetune --thresholds prevalence`: every field it learnt from (training and early-stopping), the package's thresholds as the prior.
+        const prevalence = thresholdsFor('prevalence', fields.bagLabels, await pooled(fields), n, K, packageThresholds);
         context.log?.(`network ${bench.mode} +${n}: ${result.epochs.length} epochs (best ${result.bestEpoch}), ${Math.round(trainMs / 1000)} s`);
-        return { n, byMode: { fixed: at(scores, packageThresholds), tuned: at(scores, tuned) }, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainMs };
+        return { n, byMode: { fixed: at(scores, packageThresholds), tuned: at(scores, tuned), prevalence: at(scores, prevalence) }, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainMs };
       }),
     );
   }

@@ -31,7 +31,8 @@ const SHARED_OPTIONS = {
 const SHARED_USAGE =
   '[--db FILE] [--models-dir DIR] [--cache DIR] [--model SHIPPED_DIR] [--seed S] [--no-promote]\n' +
   '  [--validation-share P] [--min-cases N] [--max-f1-drop X] [--max-map-drop X] [--max-recall-drop X]\n' +
-  '  [--thresholds fixed|tuned|shrunk|cv|platt (default: cv from 200 signed cases, else shrunk)] [--provider auto|cpu|...]';
+  '  [--thresholds fixed|tuned|shrunk|cv|platt|prevalence (default from 200 signed cases: cv for a head, prevalence for a\n' +
+  '   whole network; below: shrunk for a head, the active version\'s for a network)] [--provider auto|cpu|...]';
 
 type SharedValues = { [K in keyof typeof SHARED_OPTIONS]?: (typeof SHARED_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 

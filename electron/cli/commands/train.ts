@@ -22,7 +22,7 @@ export const trainCommand: Command = {
     'ana train --data labels.csv --out DIR [--base MODEL_DIR] [--method spl|plain|max|mean|mean-logit (default: the base\'s recorded recipe, else spl)] [--seed S]\n' +
     '  [--epochs N] [--patience N] [--lr X] [--lr-alpha X] [--init iw-sample|iw-ones|iw-data]\n' +
     '  [--no-sampler] [--no-pseudo-labels] [--no-coefficients] [--soft-targets] [--coefficient-c C]\n' +
-    '  [--thresholds fixed|tuned|shrunk|cv|platt] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
+    '  [--thresholds fixed|tuned|shrunk|cv|platt|prevalence] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
   async run(args) {
     const { values } = parseArgs({
       args,

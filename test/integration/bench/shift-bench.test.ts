@@ -42,9 +42,9 @@ describe('domain-shift benchmark', () => {
       expect(f.f1Macro).toBeLessThanOrEqual(1);
       expect(f.map).toBeGreaterThan(0);
     }
-    // Every threshold rule is measured beside 0.5, the out-of-fold ones (cv, platt) included.
-    for (const f of [...held.signed, ...held.adaptedSigned]) expect(Object.keys(f.thresholds!).sort()).toEqual(['cv', 'platt', 'shrunk', 'tuned']);
-    expect(shiftTableMarkdown(result)).toMatch(/\/ best F1 on 5-fold out-of-fold scores of all N \(cv\) \/ Platt scaling/);
+    // Every threshold rule is measured beside 0.5, the out-of-fold ones (cv, platt) and prevalence matching included.
+    for (const f of [...held.signed, ...held.adaptedSigned]) expect(Object.keys(f.thresholds!).sort()).toEqual(['cv', 'platt', 'prevalence', 'shrunk', 'tuned']);
+    expect(shiftTableMarkdown(result)).toMatch(/\/ best F1 on 5-fold out-of-fold scores of all N \(cv\) \/ Platt scaling on those scores \(platt\) \/ each label called on as many of the N fields as carry it/);
     const json = JSON.parse(await readFile(result.files.json, 'utf8'));
     expect(json.styles[0].zeroShot).toEqual(held.zeroShot);
     const table = await readFile(result.files.table, 'utf8');
@@ -71,7 +71,7 @@ describe('domain-shift benchmark', () => {
     expect(held.adapted).toBeNull();
     expect(held.zeroShot.map).toBeGreaterThan(0);
     expect(held.networkSigned!.map((s) => s.n)).toEqual([10]);
-    expect(Object.keys(held.networkSigned![0]!.thresholds!)).toEqual(['tuned']);
+    expect(Object.keys(held.networkSigned![0]!.thresholds!)).toEqual(['tuned', 'prevalence']);
     expect(result.heldOutMean.networkSigned).toEqual(held.networkSigned);
     for (const f of held.networkSigned!) expect(f.map).toBeGreaterThan(0);
     expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **whole network** fine-tuned (all) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} |`);

@@ -18,7 +18,12 @@ import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
-import { defaultFinetuneMode, runFinetune } from '../../../electron/core/training/finetune/finetune';
+import { defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
+import { scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { mergeIntoCases } from '../../../electron/core/training/finetune/candidate';
+import { listSignedCases } from '../../../electron/core/training/finetune/signed-cases';
+import { patchOptionsOf } from '../../../electron/core/models/manifest';
+import { pixelBags } from '../../../electron/core/training/network/patch-dataset';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
@@ -110,6 +115,43 @@ describe('whole-network local fine-tuning', () => {
     expect(run.status).toBe('cancelled');
     expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
   }, 60_000);
+
+  it("'prevalence' thresholds call each label on as many of the cases it learnt from as carry it, scored as the package reads (mean-logit here)", async () => {
+    // A base that pools by mean-logit: thresholds chosen on max-pooled scores (as the network path once did) miss the counts.
+    const rng = new Random(47);
+    const csvPath = await writeFieldDataset(dir, 'fields-ml.csv', 24, rng, (i) => (i < 16 ? 'train' : i < 20 ? 'val' : 'test'), { sets: LABEL_SETS.slice(0, 3) });
+    const active = await loadModelPackage(
+      (await runWholeNetworkTraining({ csvPath, outDir: join(dir, 'base-ml'), version: '1.1.0', training: { maxEpochs: 10, patience: 10, batchSize: 8, lr: 2e-2, seed: 1 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'], aggregation: 'mean-logit' })).packageDir,
+    );
+    expect(active.manifest.aggregation).toBe('mean-logit');
+    const cases = listSignedCases(db);
+    const groups = { fit: cases.slice(0, 18), stop: cases.slice(18, 24), validation: cases.slice(24) };
+    const { model } = await trainNetworkCandidate({ active, mode: 'all', groups, training: { maxEpochs: 2, batchSize: 8, lr: 5e-3, keepInitialIfBest: false, seed: 1 }, thresholds: 'prevalence', outDir: join(dir, 'models'), version: '1.1.1', provenance: {}, providers: ['cpu'] });
+
+    const learnt = [...groups.fit, ...groups.stop];
+    const labels = active.manifest.labels.map((l) => l.key);
+    const rows = learnt.flatMap((c) => c.slides.map((sl) => ({ absolutePath: sl.path, labels: c.labels, pixelSizeUm: sl.pixelSizeUm, id: c.accessionId })));
+    const [bags] = mergeIntoCases(await pixelBags(rows, patchOptionsOf(active.manifest), { labels }), [learnt]);
+    const { scores } = (await scoreNetworkPackageOn(model, bags!, ['cpu'])).data;
+    const K = labels.length;
+    let checked = 0;
+    labels.forEach((key, k) => {
+      const positives = learnt.filter((c) => c.labels.includes(key)).length;
+      const threshold = model.manifest.thresholds[key]!;
+      if (positives === 0 || positives === learnt.length) return expect(threshold, key).toBe(active.manifest.thresholds[key]);
+      const called = learnt.filter((_, i) => scores[i * K + k]! >= threshold).length;
+      expect(called, key).toBe(positives);
+      checked++;
+    });
+    expect(checked).toBeGreaterThanOrEqual(2);
+    expect(await readFile(join(model.dir, 'MODEL_CARD.md'), 'utf8')).toMatch(/Thresholds: per label, the score above which the candidate calls the label on as many of its training cases as were signed with it/);
+  }, 120_000);
+
+  it("a whole network's thresholds default to 'prevalence' from 200 signed cases, the active version's below", () => {
+    expect(PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES).toBe(200);
+    expect(defaultNetworkThresholdMode(199)).toBeUndefined();
+    expect(defaultNetworkThresholdMode(200)).toBe('prevalence');
+  });
 
   it('refuses a whole-network mode when the active version is a head on a fixed extractor', async () => {
     const other = openDatabase(join(dir, 'other.db'));

@@ -20,9 +20,9 @@ import type { Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
 import { NetworkStepper } from '../network/network-stepper';
-import { defaultNetworkTrainingOptions, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
+import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
 import { pixelBags } from '../network/patch-dataset';
-import { thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
+import { TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import type { SignedCase } from './signed-cases';
 import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 
@@ -71,18 +71,13 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const t1 = performance.now();
   let result: Awaited<ReturnType<typeof trainNetwork>>;
   let thresholdValues: number[];
-  const K = bags.fit.labels.length;
   try {
     result = await trainNetwork(stepper, bags.fit, bagCount(bags.stop) > 0 ? bags.stop : null, options, {
       isCancelled: input.isCancelled,
       onEpoch: input.onEpoch,
       onProgress: (p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}` }),
     });
-    // Thresholds: the active version's (the candidate refines it) or tuned (or shrunk) on the early-stopping cases.
-    thresholdValues =
-      input.thresholds && input.thresholds !== 'fixed' && bagCount(bags.stop) > 0
-        ? thresholdsFor(input.thresholds, bags.stop.bagLabels, await stopScores(stepper, bags.stop), bagCount(bags.stop), K)
-        : bags.fit.labels.map((key) => manifest.thresholds[key] ?? 0.5);
+    thresholdValues = await candidateThresholds(stepper, bags, input.thresholds, manifest);
   } finally {
     await stepper.close();
   }
@@ -98,7 +93,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} frozen validation (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,
-    `- Thresholds: ${input.thresholds === 'tuned' ? 'per label, best F1 on the early-stopping cases' : input.thresholds === 'shrunk' ? 'per label, best F1 on the early-stopping cases shrunk towards 0.5 by their positives' : `those of ${manifest.version}`}.`,
+    `- Thresholds: ${input.thresholds && input.thresholds !== 'fixed' ? THRESHOLD_WORDS(0)[input.thresholds].replace('validation images', 'early-stopping cases') : `those of ${manifest.version}`}.`,
     '- Released only if the validation gate passes against the active version on the frozen validation cases; see the model registry for its verdict.',
     '- Not clinically validated; trained on one laboratory’s cases, for that laboratory.',
     '',
@@ -121,15 +116,28 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   return { model, activeScored, candidateScored, counts: bags.counts, prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
 }
 
-async function stopScores(stepper: NetworkStepper, data: BagDataset): Promise<Float64Array> {
-  const K = data.labels.length;
-  const probs = new Float64Array(patchCount(data) * K);
-  const chunk = 256;
-  for (let start = 0; start < patchCount(data); start += chunk) {
-    const count = Math.min(chunk, patchCount(data) - start);
-    probs.set(await stepper.score(data.inputs.subarray(start * data.inputLength, (start + count) * data.inputLength), count), start * K);
+/**
+ * The candidate's thresholds: the active version's (the candidate refines it; 'fixed' or none),
+ * or chosen on the trained candidate's scores pooled as the package reads: on the early-stopping
+ * cases ('tuned', 'shrunk'), or on every case it learnt from ('prevalence', labels without
+ * positives or negatives at the active version's).
+ */
+async function candidateThresholds(stepper: NetworkStepper, bags: { fit: BagDataset; stop: BagDataset }, mode: ThresholdMode | undefined, manifest: ModelPackage['manifest']): Promise<number[]> {
+  const active = bags.fit.labels.map((key) => manifest.thresholds[key] ?? 0.5);
+  if (!mode || mode === 'fixed') return active;
+  const K = active.length;
+  const evidence = TRAINING_CASE_MODES.includes(mode) ? [bags.fit, bags.stop] : [bags.stop];
+  const imageCount = evidence.reduce((n, data) => n + bagCount(data), 0);
+  if (imageCount === 0) return active;
+  const scores = new Float64Array(imageCount * K);
+  const truth = new Float64Array(imageCount * K);
+  let at = 0;
+  for (const data of evidence) {
+    scores.set((await scoreDataset(stepper, data, 256, manifest.aggregation)).image, at);
+    truth.set(data.bagLabels, at);
+    at += bagCount(data) * K;
   }
-  return poolBags(probs, data, 'max');
+  return thresholdsFor(mode, truth, scores, imageCount, K, active);
 }
 
 /** A package's image-level report (and the scores behind it) on pixel bags through the reading engine: its own graph, aggregation and thresholds. */

@@ -74,7 +74,8 @@ export interface FinetuneOptions {
   minCases?: number;
   /**
    * Candidate thresholds (metrics/thresholds.ts). Default for the head modes: chosen by
-   * measurement (`defaultThresholdMode`); for the whole-network modes: the active version's.
+   * measurement (`defaultThresholdMode`); for the whole-network modes: 'prevalence' with enough
+   * signed cases, else the active version's (`defaultNetworkThresholdMode`).
    */
   thresholds?: ThresholdMode;
   /** Promote a candidate that passes the gate (default true). */
@@ -108,9 +109,9 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const cases = listSignedCases(db);
   const mode = options.mode ?? (await defaultFinetuneMode(active, cases.length));
   const onHead = mode === 'head' || mode === 'adapt';
-  const thresholds = options.thresholds ?? (onHead ? defaultThresholdMode(cases.length) : undefined);
+  const thresholds = options.thresholds ?? (onHead ? defaultThresholdMode(cases.length) : defaultNetworkThresholdMode(cases.length));
   if (!onHead && thresholds && OUT_OF_FOLD_MODES.includes(thresholds)) {
-    throw new DomainError('bad-request', `thresholds '${thresholds}' need ${THRESHOLD_CV_FOLDS} more trainings of the candidate (cross-validation): offered for the head modes, not for whole-network mode '${mode}'; use 'tuned' or 'shrunk'`);
+    throw new DomainError('bad-request', `thresholds '${thresholds}' need ${THRESHOLD_CV_FOLDS} more trainings of the candidate (cross-validation): offered for the head modes, not for whole-network mode '${mode}'; use 'prevalence', 'tuned' or 'shrunk'`);
   }
   if (!onHead && active.manifest.kind !== 'network') {
     throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
@@ -307,6 +308,20 @@ export const CV_THRESHOLDS_FROM_SIGNED_CASES = 200;
 /** The measured default thresholds of the head modes for a record with `signedCases` signed cases. */
 export function defaultThresholdMode(signedCases: number): ThresholdMode {
   return signedCases >= CV_THRESHOLDS_FROM_SIGNED_CASES ? 'cv' : 'shrunk';
+}
+
+/**
+ * From this many signed cases, the whole-network modes' thresholds are matched to each label's
+ * prevalence among the cases the candidate learnt from ('prevalence'); below it, the active
+ * version's. Fine-tuning moves a network's scores (the ranking holds) so that the active version's
+ * thresholds stop fitting, and a best-F1 threshold on the few early-stopping cases is no better
+ * (docs/results.md, "Thresholds of a fine-tuned network").
+ */
+export const PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES = 200;
+
+/** The measured default thresholds of the whole-network modes: undefined keeps the active version's. */
+export function defaultNetworkThresholdMode(signedCases: number): ThresholdMode | undefined {
+  return signedCases >= PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES ? 'prevalence' : undefined;
 }
 
 /**

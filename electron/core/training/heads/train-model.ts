@@ -13,11 +13,12 @@ import { createEngine, type InferenceEngine } from '../../inference/engine';
 import { loadModelPackage, readHead, writeDerivedPackage, writeManifest, type ModelPackage } from '../../models/model-package';
 import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
 import type { ProviderName } from '../../inference/providers';
+import type { Pooling } from '../../inference/aggregate';
 import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from '../dataset';
-import { OUT_OF_FOLD_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
+import { OUT_OF_FOLD_MODES, THRESHOLD_WORDS, TRAINING_CASE_MODES, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import { slideEmbeddings } from './embedding-cache';
 import { scoredReport, type EvaluationReport, type MultiLabelData, type ScoredReport } from '../metrics/metrics';
-import { LinearHead } from '../scorer';
+import { LinearHead, type SyncPatchScorer } from '../scorer';
 import { defaultTrainerOptions, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from '../trainer';
 import { fitMeanLogitLbfgs, LBFGS_C_GRID } from './mean-logit-lbfgs';
 import { modelCard } from '../metrics/model-card';
@@ -118,7 +119,7 @@ export interface TrainModelOptions {
   trainer?: Partial<TrainerOptions>;
   version?: string;
   id?: string;
-  /** 'fixed': 0.5 for every label (docs/method.md §aggregation); 'tuned': best validation F1 per label; 'shrunk': that, shrunk towards 0.5 by the label's positives; 'cv' / 'platt': best F1 / Platt scaling on out-of-fold scores of every training case (THRESHOLD_WORDS). */
+  /** 'fixed': 0.5 for every label (docs/method.md §aggregation); 'tuned': best validation F1 per label; 'shrunk': that, shrunk towards 0.5 by the label's positives; 'cv' / 'platt': best F1 / Platt scaling on out-of-fold scores of every training case; 'prevalence': each label called on as many training cases as carry it (THRESHOLD_WORDS). */
   thresholds?: ThresholdMode;
   /** Where the data came from, in words, for the model card. */
   dataDescription?: string;
@@ -200,6 +201,7 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
   const mode = options.thresholds ?? 'fixed';
   const evidence = OUT_OF_FOLD_MODES.includes(mode)
     ? outOfFoldScores(train, val, trainer, { initial: input.initialHead, isCancelled: options.isCancelled })
+    : TRAINING_CASE_MODES.includes(mode) ? scoredOn(trained, val ? [train, val] : [train], pooling)
     : val && bagCount(val) > 0 ? { truth: val.bagLabels, scores: scoreBags(trained, val, pooling), imageCount: bagCount(val), labelCount: K } : null;
   const thresholdValues = mode !== 'fixed' && evidence && evidence.imageCount > 0 ? thresholdsFor(mode, evidence.truth, evidence.scores, evidence.imageCount, K) : new Array<number>(K).fill(0.5);
   const thresholds = Object.fromEntries(train.labels.map((key, k) => [key, thresholdValues[k]!]));
@@ -231,6 +233,14 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
 
 /** Folds of the cross-validation behind the 'cv' and 'platt' thresholds. */
 export const THRESHOLD_CV_FOLDS = 5;
+
+/** A trained scorer's image scores on several bag sets, one after the other, with their truth (the evidence of TRAINING_CASE_MODES). */
+export function scoredOn(scorer: SyncPatchScorer, parts: readonly BagDataset[], pooling: Pooling): MultiLabelData {
+  const K = parts[0]!.labels.length;
+  const truth = Uint8Array.from(parts.flatMap((data) => Array.from(data.bagLabels)));
+  const scores = Float64Array.from(parts.flatMap((data) => Array.from(scoreBags(scorer, data, pooling))));
+  return { truth, scores, imageCount: truth.length / K, labelCount: K };
+}
 
 /**
  * Out-of-fold image scores of the head recipe: the training and early-stopping bags are dealt into

@@ -3,7 +3,7 @@
  * inherited (noisy) patch labels is not calibrated at 0.5 per label, so training can instead pick,
  * per label, the threshold with the best F1 on the validation images (never on test images).
  */
-export const THRESHOLD_MODES = ['fixed', 'tuned', 'shrunk', 'cv', 'platt'] as const;
+export const THRESHOLD_MODES = ['fixed', 'tuned', 'shrunk', 'cv', 'platt', 'prevalence'] as const;
 export type ThresholdMode = (typeof THRESHOLD_MODES)[number];
 
 /**
@@ -14,6 +14,13 @@ export type ThresholdMode = (typeof THRESHOLD_MODES)[number];
  */
 export const OUT_OF_FOLD_MODES: readonly ThresholdMode[] = ['cv', 'platt'];
 
+/**
+ * Modes whose evidence is the trained candidate's own scores on every case it learnt from (the
+ * training and the early-stopping cases): 'prevalence' needs only the order of the scores and the
+ * share of positives, both of which hold up on cases the candidate was fitted to.
+ */
+export const TRAINING_CASE_MODES: readonly ThresholdMode[] = ['prevalence'];
+
 /** Each mode in words (model provenance, cards); `folds` of the cross-validation. */
 export const THRESHOLD_WORDS = (folds: number): Record<ThresholdMode, string> => ({
   fixed: '0.5 for every label (docs/method.md §aggregation)',
@@ -21,6 +28,7 @@ export const THRESHOLD_WORDS = (folds: number): Record<ThresholdMode, string> =>
   shrunk: `per label, best F1 on the validation images shrunk towards 0.5 by the label's positives (m = ${THRESHOLD_PRIOR_POSITIVES})`,
   cv: `per label, best F1 on ${folds}-fold out-of-fold scores of every training case`,
   platt: `per label, where Platt scaling fitted on ${folds}-fold out-of-fold scores of every training case gives 0.5`,
+  prevalence: 'per label, the score above which the candidate calls the label on as many of its training cases as were signed with it',
 });
 
 /** Best-F1 threshold per label on a 0.05..0.95 grid (step 0.025); ties go to the value nearest 0.5; labels without positives keep 0.5. */
@@ -143,12 +151,43 @@ function softplus(x: number): number {
 }
 
 /**
- * Thresholds for a mode from the evidence given: 0.5; best F1 ('tuned', and 'cv' whose evidence
- * is out-of-fold); best F1 shrunk towards 0.5; Platt scaling's 0.5 ('platt', out-of-fold).
+ * Prevalence matching: per label, the midpoint between the p-th and (p+1)-th highest score of the
+ * n images, p the label's positives among them, so that the label is called on exactly as many
+ * images as carry it (ties aside). A best-F1 threshold is the argmax of a step function over a
+ * handful of positives and jumps across the grid; a share of positives and an order of scores
+ * are stable with a few hundred cases, and a fine-tuned network's scores keep their order when
+ * its fit moves them (docs/results.md, "Thresholds of a fine-tuned network"). Labels without
+ * positives or without negatives keep `prior`'s value.
  */
-export function thresholdsFor(mode: ThresholdMode, truth: ArrayLike<number>, scores: ArrayLike<number>, imageCount: number, labelCount: number): number[] {
+export function prevalenceThresholds(truth: ArrayLike<number>, scores: ArrayLike<number>, imageCount: number, labelCount: number, prior: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let k = 0; k < labelCount; k++) {
+    const column: number[] = [];
+    let positives = 0;
+    for (let i = 0; i < imageCount; i++) {
+      column.push(scores[i * labelCount + k]!);
+      positives += truth[i * labelCount + k]! > 0 ? 1 : 0;
+    }
+    if (positives === 0 || positives === imageCount) {
+      out.push(prior[k]!);
+      continue;
+    }
+    column.sort((a, b) => b - a);
+    out.push((column[positives - 1]! + column[positives]!) / 2);
+  }
+  return out;
+}
+
+/**
+ * Thresholds for a mode from the evidence given: 0.5; best F1 ('tuned', and 'cv' whose evidence
+ * is out-of-fold); best F1 shrunk towards 0.5; Platt scaling's 0.5 ('platt', out-of-fold);
+ * prevalence matching ('prevalence', its labels without positives or negatives at `prior`,
+ * default 0.5).
+ */
+export function thresholdsFor(mode: ThresholdMode, truth: ArrayLike<number>, scores: ArrayLike<number>, imageCount: number, labelCount: number, prior?: ArrayLike<number>): number[] {
   if (mode === 'tuned' || mode === 'cv') return tuneThresholds(truth, scores, imageCount, labelCount);
   if (mode === 'shrunk') return shrunkThresholds(truth, scores, imageCount, labelCount);
   if (mode === 'platt') return plattThresholds(truth, scores, imageCount, labelCount);
+  if (mode === 'prevalence') return prevalenceThresholds(truth, scores, imageCount, labelCount, prior ?? new Array<number>(labelCount).fill(0.5));
   return new Array<number>(labelCount).fill(0.5);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plattThresholds, shrunkThresholds, thresholdsFor, tuneThresholds } from '../../../../../electron/core/training/metrics/thresholds';
+import { plattThresholds, prevalenceThresholds, shrunkThresholds, thresholdsFor, tuneThresholds } from '../../../../../electron/core/training/metrics/thresholds';
 
 describe('threshold tuning', () => {
   it('picks the best-F1 threshold per label, nearest 0.5 among ties; no positives keeps 0.5', () => {
@@ -63,5 +63,24 @@ describe('Platt thresholds (calibration by log loss)', () => {
     const truth = [1, 0, 1, 0, 0, 0, 0, 0];
     const scores = [0.3, 0.9, 0.35, 0.8, 0.1, 0.7, 0.2, 0.6];
     expect(thresholdsFor('cv', truth, scores, 4, 2)).toEqual(tuneThresholds(truth, scores, 4, 2));
+  });
+});
+
+describe('prevalence thresholds (call each label as often as it was signed)', () => {
+  it('puts the threshold between the p-th and (p+1)-th highest score, p the positives, whatever the scale of the scores', () => {
+    // Two of five images carry label 0; its scores sit low (a network whose fit moved them) but keep their order.
+    const truth = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0];
+    const scores = [0.09, 0.6, 0.02, 0.5, 0.07, 0.55, 0.03, 0.45, 0.01, 0.4];
+    const [t0, t1] = prevalenceThresholds(truth, scores, 5, 2, [0.3, 0.25]);
+    expect(t0).toBeCloseTo((0.07 + 0.03) / 2, 12);
+    // Called exactly on the two positives, where 0.5 (or the best F1 on a grid from 0.05) calls none.
+    expect(scores.filter((s, i) => i % 2 === 0 && s >= t0!)).toEqual([0.09, 0.07]);
+    // Label 1 has no positive: the prior.
+    expect(t1).toBe(0.25);
+    expect(thresholdsFor('prevalence', truth, scores, 5, 2, [0.3, 0.25])).toEqual([t0, t1]);
+  });
+  it('keeps the prior where every image carries the label, and 0.5 without a prior', () => {
+    expect(prevalenceThresholds([1, 1, 1], [0.2, 0.9, 0.4], 3, 1, [0.175])).toEqual([0.175]);
+    expect(thresholdsFor('prevalence', [0, 0], [0.9, 0.1], 2, 1)).toEqual([0.5]);
   });
 });
