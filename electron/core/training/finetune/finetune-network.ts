@@ -16,7 +16,7 @@ import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { scoredReport, type ScoredReport } from '../metrics/metrics';
 import { TRAINING_METHOD_NAMES } from '../metrics/model-card';
 import { poolBags, type EpochInfo } from '../trainer';
-import type { Progress } from '../heads/train-model';
+import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
 import { NetworkStepper } from '../network/network-stepper';
@@ -93,7 +93,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} frozen validation (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,
-    `- Thresholds: ${input.thresholds && input.thresholds !== 'fixed' ? THRESHOLD_WORDS(0)[input.thresholds].replace('validation images', 'early-stopping cases') : `those of ${manifest.version}`}.`,
+    `- Thresholds: ${input.thresholds && input.thresholds !== 'fixed' ? THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[input.thresholds].replace('validation images', 'early-stopping cases') : `those of ${manifest.version}`}.`,
     '- Released only if the validation gate passes against the active version on the frozen validation cases; see the model registry for its verdict.',
     '- Not clinically validated; trained on one laboratory’s cases, for that laboratory.',
     '',
