@@ -11,7 +11,8 @@ import { decodeSlide } from '../../../electron/core/slides/decode';
 import { cutPatches } from '../../../electron/core/slides/patches';
 import { slideEmbeddings } from '../../../electron/core/training/heads/embedding-cache';
 import { Random } from '../../../electron/core/random';
-import { evaluateModelOnCsv, trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
+import { embedRows, evaluateModelOnCsv, scorePackageOn, trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
+import { readDatasetCsv } from '../../../electron/core/synth/dataset-csv';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { writeFieldDataset } from './fields';
 
@@ -45,6 +46,28 @@ describe('train and eval from a dataset CSV', () => {
     expect(again.map).toBeCloseTo(test.map!, 6);
     // the two learnable labels are separable even for the skeleton's random filters
     expect(again.per_class.homogeneous!.ap).toBeGreaterThan(0.9);
+  });
+
+  it("--thresholds prevalence: the package calls each label on as many of its training and validation fields as carry it", async () => {
+    await trainModelFromCsv({ dataCsv: join(dir, 'labels.csv'), outDir: join(dir, 'prevalence'), baseModelDir: join(dir, 'base'), trainer: { seed: 3, maxEpochs: 8, lr: 1e-2 }, thresholds: 'prevalence', providers: ['cpu'] });
+    const pkg = await loadModelPackage(join(dir, 'prevalence'));
+    expect(pkg.manifest.provenance['thresholds']).toMatch(/as many of its training cases as were signed with it/);
+    const rows = (await readDatasetCsv(join(dir, 'labels.csv'))).filter((r) => r.split === 'train' || r.split === 'val');
+    const engine = await createEngine(pkg, { providers: ['cpu'] });
+    const { data } = await embedRows(pkg, engine, rows, { cacheDir: join(dir, 'cache-prevalence') }).finally(() => engine.close());
+    const { scores } = (await scorePackageOn(pkg, data)).data;
+    const K = pkg.manifest.labels.length;
+    let checked = 0;
+    pkg.manifest.labels.forEach(({ key }, k) => {
+      const positives = rows.filter((r) => r.labels.includes(key)).length;
+      if (positives === 0 || positives === rows.length) return expect(pkg.manifest.thresholds[key], key).toBe(0.5);
+      expect(rows.filter((_, i) => scores[i * K + k]! >= pkg.manifest.thresholds[key]!).length, key).toBe(positives);
+      // Exactly between the positives-th and the next highest score of all of them, not of the training fields alone.
+      const sorted = rows.map((_, i) => scores[i * K + k]!).sort((a, b) => b - a);
+      expect(pkg.manifest.thresholds[key], key).toBeCloseTo((sorted[positives - 1]! + sorted[positives]!) / 2, 6);
+      checked++;
+    });
+    expect(checked).toBeGreaterThanOrEqual(2);
   });
 
   it('the derived package runs in ONNX Runtime and its probabilities equal the head on cached embeddings', async () => {
