@@ -3,8 +3,8 @@
  * +300 signed fields of each held-out style (WiSE-FT, Wortsman et al., CVPR 2022): the weights
  * (1 − α)·package + α·fine-tuned, α = 0 … 1, read at the package's thresholds and at prevalence
  * thresholds on the 300 signed fields. The fine-tuning is `ana bench shift --network-finetune all`'s
- * (seed 1, a fifth for the early stop); one reading costs the same at every α.
- *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT
+ * (seed 1 unless SEED: the early-stopping fifth and the training's randomness); one reading costs the same at every α.
+ *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT [SEED=1]
  * WORK is `ana bench shift --work`'s folder (1024×768, seed 1, 400 fields a style); OUT gets wise.json.
  */
 import { basename, join } from 'node:path';
@@ -24,7 +24,8 @@ import { poolBags } from '../../electron/core/training/trainer';
 import { benchTrainingOptions } from '../../electron/cli/bench/shift-network';
 import { DEFAULT_HELD_OUT_STYLES } from '../../electron/cli/bench/shift-bench';
 
-const [modelDir, work, out] = process.argv.slice(2);
+const [modelDir, work, out, seedArg = '1'] = process.argv.slice(2);
+const seed = Number(seedArg);
 if (!modelDir || !work || !out) throw new Error('usage: weight-interpolation-bench.ts MODEL_DIR WORK OUT');
 const styles = [...DEFAULT_HELD_OUT_STYLES];
 const alphas = [0, 0.25, 0.5, 0.75, 1];
@@ -41,9 +42,9 @@ for (const style of styles) {
   const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
   const fields = subsetBags(data, range(0, 300));
   const test = subsetBags(data, range(300, bagCount(data)));
-  const { train, heldOut } = hashSplit(range(0, 300), (i) => basename(fields.bagIds[i]!), 0.2, 1);
+  const { train, heldOut } = hashSplit(range(0, 300), (i) => basename(fields.bagIds[i]!), 0.2, seed);
   const s = await NetworkStepper.open(base.net, base.params, { firstTrainableLayer: 0, warn: () => {} });
-  const result = await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), benchTrainingOptions(model.manifest, { mode: 'all' }, 1), {});
+  const result = await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), benchTrainingOptions(model.manifest, { mode: 'all' }, seed), {});
   await s.close();
   const pooled = async (st: NetworkStepper, bags: BagDataset) => poolBags((await scoreDataset(st, bags)).patch, bags, model.manifest.aggregation);
   for (const a of alphas) {
