@@ -317,8 +317,9 @@ describe('physician', () => {
     await page.getByTestId('sign-password').fill(TEST_PASSWORD);
     await page.getByTestId('sign-submit').click();
     await eventually(() => page.getByTestId('case-status').textContent()).toBe('amended');
-    expect(await page.getByTestId('signature-block').textContent()).toContain('superseded');
-    expect(await page.getByTestId('reports-panel').textContent()).toMatch(/superseded report/);
+    // The signature block and the reports panel reload after the status: poll them too (a loaded machine saw "No report stored yet").
+    await eventually(() => page.getByTestId('signature-block').textContent()).toContain('superseded');
+    await eventually(() => page.getByTestId('reports-panel').textContent()).toMatch(/superseded report/);
     // The case's history names who did what: the draft, the signature and the amendment.
     await page.getByTestId('case-history').locator('summary').click();
     const history = (await page.getByTestId('case-history').textContent())!;
