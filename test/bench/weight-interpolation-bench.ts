@@ -3,8 +3,9 @@
  * +300 signed fields of each held-out style (WiSE-FT, Wortsman et al., CVPR 2022): the weights
  * (1 − α)·package + α·fine-tuned, α = 0 … 1, read at the package's thresholds and at prevalence
  * thresholds on the 300 signed fields. The fine-tuning is `ana bench shift --network-finetune all`'s
- * (seed 1 unless SEED: the early-stopping fifth and the training's randomness); one reading costs the same at every α.
- *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT [SEED=1]
+ * (seed 1 unless SEED: the early-stopping fifth and the training's randomness; learning rate the
+ * package's unless LR); one reading costs the same at every α (`ana finetune --blend α`).
+ *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT [SEED=1] [LR]
  * WORK is `ana bench shift --work`'s folder (1024×768, seed 1, 400 fields a style); OUT gets wise.json.
  */
 import { basename, join } from 'node:path';
@@ -17,6 +18,7 @@ import { hashSplit } from '../../electron/core/training/heads/train-model';
 import { evaluate } from '../../electron/core/training/metrics/metrics';
 import { prevalenceThresholds } from '../../electron/core/training/metrics/thresholds';
 import { loadNetworkPackage } from '../../electron/core/training/network/network-package';
+import { blendParams } from '../../electron/core/training/network/network';
 import { NetworkStepper } from '../../electron/core/training/network/network-stepper';
 import { scoreDataset, trainNetwork } from '../../electron/core/training/network/network-trainer';
 import { pixelBags } from '../../electron/core/training/network/patch-dataset';
@@ -24,8 +26,9 @@ import { poolBags } from '../../electron/core/training/trainer';
 import { benchTrainingOptions } from '../../electron/cli/bench/shift-network';
 import { DEFAULT_HELD_OUT_STYLES } from '../../electron/cli/bench/shift-bench';
 
-const [modelDir, work, out, seedArg = '1'] = process.argv.slice(2);
+const [modelDir, work, out, seedArg = '1', lrArg] = process.argv.slice(2);
 const seed = Number(seedArg);
+const lr = lrArg === undefined ? {} : { lr: Number(lrArg) };
 if (!modelDir || !work || !out) throw new Error('usage: weight-interpolation-bench.ts MODEL_DIR WORK OUT');
 const styles = [...DEFAULT_HELD_OUT_STYLES];
 const alphas = [0, 0.25, 0.5, 0.75, 1];
@@ -44,11 +47,11 @@ for (const style of styles) {
   const test = subsetBags(data, range(300, bagCount(data)));
   const { train, heldOut } = hashSplit(range(0, 300), (i) => basename(fields.bagIds[i]!), 0.2, seed);
   const s = await NetworkStepper.open(base.net, base.params, { firstTrainableLayer: 0, warn: () => {} });
-  const result = await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), benchTrainingOptions(model.manifest, { mode: 'all' }, seed), {});
+  const result = await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), { ...benchTrainingOptions(model.manifest, { mode: 'all' }, seed), ...lr }, {});
   await s.close();
   const pooled = async (st: NetworkStepper, bags: BagDataset) => poolBags((await scoreDataset(st, bags)).patch, bags, model.manifest.aggregation);
   for (const a of alphas) {
-    const params = Object.fromEntries(Object.entries(base.params).map(([k, v]) => [k, Float32Array.from(v, (x, i) => (1 - a) * x + a * result.params[k]![i]!)]));
+    const params = blendParams(base.net, base.params, result.params, a);
     const st = await NetworkStepper.open(base.net, params, { firstTrainableLayer: 0, warn: () => {} });
     const tScores = await pooled(st, test);
     const sScores = await pooled(st, fields);

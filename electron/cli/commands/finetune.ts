@@ -6,7 +6,7 @@ import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { startFinetuneWorker, type FinetuneJob } from '../../core/training/finetune/finetune-worker';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
-import { ADAPT_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
+import { ADAPT_FROM_SIGNED_CASES, DEFAULT_NETWORK_BLEND } from '../../core/training/finetune/finetune';
 import { THRESHOLD_MODES, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { UsageError, type Command } from '../command';
 import { databasePath, missingDatabaseError } from '../database';
@@ -108,20 +108,24 @@ export const finetuneCommand: Command = {
   name: 'finetune',
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
-    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] ${SHARED_USAGE}\n` +
-    `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)`,
+    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--blend S] ${SHARED_USAGE}\n` +
+    `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)\n` +
+    `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (default ${DEFAULT_NETWORK_BLEND}; 1: as trained)`,
   async run(args) {
-    const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' } } });
+    const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' }, blend: { type: 'string' } } });
     const mode = values.mode as FinetuneMode | undefined;
     if (mode !== undefined && !FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
     if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
     const epochs = number('epochs', values.epochs);
+    const blend = number('blend', values.blend);
+    if (blend !== undefined && !(blend >= 0 && blend <= 1)) throw new UsageError(`--blend must be between 0 and 1, got '${values.blend}'`);
     const onHead = mode !== 'last-blocks' && mode !== 'all';
     return runJob(
       jobOf(values, mode, {
         trainer: epochs !== undefined && onHead ? { maxEpochs: epochs } : {},
         lastBlocks: number('blocks', values.blocks),
         network: epochs !== undefined && !onHead ? { maxEpochs: epochs } : undefined,
+        ...(blend !== undefined ? { blend } : {}),
       }),
     );
   },

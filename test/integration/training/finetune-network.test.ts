@@ -153,6 +153,28 @@ describe('whole-network local fine-tuning', () => {
     expect(defaultNetworkThresholdMode(200)).toBe('prevalence');
   });
 
+  it('--blend: the candidate is the weighted mean of the active and the fine-tuned weights, its thresholds chosen on the mean', async () => {
+    const active = await loadModelPackage(baseDir);
+    const cases = listSignedCases(db);
+    const groups = { fit: cases.slice(0, 18), stop: cases.slice(18, 24), validation: cases.slice(24) };
+    const train = (blend: number, version: string) =>
+      trainNetworkCandidate({ active, mode: 'all', groups, training: { maxEpochs: 2, batchSize: 8, lr: 5e-3, keepInitialIfBest: false, seed: 4 }, thresholds: 'prevalence', blend, outDir: join(dir, 'models', version), version, provenance: {}, providers: ['cpu'] });
+    const [full, half] = [await train(1, '1.0.0+b1'), await train(0.5, '1.0.0+b05')];
+    const [base, tuned, mixed] = await Promise.all([baseDir, full.model.dir, half.model.dir].map((d) => loadNetworkPackage(d)));
+    let moved = 0;
+    for (const p of base!.net.params) {
+      mixed!.params[p.name]!.forEach((v, i) => expect(v, p.name).toBeCloseTo((base!.params[p.name]![i]! + tuned!.params[p.name]![i]!) / 2, 5));
+      if (tuned!.params[p.name]!.some((v, i) => v !== base!.params[p.name]![i])) moved++;
+    }
+    expect(moved).toBe(base!.net.params.length);
+    expect(mixed!.manifest.provenance['blend']).toBe(0.5);
+    expect(await readFile(join(half.model.dir, 'MODEL_CARD.md'), 'utf8')).toMatch(/Weights: 0\.5 × the fine-tuned weights \+ 0\.5 × those of 1\.0\.0/);
+    // Prevalence thresholds are the blend's own: they differ from the fully fine-tuned candidate's.
+    expect(Object.values(half.model.manifest.thresholds)).not.toEqual(Object.values(full.model.manifest.thresholds));
+    await expect(runFinetune({ ...common(), mode: 'all', blend: 1.2 })).rejects.toThrow(/blend must be between 0 .* got 1.2/);
+    await expect(runFinetune({ ...common(), mode: 'head', blend: 0.5 })).rejects.toThrow(/blend mixes the weights of a whole network; fine-tuning mode 'head' trains a head/);
+  }, 120_000);
+
   it('refuses a whole-network mode when the active version is a head on a fixed extractor', async () => {
     const other = openDatabase(join(dir, 'other.db'));
     try {

@@ -19,6 +19,7 @@ import { poolBags, type EpochInfo } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
+import { blendParams } from '../network/network';
 import { NetworkStepper } from '../network/network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
 import { pixelBags } from '../network/patch-dataset';
@@ -37,6 +38,8 @@ export interface NetworkCandidateInput {
   groups: { fit: SignedCase[]; stop: SignedCase[]; validation: SignedCase[] };
   training?: Partial<NetworkTrainingOptions>;
   thresholds?: ThresholdMode;
+  /** The candidate's weights: (1 − blend)·active + blend·fine-tuned (WiSE-FT), thresholds chosen on the blend. Default 1: as trained. */
+  blend?: number;
   outDir: string;
   version: string;
   provenance: Record<string, unknown>;
@@ -60,6 +63,8 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   // runFinetune refuses other kinds before it records a run (finetune.ts).
   const base = await loadNetworkPackage(active.dir);
   const manifest = active.manifest;
+  const blend = input.blend ?? 1;
+  if (!(blend >= 0 && blend <= 1)) throw new DomainError('bad-request', `blend must be between 0 (the active version's weights) and 1 (the fine-tuned weights), got ${blend}`);
   const t0 = performance.now();
   const bags = await caseBags(input);
   const prepareMs = performance.now() - t0;
@@ -77,6 +82,10 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
       onEpoch: input.onEpoch,
       onProgress: (p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}` }),
     });
+    if (blend !== 1) {
+      result = { ...result, params: blendParams(base.net, base.params, result.params, blend) };
+      stepper.restore({ ...stepper.snapshot(), params: result.params });
+    }
     thresholdValues = await candidateThresholds(stepper, bags, input.thresholds, manifest);
   } finally {
     await stepper.close();
@@ -93,6 +102,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} frozen validation (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,
+    ...(blend === 1 ? [] : [`- Weights: ${blend} × the fine-tuned weights + ${+(1 - blend).toFixed(6)} × those of ${manifest.version} (weight-space ensembling).`]),
     `- Thresholds: ${input.thresholds && input.thresholds !== 'fixed' ? THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[input.thresholds].replace('validation images', 'early-stopping cases') : `those of ${manifest.version}`}.`,
     '- Released only if the validation gate passes against the active version on the frozen validation cases; see the model registry for its verdict.',
     '- Not clinically validated; trained on one laboratory’s cases, for that laboratory.',
@@ -104,7 +114,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     version: input.version,
     displayName: `${manifest.displayName} (fine-tuned, ${input.mode})`,
     thresholds,
-    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, augment: options.augment ? 'default' : null }, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, augment: options.augment ? 'default' : null }, blend, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
     metrics: {},
     card,
   });

@@ -78,6 +78,8 @@ export interface FinetuneOptions {
    * signed cases, else the active version's (`defaultNetworkThresholdMode`).
    */
   thresholds?: ThresholdMode;
+  /** Whole-network modes: the candidate's weights are (1 − blend)·active + blend·fine-tuned. Default `DEFAULT_NETWORK_BLEND`. */
+  blend?: number;
   /** Promote a candidate that passes the gate (default true). */
   autoPromote?: boolean;
   providers?: ProviderName[];
@@ -113,6 +115,9 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   if (!onHead && thresholds && OUT_OF_FOLD_MODES.includes(thresholds)) {
     throw new DomainError('bad-request', `thresholds '${thresholds}' need ${THRESHOLD_CV_FOLDS} more trainings of the candidate (cross-validation): offered for the head modes, not for whole-network mode '${mode}'; use 'prevalence', 'tuned' or 'shrunk'`);
   }
+  if (onHead && options.blend !== undefined) throw new DomainError('bad-request', `blend mixes the weights of a whole network; fine-tuning mode '${mode}' trains a head`);
+  const blend = onHead ? undefined : (options.blend ?? DEFAULT_NETWORK_BLEND);
+  if (blend !== undefined && !(blend >= 0 && blend <= 1)) throw new DomainError('bad-request', `blend must be between 0 (the active version's weights) and 1 (the fine-tuned weights), got ${blend}`);
   if (!onHead && active.manifest.kind !== 'network') {
     throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
   }
@@ -131,7 +136,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     db,
     {
       baseModelVersionId: base.id,
-      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1 }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
+      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
       dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
       seed: trainer.seed,
       startedBy: actor.userId,
@@ -157,6 +162,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
             groups: { fit: fitCases, stop: stopCases, validation },
             training: { seed: trainer.seed, ...options.network },
             thresholds,
+            blend,
             outDir,
             version,
             provenance: { trainingRunId: run.id, baseModelVersionId: base.id },
@@ -323,6 +329,12 @@ export const PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES = 200;
 export function defaultNetworkThresholdMode(signedCases: number): ThresholdMode | undefined {
   return signedCases >= PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES ? 'prevalence' : undefined;
 }
+
+/**
+ * The whole-network modes' candidate: this share of the fine-tuned weights, the rest the active
+ * version's (weight-space ensembling, WiSE-FT). PENDING MEASUREMENT.
+ */
+export const DEFAULT_NETWORK_BLEND = 1;
 
 /**
  * The measured default: for a whole network, 'all' (on the shift benchmark's held-out styles all

@@ -71,6 +71,17 @@ export function checkParams(net: Network, params: ParamSet, source: string): voi
   }
 }
 
+/**
+ * The weights (1 − share)·from + share·to, parameter by parameter (weight-space ensembling,
+ * WiSE-FT: Wortsman et al., CVPR 2022). Both sets must fit `net`; share 1 returns a copy of `to`.
+ */
+export function blendParams(net: Network, from: ParamSet, to: ParamSet, share: number): ParamSet {
+  if (!(share >= 0 && share <= 1)) throw new DomainError('bad-request', `weight share must be between 0 and 1, got ${share}`);
+  checkParams(net, from, 'blended weights (from)');
+  checkParams(net, to, 'blended weights (to)');
+  return Object.fromEntries(net.params.map((p) => [p.name, Float32Array.from(from[p.name]!, (x, i) => (1 - share) * x + share * to[p.name]![i]!)]));
+}
+
 export interface NetworkForward {
   /** Output of the last layer. */
   y: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../../../../electron/core/errors';
-import { checkParams, createNetwork, initParams } from '../../../../../electron/core/training/network/network';
+import { blendParams, checkParams, createNetwork, initParams } from '../../../../../electron/core/training/network/network';
 import { conv2d } from '../../../../support/training/network-reference';
 
 describe('network description', () => {
@@ -37,6 +37,27 @@ describe('network description', () => {
     expect(std).toBeLessThan(1.2 * Math.sqrt(2 / 36));
     expect(Array.from(a['l1.groupnorm.gamma']!)).toEqual(new Array(64).fill(1));
     expect(() => checkParams(net, { ...a, 'l0.conv2d.bias': new Float32Array(3) }, 'checkpoint x.json')).toThrow(/checkpoint x.json: parameter 'l0.conv2d.bias' has 3 values, expected 64/);
+  });
+});
+
+describe('weight blending', () => {
+  const net = createNetwork({ inputShape: [2, 4, 4], layers: [{ kind: 'conv2d', outChannels: 3, kernel: 3 }, { kind: 'globalavgpool' }, { kind: 'linear', outFeatures: 2 }] });
+  const a = initParams(net, 1);
+  const b = initParams(net, 2);
+
+  it('mixes two weight sets parameter by parameter, exactly at the ends', () => {
+    expect(blendParams(net, a, b, 0)).toEqual(a);
+    expect(blendParams(net, a, b, 1)).toEqual(b);
+    const half = blendParams(net, a, b, 0.25);
+    for (const p of net.params) half[p.name]!.forEach((v, i) => expect(v).toBeCloseTo(0.75 * a[p.name]![i]! + 0.25 * b[p.name]![i]!, 6));
+    // a copy: the inputs stay as they were
+    expect(half['l0.conv2d.weight']).not.toBe(a['l0.conv2d.weight']);
+  });
+
+  it('refuses a share outside [0, 1] and sets that do not fit the network', () => {
+    expect(() => blendParams(net, a, b, 1.5)).toThrow(/weight share must be between 0 and 1, got 1.5/);
+    expect(() => blendParams(net, a, b, Number.NaN)).toThrow(DomainError);
+    expect(() => blendParams(net, a, { ...b, 'l2.linear.bias': new Float32Array(1) }, 0.5)).toThrow(/blended weights \(to\): parameter 'l2.linear.bias' has 1 values/);
   });
 });
 
