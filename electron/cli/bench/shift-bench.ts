@@ -24,7 +24,7 @@ import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset, type DatasetRow }
 import { writeAdaptedExtractor } from '../../core/training/adapt/adapt-extractor';
 import { bagCount, featureStats, subsetBags, type BagDataset } from '../../core/training/dataset';
 import { extractorSha256 } from '../../core/training/heads/embedding-cache';
-import { inheritedOptions } from '../../core/training/finetune/finetune';
+import { DEFAULT_NETWORK_BLEND, inheritedOptions } from '../../core/training/finetune/finetune';
 import { evaluate, negativesReadNegative, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { embedRows, fitHead, hashSplit, headScorer, outOfFoldScores, scoredOn } from '../../core/training/heads/train-model';
@@ -125,7 +125,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
   // A whole network is measured on its pixels (shift-network.ts): zero-shot and the network fine-tuned itself; no head or codebook rows.
   const isNetwork = model.manifest.kind === 'network';
   const adaptFeatures = adapt && !isNetwork;
-  const networkBench: NetworkFinetuneBench = options.networkFinetune ?? { mode: 'all' };
+  const networkBench: NetworkFinetuneBench = { blend: DEFAULT_NETWORK_BLEND, ...(options.networkFinetune ?? { mode: 'all' }) };
   const networkCounts = [...(networkBench.signedCounts ?? signedCounts)].sort((a, b) => a - b);
   const head = isNetwork ? null : await readHead(model);
   const thresholds = model.manifest.labels.map((l) => model.manifest.thresholds[l.key] ?? 0.5);
@@ -291,7 +291,8 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const rule = `|${' --- |'.repeat(6 + counts.length)}`;
   const curve = (list: readonly ({ n: number } & ShiftFigures)[], missing?: string) => counts.map((n) => { const f = list.find((x) => x.n === n); return f || !missing ? cell(f) : missing; }).join(' | ');
   const dashes = counts.map(() => '—').join(' | ');
-  const network = `**whole network** fine-tuned (${result.options.networkFinetune?.mode ?? ''})`;
+  const blend = result.options.networkFinetune?.blend ?? 1;
+  const network = `**whole network** fine-tuned (${result.options.networkFinetune?.mode ?? ''}${blend === 1 ? '' : `, blended ${blend}`})`;
   const rows = result.styles.flatMap((s) => [
     `| ${s.style} | ${s.role} | ${s.role === 'held-out' ? (s.networkSigned ? network : 'shipped features, head fine-tuned') : 'as shipped'} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? curve(s.networkSigned ?? s.signed, s.networkSigned ? '—' : undefined) : dashes} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`,
     ...(s.role === 'held-out' && s.adapted ? [`| ${s.style} | held-out | **adapted** features, new head | ${s.testFields} | ${cell(s.adapted)} | ${curve(s.adaptedSigned)} | ${s.adapted.negativesCalledNegative ?? '—'} |`] : []),

@@ -4,7 +4,8 @@
  * network, on +N signed fields of a held-out style. The fields are cut as the package reads
  * (its patch grid and normalisation); the network is warm-started from the package's weights and
  * trained with the options it was trained with, augmentation on (networkFinetuneOptions), early
- * stopping on a seeded 20 % of the N fields (the same fields as the head recipe's); then the test
+ * stopping on a seeded 20 % of the N fields (the same fields as the head recipe's), its weights
+ * blended with the package's as `ana finetune --blend` does; then the test
  * fields are scored with the package's aggregation, at the package's thresholds, at thresholds
  * tuned on the early-stopping fields and at prevalence-matched thresholds on all N fields.
  */
@@ -15,10 +16,12 @@ import type { ModelPackage } from '../../core/models/model-package';
 import type { DatasetRow } from '../../core/synth';
 import { bagCount, subsetBags, type BagDataset } from '../../core/training/dataset';
 import { networkFinetuneOptions } from '../../core/training/finetune/finetune-network';
+import { DEFAULT_NETWORK_BLEND } from '../../core/training/finetune/finetune';
 import { hashSplit } from '../../core/training/heads/train-model';
 import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { thresholdsFor } from '../../core/training/metrics/thresholds';
 import { lastBlocksStart, loadNetworkPackage } from '../../core/training/network/network-package';
+import { blendParams } from '../../core/training/network/network';
 import { NetworkStepper } from '../../core/training/network/network-stepper';
 import { scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../../core/training/network/network-trainer';
 import { pixelBags } from '../../core/training/network/patch-dataset';
@@ -34,6 +37,8 @@ export interface NetworkFinetuneBench {
   maxEpochs?: number;
   /** How early stopping keeps an epoch (TrainerOptions.epochSelection); 'as-read' scores with the package's aggregation. Default 'overall', as `ana finetune`. */
   epochSelection?: EpochSelection;
+  /** Share of the fine-tuned weights in the network read (`ana finetune --blend`). Default: `ana finetune`'s. */
+  blend?: number;
 }
 
 /** The loop options of one +N fine-tuning: `ana finetune`'s (networkFinetuneOptions), with the bench's seed, epoch cap and epoch choice. */
@@ -70,6 +75,7 @@ export async function networkStyle(
   const testBags = subsetBags(data, range(largest, rows.length));
   const firstTrainableLayer = bench.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, bench.lastBlocks ?? 1);
   const options = benchTrainingOptions(model.manifest, bench, context.seed);
+  const blend = bench.blend ?? DEFAULT_NETWORK_BLEND;
   const K = labels.length;
   const packageThresholds = labels.map((key) => model.manifest.thresholds[key] ?? 0.5);
   const withStepper = async <T>(work: (stepper: NetworkStepper, pooled: (bags: BagDataset) => Promise<Float64Array>) => Promise<T>): Promise<T> => {
@@ -92,6 +98,7 @@ export async function networkStyle(
       await withStepper(async (stepper, pooled) => {
         const t0 = performance.now();
         const result = await trainNetwork(stepper, subsetBags(fields, train), stop, options, { onProgress: (p) => context.onProgress?.(`network +${n} epoch ${p.epoch}`, p.batch, p.batchesInEpoch) });
+        if (blend !== 1) stepper.restore({ ...stepper.snapshot(), params: blendParams(base.net, base.params, result.params, blend) });
         const trainMs = performance.now() - t0;
         const scores = await pooled(testBags);
         const tuned = stop ? thresholdsFor('tuned', stop.bagLabels, await pooled(stop), bagCount(stop), K) : packageThresholds;

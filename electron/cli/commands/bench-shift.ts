@@ -11,7 +11,7 @@ import { epochSelectionOption, wholeOption } from '../options';
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
   '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--no-adapt] [--seed S] [--provider auto|cpu|...]\n' +
-  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read]]  (a whole-network --model: also fine-tune the network itself)\n' +
+  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read] [--network-blend S]]  (a whole-network --model: also fine-tune the network itself)\n' +
   `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
 
 /** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (cli/bench/shift-bench.ts). */
@@ -33,6 +33,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
       'network-signed': { type: 'string' },
       'network-epochs': { type: 'string' },
       'network-select-epoch': { type: 'string' },
+      'network-blend': { type: 'string' },
       blocks: { type: 'string' },
       seed: { type: 'string', default: '1' },
       provider: { type: 'string' },
@@ -48,6 +49,8 @@ export async function runBenchShift(args: string[]): Promise<number> {
   const networkMode = values['network-finetune'];
   if (networkMode !== undefined && networkMode !== 'all' && networkMode !== 'last-blocks') throw new UsageError(`--network-finetune must be all or last-blocks, got '${networkMode}'`);
   const epochSelection = values['network-select-epoch'] === undefined ? undefined : epochSelectionOption(values['network-select-epoch'], '--network-select-epoch');
+  const blend = values['network-blend'] === undefined ? undefined : Number(values['network-blend']);
+  if (blend !== undefined && !(blend >= 0 && blend <= 1)) throw new UsageError(`--network-blend must be between 0 and 1, got '${values['network-blend']}'`);
   const networkFinetune = networkMode
     ? {
         mode: networkMode as 'all' | 'last-blocks',
@@ -55,6 +58,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
         ...(values['network-signed'] ? { signedCounts: list(values['network-signed']).map((n) => wholeOption(n, '--network-signed')) } : {}),
         ...(values['network-epochs'] ? { maxEpochs: wholeOption(values['network-epochs'], '--network-epochs') } : {}),
         ...(epochSelection ? { epochSelection } : {}),
+        ...(blend !== undefined ? { blend } : {}),
       }
     : undefined;
   const tty = process.stderr.isTTY;

@@ -75,6 +75,14 @@ describe('domain-shift benchmark', () => {
     expect(result.heldOutMean.networkSigned).toEqual(held.networkSigned);
     for (const f of held.networkSigned!) expect(f.map).toBeGreaterThan(0);
     expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **whole network** fine-tuned (all) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} |`);
+    // Blended all the way back to the package's weights, the fine-tuned network reads as zero-shot at the package's thresholds.
+    // (seed 3: the fine-tuning moves the weights enough to change the test fields' ranking)
+    const moved = (await runShiftBench({ ...options, seed: 3, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 2, blend: 1 } })).styles[0]!;
+    expect(moved.networkSigned![0]!.map).not.toBe(moved.zeroShot.map);
+    const back = await runShiftBench({ ...options, seed: 3, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 2, blend: 0 } });
+    const { thresholds: _rules, n: _n, ...fixed } = back.styles[0]!.networkSigned![0]!;
+    expect(fixed).toEqual(back.styles[0]!.zeroShot);
+    expect(shiftTableMarkdown(back)).toContain('**whole network** fine-tuned (all, blended 0)');
     await expect(runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [11] } })).rejects.toThrow(/network \+N 11 exceed the signed pool \(10 fields/);
   });
 
