@@ -58,13 +58,18 @@ export function networkFinetuneOptions(manifest: ModelPackage['manifest'], overr
   return { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, ...overrides };
 }
 
+/** `blend` if it is a share of the fine-tuned weights (0: the active version's, 1: as trained); else a 'bad-request' error. */
+export function checkedBlend(blend: number): number {
+  if (!(blend >= 0 && blend <= 1)) throw new DomainError('bad-request', `blend must be between 0 (the active version's weights) and 1 (the fine-tuned weights), got ${blend}`);
+  return blend;
+}
+
 export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {
   const { active } = input;
   // runFinetune refuses other kinds before it records a run (finetune.ts).
   const base = await loadNetworkPackage(active.dir);
   const manifest = active.manifest;
-  const blend = input.blend ?? 1;
-  if (!(blend >= 0 && blend <= 1)) throw new DomainError('bad-request', `blend must be between 0 (the active version's weights) and 1 (the fine-tuned weights), got ${blend}`);
+  const blend = checkedBlend(input.blend ?? 1);
   const t0 = performance.now();
   const bags = await caseBags(input);
   const prepareMs = performance.now() - t0;

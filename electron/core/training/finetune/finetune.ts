@@ -34,7 +34,7 @@ import type { CodebookRecipe } from '../adapt/learn-codebooks';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
-import { trainNetworkCandidate, type FinetuneMode } from './finetune-network';
+import { checkedBlend, trainNetworkCandidate, type FinetuneMode } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
@@ -116,8 +116,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     throw new DomainError('bad-request', `thresholds '${thresholds}' need ${THRESHOLD_CV_FOLDS} more trainings of the candidate (cross-validation): offered for the head modes, not for whole-network mode '${mode}'; use 'prevalence', 'tuned' or 'shrunk'`);
   }
   if (onHead && options.blend !== undefined) throw new DomainError('bad-request', `blend mixes the weights of a whole network; fine-tuning mode '${mode}' trains a head`);
-  const blend = onHead ? undefined : (options.blend ?? DEFAULT_NETWORK_BLEND);
-  if (blend !== undefined && !(blend >= 0 && blend <= 1)) throw new DomainError('bad-request', `blend must be between 0 (the active version's weights) and 1 (the fine-tuned weights), got ${blend}`);
+  const blend = onHead ? undefined : checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
   if (!onHead && active.manifest.kind !== 'network') {
     throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
   }
