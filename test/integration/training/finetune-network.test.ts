@@ -18,7 +18,7 @@ import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
-import { defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
+import { DEFAULT_NETWORK_BLEND, defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
 import { scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
 import { mergeIntoCases } from '../../../electron/core/training/finetune/candidate';
 import { listSignedCases } from '../../../electron/core/training/finetune/signed-cases';
@@ -79,8 +79,9 @@ describe('whole-network local fine-tuning', () => {
     expect(await defaultFinetuneMode(await loadModelPackage(baseDir), 5000)).toBe('all');
   });
 
-  it('all-layers mode with the defaults keeps the active weights unless an epoch beats them, so the gate passes', async () => {
-    const r = await runFinetune({ ...common(), mode: 'all', trainer: { seed: 2 }, network: { maxEpochs: 2, batchSize: 8 } });
+  it('all-layers mode keeps the active weights unless an epoch beats them, so the gate passes', async () => {
+    // blend 1: the trained weights as they are (this tiny network's large learning rate moves them too far for a halfway blend to read well)
+    const r = await runFinetune({ ...common(), mode: 'all', trainer: { seed: 2 }, network: { maxEpochs: 2, batchSize: 8 }, blend: 1 });
     expect(r.gate.passed).toBe(true);
     expect(r.gate.candidate.map).toBeGreaterThanOrEqual(r.gate.active.map - 0.01);
     expect(r.candidate.status).toBe('validated');
@@ -94,6 +95,10 @@ describe('whole-network local fine-tuning', () => {
     expect(r.candidate.status).toBe('rejected');
     expect(r.promoted).toBe(false);
     expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
+    // The measured default blends the fine-tuned weights halfway back to the active version's.
+    expect(DEFAULT_NETWORK_BLEND).toBe(0.5);
+    expect((getTrainingRun(db, r.runId)!.config as { blend: number }).blend).toBe(0.5);
+    expect((await loadNetworkPackage(r.candidate.dirPath)).manifest.provenance['blend']).toBe(0.5);
     // The card names the method it was trained by (it said "self-paced" whatever the method).
     expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(/all layers, by plain patch classifier on inherited labels, on ONNX Runtime/);
   });
