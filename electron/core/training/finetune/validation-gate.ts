@@ -35,6 +35,8 @@ export interface MatchedRecall {
   specificity: number | null;
   active: number;
   candidate: number;
+  /** The class's positive validation cases (each recall is a share of them): one case moves it by 1 / positives. */
+  positives: number;
 }
 
 export interface GateResult {
@@ -64,7 +66,8 @@ export function validationGate(candidate: ScoredReport, active: ScoredReport, to
     matchedRecall[key] = m;
     if (m.candidate >= m.active - tolerances.recallDrop) return;
     const where = m.specificity === null ? 'each at its own threshold (no negative validation case)' : `at the active model's specificity ${d(m.specificity)}`;
-    reasons.push(`recall of ${key} ${d(m.candidate)} is below the active model's ${d(m.active)} by more than ${tolerances.recallDrop}, ${where}`);
+    const cases = (recall: number): string => `${Math.round(recall * m.positives)} of ${m.positives}`;
+    reasons.push(`recall of ${key} ${d(m.candidate)} (${cases(m.candidate)} cases) is below the active model's ${d(m.active)} (${cases(m.active)}) by more than ${tolerances.recallDrop}, ${where}`);
   });
   return {
     passed: reasons.length === 0,
@@ -104,7 +107,7 @@ export function matchRecall(candidate: ScoredReport, active: ScoredReport, k: nu
   const cand = column(candidate, k);
   if (act.negatives.length === 0 || cand.negatives.length === 0) {
     const own = cand.positives.filter((s) => s >= candidate.thresholds[k]!).length / Math.max(1, cand.positives.length);
-    return { specificity: null, active: activeRecall, candidate: own };
+    return { specificity: null, active: activeRecall, candidate: own, positives: act.positives.length };
   }
   const specificity = act.negatives.filter((s) => s < threshold).length / act.negatives.length;
   // The most false positives the candidate may call and keep that specificity (the epsilon absorbs rounding of equal shares).
@@ -112,5 +115,5 @@ export function matchRecall(candidate: ScoredReport, active: ScoredReport, k: nu
   const negativesDown = [...cand.negatives].sort((x, y) => y - x);
   // Calling everything above the (allowed+1)-th highest negative score keeps at most `allowed` negatives positive, ties included.
   const candidateRecall = allowed >= negativesDown.length ? 1 : cand.positives.filter((s) => s > negativesDown[allowed]!).length / Math.max(1, cand.positives.length);
-  return { specificity, active: activeRecall, candidate: candidateRecall };
+  return { specificity, active: activeRecall, candidate: candidateRecall, positives: act.positives.length };
 }

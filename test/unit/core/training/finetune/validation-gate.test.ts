@@ -32,7 +32,7 @@ describe('validation gate', () => {
     expect(g.reasons).toEqual([]);
     expect(g.unjudgedClasses).toEqual(['c']);
     // At the active's specificity (no false positive) the candidate finds all four: its best threshold is below its own.
-    expect(g.matchedRecall.a).toEqual({ specificity: 1, active: 0.75, candidate: 1 });
+    expect(g.matchedRecall.a).toEqual({ specificity: 1, active: 0.75, candidate: 1, positives: 4 });
   });
 
   it('lets a better candidate replace an active model that calls everything positive (the old recall rule refused it)', () => {
@@ -48,7 +48,7 @@ describe('validation gate', () => {
     const g = validationGate(candidate, active);
     expect(g.reasons).toEqual([]);
     expect(g.passed).toBe(true);
-    expect(g.matchedRecall.a).toEqual({ specificity: 0, active: 1, candidate: 1 });
+    expect(g.matchedRecall.a).toEqual({ specificity: 0, active: 1, candidate: 1, positives: 4 });
     expect(g.candidate.recall.a).toBe(0.75);
   });
 
@@ -58,8 +58,9 @@ describe('validation gate', () => {
     const worse = [0.9, 0.8, 0.3, 0.2, 0.4, 0.35, 0.1, 0.1, 0.1, 0.1];
     const g = validationGate(scored({ a: { truth, scores: worse, threshold: 0.15 } }), active, { macroF1Drop: 1, mapDrop: 1, recallDrop: 0.05 });
     expect(g.passed).toBe(false);
-    expect(g.matchedRecall.a).toEqual({ specificity: 1, active: 0.75, candidate: 0.5 });
-    expect(g.reasons).toEqual(["recall of a 0.500 is below the active model's 0.750 by more than 0.05, at the active model's specificity 1.000"]);
+    expect(g.matchedRecall.a).toEqual({ specificity: 1, active: 0.75, candidate: 0.5, positives: 4 });
+    // The reason counts the cases: with few positives, one case is a large step of recall.
+    expect(g.reasons).toEqual(["recall of a 0.500 (2 of 4 cases) is below the active model's 0.750 (3 of 4) by more than 0.05, at the active model's specificity 1.000"]);
     // Its own threshold calls more positives (recall 1), which the rule does not reward: that is bought with specificity.
     expect(g.candidate.recall.a).toBe(1);
   });
@@ -76,7 +77,7 @@ describe('validation gate', () => {
   it('a class without negative validation cases compares recall at own thresholds', () => {
     const all = truth.map(() => 1);
     const g = validationGate(scored({ a: { truth: all, scores: good } }), scored({ a: { truth: all, scores: good.map(() => 0.9) } }));
-    expect(g.matchedRecall.a).toEqual({ specificity: null, active: 1, candidate: 0.3 });
+    expect(g.matchedRecall.a).toEqual({ specificity: null, active: 1, candidate: 0.3, positives: 10 });
     expect(g.reasons.at(-1)).toMatch(/^recall of a 0.300 .* each at its own threshold \(no negative validation case\)$/);
   });
 
