@@ -35,7 +35,7 @@ export interface MatchedRecall {
   specificity: number | null;
   active: number;
   candidate: number;
-  /** The class's positive validation cases (each recall is a share of them): one case moves it by 1 / positives. */
+  /** The class's positive validation cases (both versions are scored on the same cases): one case moves a recall by 1 / positives. */
   positives: number;
 }
 
