@@ -29,6 +29,13 @@ export function wholeOption(text: string, flag: string, min = 1): number {
   return n;
 }
 
+/** A share between 0 and 1 (`--blend` of finetune, `--network-blend` of bench shift). */
+export function shareOption(text: string, flag: string): number {
+  const n = Number(text);
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`${flag} must be between 0 and 1, got '${text}'`);
+  return n;
+}
+
 /** How a training run keeps its epoch (`--select-epoch` of train-network, `--network-select-epoch` of bench shift). */
 export function epochSelectionOption(text: string, flag: string): EpochSelection {
   if (!(EPOCH_SELECTIONS as readonly string[]).includes(text)) throw new UsageError(`${flag} must be ${EPOCH_SELECTIONS.join(' or ')}, got '${text}'`);

@@ -6,7 +6,7 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { defaultModelDir } from '../../core/paths';
 import { STYLE_NAMES } from '../../core/synth';
 import { UsageError } from '../command';
-import { epochSelectionOption, wholeOption } from '../options';
+import { epochSelectionOption, shareOption, wholeOption } from '../options';
 
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
@@ -49,8 +49,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
   const networkMode = values['network-finetune'];
   if (networkMode !== undefined && networkMode !== 'all' && networkMode !== 'last-blocks') throw new UsageError(`--network-finetune must be all or last-blocks, got '${networkMode}'`);
   const epochSelection = values['network-select-epoch'] === undefined ? undefined : epochSelectionOption(values['network-select-epoch'], '--network-select-epoch');
-  const blend = values['network-blend'] === undefined ? undefined : Number(values['network-blend']);
-  if (blend !== undefined && !(blend >= 0 && blend <= 1)) throw new UsageError(`--network-blend must be between 0 and 1, got '${values['network-blend']}'`);
+  const blend = values['network-blend'] === undefined ? undefined : shareOption(values['network-blend'], '--network-blend');
   const networkFinetune = networkMode
     ? {
         mode: networkMode as 'all' | 'last-blocks',

@@ -9,6 +9,7 @@ import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/
 import { ADAPT_FROM_SIGNED_CASES, DEFAULT_NETWORK_BLEND } from '../../core/training/finetune/finetune';
 import { THRESHOLD_MODES, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { UsageError, type Command } from '../command';
+import { shareOption } from '../options';
 import { databasePath, missingDatabaseError } from '../database';
 
 /** Options shared by `ana finetune` and `ana adapt` (the same run: split, gate, registry). */
@@ -117,8 +118,7 @@ export const finetuneCommand: Command = {
     if (mode !== undefined && !FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
     if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
     const epochs = number('epochs', values.epochs);
-    const blend = number('blend', values.blend);
-    if (blend !== undefined && !(blend >= 0 && blend <= 1)) throw new UsageError(`--blend must be between 0 and 1, got '${values.blend}'`);
+    const blend = values.blend === undefined ? undefined : shareOption(values.blend, '--blend');
     const onHead = mode !== 'last-blocks' && mode !== 'all';
     return runJob(
       jobOf(values, mode, {
