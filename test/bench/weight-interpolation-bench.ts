@@ -4,8 +4,13 @@
  * (1 − α)·package + α·fine-tuned, α = 0 … 1, read at the package's thresholds and at prevalence
  * thresholds on the N signed fields. The fine-tuning is `ana bench shift --network-finetune all`'s
  * (--seed: the early-stopping fifth and the training's randomness; --lr: default the package's);
- * one reading costs the same at every α (`ana finetune --blend α`).
- *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed 1] [--signed 300] [--lr X]
+ * one reading costs the same at every α (`ana finetune --blend α`); --alphas picks the α (only 0:
+ * no fine-tuning).
+ * --seed 1,2 fine-tunes once per seed and reads each and their uniform weight mean (a "model soup",
+ * Wortsman et al., ICML 2022), the α then blending the package with the mean.
+ * --views 1,4,8 also reads every patch in 4 or 8 orientations (flips, quarter turns) and averages
+ * its logits before pooling (test-time augmentation: reading costs that many times as much).
+ *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed 1[,2…]] [--signed 300] [--lr X] [--alphas 0,0.5,1] [--views 1,4]
  * WORK is `ana bench shift --work`'s folder (1024×768, seed 1, 400 fields a style); OUT gets wise.json.
  */
 import { basename, join } from 'node:path';
@@ -20,6 +25,7 @@ import { evaluate } from '../../electron/core/training/metrics/metrics';
 import { prevalenceThresholds } from '../../electron/core/training/metrics/thresholds';
 import { loadNetworkPackage } from '../../electron/core/training/network/network-package';
 import { blendParams } from '../../electron/core/training/network/network';
+import { orient } from '../../electron/core/training/network/augment';
 import { NetworkStepper } from '../../electron/core/training/network/network-stepper';
 import { scoreDataset, trainNetwork } from '../../electron/core/training/network/network-trainer';
 import { pixelBags } from '../../electron/core/training/network/patch-dataset';
@@ -27,14 +33,19 @@ import { poolBags } from '../../electron/core/training/trainer';
 import { benchTrainingOptions } from '../../electron/cli/bench/shift-network';
 import { DEFAULT_HELD_OUT_STYLES } from '../../electron/cli/bench/shift-bench';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '1' }, signed: { type: 'string', default: '300' }, lr: { type: 'string' } } });
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '1' }, signed: { type: 'string', default: '300' }, lr: { type: 'string' }, alphas: { type: 'string', default: '0,0.25,0.5,0.75,1' }, views: { type: 'string', default: '1' } } });
 const [modelDir, work, out] = positionals;
-if (!modelDir || !work || !out) throw new Error('usage: weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed S] [--signed N] [--lr X]');
-const seed = Number(values.seed);
+if (!modelDir || !work || !out) throw new Error('usage: weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed S[,S…]] [--signed N] [--lr X] [--alphas A,…] [--views V,…]');
+const seeds = values.seed.split(',').map(Number);
 const n = Number(values.signed);
 const lr = values.lr === undefined ? {} : { lr: Number(values.lr) };
 const styles = [...DEFAULT_HELD_OUT_STYLES];
-const alphas = [0, 0.25, 0.5, 0.75, 1];
+const alphas = values.alphas.split(',').map(Number);
+const viewCounts = values.views.split(',').map(Number);
+/** The dihedral orientations as (flip x, quarter turns); the first 4 are a group (identity, flip x, half turn, flip y). */
+const ORIENTATIONS: readonly [boolean, number][] = [[false, 0], [true, 0], [false, 2], [true, 2], [false, 1], [true, 1], [false, 3], [true, 3]];
+if (viewCounts.some((v) => ![1, 2, 4, 8].includes(v))) throw new Error('--views: each of 1, 2, 4, 8');
+const maxViews = Math.max(...viewCounts);
 const model = await loadModelPackage(modelDir);
 const base = await loadNetworkPackage(model.dir);
 const labels = model.manifest.labels.map((l) => l.key);
@@ -48,26 +59,63 @@ for (const style of styles) {
   const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
   const fields = subsetBags(data, range(0, n));
   const test = subsetBags(data, range(n, bagCount(data)));
-  const { train, heldOut } = hashSplit(range(0, n), (i) => basename(fields.bagIds[i]!), 0.2, seed);
-  const s = await NetworkStepper.open(base.net, base.params, { firstTrainableLayer: 0, warn: () => {} });
-  const result = await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), { ...benchTrainingOptions(model.manifest, { mode: 'all' }, seed), ...lr }, {});
-  await s.close();
-  const pooled = async (st: NetworkStepper, bags: BagDataset) => poolBags((await scoreDataset(st, bags)).patch, bags, model.manifest.aggregation);
-  for (const a of alphas) {
-    const params = blendParams(base.net, base.params, result.params, a);
+  // One fine-tuning per seed; with several, their uniform mean (the k-th enters the running mean with weight 1/k).
+  const runs: { name: string; params: typeof base.params }[] = [];
+  if (alphas.some((a) => a !== 0)) {
+    for (const seed of seeds) {
+      const { train, heldOut } = hashSplit(range(0, n), (i) => basename(fields.bagIds[i]!), 0.2, seed);
+      const s = await NetworkStepper.open(base.net, base.params, { firstTrainableLayer: 0, warn: () => {} });
+      runs.push({ name: `seed ${seed} `, params: (await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), { ...benchTrainingOptions(model.manifest, { mode: 'all' }, seed), ...lr }, {})).params });
+      await s.close();
+    }
+  }
+  const soup = runs.reduce((mean, r, k) => blendParams(base.net, mean, r.params, 1 / (k + 1)), base.params);
+  const candidates = runs.length > 1 ? [...runs, { name: '', params: soup }] : [{ name: '', params: soup }];
+  // Patch logits of each orientation, summed over the first v orientations for each v asked.
+  const side = base.net.spec.inputShape[1];
+  const viewLogits = async (st: NetworkStepper, bags: BagDataset) => {
+    const sums = new Map<number, Float64Array>();
+    let sum: Float64Array | null = null;
+    for (let v = 0; v < maxViews; v++) {
+      const [flipX, turns] = ORIENTATIONS[v]!;
+      const p = (await scoreDataset(st, v === 0 ? bags : oriented(bags, side, flipX, turns))).patch;
+      sum ??= new Float64Array(p.length);
+      for (let i = 0; i < p.length; i++) sum[i]! += Math.log(p[i]! / (1 - p[i]!));
+      if (viewCounts.includes(v + 1)) sums.set(v + 1, Float64Array.from(sum, (x) => 1 / (1 + Math.exp(-x / (v + 1)))));
+    }
+    return sums;
+  };
+  for (const { name, params: tuned } of candidates) for (const a of alphas) {
+    if (name && a === 0) continue;
+    const params = blendParams(base.net, base.params, tuned, a);
     const st = await NetworkStepper.open(base.net, params, { firstTrainableLayer: 0, warn: () => {} });
-    const tScores = await pooled(st, test);
-    const sScores = await pooled(st, fields);
+    const tViews = await viewLogits(st, test);
+    const sViews = await viewLogits(st, fields);
     await st.close();
-    const prev = prevalenceThresholds(fields.bagLabels, sScores, n, K, pkg);
-    const ev = (th: number[]) => evaluate({ truth: test.bagLabels, scores: tScores, imageCount: bagCount(test), labelCount: K }, labels, th);
-    const r1 = ev(pkg), r2 = ev(prev);
-    (results[`alpha ${a}`] ??= {})[style] = [r1.f1_macro, r2.f1_macro, r1.map];
-    console.log(style, 'alpha', a, 'pkg F1', r1.f1_macro.toFixed(3), 'prev F1', r2.f1_macro.toFixed(3), 'mAP', r1.map.toFixed(3));
+    for (const v of viewCounts) {
+      const tScores = poolBags(tViews.get(v)!, test, model.manifest.aggregation);
+      const sScores = poolBags(sViews.get(v)!, fields, model.manifest.aggregation);
+      const prev = prevalenceThresholds(fields.bagLabels, sScores, n, K, pkg);
+      const ev = (th: number[]) => evaluate({ truth: test.bagLabels, scores: tScores, imageCount: bagCount(test), labelCount: K }, labels, th);
+      const r1 = ev(pkg), r2 = ev(prev);
+      const key = `${name}alpha ${a}${v > 1 ? ` views ${v}` : ''}`;
+      (results[key] ??= {})[style] = [r1.f1_macro, r2.f1_macro, r1.map];
+      console.log(style, key, 'pkg F1', r1.f1_macro.toFixed(3), 'prev F1', r2.f1_macro.toFixed(3), 'mAP', r1.map.toFixed(3));
+    }
   }
 }
+
+/** A copy of `d` with every patch flipped and turned (single-channel square patches of `side` px). */
+function oriented(d: BagDataset, side: number, flipX: boolean, turns: number): BagDataset {
+  const inputs = Float32Array.from(d.inputs);
+  const scratch = new Float32Array(side * side);
+  for (let o = 0; o < inputs.length; o += d.inputLength) {
+    for (let c = 0; c < d.inputLength; c += side * side) orient(inputs.subarray(o + c, o + c + side * side), scratch, side, side, flipX, false, turns);
+  }
+  return { ...d, inputs };
+}
 await mkdir(out, { recursive: true });
-await writeFile(join(out, 'wise.json'), JSON.stringify({ options: { seed, signed: n, ...lr }, results }, null, 1));
+await writeFile(join(out, 'wise.json'), JSON.stringify({ options: { seeds, signed: n, ...lr, alphas, views: viewCounts }, results }, null, 1));
 for (const [a, by] of Object.entries(results)) {
   const v = Object.values(by);
   const m = (j: number) => (v.reduce((s, x) => s + x[j]!, 0) / v.length).toFixed(3);
