@@ -26,6 +26,8 @@ import { prevalenceThresholds } from '../../electron/core/training/metrics/thres
 import { loadNetworkPackage } from '../../electron/core/training/network/network-package';
 import { blendParams } from '../../electron/core/training/network/network';
 import { orient } from '../../electron/core/training/network/augment';
+import { logit } from '../../electron/core/inference/aggregate';
+import { sigmoid } from '../../electron/core/training/logistic';
 import { NetworkStepper } from '../../electron/core/training/network/network-stepper';
 import { scoreDataset, trainNetwork } from '../../electron/core/training/network/network-trainer';
 import { pixelBags } from '../../electron/core/training/network/patch-dataset';
@@ -80,8 +82,8 @@ for (const style of styles) {
       const [flipX, turns] = ORIENTATIONS[v]!;
       const p = (await scoreDataset(st, v === 0 ? bags : oriented(bags, side, flipX, turns))).patch;
       sum ??= new Float64Array(p.length);
-      for (let i = 0; i < p.length; i++) sum[i]! += Math.log(p[i]! / (1 - p[i]!));
-      if (viewCounts.includes(v + 1)) sums.set(v + 1, Float64Array.from(sum, (x) => 1 / (1 + Math.exp(-x / (v + 1)))));
+      for (let i = 0; i < p.length; i++) sum[i]! += logit(p[i]!);
+      if (viewCounts.includes(v + 1)) sums.set(v + 1, Float64Array.from(sum, (x) => sigmoid(x / (v + 1))));
     }
     return sums;
   };
@@ -105,6 +107,14 @@ for (const style of styles) {
   }
 }
 
+await mkdir(out, { recursive: true });
+await writeFile(join(out, 'wise.json'), JSON.stringify({ options: { seeds, signed: n, ...lr, alphas, views: viewCounts }, results }, null, 1));
+for (const [a, by] of Object.entries(results)) {
+  const v = Object.values(by);
+  const m = (j: number) => (v.reduce((s, x) => s + x[j]!, 0) / v.length).toFixed(3);
+  console.log(a, 'mean pkg F1', m(0), 'prev F1', m(1), 'mAP', m(2));
+}
+
 /** A copy of `d` with every patch flipped and turned (single-channel square patches of `side` px). */
 function oriented(d: BagDataset, side: number, flipX: boolean, turns: number): BagDataset {
   const inputs = Float32Array.from(d.inputs);
@@ -113,11 +123,4 @@ function oriented(d: BagDataset, side: number, flipX: boolean, turns: number): B
     for (let c = 0; c < d.inputLength; c += side * side) orient(inputs.subarray(o + c, o + c + side * side), scratch, side, side, flipX, false, turns);
   }
   return { ...d, inputs };
-}
-await mkdir(out, { recursive: true });
-await writeFile(join(out, 'wise.json'), JSON.stringify({ options: { seeds, signed: n, ...lr, alphas, views: viewCounts }, results }, null, 1));
-for (const [a, by] of Object.entries(results)) {
-  const v = Object.values(by);
-  const m = (j: number) => (v.reduce((s, x) => s + x[j]!, 0) / v.length).toFixed(3);
-  console.log(a, 'mean pkg F1', m(0), 'prev F1', m(1), 'mAP', m(2));
 }
