@@ -46,6 +46,21 @@ export function subsetBags(d: BagDataset, bags: readonly number[]): BagDataset {
   return { labels: d.labels, bagLabels: labels, bagOffsets: offsets, inputs, inputLength: D, bagIds: bags.map((b) => d.bagIds[b]!) };
 }
 
+/** The bags of `a` followed by those of `b` (same labels and input length). */
+export function concatBags(a: BagDataset, b: BagDataset): BagDataset {
+  if (a.inputLength !== b.inputLength || a.labels.join() !== b.labels.join()) throw new Error('concatBags: the two data sets differ in input length or labels');
+  const offsets = new Int32Array(bagCount(a) + bagCount(b) + 1);
+  offsets.set(a.bagOffsets);
+  for (let i = 1; i < b.bagOffsets.length; i++) offsets[bagCount(a) + i] = patchCount(a) + b.bagOffsets[i]!;
+  const inputs = new Float32Array(a.inputs.length + b.inputs.length);
+  inputs.set(a.inputs);
+  inputs.set(b.inputs, a.inputs.length);
+  const bagLabels = new Uint8Array(a.bagLabels.length + b.bagLabels.length);
+  bagLabels.set(a.bagLabels);
+  bagLabels.set(b.bagLabels, a.bagLabels.length);
+  return { labels: a.labels, bagLabels, bagOffsets: offsets, inputs, inputLength: a.inputLength, bagIds: [...a.bagIds, ...b.bagIds] };
+}
+
 /** Per-dimension mean and std over all patches (std floored so constant dims stay finite). */
 export function featureStats(d: BagDataset): { mean: Float64Array; std: Float64Array } {
   const D = d.inputLength;
