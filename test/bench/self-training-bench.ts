@@ -61,8 +61,7 @@ for (const style of DEFAULT_HELD_OUT_STYLES) {
   const poolScores = (await scoreDataset(teacher, pool, 256, pooling)).image;
   await teacher.close();
   for (let i = 0; i < poolScores.length; i++) pool.bagLabels[i] = poolScores[i]! >= pkg[i % K]! ? 1 : 0;
-  const pseudoTruth = (await readDatasetCsv(join(unlabelledDir, `${style}-u300`, 'labels.csv'))).slice(0, bagCount(pool));
-  const pseudoAgreement = pseudoTruth.reduce((a, r, b) => a + labels.filter((k, j) => r.labels.includes(k) === (pool.bagLabels[b * K + j] === 1)).length, 0) / (bagCount(pool) * K);
+  const pseudoAgreement = unlabelledRows.reduce((a, r, b) => a + labels.filter((k, j) => r.labels.includes(k) === (pool.bagLabels[b * K + j] === 1)).length, 0) / (bagCount(pool) * K);
   console.log(style, `pseudo-labels agree with the generator's truth on ${(100 * pseudoAgreement).toFixed(1)} % of field × pattern calls`);
   const { train, heldOut } = hashSplit(range(0, n), (i) => basename(signed.bagIds[i]!), 0.2, seed);
   for (const u of unlabelledCounts) {
