@@ -32,6 +32,7 @@ import { scoreDataset, trainNetwork } from '../../electron/core/training/network
 import { pixelBags } from '../../electron/core/training/network/patch-dataset';
 import { benchTrainingOptions } from '../../electron/cli/bench/shift-network';
 import { DEFAULT_HELD_OUT_STYLES } from '../../electron/cli/bench/shift-bench';
+import { heldOutFields, range } from './held-out-fields';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '1' }, signed: { type: 'string', default: '300' }, unlabelled: { type: 'string', default: '0,300' }, blend: { type: 'string', default: '0.5' } } });
 const [modelDir, work, unlabelledDir, out] = positionals;
@@ -40,29 +41,28 @@ const seed = Number(values.seed);
 const n = Number(values.signed);
 const blend = Number(values.blend);
 const unlabelledCounts = values.unlabelled.split(',').map(Number);
+const maxUnlabelled = Math.max(...unlabelledCounts);
 const model = await loadModelPackage(modelDir);
 const base = await loadNetworkPackage(model.dir);
 const labels = model.manifest.labels.map((l) => l.key);
 const K = labels.length;
 const pkg = labels.map((k) => model.manifest.thresholds[k] ?? 0.5);
 const pooling = model.manifest.aggregation;
-const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
-const results: Record<string, Record<string, Record<string, number>>> = {};
+const results: Record<string, Record<string, Record<string, number | null>>> = {};
 for (const style of DEFAULT_HELD_OUT_STYLES) {
-  const rows = await readDatasetCsv(join(work, `${style}-s1-1024x768-n400-p300`, 'labels.csv'));
-  const all = [...rows.filter((r) => r.split === 'signed').slice(0, n), ...rows.filter((r) => r.split === 'test')].map((r) => ({ absolutePath: r.absolutePath, labels: r.labels, id: r.path }));
-  const data = await pixelBags(all, patchOptionsOf(model.manifest), { labels });
-  const signed = subsetBags(data, range(0, n));
-  const test = subsetBags(data, range(n, bagCount(data)));
-  const unlabelledRows = (await readDatasetCsv(join(unlabelledDir, `${style}-u300`, 'labels.csv'))).slice(0, Math.max(...unlabelledCounts));
+  const { signed, test } = await heldOutFields(model, work, style, n);
+  const unlabelledRows = maxUnlabelled > 0 ? (await readDatasetCsv(join(unlabelledDir, `${style}-u300`, 'labels.csv'))).slice(0, maxUnlabelled) : [];
   const pool = await pixelBags(unlabelledRows.map((r) => ({ absolutePath: r.absolutePath, labels: [], id: r.path })), patchOptionsOf(model.manifest), { labels });
   // The pseudo-labels: the package's calls, as a reading suggests them.
-  const teacher = await NetworkStepper.open(base.net, base.params, { firstTrainableLayer: 0, warn: () => {} });
-  const poolScores = (await scoreDataset(teacher, pool, 256, pooling)).image;
-  await teacher.close();
-  for (let i = 0; i < poolScores.length; i++) pool.bagLabels[i] = poolScores[i]! >= pkg[i % K]! ? 1 : 0;
-  const pseudoAgreement = unlabelledRows.reduce((a, r, b) => a + labels.filter((k, j) => r.labels.includes(k) === (pool.bagLabels[b * K + j] === 1)).length, 0) / (bagCount(pool) * K);
-  console.log(style, `pseudo-labels agree with the generator's truth on ${(100 * pseudoAgreement).toFixed(1)} % of field × pattern calls`);
+  let pseudoAgreement: number | null = null;
+  if (maxUnlabelled > 0) {
+    const teacher = await NetworkStepper.open(base.net, base.params, { firstTrainableLayer: 0, warn: () => {} });
+    const poolScores = (await scoreDataset(teacher, pool, 256, pooling)).image;
+    await teacher.close();
+    for (let i = 0; i < poolScores.length; i++) pool.bagLabels[i] = poolScores[i]! >= pkg[i % K]! ? 1 : 0;
+    pseudoAgreement = unlabelledRows.reduce((a, r, b) => a + labels.filter((k, j) => r.labels.includes(k) === (pool.bagLabels[b * K + j] === 1)).length, 0) / (bagCount(pool) * K);
+    console.log(style, `pseudo-labels agree with the generator's truth on ${(100 * pseudoAgreement).toFixed(1)} % of field × pattern calls`);
+  }
   const { train, heldOut } = hashSplit(range(0, n), (i) => basename(signed.bagIds[i]!), 0.2, seed);
   for (const u of unlabelledCounts) {
     const fit = u > 0 ? concatBags(subsetBags(signed, train), subsetBags(pool, range(0, u))) : subsetBags(signed, train);
@@ -87,6 +87,6 @@ await mkdir(out, { recursive: true });
 await writeFile(join(out, 'self-training.json'), JSON.stringify({ options: { seed, signed: n, unlabelled: unlabelledCounts, blend }, results }, null, 1));
 for (const [key, by] of Object.entries(results)) {
   const v = Object.values(by);
-  const m = (f: string) => (v.reduce((s, x) => s + x[f]!, 0) / v.length).toFixed(3);
+  const m = (f: string) => (v.reduce((s, x) => s + (x[f] ?? 0), 0) / v.length).toFixed(3);
   console.log(key, 'held-out mean: pkg F1', m('pkgF1'), 'prev F1', m('prevalenceF1'), 'mAP', m('map'));
 }

@@ -16,9 +16,7 @@
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { patchOptionsOf } from '../../electron/core/models/manifest';
 import { loadModelPackage } from '../../electron/core/models/model-package';
-import { readDatasetCsv } from '../../electron/core/synth/dataset-csv';
 import { bagCount, subsetBags, type BagDataset } from '../../electron/core/training/dataset';
 import { hashSplit } from '../../electron/core/training/heads/train-model';
 import { evaluate } from '../../electron/core/training/metrics/metrics';
@@ -30,10 +28,10 @@ import { logit } from '../../electron/core/inference/aggregate';
 import { sigmoid } from '../../electron/core/training/logistic';
 import { NetworkStepper } from '../../electron/core/training/network/network-stepper';
 import { scoreDataset, trainNetwork } from '../../electron/core/training/network/network-trainer';
-import { pixelBags } from '../../electron/core/training/network/patch-dataset';
 import { poolBags } from '../../electron/core/training/trainer';
 import { benchTrainingOptions } from '../../electron/cli/bench/shift-network';
 import { DEFAULT_HELD_OUT_STYLES } from '../../electron/cli/bench/shift-bench';
+import { heldOutFields, range } from './held-out-fields';
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '1' }, signed: { type: 'string', default: '300' }, lr: { type: 'string' }, alphas: { type: 'string', default: '0,0.25,0.5,0.75,1' }, views: { type: 'string', default: '1' } } });
 const [modelDir, work, out] = positionals;
@@ -55,12 +53,7 @@ const K = labels.length;
 const pkg = labels.map((k) => model.manifest.thresholds[k] ?? 0.5);
 const results: Record<string, Record<string, number[]>> = {};
 for (const style of styles) {
-  const rows = await readDatasetCsv(join(work, `${style}-s1-1024x768-n400-p300`, 'labels.csv'));
-  const all = [...rows.filter((r) => r.split === 'signed').slice(0, n), ...rows.filter((r) => r.split === 'test')].map((r) => ({ absolutePath: r.absolutePath, labels: r.labels, id: r.path }));
-  const data = await pixelBags(all, patchOptionsOf(model.manifest), { labels });
-  const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
-  const fields = subsetBags(data, range(0, n));
-  const test = subsetBags(data, range(n, bagCount(data)));
+  const { signed: fields, test } = await heldOutFields(model, work, style, n);
   // One fine-tuning per seed; with several, their uniform mean (the k-th enters the running mean with weight 1/k).
   const runs: { name: string; params: typeof base.params }[] = [];
   if (alphas.some((a) => a !== 0)) {
