@@ -30,6 +30,7 @@ import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, thresholdsFor, type ThresholdMo
 import { embedRows, fitHead, hashSplit, headScorer, outOfFoldScores, scoredOn } from '../../core/training/heads/train-model';
 import { foldStandardisation } from '../../core/training/scorer';
 import { defaultTrainerOptions, scoreBags, type TrainerOptions } from '../../core/training/trainer';
+import { errorAnatomy, errorAnatomyMarkdown, readFieldTruth, truthInBagOrder, type ErrorAnatomy } from './error-anatomy';
 import { renderLearningCurvePng } from './learning-curve-plot';
 import { networkStyle, type NetworkFinetuneBench } from './shift-network';
 
@@ -71,6 +72,8 @@ export interface ShiftStyleResult {
   role: 'held-out' | 'reference';
   testFields: number;
   zeroShot: ShiftFigures;
+  /** Where the zero-shot errors are, told from the generator's truth (error-anatomy.ts). */
+  zeroShotErrors: ErrorAnatomy;
   /** The package's head on embeddings re-standardised with the style's unlabelled pool (null: not measured). */
   adapted: ShiftFigures | null;
   signed: SignedFigures[];
@@ -138,18 +141,21 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
       // The data seed follows the style, not its place in the list: holding out one more style leaves the others' fields as they were.
       await ensureStyleData(dataDir, style, role === 'held-out' ? fieldsPerStyle : fieldsPerStyle - poolSize, poolSize, role, size, seed + 1000 * (STYLE_NAMES.indexOf(style) + 1), options, log);
       const rows = await readDatasetCsv(join(dataDir, 'labels.csv'));
+      const truth = await readFieldTruth(dataDir);
+      const anatomy = ({ scores, thresholds, test }: ReturnType<typeof evaluateHead>): ErrorAnatomy => errorAnatomy(truthInBagOrder(truth, dataDir, test.bagIds), scores, thresholds, test.labels);
       const indexOf = (split: string): number[] => rows.flatMap((r, i) => (r.split === split ? [i] : []));
       if (!engine || !head) {
         const pick = (split: string): DatasetRow[] => indexOf(split).map((i) => rows[i]!);
         const net = await networkStyle(model, pick('signed'), pick('test'), role === 'held-out' ? networkCounts : [], networkBench, { seed, providers: options.providers, onProgress: options.onProgress, log });
         const networkSigned = net.signed.map((m) => signedFigures(m.n, m.byMode));
-        styles.push({ style, role, testFields: bagCount(net.zeroShot.test), zeroShot: figures(net.zeroShot), adapted: null, signed: [], adaptedSigned: [], ...(role === 'held-out' ? { networkSigned } : {}) });
+        styles.push({ style, role, testFields: bagCount(net.zeroShot.test), zeroShot: figures(net.zeroShot), zeroShotErrors: anatomy(net.zeroShot), adapted: null, signed: [], adaptedSigned: [], ...(role === 'held-out' ? { networkSigned } : {}) });
         log(`${style} (${role}): zero-shot macro-F1 ${figures(net.zeroShot).f1Macro.toFixed(3)}${networkSigned.length ? `; network ${networkBench.mode} ${networkSigned.map((s) => `+${s.n}: ${s.f1Macro.toFixed(3)}`).join(', ')}` : ''}`);
         continue;
       }
       const { data } = await embedRows(model, engine, rows, { cacheDir: join(resolve(options.workDir), '.embedding-cache'), onProgress: (p) => options.onProgress?.(`embed ${style}`, p.done, p.total) });
       const test = subsetBags(data, indexOf('test'));
-      const zeroShot = figures(evaluateHead(head.weights.data, head.bias.data, model, test, thresholds));
+      const zeroShotScored = evaluateHead(head.weights.data, head.bias.data, model, test, thresholds);
+      const zeroShot = figures(zeroShotScored);
       const signed: ShiftStyleResult['signed'] = [];
       const adaptedSigned: ShiftStyleResult['adaptedSigned'] = [];
       let adapted: ShiftFigures | null = null;
@@ -170,7 +176,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
           }
         }
       }
-      styles.push({ style, role, testFields: bagCount(test), zeroShot, adapted, signed, adaptedSigned });
+      styles.push({ style, role, testFields: bagCount(test), zeroShot, zeroShotErrors: anatomy(zeroShotScored), adapted, signed, adaptedSigned });
       const curve = (list: { n: number; f1Macro: number }[]) => list.map((s) => `+${s.n}: ${s.f1Macro.toFixed(3)}`).join(', ');
       log(`${style} (${role}): zero-shot macro-F1 ${zeroShot.f1Macro.toFixed(3)}, mAP ${zeroShot.map.toFixed(3)}${signed.length ? `; ${curve(signed)}` : ''}${adapted ? `; adapted zero-shot ${adapted.f1Macro.toFixed(3)}; adapted ${curve(adaptedSigned)}` : ''}`);
     }
@@ -328,6 +334,10 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
           '',
         ]
       : []),
+    "Where the zero-shot errors are, from the generator's truth: the share of the test fields' patterns called, by the number of patterns in the serum and by how strongly each was drawn (the serum's intensity × the pattern's mean strength over interphase cells); false calls by the kind of field they are made on, and the most frequent (pattern called ← a pattern the field has).",
+    '',
+    errorAnatomyMarkdown(result.styles.map((s) => ({ style: s.style, errors: s.zeroShotErrors }))),
+    '',
   ].join('\n');
 }
 

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { runShiftBench, shiftTableMarkdown } from '../../../electron/cli/bench/shift-bench';
 import { benchTrainingOptions } from '../../../electron/cli/bench/shift-network';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
+import { readDatasetCsv } from '../../../electron/core/synth';
 import { defaultModelDir } from '../../../electron/core/paths';
 import { tempDir } from '../../support/temp-dir';
 import { Random } from '../../../electron/core/random';
@@ -50,6 +51,17 @@ describe('domain-shift benchmark', () => {
     const table = await readFile(result.files.table, 'utf8');
     expect(table).toContain(`| low-light-noisy | held-out | shipped features, head fine-tuned | 2 | ${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)} |`);
     expect(table).toContain(`| low-light-noisy | held-out | **adapted** features, new head | 2 | ${held.adapted!.f1Macro.toFixed(3)} / ${held.adapted!.map.toFixed(3)} |`);
+    // The zero-shot errors, told from the generator's truth: every pattern of every test field is counted once per tally.
+    for (const s of result.styles) {
+      const rows = (await readDatasetCsv(join(root, 'work', `${s.style}-s2-384x288-n12-p10`, 'labels.csv'))).filter((r) => r.split === 'test');
+      const positives = rows.reduce((n, r) => n + r.labels.length, 0);
+      const e = s.zeroShotErrors;
+      expect(Object.values(e.bySerum).reduce((n, f) => n + f.positives, 0)).toBe(positives);
+      expect(Object.values(e.bySignal).reduce((n, f) => n + f.positives, 0)).toBe(positives);
+      expect(Object.values(e.falseCalls).reduce((n, f) => n + f.fields, 0)).toBe(s.testFields);
+    }
+    expect(table).toContain("Where the zero-shot errors are, from the generator's truth");
+    expect(table).toMatch(/\| low-light-noisy \| (—|\d\.\d\d \(\d+\/\d+\)) \|/);
     const png = await readFile(result.files.plot);
     expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(720);
