@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DomainError } from '../../core/errors';
+import type { CellTruth } from '../../core/synth';
 
 /** What the anatomy needs of one field's truth.jsonl record. */
 export interface FieldTruth {
@@ -15,7 +16,7 @@ export interface FieldTruth {
   labels: string[];
   /** The serum's titer-like strength, 0..1. */
   intensity: number;
-  cells: { mitotic: boolean; strengths: Record<string, number> }[];
+  cells: Pick<CellTruth, 'mitotic' | 'strengths'>[];
 }
 
 export interface Found {
