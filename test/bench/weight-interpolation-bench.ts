@@ -3,14 +3,15 @@
  * +N signed fields of each held-out style (WiSE-FT, Wortsman et al., CVPR 2022): the weights
  * (1 − α)·package + α·fine-tuned, α = 0 … 1, read at the package's thresholds and at prevalence
  * thresholds on the N signed fields. The fine-tuning is `ana bench shift --network-finetune all`'s
- * (--seed: the early-stopping fifth and the training's randomness; --lr: default the package's);
+ * (--seed: the early-stopping fifth and the training's randomness; --lr: default the package's;
+ * --method: default the package's recorded one, `mean-logit` trains on whole fields);
  * one reading costs the same at every α (`ana finetune --blend α`); --alphas picks the α (only 0:
  * no fine-tuning).
  * --seed 1,2 fine-tunes once per seed and reads each and their uniform weight mean (a "model soup",
  * Wortsman et al., ICML 2022), the α then blending the package with the mean.
  * --views 1,4,8 also reads every patch in 4 or 8 orientations (flips, quarter turns) and averages
  * its logits before pooling (test-time augmentation: reading costs that many times as much).
- *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed 1[,2…]] [--signed 300] [--lr X] [--alphas 0,0.5,1] [--views 1,4]
+ *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed 1[,2…]] [--signed 300] [--lr X] [--method plain|mean-logit] [--alphas 0,0.5,1] [--views 1,4]
  * WORK is `ana bench shift --work`'s folder (1024×768, seed 1, 400 fields a style); OUT gets wise.json.
  */
 import { basename, join } from 'node:path';
@@ -33,12 +34,14 @@ import { benchTrainingOptions } from '../../electron/cli/bench/shift-network';
 import { DEFAULT_HELD_OUT_STYLES } from '../../electron/cli/bench/shift-bench';
 import { heldOutFields, range } from './held-out-fields';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '1' }, signed: { type: 'string', default: '300' }, lr: { type: 'string' }, alphas: { type: 'string', default: '0,0.25,0.5,0.75,1' }, views: { type: 'string', default: '1' } } });
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '1' }, signed: { type: 'string', default: '300' }, lr: { type: 'string' }, method: { type: 'string' }, alphas: { type: 'string', default: '0,0.25,0.5,0.75,1' }, views: { type: 'string', default: '1' } } });
 const [modelDir, work, out] = positionals;
 if (!modelDir || !work || !out) throw new Error('usage: weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed S[,S…]] [--signed N] [--lr X] [--alphas A,…] [--views V,…]');
 const seeds = values.seed.split(',').map(Number);
 const n = Number(values.signed);
 const lr = values.lr === undefined ? {} : { lr: Number(values.lr) };
+if (values.method !== undefined && !['spl', 'plain', 'mean-logit'].includes(values.method)) throw new Error('--method: spl, plain or mean-logit');
+const method = values.method === undefined ? {} : { method: values.method as 'spl' | 'plain' | 'mean-logit' };
 const styles = [...DEFAULT_HELD_OUT_STYLES];
 const alphas = values.alphas.split(',').map(Number);
 const viewCounts = values.views.split(',').map(Number);
@@ -60,7 +63,7 @@ for (const style of styles) {
     for (const seed of seeds) {
       const { train, heldOut } = hashSplit(range(0, n), (i) => basename(fields.bagIds[i]!), 0.2, seed);
       const s = await NetworkStepper.open(base.net, base.params, { firstTrainableLayer: 0, warn: () => {} });
-      runs.push({ name: `seed ${seed} `, params: (await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), { ...benchTrainingOptions(model.manifest, { mode: 'all' }, seed), ...lr }, {})).params });
+      runs.push({ name: `seed ${seed} `, params: (await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), { ...benchTrainingOptions(model.manifest, { mode: 'all' }, seed), ...lr, ...method }, {})).params });
       await s.close();
     }
   }
@@ -101,7 +104,7 @@ for (const style of styles) {
 }
 
 await mkdir(out, { recursive: true });
-await writeFile(join(out, 'wise.json'), JSON.stringify({ options: { seeds, signed: n, ...lr, alphas, views: viewCounts }, results }, null, 1));
+await writeFile(join(out, 'wise.json'), JSON.stringify({ options: { seeds, signed: n, ...lr, ...method, alphas, views: viewCounts }, results }, null, 1));
 for (const [a, by] of Object.entries(results)) {
   const v = Object.values(by);
   const m = (j: number) => (v.reduce((s, x) => s + x[j]!, 0) / v.length).toFixed(3);

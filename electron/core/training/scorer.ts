@@ -56,6 +56,23 @@ export interface GradientScorer extends SyncPatchScorer {
   step(): void;
 }
 
+/**
+ * Image-level steps where the pooling runs inside the scorer's own step (the whole network, whose
+ * gradients never leave ONNX Runtime): mean-logit pooling only, being linear in the logits.
+ */
+export interface BagStepScorer extends PatchScorer {
+  /**
+   * One optimiser step on Σ_b BCE(pool_b · logits, targets_b) over the images of a batch; `pool`
+   * is [images, count] (1/n_b where patch n is one of image b's n_b), `targets` [images, K] 0/1.
+   * Returns the summed loss.
+   */
+  trainBags(inputs: Float32Array, count: number, pool: Float32Array, images: number, targets: Float32Array): MaybePromise<number>;
+}
+
+export function hasBagSteps(scorer: PatchScorer): scorer is BagStepScorer {
+  return typeof (scorer as Partial<BagStepScorer>).trainBags === 'function';
+}
+
 export function hasGradients(scorer: PatchScorer): scorer is GradientScorer {
   const s = scorer as Partial<GradientScorer>;
   return typeof s.forward === 'function' && typeof s.backward === 'function' && typeof s.step === 'function';

@@ -19,7 +19,7 @@ import { bagCount, gatherInputs, inheritedPatchLabels, patchCount, type BagDatas
 import { evaluate, type EvaluationReport } from './metrics/metrics';
 import { tuneThresholds } from './metrics/thresholds';
 import { bceWithLogits } from './logistic';
-import { hasGradients, type GradientScorer, type MaybePromise, type PatchScorer, type SyncPatchScorer } from './scorer';
+import { hasBagSteps, hasGradients, type BagStepScorer, type GradientScorer, type MaybePromise, type PatchScorer, type SyncPatchScorer } from './scorer';
 import {
   dispatch,
   drawWithReplacement,
@@ -131,7 +131,7 @@ export interface TrainingProgress {
   epoch: number;
   batch: number;
   batchesInEpoch: number;
-  /** Mean weighted loss per patch so far this epoch. */
+  /** Mean weighted loss per patch (per image for the MIL methods) so far this epoch. */
   loss: number;
   patchesPerSecond: number;
 }
@@ -316,11 +316,14 @@ function* trainCo(scorer: PatchScorer, train: BagDataset, validation: BagDataset
   }
   if (patchCount(train) === 0) throw new DomainError('bad-request', 'no training patches');
   const isMil = opts.method === 'max' || opts.method === 'mean' || opts.method === 'mean-logit';
-  if (isMil && !hasGradients(scorer)) throw new DomainError('bad-request', `method '${opts.method}' needs a scorer with logit gradients (a head); this scorer trains on the self-paced loss only`);
+  const pooledInStep = isMil && !hasGradients(scorer) && hasBagSteps(scorer);
+  if (isMil && !hasGradients(scorer) && !(pooledInStep && opts.method === 'mean-logit')) {
+    throw new DomainError('bad-request', `method '${opts.method}' needs a scorer with logit gradients (a head)${hasBagSteps(scorer) ? '; a whole network trains on images with mean-logit only' : '; this scorer trains on the self-paced loss only'}`);
+  }
   const runStream = new Random(opts.seed);
   const pooling = poolingOf(opts.method);
   const resume = hooks.resume;
-  const runner = isMil ? milRunner(scorer as GradientScorer, train, opts) : patchRunner(scorer, train, opts, hooks, resume);
+  const runner = pooledInStep ? bagRunner(scorer as BagStepScorer, train, opts, hooks) : isMil ? milRunner(scorer as GradientScorer, train, opts) : patchRunner(scorer, train, opts, hooks, resume);
   const epochs: EpochInfo[] = resume ? [...resume.epochs] : [];
   let best = resume ? resume.bestScore : -Infinity;
   let bestEpoch = resume ? resume.bestEpoch : 0;
@@ -471,6 +474,61 @@ function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions
       return s / multiLabelEntries.length;
     },
     state: () => ({ alpha, stored }),
+  };
+}
+
+/**
+ * mean-logit MIL on a scorer that pools inside its own step (the whole network): each step takes
+ * whole images, as many consecutive ones of the epoch's shuffle as reach `batchSize` patches (at
+ * least one), augmented patch by patch as the patch methods are.
+ */
+function bagRunner(scorer: BagStepScorer, data: BagDataset, opts: TrainerOptions, hooks: TrainHooks): EpochRunner {
+  const K = data.labels.length;
+  const bags = bagCount(data);
+  const sizeOf = (b: number): number => data.bagOffsets[b + 1]! - data.bagOffsets[b]!;
+  return {
+    *run(rng: Random, epoch: number) {
+      const order = shuffled(bags, rng);
+      const batches: Int32Array[] = [];
+      for (let start = 0; start < bags; ) {
+        let end = start;
+        let patches = 0;
+        while (end < bags && (end === start || patches < opts.batchSize)) patches += sizeOf(order[end++]!);
+        batches.push(order.subarray(start, end));
+        start = end;
+      }
+      const t0 = performance.now();
+      let loss = 0;
+      let seenImages = 0;
+      let seenPatches = 0;
+      for (let bi = 0; bi < batches.length; bi++) {
+        if (bi > 0 && hooks.isCancelled?.()) throw new DomainError('conflict', `training cancelled in epoch ${epoch}${hooks.cancelNote ? `; ${hooks.cancelNote(epoch)}` : ''}`);
+        const batch = batches[bi]!;
+        const idx: number[] = [];
+        for (const b of batch) for (let n = data.bagOffsets[b]!; n < data.bagOffsets[b + 1]!; n++) idx.push(n);
+        const count = idx.length;
+        if (count === 0) continue;
+        const inputs = gatherInputs(data, idx, count);
+        hooks.augment?.(inputs, count, rng);
+        const pool = new Float32Array(batch.length * count);
+        const targets = new Float32Array(batch.length * K);
+        let row = 0;
+        batch.forEach((b, i) => {
+          const size = sizeOf(b);
+          pool.fill(1 / size, i * count + row, i * count + row + size);
+          for (let k = 0; k < K; k++) targets[i * K + k] = data.bagLabels[b * K + k]!;
+          row += size;
+        });
+        loss += yield* wait(scorer.trainBags(inputs, count, pool, batch.length, targets));
+        seenImages += batch.length;
+        seenPatches += count;
+        hooks.onProgress?.({ epoch, batch: bi + 1, batchesInEpoch: batches.length, loss: loss / seenImages, patchesPerSecond: seenPatches / Math.max((performance.now() - t0) / 1000, 1e-9) });
+      }
+      return { loss, seen: bags };
+    },
+    afterEpoch() {},
+    confidence: () => null,
+    state: () => ({ alpha: new Float64Array(0), stored: new Float64Array(0) }),
   };
 }
 

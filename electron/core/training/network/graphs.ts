@@ -2,6 +2,8 @@
  * The graphs the whole-network trainer runs on ONNX Runtime:
  * - the training step: parameters, Adam state, a batch with targets and weights, lr and step in;
  *   updated parameters and state, loss, per-element BCE and per-patch probabilities out;
+ * - the same step on whole images (mean-logit multi-instance loss): a pooling matrix in, the
+ *   images' targets and weights, their BCE and probabilities out;
  * - the inference graph: learned weights as initialisers, patches in, probabilities and
  *   embeddings out (the layout of a model package);
  * - single-layer and loss graphs exposing gradients, for numerical gradient checks.
@@ -11,12 +13,13 @@ import { DEFAULT_ADAM, type AdamHyper } from '../adam';
 import { emitAdamCorrections, emitAdamUpdate } from './adam-graph';
 import { Emitter } from './emitter';
 import { createLayer, type LayerSpec } from './layers';
-import { emitWeightedBce } from './loss';
+import { emitWeightedBce, type LossPass } from './loss';
 import { checkParams, emitInference, emitNetwork, trainableParams, type Network, type ParamSet } from './network';
 
 export const STEP_IO = {
   patches: 'patches',
   targets: 'targets',
+  pool: 'pool',
   weights: 'weights',
   lr: 'lr',
   step: 'step',
@@ -49,13 +52,39 @@ export interface TrainingStepOptions {
 }
 
 export function buildTrainingStepGraph(net: Network, options: TrainingStepOptions = {}): Uint8Array {
+  const k = labelCount(net);
+  return buildStepGraph(net, options, 'ana-training-step', (e, logits) => {
+    const g = e.graph;
+    const loss = emitWeightedBce(e, logits, g.input(STEP_IO.targets, ['N', k]), g.input(STEP_IO.weights, ['N', k]));
+    return { loss, dLogits: loss.dLogits, rows: 'N' };
+  });
+}
+
+/**
+ * The training step on whole images (multi-instance, mean-logit pooling, docs/method.md
+ * §aggregation): `pool` [B, N] holds 1/n_b where patch n belongs to image b (n_b patches), so
+ * the images' logits are pool · z; the weighted BCE is taken on them against `targets` and
+ * `weights` [B, K], and its gradient reaches the patches as poolᵀ · dL/dz̄. Pooling in log-odds is
+ * linear, which is why only mean-logit trains this way; per-element BCE and probabilities are
+ * the images'.
+ */
+export function buildBagStepGraph(net: Network, options: TrainingStepOptions = {}): Uint8Array {
+  const k = labelCount(net);
+  return buildStepGraph(net, options, 'ana-bag-step', (e, logits) => {
+    const g = e.graph;
+    const pool = g.input(STEP_IO.pool, ['B', 'N']);
+    const loss = emitWeightedBce(e, e.node('MatMul', [pool, logits]), g.input(STEP_IO.targets, ['B', k]), g.input(STEP_IO.weights, ['B', k]));
+    return { loss, dLogits: e.node('MatMul', [e.node('Transpose', [pool], { perm: [1, 0] }), loss.dLogits]), rows: 'B' };
+  });
+}
+
+/** Forward, a loss on the logits (`lossOf`), the reverse pass and Adam: the two step graphs' shared body. */
+function buildStepGraph(net: Network, options: TrainingStepOptions, name: string, lossOf: (e: Emitter, logits: string) => { loss: LossPass; dLogits: string; rows: string }): Uint8Array {
   const hyper = options.adam ?? DEFAULT_ADAM;
   const k = labelCount(net);
-  const e = Emitter.create('ana-training-step');
+  const e = Emitter.create(name);
   const g = e.graph;
   const x = g.input(STEP_IO.patches, ['N', ...net.spec.inputShape]);
-  const targets = g.input(STEP_IO.targets, ['N', k]);
-  const weights = g.input(STEP_IO.weights, ['N', k]);
   const lr = g.input(STEP_IO.lr, []);
   const step = g.input(STEP_IO.step, []);
   const params = net.params.map((p) => g.input(STEP_IO.param(p.name), p.shape));
@@ -65,8 +94,8 @@ export function buildTrainingStepGraph(net: Network, options: TrainingStepOption
   const vs = trained.map((p) => g.input(STEP_IO.adamV(p.name), p.shape));
 
   const forward = emitNetwork(e, net, x, params);
-  const loss = emitWeightedBce(e, forward.y, targets, weights);
-  const grads = forward.backward(loss.dLogits, options.firstTrainableLayer ?? 0);
+  const { loss, dLogits, rows } = lossOf(e, forward.y);
+  const grads = forward.backward(dLogits, options.firstTrainableLayer ?? 0);
   const corrections = emitAdamCorrections(e, lr, step, hyper);
 
   trained.forEach((p, i) => {
@@ -77,8 +106,8 @@ export function buildTrainingStepGraph(net: Network, options: TrainingStepOption
     if (options.exposeGradients) expose(e, grads[i]!, STEP_IO.grad(p.name), p.shape);
   });
   expose(e, loss.loss, STEP_IO.loss, []);
-  expose(e, loss.bce, STEP_IO.bce, ['N', k]);
-  expose(e, loss.probabilities, STEP_IO.probabilities, ['N', k]);
+  expose(e, loss.bce, STEP_IO.bce, [rows, k]);
+  expose(e, loss.probabilities, STEP_IO.probabilities, [rows, k]);
   return g.toBytes();
 }
 

@@ -3,14 +3,15 @@
  * call of the training-step graph (forward, weighted BCE, reverse pass and Adam together), fed the
  * dispatched targets and per-element weights. The graph weighs the whole per-element BCE, so the
  * loop's "w on the positive term, 1 on the negative term" becomes w where t = 1 and 1 where t = 0;
- * soft targets (0 < t < 1) have no such form and are refused.
+ * soft targets (0 < t < 1) have no such form and are refused. `trainBags` is the whole-image
+ * step of the mean-logit method (the pooling inside the graph).
  */
 import { DomainError } from '../../errors';
-import type { BatchOutcome, PatchScorer } from '../scorer';
+import type { BagStepScorer, BatchOutcome } from '../scorer';
 import type { ParamSet } from './network';
 import type { NetworkStepper } from './network-stepper';
 
-export class NetworkScorer implements PatchScorer {
+export class NetworkScorer implements BagStepScorer {
   private targets: Float32Array;
   private weights: Float32Array;
 
@@ -48,6 +49,11 @@ export class NetworkScorer implements PatchScorer {
     const gradWeights = new Float64Array(n);
     for (let i = 0; i < n; i++) if (this.targets[i] === 1) gradWeights[i] = result.bce[i]!;
     return { loss: result.loss, gradWeights };
+  }
+
+  async trainBags(inputs: Float32Array, count: number, pool: Float32Array, images: number, targets: Float32Array): Promise<number> {
+    const weights = new Float32Array(images * this.labelCount).fill(1);
+    return (await this.stepper.trainBags(inputs, count, pool, images, targets, weights, this.lr)).loss;
   }
 
   score(inputs: Float32Array, count: number): Promise<Float32Array> {

@@ -6,7 +6,7 @@
 import { createGraphSession, type GraphSession, type GraphTensor } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
 import { DEFAULT_ADAM, type AdamHyper } from '../adam';
-import { buildScoringGraph, buildTrainingStepGraph, STEP_IO } from './graphs';
+import { buildBagStepGraph, buildScoringGraph, buildTrainingStepGraph, STEP_IO } from './graphs';
 import { checkParams, paramSize, trainableParams, type Network, type ParamSet } from './network';
 import type { ParamSpec } from './layers';
 
@@ -39,6 +39,8 @@ export class NetworkStepper {
   private adamM: ParamSet = {};
   private adamV: ParamSet = {};
   private adamStep = 0;
+  /** The whole-image step graph's session, opened on the first `trainBags`. */
+  private bagSession: Promise<GraphSession> | null = null;
 
   private constructor(
     readonly net: Network,
@@ -46,6 +48,7 @@ export class NetworkStepper {
     params: ParamSet,
     private readonly stepSession: GraphSession,
     private readonly scoreSession: GraphSession,
+    private readonly options: StepperOptions,
   ) {
     this.params = params;
     this.resetOptimizer();
@@ -59,7 +62,7 @@ export class NetworkStepper {
     const scoreSession = await createGraphSession(buildScoringGraph(net), { ...sessionOptions, providers: [stepSession.provider], label: 'scoring graph' });
     const copy: ParamSet = {};
     for (const p of net.params) copy[p.name] = Float32Array.from(params[p.name]!);
-    return new NetworkStepper(net, trainableParams(net, firstTrainableLayer), copy, stepSession, scoreSession);
+    return new NetworkStepper(net, trainableParams(net, firstTrainableLayer), copy, stepSession, scoreSession, options);
   }
 
   get provider(): ProviderName {
@@ -77,11 +80,37 @@ export class NetworkStepper {
   /** One Adam step on a batch; `targets` and `weights` are [count, K]. */
   async trainBatch(patches: Float32Array, count: number, targets: Float32Array, weights: Float32Array, lr: number): Promise<BatchResult> {
     const K = this.labelCount;
-    this.adamStep++;
-    const feeds: Record<string, GraphTensor> = {
-      [STEP_IO.patches]: { data: patches.subarray(0, count * this.patchLength), dims: [count, ...this.net.spec.inputShape] },
+    return this.step(this.stepSession, patches, count, lr, {
       [STEP_IO.targets]: { data: targets.subarray(0, count * K), dims: [count, K] },
       [STEP_IO.weights]: { data: weights.subarray(0, count * K), dims: [count, K] },
+    });
+  }
+
+  /**
+   * One Adam step on whole images (graphs.ts buildBagStepGraph): `pool` is [images, count] (1/n_b
+   * where patch n is one of image b's n_b), `targets` and `weights` are [images, K]; the BCE and
+   * probabilities returned are the images'.
+   */
+  async trainBags(patches: Float32Array, count: number, pool: Float32Array, images: number, targets: Float32Array, weights: Float32Array, lr: number): Promise<BatchResult> {
+    const K = this.labelCount;
+    this.bagSession ??= createGraphSession(buildBagStepGraph(this.net, { adam: this.options.adam ?? DEFAULT_ADAM, firstTrainableLayer: this.options.firstTrainableLayer ?? 0 }), {
+      providers: [this.stepSession.provider],
+      intraOpNumThreads: this.options.intraOpNumThreads,
+      warn: this.options.warn,
+      label: 'whole-image training-step graph',
+    });
+    return this.step(await this.bagSession, patches, count, lr, {
+      [STEP_IO.pool]: { data: pool.subarray(0, images * count), dims: [images, count] },
+      [STEP_IO.targets]: { data: targets.subarray(0, images * K), dims: [images, K] },
+      [STEP_IO.weights]: { data: weights.subarray(0, images * K), dims: [images, K] },
+    });
+  }
+
+  private async step(session: GraphSession, patches: Float32Array, count: number, lr: number, lossFeeds: Record<string, GraphTensor>): Promise<BatchResult> {
+    this.adamStep++;
+    const feeds: Record<string, GraphTensor> = {
+      ...lossFeeds,
+      [STEP_IO.patches]: { data: patches.subarray(0, count * this.patchLength), dims: [count, ...this.net.spec.inputShape] },
       [STEP_IO.lr]: { data: Float32Array.of(lr), dims: [] },
       [STEP_IO.step]: { data: Float32Array.of(this.adamStep), dims: [] },
     };
@@ -90,7 +119,7 @@ export class NetworkStepper {
       feeds[STEP_IO.adamM(p.name)] = { data: this.adamM[p.name]!, dims: p.shape };
       feeds[STEP_IO.adamV(p.name)] = { data: this.adamV[p.name]!, dims: p.shape };
     }
-    const out = await this.stepSession.run(feeds);
+    const out = await session.run(feeds);
     for (const p of this.trained) {
       this.params[p.name] = out[STEP_IO.nextParam(p.name)]!.data;
       this.adamM[p.name] = out[STEP_IO.nextAdamM(p.name)]!.data;
@@ -134,5 +163,6 @@ export class NetworkStepper {
   async close(): Promise<void> {
     await this.stepSession.close();
     await this.scoreSession.close();
+    if (this.bagSession) await (await this.bagSession).close();
   }
 }

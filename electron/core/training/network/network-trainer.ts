@@ -2,7 +2,8 @@
  * Whole-network training: the self-paced MIML loop of training/trainer.ts, unchanged (sampler,
  * confidences α, dispatcher, label-aware coefficients, regrouping, early stopping), with the
  * network on ONNX Runtime as its scorer (network-scorer.ts), augmentation, a checkpoint after
- * every epoch, resume, progress and cancel. `plain` is the inherited-label patch classifier.
+ * every epoch, resume, progress and cancel. `plain` is the inherited-label patch classifier;
+ * `mean-logit` trains on whole images with the loss on their mean patch logit.
  *
  * Each epoch draws from its own seeded stream (seed, epoch), so a run resumed from the
  * checkpoint of epoch e continues exactly as the uninterrupted run would have.
@@ -26,7 +27,8 @@ export type { TrainingProgress } from '../trainer';
  * always (resume), plus augmentation.
  */
 export type NetworkTrainingOptions = Omit<TrainerOptions, NotForNetworks | 'method'> & {
-  method: 'spl' | 'plain';
+  /** 'mean-logit': image-level BCE on the mean patch logit, the pooling a package reads with (whole images per step). */
+  method: 'spl' | 'plain' | 'mean-logit';
   /** null: no augmentation. */
   augment: AugmentOptions | null;
 };

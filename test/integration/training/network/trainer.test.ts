@@ -79,6 +79,25 @@ describe('whole-network self-paced training', () => {
     expect(result.epochs[0]!.patchesPerSecond).toBeGreaterThan(0);
   });
 
+  it('learns them with mean-logit too: whole images per step, the loss on their mean patch logit', async () => {
+    const stepper = await NetworkStepper.open(net, initParams(net, 1), { providers: ['cpu'] });
+    const progress: { batch: number; batchesInEpoch: number }[] = [];
+    const result = await trainNetwork(stepper, train, validation, { ...options, method: 'mean-logit' }, { onProgress: (p) => progress.push(p) });
+    await stepper.close();
+    const losses = result.epochs.map((e) => e.validationLoss!);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! * 0.8);
+    expect(result.validation!.f1_macro).toBeGreaterThan(0.8);
+    // 4 patches an image and batches of 16 patches: 4 images a step, 25 steps an epoch, every image once.
+    expect(progress[0]!.batchesInEpoch).toBe(25);
+    expect(result.epochs[0]!.seen).toBe(100);
+  });
+
+  it('refuses max and mean pooling for a whole network, naming mean-logit', async () => {
+    const stepper = await NetworkStepper.open(net, initParams(net, 1), { providers: ['cpu'] });
+    await expect(trainNetwork(stepper, train, validation, { ...options, method: 'max' as never })).rejects.toThrow(/a whole network trains on images with mean-logit only/);
+    await stepper.close();
+  });
+
   it('resumes from a checkpoint to exactly the weights of an uninterrupted run, and cancels cleanly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ana-autodiff-'));
     dirs.push(dir);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGraphSession, type GraphTensor } from '../../../../electron/core/inference/engine';
 import { adamReference } from '../../../../electron/core/training/adam';
-import { buildInferenceGraph, buildTrainingStepGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
+import { buildBagStepGraph, buildInferenceGraph, buildTrainingStepGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
 import { createNetwork, initParams, type NetworkSpec } from '../../../../electron/core/training/network/network';
 import { Random } from '../../../../electron/core/random';
 import { finiteDifferences, networkForward, weightedBce } from '../../../support/training/network-reference';
@@ -141,5 +141,65 @@ describe('last-blocks-only training', () => {
       expect(maxAbsDiff(some[STEP_IO.nextParam(name)]!.data, all[STEP_IO.nextParam(name)]!.data), name).toBeLessThan(1e-6);
     }
     expect(() => buildTrainingStepGraph(net, { firstTrainableLayer: 5 })).toThrow(/first trainable layer 5 is not a layer index 0..4/);
+  });
+});
+
+describe('whole-image (mean-logit) training step', () => {
+  it("gives the reference gradient of the BCE on each image's mean patch logit, and the images' probabilities", async () => {
+    const net = createNetwork(SPEC);
+    const init = initParams(net, 7);
+    const rng = new Random(21);
+    const n = 4;
+    const k = 3;
+    const xShape = [n, ...SPEC.inputShape];
+    const x = Float64Array.from({ length: n * 72 }, () => rng.normal(0, 1));
+    // Image 0 holds patches 0–2, image 1 patch 3.
+    const images = [[0, 1, 2], [3]];
+    const pool = new Float32Array(images.length * n);
+    images.forEach((patches, b) => patches.forEach((p) => (pool[b * n + p] = 1 / patches.length)));
+    const t = Float64Array.of(1, 0, 1, 0, 1, 0);
+    const w = new Float64Array(images.length * k).fill(1);
+    const pooledLogits = (params: Float64Array[]): Float64Array => {
+      const z = networkForward(SPEC, { data: x, shape: xShape }, params).data;
+      return Float64Array.from({ length: images.length * k }, (_, i) => {
+        const [b, c] = [Math.floor(i / k), i % k];
+        return images[b]!.reduce((s, p) => s + z[p * k + c]!, 0) / images[b]!.length;
+      });
+    };
+    const ref = net.params.map((p) => Float64Array.from(init[p.name]!));
+    const refLoss = () => weightedBce(pooledLogits(ref), t, w).loss;
+
+    const feeds: Record<string, GraphTensor> = {
+      [STEP_IO.patches]: { data: Float32Array.from(x), dims: xShape },
+      [STEP_IO.pool]: { data: pool, dims: [images.length, n] },
+      [STEP_IO.targets]: { data: Float32Array.from(t), dims: [images.length, k] },
+      [STEP_IO.weights]: { data: Float32Array.from(w), dims: [images.length, k] },
+      [STEP_IO.lr]: { data: Float32Array.of(0.01), dims: [] },
+      [STEP_IO.step]: { data: Float32Array.of(1), dims: [] },
+    };
+    for (const p of net.params) {
+      feeds[STEP_IO.param(p.name)] = { data: init[p.name]!, dims: p.shape };
+      feeds[STEP_IO.adamM(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
+      feeds[STEP_IO.adamV(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
+    }
+    const session = await createGraphSession(buildBagStepGraph(net, { exposeGradients: true }), { providers: ['cpu'] });
+    const out = await session.run(feeds);
+    await session.close();
+
+    const loss = refLoss();
+    expect(Math.abs(out[STEP_IO.loss]!.data[0]! - loss)).toBeLessThan(1e-4 * (1 + loss));
+    const probs = Array.from(pooledLogits(ref), (z) => 1 / (1 + Math.exp(-z)));
+    expect(out[STEP_IO.probabilities]!.dims).toEqual([images.length, k]);
+    expect(maxAbsDiff(out[STEP_IO.probabilities]!.data, probs)).toBeLessThan(1e-5);
+    net.params.forEach((p, i) => expect(maxAbsDiff(out[STEP_IO.grad(p.name)]!.data, finiteDifferences(ref[i]!, refLoss)), p.name).toBeLessThan(2e-4));
+    // Pooling matters: the same patches as four one-patch images give other gradients.
+    const patchStep = await createGraphSession(buildTrainingStepGraph(net, { exposeGradients: true }), { providers: ['cpu'] });
+    const perPatch = await patchStep.run({
+      ...feeds,
+      [STEP_IO.targets]: { data: Float32Array.of(1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0), dims: [n, k] },
+      [STEP_IO.weights]: { data: new Float32Array(n * k).fill(1), dims: [n, k] },
+    });
+    await patchStep.close();
+    expect(maxAbsDiff(perPatch[STEP_IO.grad('l4.linear.weight')]!.data, out[STEP_IO.grad('l4.linear.weight')]!.data)).toBeGreaterThan(1e-3);
   });
 });
