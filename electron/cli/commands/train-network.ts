@@ -10,7 +10,7 @@ export const trainNetworkCommand: Command = {
   name: 'train-network',
   summary: 'Train a whole CNN on ONNX Runtime (self-paced MIML) from a dataset CSV; resumes from its checkpoint',
   usage:
-    'ana train-network --data labels.csv --out DIR [--method spl|plain] [--seed S] [--epochs N] [--patience N]\n' +
+    'ana train-network --data labels.csv --out DIR [--method spl|plain|mean-logit] [--seed S] [--epochs N] [--patience N]\n' +
     '  [--lr X] [--lr-alpha X] [--batch N] [--input-px P] [--patch-um U] [--pixel-size-um U] [--widths 16,32,64,64]\n' +
     '  [--no-augment | --augment default|style] [--input-norm global|patch] [--aggregation max|mean|mean-logit]\n' +
     '  [--select-epoch overall|as-read]  keep the epoch with the best overall score at 0.5 (default), or the best macro-F1 as the package reads (--aggregation, thresholds tuned on validation)\n' +
@@ -44,11 +44,14 @@ export const trainNetworkCommand: Command = {
       },
     });
     const { dataCsv, outDir } = trainingRunPaths(values);
-    if (values.method !== 'spl' && values.method !== 'plain') throw new UsageError(`--method must be spl or plain, got '${values.method}'`);
+    const method = values.method;
+    if (method !== 'spl' && method !== 'plain' && method !== 'mean-logit') throw new UsageError(`--method must be spl, plain or mean-logit, got '${method}'`);
     if (values.augment !== 'default' && values.augment !== 'style') throw new UsageError(`--augment must be default or style, got '${values.augment}'`);
     if (values['input-norm'] !== 'global' && values['input-norm'] !== 'patch') throw new UsageError(`--input-norm must be global or patch, got '${values['input-norm']}'`);
     const aggregation = values.aggregation;
     if (aggregation !== 'max' && aggregation !== 'mean' && aggregation !== 'mean-logit') throw new UsageError(`--aggregation must be max, mean or mean-logit, got '${aggregation}'`);
+    // mean-logit trains on the pooled field score, so the package must read with the same pooling.
+    if (method === 'mean-logit' && aggregation !== 'mean-logit') throw new UsageError(`--method mean-logit trains on the fields' mean patch logit: give --aggregation mean-logit too (got ${aggregation})`);
     const epochSelection = epochSelectionOption(values['select-epoch'], '--select-epoch');
     const num = (name: string, v: string): number => {
       const n = Number(v);
@@ -67,7 +70,7 @@ export const trainNetworkCommand: Command = {
         outDir,
         version: values.version,
         training: {
-          method: values.method,
+          method,
           seed: num('seed', values.seed),
           maxEpochs: num('epochs', values.epochs),
           patience: num('patience', values.patience),
