@@ -157,6 +157,8 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   const stepper = await NetworkStepper.open(net, base ? base.params : initParams(net, options.seed), { providers: o.providers, warn: log, firstTrainableLayer: o.firstTrainableLayer });
   log(`training on ${stepper.provider}: ${net.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0)} parameters`);
   await mkdir(resolve(o.outDir), { recursive: true });
+  // An epoch record counts what the method steps on: patches, or whole fields for mean-logit.
+  const throughput = (e: NetworkEpochInfo): string => (options.method === 'mean-logit' ? `${e.patchesPerSecond.toFixed(1)} fields/s` : `${e.patchesPerSecond.toFixed(0)} patches/s`);
   let result: Awaited<ReturnType<typeof trainNetwork>>;
   try {
     result = await trainNetwork(stepper, train, val, options, {
@@ -166,7 +168,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
         sampleRss();
         o.onProgress?.(p);
       },
-      onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val ${options.epochSelection === 'as-read' ? 'macro-F1 as read' : 'overall'} ${e.validationScore?.toFixed(4) ?? '-'}, ${e.patchesPerSecond.toFixed(0)} patches/s${e.best ? ' (best)' : ''}`),
+      onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val ${options.epochSelection === 'as-read' ? 'macro-F1 as read' : 'overall'} ${e.validationScore?.toFixed(4) ?? '-'}, ${throughput(e)}${e.best ? ' (best)' : ''}`),
     });
     const aggregation = o.aggregation ?? 'max';
     const scored = await scoreDataset(stepper, test, 256, aggregation);
@@ -196,11 +198,12 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
     });
     const packageDir = await writePackage(o, net.spec, result.params, { mean, std }, { inputPx, patchSizeUm, parentVersion: base?.manifest.version ?? null }, tuned, thresholds, result.epochs.length, result.bestEpoch, stepper.provider, card, aggregation);
     const trainEpochs = result.epochs.filter((e) => e.epoch > result.resumedFromEpoch);
+    const meanEpochTrainSeconds = trainEpochs.reduce((a, e) => a + e.seen / e.patchesPerSecond, 0) / Math.max(1, trainEpochs.length);
     const figures = {
       trainPatches: patchCount(train),
       trainFields: bagCount(train),
-      patchesPerSecond: trainEpochs.reduce((a, e) => a + e.patchesPerSecond, 0) / Math.max(1, trainEpochs.length),
-      meanEpochTrainSeconds: trainEpochs.reduce((a, e) => a + e.seen / e.patchesPerSecond, 0) / Math.max(1, trainEpochs.length),
+      patchesPerSecond: options.method === 'mean-logit' ? patchCount(train) / Math.max(meanEpochTrainSeconds, 1e-9) : trainEpochs.reduce((a, e) => a + e.patchesPerSecond, 0) / Math.max(1, trainEpochs.length),
+      meanEpochTrainSeconds,
       peakRssMb: peakRss / 2 ** 20,
       prepareSeconds,
     };
