@@ -100,7 +100,7 @@ describe('whole-network local fine-tuning', () => {
     expect((getTrainingRun(db, r.runId)!.config as { blend: number }).blend).toBe(0.5);
     expect((await loadNetworkPackage(r.candidate.dirPath)).manifest.provenance['blend']).toBe(0.5);
     // The card names the method it was trained by (it said "self-paced" whatever the method).
-    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(/all layers, by plain patch classifier on inherited labels, on ONNX Runtime/);
+    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(/all layers, trained as a patch classifier on its field's labels \(method plain\), on ONNX Runtime/);
   });
 
   it('runs in the worker with progress and cancels after the current batch', async () => {

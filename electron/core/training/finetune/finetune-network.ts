@@ -14,7 +14,7 @@ import { patchOptionsOf } from '../../models/manifest';
 import { loadModelPackage, type ModelPackage } from '../../models/model-package';
 import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { scoredReport, type ScoredReport } from '../metrics/metrics';
-import { TRAINING_METHOD_NAMES } from '../metrics/model-card';
+import { NETWORK_METHOD_NAMES } from '../metrics/model-card';
 import { poolBags, type EpochInfo } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
@@ -103,7 +103,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const card = [
     `# Model card: ${manifest.id} ${input.version}`,
     '',
-    `Fine-tuned locally from ${manifest.id} ${manifest.version} on the laboratory's own signed cases (final labels of the latest signed decision), ${trainedLayers}, by ${TRAINING_METHOD_NAMES[options.method]}, on ONNX Runtime.`,
+    `Fine-tuned locally from ${manifest.id} ${manifest.version} on the laboratory's own signed cases (final labels of the latest signed decision), ${trainedLayers}, trained ${NETWORK_METHOD_NAMES[options.method]}, on ONNX Runtime.`,
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} frozen validation (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,

@@ -38,7 +38,7 @@ export interface NetworkCardInput {
   csv: string;
   counts: { trainFields: number; trainPatches: number; valFields: number; testFields: number };
   patchSizeUm: number;
-  options: Omit<TrainerOptions, 'method' | 'bagsPerBatch' | 'softTargets' | 'streamPerEpoch' | 'solver'> & { method: string; augment: unknown };
+  options: Omit<TrainerOptions, 'method' | 'bagsPerBatch' | 'softTargets' | 'streamPerEpoch' | 'solver'> & { method: keyof typeof NETWORK_METHOD_NAMES; augment: unknown };
   firstTrainableLayer: number;
   epochs: EpochInfo[];
   bestEpoch: number;
@@ -137,6 +137,13 @@ const EPOCH_SELECTION_NAMES = {
   'as-read': 'by validation macro-F1 as the package reads it, thresholds tuned on validation',
 } as const;
 
+/** How a whole network learnt, as a model card says it. */
+export const NETWORK_METHOD_NAMES: Record<'spl' | 'plain' | 'mean-logit', string> = {
+  spl: 'with the self-paced MIML method (Jiang et al., IEEE TMI 2025)',
+  plain: "as a patch classifier on its field's labels (method plain)",
+  'mean-logit': "on whole fields, the loss on each field's mean patch logit (method mean-logit)",
+};
+
 function networkCard(c: NetworkCardInput): string {
   const t = c.test;
   const o = c.options;
@@ -146,7 +153,7 @@ function networkCard(c: NetworkCardInput): string {
   return [
     `# Model card: ${c.id} ${c.version}`,
     '',
-    `A convolutional network trained end to end (all ${c.parameters.toLocaleString('en')} parameters${c.firstTrainableLayer > 0 ? `; layers below ${c.firstTrainableLayer} frozen` : ''}) ${selfPaced ? 'with the self-paced MIML method (Jiang et al., IEEE TMI 2025)' : "as a patch classifier on its field's labels (method plain)"}`,
+    `A convolutional network trained end to end (all ${c.parameters.toLocaleString('en')} parameters${c.firstTrainableLayer > 0 ? `; layers below ${c.firstTrainableLayer} frozen` : ''}) ${NETWORK_METHOD_NAMES[o.method]}`,
     `on ONNX Runtime (${c.provider}), by the workstation's own reverse-mode differentiation.`,
     c.parentVersion ? `Fine-tuned from version ${c.parentVersion}.` : 'Trained from random initialisation.',
     '',
