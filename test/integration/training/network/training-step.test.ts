@@ -28,6 +28,17 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return worst;
 }
 
+/** lr 0.01, Adam step 1 from zero state, the parameters `init`: the feeds of a first step besides the batch. */
+function firstStepFeeds(net: ReturnType<typeof createNetwork>, init: Record<string, Float32Array>): Record<string, GraphTensor> {
+  const feeds: Record<string, GraphTensor> = { [STEP_IO.lr]: { data: Float32Array.of(0.01), dims: [] }, [STEP_IO.step]: { data: Float32Array.of(1), dims: [] } };
+  for (const p of net.params) {
+    feeds[STEP_IO.param(p.name)] = { data: init[p.name]!, dims: p.shape };
+    feeds[STEP_IO.adamM(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
+    feeds[STEP_IO.adamV(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
+  }
+  return feeds;
+}
+
 describe('training step graph', () => {
   it('matches the TypeScript reference over three Adam steps', async () => {
     const net = createNetwork(SPEC);
@@ -118,14 +129,8 @@ describe('last-blocks-only training', () => {
       [STEP_IO.patches]: { data: Float32Array.from({ length: n * 72 }, () => rng.normal(0, 1)), dims: xShape },
       [STEP_IO.targets]: { data: Float32Array.from({ length: n * 3 }, () => (rng.next() < 0.5 ? 1 : 0)), dims: [n, 3] },
       [STEP_IO.weights]: { data: new Float32Array(n * 3).fill(1), dims: [n, 3] },
-      [STEP_IO.lr]: { data: Float32Array.of(0.01), dims: [] },
-      [STEP_IO.step]: { data: Float32Array.of(1), dims: [] },
+      ...firstStepFeeds(net, init),
     };
-    for (const p of net.params) {
-      feeds[STEP_IO.param(p.name)] = { data: init[p.name]!, dims: p.shape };
-      feeds[STEP_IO.adamM(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
-      feeds[STEP_IO.adamV(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
-    }
     const full = await createGraphSession(buildTrainingStepGraph(net, { exposeGradients: true }), { providers: ['cpu'] });
     const all = await full.run(feeds);
     await full.close();
@@ -174,14 +179,8 @@ describe('whole-image (mean-logit) training step', () => {
       [STEP_IO.pool]: { data: pool, dims: [images.length, n] },
       [STEP_IO.targets]: { data: Float32Array.from(t), dims: [images.length, k] },
       [STEP_IO.weights]: { data: Float32Array.from(w), dims: [images.length, k] },
-      [STEP_IO.lr]: { data: Float32Array.of(0.01), dims: [] },
-      [STEP_IO.step]: { data: Float32Array.of(1), dims: [] },
+      ...firstStepFeeds(net, init),
     };
-    for (const p of net.params) {
-      feeds[STEP_IO.param(p.name)] = { data: init[p.name]!, dims: p.shape };
-      feeds[STEP_IO.adamM(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
-      feeds[STEP_IO.adamV(p.name)] = { data: new Float32Array(init[p.name]!.length), dims: p.shape };
-    }
     const session = await createGraphSession(buildBagStepGraph(net, { exposeGradients: true }), { providers: ['cpu'] });
     const out = await session.run(feeds);
     await session.close();
