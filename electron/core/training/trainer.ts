@@ -316,8 +316,9 @@ function* trainCo(scorer: PatchScorer, train: BagDataset, validation: BagDataset
   }
   if (patchCount(train) === 0) throw new DomainError('bad-request', 'no training patches');
   const isMil = opts.method === 'max' || opts.method === 'mean' || opts.method === 'mean-logit';
-  const pooledInStep = isMil && !hasGradients(scorer) && hasBagSteps(scorer);
-  if (isMil && !hasGradients(scorer) && !(pooledInStep && opts.method === 'mean-logit')) {
+  // A whole network has no logit gradients to hand out; it pools inside its own step, mean-logit only.
+  const pooledInStep = opts.method === 'mean-logit' && !hasGradients(scorer) && hasBagSteps(scorer);
+  if (isMil && !hasGradients(scorer) && !pooledInStep) {
     throw new DomainError('bad-request', `method '${opts.method}' needs a scorer with logit gradients (a head)${hasBagSteps(scorer) ? '; a whole network trains on images with mean-logit only' : '; this scorer trains on the self-paced loss only'}`);
   }
   const runStream = new Random(opts.seed);
@@ -333,9 +334,8 @@ function* trainCo(scorer: PatchScorer, train: BagDataset, validation: BagDataset
     best = (yield* validateCo(scorer, validation, pooling, opts)).score;
     bestState = scorer.snapshot();
   }
-  const cancelled = (epoch: number): DomainError => new DomainError('conflict', `training cancelled in epoch ${epoch}${hooks.cancelNote ? `; ${hooks.cancelNote(epoch)}` : ''}`);
   for (let epoch = (resume?.epoch ?? 0) + 1; epoch <= opts.maxEpochs && since < opts.patience; epoch++) {
-    if (hooks.isCancelled?.()) throw cancelled(epoch);
+    if (hooks.isCancelled?.()) throw cancelledError(epoch, hooks);
     const rng = opts.streamPerEpoch ? new Random((opts.seed * 1_000_003 + epoch * 7919) >>> 0) : runStream;
     const t0 = performance.now();
     const { loss, seen } = yield* runner.run(rng, epoch);
@@ -372,6 +372,11 @@ function* trainCo(scorer: PatchScorer, train: BagDataset, validation: BagDataset
   if (bestState) scorer.restore(bestState);
   const final = validation ? yield* validateCo(scorer, validation, pooling, opts) : null;
   return { epochs, bestEpoch, validation: final?.report ?? null, pooling };
+}
+
+/** The error a cancelled run stops with (between batches or epochs), naming what is kept. */
+function cancelledError(epoch: number, hooks: TrainHooks): DomainError {
+  return new DomainError('conflict', `training cancelled in epoch ${epoch}${hooks.cancelNote ? `; ${hooks.cancelNote(epoch)}` : ''}`);
 }
 
 /** spl and plain: patch-level steps on (pseudo-)labels. */
@@ -431,7 +436,7 @@ function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions
       const t0 = performance.now();
       let loss = 0;
       for (let bi = 0; bi < batches; bi++) {
-        if (bi > 0 && hooks.isCancelled?.()) throw new DomainError('conflict', `training cancelled in epoch ${epoch}${hooks.cancelNote ? `; ${hooks.cancelNote(epoch)}` : ''}`);
+        if (bi > 0 && hooks.isCancelled?.()) throw cancelledError(epoch, hooks);
         const start = bi * B;
         const count = Math.min(B, order.length - start);
         const idx = order.subarray(start, start + count);
@@ -502,7 +507,7 @@ function bagRunner(scorer: BagStepScorer, data: BagDataset, opts: TrainerOptions
       let seenImages = 0;
       let seenPatches = 0;
       for (let bi = 0; bi < batches.length; bi++) {
-        if (bi > 0 && hooks.isCancelled?.()) throw new DomainError('conflict', `training cancelled in epoch ${epoch}${hooks.cancelNote ? `; ${hooks.cancelNote(epoch)}` : ''}`);
+        if (bi > 0 && hooks.isCancelled?.()) throw cancelledError(epoch, hooks);
         const batch = batches[bi]!;
         const idx: number[] = [];
         for (const b of batch) for (let n = data.bagOffsets[b]!; n < data.bagOffsets[b + 1]!; n++) idx.push(n);
