@@ -41,3 +41,17 @@ export function epochSelectionOption(text: string, flag: string): EpochSelection
   if (!(EPOCH_SELECTIONS as readonly string[]).includes(text)) throw new UsageError(`${flag} must be ${EPOCH_SELECTIONS.join(' or ')}, got '${text}'`);
   return text as EpochSelection;
 }
+
+/**
+ * An encoder's stages as written on the command line (`--widths` of train-network and the network
+ * bench): widths separated by commas, each optionally followed by `x` and its depth, the number of
+ * convolutions in that stage ("8,16,64,128x2,128x2").
+ */
+export function encoderStagesOption(text: string, flag: string): { widths: number[]; depths: number[] } {
+  const stages = text.split(',').map((stage) => {
+    const m = /^(\d+)(?:x(\d+))?$/.exec(stage.trim());
+    if (!m || Number(m[1]) < 1 || Number(m[2] ?? 1) < 1) throw new UsageError(`${flag}: '${stage}' is not a width or WIDTHxDEPTH (e.g. 64 or 128x2), in '${text}'`);
+    return { width: Number(m[1]), depth: Number(m[2] ?? 1) };
+  });
+  return { widths: stages.map((s) => s.width), depths: stages.map((s) => s.depth) };
+}

@@ -4,7 +4,7 @@
  * set the size of `fields` fields × `patchesPerField` patches. Pixel values are random: speed
  * does not depend on them. Also the forward pass alone (scoring, 1 and 32 patches per call). Usage:
  *   npx tsx electron/cli/bench/network-bench.ts [--input-px 96] [--fields 1000] [--patches-per-field 20] [--provider cpu]
- *     [--widths 16,32,64,64] [--input-norm global|patch] [--augment default|style]
+ *     [--widths 16,32,64,64 (WIDTHxDEPTH for a deeper stage: 128x2)] [--input-norm global|patch] [--augment default|style]
  */
 import { parseArgs } from 'node:util';
 import { LABEL_KEYS } from '../../contract/labels';
@@ -16,6 +16,7 @@ import { createNetwork, initParams } from '../../core/training/network/network';
 import { NetworkStepper } from '../../core/training/network/network-stepper';
 import { trainNetwork } from '../../core/training/network/network-trainer';
 import { defaultEncoderSpec, type InputNormalisation } from '../../core/training/network/train-network';
+import { encoderStagesOption } from '../options';
 
 export interface BenchmarkResult {
   provider: string;
@@ -28,11 +29,11 @@ export interface BenchmarkResult {
   peakRssMb: number;
 }
 
-export async function benchmark(o: { inputPx: number; fields: number; patchesPerField: number; providers?: ReturnType<typeof parseProviderPreference>; widths?: number[]; inputNorm?: InputNormalisation; augment?: AugmentOptions }): Promise<BenchmarkResult> {
+export async function benchmark(o: { inputPx: number; fields: number; patchesPerField: number; providers?: ReturnType<typeof parseProviderPreference>; widths?: number[]; depths?: number[]; inputNorm?: InputNormalisation; augment?: AugmentOptions }): Promise<BenchmarkResult> {
   let peak = process.memoryUsage().rss;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   const K = LABEL_KEYS.length;
-  const net = createNetwork(defaultEncoderSpec(o.inputPx, K, o.widths, o.inputNorm));
+  const net = createNetwork(defaultEncoderSpec(o.inputPx, K, o.widths, o.inputNorm, o.depths));
   const stepper = await NetworkStepper.open(net, initParams(net, 1), { providers: o.providers });
   const rng = new Random(1);
   const length = o.inputPx * o.inputPx;
@@ -90,7 +91,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     fields: Number(values.fields),
     patchesPerField: Number(values['patches-per-field']),
     providers: values.provider ? parseProviderPreference(values.provider) : undefined,
-    widths: values.widths.split(',').map(Number),
+    ...encoderStagesOption(values.widths, '--widths'),
     inputNorm: values['input-norm'] === 'patch' ? 'patch' : 'global',
     augment: values.augment === 'style' ? STYLE_AUGMENT : DEFAULT_AUGMENT,
   });

@@ -4,14 +4,15 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { DEFAULT_AUGMENT, STYLE_AUGMENT } from '../../core/training/network/augment';
 import { runWholeNetworkTraining } from '../../core/training/network/train-network';
 import { UsageError, type Command } from '../command';
-import { epochSelectionOption, TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
+import { encoderStagesOption, epochSelectionOption, TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
 
 export const trainNetworkCommand: Command = {
   name: 'train-network',
   summary: 'Train a whole CNN on ONNX Runtime (self-paced MIML) from a dataset CSV; resumes from its checkpoint',
   usage:
     'ana train-network --data labels.csv --out DIR [--method spl|plain|mean-logit] [--seed S] [--epochs N] [--patience N]\n' +
-    '  [--lr X] [--lr-alpha X] [--batch N] [--input-px P] [--patch-um U] [--pixel-size-um U] [--widths 16,32,64,64]\n' +
+    '  [--lr X] [--lr-alpha X] [--batch N] [--input-px P] [--patch-um U] [--pixel-size-um U]\n' +
+    '  [--widths 16,32,64,64]  channels of each stride-2 stage; WIDTHxDEPTH (e.g. 128x2) adds stride-1 convolutions to a stage\n' +
     '  [--no-augment | --augment default|style] [--input-norm global|patch] [--aggregation max|mean|mean-logit]\n' +
     '  [--select-epoch overall|as-read]  keep the epoch with the best overall score at 0.5 (default), or the best macro-F1 as the package reads (--aggregation, thresholds tuned on validation)\n' +
     '  [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml]\n' +
@@ -87,7 +88,7 @@ export const trainNetworkCommand: Command = {
         inputPx: num('input-px', values['input-px']),
         patchSizeUm: num('patch-um', values['patch-um']),
         defaultPixelSizeUm: num('pixel-size-um', values['pixel-size-um']),
-        widths: values.widths.split(',').map((w) => num('widths', w)),
+        ...encoderStagesOption(values.widths, '--widths'),
         providers: values.provider ? parseProviderPreference(values.provider) : undefined,
         initFrom: values['init-from'] ? resolve(values['init-from']) : undefined,
         firstTrainableLayer: values['train-from-layer'] ? Number.parseInt(values['train-from-layer'], 10) : undefined,

@@ -36,13 +36,21 @@ export type InputNormalisation = 'global' | 'patch';
 const PATCH_NORM_EPS = 1e-3;
 
 /**
- * A small encoder: four stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head.
+ * A small encoder: stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head.
+ * `depths[i]` (default 1) makes stage i that many convolutions at `widths[i]` channels: the first
+ * halves the resolution, the rest keep it, so a stage can combine what it sees without a larger
+ * field of view.
  * With `inputNorm: 'patch'` a one-group GroupNorm first standardises each patch by its own mean and
  * sd (then a learned scale and shift), so a lab's gain, offset and bit depth do not reach the convolutions.
  */
-export function defaultEncoderSpec(inputPx: number, labels: number, widths: readonly number[] = [16, 32, 64, 64], inputNorm: InputNormalisation = 'global'): NetworkSpec {
+export function defaultEncoderSpec(inputPx: number, labels: number, widths: readonly number[] = [16, 32, 64, 64], inputNorm: InputNormalisation = 'global', depths: readonly number[] = widths.map(() => 1)): NetworkSpec {
+  if (depths.length !== widths.length || depths.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new DomainError('bad-request', `encoder depths [${depths.join(', ')}] must be one whole number ≥ 1 for each of the ${widths.length} widths`);
+  }
   const layers: LayerSpec[] = inputNorm === 'patch' ? [{ kind: 'groupnorm', groups: 1, eps: PATCH_NORM_EPS }] : [];
-  for (const c of widths) layers.push({ kind: 'conv2d', outChannels: c, kernel: 3, stride: 2, padding: 1 }, { kind: 'groupnorm', groups: 4 }, { kind: 'relu' });
+  widths.forEach((c, i) => {
+    for (let k = 0; k < depths[i]!; k++) layers.push({ kind: 'conv2d', outChannels: c, kernel: 3, stride: k === 0 ? 2 : 1, padding: 1 }, { kind: 'groupnorm', groups: 4 }, { kind: 'relu' });
+  });
   layers.push({ kind: 'globalavgpool' }, { kind: 'linear', outFeatures: labels });
   return { inputShape: [1, inputPx, inputPx], layers };
 }
@@ -67,6 +75,8 @@ export interface TrainNetworkRunOptions {
   patchSizeUm: number;
   defaultPixelSizeUm: number;
   widths?: readonly number[];
+  /** Convolutions per stage (default 1 each); see defaultEncoderSpec. */
+  depths?: readonly number[];
   providers?: ProviderName[];
   /**
    * Fine-tune a whole-network package instead of starting from random weights: its network,
@@ -151,7 +161,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   const prepareSeconds = (performance.now() - t0) / 1000;
 
   const K = train.labels.length;
-  const net = base ? base.net : createNetwork(defaultEncoderSpec(inputPx, K, o.widths, o.inputNorm));
+  const net = base ? base.net : createNetwork(defaultEncoderSpec(inputPx, K, o.widths, o.inputNorm, o.depths));
   if (net.outShape[0] !== K) throw new DomainError('bad-request', `${o.initFrom}: the network has ${net.outShape[0]} outputs, the data ${K} labels`);
   const options = { ...defaultNetworkTrainingOptions, ...o.training, augment: o.augment ? (o.augmentation ?? DEFAULT_AUGMENT) : null };
   const stepper = await NetworkStepper.open(net, base ? base.params : initParams(net, options.seed), { providers: o.providers, warn: log, firstTrainableLayer: o.firstTrainableLayer });

@@ -46,6 +46,7 @@ describe('whole-network model package from generated fields', () => {
       patchSizeUm: 50,
       defaultPixelSizeUm: 0.5,
       widths: [4, 8],
+      depths: [1, 2], // the second stage's stride-1 convolution goes through packaging and reading too
       providers: ['cpu'],
     });
     expect(result.provider).toBe('cpu');
@@ -92,7 +93,7 @@ describe('whole-network model package from generated fields', () => {
         expect(1 / (1 + Math.exp(-z))).toBeCloseTo(probabilities[n * K + k]!, 5);
       }
 
-    // Fine-tune the package, last block only (layers 3.. : second convolution, its norm, the head).
+    // Fine-tune the package, last stage only (layers 3.. : the second stage's two convolutions and norms, the head).
     const base = await loadNetworkPackage(outDir);
     const tunedDir = join(dir, 'tuned');
     const tuned = await runWholeNetworkTraining({
@@ -115,6 +116,6 @@ describe('whole-network model package from generated fields', () => {
     expect((await loadCheckpoint(join(tunedDir, 'training.checkpoint.json')))!.epochSelection).toBe('as-read');
     expect(after.manifest.normalisation).toEqual(base.manifest.normalisation);
     for (const name of ['l0.conv2d.weight', 'l0.conv2d.bias', 'l1.groupnorm.gamma']) expect(after.params[name], name).toEqual(base.params[name]);
-    for (const name of ['l3.conv2d.weight', 'l7.linear.weight']) expect(after.params[name], name).not.toEqual(base.params[name]);
+    for (const name of ['l3.conv2d.weight', 'l6.conv2d.weight', 'l10.linear.weight']) expect(after.params[name], name).not.toEqual(base.params[name]);
   });
 });
