@@ -80,7 +80,7 @@ export interface TrainNetworkRunOptions {
   providers?: ProviderName[];
   /**
    * Fine-tune a whole-network package instead of starting from random weights: its network,
-   * patch size, input side and normalisation are kept (inputPx, patchSizeUm and widths are ignored).
+   * patch size, input side and normalisation are kept (inputPx, patchSizeUm, widths and depths are ignored).
    */
   initFrom?: string;
   /** Train only layers from this index up (0: all); with `initFrom`, the last-blocks-only mode. */
