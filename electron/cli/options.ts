@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { EPOCH_SELECTIONS, type EpochSelection } from '../core/training/trainer';
+import type { Blend } from '../core/training/finetune/finetune-network';
 import { UsageError } from './command';
 
 /** A training run: dataset CSV in, package folder out, the training method and the seed (`ana train`, `ana train-network`). */
@@ -29,10 +30,11 @@ export function wholeOption(text: string, flag: string, min = 1): number {
   return n;
 }
 
-/** A share between 0 and 1 (`--blend` of finetune, `--network-blend` of bench shift). */
-export function shareOption(text: string, flag: string): number {
+/** 'auto' or a share between 0 and 1 (`--blend` of finetune, `--network-blend` of bench shift). */
+export function blendOption(text: string, flag: string): Blend {
+  if (text === 'auto') return 'auto';
   const n = Number(text);
-  if (!(n >= 0 && n <= 1)) throw new UsageError(`${flag} must be between 0 and 1, got '${text}'`);
+  if (!(n >= 0 && n <= 1)) throw new UsageError(`${flag} must be 'auto' or a share between 0 and 1, got '${text}'`);
   return n;
 }
 

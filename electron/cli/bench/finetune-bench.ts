@@ -7,7 +7,7 @@
  *
  * With `--mode last-blocks|all` (a whole-network --model) it runs once: there is nothing to cache,
  * every run cuts the fields into patches and trains the network for at most `--epochs` epochs;
- * `--blend S` mixes the fine-tuned weights with the active version's (`ana finetune --blend`).
+ * `--blend S|auto` mixes the fine-tuned weights with the active version's (`ana finetune --blend`).
  * With `--mode adapt` it runs once, end to end: codebooks learned from the record's slides, every
  * case embedded through the adapted extractor (and the validation cases through the active one),
  * a new head, the gate (docs/lab-adaptation.md).
@@ -27,6 +27,7 @@ import { saveDraft, signCase } from '../../core/review/review.service';
 import { readDatasetCsv } from '../../core/synth/dataset-csv';
 import { runFinetune } from '../../core/training/finetune/finetune';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
+import { blendOption } from '../options';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' } } });
 const mode = values.mode as FinetuneMode;
@@ -62,7 +63,7 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
     if (p.phase !== last || p.done === p.total) console.log(`  ${((performance.now() - t) / 1000).toFixed(0)} s: ${at}`);
     last = p.phase;
   };
-  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : epochs, ...(values.blend === undefined ? {} : { blend: Number(values.blend) }), onProgress });
+  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : epochs, ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress });
   const wall = (performance.now() - t) / 1000;
   console.log(
     `${pass}: ${wall.toFixed(1)} s wall (${r.timingsMs.adapt === undefined ? '' : `adaptation ${(r.timingsMs.adapt / 1000).toFixed(1)} s, `}${onHead ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, ${onHead ? 'head' : 'network'} ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +

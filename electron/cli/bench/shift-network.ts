@@ -15,13 +15,11 @@ import { patchOptionsOf } from '../../core/models/manifest';
 import type { ModelPackage } from '../../core/models/model-package';
 import type { DatasetRow } from '../../core/synth';
 import { bagCount, subsetBags, type BagDataset } from '../../core/training/dataset';
-import { networkFinetuneOptions } from '../../core/training/finetune/finetune-network';
-import { DEFAULT_NETWORK_BLEND } from '../../core/training/finetune/finetune';
+import { applyBlend, DEFAULT_NETWORK_BLEND, networkFinetuneOptions, type Blend } from '../../core/training/finetune/finetune-network';
 import { hashSplit } from '../../core/training/heads/train-model';
 import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { thresholdsFor } from '../../core/training/metrics/thresholds';
 import { lastBlocksStart, loadNetworkPackage } from '../../core/training/network/network-package';
-import { blendParams } from '../../core/training/network/network';
 import { NetworkStepper } from '../../core/training/network/network-stepper';
 import { scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../../core/training/network/network-trainer';
 import { pixelBags } from '../../core/training/network/patch-dataset';
@@ -37,8 +35,8 @@ export interface NetworkFinetuneBench {
   maxEpochs?: number;
   /** How early stopping keeps an epoch (TrainerOptions.epochSelection); 'as-read' scores with the package's aggregation. Default 'overall', as `ana finetune`. */
   epochSelection?: EpochSelection;
-  /** Share of the fine-tuned weights in the network read (`ana finetune --blend`). Default: `ana finetune`'s. */
-  blend?: number;
+  /** Share of the fine-tuned weights in the network read, or 'auto' (`ana finetune --blend`). Default: `ana finetune`'s. */
+  blend?: Blend;
 }
 
 /** The loop options of one +N fine-tuning: `ana finetune`'s (networkFinetuneOptions), with the bench's seed, epoch cap and epoch choice. */
@@ -98,13 +96,13 @@ export async function networkStyle(
       await withStepper(async (stepper, pooled) => {
         const t0 = performance.now();
         const result = await trainNetwork(stepper, subsetBags(fields, train), stop, options, { onProgress: (p) => context.onProgress?.(`network +${n} epoch ${p.epoch}`, p.batch, p.batchesInEpoch) });
-        if (blend !== 1) stepper.restore({ ...stepper.snapshot(), params: blendParams(base.net, base.params, result.params, blend) });
+        const blended = await applyBlend(stepper, base.params, result.params, blend, stop, model.manifest.aggregation);
         const trainMs = performance.now() - t0;
         const scores = await pooled(testBags);
         const tuned = stop ? thresholdsFor('tuned', stop.bagLabels, await pooled(stop), bagCount(stop), K) : packageThresholds;
         // As `ana finetune --thresholds prevalence`: every field it learnt from (training and early-stopping), the package's thresholds as the prior.
         const prevalence = thresholdsFor('prevalence', fields.bagLabels, await pooled(fields), n, K, packageThresholds);
-        context.log?.(`network ${bench.mode} +${n}: ${result.epochs.length} epochs (best ${result.bestEpoch}), ${Math.round(trainMs / 1000)} s`);
+        context.log?.(`network ${bench.mode} +${n}: ${result.epochs.length} epochs (best ${result.bestEpoch}), ${Math.round(trainMs / 1000)} s, blend ${blended.blend}${blended.tried.length ? ` (early-stop mAP ${blended.tried.map((t) => `${t.blend}: ${t.map.toFixed(3)}`).join(', ')})` : ''}`);
         return { n, byMode: { fixed: at(scores, packageThresholds), tuned: at(scores, tuned), prevalence: at(scores, prevalence) }, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainMs };
       }),
     );

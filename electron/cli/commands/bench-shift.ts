@@ -6,12 +6,12 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { defaultModelDir } from '../../core/paths';
 import { STYLE_NAMES } from '../../core/synth';
 import { UsageError } from '../command';
-import { epochSelectionOption, shareOption, wholeOption } from '../options';
+import { epochSelectionOption, blendOption, wholeOption } from '../options';
 
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
   '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--no-adapt] [--seed S] [--provider auto|cpu|...]\n' +
-  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read] [--network-blend S]]  (a whole-network --model: also fine-tune the network itself)\n' +
+  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read] [--network-blend S|auto]]  (a whole-network --model: also fine-tune the network itself)\n' +
   `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
 
 /** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (cli/bench/shift-bench.ts). */
@@ -49,7 +49,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
   const networkMode = values['network-finetune'];
   if (networkMode !== undefined && networkMode !== 'all' && networkMode !== 'last-blocks') throw new UsageError(`--network-finetune must be all or last-blocks, got '${networkMode}'`);
   const epochSelection = values['network-select-epoch'] === undefined ? undefined : epochSelectionOption(values['network-select-epoch'], '--network-select-epoch');
-  const blend = values['network-blend'] === undefined ? undefined : shareOption(values['network-blend'], '--network-blend');
+  const blend = values['network-blend'] === undefined ? undefined : blendOption(values['network-blend'], '--network-blend');
   const networkFinetune = networkMode
     ? {
         mode: networkMode as 'all' | 'last-blocks',

@@ -6,10 +6,11 @@ import { defaultModelDir } from '../../core/paths';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { startFinetuneWorker, type FinetuneJob } from '../../core/training/finetune/finetune-worker';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
-import { ADAPT_FROM_SIGNED_CASES, DEFAULT_NETWORK_BLEND } from '../../core/training/finetune/finetune';
+import { ADAPT_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
+import { BLEND_CHOICE_MARGIN, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND } from '../../core/training/finetune/finetune-network';
 import { THRESHOLD_MODES, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { UsageError, type Command } from '../command';
-import { shareOption } from '../options';
+import { blendOption } from '../options';
 import { databasePath, missingDatabaseError } from '../database';
 
 /** Options shared by `ana finetune` and `ana adapt` (the same run: split, gate, registry). */
@@ -109,16 +110,16 @@ export const finetuneCommand: Command = {
   name: 'finetune',
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
-    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--blend S] ${SHARED_USAGE}\n` +
+    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--blend S|auto] ${SHARED_USAGE}\n` +
     `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)\n` +
-    `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (default ${DEFAULT_NETWORK_BLEND}; 1: as trained)`,
+    `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (default ${HALFWAY_BLEND}; 1: as trained); auto: ${HALFWAY_BLEND} unless another of 0, 0.25, 0.75, 1 ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them)`,
   async run(args) {
     const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' }, blend: { type: 'string' } } });
     const mode = values.mode as FinetuneMode | undefined;
     if (mode !== undefined && !FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
     if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
     const epochs = number('epochs', values.epochs);
-    const blend = values.blend === undefined ? undefined : shareOption(values.blend, '--blend');
+    const blend = values.blend === undefined ? undefined : blendOption(values.blend, '--blend');
     const onHead = mode !== 'last-blocks' && mode !== 'all';
     return runJob(
       jobOf(values, mode, {

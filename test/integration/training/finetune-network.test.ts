@@ -19,7 +19,10 @@ import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { DEFAULT_NETWORK_BLEND, defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
-import { scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { applyBlend, bestBlend, BLEND_CHOICE_MARGIN, BLEND_CHOICES, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { NetworkStepper } from '../../../electron/core/training/network/network-stepper';
+import { blendParams } from '../../../electron/core/training/network/network';
+import { subsetBags } from '../../../electron/core/training/dataset';
 import { mergeIntoCases } from '../../../electron/core/training/finetune/candidate';
 import { listSignedCases } from '../../../electron/core/training/finetune/signed-cases';
 import { patchOptionsOf } from '../../../electron/core/models/manifest';
@@ -178,6 +181,41 @@ describe('whole-network local fine-tuning', () => {
     expect(Object.values(half.model.manifest.thresholds)).not.toEqual(Object.values(full.model.manifest.thresholds));
     await expect(runFinetune({ ...common(), mode: 'all', blend: 1.2 })).rejects.toThrow(/blend must be between 0 .* got 1.2/);
     await expect(runFinetune({ ...common(), mode: 'head', blend: 0.5 })).rejects.toThrow(/blend mixes the weights of a whole network; fine-tuning mode 'head' trains a head/);
+  }, 120_000);
+
+  it("--blend auto: each share is read on the early-stopping cases as the package reads, and the best-ranking one is loaded", async () => {
+    const active = await loadModelPackage(baseDir);
+    const cases = listSignedCases(db);
+    const tuned = await trainNetworkCandidate({ active, mode: 'all', groups: { fit: cases.slice(0, 18), stop: cases.slice(18, 24), validation: cases.slice(24) }, training: { maxEpochs: 2, batchSize: 8, lr: 5e-3, keepInitialIfBest: false, seed: 4 }, blend: 1, outDir: join(dir, 'models', '1.0.0+auto1'), version: '1.0.0+auto1', provenance: {}, providers: ['cpu'] });
+    // All 30 cases as the early-stopping set: more than MIN_CASES_TO_CHOOSE_BLEND.
+    expect(cases.length).toBeGreaterThanOrEqual(MIN_CASES_TO_CHOOSE_BLEND);
+    const rows = cases.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
+    const [stop] = mergeIntoCases(await pixelBags(rows, patchOptionsOf(active.manifest), { labels: active.manifest.labels.map((l) => l.key) }), [cases]);
+    const [base, trained] = await Promise.all([loadNetworkPackage(baseDir), loadNetworkPackage(tuned.model.dir)]);
+    const stepper = await NetworkStepper.open(base.net, base.params, { providers: ['cpu'], warn: () => {} });
+    try {
+      const { blend, tried } = await applyBlend(stepper, base.params, trained.params, 'auto', stop!, active.manifest.aggregation);
+      expect(tried.map((t) => t.blend)).toEqual([...BLEND_CHOICES]);
+      expect(blend).toBe(bestBlend(tried, HALFWAY_BLEND, BLEND_CHOICE_MARGIN));
+      // The ends are the two packages themselves, read through the reading engine.
+      expect(tried[0]!.map).toBeCloseTo((await scoreNetworkPackageOn(active, stop!, ['cpu'])).report.map, 6);
+      expect(tried.at(-1)!.map).toBeCloseTo((await scoreNetworkPackageOn(tuned.model, stop!, ['cpu'])).report.map, 6);
+      const loaded = stepper.snapshot().params;
+      const expected = blendParams(base.net, base.params, trained.params, blend);
+      for (const p of base.net.params) loaded[p.name]!.forEach((v, i) => expect(v, p.name).toBeCloseTo(expected[p.name]![i]!, 6));
+      // Too few early-stopping cases to rank five shares: the default share, nothing tried.
+      const few = await applyBlend(stepper, base.params, trained.params, 'auto', subsetBags(stop!, [0, 1, 2, 3, 4]), active.manifest.aggregation);
+      expect(few).toEqual({ blend: HALFWAY_BLEND, tried: [] });
+    } finally {
+      await stepper.close();
+    }
+    // The choice: the best mAP; a tie goes to the share nearest the default.
+    expect(bestBlend([{ blend: 0, map: 0.7 }, { blend: 0.5, map: 0.8 }, { blend: 1, map: 0.9 }], 0.5)).toBe(1);
+    expect(bestBlend([{ blend: 0, map: 0.9 }, { blend: 0.25, map: 0.9 }, { blend: 1, map: 0.9 }], 0.5)).toBe(0.25);
+    // With a margin the default stays unless another share beats it by more than the margin.
+    expect(bestBlend([{ blend: 0.5, map: 0.80 }, { blend: 0.75, map: 0.815 }, { blend: 1, map: 0.81 }], 0.5, 0.02)).toBe(0.5);
+    expect(bestBlend([{ blend: 0.5, map: 0.80 }, { blend: 0.75, map: 0.83 }, { blend: 1, map: 0.84 }], 0.5, 0.02)).toBe(1);
+    await expect(runFinetune({ ...common(), mode: 'all', blend: 'half' as never })).rejects.toThrow(/blend must be between 0 .* got half/);
   }, 120_000);
 
   it('refuses a whole-network mode when the active version is a head on a fixed extractor', async () => {

@@ -13,13 +13,14 @@ import type { ProviderName } from '../../inference/providers';
 import { patchOptionsOf } from '../../models/manifest';
 import { loadModelPackage, type ModelPackage } from '../../models/model-package';
 import { bagCount, patchCount, type BagDataset } from '../dataset';
-import { scoredReport, type ScoredReport } from '../metrics/metrics';
+import { evaluate, scoredReport, type ScoredReport } from '../metrics/metrics';
+import type { Pooling } from '../../inference/aggregate';
 import { NETWORK_METHOD_NAMES } from '../metrics/model-card';
 import { poolBags, type EpochInfo } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
-import { blendParams } from '../network/network';
+import { blendParams, type ParamSet } from '../network/network';
 import { NetworkStepper } from '../network/network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
 import { pixelBags } from '../network/patch-dataset';
@@ -38,8 +39,8 @@ export interface NetworkCandidateInput {
   groups: { fit: SignedCase[]; stop: SignedCase[]; validation: SignedCase[] };
   training?: Partial<NetworkTrainingOptions>;
   thresholds?: ThresholdMode;
-  /** The candidate's weights: (1 − blend)·active + blend·fine-tuned (WiSE-FT), thresholds chosen on the blend. Default 1: as trained. */
-  blend?: number;
+  /** The candidate's weights: (1 − blend)·active + blend·fine-tuned (WiSE-FT), thresholds chosen on the blend; 'auto': the share chosen on the early-stopping cases (`applyBlend`). Default 1: as trained. */
+  blend?: Blend;
   outDir: string;
   version: string;
   provenance: Record<string, unknown>;
@@ -58,9 +59,52 @@ export function networkFinetuneOptions(manifest: ModelPackage['manifest'], overr
   return { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, ...overrides };
 }
 
-/** `blend` if it is a share of the fine-tuned weights (0: the active version's, 1: as trained); else a 'bad-request' error. */
-export function checkedBlend(blend: number): number {
-  if (!(blend >= 0 && blend <= 1)) throw new DomainError('bad-request', `blend must be between 0 (the active version's weights) and 1 (the fine-tuned weights), got ${blend}`);
+/** A share of the fine-tuned weights in the candidate, or 'auto': chosen on the lab's early-stopping cases. */
+export type Blend = number | 'auto';
+
+/**
+ * The share 'auto' keeps unless the lab's cases clearly rank another better: this share of the
+ * fine-tuned weights, the rest the active version's (weight-space ensembling, WiSE-FT; Wortsman et al., CVPR 2022). Measured on the shift
+ * benchmark's held-out styles at +300 with two seeds (docs/results.md, "Blending the weights"):
+ * halfway read 0.870 / 0.873 macro-F1 at prevalence thresholds against 0.861 / 0.864 for the
+ * fine-tuned weights and 0.864 for the package's, the best of α = 0, 0.25, 0.5, 0.75, 1 for both
+ * seeds; at the package's thresholds 0.856 / 0.860 against 0.838 / 0.839. At +100 (one seed, the
+ * active version's thresholds, as below 200 cases) 0.859 against 0.836 as trained.
+ */
+export const HALFWAY_BLEND = 0.5;
+
+/** `ana finetune`'s blend for a whole network. */
+export const DEFAULT_NETWORK_BLEND: Blend = HALFWAY_BLEND;
+
+/** 'auto' with fewer early-stopping cases than this keeps `HALFWAY_BLEND`: a handful of cases cannot rank five blends. */
+export const MIN_CASES_TO_CHOOSE_BLEND = 20;
+
+/** The early-stopping mAP by which 'auto' must beat the default share to leave it (measured: docs/results.md, *Choosing the blend*). */
+export const BLEND_CHOICE_MARGIN = 0.02;
+
+/** The shares `ana finetune --blend auto` tries: the active version's weights (0) to the fine-tuned ones (1). */
+export const BLEND_CHOICES: readonly number[] = [0, 0.25, 0.5, 0.75, 1];
+
+/**
+ * The share whose blend ranks the early-stopping cases best (mAP, as the package reads: no
+ * thresholds involved), chosen by the lab's own cases because the best share depends on how far
+ * the active version is from the lab's microscope. `fallback` stays unless another share beats
+ * its mAP by more than `margin` (a few dozen cases rank nearby shares by chance); ties go to the
+ * share nearest `fallback`.
+ */
+export function bestBlend(tried: readonly { blend: number; map: number }[], fallback: number, margin = 0): number {
+  const kept = tried.find((t) => t.blend === fallback);
+  let best = kept;
+  for (const t of tried) {
+    if (kept && t.map <= kept.map + margin) continue;
+    if (!best || t.map > best.map + 1e-12 || (Math.abs(t.map - best.map) <= 1e-12 && Math.abs(t.blend - fallback) < Math.abs(best.blend - fallback))) best = t;
+  }
+  return best?.blend ?? fallback;
+}
+
+/** `blend` if it is 'auto' or a share of the fine-tuned weights (0: the active version's, 1: as trained); else a 'bad-request' error. */
+export function checkedBlend(blend: Blend): Blend {
+  if (blend !== 'auto' && !(blend >= 0 && blend <= 1)) throw new DomainError('bad-request', `blend must be between 0 (the active version's weights) and 1 (the fine-tuned weights), got ${blend}`);
   return blend;
 }
 
@@ -81,16 +125,15 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const t1 = performance.now();
   let result: Awaited<ReturnType<typeof trainNetwork>>;
   let thresholdValues: number[];
+  let blended: Awaited<ReturnType<typeof applyBlend>>;
   try {
     result = await trainNetwork(stepper, bags.fit, bagCount(bags.stop) > 0 ? bags.stop : null, options, {
       isCancelled: input.isCancelled,
       onEpoch: input.onEpoch,
       onProgress: (p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}` }),
     });
-    if (blend !== 1) {
-      result = { ...result, params: blendParams(base.net, base.params, result.params, blend) };
-      stepper.restore({ ...stepper.snapshot(), params: result.params });
-    }
+    blended = await applyBlend(stepper, base.params, result.params, blend, bagCount(bags.stop) > 0 ? bags.stop : null, manifest.aggregation);
+    result = { ...result, params: stepper.snapshot().params };
     thresholdValues = await candidateThresholds(stepper, bags, input.thresholds, manifest);
   } finally {
     await stepper.close();
@@ -107,7 +150,8 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} frozen validation (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,
-    ...(blend === 1 ? [] : [`- Weights: ${blend} × the fine-tuned weights + ${+(1 - blend).toFixed(6)} × those of ${manifest.version} (weight-space ensembling).`]),
+    ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${manifest.version} (weight-space ensembling).`]),
+    ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     `- Thresholds: ${input.thresholds && input.thresholds !== 'fixed' ? THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[input.thresholds].replace('validation images', 'early-stopping cases') : `those of ${manifest.version}`}.`,
     '- Released only if the validation gate passes against the active version on the frozen validation cases; see the model registry for its verdict.',
     '- Not clinically validated; trained on one laboratory’s cases, for that laboratory.',
@@ -119,7 +163,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     version: input.version,
     displayName: `${manifest.displayName} (fine-tuned, ${input.mode})`,
     thresholds,
-    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, augment: options.augment ? 'default' : null }, blend, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, augment: options.augment ? 'default' : null }, blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
     metrics: {},
     card,
   });
@@ -129,6 +173,30 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const candidateScored = await scoreNetworkPackageOn(model, bags.validation, input.providers);
   input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
   return { model, activeScored, candidateScored, counts: bags.counts, prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
+}
+
+/**
+ * Loads the candidate's weights into `stepper`, (1 − blend)·base + blend·tuned. 'auto' reads the
+ * early-stopping cases at each of `BLEND_CHOICES` (pooled as the package reads) and keeps
+ * halfway unless another share ranks them better by more than `BLEND_CHOICE_MARGIN` (`bestBlend`); with fewer than `MIN_CASES_TO_CHOOSE_BLEND` of them
+ * it keeps `HALFWAY_BLEND`. Returns the share loaded and, for 'auto', what each scored.
+ */
+export async function applyBlend(stepper: NetworkStepper, base: ParamSet, tuned: ParamSet, blend: Blend, stop: BagDataset | null, pooling: Pooling): Promise<{ blend: number; tried: { blend: number; map: number }[] }> {
+  const load = (share: number) => stepper.restore({ ...stepper.snapshot(), params: share === 1 ? tuned : blendParams(stepper.net, base, tuned, share) });
+  const fixed = blend === 'auto' ? (stop && bagCount(stop) >= MIN_CASES_TO_CHOOSE_BLEND ? null : HALFWAY_BLEND) : blend;
+  if (fixed !== null) {
+    load(fixed);
+    return { blend: fixed, tried: [] };
+  }
+  const tried: { blend: number; map: number }[] = [];
+  for (const share of BLEND_CHOICES) {
+    load(share);
+    const scores = (await scoreDataset(stepper, stop!, 256, pooling)).image;
+    tried.push({ blend: share, map: evaluate({ truth: stop!.bagLabels, scores, imageCount: bagCount(stop!), labelCount: stop!.labels.length }, stop!.labels).map });
+  }
+  const chosen = bestBlend(tried, HALFWAY_BLEND, BLEND_CHOICE_MARGIN);
+  load(chosen);
+  return { blend: chosen, tried };
 }
 
 /**

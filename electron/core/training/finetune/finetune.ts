@@ -34,7 +34,7 @@ import type { CodebookRecipe } from '../adapt/learn-codebooks';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
-import { checkedBlend, trainNetworkCandidate, type FinetuneMode } from './finetune-network';
+import { checkedBlend, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type Blend, type FinetuneMode } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
@@ -78,8 +78,8 @@ export interface FinetuneOptions {
    * signed cases, else the active version's (`defaultNetworkThresholdMode`).
    */
   thresholds?: ThresholdMode;
-  /** Whole-network modes: the candidate's weights are (1 − blend)·active + blend·fine-tuned. Default `DEFAULT_NETWORK_BLEND`. */
-  blend?: number;
+  /** Whole-network modes: the candidate's weights are (1 − blend)·active + blend·fine-tuned, or 'auto' (chosen on the early-stopping cases). Default `DEFAULT_NETWORK_BLEND`. */
+  blend?: Blend;
   /** Promote a candidate that passes the gate (default true). */
   autoPromote?: boolean;
   providers?: ProviderName[];
@@ -329,16 +329,7 @@ export function defaultNetworkThresholdMode(signedCases: number): ThresholdMode 
   return signedCases >= PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES ? 'prevalence' : undefined;
 }
 
-/**
- * The whole-network modes' candidate: this share of the fine-tuned weights, the rest the active
- * version's (weight-space ensembling, WiSE-FT; Wortsman et al., CVPR 2022). Measured on the shift
- * benchmark's held-out styles at +300 with two seeds (docs/results.md, "Blending the weights"):
- * halfway read 0.870 / 0.873 macro-F1 at prevalence thresholds against 0.861 / 0.864 for the
- * fine-tuned weights and 0.864 for the package's, the best of α = 0, 0.25, 0.5, 0.75, 1 for both
- * seeds; at the package's thresholds 0.856 / 0.860 against 0.838 / 0.839. At +100 (one seed, the
- * active version's thresholds, as below 200 cases) 0.859 against 0.836 as trained.
- */
-export const DEFAULT_NETWORK_BLEND = 0.5;
+export { DEFAULT_NETWORK_BLEND } from './finetune-network';
 
 /**
  * The measured default: for a whole network, 'all' (on the shift benchmark's held-out styles all
