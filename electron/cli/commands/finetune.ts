@@ -112,7 +112,7 @@ export const finetuneCommand: Command = {
   usage:
     `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--blend S|auto] ${SHARED_USAGE}\n` +
     `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)\n` +
-    `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (default ${HALFWAY_BLEND}; 1: as trained); auto: ${HALFWAY_BLEND} unless another of 0, 0.25, 0.75, 1 ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them)`,
+    `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (1: as trained); auto, the default: ${HALFWAY_BLEND} unless another of 0, 0.25, 0.75, 1 ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them)`,
   async run(args) {
     const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' }, blend: { type: 'string' } } });
     const mode = values.mode as FinetuneMode | undefined;

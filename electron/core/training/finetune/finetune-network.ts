@@ -64,8 +64,8 @@ export type Blend = number | 'auto';
 
 /**
  * The share 'auto' keeps unless the lab's cases clearly rank another better: this share of the
- * fine-tuned weights, the rest the active version's (weight-space ensembling, WiSE-FT; Wortsman et al., CVPR 2022). Measured on the shift
- * benchmark's held-out styles at +300 with two seeds (docs/results.md, "Blending the weights"):
+ * fine-tuned weights, the rest the active version's (weight-space ensembling, WiSE-FT; Wortsman
+ * et al., CVPR 2022). Measured on the shift benchmark's held-out styles at +300 with two seeds (docs/results.md, "Blending the weights"):
  * halfway read 0.870 / 0.873 macro-F1 at prevalence thresholds against 0.861 / 0.864 for the
  * fine-tuned weights and 0.864 for the package's, the best of α = 0, 0.25, 0.5, 0.75, 1 for both
  * seeds; at the package's thresholds 0.856 / 0.860 against 0.838 / 0.839. At +100 (one seed, the
@@ -73,13 +73,18 @@ export type Blend = number | 'auto';
  */
 export const HALFWAY_BLEND = 0.5;
 
-/** `ana finetune`'s blend for a whole network. */
-export const DEFAULT_NETWORK_BLEND: Blend = HALFWAY_BLEND;
+/**
+ * `ana finetune`'s blend for a whole network: halfway unless the lab's early-stopping cases rank
+ * another share better by more than `BLEND_CHOICE_MARGIN` — on a package far from the lab's
+ * microscope the fine-tuned weights as trained read far better than halfway (docs/results.md,
+ * *Choosing the blend on the lab's own cases*).
+ */
+export const DEFAULT_NETWORK_BLEND: Blend = 'auto';
 
 /** 'auto' with fewer early-stopping cases than this keeps `HALFWAY_BLEND`: a handful of cases cannot rank five blends. */
 export const MIN_CASES_TO_CHOOSE_BLEND = 20;
 
-/** The early-stopping mAP by which 'auto' must beat the default share to leave it (measured: docs/results.md, *Choosing the blend*). */
+/** The early-stopping mAP by which another share must beat halfway for 'auto' to choose it (a few dozen cases rank nearby shares by chance; docs/results.md, *Choosing the blend*). */
 export const BLEND_CHOICE_MARGIN = 0.02;
 
 /** The shares `ana finetune --blend auto` tries: the active version's weights (0) to the fine-tuned ones (1). */
