@@ -182,22 +182,24 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
 
 /**
  * Loads the candidate's weights into `stepper`, (1 − blend)·base + blend·tuned. 'auto' reads the
- * early-stopping cases at each of `BLEND_CHOICES` (pooled as the package reads) and keeps
- * halfway unless another share ranks them better by more than `BLEND_CHOICE_MARGIN` (`bestBlend`); with fewer than `MIN_CASES_TO_CHOOSE_BLEND` of them
- * it keeps `HALFWAY_BLEND`. Returns the share loaded and, for 'auto', what each scored.
+ * early-stopping cases at each of `BLEND_CHOICES` (pooled as the package reads) and keeps halfway
+ * unless another share ranks them better by more than `BLEND_CHOICE_MARGIN` (`bestBlend`); with
+ * fewer than `MIN_CASES_TO_CHOOSE_BLEND` of them it keeps halfway. Returns the share loaded and,
+ * for 'auto', what each share scored.
  */
 export async function applyBlend(stepper: NetworkStepper, base: ParamSet, tuned: ParamSet, blend: Blend, stop: BagDataset | null, pooling: Pooling): Promise<{ blend: number; tried: { blend: number; map: number }[] }> {
   const load = (share: number) => stepper.restore({ ...stepper.snapshot(), params: share === 1 ? tuned : blendParams(stepper.net, base, tuned, share) });
-  const fixed = blend === 'auto' ? (stop && bagCount(stop) >= MIN_CASES_TO_CHOOSE_BLEND ? null : HALFWAY_BLEND) : blend;
-  if (fixed !== null) {
-    load(fixed);
-    return { blend: fixed, tried: [] };
-  }
+  const fixed = (share: number) => {
+    load(share);
+    return { blend: share, tried: [] };
+  };
+  if (blend !== 'auto') return fixed(blend);
+  if (!stop || bagCount(stop) < MIN_CASES_TO_CHOOSE_BLEND) return fixed(HALFWAY_BLEND);
   const tried: { blend: number; map: number }[] = [];
   for (const share of BLEND_CHOICES) {
     load(share);
-    const scores = (await scoreDataset(stepper, stop!, 256, pooling)).image;
-    tried.push({ blend: share, map: evaluate({ truth: stop!.bagLabels, scores, imageCount: bagCount(stop!), labelCount: stop!.labels.length }, stop!.labels).map });
+    const scores = (await scoreDataset(stepper, stop, 256, pooling)).image;
+    tried.push({ blend: share, map: evaluate({ truth: stop.bagLabels, scores, imageCount: bagCount(stop), labelCount: stop.labels.length }, stop.labels).map });
   }
   const chosen = bestBlend(tried, HALFWAY_BLEND, BLEND_CHOICE_MARGIN);
   load(chosen);
