@@ -14,7 +14,7 @@
  * default α (`ana finetune --blend auto`'s choice); their 4th figure is that α.
  * --views 1,4,8 also reads every patch in 4 or 8 orientations (flips, quarter turns) and averages
  * its logits before pooling (test-time augmentation: reading costs that many times as much).
- *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed 1[,2…]] [--signed 300] [--lr X] [--method plain|mean-logit] [--alphas 0,0.5,1] [--views 1,4]
+ *   ANA_CACHE_DIR=… bash tools/run npx tsx test/bench/weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed 1[,2…]] [--signed 300] [--lr X] [--method plain|mean-logit] [--alphas 0,0.5,1] [--views 1,4] [--styles S,…]
  * WORK is `ana bench shift --work`'s folder (1024×768, seed 1, 400 fields a style); OUT gets wise.json.
  */
 import { basename, join } from 'node:path';
@@ -38,15 +38,18 @@ import { benchTrainingOptions } from '../../electron/cli/bench/shift-network';
 import { DEFAULT_HELD_OUT_STYLES } from '../../electron/cli/bench/shift-bench';
 import { heldOutFields, range } from './held-out-fields';
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '1' }, signed: { type: 'string', default: '300' }, lr: { type: 'string' }, method: { type: 'string' }, alphas: { type: 'string', default: '0,0.25,0.5,0.75,1' }, views: { type: 'string', default: '1' } } });
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { seed: { type: 'string', default: '1' }, signed: { type: 'string', default: '300' }, lr: { type: 'string' }, method: { type: 'string' }, alphas: { type: 'string', default: '0,0.25,0.5,0.75,1' }, views: { type: 'string', default: '1' }, styles: { type: 'string' } } });
 const [modelDir, work, out] = positionals;
-if (!modelDir || !work || !out) throw new Error('usage: weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed S[,S…]] [--signed N] [--lr X] [--alphas A,…] [--views V,…]');
+if (!modelDir || !work || !out) throw new Error('usage: weight-interpolation-bench.ts MODEL_DIR WORK OUT [--seed S[,S…]] [--signed N] [--lr X] [--alphas A,…] [--views V,…] [--styles S,…]');
 const seeds = values.seed.split(',').map(Number);
 const n = Number(values.signed);
 const lr = values.lr === undefined ? {} : { lr: Number(values.lr) };
 if (values.method !== undefined && !['spl', 'plain', 'mean-logit'].includes(values.method)) throw new Error('--method: spl, plain or mean-logit');
 const method = values.method === undefined ? {} : { method: values.method as 'spl' | 'plain' | 'mean-logit' };
-const styles = [...DEFAULT_HELD_OUT_STYLES];
+/** --styles A,B: a subset of the held-out styles, so that the styles can run as separate processes (each style's figures do not depend on the others). */
+const styles = values.styles ? values.styles.split(',') : [...DEFAULT_HELD_OUT_STYLES];
+const unknown = styles.filter((s) => !(DEFAULT_HELD_OUT_STYLES as readonly string[]).includes(s));
+if (unknown.length) throw new Error(`--styles: not a held-out style: ${unknown.join(', ')}`);
 /** Early-stopping cases `ana finetune` holds out of 300 signed: 15 % of the 225 not kept for validation. */
 const PRODUCT_STOP_CASES = 34;
 const alphas = values.alphas.split(',').map(Number);
