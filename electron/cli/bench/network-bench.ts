@@ -5,6 +5,7 @@
  * does not depend on them. Also the forward pass alone (scoring, 1 and 32 patches per call). Usage:
  *   npx tsx electron/cli/bench/network-bench.ts [--input-px 96] [--fields 1000] [--patches-per-field 20] [--provider cpu]
  *     [--widths 16,32,64,64 (WIDTHxDEPTH for a deeper stage: 128x2)] [--input-norm global|patch] [--augment default|style]
+ *     [--threads 1,2 (each is measured in turn, in this run; default: the trainer's, every core)]
  */
 import { parseArgs } from 'node:util';
 import { LABEL_KEYS } from '../../contract/labels';
@@ -20,6 +21,7 @@ import { encoderStagesOption } from '../options';
 
 export interface BenchmarkResult {
   provider: string;
+  threads: number;
   inputPx: number;
   parameters: number;
   steps: { batch: number; msPerStep: number; patchesPerSecond: number }[];
@@ -29,12 +31,12 @@ export interface BenchmarkResult {
   peakRssMb: number;
 }
 
-export async function benchmark(o: { inputPx: number; fields: number; patchesPerField: number; providers?: ReturnType<typeof parseProviderPreference>; widths?: number[]; depths?: number[]; inputNorm?: InputNormalisation; augment?: AugmentOptions }): Promise<BenchmarkResult> {
+export async function benchmark(o: { inputPx: number; fields: number; patchesPerField: number; providers?: ReturnType<typeof parseProviderPreference>; widths?: number[]; depths?: number[]; inputNorm?: InputNormalisation; augment?: AugmentOptions; threads?: number }): Promise<BenchmarkResult> {
   let peak = process.memoryUsage().rss;
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   const K = LABEL_KEYS.length;
   const net = createNetwork(defaultEncoderSpec(o.inputPx, K, o.widths, o.inputNorm, o.depths));
-  const stepper = await NetworkStepper.open(net, initParams(net, 1), { providers: o.providers });
+  const stepper = await NetworkStepper.open(net, initParams(net, 1), { providers: o.providers, intraOpNumThreads: o.threads });
   const rng = new Random(1);
   const length = o.inputPx * o.inputPx;
   const steps: BenchmarkResult['steps'] = [];
@@ -75,6 +77,7 @@ export async function benchmark(o: { inputPx: number; fields: number; patchesPer
   await stepper.close();
   return {
     provider: stepper.provider,
+    threads: stepper.threads,
     inputPx: o.inputPx,
     parameters: net.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0),
     steps,
@@ -85,15 +88,20 @@ export async function benchmark(o: { inputPx: number; fields: number; patchesPer
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { 'input-px': { type: 'string', default: '96' }, fields: { type: 'string', default: '1000' }, 'patches-per-field': { type: 'string', default: '20' }, provider: { type: 'string' }, widths: { type: 'string', default: '16,32,64,64' }, 'input-norm': { type: 'string', default: 'global' }, augment: { type: 'string', default: 'default' } } });
-  const result = await benchmark({
-    inputPx: Number(values['input-px']),
-    fields: Number(values.fields),
-    patchesPerField: Number(values['patches-per-field']),
-    providers: values.provider ? parseProviderPreference(values.provider) : undefined,
-    ...encoderStagesOption(values.widths, '--widths'),
-    inputNorm: values['input-norm'] === 'patch' ? 'patch' : 'global',
-    augment: values.augment === 'style' ? STYLE_AUGMENT : DEFAULT_AUGMENT,
-  });
-  console.log(JSON.stringify(result, null, 2));
+  const { values } = parseArgs({ options: { 'input-px': { type: 'string', default: '96' }, fields: { type: 'string', default: '1000' }, 'patches-per-field': { type: 'string', default: '20' }, provider: { type: 'string' }, widths: { type: 'string', default: '16,32,64,64' }, 'input-norm': { type: 'string', default: 'global' }, augment: { type: 'string', default: 'default' }, threads: { type: 'string' } } });
+  const threadCounts = values.threads === undefined ? [undefined] : values.threads.split(',').map(Number);
+  if (threadCounts.some((t) => t !== undefined && !(Number.isInteger(t) && t >= 1))) throw new Error(`--threads must be whole numbers >= 1, e.g. 1,2; got '${values.threads}'`);
+  for (const threads of threadCounts) {
+    const result = await benchmark({
+      threads,
+      inputPx: Number(values['input-px']),
+      fields: Number(values.fields),
+      patchesPerField: Number(values['patches-per-field']),
+      providers: values.provider ? parseProviderPreference(values.provider) : undefined,
+      ...encoderStagesOption(values.widths, '--widths'),
+      inputNorm: values['input-norm'] === 'patch' ? 'patch' : 'global',
+      augment: values.augment === 'style' ? STYLE_AUGMENT : DEFAULT_AUGMENT,
+    });
+    console.log(JSON.stringify(result, null, 2));
+  }
 }

@@ -15,7 +15,7 @@ export const trainNetworkCommand: Command = {
     '  [--widths 16,32,64,64]  channels of each stride-2 stage; WIDTHxDEPTH (e.g. 128x2) adds stride-1 convolutions to a stage\n' +
     '  [--no-augment | --augment default|style] [--input-norm global|patch] [--aggregation max|mean|mean-logit]\n' +
     '  [--select-epoch overall|as-read]  keep the epoch with the best overall score at 0.5 (default), or the best macro-F1 as the package reads (--aggregation, thresholds tuned on validation)\n' +
-    '  [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml]\n' +
+    '  [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml] [--threads N]  threads on the CPU (default: every core; the weights do not depend on it)\n' +
     '  [--init-from PACKAGE_DIR [--train-from-layer K]]  fine-tune a whole-network package (all layers, or layers K.. only)\n' +
     '  Ctrl-C stops after the current batch; the same command later resumes from DIR/training.checkpoint.json.',
   async run(args) {
@@ -40,6 +40,7 @@ export const trainNetworkCommand: Command = {
         'max-fields': { type: 'string' },
         version: { type: 'string', default: '0.1.0-whole-network' },
         provider: { type: 'string' },
+        threads: { type: 'string' },
         'init-from': { type: 'string' },
         'train-from-layer': { type: 'string' },
       },
@@ -57,6 +58,11 @@ export const trainNetworkCommand: Command = {
     const num = (name: string, v: string): number => {
       const n = Number(v);
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${v}'`);
+      return n;
+    };
+    const wholeThreads = (v: string): number => {
+      const n = num('threads', v);
+      if (!Number.isInteger(n)) throw new UsageError(`--threads must be a whole number >= 1, got '${v}'`);
       return n;
     };
     const controller = new AbortController();
@@ -90,6 +96,7 @@ export const trainNetworkCommand: Command = {
         defaultPixelSizeUm: num('pixel-size-um', values['pixel-size-um']),
         ...encoderStagesOption(values.widths, '--widths'),
         providers: values.provider ? parseProviderPreference(values.provider) : undefined,
+        threads: values.threads ? wholeThreads(values.threads) : undefined,
         initFrom: values['init-from'] ? resolve(values['init-from']) : undefined,
         firstTrainableLayer: values['train-from-layer'] ? Number.parseInt(values['train-from-layer'], 10) : undefined,
         maxFieldsPerSplit: values['max-fields'] ? num('max-fields', values['max-fields']) : undefined,

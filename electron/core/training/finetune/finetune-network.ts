@@ -45,6 +45,8 @@ export interface NetworkCandidateInput {
   version: string;
   provenance: Record<string, unknown>;
   providers?: ProviderName[];
+  /** ONNX Runtime threads per training step (default: every core). */
+  threads?: number;
   onProgress?: (p: Progress) => void;
   onEpoch?: (info: EpochInfo) => void;
   isCancelled?: () => boolean;
@@ -126,7 +128,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
 
   const firstTrainableLayer = input.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, input.lastBlocks ?? 1);
   const options = networkFinetuneOptions(manifest, input.training);
-  const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, firstTrainableLayer, warn: () => {} });
+  const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, intraOpNumThreads: input.threads, firstTrainableLayer, warn: () => {} });
   const t1 = performance.now();
   let result: Awaited<ReturnType<typeof trainNetwork>>;
   let thresholdValues: number[];

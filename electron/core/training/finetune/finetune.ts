@@ -83,6 +83,8 @@ export interface FinetuneOptions {
   /** Promote a candidate that passes the gate (default true). */
   autoPromote?: boolean;
   providers?: ProviderName[];
+  /** Whole-network modes: ONNX Runtime threads per training step on the CPU (default: every core, `defaultTrainingThreads`). */
+  threads?: number;
   onProgress?: (p: Progress) => void;
   onEpoch?: (info: EpochInfo) => void;
   /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
@@ -166,6 +168,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
             version,
             provenance: { trainingRunId: run.id, baseModelVersionId: base.id },
             providers: options.providers,
+            threads: options.threads,
             onProgress: options.onProgress,
             onEpoch: options.onEpoch,
             isCancelled: options.isCancelled,

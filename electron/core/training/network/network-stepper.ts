@@ -1,9 +1,10 @@
 /**
  * Holds a network's parameters and Adam state in float32 and advances them with the training-step
  * graph on ONNX Runtime; scores patches with a forward-only graph fed the same parameters.
- * The execution provider is chosen as for inference (GPU first, CPU last) and reported.
+ * The execution provider is chosen as for inference (GPU first, CPU last) and reported; on the CPU
+ * the graphs use every core unless told otherwise (`defaultTrainingThreads`).
  */
-import { createGraphSession, type GraphSession, type GraphTensor } from '../../inference/engine';
+import { createGraphSession, defaultTrainingThreads, type GraphSession, type GraphTensor } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
 import { DEFAULT_ADAM, type AdamHyper } from '../adam';
 import { buildBagStepGraph, buildScoringGraph, buildTrainingStepGraph, STEP_IO } from './graphs';
@@ -12,6 +13,7 @@ import type { ParamSpec } from './layers';
 
 export interface StepperOptions {
   providers?: ProviderName[];
+  /** ONNX Runtime threads per step (default `defaultTrainingThreads()`: every core, at most 8). */
   intraOpNumThreads?: number;
   adam?: AdamHyper;
   /** Layers below this index stay fixed (see TrainingStepOptions). */
@@ -54,8 +56,9 @@ export class NetworkStepper {
     this.resetOptimizer();
   }
 
-  static async open(net: Network, params: ParamSet, options: StepperOptions = {}): Promise<NetworkStepper> {
+  static async open(net: Network, params: ParamSet, given: StepperOptions = {}): Promise<NetworkStepper> {
     checkParams(net, params, 'network stepper');
+    const options = { ...given, intraOpNumThreads: given.intraOpNumThreads ?? defaultTrainingThreads() };
     const sessionOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: options.warn };
     const firstTrainableLayer = options.firstTrainableLayer ?? 0;
     const stepSession = await createGraphSession(buildTrainingStepGraph(net, { adam: options.adam ?? DEFAULT_ADAM, firstTrainableLayer }), { ...sessionOptions, label: 'training-step graph' });
@@ -67,6 +70,11 @@ export class NetworkStepper {
 
   get provider(): ProviderName {
     return this.stepSession.provider;
+  }
+
+  /** ONNX Runtime threads per step on the CPU. */
+  get threads(): number {
+    return this.options.intraOpNumThreads!;
   }
 
   get labelCount(): number {

@@ -78,6 +78,8 @@ export interface TrainNetworkRunOptions {
   /** Convolutions per stage (default 1 each); see defaultEncoderSpec. */
   depths?: readonly number[];
   providers?: ProviderName[];
+  /** ONNX Runtime threads per step on the CPU (default: every core, `defaultTrainingThreads`). */
+  threads?: number;
   /**
    * Fine-tune a whole-network package instead of starting from random weights: its network,
    * patch size, input side and normalisation are kept (inputPx, patchSizeUm, widths and depths are ignored).
@@ -164,8 +166,8 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
   const net = base ? base.net : createNetwork(defaultEncoderSpec(inputPx, K, o.widths, o.inputNorm, o.depths));
   if (net.outShape[0] !== K) throw new DomainError('bad-request', `${o.initFrom}: the network has ${net.outShape[0]} outputs, the data ${K} labels`);
   const options = { ...defaultNetworkTrainingOptions, ...o.training, augment: o.augment ? (o.augmentation ?? DEFAULT_AUGMENT) : null };
-  const stepper = await NetworkStepper.open(net, base ? base.params : initParams(net, options.seed), { providers: o.providers, warn: log, firstTrainableLayer: o.firstTrainableLayer });
-  log(`training on ${stepper.provider}: ${net.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0)} parameters`);
+  const stepper = await NetworkStepper.open(net, base ? base.params : initParams(net, options.seed), { providers: o.providers, intraOpNumThreads: o.threads, warn: log, firstTrainableLayer: o.firstTrainableLayer });
+  log(`training on ${stepper.provider}${stepper.provider === 'cpu' ? ` (${stepper.threads} thread${stepper.threads > 1 ? 's' : ''})` : ''}: ${net.params.reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1), 0)} parameters`);
   await mkdir(resolve(o.outDir), { recursive: true });
   // An epoch record counts what the method steps on: patches, or whole fields for mean-logit.
   const throughput = (e: NetworkEpochInfo): string => (options.method === 'mean-logit' ? `${e.patchesPerSecond.toFixed(1)} fields/s` : `${e.patchesPerSecond.toFixed(0)} patches/s`);
