@@ -77,7 +77,8 @@ const MODE_WORDS: Record<FinetuneMode, string> = { head: 'head only', adapt: 'ex
 
 /** Runs the job in the fine-tuning worker, with progress on stderr and Ctrl-C as cancel; prints the gate's verdict. */
 async function runJob(job: FinetuneJob): Promise<number> {
-  const onHead = job.mode !== 'last-blocks' && job.mode !== 'all';
+  // Without --mode, the shipped whole network trains in batches; the head modes step by step.
+  const onHead = job.mode === 'head' || job.mode === 'adapt';
   const handle = startFinetuneWorker(job, {
     onProgress: (p) => {
       const words = PHASE_WORDS[p.phase];
@@ -94,8 +95,9 @@ async function runJob(job: FinetuneJob): Promise<number> {
     const r = await handle.result;
     const c = r.candidate;
     const t = r.timingsMs;
+    const trainedHead = r.mode === 'head' || r.mode === 'adapt';
     console.log(`training run ${r.runId}: ${r.counts.trainCases} training + ${r.counts.earlyStopCases} early-stopping cases, ${r.counts.validationCases} frozen validation cases${r.counts.skippedSlides ? `, ${r.counts.skippedSlides} slide file(s) missing and skipped` : ''}`);
-    console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${MODE_WORDS[r.mode]}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${t.adapt === undefined ? '' : `adaptation ${(t.adapt / 1000).toFixed(1)} s, `}${onHead ? 'embeddings' : 'patches'} ${(t.embed / 1000).toFixed(1)} s, training ${(t.train / 1000).toFixed(1)} s, total ${(t.total / 1000).toFixed(1)} s`);
+    console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${MODE_WORDS[r.mode]}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${t.adapt === undefined ? '' : `adaptation ${(t.adapt / 1000).toFixed(1)} s, `}${trainedHead ? 'embeddings' : 'patches'} ${(t.embed / 1000).toFixed(1)} s, training ${(t.train / 1000).toFixed(1)} s, total ${(t.total / 1000).toFixed(1)} s`);
     const g = r.gate;
     console.log(`validation (${g.n_images} cases): macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}`);
     if (g.passed) console.log(r.promoted ? `gate passed: ${c.version} is now the active model` : `gate passed: ${c.version} is validated; promote it with 'ana models promote ${c.id}'`);
@@ -110,23 +112,30 @@ export const finetuneCommand: Command = {
   name: 'finetune',
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
-    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--blend S|auto] ${SHARED_USAGE}\n` +
+    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--blend S|auto] [--threads N] ${SHARED_USAGE}\n` +
     `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)\n` +
-    `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (1: as trained); auto, the default: ${HALFWAY_BLEND} unless another of 0, 0.25, 0.75, 1 ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them)`,
+    `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (1: as trained); auto, the default: ${HALFWAY_BLEND} unless another of 0, 0.25, 0.75, 1 ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them)\n` +
+    '  --threads: a whole network\'s training threads on the CPU (default: every core; the weights do not depend on it)',
   async run(args) {
-    const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' }, blend: { type: 'string' } } });
+    const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' }, blend: { type: 'string' }, threads: { type: 'string' } } });
     const mode = values.mode as FinetuneMode | undefined;
     if (mode !== undefined && !FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
     if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
     const epochs = number('epochs', values.epochs);
     const blend = values.blend === undefined ? undefined : blendOption(values.blend, '--blend');
-    const onHead = mode !== 'last-blocks' && mode !== 'all';
+    // Without --mode the run picks one from the active version (a whole network: 'all'), so --epochs goes to either trainer.
+    const onHead = mode === 'head' || mode === 'adapt';
+    const onNetwork = mode === undefined || !onHead;
+    const threads = number('threads', values.threads);
+    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number >= 1, got '${values.threads}'`);
+    if (threads !== undefined && !onNetwork) throw new UsageError('--threads goes with --mode last-blocks or all (a whole network)');
     return runJob(
       jobOf(values, mode, {
-        trainer: epochs !== undefined && onHead ? { maxEpochs: epochs } : {},
+        trainer: epochs !== undefined && (mode === undefined || onHead) ? { maxEpochs: epochs } : {},
         lastBlocks: number('blocks', values.blocks),
-        network: epochs !== undefined && !onHead ? { maxEpochs: epochs } : undefined,
+        network: epochs !== undefined && onNetwork ? { maxEpochs: epochs } : undefined,
         ...(blend !== undefined ? { blend } : {}),
+        ...(threads !== undefined ? { threads } : {}),
       }),
     );
   },

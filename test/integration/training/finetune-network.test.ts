@@ -13,7 +13,7 @@ import { createAccount, toSessionUser } from '../../../electron/core/auth/auth.s
 import { TEST_SCRYPT_COST } from '../../support/record-fixtures';
 import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
 import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
-import { getActiveModelVersion } from '../../../electron/core/db/model-version.repo';
+import { getActiveModelVersion, getModelVersionById } from '../../../electron/core/db/model-version.repo';
 import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
@@ -31,6 +31,7 @@ import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { LABEL_SETS, readAndSignCases, writeFieldDataset } from './fields';
+import { anaInProcess } from '../../support/ana-cli';
 
 const PASSWORD = 'correct horse battery';
 let dir: string;
@@ -107,6 +108,17 @@ describe('whole-network local fine-tuning', () => {
     // The card names the method it was trained by (it said "self-paced" whatever the method).
     expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(/all layers, trained as a patch classifier on its field's labels \(method plain\), on ONNX Runtime/);
   });
+
+  it('ana finetune without --mode trains a whole network in all layers, for --epochs, on --threads', async () => {
+    // --epochs once went to the head trainer whenever --mode was left out, so the shipped whole network ignored it.
+    const run = await anaInProcess(['finetune', '--db', join(dir, 'ana.db'), '--model', baseDir, '--models-dir', join(dir, 'models'), '--cache', join(dir, 'cache'), '--min-cases', '8', '--no-promote', '--seed', '4', '--epochs', '1', '--threads', '2']);
+    expect(run.status, run.stderr).toBe(0);
+    const id = Number(/\(id (\d+), all layers\)/.exec(run.stdout)?.[1]);
+    expect(run.stdout).toMatch(/; patches [\d.]+ s, training/);
+    const provenance = (await loadNetworkPackage(getModelVersionById(db, id)!.dirPath)).manifest.provenance;
+    expect(provenance['mode']).toBe('all');
+    expect(provenance['epochs']).toBe(1);
+  }, 120_000);
 
   it('runs in the worker with progress and cancels after the current batch', async () => {
     const phases = new Set<string>();
