@@ -30,7 +30,7 @@ import { readDatasetCsv } from '../../core/synth/dataset-csv';
 import { defaultTrainingThreads } from '../../core/inference/engine';
 import { runFinetune } from '../../core/training/finetune/finetune';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
-import { blendOption } from '../options';
+import { blendOption, wholeOption } from '../options';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' }, threads: { type: 'string' } } });
 const mode = values.mode as FinetuneMode;
@@ -67,7 +67,7 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
     if (p.phase !== last || p.done === p.total) console.log(`  ${((performance.now() - t) / 1000).toFixed(0)} s: ${at}`);
     last = p.phase;
   };
-  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: Number(values.threads) }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : epochs, ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress });
+  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : epochs, ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress });
   const wall = (performance.now() - t) / 1000;
   console.log(
     `${pass}: ${wall.toFixed(1)} s wall (${r.timingsMs.adapt === undefined ? '' : `adaptation ${(r.timingsMs.adapt / 1000).toFixed(1)} s, `}${onHead ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, ${onHead ? 'head' : 'network'} ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +

@@ -17,7 +17,7 @@ import { createNetwork, initParams } from '../../core/training/network/network';
 import { NetworkStepper } from '../../core/training/network/network-stepper';
 import { trainNetwork } from '../../core/training/network/network-trainer';
 import { defaultEncoderSpec, type InputNormalisation } from '../../core/training/network/train-network';
-import { encoderStagesOption } from '../options';
+import { encoderStagesOption, wholeOption } from '../options';
 
 export interface BenchmarkResult {
   provider: string;
@@ -89,8 +89,7 @@ export async function benchmark(o: { inputPx: number; fields: number; patchesPer
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { 'input-px': { type: 'string', default: '96' }, fields: { type: 'string', default: '1000' }, 'patches-per-field': { type: 'string', default: '20' }, provider: { type: 'string' }, widths: { type: 'string', default: '16,32,64,64' }, 'input-norm': { type: 'string', default: 'global' }, augment: { type: 'string', default: 'default' }, threads: { type: 'string' } } });
-  const threadCounts = values.threads === undefined ? [undefined] : values.threads.split(',').map(Number);
-  if (threadCounts.some((t) => t !== undefined && !(Number.isInteger(t) && t >= 1))) throw new Error(`--threads must be whole numbers >= 1, e.g. 1,2; got '${values.threads}'`);
+  const threadCounts = values.threads === undefined ? [undefined] : values.threads.split(',').map((t) => wholeOption(t, '--threads'));
   for (const threads of threadCounts) {
     const result = await benchmark({
       threads,

@@ -10,7 +10,7 @@ import { ADAPT_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
 import { BLEND_CHOICE_MARGIN, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND } from '../../core/training/finetune/finetune-network';
 import { THRESHOLD_MODES, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { UsageError, type Command } from '../command';
-import { blendOption } from '../options';
+import { blendOption, wholeOption } from '../options';
 import { databasePath, missingDatabaseError } from '../database';
 
 /** Options shared by `ana finetune` and `ana adapt` (the same run: split, gate, registry). */
@@ -126,8 +126,7 @@ export const finetuneCommand: Command = {
     // Without --mode the run picks one from the active version (a whole network: 'all'), so --epochs goes to either trainer.
     const onHead = mode === 'head' || mode === 'adapt';
     const onNetwork = mode === undefined || !onHead;
-    const threads = number('threads', values.threads);
-    if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) throw new UsageError(`--threads must be a whole number >= 1, got '${values.threads}'`);
+    const threads = values.threads === undefined ? undefined : wholeOption(values.threads, '--threads');
     if (threads !== undefined && !onNetwork) throw new UsageError('--threads goes with --mode last-blocks or all (a whole network)');
     return runJob(
       jobOf(values, mode, {

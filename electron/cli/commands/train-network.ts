@@ -4,7 +4,7 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { DEFAULT_AUGMENT, STYLE_AUGMENT } from '../../core/training/network/augment';
 import { runWholeNetworkTraining } from '../../core/training/network/train-network';
 import { UsageError, type Command } from '../command';
-import { encoderStagesOption, epochSelectionOption, TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
+import { encoderStagesOption, epochSelectionOption, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
 
 export const trainNetworkCommand: Command = {
   name: 'train-network',
@@ -60,11 +60,6 @@ export const trainNetworkCommand: Command = {
       if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got '${v}'`);
       return n;
     };
-    const wholeThreads = (v: string): number => {
-      const n = num('threads', v);
-      if (!Number.isInteger(n)) throw new UsageError(`--threads must be a whole number >= 1, got '${v}'`);
-      return n;
-    };
     const controller = new AbortController();
     const onSignal = () => {
       process.stderr.write('\nstopping after this batch…\n');
@@ -96,7 +91,7 @@ export const trainNetworkCommand: Command = {
         defaultPixelSizeUm: num('pixel-size-um', values['pixel-size-um']),
         ...encoderStagesOption(values.widths, '--widths'),
         providers: values.provider ? parseProviderPreference(values.provider) : undefined,
-        threads: values.threads ? wholeThreads(values.threads) : undefined,
+        threads: values.threads === undefined ? undefined : wholeOption(values.threads, '--threads'),
         initFrom: values['init-from'] ? resolve(values['init-from']) : undefined,
         firstTrainableLayer: values['train-from-layer'] ? Number.parseInt(values['train-from-layer'], 10) : undefined,
         maxFieldsPerSplit: values['max-fields'] ? num('max-fields', values['max-fields']) : undefined,
