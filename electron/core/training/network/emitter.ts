@@ -1,7 +1,7 @@
 /**
  * Thin helper over GraphBuilder for the autodiff code: unique names for constants and the few
  * idioms (reductions over axes, per-channel broadcasting) that every layer's gradient needs.
- * Opset 17 is assumed: ReduceSum takes its axes as an input, ReduceMean as an attribute.
+ * Opset 17 is assumed: ReduceSum takes its axes as an input.
  */
 import { GraphBuilder, type AttributeValue } from '../../models/onnx-graph';
 
@@ -9,6 +9,7 @@ export const OPSET = 17;
 
 export class Emitter {
   private constants = 0;
+  private multiOutputs = 0;
   private readonly floatScalars = new Map<number, string>();
 
   constructor(readonly graph: GraphBuilder) {}
@@ -19,6 +20,14 @@ export class Emitter {
 
   node(op: string, inputs: string[], attributes: Record<string, AttributeValue> = {}, outputs?: string[]): string {
     return this.graph.node(op, inputs, attributes, outputs);
+  }
+
+  /** A node with several outputs, returned in order (e.g. LayerNormalization's Y, Mean, InvStdDev). */
+  nodeOutputs(op: string, inputs: string[], attributes: Record<string, AttributeValue>, count: number): string[] {
+    const id = this.multiOutputs++;
+    const outputs = Array.from({ length: count }, (_, i) => `${op.toLowerCase()}_m${id}_${i}`);
+    this.node(op, inputs, attributes, outputs);
+    return outputs;
   }
 
   /** A float32 scalar constant, shared by value. */
@@ -49,10 +58,6 @@ export class Emitter {
    */
   sumPerChannel(x: string): string {
     return this.sumOver(this.sumOver(x, [2, 3]), [0]);
-  }
-
-  meanOver(x: string, axes: number[]): string {
-    return this.node('ReduceMean', [x], { axes, keepdims: 1 });
   }
 
   /** Reshape; 0 in `shape` copies the input's dimension (used for the dynamic batch). */

@@ -152,14 +152,18 @@ export function buildInferenceGraph(net: Network, params: ParamSet, options: Inf
   return { bytes: g.toBytes(), embeddingDims };
 }
 
-/** Forward only, parameters as inputs (named as in the step graph): scores patches between steps without rebuilding. */
+/**
+ * Forward only, parameters as inputs (named as in the step graph): scores patches between steps
+ * without rebuilding. It reads with the package's forward (group normalisation as one
+ * InstanceNormalization), so early stopping and thresholds see the scores the released model gives.
+ */
 export function buildScoringGraph(net: Network): Uint8Array {
   const k = labelCount(net);
   const e = Emitter.create('ana-scoring');
   const g = e.graph;
   const x = g.input(STEP_IO.patches, ['N', ...net.spec.inputShape]);
   const params = net.params.map((p) => g.input(STEP_IO.param(p.name), p.shape));
-  const forward = emitNetwork(e, net, x, params);
+  const forward = emitInference(e, net, x, params);
   expose(e, e.node('Sigmoid', [forward.y]), STEP_IO.probabilities, ['N', k]);
   return g.toBytes();
 }

@@ -142,29 +142,33 @@ function groupNorm(spec: Extract<LayerSpec, { kind: 'groupnorm' }>, [c, h, w]: [
       return e.add(e.mul(e.reshape(normalised, [0, c, h, w]), e.reshape(gamma!, [c, 1, 1])), e.reshape(beta!, [c, 1, 1]));
     },
     forward(e, x, [gamma, beta]) {
-      const xr = e.reshape(x, [0, g, -1]);
-      const xc = e.sub(xr, e.meanOver(xr, [2]));
-      const variance = e.meanOver(e.mul(xc, xc), [2]);
-      const rstd = e.node('Reciprocal', [e.node('Sqrt', [e.add(variance, e.scalar(eps))])]);
-      const xhatR = e.mul(xc, rstd);
-      const xhat = e.reshape(xhatR, [0, c, h, w]);
-      const gammaC = e.reshape(gamma!, [c, 1, 1]);
-      const y = e.add(e.mul(xhat, gammaC), e.reshape(beta!, [c, 1, 1]));
+      // One LayerNormalization kernel over each sample's groups gives x̂ and 1/σ together, in
+      // place of three element-wise passes and two reductions written out.
+      const perGroup = (c / g) * h * w;
+      const [xhatR, , rstd] = e.nodeOutputs('LayerNormalization', [e.reshape(x, [0, g, -1]), e.constant(new Float32Array(perGroup).fill(1))], { axis: -1, epsilon: { float: eps } }, 3);
+      const xhat = e.reshape(xhatR!, [0, c, h, w]);
+      const y = e.add(e.mul(xhat, e.reshape(gamma!, [c, 1, 1])), e.reshape(beta!, [c, 1, 1]));
       return {
         y,
         backward(dy, needDx) {
-          const dgamma = e.sumPerChannel(e.mul(dy, xhat));
-          const dbeta = e.sumPerChannel(dy);
-          let dx: string | null = null;
-          if (needDx) {
-            // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)), means over each sample's group.
-            const dxhatR = e.reshape(e.mul(dy, gammaC), [0, g, -1]);
-            const a = e.meanOver(dxhatR, [2]);
-            const b = e.meanOver(e.mul(dxhatR, xhatR), [2]);
-            const dxR = e.mul(rstd, e.sub(e.sub(dxhatR, a), e.mul(xhatR, b)));
-            dx = e.reshape(dxR, [0, c, h, w]);
-          }
-          return { dx, dparams: [dgamma, dbeta] };
+          // Per sample and channel sums over space: γ's and β's gradients, and both group means below.
+          const dyXhatSums = e.sumOver(e.mul(dy, xhat), [2, 3]);
+          const dySums = e.sumOver(dy, [2, 3]);
+          const dparams = [e.sumOver(dyXhatSums, [0]), e.sumOver(dySums, [0])];
+          if (!needDx) return { dx: null, dparams };
+          // dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)) with dx̂ = γ · dy, means over each
+          // sample's group. Both means are γ-weighted sums of the per-channel sums above, so the
+          // full-size work is two products and two differences:
+          // dx = dy · (γ · rstd) − x̂ · (rstd · mean(dx̂ · x̂)) − rstd · mean(dx̂).
+          const groupMean = (channelSums: string): string =>
+            e.mul(e.sumOver(e.reshape(e.mul(channelSums, gamma!), [0, g, c / g]), [2], true), e.scalar(1 / perGroup));
+          const rstd4 = e.reshape(rstd!, [0, g, 1, 1]);
+          const dyScale = e.mul(e.reshape(gamma!, [g, c / g, 1]), rstd4);
+          const xhatScale = e.mul(rstd4, e.reshape(groupMean(dyXhatSums), [0, g, 1, 1]));
+          const shift = e.mul(rstd4, e.reshape(groupMean(dySums), [0, g, 1, 1]));
+          const grouped = (t: string): string => e.reshape(t, [0, g, c / g, h * w]);
+          const dx = e.sub(e.sub(e.mul(grouped(dy), dyScale), e.mul(grouped(xhat), xhatScale)), shift);
+          return { dx: e.reshape(dx, [0, c, h, w]), dparams };
         },
       };
     },
