@@ -46,6 +46,7 @@ interface Case {
 const CASES: Case[] = [
   { name: 'conv2d 3×3 stride 1 pad 1', spec: { kind: 'conv2d', outChannels: 3, kernel: 3, stride: 1, padding: 1 }, inShape: [2, 5, 5], batch: 2 },
   { name: 'conv2d 3×3 stride 2 pad 1, odd and even sides', spec: { kind: 'conv2d', outChannels: 3, kernel: 3, stride: 2, padding: 1 }, inShape: [2, 6, 7], batch: 2 },
+  { name: 'conv2d 2×2 stride 1 no pad, non-square', spec: { kind: 'conv2d', outChannels: 3, kernel: 2, stride: 1 }, inShape: [2, 4, 6], batch: 2 },
   { name: 'conv2d 2×2 stride 2 no pad, remainder dropped', spec: { kind: 'conv2d', outChannels: 2, kernel: 2, stride: 2 }, inShape: [1, 5, 5], batch: 3 },
   { name: 'conv2d 5×5 stride 2 pad 2', spec: { kind: 'conv2d', outChannels: 2, kernel: 5, stride: 2, padding: 2 }, inShape: [2, 8, 8], batch: 2 },
   { name: 'groupnorm 2 groups', spec: { kind: 'groupnorm', groups: 2 }, inShape: [4, 3, 3], batch: 2 },
