@@ -116,8 +116,8 @@ export interface InferenceGraphOptions {
   inputName?: string;
   /**
    * 'reading' (default): each layer's forward-only graph where it has one (group normalisation as
-   * one InstanceNormalization); 'training': the training graph's element-wise forward, the same
-   * function, kept to measure one against the other (test/bench/reading-graph-bench.ts).
+   * one InstanceNormalization); 'training': the training step's forward (LayerNormalization), the
+   * same function, kept to measure one against the other (test/bench/reading-graph-bench.ts).
    */
   form?: 'reading' | 'training';
 }

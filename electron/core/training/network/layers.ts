@@ -5,7 +5,8 @@
  *
  * Convolution gradients: the input gradient is a ConvTranspose of the upstream gradient with the
  * same weights; the weight gradient is a Conv of the input and the upstream gradient with batch
- * and channel axes swapped, the stride becoming a dilation.
+ * and channel axes swapped, the stride becoming a dilation, or for stride 1 one matrix product
+ * per kernel offset (faster on ONNX Runtime).
  */
 import { DomainError } from '../../errors';
 import type { Emitter } from './emitter';
@@ -161,9 +162,10 @@ function groupNorm(spec: Extract<LayerSpec, { kind: 'groupnorm' }>, [c, h, w]: [
       { name: `${prefix}.gamma`, shape: [c], init: 'ones', fanIn: c },
       { name: `${prefix}.beta`, shape: [c], init: 'zeros', fanIn: c },
     ],
-    // ONNX Runtime's InstanceNormalization over each sample's groups: one kernel in place of the
-    // seven element-wise passes below, which were half of a patch's reading time
-    // (docs/results.md, "Reading at 192 px"). With one channel per group it takes γ and β itself.
+    // ONNX Runtime's InstanceNormalization over each sample's groups. It replaced seven
+    // element-wise passes that were half of a patch's reading time (docs/results.md, "Reading at
+    // 192 px"); training keeps LayerNormalization, whose 1/σ its backward needs. With one channel
+    // per group it takes γ and β itself.
     infer(e, x, [gamma, beta]) {
       if (g === c) return e.node('InstanceNormalization', [x, gamma!, beta!], { epsilon: { float: eps } });
       const normalised = e.node('InstanceNormalization', [e.reshape(x, [0, g, -1]), e.constant(new Float32Array(g).fill(1)), e.constant(new Float32Array(g))], { epsilon: { float: eps } });
