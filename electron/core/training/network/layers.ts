@@ -108,7 +108,8 @@ function conv2d(spec: Extract<LayerSpec, { kind: 'conv2d' }>, [c, h, w]: [number
           }
           const xT = e.node('Transpose', [x], { perm: [1, 0, 2, 3] });
           const dyT = e.node('Transpose', [dy], { perm: [1, 0, 2, 3] });
-          const dw = s === 1 ? weightGradientByProducts(e, xT, dyT, c, co, k, p, oh, ow) : weightGradientByConv(e, xT, dyT, [h, w], k, s, p, [oh, ow]);
+          const geometry: ConvGeometry = { c, h, w, co, oh, ow, k, s, p };
+          const dw = s === 1 ? weightGradientByProducts(e, xT, dyT, geometry) : weightGradientByConv(e, xT, dyT, geometry);
           const db = e.sumPerChannel(dy);
           return { dx, dparams: [dw, db] };
         },
@@ -117,11 +118,24 @@ function conv2d(spec: Extract<LayerSpec, { kind: 'conv2d' }>, [c, h, w]: [number
   };
 }
 
+/** A convolution's sizes: input [c, h, w], output [co, oh, ow], kernel k, stride s, padding p. */
+interface ConvGeometry {
+  c: number;
+  h: number;
+  w: number;
+  co: number;
+  oh: number;
+  ow: number;
+  k: number;
+  s: number;
+  p: number;
+}
+
 /**
  * dW as one Conv: [C, N, H, W] ⊛ [Co, N, oh, ow] with dilation s → [C, Co, kh', kw'], kh' ≥ k,
  * then sliced to k × k and transposed back to [Co, C, k, k].
  */
-function weightGradientByConv(e: Emitter, xT: string, dyT: string, [h, w]: [number, number], k: number, s: number, p: number, [oh, ow]: [number, number]): string {
+function weightGradientByConv(e: Emitter, xT: string, dyT: string, { h, w, oh, ow, k, s, p }: ConvGeometry): string {
   let dwT = e.node('Conv', [xT, dyT], { kernel_shape: [oh, ow], dilations: [s, s], pads: [p, p, p, p], strides: [1, 1] });
   const kh = h + 2 * p - (oh - 1) * s;
   const kw = w + 2 * p - (ow - 1) * s;
@@ -137,7 +151,7 @@ function weightGradientByConv(e: Emitter, xT: string, dyT: string, [h, w]: [numb
  * stride-1 layers. Strided layers keep the Conv: copying their strided windows costs what the
  * products save (docs/lab-adaptation.md, "A cheaper training step").
  */
-function weightGradientByProducts(e: Emitter, xT: string, dyT: string, c: number, co: number, k: number, p: number, oh: number, ow: number): string {
+function weightGradientByProducts(e: Emitter, xT: string, dyT: string, { c, co, oh, ow, k, p }: ConvGeometry): string {
   const padded = p > 0 ? e.node('Pad', [xT, e.ints([0, 0, p, p, 0, 0, p, p])]) : xT;
   const dyRows = e.reshape(dyT, [co, -1]);
   const perOffset: string[] = [];
