@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
@@ -7,63 +7,76 @@ import { THRESHOLD_CV_FOLDS, trainModelFromCsv } from '../../core/training/heads
 import type { ConfidenceInit } from '../../core/training/self-paced';
 import type { TrainingMethod } from '../../core/training/trainer';
 import { THRESHOLD_MODES, THRESHOLD_WORDS, type ThresholdMode } from '../../core/training/metrics/thresholds';
-import { loadModelPackage } from '../../core/models/model-package';
-import { inheritedOptions } from '../../core/training/finetune/finetune';
+import { loadModelPackage, type ModelPackage } from '../../core/models/model-package';
+import { inheritedOptions, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
 import { UsageError, type Command } from '../command';
-import { TRAINING_RUN_OPTIONS, trainingRunPaths } from '../options';
+import { blendOption, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
+import { finetuneNetworkOnDataset } from '../../core/training/finetune/finetune-dataset';
 
 const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean', 'mean-logit'];
 const INITS: ConfidenceInit[] = ['iw-sample', 'iw-ones', 'iw-data'];
 
+const OPTIONS = {
+  ...TRAINING_RUN_OPTIONS,
+  // No default: without --method the base package's recorded recipe is used (below).
+  method: { type: 'string' },
+  base: { type: 'string' },
+  epochs: { type: 'string' },
+  patience: { type: 'string' },
+  lr: { type: 'string' },
+  'lr-alpha': { type: 'string' },
+  init: { type: 'string' },
+  'no-sampler': { type: 'boolean', default: false },
+  'no-pseudo-labels': { type: 'boolean', default: false },
+  'no-coefficients': { type: 'boolean', default: false },
+  'soft-targets': { type: 'boolean', default: false },
+  'coefficient-c': { type: 'string' },
+  version: { type: 'string' },
+  thresholds: { type: 'string' },
+  mode: { type: 'string' },
+  blend: { type: 'string' },
+  cache: { type: 'string' },
+  provider: { type: 'string' },
+  quiet: { type: 'boolean', default: false },
+} as const satisfies ParseArgsOptionsConfig;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
+  return n;
+}
+
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'Train a model package (new head on the base extractor) from a dataset CSV',
+  summary: "Train a model package from a dataset CSV: a new head on the base's extractor, or a whole-network base fine-tuned as ana finetune does",
   usage:
     'ana train --data labels.csv --out DIR [--base MODEL_DIR] [--method spl|plain|max|mean|mean-logit (default: the base\'s recorded recipe, else spl)] [--seed S]\n' +
     '  [--epochs N] [--patience N] [--lr X] [--lr-alpha X] [--init iw-sample|iw-ones|iw-data]\n' +
     '  [--no-sampler] [--no-pseudo-labels] [--no-coefficients] [--soft-targets] [--coefficient-c C]\n' +
-    '  [--thresholds fixed|tuned|shrunk|cv|platt|prevalence] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]',
+    '  [--thresholds fixed|tuned|shrunk|cv|platt|prevalence] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]\n' +
+    '  A whole-network base (the shipped model since 0.5.0) is fine-tuned with ana finetune\'s recipe on the CSV\'s rows, one case a row:\n' +
+    `  [--mode all|last-blocks (default all)] [--blend S|auto (default auto)] [--thresholds (default prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} train + val rows, else the base's)]\n` +
+    '  [--method spl|plain|mean-logit (default the base\'s)] [--epochs N] [--patience N] [--lr X] [--seed S] [--version V] [--provider ...]; base and candidate measured on the test rows',
   async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: {
-        ...TRAINING_RUN_OPTIONS,
-        // No default: without --method the base package's recorded recipe is used (below).
-        method: { type: 'string' },
-        base: { type: 'string' },
-        epochs: { type: 'string' },
-        patience: { type: 'string' },
-        lr: { type: 'string' },
-        'lr-alpha': { type: 'string' },
-        init: { type: 'string' },
-        'no-sampler': { type: 'boolean', default: false },
-        'no-pseudo-labels': { type: 'boolean', default: false },
-        'no-coefficients': { type: 'boolean', default: false },
-        'soft-targets': { type: 'boolean', default: false },
-        'coefficient-c': { type: 'string' },
-        version: { type: 'string' },
-        thresholds: { type: 'string', default: 'fixed' },
-        cache: { type: 'string' },
-        provider: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-      },
-    });
+    const { values } = parseArgs({ args, options: OPTIONS });
     const { dataCsv, outDir } = trainingRunPaths(values);
+    if (values.thresholds !== undefined && !THRESHOLD_MODES.includes(values.thresholds as ThresholdMode)) throw new UsageError(`--thresholds must be one of: ${THRESHOLD_MODES.map((m) => `${m} (${THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[m]})`).join('; ')}`);
+    const log = (line: string): void => {
+      if (!values.quiet) process.stderr.write(line);
+    };
+    const base = await loadModelPackage(values.base ? resolve(values.base) : defaultModelDir());
+    if (base.manifest.kind === 'network') return fineTuneNetwork(values, base, dataCsv, outDir, log);
+    if (values.mode !== undefined || values.blend !== undefined) throw new UsageError(`--mode and --blend fine-tune a whole network; ${base.manifest.id} ${base.manifest.version} (${base.dir}) is a feature extractor with a head`);
     if (values.method !== undefined && !METHODS.includes(values.method as TrainingMethod)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
-    const baseModelDir = values.base ? resolve(values.base) : defaultModelDir();
     // Without --method, the head is trained as the base package's head was (0.4.0: mean-logit by
     // L-BFGS), as fine-tuning does: the self-paced default over-called every pattern on a held-out
     // lab style (docs/results.md, "The self-paced collapse"). A base that records no recipe: spl.
-    const inherited = values.method === undefined ? inheritedOptions((await loadModelPackage(baseModelDir)).manifest.provenance) : {};
+    const inherited = values.method === undefined ? inheritedOptions(base.manifest.provenance) : {};
     const method = (values.method ?? inherited.method ?? 'spl') as TrainingMethod;
-    if (!THRESHOLD_MODES.includes(values.thresholds as ThresholdMode)) throw new UsageError(`--thresholds must be one of: ${THRESHOLD_MODES.map((m) => `${m} (${THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[m]})`).join('; ')}`);
     if (values.init && !INITS.includes(values.init as ConfidenceInit)) throw new UsageError(`--init must be one of ${INITS.join(', ')}`);
-    const num = (name: string, v: string | undefined): number | undefined => {
-      if (v === undefined) return undefined;
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got '${v}'`);
-      return n;
-    };
     const trainer = {
       ...inherited,
       method,
@@ -79,17 +92,14 @@ export const trainCommand: Command = {
       coefficients: !values['no-coefficients'],
       softTargets: values['soft-targets'],
     };
-    const log = (line: string): void => {
-      if (!values.quiet) process.stderr.write(line);
-    };
     const result = await trainModelFromCsv({
       dataCsv,
       outDir,
-      baseModelDir,
+      baseModelDir: base.dir,
       // Never beside the dataset's images (a share, a repository): the per-user cache folder.
       cacheDir: values.cache ? resolve(values.cache) : defaultEmbeddingCacheDir(),
       version: values.version,
-      thresholds: values.thresholds as ThresholdMode,
+      thresholds: (values.thresholds ?? 'fixed') as ThresholdMode,
       trainer,
       providers: parseProviderPreference(values.provider),
       onProgress: (p) => {
@@ -108,3 +118,63 @@ export const trainCommand: Command = {
     return 0;
   },
 };
+
+/** Options that only shape a head's training (self-paced MIML on cached embeddings). */
+const HEAD_ONLY = ['lr-alpha', 'init', 'no-sampler', 'no-pseudo-labels', 'no-coefficients', 'soft-targets', 'coefficient-c', 'cache'] as const;
+const NETWORK_METHODS = ['spl', 'plain', 'mean-logit'] as const;
+const NETWORK_MODES = ['all', 'last-blocks'] as const;
+
+/**
+ * A whole-network base: `ana finetune`'s recipe for a whole network (every layer, the blend chosen
+ * on the early-stopping rows, prevalence thresholds from 200 rows), on the CSV's rows instead of
+ * the record's signed cases (finetune-dataset.ts); base and candidate measured on the test rows.
+ */
+async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: string, outDir: string, log: (line: string) => void): Promise<number> {
+  const given = HEAD_ONLY.filter((k) => values[k] !== undefined && values[k] !== false);
+  if (given.length) throw new UsageError(`${given.map((k) => `--${k}`).join(', ')} shape a head's training; ${base.manifest.id} ${base.manifest.version} (${base.dir}) is a whole network, fine-tuned as \`ana finetune\` does`);
+  if (values.method !== undefined && !(NETWORK_METHODS as readonly string[]).includes(values.method)) throw new UsageError(`--method for a whole network must be one of ${NETWORK_METHODS.join(', ')}, got '${values.method}'`);
+  if (values.mode !== undefined && !(NETWORK_MODES as readonly string[]).includes(values.mode)) throw new UsageError(`--mode must be one of ${NETWORK_MODES.join(', ')}, got '${values.mode}'`);
+  const training = {
+    seed: num('seed', values.seed)!,
+    ...(values.method && { method: values.method as (typeof NETWORK_METHODS)[number] }),
+    ...(values.epochs && { maxEpochs: wholeOption(values.epochs, '--epochs') }),
+    ...(values.patience && { patience: wholeOption(values.patience, '--patience') }),
+    ...(values.lr && { lr: num('lr', values.lr)! }),
+  };
+  let cancelled = false;
+  const onSigint = (): void => {
+    log('\ncancelling after the current batch…\n');
+    cancelled = true;
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const r = await finetuneNetworkOnDataset({
+      dataCsv,
+      base,
+      outDir,
+      version: values.version,
+      mode: values.mode as (typeof NETWORK_MODES)[number] | undefined,
+      training,
+      thresholds: values.thresholds as ThresholdMode | undefined,
+      blend: values.blend === undefined ? undefined : blendOption(values.blend, '--blend'),
+      providers: parseProviderPreference(values.provider),
+      isCancelled: () => cancelled,
+      onProgress: (p) => {
+        if (p.phase === 'patches' && (p.done % 50 === 0 || p.done === p.total)) log(`\rcutting patches of fields ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
+      },
+      onEpoch: (e) => log(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(4).padStart(8)}  val ${e.validationScore === null ? '—' : e.validationScore.toFixed(4)}${e.best ? ' *' : ''}  ${(e.elapsedMs / 1000).toFixed(1)} s\n`),
+    });
+    const c = r.candidate;
+    const m = c.model.manifest;
+    console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${r.mode === 'all' ? 'all layers' : 'last blocks'})`);
+    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test; patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
+    if (r.rows.test > 0) {
+      const before = c.activeScored.report;
+      const after = c.candidateScored.report;
+      console.log(`test (${after.n_images} fields): macro-F1 ${before.f1_macro.toFixed(3)} → ${after.f1_macro.toFixed(3)}, mAP ${before.map.toFixed(3)} → ${after.map.toFixed(3)} (${base.manifest.version} → ${m.version})`);
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ModelPackage } from '../../models/model-package';
 import { subsetBags, type BagDataset } from '../dataset';
 import type { ScoredReport } from '../metrics/metrics';
-import type { SignedCase } from './signed-cases';
+import type { TrainingCase } from './signed-cases';
 
 export interface Candidate {
   model: ModelPackage;
@@ -29,7 +29,7 @@ export interface Candidate {
  * A slide file moved or deleted since it was read cannot be used: skip it, and a case left
  * without slides, rather than fail the whole run; the count is reported.
  */
-export function keepReadableSlides(groups: SignedCase[][], exists: (path: string) => boolean = existsSync): { kept: SignedCase[][]; skippedSlides: number } {
+export function keepReadableSlides<T extends TrainingCase>(groups: T[][], exists: (path: string) => boolean = existsSync): { kept: T[][]; skippedSlides: number } {
   let skippedSlides = 0;
   const kept = groups.map((g) =>
     g
@@ -44,7 +44,7 @@ export function keepReadableSlides(groups: SignedCase[][], exists: (path: string
 }
 
 /** Slide bags in case order (one per slide) → one bag per case, split back into the groups. */
-export function mergeIntoCases(data: BagDataset, groups: SignedCase[][]): BagDataset[] {
+export function mergeIntoCases(data: BagDataset, groups: TrainingCase[][]): BagDataset[] {
   const all = groups.flat();
   const K = data.labels.length;
   const caseOffsets = new Int32Array(all.length + 1);

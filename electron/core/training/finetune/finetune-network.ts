@@ -25,7 +25,7 @@ import { NetworkStepper } from '../network/network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
 import { pixelBags } from '../network/patch-dataset';
 import { TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
-import type { SignedCase } from './signed-cases';
+import type { TrainingCase } from './signed-cases';
 import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 
 export { FinetuneMode };
@@ -36,7 +36,7 @@ export interface NetworkCandidateInput {
   mode: Exclude<FinetuneMode, 'head' | 'adapt'>;
   /** Convolution blocks trained in 'last-blocks' mode (with everything after them). Default 1. */
   lastBlocks?: number;
-  groups: { fit: SignedCase[]; stop: SignedCase[]; validation: SignedCase[] };
+  groups: { fit: TrainingCase[]; stop: TrainingCase[]; validation: TrainingCase[] };
   training?: Partial<NetworkTrainingOptions>;
   thresholds?: ThresholdMode;
   /** The candidate's weights: (1 − blend)·active + blend·fine-tuned (WiSE-FT), thresholds chosen on the blend; 'auto': the share chosen on the early-stopping cases (`applyBlend`). Default 1: as trained. */
@@ -47,6 +47,8 @@ export interface NetworkCandidateInput {
   providers?: ProviderName[];
   /** ONNX Runtime threads per training step (default: every core). */
   threads?: number;
+  /** The cases came from this labelled dataset CSV (`ana train --base`), not the record's signed cases: said so on the model card. */
+  datasetCsv?: string;
   onProgress?: (p: Progress) => void;
   onEpoch?: (info: EpochInfo) => void;
   isCancelled?: () => boolean;
@@ -153,14 +155,16 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const card = [
     `# Model card: ${manifest.id} ${input.version}`,
     '',
-    `Fine-tuned locally from ${manifest.id} ${manifest.version} on the laboratory's own signed cases (final labels of the latest signed decision), ${trainedLayers}, trained ${NETWORK_METHOD_NAMES[options.method]}, on ONNX Runtime.`,
+    `Fine-tuned locally from ${manifest.id} ${manifest.version} on ${input.datasetCsv ? `the labelled fields of ${input.datasetCsv} (one case per row)` : "the laboratory's own signed cases (final labels of the latest signed decision)"}, ${trainedLayers}, trained ${NETWORK_METHOD_NAMES[options.method]}, on ONNX Runtime.`,
     '',
-    `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} frozen validation (never trained on).`,
+    `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     `- Thresholds: ${input.thresholds && input.thresholds !== 'fixed' ? THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[input.thresholds].replace('validation images', 'early-stopping cases') : `those of ${manifest.version}`}.`,
-    '- Released only if the validation gate passes against the active version on the frozen validation cases; see the model registry for its verdict.',
+    input.datasetCsv
+      ? '- Written by `ana train` on a labelled dataset, outside any record: no validation gate has judged it.'
+      : '- Released only if the validation gate passes against the active version on the frozen validation cases; see the model registry for its verdict.',
     '- Not clinically validated; trained on one laboratory’s cases, for that laboratory.',
     '',
   ].join('\n');

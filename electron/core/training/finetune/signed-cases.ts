@@ -12,11 +12,16 @@ import { listCases } from '../../db/case.repo';
 import { latestSignedDecision } from '../../db/decision.repo';
 import { listSlidesOfCase } from '../../db/slide.repo';
 
-export interface SignedCase {
-  caseId: number;
+/** What fine-tuning learns from in a case: its labels and its slides' files (a signed case, or a labelled row of a dataset CSV). */
+export interface TrainingCase {
   accessionId: string;
-  decisionId: number;
   labels: string[];
+  slides: { path: string; pixelSizeUm: number | null }[];
+}
+
+export interface SignedCase extends TrainingCase {
+  caseId: number;
+  decisionId: number;
   slides: { slideId: number; path: string; pixelSizeUm: number | null }[];
 }
 

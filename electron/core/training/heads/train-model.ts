@@ -140,15 +140,25 @@ export interface TrainModelResult {
   cachedShare: number;
 }
 
+/**
+ * A dataset CSV's rows by split: `train` (or no split) to learn from, `val` to stop early on (a
+ * seeded 15 % of `train` when the CSV has none), `test` to measure.
+ */
+export function datasetSplits(rows: readonly DatasetRow[], csvPath: string, seed: number): { train: DatasetRow[]; val: DatasetRow[]; test: DatasetRow[] } {
+  let train = rows.filter((r) => r.split === 'train' || r.split === '');
+  let val = rows.filter((r) => r.split === 'val');
+  const test = rows.filter((r) => r.split === 'test');
+  if (val.length === 0) ({ train, heldOut: val } = hashSplit(train, (r) => r.path, 0.15, seed));
+  if (train.length === 0) throw new DomainError('bad-request', `${csvPath}: no rows with split 'train' (or empty split)`);
+  return { train, val, test };
+}
+
 export async function trainModelFromCsv(options: TrainModelOptions): Promise<TrainModelResult> {
   const trainer: TrainerOptions = { ...defaultTrainerOptions, ...options.trainer };
-  const rows = await readDatasetCsv(resolve(options.dataCsv));
-  let trainRows = rows.filter((r) => r.split === 'train' || r.split === '');
-  let valRows = rows.filter((r) => r.split === 'val');
-  const testRows = rows.filter((r) => r.split === 'test');
-  if (valRows.length === 0) ({ train: trainRows, heldOut: valRows } = hashSplit(trainRows, (r) => r.path, 0.15, trainer.seed));
-  if (trainRows.length === 0) throw new DomainError('bad-request', `${options.dataCsv}: no rows with split 'train' (or empty split)`);
+  const { train: trainRows, val: valRows, test: testRows } = datasetSplits(await readDatasetCsv(resolve(options.dataCsv)), options.dataCsv, trainer.seed);
   const base = await loadModelPackage(options.baseModelDir);
+  // Before minutes of embedding: a whole network has no extractor to train a head on (`ana train` fine-tunes it instead).
+  if (base.manifest.kind !== 'extractor-head') throw new DomainError('bad-request', `${base.dir}: ${base.manifest.id} ${base.manifest.version} is a whole network (kind '${base.manifest.kind}'), not a feature extractor with a head`);
   const engine = await createEngine(base, { providers: options.providers, warn: () => {} });
   const cacheDir = options.cacheDir ?? defaultCacheDir(options.dataCsv);
   const t0 = performance.now();

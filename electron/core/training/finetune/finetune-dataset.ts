@@ -1,0 +1,81 @@
+/**
+ * `ana train --base` on a whole-network package: the lab's fine-tuning recipe — what `ana
+ * finetune` does with the record's signed cases, with the same defaults (every layer, the share of
+ * the active weights chosen on the early-stopping cases, prevalence thresholds from 200 cases) —
+ * run on a labelled dataset CSV, so a team can measure it on a labelled set it holds outside any
+ * record. Each row is one case; `train` rows are learnt from, `val` rows stop early and choose the
+ * share (a seeded 15 % of `train` when the CSV has none, as `ana train` holds out), `test` rows
+ * measure the base and the candidate the way the validation gate compares them. No record, no
+ * registry and no gate: the package is written to `outDir`.
+ */
+import { resolve } from 'node:path';
+import type { ProviderName } from '../../inference/providers';
+import type { ModelPackage } from '../../models/model-package';
+import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
+import { datasetSplits, type Progress } from '../heads/train-model';
+import type { ThresholdMode } from '../metrics/thresholds';
+import type { NetworkTrainingOptions } from '../network/network-trainer';
+import type { EpochInfo } from '../trainer';
+import type { Candidate } from './candidate';
+import { defaultNetworkThresholdMode } from './finetune';
+import { checkedBlend, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type Blend, type FinetuneMode } from './finetune-network';
+import type { TrainingCase } from './signed-cases';
+
+export interface DatasetFinetuneOptions {
+  dataCsv: string;
+  /** A whole-network package (`manifest.kind` 'network'). */
+  base: ModelPackage;
+  outDir: string;
+  version?: string;
+  /** Default 'all', as `ana finetune` on a whole network. */
+  mode?: Exclude<FinetuneMode, 'head' | 'adapt'>;
+  /** Loop options over `networkFinetuneOptions` (the base's recorded recipe, augmentation on). */
+  training?: Partial<NetworkTrainingOptions>;
+  /** Default `defaultNetworkThresholdMode` of the train and val rows (the lab's signed cases). */
+  thresholds?: ThresholdMode;
+  blend?: Blend;
+  providers?: ProviderName[];
+  threads?: number;
+  onProgress?: (p: Progress) => void;
+  onEpoch?: (info: EpochInfo) => void;
+  isCancelled?: () => boolean;
+}
+
+export interface DatasetFinetuneResult {
+  candidate: Candidate;
+  mode: Exclude<FinetuneMode, 'head' | 'adapt'>;
+  /** 'active': the base's thresholds kept. */
+  thresholds: ThresholdMode | 'active';
+  rows: { train: number; val: number; test: number };
+}
+
+function asCase(row: DatasetRow): TrainingCase {
+  return { accessionId: row.path, labels: row.labels, slides: [{ path: row.absolutePath, pixelSizeUm: null }] };
+}
+
+export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions): Promise<DatasetFinetuneResult> {
+  const seed = options.training?.seed ?? 1;
+  const rows = datasetSplits(await readDatasetCsv(resolve(options.dataCsv)), options.dataCsv, seed);
+  const mode = options.mode ?? 'all';
+  const thresholds = options.thresholds ?? defaultNetworkThresholdMode(rows.train.length + rows.val.length);
+  const blend = checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
+  const base = options.base.manifest;
+  const candidate = await trainNetworkCandidate({
+    active: options.base,
+    mode,
+    groups: { fit: rows.train.map(asCase), stop: rows.val.map(asCase), validation: rows.test.map(asCase) },
+    training: { seed, ...options.training },
+    thresholds,
+    blend,
+    outDir: options.outDir,
+    version: options.version ?? `${base.version.split('+')[0]}+train`,
+    provenance: { command: 'ana train', dataset: resolve(options.dataCsv), rows: { train: rows.train.length, val: rows.val.length, test: rows.test.length } },
+    providers: options.providers,
+    threads: options.threads,
+    datasetCsv: resolve(options.dataCsv),
+    onProgress: options.onProgress,
+    onEpoch: options.onEpoch,
+    isCancelled: options.isCancelled,
+  });
+  return { candidate, mode, thresholds: thresholds ?? 'active', rows: { train: rows.train.length, val: rows.val.length, test: rows.test.length } };
+}
