@@ -4,6 +4,7 @@
  * fine-tuning its last block (or all layers) produces a candidate evaluated against the active
  * version on the same frozen validation cases; a deliberately broken candidate is refused.
  */
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,19 +33,21 @@ import { startFinetuneWorker } from '../../../electron/core/training/finetune/fi
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { LABEL_SETS, readAndSignCases, writeFieldDataset } from './fields';
 import { anaInProcess } from '../../support/ana-cli';
+import { trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
 
 const PASSWORD = 'correct horse battery';
 let dir: string;
 let db: WritableDb;
 let physician: SessionUser;
 let baseDir: string;
+let csvPath: string;
 const common = () => ({ db, fallbackModelDir: baseDir, modelsDir: join(dir, 'models'), cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, minCases: 8, autoPromote: false, providers: ['cpu' as const] });
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ana-ftwn-'));
   // The active version: a tiny whole network (two stride-2 blocks) trained on generated fields.
   const rng = new Random(31);
-  const csvPath = await writeFieldDataset(dir, 'fields.csv', 36, rng, (i) => (i < 24 ? 'train' : i < 30 ? 'val' : 'test'), { sets: LABEL_SETS.slice(0, 3) });
+  csvPath = await writeFieldDataset(dir, 'fields.csv', 36, rng, (i) => (i < 24 ? 'train' : i < 30 ? 'val' : 'test'), { sets: LABEL_SETS.slice(0, 3) });
   baseDir = join(dir, 'base');
   await runWholeNetworkTraining({ csvPath, outDir: baseDir, version: '1.0.0', training: { maxEpochs: 25, patience: 25, batchSize: 8, lr: 2e-2, seed: 1 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
 
@@ -231,6 +234,52 @@ describe('whole-network local fine-tuning', () => {
     expect(bestBlend([{ blend: 0.5, map: 0.80 }, { blend: 0.75, map: 0.83 }, { blend: 1, map: 0.84 }], 0.5, 0.02)).toBe(1);
     await expect(runFinetune({ ...common(), mode: 'all', blend: 'half' as never })).rejects.toThrow(/blend must be between 0 .* got half/);
   }, 120_000);
+
+  it("ana train --base on a whole network fine-tunes it with ana finetune's recipe on the CSV's rows, and measures base and candidate on the test rows", async () => {
+    // A base that has barely learnt (one epoch), so that fine-tuning moves the test figures.
+    const weakDir = join(dir, 'weak-base');
+    await runWholeNetworkTraining({ csvPath, outDir: weakDir, version: '1.0.0', training: { maxEpochs: 1, patience: 1, batchSize: 8, lr: 1e-3, seed: 2 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
+    const out = join(dir, 'trained-from-csv');
+    const run = await anaInProcess(['train', '--data', csvPath, '--base', weakDir, '--out', out, '--epochs', '6', '--patience', '6', '--lr', '0.02', '--seed', '3', '--provider', 'cpu', '--quiet']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^fields: 24 train, 6 early-stopping, 6 test;/m);
+    const candidate = await loadNetworkPackage(out);
+    const provenance = candidate.manifest.provenance;
+    expect(candidate.manifest.parentVersion).toBe('1.0.0');
+    expect(provenance['command']).toBe('ana train');
+    expect(provenance['mode']).toBe('all');
+    expect(provenance['epochs']).toBe(6);
+    expect((provenance['training'] as { lr: number }).lr).toBe(0.02);
+    // 6 early-stopping rows are too few to rank five shares: halfway, as ana finetune keeps.
+    expect(provenance['blend']).toBe(HALFWAY_BLEND);
+    expect(await readFile(join(out, 'MODEL_CARD.md'), 'utf8')).toContain(`on the labelled fields of ${csvPath} (one case per row)`);
+    // The printed test figures are what each package reads on the test rows as \`ana eval\` reads them.
+    const printed = /^test \(6 fields\): macro-F1 ([\d.]+) → ([\d.]+), mAP ([\d.]+) → ([\d.]+)/m.exec(run.stdout);
+    expect(printed, run.stdout).not.toBeNull();
+    const evaluated = async (model: string) => {
+      const json = join(dir, `eval-${model.split('/').pop()}.json`);
+      const e = await anaInProcess(['eval', '--data', csvPath, '--model', model, '--split', 'test', '--cache', join(dir, 'cache'), '--provider', 'cpu', '--json', json]);
+      expect(e.status, e.stderr).toBe(0);
+      return JSON.parse(await readFile(json, 'utf8')) as { f1_macro: number; map: number };
+    };
+    const [base, trained] = [await evaluated(weakDir), await evaluated(out)];
+    expect(printed!.slice(1).map(Number)).toEqual([base.f1_macro, trained.f1_macro, base.map, trained.map].map((v) => +v.toFixed(3)));
+    expect(trained.map).toBeGreaterThan(base.map);
+  }, 120_000);
+
+  it('ana train --base refuses head-only options on a whole network, and whole-network options on a head, before any work', async () => {
+    const headOnly = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', join(dir, 'never'), '--init', 'iw-ones', '--soft-targets']);
+    expect(headOnly.status).toBe(2);
+    expect(headOnly.stderr).toMatch(/--init, --soft-targets shape a head's training; .* is a whole network/);
+    await writeSkeletonPackage(join(dir, 'skeleton-train'));
+    const onHead = await anaInProcess(['train', '--data', csvPath, '--base', join(dir, 'skeleton-train'), '--out', join(dir, 'never'), '--blend', '1']);
+    expect(onHead.status).toBe(2);
+    expect(onHead.stderr).toMatch(/--mode and --blend fine-tune a whole network; .* is a feature extractor with a head/);
+    expect(existsSync(join(dir, 'never'))).toBe(false);
+    // Called directly, the head trainer refuses a whole network before embedding a field.
+    await expect(trainModelFromCsv({ dataCsv: csvPath, outDir: join(dir, 'never'), baseModelDir: baseDir, cacheDir: join(dir, 'never-cache') })).rejects.toThrow(/is a whole network \(kind 'network'\), not a feature extractor with a head/);
+    expect(existsSync(join(dir, 'never-cache'))).toBe(false);
+  });
 
   it('refuses a whole-network mode when the active version is a head on a fixed extractor', async () => {
     const other = openDatabase(join(dir, 'other.db'));
