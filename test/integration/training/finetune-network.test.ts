@@ -271,6 +271,9 @@ describe('whole-network local fine-tuning', () => {
     const headOnly = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', join(dir, 'never'), '--init', 'iw-ones', '--soft-targets']);
     expect(headOnly.status).toBe(2);
     expect(headOnly.stderr).toMatch(/--init, --soft-targets shape a head's training; .* is a whole network/);
+    const outOfFold = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', join(dir, 'never'), '--thresholds', 'cv']);
+    expect(outOfFold.status).not.toBe(0);
+    expect(outOfFold.stderr).toMatch(/thresholds 'cv' need \d+ more trainings of the candidate/);
     await writeSkeletonPackage(join(dir, 'skeleton-train'));
     const onHead = await anaInProcess(['train', '--data', csvPath, '--base', join(dir, 'skeleton-train'), '--out', join(dir, 'never'), '--blend', '1']);
     expect(onHead.status).toBe(2);

@@ -18,7 +18,7 @@ import type { NetworkTrainingOptions } from '../network/network-trainer';
 import type { EpochInfo } from '../trainer';
 import type { Candidate } from './candidate';
 import { defaultNetworkThresholdMode } from './finetune';
-import { checkedBlend, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type Blend, type FinetuneMode } from './finetune-network';
+import { checkedBlend, checkedNetworkThresholds, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type Blend, type FinetuneMode } from './finetune-network';
 import type { TrainingCase } from './signed-cases';
 
 export interface DatasetFinetuneOptions {
@@ -57,7 +57,7 @@ export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions):
   const seed = options.training?.seed ?? 1;
   const rows = datasetSplits(await readDatasetCsv(resolve(options.dataCsv)), options.dataCsv, seed);
   const mode = options.mode ?? 'all';
-  const thresholds = options.thresholds ?? defaultNetworkThresholdMode(rows.train.length + rows.val.length);
+  const thresholds = checkedNetworkThresholds(mode, options.thresholds ?? defaultNetworkThresholdMode(rows.train.length + rows.val.length));
   const blend = checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
   const base = options.base.manifest;
   const candidate = await trainNetworkCandidate({

@@ -24,7 +24,7 @@ import { blendParams, type ParamSet } from '../network/network';
 import { NetworkStepper } from '../network/network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
 import { pixelBags } from '../network/patch-dataset';
-import { TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
+import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import type { TrainingCase } from './signed-cases';
 import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 
@@ -115,6 +115,14 @@ export function bestBlend(tried: readonly { blend: number; map: number }[], fall
 export function checkedBlend(blend: Blend): Blend {
   if (blend !== 'auto' && !(blend >= 0 && blend <= 1)) throw new DomainError('bad-request', `blend must be between 0 (the active version's weights) and 1 (the fine-tuned weights), got ${blend}`);
   return blend;
+}
+
+/** `thresholds`, unless it needs out-of-fold scores ('cv', 'platt'): that is several more trainings of a whole network, offered for heads only. */
+export function checkedNetworkThresholds(mode: FinetuneMode, thresholds: ThresholdMode | undefined): ThresholdMode | undefined {
+  if (thresholds && OUT_OF_FOLD_MODES.includes(thresholds)) {
+    throw new DomainError('bad-request', `thresholds '${thresholds}' need ${THRESHOLD_CV_FOLDS} more trainings of the candidate (cross-validation): offered for the head modes, not for whole-network mode '${mode}'; use 'prevalence', 'tuned' or 'shrunk'`);
+  }
+  return thresholds;
 }
 
 export async function trainNetworkCandidate(input: NetworkCandidateInput): Promise<Candidate> {

@@ -34,13 +34,13 @@ import type { CodebookRecipe } from '../adapt/learn-codebooks';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
-import { checkedBlend, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type Blend, type FinetuneMode } from './finetune-network';
+import { checkedBlend, checkedNetworkThresholds, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type Blend, type FinetuneMode } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
-import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
+import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
 import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
-import { OUT_OF_FOLD_MODES, type ThresholdMode } from '../metrics/thresholds';
+import type { ThresholdMode } from '../metrics/thresholds';
 import { DEFAULT_GATE, validationGate, type GateResult, type GateTolerances } from './validation-gate';
 
 export interface FinetuneOptions {
@@ -114,9 +114,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const mode = options.mode ?? (await defaultFinetuneMode(active, cases.length));
   const onHead = mode === 'head' || mode === 'adapt';
   const thresholds = options.thresholds ?? (onHead ? defaultThresholdMode(cases.length) : defaultNetworkThresholdMode(cases.length));
-  if (!onHead && thresholds && OUT_OF_FOLD_MODES.includes(thresholds)) {
-    throw new DomainError('bad-request', `thresholds '${thresholds}' need ${THRESHOLD_CV_FOLDS} more trainings of the candidate (cross-validation): offered for the head modes, not for whole-network mode '${mode}'; use 'prevalence', 'tuned' or 'shrunk'`);
-  }
+  if (!onHead) checkedNetworkThresholds(mode, thresholds);
   if (onHead && options.blend !== undefined) throw new DomainError('bad-request', `blend mixes the weights of a whole network; fine-tuning mode '${mode}' trains a head`);
   const blend = onHead ? undefined : checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
   if (!onHead && active.manifest.kind !== 'network') {
