@@ -112,12 +112,13 @@ export const finetuneCommand: Command = {
   name: 'finetune',
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
-    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--blend S|auto] [--threads N] ${SHARED_USAGE}\n` +
+    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--lr X] [--blend S|auto] [--threads N] ${SHARED_USAGE}\n` +
     `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)\n` +
     `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (1: as trained); auto, the default: ${HALFWAY_BLEND} unless another of 0, 0.25, 0.75, 1 ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them)\n` +
-    '  --threads: a whole network\'s training threads on the CPU (default: every core; the weights do not depend on it)',
+    '  --threads: a whole network\'s training threads on the CPU (default: every core; the weights do not depend on it)\n' +
+    '  --lr: a whole network\'s learning rate (default: the one the active version recorded; a version far from the lab\'s microscope learns more with a larger one, docs/results.md)',
   async run(args) {
-    const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' }, blend: { type: 'string' }, threads: { type: 'string' } } });
+    const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' }, blend: { type: 'string' }, threads: { type: 'string' }, lr: { type: 'string' } } });
     const mode = values.mode as FinetuneMode | undefined;
     if (mode !== undefined && !FINETUNE_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${FINETUNE_MODES.join(', ')}, got '${values.mode}'`);
     if (values.blocks !== undefined && mode !== 'last-blocks') throw new UsageError('--blocks goes with --mode last-blocks');
@@ -128,11 +129,15 @@ export const finetuneCommand: Command = {
     const onNetwork = mode === undefined || !onHead;
     const threads = values.threads === undefined ? undefined : wholeOption(values.threads, '--threads');
     if (threads !== undefined && !onNetwork) throw new UsageError('--threads goes with --mode last-blocks or all (a whole network)');
+    const lr = number('lr', values.lr);
+    if (lr !== undefined && !(lr > 0)) throw new UsageError(`--lr must be above 0, got '${values.lr}'`);
+    if (lr !== undefined && !onNetwork) throw new UsageError('--lr goes with --mode last-blocks or all (a whole network)');
+    const network = { ...(epochs !== undefined && { maxEpochs: epochs }), ...(lr !== undefined && { lr }) };
     return runJob(
       jobOf(values, mode, {
         trainer: epochs !== undefined && (mode === undefined || onHead) ? { maxEpochs: epochs } : {},
         lastBlocks: number('blocks', values.blocks),
-        network: epochs !== undefined && onNetwork ? { maxEpochs: epochs } : undefined,
+        network: onNetwork && Object.keys(network).length ? network : undefined,
         ...(blend !== undefined ? { blend } : {}),
         ...(threads !== undefined ? { threads } : {}),
       }),

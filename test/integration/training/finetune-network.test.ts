@@ -112,15 +112,16 @@ describe('whole-network local fine-tuning', () => {
     expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(/all layers, trained as a patch classifier on its field's labels \(method plain\), on ONNX Runtime/);
   });
 
-  it('ana finetune without --mode trains a whole network in all layers, for --epochs, on --threads', async () => {
+  it('ana finetune without --mode trains a whole network in all layers, for --epochs, at --lr, on --threads', async () => {
     // --epochs once went to the head trainer whenever --mode was left out, so the shipped whole network ignored it.
-    const run = await anaInProcess(['finetune', '--db', join(dir, 'ana.db'), '--model', baseDir, '--models-dir', join(dir, 'models'), '--cache', join(dir, 'cache'), '--min-cases', '8', '--no-promote', '--seed', '4', '--epochs', '1', '--threads', '2']);
+    const run = await anaInProcess(['finetune', '--db', join(dir, 'ana.db'), '--model', baseDir, '--models-dir', join(dir, 'models'), '--cache', join(dir, 'cache'), '--min-cases', '8', '--no-promote', '--seed', '4', '--epochs', '1', '--lr', '0.004', '--threads', '2']);
     expect(run.status, run.stderr).toBe(0);
     const id = Number(/\(id (\d+), all layers\)/.exec(run.stdout)?.[1]);
     expect(run.stdout).toMatch(/; patches [\d.]+ s, training/);
     const provenance = (await loadNetworkPackage(getModelVersionById(db, id)!.dirPath)).manifest.provenance;
     expect(provenance['mode']).toBe('all');
     expect(provenance['epochs']).toBe(1);
+    expect((provenance['training'] as { lr: number }).lr).toBe(0.004);
   }, 120_000);
 
   it('runs in the worker with progress and cancels after the current batch', async () => {
