@@ -9,36 +9,22 @@
  * registry and no gate: the package is written to `outDir`.
  */
 import { resolve } from 'node:path';
-import type { ProviderName } from '../../inference/providers';
 import type { ModelPackage } from '../../models/model-package';
 import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
-import { datasetSplits, type Progress } from '../heads/train-model';
+import { datasetSplits } from '../heads/train-model';
 import type { ThresholdMode } from '../metrics/thresholds';
-import type { NetworkTrainingOptions } from '../network/network-trainer';
-import type { EpochInfo } from '../trainer';
 import type { Candidate } from './candidate';
 import { defaultNetworkThresholdMode } from './finetune';
-import { checkedBlend, checkedNetworkThresholds, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type Blend, type FinetuneMode } from './finetune-network';
+import { checkedBlend, checkedNetworkThresholds, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type FinetuneMode, type NetworkCandidateInput } from './finetune-network';
 import type { TrainingCase } from './signed-cases';
 
-export interface DatasetFinetuneOptions {
+/** `trainNetworkCandidate`'s options, less the cases (the CSV's rows) and with `ana finetune`'s defaults for mode, thresholds and blend. */
+export interface DatasetFinetuneOptions
+  extends Pick<NetworkCandidateInput, 'outDir' | 'training' | 'thresholds' | 'blend' | 'providers' | 'threads' | 'onProgress' | 'onEpoch' | 'isCancelled'>,
+    Partial<Pick<NetworkCandidateInput, 'mode' | 'version'>> {
   dataCsv: string;
   /** A whole-network package (`manifest.kind` 'network'). */
   base: ModelPackage;
-  outDir: string;
-  version?: string;
-  /** Default 'all', as `ana finetune` on a whole network. */
-  mode?: Exclude<FinetuneMode, 'head' | 'adapt'>;
-  /** Loop options over `networkFinetuneOptions` (the base's recorded recipe, augmentation on). */
-  training?: Partial<NetworkTrainingOptions>;
-  /** Default `defaultNetworkThresholdMode` of the train and val rows (the lab's signed cases). */
-  thresholds?: ThresholdMode;
-  blend?: Blend;
-  providers?: ProviderName[];
-  threads?: number;
-  onProgress?: (p: Progress) => void;
-  onEpoch?: (info: EpochInfo) => void;
-  isCancelled?: () => boolean;
 }
 
 export interface DatasetFinetuneResult {
@@ -59,23 +45,19 @@ export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions):
   const mode = options.mode ?? 'all';
   const thresholds = checkedNetworkThresholds(mode, options.thresholds ?? defaultNetworkThresholdMode(rows.train.length + rows.val.length));
   const blend = checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
-  const base = options.base.manifest;
+  const counts = { train: rows.train.length, val: rows.val.length, test: rows.test.length };
+  const { dataCsv, base, ...loop } = options;
   const candidate = await trainNetworkCandidate({
-    active: options.base,
+    ...loop,
+    active: base,
     mode,
     groups: { fit: rows.train.map(asCase), stop: rows.val.map(asCase), validation: rows.test.map(asCase) },
     training: { seed, ...options.training },
     thresholds,
     blend,
-    outDir: options.outDir,
-    version: options.version ?? `${base.version.split('+')[0]}+train`,
-    provenance: { command: 'ana train', dataset: resolve(options.dataCsv), rows: { train: rows.train.length, val: rows.val.length, test: rows.test.length } },
-    providers: options.providers,
-    threads: options.threads,
-    datasetCsv: resolve(options.dataCsv),
-    onProgress: options.onProgress,
-    onEpoch: options.onEpoch,
-    isCancelled: options.isCancelled,
+    version: options.version ?? `${base.manifest.version.split('+')[0]}+train`,
+    provenance: { command: 'ana train', dataset: resolve(dataCsv), rows: counts },
+    datasetCsv: resolve(dataCsv),
   });
-  return { candidate, mode, thresholds: thresholds ?? 'active', rows: { train: rows.train.length, val: rows.val.length, test: rows.test.length } };
+  return { candidate, mode, thresholds: thresholds ?? 'active', rows: counts };
 }
