@@ -20,7 +20,7 @@ import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { DEFAULT_NETWORK_BLEND, defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
-import { applyBlend, bestBlend, BLEND_CHOICE_MARGIN, BLEND_CHOICES, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { applyBlend, bestBlend, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FINETUNE_PATIENCE, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
 import { NetworkStepper } from '../../../electron/core/training/network/network-stepper';
 import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
@@ -122,7 +122,18 @@ describe('whole-network local fine-tuning', () => {
     expect(provenance['mode']).toBe('all');
     expect(provenance['epochs']).toBe(1);
     expect((provenance['training'] as { lr: number }).lr).toBe(0.004);
+    // The active version recorded patience 25 (its fixed schedule); fine-tuning stops sooner.
+    expect((provenance['training'] as { patience: number }).patience).toBe(FINETUNE_PATIENCE);
   }, 120_000);
+
+  it("stops fine-tuning after FINETUNE_PATIENCE epochs without a better early-stopping score, unless the package recorded less or the caller asks for more", async () => {
+    const manifest = (await loadNetworkPackage(baseDir)).manifest;
+    expect((manifest.provenance['training'] as { patience: number }).patience).toBe(25);
+    expect(networkFinetuneOptions(manifest).patience).toBe(FINETUNE_PATIENCE);
+    const patient = (patience: number) => ({ ...manifest, provenance: { ...manifest.provenance, training: { ...(manifest.provenance['training'] as object), patience } } });
+    expect(networkFinetuneOptions(patient(3)).patience).toBe(3);
+    expect(networkFinetuneOptions(manifest, { patience: 30 }).patience).toBe(30);
+  });
 
   it('runs in the worker with progress and cancels after the current batch', async () => {
     const phases = new Set<string>();

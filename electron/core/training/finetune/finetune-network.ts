@@ -56,11 +56,20 @@ export interface NetworkCandidateInput {
 
 const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels', 'coefficients', 'coefficientC', 'batchSize', 'patience'] as const;
 
-/** The loop options of network fine-tuning: those the package was trained with, augmentation on, the package's weights kept unless an epoch beats them; then `overrides`. */
+/**
+ * Fine-tuning stops after this many epochs without a better score on the early-stopping cases,
+ * or sooner if the package recorded a smaller patience. A package trained on a fixed schedule
+ * records one that never stops (0.7.0: 100), and fine-tuning ran all its epochs for it: 30 on
+ * 300 routine cases, the best the 5th (docs/results.md, *Stopping fine-tuning early*).
+ */
+export const FINETUNE_PATIENCE = 10;
+
+/** The loop options of network fine-tuning: those the package was trained with (patience at most `FINETUNE_PATIENCE`), augmentation on, the package's weights kept unless an epoch beats them; then `overrides`. */
 export function networkFinetuneOptions(manifest: ModelPackage['manifest'], overrides: Partial<NetworkTrainingOptions> = {}): NetworkTrainingOptions {
   const recorded = (manifest.provenance['training'] ?? {}) as Partial<NetworkTrainingOptions>;
   const inherited = Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]]));
-  return { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, ...overrides };
+  const options = { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true };
+  return { ...options, patience: Math.min(options.patience, FINETUNE_PATIENCE), ...overrides };
 }
 
 /** A share of the fine-tuned weights in the candidate, or 'auto': chosen on the lab's early-stopping cases. */
