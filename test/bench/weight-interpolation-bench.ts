@@ -72,7 +72,9 @@ for (const style of styles) {
     for (const seed of seeds) {
       const { train, heldOut } = hashSplit(range(0, n), (i) => basename(fields.bagIds[i]!), 0.2, seed);
       const s = await NetworkStepper.open(base.net, base.params, { firstTrainableLayer: 0, warn: () => {} });
-      runs.push({ name: `seed ${seed} `, stop: heldOut, params: (await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), { ...benchTrainingOptions(model.manifest, { mode: 'all' }, seed), ...lr, ...method }, {})).params });
+      const trained = await trainNetwork(s, subsetBags(fields, train), subsetBags(fields, heldOut), { ...benchTrainingOptions(model.manifest, { mode: 'all' }, seed), ...lr, ...method }, {});
+      console.log(`${style} seed ${seed}: ${trained.epochs.length} epochs, best ${trained.bestEpoch}, ${(trained.epochs.reduce((t, e) => t + e.elapsedMs, 0) / 1000).toFixed(0)} s`);
+      runs.push({ name: `seed ${seed} `, stop: heldOut, params: trained.params });
       await s.close();
     }
   }
