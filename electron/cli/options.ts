@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { EPOCH_SELECTIONS, type EpochSelection } from '../core/training/trainer';
-import type { Blend } from '../core/training/finetune/finetune-network';
+import type { Blend, LearningRateChoice } from '../core/training/finetune/finetune-network';
 import { UsageError } from './command';
 
 /** A training run: dataset CSV in, package folder out, the training method and the seed (`ana train`, `ana train-network`). */
@@ -36,6 +36,15 @@ export function blendOption(text: string, flag: string): Blend {
   const n = Number(text);
   if (!(n >= 0 && n <= 1)) throw new UsageError(`${flag} must be 'auto' or a share between 0 and 1, got '${text}'`);
   return n;
+}
+
+/** A whole network's fine-tuning rate: a number above 0, or 'auto' (`--lr` of finetune and of train on a whole network). */
+export function learningRateOption(text: string | undefined, flag: string): { lr?: number; learningRate?: LearningRateChoice } {
+  if (text === undefined) return {};
+  if (text === 'auto') return { learningRate: 'auto' };
+  const n = Number(text);
+  if (!(n > 0)) throw new UsageError(`${flag} must be 'auto' or a number above 0, got '${text}'`);
+  return { lr: n };
 }
 
 /** How a training run keeps its epoch (`--select-epoch` of train-network, `--network-select-epoch` of bench shift). */

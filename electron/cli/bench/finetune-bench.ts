@@ -7,7 +7,8 @@
  *
  * With `--mode last-blocks|all` (a whole-network --model) it runs once: there is nothing to cache,
  * every run cuts the fields into patches and trains the network for at most `--epochs` epochs;
- * `--blend S|auto` mixes the fine-tuned weights with the active version's (`ana finetune --blend`).
+ * `--blend S|auto` mixes the fine-tuned weights with the active version's (`ana finetune --blend`);
+ * `--lr X|auto` sets the rate or lets the early-stopping cases choose it (`ana finetune --lr`).
  * With `--mode adapt` it runs once, end to end: codebooks learned from the record's slides, every
  * case embedded through the adapted extractor (and the validation cases through the active one),
  * a new head, the gate (docs/lab-adaptation.md).
@@ -30,9 +31,9 @@ import { readDatasetCsv } from '../../core/synth/dataset-csv';
 import { defaultTrainingThreads } from '../../core/inference/engine';
 import { runFinetune } from '../../core/training/finetune/finetune';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
-import { blendOption, wholeOption } from '../options';
+import { blendOption, learningRateOption, wholeOption } from '../options';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' }, threads: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' } } });
 const mode = values.mode as FinetuneMode;
 if (!FINETUNE_MODES.includes(mode)) throw new Error(`--mode must be one of ${FINETUNE_MODES.join(', ')}`);
 if (!values.data) throw new Error('--data labels.csv is required');
@@ -57,6 +58,7 @@ for (const row of rows) {
 }
 console.log(`record: ${rows.length} signed cases in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 const epochs = values.epochs === undefined ? {} : { maxEpochs: Number(values.epochs) };
+const rate = learningRateOption(values.lr, '--lr');
 const onHead = mode === 'head' || mode === 'adapt';
 if (!onHead) console.log(`threads per training step: ${values.threads ?? `${defaultTrainingThreads()} (every core)`}`);
 for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (embeddings cached)'] : [`${mode}`]) {
@@ -67,7 +69,7 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
     if (p.phase !== last || p.done === p.total) console.log(`  ${((performance.now() - t) / 1000).toFixed(0)} s: ${at}`);
     last = p.phase;
   };
-  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : epochs, ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress });
+  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : { ...epochs, ...(rate.lr !== undefined && { lr: rate.lr }) }, ...(rate.learningRate && { learningRate: rate.learningRate }), ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress });
   const wall = (performance.now() - t) / 1000;
   console.log(
     `${pass}: ${wall.toFixed(1)} s wall (${r.timingsMs.adapt === undefined ? '' : `adaptation ${(r.timingsMs.adapt / 1000).toFixed(1)} s, `}${onHead ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, ${onHead ? 'head' : 'network'} ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +

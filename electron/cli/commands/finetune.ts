@@ -7,10 +7,10 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { startFinetuneWorker, type FinetuneJob } from '../../core/training/finetune/finetune-worker';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
 import { ADAPT_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
-import { BLEND_CHOICE_MARGIN, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND } from '../../core/training/finetune/finetune-network';
+import { BLEND_CHOICE_MARGIN, FAST_FINETUNE_LR, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND } from '../../core/training/finetune/finetune-network';
 import { THRESHOLD_MODES, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { UsageError, type Command } from '../command';
-import { blendOption, wholeOption } from '../options';
+import { blendOption, learningRateOption, wholeOption } from '../options';
 import { databasePath, missingDatabaseError } from '../database';
 
 /** Options shared by `ana finetune` and `ana adapt` (the same run: split, gate, registry). */
@@ -112,11 +112,12 @@ export const finetuneCommand: Command = {
   name: 'finetune',
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
-    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--lr X] [--blend S|auto] [--threads N] ${SHARED_USAGE}\n` +
+    `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--lr X|auto] [--blend S|auto] [--threads N] ${SHARED_USAGE}\n` +
     `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)\n` +
     `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (1: as trained); auto, the default: ${HALFWAY_BLEND} unless another of 0, 0.25, 0.75, 1 ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them)\n` +
     '  --threads: a whole network\'s training threads on the CPU (default: every core; the weights do not depend on it)\n' +
-    '  --lr: a whole network\'s learning rate (default: the one the active version recorded; a version far from the lab\'s microscope learns more with a larger one, docs/results.md)',
+    '  --lr: a whole network\'s learning rate (default: the one the active version recorded; a version far from the lab\'s microscope learns more with a larger one, docs/results.md);\n' +
+    `   auto: also train at ${FAST_FINETUNE_LR} and keep the candidate the early-stopping cases rank better (twice the training time)`,
   async run(args) {
     const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' }, blend: { type: 'string' }, threads: { type: 'string' }, lr: { type: 'string' } } });
     const mode = values.mode as FinetuneMode | undefined;
@@ -129,16 +130,16 @@ export const finetuneCommand: Command = {
     const onNetwork = mode === undefined || !onHead;
     const threads = values.threads === undefined ? undefined : wholeOption(values.threads, '--threads');
     if (threads !== undefined && !onNetwork) throw new UsageError('--threads goes with --mode last-blocks or all (a whole network)');
-    const lr = number('lr', values.lr);
-    if (lr !== undefined && !(lr > 0)) throw new UsageError(`--lr must be above 0, got '${values.lr}'`);
-    if (lr !== undefined && !onNetwork) throw new UsageError('--lr goes with --mode last-blocks or all (a whole network)');
-    const network = { ...(epochs !== undefined && { maxEpochs: epochs }), ...(lr !== undefined && { lr }) };
+    const rate = learningRateOption(values.lr, '--lr');
+    if (values.lr !== undefined && !onNetwork) throw new UsageError('--lr goes with --mode last-blocks or all (a whole network)');
+    const network = { ...(epochs !== undefined && { maxEpochs: epochs }), ...(rate.lr !== undefined && { lr: rate.lr }) };
     return runJob(
       jobOf(values, mode, {
         trainer: epochs !== undefined && (mode === undefined || onHead) ? { maxEpochs: epochs } : {},
         lastBlocks: number('blocks', values.blocks),
         network: onNetwork && Object.keys(network).length ? network : undefined,
         ...(blend !== undefined ? { blend } : {}),
+        ...(rate.learningRate ? { learningRate: rate.learningRate } : {}),
         ...(threads !== undefined ? { threads } : {}),
       }),
     );

@@ -10,7 +10,7 @@ import { THRESHOLD_MODES, THRESHOLD_WORDS, type ThresholdMode } from '../../core
 import { loadModelPackage, type ModelPackage } from '../../core/models/model-package';
 import { inheritedOptions, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
 import { UsageError, type Command } from '../command';
-import { blendOption, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
+import { blendOption, learningRateOption, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
 import { finetuneNetworkOnDataset } from '../../core/training/finetune/finetune-dataset';
 
 const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean', 'mean-logit'];
@@ -59,7 +59,7 @@ export const trainCommand: Command = {
     '  [--thresholds fixed|tuned|shrunk|cv|platt|prevalence] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]\n' +
     '  A whole-network base (the shipped model since 0.5.0) is fine-tuned with ana finetune\'s recipe on the CSV\'s rows, one case a row:\n' +
     `  [--mode all|last-blocks (default all)] [--blend S|auto (default auto)] [--thresholds (default prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} train + val rows, else the base's)]\n` +
-    '  [--method spl|plain|mean-logit (default the base\'s)] [--epochs N] [--patience N] [--lr X] [--seed S] [--version V] [--provider ...]; base and candidate measured on the test rows',
+    '  [--method spl|plain|mean-logit (default the base\'s)] [--epochs N] [--patience N] [--lr X|auto] [--seed S] [--version V] [--provider ...]; base and candidate measured on the test rows',
   async run(args) {
     const { values } = parseArgs({ args, options: OPTIONS });
     const { dataCsv, outDir } = trainingRunPaths(values);
@@ -69,7 +69,7 @@ export const trainCommand: Command = {
     };
     const base = await loadModelPackage(values.base ? resolve(values.base) : defaultModelDir());
     if (base.manifest.kind === 'network') return fineTuneNetwork(values, base, dataCsv, outDir, log);
-    if (values.mode !== undefined || values.blend !== undefined) throw new UsageError(`--mode and --blend fine-tune a whole network; ${base.manifest.id} ${base.manifest.version} (${base.dir}) is a feature extractor with a head`);
+    if (values.mode !== undefined || values.blend !== undefined || values.lr === 'auto') throw new UsageError(`--mode, --blend and --lr auto fine-tune a whole network; ${base.manifest.id} ${base.manifest.version} (${base.dir}) is a feature extractor with a head`);
     if (values.method !== undefined && !METHODS.includes(values.method as TrainingMethod)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
     // Without --method, the head is trained as the base package's head was (0.4.0: mean-logit by
     // L-BFGS), as fine-tuning does: the self-paced default over-called every pattern on a held-out
@@ -139,8 +139,8 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     ...(values.method && { method: values.method as (typeof NETWORK_METHODS)[number] }),
     ...(values.epochs && { maxEpochs: wholeOption(values.epochs, '--epochs') }),
     ...(values.patience && { patience: wholeOption(values.patience, '--patience') }),
-    ...(values.lr && { lr: num('lr', values.lr)! }),
   };
+  const rate = learningRateOption(values.lr, '--lr');
   let cancelled = false;
   const onSigint = (): void => {
     log('\ncancelling after the current batch…\n');
@@ -154,7 +154,8 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
       outDir,
       version: values.version,
       mode: values.mode as (typeof NETWORK_MODES)[number] | undefined,
-      training,
+      training: { ...training, ...(rate.lr !== undefined && { lr: rate.lr }) },
+      ...(rate.learningRate && { learningRate: rate.learningRate }),
       thresholds: values.thresholds as ThresholdMode | undefined,
       blend: values.blend === undefined ? undefined : blendOption(values.blend, '--blend'),
       providers: parseProviderPreference(values.provider),
@@ -166,8 +167,10 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     });
     const c = r.candidate;
     const m = c.model.manifest;
+    const rateChoice = m.provenance['learningRateChoice'] as { tried: { lr: number; map: number }[] } | undefined;
+    const rateWords = `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${rateChoice.tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ')})` : ''}`;
     console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${r.mode === 'all' ? 'all layers' : 'last blocks'})`);
-    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test; patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
+    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test; patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
     if (r.rows.test > 0) {
       const before = c.activeScored.report;
       const after = c.candidateScored.report;

@@ -20,7 +20,7 @@ import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { DEFAULT_NETWORK_BLEND, defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
-import { applyBlend, bestBlend, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FINETUNE_PATIENCE, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATIENCE, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, ratesToTry, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
 import { NetworkStepper } from '../../../electron/core/training/network/network-stepper';
 import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
@@ -279,6 +279,54 @@ describe('whole-network local fine-tuning', () => {
     expect(trained.map).toBeGreaterThan(base.map);
   }, 120_000);
 
+  it("--lr auto trains the network at its own rate and at FAST_FINETUNE_LR, and writes the candidate the early-stopping cases rank better", async () => {
+    // Enough early-stopping rows (20) for the choice.
+    const csv = await writeFieldDataset(dir, 'fields-lr.csv', 50, new Random(47), (i) => (i < 20 ? 'train' : i < 40 ? 'val' : 'test'), { sets: LABEL_SETS.slice(0, 3) });
+    const chooseFor = async (recordedLr: number) => {
+      // A base that has barely learnt, recording `recordedLr`.
+      const weakDir = join(dir, `weak-base-lr-${recordedLr}`);
+      await runWholeNetworkTraining({ csvPath, outDir: weakDir, version: '1.0.0', training: { maxEpochs: 1, patience: 1, batchSize: 8, lr: recordedLr, seed: 2 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
+      const train = async (lr: string) => {
+        const out = join(dir, `trained-${recordedLr}-lr-${lr}`);
+        const run = await anaInProcess(['train', '--data', csv, '--base', weakDir, '--out', out, '--epochs', '4', '--patience', '4', '--lr', lr, '--thresholds', 'prevalence', '--seed', '3', '--provider', 'cpu', '--quiet']);
+        expect(run.status, run.stderr).toBe(0);
+        const { manifest } = await loadNetworkPackage(out);
+        return { out, stdout: run.stdout, provenance: manifest.provenance, thresholds: manifest.thresholds, weights: await readFile(join(out, 'model.onnx')) };
+      };
+      const auto = await train('auto');
+      const tried = (auto.provenance['learningRateChoice'] as { tried: { lr: number; map: number }[] }).tried;
+      expect(tried.map((t) => t.lr)).toEqual([recordedLr, FAST_FINETUNE_LR]);
+      const kept = bestRate(tried);
+      expect((auto.provenance['training'] as { lr: number }).lr).toBe(kept);
+      expect(auto.stdout).toContain(`learning rate ${kept} (early-stopping mAP ${tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ')})`);
+      expect(await readFile(join(auto.out, 'MODEL_CARD.md'), 'utf8')).toContain(`- Learning rate ${kept}, chosen on the early-stopping cases`);
+      // The weights written, and the thresholds chosen on them, are the kept rate's candidate's, as a run at that rate alone writes them, not the other rate's.
+      const [keptAlone, otherAlone] = [await train(String(kept)), await train(String(tried.find((t) => t.lr !== kept)!.lr))];
+      expect(keptAlone.provenance['learningRateChoice']).toBeUndefined();
+      expect(auto.weights.equals(keptAlone.weights)).toBe(true);
+      expect(auto.thresholds).toEqual(keptAlone.thresholds);
+      expect(auto.weights.equals(otherAlone.weights)).toBe(false);
+      return kept === recordedLr ? 'its own' : 'the faster';
+    };
+    // Both outcomes: a slow rate loses to the faster one; one nearly as fast is kept within the margin.
+    expect([await chooseFor(1e-3), await chooseFor(1.9e-3)]).toEqual(['the faster', 'its own']);
+  }, 120_000);
+
+  it("--lr auto: which rates are tried, and when the faster one is kept", async () => {
+    expect(ratesToTry(3e-4, 'auto', 45)).toEqual([3e-4, FAST_FINETUNE_LR]);
+    expect(ratesToTry(3e-4, 'given', 45)).toEqual([3e-4]);
+    expect(ratesToTry(FAST_FINETUNE_LR, 'auto', 45)).toEqual([FAST_FINETUNE_LR]);
+    expect(ratesToTry(3e-4, 'auto', MIN_CASES_TO_CHOOSE_BLEND - 1)).toEqual([3e-4]);
+    // The rate in use stays unless the other beats it by more than the blend's margin (the measured pairs of docs/results.md).
+    expect(bestRate([{ lr: 3e-4, map: 0.874 }, { lr: 2e-3, map: 0.912 }])).toBe(2e-3);
+    expect(bestRate([{ lr: 3e-4, map: 0.988 }, { lr: 2e-3, map: 0.99 }])).toBe(3e-4);
+    expect(bestRate([{ lr: 3e-4, map: 0.9 }])).toBe(3e-4);
+    await expect(runFinetune({ ...common(), mode: 'head', learningRate: 'auto' })).rejects.toThrow(/learning rate 'auto' chooses between two trainings of a whole network; fine-tuning mode 'head'/);
+    const bad = await anaInProcess(['finetune', '--db', join(dir, 'ana.db'), '--model', baseDir, '--lr', 'fast']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--lr must be 'auto' or a number above 0, got 'fast'/);
+  });
+
   it('ana train --base refuses head-only options on a whole network, and whole-network options on a head, before any work', async () => {
     const headOnly = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', join(dir, 'never'), '--init', 'iw-ones', '--soft-targets']);
     expect(headOnly.status).toBe(2);
@@ -289,7 +337,7 @@ describe('whole-network local fine-tuning', () => {
     await writeSkeletonPackage(join(dir, 'skeleton-train'));
     const onHead = await anaInProcess(['train', '--data', csvPath, '--base', join(dir, 'skeleton-train'), '--out', join(dir, 'never'), '--blend', '1']);
     expect(onHead.status).toBe(2);
-    expect(onHead.stderr).toMatch(/--mode and --blend fine-tune a whole network; .* is a feature extractor with a head/);
+    expect(onHead.stderr).toMatch(/--mode, --blend and --lr auto fine-tune a whole network; .* is a feature extractor with a head/);
     expect(existsSync(join(dir, 'never'))).toBe(false);
     // Called directly, the head trainer refuses a whole network before embedding a field.
     await expect(trainModelFromCsv({ dataCsv: csvPath, outDir: join(dir, 'never'), baseModelDir: baseDir, cacheDir: join(dir, 'never-cache') })).rejects.toThrow(/is a whole network \(kind 'network'\), not a feature extractor with a head/);

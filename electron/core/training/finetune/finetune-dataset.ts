@@ -20,7 +20,7 @@ import type { TrainingCase } from './signed-cases';
 
 /** `trainNetworkCandidate`'s options, less the cases (the CSV's rows) and with `ana finetune`'s defaults for mode, thresholds and blend. */
 export interface DatasetFinetuneOptions
-  extends Pick<NetworkCandidateInput, 'outDir' | 'training' | 'thresholds' | 'blend' | 'providers' | 'threads' | 'onProgress' | 'onEpoch' | 'isCancelled'>,
+  extends Pick<NetworkCandidateInput, 'outDir' | 'training' | 'thresholds' | 'blend' | 'learningRate' | 'providers' | 'threads' | 'onProgress' | 'onEpoch' | 'isCancelled'>,
     Partial<Pick<NetworkCandidateInput, 'mode' | 'version'>> {
   dataCsv: string;
   /** A whole-network package (`manifest.kind` 'network'). */

@@ -41,6 +41,8 @@ export interface NetworkCandidateInput {
   thresholds?: ThresholdMode;
   /** The candidate's weights: (1 − blend)·active + blend·fine-tuned (WiSE-FT), thresholds chosen on the blend; 'auto': the share chosen on the early-stopping cases (`applyBlend`). Default 1: as trained. */
   blend?: Blend;
+  /** 'auto': also train at `FAST_FINETUNE_LR` where the rate in use is below it, and keep whichever candidate the early-stopping cases rank better (`bestRate`). Default 'given': the rate in `training.lr`, else the recorded one. */
+  learningRate?: LearningRateChoice;
   outDir: string;
   version: string;
   provenance: Record<string, unknown>;
@@ -126,6 +128,29 @@ export function checkedBlend(blend: Blend): Blend {
   return blend;
 }
 
+/** How fine-tuning sets its learning rate: the given (or recorded) one, or 'auto' (chosen on the early-stopping cases). */
+export type LearningRateChoice = 'given' | 'auto';
+
+/**
+ * The second rate `learningRate: 'auto'` tries: the rate 0.7.0's training started at (its recorded
+ * 3·10⁻⁴ is its schedule's tail). A package far from the lab's microscope learns far more at it
+ * (docs/results.md, *The fine-tuning learning rate*), one close to it less.
+ */
+export const FAST_FINETUNE_LR = 2e-3;
+
+/** The rates 'auto' trains at: the one in use, and `FAST_FINETUNE_LR` if it is faster and there are enough early-stopping cases to rank two candidates. */
+export function ratesToTry(lr: number, choice: LearningRateChoice, stopCases: number): number[] {
+  return choice === 'auto' && lr < FAST_FINETUNE_LR && stopCases >= MIN_CASES_TO_CHOOSE_BLEND ? [lr, FAST_FINETUNE_LR] : [lr];
+}
+
+/** The rate whose candidate ranks the early-stopping cases best: the first (the rate in use) unless another beats its mAP by more than `margin`. */
+export function bestRate(tried: readonly { lr: number; map: number }[], margin = BLEND_CHOICE_MARGIN): number {
+  const [first, ...others] = tried;
+  let best = first!;
+  for (const t of others) if (t.map > Math.max(best.map, first!.map + margin)) best = t;
+  return best.lr;
+}
+
 /** `thresholds`, unless it needs out-of-fold scores ('cv', 'platt'): that is several more trainings of a whole network, offered for heads only. */
 export function checkedNetworkThresholds(mode: FinetuneMode, thresholds: ThresholdMode | undefined): ThresholdMode | undefined {
   if (thresholds && OUT_OF_FOLD_MODES.includes(thresholds)) {
@@ -147,19 +172,33 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
 
   const firstTrainableLayer = input.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, input.lastBlocks ?? 1);
   const options = networkFinetuneOptions(manifest, input.training);
+  const stop = bagCount(bags.stop) > 0 ? bags.stop : null;
+  const rates = ratesToTry(options.lr, input.learningRate ?? 'given', bagCount(bags.stop));
   const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, intraOpNumThreads: input.threads, firstTrainableLayer, warn: () => {} });
   const t1 = performance.now();
   let result: Awaited<ReturnType<typeof trainNetwork>>;
   let thresholdValues: number[];
   let blended: Awaited<ReturnType<typeof applyBlend>>;
+  let lr: number;
+  let ratesTried: { lr: number; map: number }[] = [];
   try {
-    result = await trainNetwork(stepper, bags.fit, bagCount(bags.stop) > 0 ? bags.stop : null, options, {
-      isCancelled: input.isCancelled,
-      onEpoch: input.onEpoch,
-      onProgress: (p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}` }),
-    });
-    blended = await applyBlend(stepper, base.params, result.params, blend, bagCount(bags.stop) > 0 ? bags.stop : null, manifest.aggregation);
-    result = { ...result, params: stepper.snapshot().params };
+    // One candidate per rate, each from the active weights; with two, the early-stopping cases choose.
+    const initial = stepper.snapshot();
+    const runs: { lr: number; map: number; trained: typeof result; blended: typeof blended }[] = [];
+    for (const rate of rates) {
+      stepper.restore(initial);
+      const trained = await trainNetwork(stepper, bags.fit, stop, { ...options, lr: rate }, {
+        isCancelled: input.isCancelled,
+        onEpoch: input.onEpoch,
+        onProgress: (p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}${rates.length > 1 ? ` at learning rate ${rate}` : ''}` }),
+      });
+      const share = await applyBlend(stepper, base.params, trained.params, blend, stop, manifest.aggregation);
+      runs.push({ lr: rate, map: rates.length > 1 ? await stopCasesMap(stepper, stop!, manifest.aggregation) : NaN, trained: { ...trained, params: stepper.snapshot().params }, blended: share });
+    }
+    const chosen = runs.find((r) => r.lr === bestRate(runs))!;
+    stepper.restore({ ...stepper.snapshot(), params: chosen.trained.params });
+    ({ lr, trained: result, blended } = chosen);
+    if (runs.length > 1) ratesTried = runs.map((r) => ({ lr: r.lr, map: r.map }));
     thresholdValues = await candidateThresholds(stepper, bags, input.thresholds, manifest);
   } finally {
     await stepper.close();
@@ -178,6 +217,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
+    ...(ratesTried.length ? [`- Learning rate ${lr}, chosen on the early-stopping cases (mAP of each rate's candidate, as read): ${ratesTried.map((t) => `${t.lr} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     `- Thresholds: ${input.thresholds && input.thresholds !== 'fixed' ? THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[input.thresholds].replace('validation images', 'early-stopping cases') : `those of ${manifest.version}`}.`,
     input.datasetCsv
       ? '- Written by `ana train` on a labelled dataset, outside any record: no validation gate has judged it.'
@@ -191,7 +231,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     version: input.version,
     displayName: `${manifest.displayName} (fine-tuned, ${input.mode})`,
     thresholds,
-    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, augment: options.augment ? 'default' : null }, blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, lr, augment: options.augment ? 'default' : null }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
     metrics: {},
     card,
   });
@@ -221,12 +261,17 @@ export async function applyBlend(stepper: NetworkStepper, base: ParamSet, tuned:
   const tried: { blend: number; map: number }[] = [];
   for (const share of BLEND_CHOICES) {
     load(share);
-    const scores = (await scoreDataset(stepper, stop, 256, pooling)).image;
-    tried.push({ blend: share, map: evaluate({ truth: stop.bagLabels, scores, imageCount: bagCount(stop), labelCount: stop.labels.length }, stop.labels).map });
+    tried.push({ blend: share, map: await stopCasesMap(stepper, stop, pooling) });
   }
   const chosen = bestBlend(tried, HALFWAY_BLEND, BLEND_CHOICE_MARGIN);
   load(chosen);
   return { blend: chosen, tried };
+}
+
+/** The mAP of the weights loaded in `stepper` on the early-stopping cases, pooled as the package reads (no thresholds involved). */
+async function stopCasesMap(stepper: NetworkStepper, stop: BagDataset, pooling: Pooling): Promise<number> {
+  const scores = (await scoreDataset(stepper, stop, 256, pooling)).image;
+  return evaluate({ truth: stop.bagLabels, scores, imageCount: bagCount(stop), labelCount: stop.labels.length }, stop.labels).map;
 }
 
 /**
