@@ -116,8 +116,7 @@ export const finetuneCommand: Command = {
     `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)\n` +
     `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (1: as trained); auto, the default: ${HALFWAY_BLEND} unless another of 0, 0.25, 0.75, 1 ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them)\n` +
     '  --threads: a whole network\'s training threads on the CPU (default: every core; the weights do not depend on it)\n' +
-    '  --lr: a whole network\'s learning rate (default: the one the active version recorded; a version far from the lab\'s microscope learns more with a larger one, docs/results.md);\n' +
-    `   auto: also train at ${FAST_FINETUNE_LR} and keep the candidate the early-stopping cases rank better (twice the training time)`,
+    `  --lr: a whole network's learning rate; auto, the default: the one the active version recorded and, where that is smaller, ${FAST_FINETUNE_LR}, keeping the faster rate's candidate only if it ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them; two trainings); X: that rate alone`,
   async run(args) {
     const { values } = parseArgs({ args, options: { ...SHARED_OPTIONS, mode: { type: 'string' }, blocks: { type: 'string' }, epochs: { type: 'string' }, blend: { type: 'string' }, threads: { type: 'string' }, lr: { type: 'string' } } });
     const mode = values.mode as FinetuneMode | undefined;

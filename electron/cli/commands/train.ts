@@ -59,7 +59,7 @@ export const trainCommand: Command = {
     '  [--thresholds fixed|tuned|shrunk|cv|platt|prevalence] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]\n' +
     '  A whole-network base (the shipped model since 0.5.0) is fine-tuned with ana finetune\'s recipe on the CSV\'s rows, one case a row:\n' +
     `  [--mode all|last-blocks (default all)] [--blend S|auto (default auto)] [--thresholds (default prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} train + val rows, else the base's)]\n` +
-    '  [--method spl|plain|mean-logit (default the base\'s)] [--epochs N] [--patience N] [--lr X|auto] [--seed S] [--version V] [--provider ...]; base and candidate measured on the test rows',
+    '  [--method spl|plain|mean-logit (default the base\'s)] [--epochs N] [--patience N] [--lr X|auto (default auto)] [--seed S] [--version V] [--provider ...]; base and candidate measured on the test rows',
   async run(args) {
     const { values } = parseArgs({ args, options: OPTIONS });
     const { dataCsv, outDir } = trainingRunPaths(values);

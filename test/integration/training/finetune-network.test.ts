@@ -279,7 +279,7 @@ describe('whole-network local fine-tuning', () => {
     expect(trained.map).toBeGreaterThan(base.map);
   }, 120_000);
 
-  it("--lr auto trains the network at its own rate and at FAST_FINETUNE_LR, and writes the candidate the early-stopping cases rank better", async () => {
+  it("--lr auto, the default, trains the network at its own rate and at FAST_FINETUNE_LR, and writes the candidate the early-stopping cases rank better", async () => {
     // Enough early-stopping rows (20) for the choice.
     const csv = await writeFieldDataset(dir, 'fields-lr.csv', 50, new Random(47), (i) => (i < 20 ? 'train' : i < 40 ? 'val' : 'test'), { sets: LABEL_SETS.slice(0, 3) });
     const chooseFor = async (recordedLr: number) => {
@@ -310,6 +310,12 @@ describe('whole-network local fine-tuning', () => {
     };
     // Both outcomes: a slow rate loses to the faster one; one nearly as fast is kept within the margin.
     expect([await chooseFor(1e-3), await chooseFor(1.9e-3)]).toEqual(['the faster', 'its own']);
+    // Without --lr the rate is chosen the same way (the default); with a rate given, that rate alone (above).
+    const out = join(dir, 'trained-lr-default');
+    const byDefault = await anaInProcess(['train', '--data', csv, '--base', join(dir, 'weak-base-lr-0.001'), '--out', out, '--epochs', '4', '--patience', '4', '--thresholds', 'prevalence', '--seed', '3', '--provider', 'cpu', '--quiet']);
+    expect(byDefault.status, byDefault.stderr).toBe(0);
+    expect((await readFile(join(out, 'model.onnx'))).equals(await readFile(join(dir, 'trained-0.001-lr-auto', 'model.onnx')))).toBe(true);
+    expect((await loadNetworkPackage(out)).manifest.provenance['learningRateChoice']).toBeDefined();
   }, 120_000);
 
   it("--lr auto: which rates are tried, and when the faster one is kept", async () => {

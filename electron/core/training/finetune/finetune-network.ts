@@ -41,7 +41,7 @@ export interface NetworkCandidateInput {
   thresholds?: ThresholdMode;
   /** The candidate's weights: (1 − blend)·active + blend·fine-tuned (WiSE-FT), thresholds chosen on the blend; 'auto': the share chosen on the early-stopping cases (`applyBlend`). Default 1: as trained. */
   blend?: Blend;
-  /** 'auto': also train at `FAST_FINETUNE_LR` where the rate in use is below it, and keep whichever candidate the early-stopping cases rank better (`bestRate`). Default 'given': the rate in `training.lr`, else the recorded one. */
+  /** 'auto': also train at `FAST_FINETUNE_LR` where the rate in use is below it, and keep whichever candidate the early-stopping cases rank better (`bestRate`); 'given': the rate in `training.lr`, else the recorded one, alone. Default: `learningRateChoice`. */
   learningRate?: LearningRateChoice;
   outDir: string;
   version: string;
@@ -138,6 +138,18 @@ export type LearningRateChoice = 'given' | 'auto';
  */
 export const FAST_FINETUNE_LR = 2e-3;
 
+/**
+ * Fine-tuning's learning rate for a whole network unless a rate is given: the recorded one and
+ * `FAST_FINETUNE_LR`, the early-stopping cases choosing (docs/results.md, *Choosing the learning
+ * rate on the lab's own cases*).
+ */
+export const DEFAULT_LEARNING_RATE: LearningRateChoice = 'auto';
+
+/** The choice a run makes: the one asked, else 'given' when `training.lr` sets a rate, else `DEFAULT_LEARNING_RATE`. */
+export function learningRateChoice(asked: LearningRateChoice | undefined, training: Partial<NetworkTrainingOptions> | undefined): LearningRateChoice {
+  return asked ?? (training?.lr !== undefined ? 'given' : DEFAULT_LEARNING_RATE);
+}
+
 /** The rates 'auto' trains at: the one in use, and `FAST_FINETUNE_LR` if it is faster and there are enough early-stopping cases to rank two candidates. */
 export function ratesToTry(lr: number, choice: LearningRateChoice, stopCases: number): number[] {
   return choice === 'auto' && lr < FAST_FINETUNE_LR && stopCases >= MIN_CASES_TO_CHOOSE_BLEND ? [lr, FAST_FINETUNE_LR] : [lr];
@@ -173,7 +185,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const firstTrainableLayer = input.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, input.lastBlocks ?? 1);
   const options = networkFinetuneOptions(manifest, input.training);
   const stop = bagCount(bags.stop) > 0 ? bags.stop : null;
-  const rates = ratesToTry(options.lr, input.learningRate ?? 'given', bagCount(bags.stop));
+  const rates = ratesToTry(options.lr, learningRateChoice(input.learningRate, input.training), bagCount(bags.stop));
   const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, intraOpNumThreads: input.threads, firstTrainableLayer, warn: () => {} });
   const t1 = performance.now();
   let result: Awaited<ReturnType<typeof trainNetwork>>;

@@ -34,7 +34,7 @@ import type { CodebookRecipe } from '../adapt/learn-codebooks';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
-import { checkedBlend, checkedNetworkThresholds, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
+import { checkedBlend, checkedNetworkThresholds, DEFAULT_NETWORK_BLEND, learningRateChoice, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
@@ -80,7 +80,7 @@ export interface FinetuneOptions {
   thresholds?: ThresholdMode;
   /** Whole-network modes: the candidate's weights are (1 − blend)·active + blend·fine-tuned, or 'auto' (chosen on the early-stopping cases). Default `DEFAULT_NETWORK_BLEND`. */
   blend?: Blend;
-  /** Whole-network modes: 'auto' also trains at `FAST_FINETUNE_LR` and keeps the candidate the early-stopping cases rank better (`ratesToTry`, `bestRate`). Default 'given': `network.lr`, else the recorded rate. */
+  /** Whole-network modes: 'auto' also trains at `FAST_FINETUNE_LR` and keeps the candidate the early-stopping cases rank better (`ratesToTry`, `bestRate`); 'given': `network.lr`, else the recorded rate, alone. Default: 'given' when `network.lr` is set, else `DEFAULT_LEARNING_RATE`. */
   learningRate?: LearningRateChoice;
   /** Promote a candidate that passes the gate (default true). */
   autoPromote?: boolean;
@@ -138,7 +138,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     db,
     {
       baseModelVersionId: base.id,
-      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: options.learningRate ?? 'given' }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
+      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network) }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
       dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
       seed: trainer.seed,
       startedBy: actor.userId,
