@@ -24,6 +24,23 @@ describe('epoch plot', () => {
     expect(epochPlot([], 100, 50)).toEqual({ lossPath: '', validationPath: '', best: null, lossRange: null, epochs: 0 });
     expect(epochPlot([{ epoch: 4, loss: 0.3, validationScore: null, best: false }], 100, 50).lossPath).toBe('M50,25');
   });
+
+  it('draws a second training (fine-tuning at a second learning rate) as its own line over the same epochs', () => {
+    const plot = epochPlot(
+      [
+        { epoch: 1, loss: 0.9, validationScore: 0.5, best: true },
+        { epoch: 2, loss: 0.5, validationScore: 0.6, best: true },
+        { epoch: 1, loss: 0.7, validationScore: 0.4, best: true },
+        { epoch: 2, loss: 0.1, validationScore: 0.8, best: true },
+        { epoch: 3, loss: 0.3, validationScore: 0.7, best: false },
+      ],
+      200,
+      100,
+    );
+    expect(plot.lossPath).toBe('M0,0 L100,50 M0,25 L100,100 L200,75');
+    expect(plot.validationPath).toBe('M0,50 L100,40 M0,60 L100,20 L200,30');
+    expect(plot.epochs).toBe(5);
+  });
 });
 
 describe('ModelsState', () => {
