@@ -205,7 +205,9 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
         onProgress: (p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}${rates.length > 1 ? ` at learning rate ${rate}` : ''}` }),
       });
       const share = await applyBlend(stepper, base.params, trained.params, blend, stop, manifest.aggregation);
-      runs.push({ lr: rate, map: rates.length > 1 ? await stopCasesMap(stepper, stop!, manifest.aggregation) : NaN, trained: { ...trained, params: stepper.snapshot().params }, blended: share });
+      // 'auto' blending already read the loaded share on the early-stopping cases.
+      const map = rates.length === 1 ? NaN : (share.tried.find((t) => t.blend === share.blend)?.map ?? (await stopCasesMap(stepper, stop!, manifest.aggregation)));
+      runs.push({ lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended: share });
     }
     const chosen = runs.find((r) => r.lr === bestRate(runs))!;
     stepper.restore({ ...stepper.snapshot(), params: chosen.trained.params });
