@@ -24,7 +24,7 @@ import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset, type DatasetRow }
 import { writeAdaptedExtractor } from '../../core/training/adapt/adapt-extractor';
 import { bagCount, featureStats, subsetBags, type BagDataset } from '../../core/training/dataset';
 import { extractorSha256 } from '../../core/training/heads/embedding-cache';
-import { DEFAULT_NETWORK_BLEND, inheritedOptions } from '../../core/training/finetune/finetune';
+import { DEFAULT_LEARNING_RATE, DEFAULT_NETWORK_BLEND, inheritedOptions } from '../../core/training/finetune/finetune';
 import { evaluate, negativesReadNegative, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { embedRows, fitHead, hashSplit, headScorer, outOfFoldScores, scoredOn } from '../../core/training/heads/train-model';
@@ -81,6 +81,8 @@ export interface ShiftStyleResult {
   adaptedSigned: SignedFigures[];
   /** The whole network fine-tuned on +N signed, at the package's thresholds (tuned on the early-stopping fields beside them); absent: not measured. */
   networkSigned?: SignedFigures[];
+  /** How each +N network fine-tuning went: epochs trained, the one kept, the learning rate and blend chosen, seconds. */
+  networkTraining?: NetworkTraining[];
 }
 
 /** The threshold rules compared beside 0.5 after +N signed (core/training/metrics/thresholds.ts). */
@@ -92,6 +94,8 @@ type ComparedThreshold = (typeof COMPARED_THRESHOLDS)[number];
  * early-stopping fields, or chosen on out-of-fold scores of all N fields (cv: best F1, platt:
  * Platt scaling's 0.5).
  */
+export type NetworkTraining = { n: number; epochs: number; bestEpoch: number; learningRate: number; blend: number; seconds: number };
+
 export type SignedFigures = { n: number } & ShiftFigures & { thresholds?: Partial<Record<ComparedThreshold, ShiftFigures>> };
 
 export interface ShiftBenchResult {
@@ -148,7 +152,8 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
         const pick = (split: string): DatasetRow[] => indexOf(split).map((i) => rows[i]!);
         const net = await networkStyle(model, pick('signed'), pick('test'), role === 'held-out' ? networkCounts : [], networkBench, { seed, providers: options.providers, onProgress: options.onProgress, log });
         const networkSigned = net.signed.map((m) => signedFigures(m.n, m.byMode));
-        styles.push({ style, role, testFields: bagCount(net.zeroShot.test), zeroShot: figures(net.zeroShot), zeroShotErrors: anatomy(net.zeroShot), adapted: null, signed: [], adaptedSigned: [], ...(role === 'held-out' ? { networkSigned } : {}) });
+        const networkTraining = net.signed.map((m) => ({ n: m.n, epochs: m.epochs, bestEpoch: m.bestEpoch, learningRate: m.lr, blend: m.blend, seconds: Math.round(m.trainMs / 1000) }));
+        styles.push({ style, role, testFields: bagCount(net.zeroShot.test), zeroShot: figures(net.zeroShot), zeroShotErrors: anatomy(net.zeroShot), adapted: null, signed: [], adaptedSigned: [], ...(role === 'held-out' ? { networkSigned, networkTraining } : {}) });
         log(`${style} (${role}): zero-shot macro-F1 ${figures(net.zeroShot).f1Macro.toFixed(3)}${networkSigned.length ? `; network ${networkBench.mode} ${networkSigned.map((s) => `+${s.n}: ${s.f1Macro.toFixed(3)}`).join(', ')}` : ''}`);
         continue;
       }
@@ -298,7 +303,8 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const curve = (list: readonly ({ n: number } & ShiftFigures)[], missing?: string) => counts.map((n) => { const f = list.find((x) => x.n === n); return f || !missing ? cell(f) : missing; }).join(' | ');
   const dashes = counts.map(() => '—').join(' | ');
   const blend = result.options.networkFinetune?.blend ?? 1;
-  const network = `**whole network** fine-tuned (${result.options.networkFinetune?.mode ?? ''}${blend === 1 ? '' : `, blended ${blend}`})`;
+  const lr = result.options.networkFinetune?.lr ?? DEFAULT_LEARNING_RATE;
+  const network = `**whole network** fine-tuned (${result.options.networkFinetune?.mode ?? ''}${blend === 1 ? '' : `, blended ${blend}`}, learning rate ${lr})`;
   const rows = result.styles.flatMap((s) => [
     `| ${s.style} | ${s.role} | ${s.role === 'held-out' ? (s.networkSigned ? network : 'shipped features, head fine-tuned') : 'as shipped'} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? curve(s.networkSigned ?? s.signed, s.networkSigned ? '—' : undefined) : dashes} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`,
     ...(s.role === 'held-out' && s.adapted ? [`| ${s.style} | held-out | **adapted** features, new head | ${s.testFields} | ${cell(s.adapted)} | ${curve(s.adaptedSigned)} | ${s.adapted.negativesCalledNegative ?? '—'} |`] : []),
@@ -312,6 +318,9 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const byRule = (f: SignedFigures): string => [f.f1Macro, ...COMPARED_THRESHOLDS.map((mode) => f.thresholds?.[mode]?.f1Macro)].map((v) => (v === undefined ? '—' : v.toFixed(3))).join(' / ');
   const thresholdRows = (name: string, list: readonly SignedFigures[]) =>
     list.some((f) => f.thresholds) ? [`| ${name} | ${counts.map((n) => { const f = list.find((x) => x.n === n); return f?.thresholds ? byRule(f) : '—'; }).join(' | ')} |`] : [];
+  const trainingRows = result.styles.flatMap((s) =>
+    s.networkTraining?.length ? [`| ${s.style} | ${counts.map((n) => { const t = s.networkTraining!.find((x) => x.n === n); return t ? `${t.epochs} (${t.bestEpoch}), ${t.learningRate}, ${t.blend}, ${t.seconds} s` : '—'; }).join(' | ')} |`] : [],
+  );
   const thresholdTable = [...thresholdRows('shipped features, head fine-tuned', mean.signed), ...thresholdRows('adapted features, new head', mean.adaptedSigned), ...thresholdRows("whole network fine-tuned (first: the package's thresholds, not 0.5)", mean.networkSigned ?? [])];
   return [
     `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields.` +
@@ -331,6 +340,16 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
           `| recipe | ${counts.map((n) => `+${n} signed`).join(' | ')} |`,
           `|${' --- |'.repeat(1 + counts.length)}`,
           ...thresholdTable,
+          '',
+        ]
+      : []),
+    ...(trainingRows.length
+      ? [
+          'Whole-network fine-tuning, per +N: epochs trained (the epoch kept), the learning rate and the share of the fine-tuned weights chosen on the early-stopping fields, seconds of training.',
+          '',
+          `| style | ${counts.map((n) => `+${n} signed`).join(' | ')} |`,
+          `|${' --- |'.repeat(1 + counts.length)}`,
+          ...trainingRows,
           '',
         ]
       : []),

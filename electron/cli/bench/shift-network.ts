@@ -4,8 +4,9 @@
  * network, on +N signed fields of a held-out style. The fields are cut as the package reads
  * (its patch grid and normalisation); the network is warm-started from the package's weights and
  * trained with the options it was trained with, augmentation on (networkFinetuneOptions), early
- * stopping on a seeded 20 % of the N fields (the same fields as the head recipe's), its weights
- * blended with the package's as `ana finetune --blend` does; then the test
+ * stopping on a seeded 20 % of the N fields (the same fields as the head recipe's), its learning
+ * rate and its blend with the package's weights chosen as `ana finetune` chooses them
+ * (fineTuneNetwork, the same code); then the test
  * fields are scored with the package's aggregation, at the package's thresholds, at thresholds
  * tuned on the early-stopping fields and at prevalence-matched thresholds on all N fields.
  */
@@ -15,13 +16,13 @@ import { patchOptionsOf } from '../../core/models/manifest';
 import type { ModelPackage } from '../../core/models/model-package';
 import type { DatasetRow } from '../../core/synth';
 import { bagCount, subsetBags, type BagDataset } from '../../core/training/dataset';
-import { applyBlend, DEFAULT_NETWORK_BLEND, networkFinetuneOptions, type Blend } from '../../core/training/finetune/finetune-network';
+import { DEFAULT_NETWORK_BLEND, fineTuneNetwork, learningRateChoice, networkFinetuneOptions, type Blend } from '../../core/training/finetune/finetune-network';
 import { hashSplit } from '../../core/training/heads/train-model';
 import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { thresholdsFor } from '../../core/training/metrics/thresholds';
 import { lastBlocksStart, loadNetworkPackage } from '../../core/training/network/network-package';
 import { NetworkStepper } from '../../core/training/network/network-stepper';
-import { scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../../core/training/network/network-trainer';
+import { scoreDataset, type NetworkTrainingOptions } from '../../core/training/network/network-trainer';
 import { pixelBags } from '../../core/training/network/patch-dataset';
 import { poolBags, type EpochSelection } from '../../core/training/trainer';
 
@@ -37,12 +38,15 @@ export interface NetworkFinetuneBench {
   epochSelection?: EpochSelection;
   /** Share of the fine-tuned weights in the network read, or 'auto' (`ana finetune --blend`). Default: `ana finetune`'s. */
   blend?: Blend;
+  /** A fixed learning rate, or 'auto' (`ana finetune --lr`). Default: `ana finetune`'s (`DEFAULT_LEARNING_RATE`). */
+  lr?: number | 'auto';
 }
 
 /** The loop options of one +N fine-tuning: `ana finetune`'s (networkFinetuneOptions), with the bench's seed, epoch cap and epoch choice. */
 export function benchTrainingOptions(manifest: ModelPackage['manifest'], bench: NetworkFinetuneBench, seed: number): NetworkTrainingOptions {
   return networkFinetuneOptions(manifest, {
     seed,
+    ...(typeof bench.lr === 'number' ? { lr: bench.lr } : {}),
     ...(bench.maxEpochs ? { maxEpochs: bench.maxEpochs } : {}),
     // As the package reads: its own pooling, thresholds tuned on the early-stopping fields.
     ...(bench.epochSelection === 'as-read' ? { epochSelection: 'as-read' as const, readPooling: manifest.aggregation } : {}),
@@ -63,7 +67,7 @@ export async function networkStyle(
   counts: readonly number[],
   bench: NetworkFinetuneBench,
   context: { seed: number; providers?: ProviderName[]; onProgress?: (stage: string, done: number, total: number) => void; log?: (m: string) => void },
-): Promise<{ zeroShot: Scored; signed: { n: number; byMode: { fixed: Scored; tuned: Scored; prevalence: Scored }; epochs: number; bestEpoch: number; trainMs: number }[] }> {
+): Promise<{ zeroShot: Scored; signed: { n: number; byMode: { fixed: Scored; tuned: Scored; prevalence: Scored }; epochs: number; bestEpoch: number; trainMs: number; lr: number; blend: number }[] }> {
   const base = await loadNetworkPackage(model.dir);
   const labels = model.manifest.labels.map((l) => l.key);
   const largest = counts.length ? Math.max(...counts) : 0;
@@ -74,6 +78,7 @@ export async function networkStyle(
   const firstTrainableLayer = bench.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, bench.lastBlocks ?? 1);
   const options = benchTrainingOptions(model.manifest, bench, context.seed);
   const blend = bench.blend ?? DEFAULT_NETWORK_BLEND;
+  const choice = learningRateChoice(bench.lr === 'auto' ? 'auto' : undefined, typeof bench.lr === 'number' ? { lr: bench.lr } : undefined);
   const K = labels.length;
   const packageThresholds = labels.map((key) => model.manifest.thresholds[key] ?? 0.5);
   const withStepper = async <T>(work: (stepper: NetworkStepper, pooled: (bags: BagDataset) => Promise<Float64Array>) => Promise<T>): Promise<T> => {
@@ -95,15 +100,16 @@ export async function networkStyle(
     signed.push(
       await withStepper(async (stepper, pooled) => {
         const t0 = performance.now();
-        const result = await trainNetwork(stepper, subsetBags(fields, train), stop, options, { onProgress: (p) => context.onProgress?.(`network +${n} epoch ${p.epoch}`, p.batch, p.batchesInEpoch) });
-        const blended = await applyBlend(stepper, base.params, result.params, blend, stop, model.manifest.aggregation);
+        const { trained: result, blended, lr, ratesTried } = await fineTuneNetwork(stepper, base.params, subsetBags(fields, train), stop, { options, choice, blend, pooling: model.manifest.aggregation }, {
+          onProgress: (rate, several, p) => context.onProgress?.(`network +${n}${several ? ` lr ${rate}` : ''} epoch ${p.epoch}`, p.batch, p.batchesInEpoch),
+        });
         const trainMs = performance.now() - t0;
         const scores = await pooled(testBags);
         const tuned = stop ? thresholdsFor('tuned', stop.bagLabels, await pooled(stop), bagCount(stop), K) : packageThresholds;
         // As `ana finetune --thresholds prevalence`: every field it learnt from (training and early-stopping), the package's thresholds as the prior.
         const prevalence = thresholdsFor('prevalence', fields.bagLabels, await pooled(fields), n, K, packageThresholds);
-        context.log?.(`network ${bench.mode} +${n}: ${result.epochs.length} epochs (best ${result.bestEpoch}), ${Math.round(trainMs / 1000)} s, blend ${blended.blend}${blended.tried.length ? ` (early-stop mAP ${blended.tried.map((t) => `${t.blend}: ${t.map.toFixed(3)}`).join(', ')})` : ''}`);
-        return { n, byMode: { fixed: at(scores, packageThresholds), tuned: at(scores, tuned), prevalence: at(scores, prevalence) }, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainMs };
+        context.log?.(`network ${bench.mode} +${n}: ${result.epochs.length} epochs (best ${result.bestEpoch}), ${Math.round(trainMs / 1000)} s, blend ${blended.blend}${blended.tried.length ? ` (early-stop mAP ${blended.tried.map((t) => `${t.blend}: ${t.map.toFixed(3)}`).join(', ')})` : ''}, learning rate ${lr}${ratesTried.length ? ` (early-stop mAP ${ratesTried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ')})` : ''}`);
+        return { n, byMode: { fixed: at(scores, packageThresholds), tuned: at(scores, tuned), prevalence: at(scores, prevalence) }, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainMs, lr, blend: blended.blend };
       }),
     );
   }

@@ -6,12 +6,12 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { defaultModelDir } from '../../core/paths';
 import { STYLE_NAMES } from '../../core/synth';
 import { UsageError } from '../command';
-import { epochSelectionOption, blendOption, wholeOption } from '../options';
+import { epochSelectionOption, blendOption, learningRateOption, wholeOption } from '../options';
 
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
   '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--no-adapt] [--seed S] [--provider auto|cpu|...]\n' +
-  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read] [--network-blend S|auto]]  (a whole-network --model: also fine-tune the network itself)\n' +
+  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read] [--network-blend S|auto] [--network-lr X|auto]]  (a whole-network --model: also fine-tune the network itself)\n' +
   `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
 
 /** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (cli/bench/shift-bench.ts). */
@@ -34,6 +34,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
       'network-epochs': { type: 'string' },
       'network-select-epoch': { type: 'string' },
       'network-blend': { type: 'string' },
+      'network-lr': { type: 'string' },
       blocks: { type: 'string' },
       seed: { type: 'string', default: '1' },
       provider: { type: 'string' },
@@ -50,6 +51,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
   if (networkMode !== undefined && networkMode !== 'all' && networkMode !== 'last-blocks') throw new UsageError(`--network-finetune must be all or last-blocks, got '${networkMode}'`);
   const epochSelection = values['network-select-epoch'] === undefined ? undefined : epochSelectionOption(values['network-select-epoch'], '--network-select-epoch');
   const blend = values['network-blend'] === undefined ? undefined : blendOption(values['network-blend'], '--network-blend');
+  const rate = learningRateOption(values['network-lr'], '--network-lr');
   const networkFinetune = networkMode
     ? {
         mode: networkMode as 'all' | 'last-blocks',
@@ -58,6 +60,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
         ...(values['network-epochs'] ? { maxEpochs: wholeOption(values['network-epochs'], '--network-epochs') } : {}),
         ...(epochSelection ? { epochSelection } : {}),
         ...(blend !== undefined ? { blend } : {}),
+        ...(rate.lr !== undefined ? { lr: rate.lr } : rate.learningRate ? { lr: 'auto' as const } : {}),
       }
     : undefined;
   const tty = process.stderr.isTTY;

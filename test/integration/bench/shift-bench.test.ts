@@ -86,7 +86,7 @@ describe('domain-shift benchmark', () => {
     expect(Object.keys(held.networkSigned![0]!.thresholds!)).toEqual(['tuned', 'prevalence']);
     expect(result.heldOutMean.networkSigned).toEqual(held.networkSigned);
     for (const f of held.networkSigned!) expect(f.map).toBeGreaterThan(0);
-    expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **whole network** fine-tuned (all, blended auto) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} |`);
+    expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **whole network** fine-tuned (all, blended auto, learning rate auto) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} |`);
     // Blended all the way back to the package's weights, the fine-tuned network reads as zero-shot at the package's thresholds.
     // (seed 3: the fine-tuning moves the weights enough to change the test fields' ranking)
     const moved = (await runShiftBench({ ...options, seed: 3, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 2, blend: 1 } })).styles[0]!;
@@ -94,7 +94,13 @@ describe('domain-shift benchmark', () => {
     const back = await runShiftBench({ ...options, seed: 3, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 2, blend: 0 } });
     const { thresholds: _rules, n: _n, ...fixed } = back.styles[0]!.networkSigned![0]!;
     expect(fixed).toEqual(back.styles[0]!.zeroShot);
-    expect(shiftTableMarkdown(back)).toContain('**whole network** fine-tuned (all, blended 0)');
+    expect(shiftTableMarkdown(back)).toContain('**whole network** fine-tuned (all, blended 0, learning rate auto)');
+    // How each fine-tuning went: the package's recorded rate (1e-2, above the fast rate, so trained once) unless one is given.
+    expect(held.networkTraining).toEqual([{ n: 10, epochs: 2, bestEpoch: expect.any(Number), learningRate: 1e-2, blend: 0.5, seconds: expect.any(Number) }]);
+    const given = await runShiftBench({ ...options, seed: 3, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 2, blend: 1, lr: 3e-2 } });
+    expect(given.styles[0]!.networkTraining![0]!.learningRate).toBe(3e-2);
+    expect(given.styles[0]!.networkSigned).not.toEqual(moved.networkSigned);
+    expect(shiftTableMarkdown(given)).toMatch(/fine-tuned \(all, learning rate 0\.03\)[\s\S]*\| low-light-noisy \| — \| 2 \(\d\), 0\.03, 1, \d+ s \|/);
     await expect(runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [11] } })).rejects.toThrow(/network \+N 11 exceed the signed pool \(10 fields/);
   });
 

@@ -16,13 +16,13 @@ import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { evaluate, scoredReport, type ScoredReport } from '../metrics/metrics';
 import type { Pooling } from '../../inference/aggregate';
 import { NETWORK_METHOD_NAMES } from '../metrics/model-card';
-import { poolBags, type EpochInfo } from '../trainer';
+import { poolBags, type EpochInfo, type TrainingProgress } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
 import { blendParams, type ParamSet } from '../network/network';
 import { NetworkStepper } from '../network/network-stepper';
-import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkTrainingOptions } from '../network/network-trainer';
+import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkTrainingOptions, type NetworkTrainingResult } from '../network/network-trainer';
 import { pixelBags } from '../network/patch-dataset';
 import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import type { TrainingCase } from './signed-cases';
@@ -185,38 +185,22 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const firstTrainableLayer = input.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, input.lastBlocks ?? 1);
   const options = networkFinetuneOptions(manifest, input.training);
   const stop = bagCount(bags.stop) > 0 ? bags.stop : null;
-  const rates = ratesToTry(options.lr, learningRateChoice(input.learningRate, input.training), bagCount(bags.stop));
+  const choice = learningRateChoice(input.learningRate, input.training);
   const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, intraOpNumThreads: input.threads, firstTrainableLayer, warn: () => {} });
   const t1 = performance.now();
-  let result: Awaited<ReturnType<typeof trainNetwork>>;
+  let tuned: TunedNetwork;
   let thresholdValues: number[];
-  let blended: Awaited<ReturnType<typeof applyBlend>>;
-  let lr: number;
-  let ratesTried: { lr: number; map: number }[] = [];
   try {
-    // One candidate per rate, each from the active weights; with two, the early-stopping cases choose.
-    const initial = stepper.snapshot();
-    const runs: { lr: number; map: number; trained: typeof result; blended: typeof blended }[] = [];
-    for (const rate of rates) {
-      stepper.restore(initial);
-      const trained = await trainNetwork(stepper, bags.fit, stop, { ...options, lr: rate }, {
-        isCancelled: input.isCancelled,
-        onEpoch: input.onEpoch,
-        onProgress: (p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}${rates.length > 1 ? ` at learning rate ${rate}` : ''}` }),
-      });
-      const share = await applyBlend(stepper, base.params, trained.params, blend, stop, manifest.aggregation);
-      // 'auto' blending already read the loaded share on the early-stopping cases.
-      const map = rates.length === 1 ? NaN : (share.tried.find((t) => t.blend === share.blend)?.map ?? (await stopCasesMap(stepper, stop!, manifest.aggregation)));
-      runs.push({ lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended: share });
-    }
-    const chosen = runs.find((r) => r.lr === bestRate(runs))!;
-    stepper.restore({ ...stepper.snapshot(), params: chosen.trained.params });
-    ({ lr, trained: result, blended } = chosen);
-    if (runs.length > 1) ratesTried = runs.map((r) => ({ lr: r.lr, map: r.map }));
+    tuned = await fineTuneNetwork(stepper, base.params, bags.fit, stop, { options, choice, blend, pooling: manifest.aggregation }, {
+      isCancelled: input.isCancelled,
+      onEpoch: input.onEpoch,
+      onProgress: (rate, several, p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}${several ? ` at learning rate ${rate}` : ''}` }),
+    });
     thresholdValues = await candidateThresholds(stepper, bags, input.thresholds, manifest);
   } finally {
     await stepper.close();
   }
+  const { lr, trained: result, blended, ratesTried } = tuned;
   const trainMs = performance.now() - t1;
 
   input.onProgress?.({ phase: 'write', done: 0, total: 1 });
@@ -255,6 +239,50 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const candidateScored = await scoreNetworkPackageOn(model, bags.validation, input.providers);
   input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
   return { model, activeScored, candidateScored, counts: bags.counts, prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
+}
+
+/** What `fineTuneNetwork` leaves loaded in the stepper: the kept rate's training, its blend, and each rate's early-stopping mAP when two were tried. */
+export interface TunedNetwork {
+  lr: number;
+  trained: NetworkTrainingResult;
+  blended: Awaited<ReturnType<typeof applyBlend>>;
+  /** Empty when one rate was trained. */
+  ratesTried: { lr: number; map: number }[];
+}
+
+/**
+ * Fine-tuning's training step, shared by `ana finetune` and the shift benchmark so that the
+ * benchmark measures what the lab runs: from the weights loaded in `stepper` (the active
+ * version's, `base`), one training per rate `ratesToTry` gives (`choice`), each early-stopped on
+ * `stop` and blended back towards `base`; with two rates the early-stopping cases keep one
+ * (`bestRate`). The kept candidate's weights are left loaded.
+ */
+export async function fineTuneNetwork(
+  stepper: NetworkStepper,
+  base: ParamSet,
+  fit: BagDataset,
+  stop: BagDataset | null,
+  how: { options: NetworkTrainingOptions; choice: LearningRateChoice; blend: Blend; pooling: Pooling },
+  hooks: { isCancelled?: () => boolean; onEpoch?: (info: EpochInfo) => void; onProgress?: (rate: number, severalRates: boolean, p: TrainingProgress) => void } = {},
+): Promise<TunedNetwork> {
+  const rates = ratesToTry(how.options.lr, how.choice, stop ? bagCount(stop) : 0);
+  const initial = stepper.snapshot();
+  const runs: (TunedNetwork & { map: number })[] = [];
+  for (const rate of rates) {
+    stepper.restore(initial);
+    const trained = await trainNetwork(stepper, fit, stop, { ...how.options, lr: rate }, {
+      isCancelled: hooks.isCancelled,
+      onEpoch: hooks.onEpoch,
+      onProgress: (p) => hooks.onProgress?.(rate, rates.length > 1, p),
+    });
+    const blended = await applyBlend(stepper, base, trained.params, how.blend, stop, how.pooling);
+    // 'auto' blending already read the loaded share on the early-stopping cases.
+    const map = rates.length === 1 ? NaN : (blended.tried.find((t) => t.blend === blended.blend)?.map ?? (await stopCasesMap(stepper, stop!, how.pooling)));
+    runs.push({ lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended, ratesTried: [] });
+  }
+  const chosen = runs.find((r) => r.lr === bestRate(runs))!;
+  stepper.restore({ ...stepper.snapshot(), params: chosen.trained.params });
+  return { lr: chosen.lr, trained: chosen.trained, blended: chosen.blended, ratesTried: runs.length > 1 ? runs.map((r) => ({ lr: r.lr, map: r.map })) : [] };
 }
 
 /**

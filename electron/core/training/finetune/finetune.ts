@@ -334,7 +334,7 @@ export function defaultNetworkThresholdMode(signedCases: number): ThresholdMode 
   return signedCases >= PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES ? 'prevalence' : undefined;
 }
 
-export { DEFAULT_NETWORK_BLEND } from './finetune-network';
+export { DEFAULT_LEARNING_RATE, DEFAULT_NETWORK_BLEND } from './finetune-network';
 
 /**
  * The measured default: for a whole network, 'all' (on the shift benchmark's held-out styles all
