@@ -40,6 +40,8 @@ export interface NetworkFinetuneBench {
   blend?: Blend;
   /** A fixed learning rate, or 'auto' (`ana finetune --lr`). Default: `ana finetune`'s (`DEFAULT_LEARNING_RATE`). */
   lr?: number | 'auto';
+  /** ONNX Runtime threads per training step (default: every core; the weights do not depend on it). */
+  threads?: number;
 }
 
 /** The loop options of one +N fine-tuning: `ana finetune`'s (networkFinetuneOptions), with the bench's seed, epoch cap and epoch choice. */
@@ -82,7 +84,7 @@ export async function networkStyle(
   const K = labels.length;
   const packageThresholds = labels.map((key) => model.manifest.thresholds[key] ?? 0.5);
   const withStepper = async <T>(work: (stepper: NetworkStepper, pooled: (bags: BagDataset) => Promise<Float64Array>) => Promise<T>): Promise<T> => {
-    const stepper = await NetworkStepper.open(base.net, base.params, { providers: context.providers, firstTrainableLayer, warn: () => {} });
+    const stepper = await NetworkStepper.open(base.net, base.params, { providers: context.providers, intraOpNumThreads: bench.threads, firstTrainableLayer, warn: () => {} });
     try {
       return await work(stepper, async (bags) => poolBags((await scoreDataset(stepper, bags)).patch, bags, model.manifest.aggregation));
     } finally {

@@ -11,7 +11,7 @@ import { epochSelectionOption, blendOption, learningRateOption, wholeOption } fr
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
   '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--no-adapt] [--seed S] [--provider auto|cpu|...]\n' +
-  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read] [--network-blend S|auto] [--network-lr X|auto]]  (a whole-network --model: also fine-tune the network itself)\n' +
+  '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read] [--network-blend S|auto] [--network-lr X|auto] [--threads N]]  (a whole-network --model: also fine-tune the network itself)\n' +
   `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
 
 /** `ana bench shift`: zero-shot and fine-tuned figures on lab styles the model never saw (cli/bench/shift-bench.ts). */
@@ -35,6 +35,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
       'network-select-epoch': { type: 'string' },
       'network-blend': { type: 'string' },
       'network-lr': { type: 'string' },
+      threads: { type: 'string' },
       blocks: { type: 'string' },
       seed: { type: 'string', default: '1' },
       provider: { type: 'string' },
@@ -51,6 +52,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
   if (networkMode !== undefined && networkMode !== 'all' && networkMode !== 'last-blocks') throw new UsageError(`--network-finetune must be all or last-blocks, got '${networkMode}'`);
   const epochSelection = values['network-select-epoch'] === undefined ? undefined : epochSelectionOption(values['network-select-epoch'], '--network-select-epoch');
   const blend = values['network-blend'] === undefined ? undefined : blendOption(values['network-blend'], '--network-blend');
+  if (!networkMode && (values.threads !== undefined || values['network-lr'] !== undefined)) throw new UsageError('--threads and --network-lr go with --network-finetune (a whole network fine-tuned)');
   const rate = learningRateOption(values['network-lr'], '--network-lr');
   const networkFinetune = networkMode
     ? {
@@ -60,6 +62,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
         ...(values['network-epochs'] ? { maxEpochs: wholeOption(values['network-epochs'], '--network-epochs') } : {}),
         ...(epochSelection ? { epochSelection } : {}),
         ...(blend !== undefined ? { blend } : {}),
+        ...(values.threads ? { threads: wholeOption(values.threads, '--threads') } : {}),
         ...(rate.lr !== undefined ? { lr: rate.lr } : rate.learningRate ? { lr: 'auto' as const } : {}),
       }
     : undefined;

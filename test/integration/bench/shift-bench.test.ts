@@ -85,6 +85,9 @@ describe('domain-shift benchmark', () => {
     expect(held.networkSigned!.map((s) => s.n)).toEqual([10]);
     expect(Object.keys(held.networkSigned![0]!.thresholds!)).toEqual(['tuned', 'prevalence']);
     expect(result.heldOutMean.networkSigned).toEqual(held.networkSigned);
+    // One training thread (--threads 1, for one style per process side by side) measures the same.
+    const oneThread = await runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 2, threads: 1 } });
+    expect(oneThread.styles[0]!.networkSigned).toEqual(held.networkSigned);
     for (const f of held.networkSigned!) expect(f.map).toBeGreaterThan(0);
     expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **whole network** fine-tuned (all, blended auto, learning rate auto) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} |`);
     // Blended all the way back to the package's weights, the fine-tuned network reads as zero-shot at the package's thresholds.
