@@ -67,6 +67,9 @@ export interface ShiftFigures {
   negativesCalledNegative: number | null;
 }
 
+/** How one +N network fine-tuning went (shift-network.ts): epochs trained, the one kept, the learning rate and blend chosen, seconds of training. */
+export type NetworkTraining = { n: number; epochs: number; bestEpoch: number; learningRate: number; blend: number; seconds: number };
+
 export interface ShiftStyleResult {
   style: string;
   role: 'held-out' | 'reference';
@@ -81,7 +84,7 @@ export interface ShiftStyleResult {
   adaptedSigned: SignedFigures[];
   /** The whole network fine-tuned on +N signed, at the package's thresholds (tuned on the early-stopping fields beside them); absent: not measured. */
   networkSigned?: SignedFigures[];
-  /** How each +N network fine-tuning went: epochs trained, the one kept, the learning rate and blend chosen, seconds. */
+  /** How each +N network fine-tuning went; absent: not measured. */
   networkTraining?: NetworkTraining[];
 }
 
@@ -94,8 +97,6 @@ type ComparedThreshold = (typeof COMPARED_THRESHOLDS)[number];
  * early-stopping fields, or chosen on out-of-fold scores of all N fields (cv: best F1, platt:
  * Platt scaling's 0.5).
  */
-export type NetworkTraining = { n: number; epochs: number; bestEpoch: number; learningRate: number; blend: number; seconds: number };
-
 export type SignedFigures = { n: number } & ShiftFigures & { thresholds?: Partial<Record<ComparedThreshold, ShiftFigures>> };
 
 export interface ShiftBenchResult {
