@@ -24,7 +24,7 @@ import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset, type DatasetRow }
 import { writeAdaptedExtractor } from '../../core/training/adapt/adapt-extractor';
 import { bagCount, featureStats, subsetBags, type BagDataset } from '../../core/training/dataset';
 import { extractorSha256 } from '../../core/training/heads/embedding-cache';
-import { DEFAULT_LEARNING_RATE, DEFAULT_NETWORK_BLEND, inheritedOptions } from '../../core/training/finetune/finetune';
+import { DEFAULT_LEARNING_RATE, DEFAULT_NETWORK_BLEND, defaultNetworkThresholdMode, inheritedOptions, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
 import { evaluate, negativesReadNegative, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, thresholdsFor, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { embedRows, fitHead, hashSplit, headScorer, outOfFoldScores, scoredOn } from '../../core/training/heads/train-model';
@@ -314,7 +314,11 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   if (result.options.heldOutStyles.length > 0) {
     if (!mean.networkSigned) rows.push(`| **held-out mean** | | shipped features, head fine-tuned | | **${cell(mean.zeroShot)}** | ${curve(mean.signed)} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
     if (mean.adapted) rows.push(`| **held-out mean** | | **adapted** features, new head | | **${cell(mean.adapted)}** | ${curve(mean.adaptedSigned)} | ${mean.adapted.negativesCalledNegative ?? '—'} |`);
-    if (mean.networkSigned) rows.push(`| **held-out mean** | | ${network} | | **${cell(mean.zeroShot)}** | ${curve(mean.networkSigned, '—')} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
+    if (mean.networkSigned) {
+      rows.push(`| **held-out mean** | | ${network} | | **${cell(mean.zeroShot)}** | ${curve(mean.networkSigned, '—')} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
+      // What `ana finetune` hands the gate: its thresholds for a whole network depend on the number of signed cases.
+      rows.push(`| **held-out mean** | | the same at \`ana finetune\`'s thresholds (the package's below ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} signed, prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES}) | | **${cell(mean.zeroShot)}** | ${curve(mean.networkSigned.flatMap((f) => atFinetuneThresholds(f) ?? []), '—')} | — |`);
+    }
   }
   const byRule = (f: SignedFigures): string => [f.f1Macro, ...COMPARED_THRESHOLDS.map((mode) => f.thresholds?.[mode]?.f1Macro)].map((v) => (v === undefined ? '—' : v.toFixed(3))).join(' / ');
   const thresholdRows = (name: string, list: readonly SignedFigures[]) =>
@@ -359,6 +363,14 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
     errorAnatomyMarkdown(result.styles.map((s) => ({ style: s.style, errors: s.zeroShotErrors }))),
     '',
   ].join('\n');
+}
+
+/** A network's +N figures at the thresholds `ana finetune` would give its candidate with N signed cases (`defaultNetworkThresholdMode`); undefined where those were not measured. */
+export function atFinetuneThresholds(f: SignedFigures): SignedFigures | undefined {
+  const mode = defaultNetworkThresholdMode(f.n);
+  if (!mode || mode === 'fixed') return f;
+  const at = f.thresholds?.[mode as ComparedThreshold];
+  return at ? { n: f.n, ...at } : undefined;
 }
 
 function round3(v: number): number {

@@ -9,7 +9,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runShiftBench, shiftTableMarkdown } from '../../../electron/cli/bench/shift-bench';
+import { atFinetuneThresholds, runShiftBench, shiftTableMarkdown } from '../../../electron/cli/bench/shift-bench';
 import { benchTrainingOptions } from '../../../electron/cli/bench/shift-network';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { readDatasetCsv } from '../../../electron/core/synth';
@@ -89,6 +89,8 @@ describe('domain-shift benchmark', () => {
     const oneThread = await runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 2, threads: 1 } });
     expect(oneThread.styles[0]!.networkSigned).toEqual(held.networkSigned);
     for (const f of held.networkSigned!) expect(f.map).toBeGreaterThan(0);
+    // Below 200 signed, `ana finetune` keeps the package's thresholds: the same cells.
+    expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | the same at \`ana finetune\`'s thresholds (the package's below 200 signed, prevalence from 200) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} | — |`);
     expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **whole network** fine-tuned (all, blended auto, learning rate auto) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} |`);
     // Blended all the way back to the package's weights, the fine-tuned network reads as zero-shot at the package's thresholds.
     // (seed 3: the fine-tuning moves the weights enough to change the test fields' ranking)
@@ -105,6 +107,13 @@ describe('domain-shift benchmark', () => {
     expect(given.styles[0]!.networkSigned).not.toEqual(moved.networkSigned);
     expect(shiftTableMarkdown(given)).toMatch(/fine-tuned \(all, learning rate 0\.03\)[\s\S]*\| low-light-noisy \| — \| 2 \(\d\), 0\.03, 1, \d+ s \|/);
     await expect(runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [11] } })).rejects.toThrow(/network \+N 11 exceed the signed pool \(10 fields/);
+  });
+
+  it("reads a network's +N at the thresholds `ana finetune` gives its candidate: the package's below 200 signed, prevalence-matched from 200", () => {
+    const at = (f1: number) => ({ f1Macro: f1, map: 0.9, negativesCalledNegative: 1 });
+    expect(atFinetuneThresholds({ n: 199, ...at(0.8), thresholds: { prevalence: at(0.85) } })!.f1Macro).toBe(0.8);
+    expect(atFinetuneThresholds({ n: 200, ...at(0.8), thresholds: { prevalence: at(0.85), tuned: at(0.7) } })).toEqual({ n: 200, ...at(0.85) });
+    expect(atFinetuneThresholds({ n: 300, ...at(0.8), thresholds: { tuned: at(0.7) } })).toBeUndefined();
   });
 
   it('keeps the fine-tuned epoch as `ana finetune` does unless asked to choose it as the package reads', async () => {
