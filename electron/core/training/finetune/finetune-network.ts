@@ -267,7 +267,7 @@ export async function fineTuneNetwork(
 ): Promise<TunedNetwork> {
   const rates = ratesToTry(how.options.lr, how.choice, stop ? bagCount(stop) : 0);
   const initial = stepper.snapshot();
-  const runs: (TunedNetwork & { map: number })[] = [];
+  const runs: (Omit<TunedNetwork, 'ratesTried'> & { map: number })[] = [];
   for (const rate of rates) {
     stepper.restore(initial);
     const trained = await trainNetwork(stepper, fit, stop, { ...how.options, lr: rate }, {
@@ -278,7 +278,8 @@ export async function fineTuneNetwork(
     const blended = await applyBlend(stepper, base, trained.params, how.blend, stop, how.pooling);
     // 'auto' blending already read the loaded share on the early-stopping cases.
     const map = rates.length === 1 ? NaN : (blended.tried.find((t) => t.blend === blended.blend)?.map ?? (await stopCasesMap(stepper, stop!, how.pooling)));
-    runs.push({ lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended, ratesTried: [] });
+    // The blended weights are the candidate's: kept as its params.
+    runs.push({ lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended });
   }
   const chosen = runs.find((r) => r.lr === bestRate(runs))!;
   stepper.restore({ ...stepper.snapshot(), params: chosen.trained.params });
