@@ -304,7 +304,7 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const curve = (list: readonly ({ n: number } & ShiftFigures)[], missing?: string) => counts.map((n) => { const f = list.find((x) => x.n === n); return f || !missing ? cell(f) : missing; }).join(' | ');
   const dashes = counts.map(() => '—').join(' | ');
   const blend = result.options.networkFinetune?.blend ?? 1;
-  const lr = result.options.networkFinetune?.lr ?? DEFAULT_LEARNING_RATE;
+  const lr = result.options.networkFinetune?.lr ?? result.options.networkFinetune?.learningRate ?? DEFAULT_LEARNING_RATE;
   const network = `**whole network** fine-tuned (${result.options.networkFinetune?.mode ?? ''}${blend === 1 ? '' : `, blended ${blend}`}, learning rate ${lr})`;
   const rows = result.styles.flatMap((s) => [
     `| ${s.style} | ${s.role} | ${s.role === 'held-out' ? (s.networkSigned ? network : 'shipped features, head fine-tuned') : 'as shipped'} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? curve(s.networkSigned ?? s.signed, s.networkSigned ? '—' : undefined) : dashes} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`,

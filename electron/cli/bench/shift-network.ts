@@ -16,7 +16,7 @@ import { patchOptionsOf } from '../../core/models/manifest';
 import type { ModelPackage } from '../../core/models/model-package';
 import type { DatasetRow } from '../../core/synth';
 import { bagCount, subsetBags, type BagDataset } from '../../core/training/dataset';
-import { DEFAULT_NETWORK_BLEND, fineTuneNetwork, learningRateChoice, networkFinetuneOptions, type Blend } from '../../core/training/finetune/finetune-network';
+import { DEFAULT_NETWORK_BLEND, fineTuneNetwork, learningRateChoice, networkFinetuneOptions, type Blend, type LearningRateChoice } from '../../core/training/finetune/finetune-network';
 import { hashSplit } from '../../core/training/heads/train-model';
 import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { thresholdsFor } from '../../core/training/metrics/thresholds';
@@ -38,8 +38,10 @@ export interface NetworkFinetuneBench {
   epochSelection?: EpochSelection;
   /** Share of the fine-tuned weights in the network read, or 'auto' (`ana finetune --blend`). Default: `ana finetune`'s. */
   blend?: Blend;
-  /** A fixed learning rate, or 'auto' (`ana finetune --lr`). Default: `ana finetune`'s (`DEFAULT_LEARNING_RATE`). */
-  lr?: number | 'auto';
+  /** A fixed learning rate (`ana finetune --lr X`). */
+  lr?: number;
+  /** 'auto' or 'given', as `ana finetune`'s (`learningRateChoice`: 'given' when `lr` is set, else `DEFAULT_LEARNING_RATE`). */
+  learningRate?: LearningRateChoice;
   /** ONNX Runtime threads per training step (default: every core; the weights do not depend on it). */
   threads?: number;
 }
@@ -48,7 +50,7 @@ export interface NetworkFinetuneBench {
 export function benchTrainingOptions(manifest: ModelPackage['manifest'], bench: NetworkFinetuneBench, seed: number): NetworkTrainingOptions {
   return networkFinetuneOptions(manifest, {
     seed,
-    ...(typeof bench.lr === 'number' ? { lr: bench.lr } : {}),
+    ...(bench.lr !== undefined ? { lr: bench.lr } : {}),
     ...(bench.maxEpochs ? { maxEpochs: bench.maxEpochs } : {}),
     // As the package reads: its own pooling, thresholds tuned on the early-stopping fields.
     ...(bench.epochSelection === 'as-read' ? { epochSelection: 'as-read' as const, readPooling: manifest.aggregation } : {}),
@@ -80,7 +82,7 @@ export async function networkStyle(
   const firstTrainableLayer = bench.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, bench.lastBlocks ?? 1);
   const options = benchTrainingOptions(model.manifest, bench, context.seed);
   const blend = bench.blend ?? DEFAULT_NETWORK_BLEND;
-  const choice = learningRateChoice(bench.lr === 'auto' ? 'auto' : undefined, typeof bench.lr === 'number' ? { lr: bench.lr } : undefined);
+  const choice = learningRateChoice(bench.learningRate, bench);
   const K = labels.length;
   const packageThresholds = labels.map((key) => model.manifest.thresholds[key] ?? 0.5);
   const withStepper = async <T>(work: (stepper: NetworkStepper, pooled: (bags: BagDataset) => Promise<Float64Array>) => Promise<T>): Promise<T> => {

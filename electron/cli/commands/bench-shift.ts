@@ -63,7 +63,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
         ...(epochSelection ? { epochSelection } : {}),
         ...(blend !== undefined ? { blend } : {}),
         ...(values.threads ? { threads: wholeOption(values.threads, '--threads') } : {}),
-        ...(rate.lr !== undefined ? { lr: rate.lr } : rate.learningRate ? { lr: 'auto' as const } : {}),
+        ...rate,
       }
     : undefined;
   const tty = process.stderr.isTTY;
