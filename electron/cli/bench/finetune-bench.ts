@@ -14,6 +14,8 @@
  * a new head, the gate (docs/lab-adaptation.md).
  * `--threads N` sets ONNX Runtime's threads per training step (default: every core) — `--threads 1`
  * is the baseline of docs/lab-adaptation.md's speed figure; the trained weights do not depend on it.
+ * `--patches-per-case N|all` sets an epoch's patch budget per training case (default
+ * `FINETUNE_PATCHES_PER_CASE`; `all`: every patch every epoch, the baseline of the large-field figure).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -33,7 +35,7 @@ import { runFinetune } from '../../core/training/finetune/finetune';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
 import { blendOption, learningRateOption, wholeOption } from '../options';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' }, 'patches-per-case': { type: 'string' } } });
 const mode = values.mode as FinetuneMode;
 if (!FINETUNE_MODES.includes(mode)) throw new Error(`--mode must be one of ${FINETUNE_MODES.join(', ')}`);
 if (!values.data) throw new Error('--data labels.csv is required');
@@ -69,7 +71,7 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
     if (p.phase !== last || p.done === p.total) console.log(`  ${((performance.now() - t) / 1000).toFixed(0)} s: ${at}`);
     last = p.phase;
   };
-  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : { ...epochs, ...(rate.lr !== undefined && { lr: rate.lr }) }, ...(rate.learningRate && { learningRate: rate.learningRate }), ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress });
+  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), ...(values['patches-per-case'] === undefined ? {} : { patchesPerCase: values['patches-per-case'] === 'all' ? null : wholeOption(values['patches-per-case'], '--patches-per-case') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : { ...epochs, ...(rate.lr !== undefined && { lr: rate.lr }) }, ...(rate.learningRate && { learningRate: rate.learningRate }), ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress });
   const wall = (performance.now() - t) / 1000;
   console.log(
     `${pass}: ${wall.toFixed(1)} s wall (${r.timingsMs.adapt === undefined ? '' : `adaptation ${(r.timingsMs.adapt / 1000).toFixed(1)} s, `}${onHead ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, ${onHead ? 'head' : 'network'} ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +

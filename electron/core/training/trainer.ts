@@ -57,7 +57,7 @@ export interface TrainerOptions {
   coefficientC: number | null;
   /** Score the starting weights too and keep them if no epoch beats them (warm-started fine-tuning). */
   keepInitialIfBest: boolean;
-  /** Patches drawn per epoch (spl/plain); null = as many as the training set holds (the paper's N_train). */
+  /** Patches drawn per epoch (spl/plain): at most this many, a fresh draw each epoch; null = as many as the training set holds (the paper's N_train). */
   patchesPerEpoch: number | null;
   /**
    * One seeded random stream per epoch (seed, epoch) instead of one stream for the whole run, so
@@ -430,7 +430,7 @@ function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions
 
   return {
     *run(rng: Random, epoch: number) {
-      const drawCount = opts.patchesPerEpoch ?? N;
+      const drawCount = Math.min(opts.patchesPerEpoch ?? N, N);
       const order = useSampler ? drawWithReplacement(samplingWeights(alpha, y, K), drawCount, rng) : shuffled(N, rng).subarray(0, Math.min(N, drawCount));
       const batches = Math.ceil(order.length / B);
       const t0 = performance.now();

@@ -20,7 +20,7 @@ import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { DEFAULT_NETWORK_BLEND, defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
-import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATIENCE, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, ratesToTry, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATCHES_PER_CASE, FINETUNE_PATIENCE, finetunePatchesPerEpoch, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, ratesToTry, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
 import { NetworkStepper } from '../../../electron/core/training/network/network-stepper';
 import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
@@ -134,6 +134,29 @@ describe('whole-network local fine-tuning', () => {
     expect(networkFinetuneOptions(patient(3)).patience).toBe(3);
     expect(networkFinetuneOptions(manifest, { patience: 30 }).patience).toBe(30);
   });
+
+  it('an epoch learns from at most FINETUNE_PATCHES_PER_CASE patches per training case, drawn afresh, so large fields cost what small ones do', async () => {
+    // These fields hold two patches each: a budget of one per case halves every epoch.
+    const seen: number[] = [];
+    const r = await runFinetune({ ...common(), mode: 'all', trainer: { seed: 5 }, network: { maxEpochs: 2, batchSize: 4, keepInitialIfBest: false }, blend: 1, learningRate: 'given', patchesPerCase: 1, onEpoch: (e) => seen.push(e.seen) });
+    const fitCases = r.counts.trainCases;
+    expect(seen).toEqual([fitCases, fitCases]);
+    expect((getTrainingRun(db, r.runId)!.config as { patchesPerCase: number }).patchesPerCase).toBe(1);
+    const provenance = (await loadNetworkPackage(r.candidate.dirPath)).manifest.provenance;
+    expect((provenance['training'] as { patchesPerEpoch: number }).patchesPerEpoch).toBe(fitCases);
+    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(new RegExp(`each learnt from ${fitCases} of the training cases' ${2 * fitCases} patches, drawn afresh`));
+
+    // The rule: cases that hold no more than the budget train on every patch, as before it.
+    const bags = (cases: number, patchesEach: number) => ({ labels: ['a'], bagLabels: new Uint8Array(cases), bagOffsets: Int32Array.from({ length: cases + 1 }, (_, i) => i * patchesEach), inputs: new Float32Array(0), inputLength: 1, bagIds: [] });
+    expect(FINETUNE_PATCHES_PER_CASE).toBe(32);
+    expect(finetunePatchesPerEpoch(bags(200, 31))).toBeNull();
+    expect(finetunePatchesPerEpoch(bags(200, 124))).toBe(200 * 32);
+    expect(finetunePatchesPerEpoch(bags(200, 124), null)).toBeNull();
+    expect(finetunePatchesPerEpoch(bags(200, 124), 100)).toBe(20_000);
+    expect(() => finetunePatchesPerEpoch(bags(200, 124), 0)).toThrow(/patches per case must be a whole number above 0, got 0/);
+    await expect(runFinetune({ ...common(), patchesPerCase: 2.5 })).rejects.toThrow(/patches per case must be a whole number above 0, got 2.5/);
+    await expect(runFinetune({ ...common(), mode: 'head', patchesPerCase: 8 })).rejects.toThrow(/a patch budget per case bounds the epochs of a whole network; fine-tuning mode 'head'/);
+  }, 60_000);
 
   it('runs in the worker with progress and cancels after the current batch', async () => {
     const phases = new Set<string>();

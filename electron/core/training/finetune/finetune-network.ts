@@ -49,6 +49,8 @@ export interface NetworkCandidateInput {
   providers?: ProviderName[];
   /** ONNX Runtime threads per training step (default: every core). */
   threads?: number;
+  /** An epoch's patch budget per training case (`finetunePatchesPerEpoch`); null: every patch every epoch. Default `FINETUNE_PATCHES_PER_CASE`. */
+  patchesPerCase?: number | null;
   /** The cases came from this labelled dataset CSV (`ana train --base`), not the record's signed cases: said so on the model card. */
   datasetCsv?: string;
   onProgress?: (p: Progress) => void;
@@ -65,6 +67,29 @@ const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels',
  * 300 routine cases, the best the 5th (docs/results.md, *Stopping fine-tuning early*).
  */
 export const FINETUNE_PATIENCE = 10;
+
+/**
+ * Each epoch of fine-tuning learns from at most this many patches per training case, on average:
+ * a fresh seeded draw over all the cases' patches every epoch. A 1024×768 field of the routine
+ * style holds about 31 patches of 100 µm, so fields of that size still train on every patch each
+ * epoch; a larger camera's fields (2048×1536 at the same pixel size hold four times as many)
+ * train on a new quarter each epoch, so an epoch costs what it costs at 1024×768 and the epochs
+ * early stopping counts are the same amount of learning (docs/lab-adaptation.md, *Large fields*).
+ */
+export const FINETUNE_PATCHES_PER_CASE = 32;
+
+/** `perCase` if it is null (every patch) or a whole number above 0; else a 'bad-request' error. */
+export function checkedPatchesPerCase(perCase: number | null): number | null {
+  if (perCase !== null && !(Number.isInteger(perCase) && perCase > 0)) throw new DomainError('bad-request', `patches per case must be a whole number above 0, got ${perCase}`);
+  return perCase;
+}
+
+/** The patches an epoch of fine-tuning draws from `fit`: `perCase` × its cases when it holds more; null (every patch) otherwise, or when `perCase` is null. */
+export function finetunePatchesPerEpoch(fit: BagDataset, perCase: number | null = FINETUNE_PATCHES_PER_CASE): number | null {
+  if (checkedPatchesPerCase(perCase) === null) return null;
+  const budget = perCase! * bagCount(fit);
+  return patchCount(fit) > budget ? budget : null;
+}
 
 /** The loop options of network fine-tuning: those the package was trained with (patience at most `FINETUNE_PATIENCE`), augmentation on, the package's weights kept unless an epoch beats them; then `overrides`. */
 export function networkFinetuneOptions(manifest: ModelPackage['manifest'], overrides: Partial<NetworkTrainingOptions> = {}): NetworkTrainingOptions {
@@ -191,7 +216,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   let tuned: TunedNetwork;
   let thresholdValues: number[];
   try {
-    tuned = await fineTuneNetwork(stepper, base.params, bags.fit, stop, { options, choice, blend, pooling: manifest.aggregation }, {
+    tuned = await fineTuneNetwork(stepper, base.params, bags.fit, stop, { options, choice, blend, pooling: manifest.aggregation, patchesPerCase: input.patchesPerCase }, {
       isCancelled: input.isCancelled,
       onEpoch: input.onEpoch,
       onProgress: (rate, several, p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}${several ? ` at learning rate ${rate}` : ''}` }),
@@ -200,7 +225,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   } finally {
     await stepper.close();
   }
-  const { lr, trained: result, blended, ratesTried } = tuned;
+  const { lr, trained: result, blended, ratesTried, patchesPerEpoch } = tuned;
   const trainMs = performance.now() - t1;
 
   input.onProgress?.({ phase: 'write', done: 0, total: 1 });
@@ -212,7 +237,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     `Fine-tuned locally from ${manifest.id} ${manifest.version} on ${input.datasetCsv ? `the labelled fields of ${input.datasetCsv} (one case per row)` : "the laboratory's own signed cases (final labels of the latest signed decision)"}, ${trainedLayers}, trained ${NETWORK_METHOD_NAMES[options.method]}, on ONNX Runtime.`,
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never trained on).`,
-    `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}.`,
+    `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     ...(ratesTried.length ? [`- Learning rate ${lr}, chosen on the early-stopping cases (mAP of each rate's candidate, as read): ${ratesTried.map((t) => `${t.lr} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
@@ -229,7 +254,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     version: input.version,
     displayName: `${manifest.displayName} (fine-tuned, ${input.mode})`,
     thresholds,
-    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, lr, augment: options.augment ? 'default' : null }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, lr, patchesPerEpoch, augment: options.augment ? 'default' : null }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
     metrics: {},
     card,
   });
@@ -244,6 +269,8 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
 /** What `fineTuneNetwork` leaves loaded in the stepper: the kept rate's training, its blend, and each rate's early-stopping mAP when two were tried. */
 export interface TunedNetwork {
   lr: number;
+  /** The patches each epoch drew (`finetunePatchesPerEpoch`); null: every patch. */
+  patchesPerEpoch: number | null;
   trained: NetworkTrainingResult;
   blended: Awaited<ReturnType<typeof applyBlend>>;
   /** Empty when one rate was trained. */
@@ -255,22 +282,25 @@ export interface TunedNetwork {
  * benchmark measures what the lab runs: from the weights loaded in `stepper` (the active
  * version's, `base`), one training per rate `ratesToTry` gives (`choice`), each early-stopped on
  * `stop` and blended back towards `base`; with two rates the early-stopping cases keep one
- * (`bestRate`). The kept candidate's weights are left loaded.
+ * (`bestRate`). Each epoch draws at most `patchesPerCase` patches per case of `fit`
+ * (`finetunePatchesPerEpoch`, in place of `options.patchesPerEpoch`). The kept candidate's
+ * weights are left loaded.
  */
 export async function fineTuneNetwork(
   stepper: NetworkStepper,
   base: ParamSet,
   fit: BagDataset,
   stop: BagDataset | null,
-  how: { options: NetworkTrainingOptions; choice: LearningRateChoice; blend: Blend; pooling: Pooling },
+  how: { options: NetworkTrainingOptions; choice: LearningRateChoice; blend: Blend; pooling: Pooling; patchesPerCase?: number | null },
   hooks: { isCancelled?: () => boolean; onEpoch?: (info: EpochInfo) => void; onProgress?: (rate: number, severalRates: boolean, p: TrainingProgress) => void } = {},
 ): Promise<TunedNetwork> {
   const rates = ratesToTry(how.options.lr, how.choice, stop ? bagCount(stop) : 0);
+  const patchesPerEpoch = finetunePatchesPerEpoch(fit, how.patchesPerCase);
   const initial = stepper.snapshot();
-  const runs: (Omit<TunedNetwork, 'ratesTried'> & { map: number })[] = [];
+  const runs: (Omit<TunedNetwork, 'ratesTried' | 'patchesPerEpoch'> & { map: number })[] = [];
   for (const rate of rates) {
     stepper.restore(initial);
-    const trained = await trainNetwork(stepper, fit, stop, { ...how.options, lr: rate }, {
+    const trained = await trainNetwork(stepper, fit, stop, { ...how.options, lr: rate, patchesPerEpoch }, {
       isCancelled: hooks.isCancelled,
       onEpoch: hooks.onEpoch,
       onProgress: (p) => hooks.onProgress?.(rate, rates.length > 1, p),
@@ -283,7 +313,7 @@ export async function fineTuneNetwork(
   }
   const chosen = runs.find((r) => r.lr === bestRate(runs))!;
   stepper.restore({ ...stepper.snapshot(), params: chosen.trained.params });
-  return { lr: chosen.lr, trained: chosen.trained, blended: chosen.blended, ratesTried: runs.length > 1 ? runs.map((r) => ({ lr: r.lr, map: r.map })) : [] };
+  return { lr: chosen.lr, patchesPerEpoch, trained: chosen.trained, blended: chosen.blended, ratesTried: runs.length > 1 ? runs.map((r) => ({ lr: r.lr, map: r.map })) : [] };
 }
 
 /**

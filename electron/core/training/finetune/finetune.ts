@@ -34,7 +34,7 @@ import type { CodebookRecipe } from '../adapt/learn-codebooks';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
-import { checkedBlend, checkedNetworkThresholds, DEFAULT_NETWORK_BLEND, learningRateChoice, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
+import { checkedBlend, checkedNetworkThresholds, checkedPatchesPerCase, DEFAULT_NETWORK_BLEND, FINETUNE_PATCHES_PER_CASE, learningRateChoice, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
 import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
@@ -87,6 +87,8 @@ export interface FinetuneOptions {
   providers?: ProviderName[];
   /** Whole-network modes: ONNX Runtime threads per training step on the CPU (default: every core, `defaultTrainingThreads`). */
   threads?: number;
+  /** Whole-network modes: an epoch's patch budget per training case; null: every patch every epoch. Default `FINETUNE_PATCHES_PER_CASE`. */
+  patchesPerCase?: number | null;
   onProgress?: (p: Progress) => void;
   onEpoch?: (info: EpochInfo) => void;
   /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
@@ -119,7 +121,9 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   if (!onHead) checkedNetworkThresholds(mode, thresholds);
   if (onHead && options.blend !== undefined) throw new DomainError('bad-request', `blend mixes the weights of a whole network; fine-tuning mode '${mode}' trains a head`);
   if (onHead && options.learningRate === 'auto') throw new DomainError('bad-request', `the learning rate 'auto' chooses between two trainings of a whole network; fine-tuning mode '${mode}' trains a head`);
+  if (onHead && options.patchesPerCase !== undefined) throw new DomainError('bad-request', `a patch budget per case bounds the epochs of a whole network; fine-tuning mode '${mode}' trains a head`);
   const blend = onHead ? undefined : checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
+  const patchesPerCase = checkedPatchesPerCase(options.patchesPerCase === undefined ? FINETUNE_PATCHES_PER_CASE : options.patchesPerCase);
   if (!onHead && active.manifest.kind !== 'network') {
     throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
   }
@@ -138,7 +142,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     db,
     {
       baseModelVersionId: base.id,
-      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network) }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
+      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network), patchesPerCase }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
       dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
       seed: trainer.seed,
       startedBy: actor.userId,
@@ -171,6 +175,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
             provenance: { trainingRunId: run.id, baseModelVersionId: base.id },
             providers: options.providers,
             threads: options.threads,
+            patchesPerCase,
             onProgress: options.onProgress,
             onEpoch: options.onEpoch,
             isCancelled: options.isCancelled,
