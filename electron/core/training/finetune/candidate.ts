@@ -43,7 +43,7 @@ export function keepReadableSlides<T extends TrainingCase>(groups: T[][], exists
   return { kept, skippedSlides };
 }
 
-/** Slide bags in case order (one per slide) → one bag per case, split back into the groups. */
+/** Slide bags in case order (one per slide) → one bag per case, split back into the groups (one group: the same patches, not a copy). */
 export function mergeIntoCases(data: BagDataset, groups: TrainingCase[][]): BagDataset[] {
   const all = groups.flat();
   const K = data.labels.length;
@@ -56,6 +56,7 @@ export function mergeIntoCases(data: BagDataset, groups: TrainingCase[][]): BagD
     caseLabels.set(data.bagLabels.subarray((slide - 1) * K, slide * K), i * K);
   });
   const merged: BagDataset = { ...data, bagOffsets: caseOffsets, bagLabels: caseLabels, bagIds: all.map((c) => c.accessionId) };
+  if (groups.length === 1) return [merged];
   let at = 0;
   return groups.map((g) => {
     const idx = g.map((_, i) => at + i);

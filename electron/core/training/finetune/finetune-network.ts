@@ -402,23 +402,33 @@ export async function scoreNetworkPackageOn(pkg: ModelPackage, data: BagDataset,
   return scoredReport({ truth: data.bagLabels, scores: poolBags(probs, data, pkg.manifest.aggregation), imageCount: bagCount(data), labelCount: K }, data.labels, thresholds);
 }
 
-/** One bag per case (all its slides' patches), cut and normalised as the active package reads. */
+/**
+ * One bag per case (all its slides' patches), cut and normalised as the active package reads.
+ * Group by group, so that cutting holds one group's patches twice (pieces and the whole), not
+ * every case's: on large fields the pixels are most of the memory a run takes.
+ */
 async function caseBags(input: NetworkCandidateInput): Promise<{ fit: BagDataset; stop: BagDataset; validation: BagDataset; counts: Candidate['counts'] }> {
   const m = input.active.manifest;
   const prep = patchOptionsOf(m);
   const labels = m.labels.map((l) => l.key);
   const { kept, skippedSlides } = keepReadableSlides([input.groups.fit, input.groups.stop, input.groups.validation]);
-  const all = kept.flat();
   const controller = new AbortController();
-  const rows = all.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
-  const data = await pixelBags(rows, prep, {
-    labels,
-    signal: controller.signal,
-    onProgress: (done, total) => {
-      if (input.isCancelled?.()) controller.abort();
-      input.onProgress?.({ phase: 'patches', done, total });
-    },
-  });
-  const [fit, stop, validation] = mergeIntoCases(data, kept);
+  const total = kept.flat().reduce((n, c) => n + c.slides.length, 0);
+  let before = 0;
+  const groups: BagDataset[] = [];
+  for (const group of kept) {
+    const rows = group.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
+    const data = await pixelBags(rows, prep, {
+      labels,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (input.isCancelled?.()) controller.abort();
+        input.onProgress?.({ phase: 'patches', done: before + done, total });
+      },
+    });
+    groups.push(mergeIntoCases(data, [group])[0]!);
+    before += rows.length;
+  }
+  const [fit, stop, validation] = groups;
   return { fit: fit!, stop: stop!, validation: validation!, counts: { fit: kept[0]!.length, stop: kept[1]!.length, validation: kept[2]!.length, skippedSlides } };
 }
