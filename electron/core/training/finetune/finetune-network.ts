@@ -50,7 +50,7 @@ export interface NetworkCandidateInput {
   providers?: ProviderName[];
   /** ONNX Runtime threads per training step (default: every core). */
   threads?: number;
-  /** An epoch's patch budget per training case (`finetunePatchesPerEpoch`); null: every patch every epoch. Default `FINETUNE_PATCHES_PER_CASE`. */
+  /** The patch budget per case for learning and choosing (`FINETUNE_PATCHES_PER_CASE`, its default); null: every patch. */
   patchesPerCase?: number | null;
   /** The cases came from this labelled dataset CSV (`ana train --base`), not the record's signed cases: said so on the model card. */
   datasetCsv?: string;
