@@ -14,7 +14,7 @@
  * a new head, the gate (docs/lab-adaptation.md).
  * `--threads N` sets ONNX Runtime's threads per training step (default: every core) — `--threads 1`
  * is the baseline of docs/lab-adaptation.md's speed figure; the trained weights do not depend on it.
- * `--patches-per-case N|all` sets fine-tuning's patch budget per case (default
+ * `--patches-per-case N|all` sets an epoch's patch budget per training case (default
  * `FINETUNE_PATCHES_PER_CASE`; `all`: every patch, the baseline of the large-field figure).
  */
 import { createHash } from 'node:crypto';

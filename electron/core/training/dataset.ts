@@ -3,9 +3,6 @@
  * inputs: embeddings for a head, pixels for a whole network). Patches of bag b are the rows
  * [bagOffsets[b], bagOffsets[b+1]) of `inputs`.
  */
-import type { Random } from '../random';
-import { shuffled } from './self-paced';
-
 export interface BagDataset {
   labels: string[];
   /** [bags × labels], 0/1 */
@@ -47,25 +44,6 @@ export function subsetBags(d: BagDataset, bags: readonly number[]): BagDataset {
     labels.set(d.bagLabels.subarray(b * K, (b + 1) * K), i * K);
   });
   return { labels: d.labels, bagLabels: labels, bagOffsets: offsets, inputs, inputLength: D, bagIds: bags.map((b) => d.bagIds[b]!) };
-}
-
-/**
- * `d` with at most `perBag` patches of each bag, a seeded choice kept in their order; `d` itself
- * when no bag holds more.
- */
-export function samplePatchesPerBag(d: BagDataset, perBag: number, rng: Random): BagDataset {
-  const B = bagCount(d);
-  const sizes = Array.from({ length: B }, (_, b) => d.bagOffsets[b + 1]! - d.bagOffsets[b]!);
-  if (sizes.every((n) => n <= perBag)) return d;
-  const D = d.inputLength;
-  const offsets = new Int32Array(B + 1);
-  sizes.forEach((n, b) => (offsets[b + 1] = offsets[b]! + Math.min(n, perBag)));
-  const inputs = new Float32Array(offsets[B]! * D);
-  sizes.forEach((n, b) => {
-    const chosen = n <= perBag ? Int32Array.from({ length: n }, (_, i) => i) : shuffled(n, rng).subarray(0, perBag).sort();
-    chosen.forEach((i, j) => inputs.set(d.inputs.subarray((d.bagOffsets[b]! + i) * D, (d.bagOffsets[b]! + i + 1) * D), (offsets[b]! + j) * D));
-  });
-  return { ...d, bagOffsets: offsets, inputs };
 }
 
 /** The bags of `a` followed by those of `b` (same labels and input length). */

@@ -20,7 +20,7 @@ import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { DEFAULT_NETWORK_BLEND, defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
-import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATCHES_PER_CASE, FINETUNE_PATIENCE, finetunePatchesPerEpoch, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, ratesToTry, scoreNetworkPackageOn, choosingPatches, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATCHES_PER_CASE, FINETUNE_PATIENCE, finetunePatchesPerEpoch, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, ratesToTry, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
 import { NetworkStepper } from '../../../electron/core/training/network/network-stepper';
 import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
@@ -154,19 +154,6 @@ describe('whole-network local fine-tuning', () => {
     expect(finetunePatchesPerEpoch(bags(200, 124), null)).toBeNull();
     expect(finetunePatchesPerEpoch(bags(200, 124), 100)).toBe(20_000);
     expect(() => finetunePatchesPerEpoch(bags(200, 124), 0)).toThrow(/patches per case must be a whole number above 0, got 0/);
-    // The early-stopping cases are read on at most as many patches each: a seeded choice, the same every time, in order.
-    const stop = { ...bags(3, 4), inputs: Float32Array.from({ length: 12 }, (_, i) => i) };
-    const read = choosingPatches(stop, 2, 7);
-    expect([...read.bagOffsets]).toEqual([0, 2, 4, 6]);
-    for (let b = 0; b < 3; b++) {
-      const [x, y] = read.inputs.subarray(2 * b, 2 * b + 2);
-      expect(Math.floor(x! / 4)).toBe(b);
-      expect(Math.floor(y! / 4)).toBe(b);
-      expect(x!).toBeLessThan(y!);
-    }
-    expect(choosingPatches(stop, 2, 7).inputs).toEqual(read.inputs);
-    expect(choosingPatches(stop, 4, 7)).toBe(stop);
-    expect(choosingPatches(stop, null, 7)).toBe(stop);
     await expect(runFinetune({ ...common(), patchesPerCase: 2.5 })).rejects.toThrow(/patches per case must be a whole number above 0, got 2.5/);
     await expect(runFinetune({ ...common(), mode: 'head', patchesPerCase: 8 })).rejects.toThrow(/a patch budget per case bounds the epochs of a whole network; fine-tuning mode 'head'/);
   }, 60_000);

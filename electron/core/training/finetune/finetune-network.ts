@@ -12,8 +12,7 @@ import { createEngine } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
 import { patchOptionsOf } from '../../models/manifest';
 import { loadModelPackage, type ModelPackage } from '../../models/model-package';
-import { bagCount, patchCount, samplePatchesPerBag, type BagDataset } from '../dataset';
-import { Random } from '../../random';
+import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { evaluate, scoredReport, type ScoredReport } from '../metrics/metrics';
 import type { Pooling } from '../../inference/aggregate';
 import { NETWORK_METHOD_NAMES } from '../metrics/model-card';
@@ -50,7 +49,7 @@ export interface NetworkCandidateInput {
   providers?: ProviderName[];
   /** ONNX Runtime threads per training step (default: every core). */
   threads?: number;
-  /** The patch budget per case for learning and choosing (`FINETUNE_PATCHES_PER_CASE`, its default); null: every patch. */
+  /** An epoch's patch budget per training case (`FINETUNE_PATCHES_PER_CASE`, its default); null: every patch every epoch. */
   patchesPerCase?: number | null;
   /** The cases came from this labelled dataset CSV (`ana train --base`), not the record's signed cases: said so on the model card. */
   datasetCsv?: string;
@@ -70,14 +69,14 @@ const INHERITED = ['method', 'lr', 'lrAlpha', 'init', 'sampler', 'pseudoLabels',
 export const FINETUNE_PATIENCE = 10;
 
 /**
- * Fine-tuning's patch budget per case, for large fields. Each epoch learns from at most this many
- * patches per training case on average (a fresh seeded draw over all the cases' patches every
- * epoch), and the early-stopping cases are read, to choose the epoch, the blend, the rate and the
- * thresholds, on at most this many patches each (a seeded choice, the same every epoch); the gate
- * reads every patch. A 1024×768 field of the routine style holds 24 to 35 patches of 100 µm (at
- * 0.5 to 0.65 µm per pixel), so fields of the size every fine-tuning figure was measured at are
- * read whole, as before; a larger camera's fields (2048×1536 hold four times as many) cost an
- * epoch what those do, and the epochs early stopping counts are the same amount of learning
+ * Fine-tuning's patch budget per case, for large fields: each epoch learns from at most this many
+ * patches per training case on average, a fresh seeded draw over all the cases' patches every
+ * epoch. A 1024×768 field of the routine style holds 24 to 35 patches of 100 µm (at 0.5 to 0.65
+ * µm per pixel), so fields of the size every fine-tuning figure was measured at train on every
+ * patch, as before; a larger camera's fields (2048×1536 hold four times as many) learn in an
+ * epoch what those do. What chooses (the epoch, the blend, the rate, the thresholds) still reads
+ * every patch of the early-stopping cases, as the package reads a field: a few dozen cases
+ * decide, and reading part of each field adds noise to their decisions
  * (docs/lab-adaptation.md, *Large fields*).
  */
 export const FINETUNE_PATCHES_PER_CASE = 36;
@@ -86,12 +85,6 @@ export const FINETUNE_PATCHES_PER_CASE = 36;
 export function checkedPatchesPerCase(perCase: number | null): number | null {
   if (perCase !== null && !(Number.isInteger(perCase) && perCase > 0)) throw new DomainError('bad-request', `patches per case must be a whole number above 0, got ${perCase}`);
   return perCase;
-}
-
-/** `data` as fine-tuning reads it to choose (the epoch, the blend, the rate, the thresholds): at most `perCase` patches of each case, a choice seeded by `seed`; all of them when `perCase` is null. */
-export function choosingPatches(data: BagDataset, perCase: number | null | undefined, seed: number): BagDataset {
-  const budget = perCase === undefined ? FINETUNE_PATCHES_PER_CASE : checkedPatchesPerCase(perCase);
-  return budget === null ? data : samplePatchesPerBag(data, budget, new Random(seed));
 }
 
 /** The patches an epoch of fine-tuning draws from `fit`: `perCase` × its cases when it holds more; null (every patch) otherwise, or when `perCase` is null. */
@@ -231,8 +224,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
       onEpoch: input.onEpoch,
       onProgress: (rate, several, p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}${several ? ` at learning rate ${rate}` : ''}` }),
     });
-    const seed = options.seed;
-    thresholdValues = await candidateThresholds(stepper, { fit: choosingPatches(bags.fit, input.patchesPerCase, seed), stop: choosingPatches(bags.stop, input.patchesPerCase, seed) }, input.thresholds, manifest);
+    thresholdValues = await candidateThresholds(stepper, bags, input.thresholds, manifest);
   } finally {
     await stepper.close();
   }
@@ -294,8 +286,8 @@ export interface TunedNetwork {
  * version's, `base`), one training per rate `ratesToTry` gives (`choice`), each early-stopped on
  * `stop` and blended back towards `base`; with two rates the early-stopping cases keep one
  * (`bestRate`). Each epoch draws at most `patchesPerCase` patches per case of `fit`
- * (`finetunePatchesPerEpoch`, in place of `options.patchesPerEpoch`), and `stop` is read on at
- * most as many of each case's (`choosingPatches`). The kept candidate's weights are left loaded.
+ * (`finetunePatchesPerEpoch`, in place of `options.patchesPerEpoch`). The kept candidate's
+ * weights are left loaded.
  */
 export async function fineTuneNetwork(
   stepper: NetworkStepper,
@@ -307,19 +299,18 @@ export async function fineTuneNetwork(
 ): Promise<TunedNetwork> {
   const rates = ratesToTry(how.options.lr, how.choice, stop ? bagCount(stop) : 0);
   const patchesPerEpoch = finetunePatchesPerEpoch(fit, how.patchesPerCase);
-  const stopRead = stop && choosingPatches(stop, how.patchesPerCase, how.options.seed);
   const initial = stepper.snapshot();
   const runs: (Omit<TunedNetwork, 'ratesTried' | 'patchesPerEpoch'> & { map: number })[] = [];
   for (const rate of rates) {
     stepper.restore(initial);
-    const trained = await trainNetwork(stepper, fit, stopRead, { ...how.options, lr: rate, patchesPerEpoch }, {
+    const trained = await trainNetwork(stepper, fit, stop, { ...how.options, lr: rate, patchesPerEpoch }, {
       isCancelled: hooks.isCancelled,
       onEpoch: hooks.onEpoch,
       onProgress: (p) => hooks.onProgress?.(rate, rates.length > 1, p),
     });
-    const blended = await applyBlend(stepper, base, trained.params, how.blend, stopRead, how.pooling);
+    const blended = await applyBlend(stepper, base, trained.params, how.blend, stop, how.pooling);
     // 'auto' blending already read the loaded share on the early-stopping cases.
-    const map = rates.length === 1 ? NaN : (blended.tried.find((t) => t.blend === blended.blend)?.map ?? (await stopCasesMap(stepper, stopRead!, how.pooling)));
+    const map = rates.length === 1 ? NaN : (blended.tried.find((t) => t.blend === blended.blend)?.map ?? (await stopCasesMap(stepper, stop!, how.pooling)));
     // The blended weights are the candidate's: kept as its params.
     runs.push({ lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended });
   }

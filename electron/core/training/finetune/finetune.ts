@@ -87,7 +87,7 @@ export interface FinetuneOptions {
   providers?: ProviderName[];
   /** Whole-network modes: ONNX Runtime threads per training step on the CPU (default: every core, `defaultTrainingThreads`). */
   threads?: number;
-  /** Whole-network modes: the patch budget per case for learning and choosing (`FINETUNE_PATCHES_PER_CASE`, its default); null: every patch. */
+  /** Whole-network modes: an epoch's patch budget per training case (`FINETUNE_PATCHES_PER_CASE`, its default); null: every patch every epoch. */
   patchesPerCase?: number | null;
   onProgress?: (p: Progress) => void;
   onEpoch?: (info: EpochInfo) => void;
