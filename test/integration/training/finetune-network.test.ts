@@ -146,6 +146,12 @@ describe('whole-network local fine-tuning', () => {
     expect((provenance['training'] as { patchesPerEpoch: number }).patchesPerEpoch).toBe(fitCases);
     expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(new RegExp(`each learnt from ${fitCases} of the training cases' ${2 * fitCases} patches, drawn afresh`));
 
+    // mean-logit steps on whole images: no budget, and the package does not claim one.
+    const whole = await runFinetune({ ...common(), mode: 'all', trainer: { seed: 5 }, network: { maxEpochs: 1, batchSize: 4, method: 'mean-logit' }, blend: 1, learningRate: 'given', patchesPerCase: 1 });
+    const wholeProvenance = (await loadNetworkPackage(whole.candidate.dirPath)).manifest.provenance;
+    expect((wholeProvenance['training'] as { patchesPerEpoch: number | null }).patchesPerEpoch).toBeNull();
+    expect(await readFile(join(whole.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).not.toMatch(/drawn afresh/);
+
     // The rule: cases that hold no more than the budget train on every patch, as before it.
     const bags = (cases: number, patchesEach: number) => ({ labels: ['a'], bagLabels: new Uint8Array(cases), bagOffsets: Int32Array.from({ length: cases + 1 }, (_, i) => i * patchesEach), inputs: new Float32Array(0), inputLength: 1, bagIds: [] });
     expect(FINETUNE_PATCHES_PER_CASE).toBe(36);

@@ -285,8 +285,8 @@ export interface TunedNetwork {
  * benchmark measures what the lab runs: from the weights loaded in `stepper` (the active
  * version's, `base`), one training per rate `ratesToTry` gives (`choice`), each early-stopped on
  * `stop` and blended back towards `base`; with two rates the early-stopping cases keep one
- * (`bestRate`). Each epoch draws at most `patchesPerCase` patches per case of `fit`
- * (`finetunePatchesPerEpoch`, in place of `options.patchesPerEpoch`). The kept candidate's
+ * (`bestRate`). Each epoch of the patch methods draws at most `patchesPerCase` patches per case
+ * of `fit` (`finetunePatchesPerEpoch`, in place of `options.patchesPerEpoch`). The kept candidate's
  * weights are left loaded.
  */
 export async function fineTuneNetwork(
@@ -298,7 +298,8 @@ export async function fineTuneNetwork(
   hooks: { isCancelled?: () => boolean; onEpoch?: (info: EpochInfo) => void; onProgress?: (rate: number, severalRates: boolean, p: TrainingProgress) => void } = {},
 ): Promise<TunedNetwork> {
   const rates = ratesToTry(how.options.lr, how.choice, stop ? bagCount(stop) : 0);
-  const patchesPerEpoch = finetunePatchesPerEpoch(fit, how.patchesPerCase);
+  // mean-logit steps on whole images (every patch of each): the budget is the patch methods'.
+  const patchesPerEpoch = how.options.method === 'mean-logit' ? null : finetunePatchesPerEpoch(fit, how.patchesPerCase);
   const initial = stepper.snapshot();
   const runs: (Omit<TunedNetwork, 'ratesTried' | 'patchesPerEpoch'> & { map: number })[] = [];
   for (const rate of rates) {
