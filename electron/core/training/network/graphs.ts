@@ -6,6 +6,8 @@
  *   images' targets and weights, their BCE and probabilities out;
  * - the inference graph: learned weights as initialisers, patches in, probabilities and
  *   embeddings out (the layout of a model package);
+ * - the self-supervised step: two views of each patch in, the contrastive loss on the network's
+ *   output (a projection, not logits) and the updated parameters out;
  * - single-layer and loss graphs exposing gradients, for numerical gradient checks.
  */
 import { DomainError } from '../../errors';
@@ -13,6 +15,7 @@ import { DEFAULT_ADAM, type AdamHyper } from '../adam';
 import { emitAdamCorrections, emitAdamUpdate } from './adam-graph';
 import { Emitter } from './emitter';
 import { createLayer, type LayerSpec } from './layers';
+import { emitContrastiveLoss } from './contrastive-loss';
 import { emitWeightedBce, type LossPass } from './loss';
 import { checkParams, emitInference, emitNetwork, trainableParams, type Network, type ParamSet } from './network';
 
@@ -20,6 +23,7 @@ export const STEP_IO = {
   patches: 'patches',
   targets: 'targets',
   pool: 'pool',
+  pairs: 'pairs',
   weights: 'weights',
   lr: 'lr',
   step: 'step',
@@ -56,7 +60,7 @@ export function buildTrainingStepGraph(net: Network, options: TrainingStepOption
   return buildStepGraph(net, options, 'ana-training-step', (e, logits) => {
     const g = e.graph;
     const loss = emitWeightedBce(e, logits, g.input(STEP_IO.targets, ['N', k]), g.input(STEP_IO.weights, ['N', k]));
-    return { loss, dLogits: loss.dLogits, rows: 'N' };
+    return bceOutputs(loss, loss.dLogits, 'N', k);
   });
 }
 
@@ -74,14 +78,32 @@ export function buildBagStepGraph(net: Network, options: TrainingStepOptions = {
     const g = e.graph;
     const pool = g.input(STEP_IO.pool, ['B', 'N']);
     const loss = emitWeightedBce(e, e.node('MatMul', [pool, logits]), g.input(STEP_IO.targets, ['B', k]), g.input(STEP_IO.weights, ['B', k]));
-    return { loss, dLogits: e.node('MatMul', [e.node('Transpose', [pool], { perm: [1, 0] }), loss.dLogits]), rows: 'B' };
+    return bceOutputs(loss, e.node('MatMul', [e.node('Transpose', [pool], { perm: [1, 0] }), loss.dLogits]), 'B', k);
   });
 }
 
+/**
+ * The self-supervised step (contrastive-loss.ts): `patches` holds two augmented views of each of
+ * M/2 patches, `pairs` [M, M] says which rows are views of one patch; the network's output is the
+ * projection the loss compares. Only the loss comes out besides the updated parameters.
+ */
+export function buildContrastiveStepGraph(net: Network, options: TrainingStepOptions & { temperature: number }): Uint8Array {
+  return buildStepGraph(net, options, 'ana-contrastive-step', (e, projections) => {
+    const pass = emitContrastiveLoss(e, projections, e.graph.input(STEP_IO.pairs, ['N', 'N']), options.temperature);
+    return { loss: pass.loss, dLogits: pass.dProjections, outputs: [] };
+  });
+}
+
+type StepLoss = { loss: string; dLogits: string; outputs: [name: string, tensor: string, dims: (number | string)[]][] };
+
+/** The BCE steps' outputs: per-element BCE and probabilities of each row (patch or image). */
+function bceOutputs(loss: LossPass, dLogits: string, rows: string, k: number): StepLoss {
+  return { loss: loss.loss, dLogits, outputs: [[STEP_IO.bce, loss.bce, [rows, k]], [STEP_IO.probabilities, loss.probabilities, [rows, k]]] };
+}
+
 /** Forward, a loss on the logits (`lossOf`), the reverse pass and Adam: the two step graphs' shared body. */
-function buildStepGraph(net: Network, options: TrainingStepOptions, name: string, lossOf: (e: Emitter, logits: string) => { loss: LossPass; dLogits: string; rows: string }): Uint8Array {
+function buildStepGraph(net: Network, options: TrainingStepOptions, name: string, lossOf: (e: Emitter, logits: string) => StepLoss): Uint8Array {
   const hyper = options.adam ?? DEFAULT_ADAM;
-  const k = labelCount(net);
   const e = Emitter.create(name);
   const g = e.graph;
   const x = g.input(STEP_IO.patches, ['N', ...net.spec.inputShape]);
@@ -94,7 +116,7 @@ function buildStepGraph(net: Network, options: TrainingStepOptions, name: string
   const vs = trained.map((p) => g.input(STEP_IO.adamV(p.name), p.shape));
 
   const forward = emitNetwork(e, net, x, params);
-  const { loss, dLogits, rows } = lossOf(e, forward.y);
+  const { loss, dLogits, outputs } = lossOf(e, forward.y);
   const grads = forward.backward(dLogits, options.firstTrainableLayer ?? 0);
   const corrections = emitAdamCorrections(e, lr, step, hyper);
 
@@ -105,9 +127,8 @@ function buildStepGraph(net: Network, options: TrainingStepOptions, name: string
     expose(e, next.v, STEP_IO.nextAdamV(p.name), p.shape);
     if (options.exposeGradients) expose(e, grads[i]!, STEP_IO.grad(p.name), p.shape);
   });
-  expose(e, loss.loss, STEP_IO.loss, []);
-  expose(e, loss.bce, STEP_IO.bce, [rows, k]);
-  expose(e, loss.probabilities, STEP_IO.probabilities, [rows, k]);
+  expose(e, loss, STEP_IO.loss, []);
+  for (const [output, tensor, dims] of outputs) expose(e, tensor, output, dims);
   return g.toBytes();
 }
 
@@ -196,6 +217,16 @@ export function buildLossCheckGraph(batch: number, k: number): Uint8Array {
   expose(e, pass.bce, STEP_IO.bce, [batch, k]);
   expose(e, pass.probabilities, STEP_IO.probabilities, [batch, k]);
   expose(e, pass.dLogits, 'dlogits', [batch, k]);
+  return g.toBytes();
+}
+
+/** The contrastive loss alone: projections and pairs in; loss and dL/dprojections out. */
+export function buildContrastiveLossCheckGraph(rows: number, dims: number, temperature: number): Uint8Array {
+  const e = Emitter.create('check-contrastive');
+  const g = e.graph;
+  const pass = emitContrastiveLoss(e, g.input('projections', [rows, dims]), g.input(STEP_IO.pairs, [rows, rows]), temperature);
+  expose(e, pass.loss, STEP_IO.loss, []);
+  expose(e, pass.dProjections, 'dprojections', [rows, dims]);
   return g.toBytes();
 }
 

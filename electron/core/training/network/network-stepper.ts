@@ -7,7 +7,7 @@
 import { createGraphSession, defaultTrainingThreads, type GraphSession, type GraphTensor } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
 import { DEFAULT_ADAM, type AdamHyper } from '../adam';
-import { buildBagStepGraph, buildScoringGraph, buildTrainingStepGraph, STEP_IO } from './graphs';
+import { buildBagStepGraph, buildContrastiveStepGraph, buildScoringGraph, buildTrainingStepGraph, STEP_IO } from './graphs';
 import { checkParams, paramSize, trainableParams, type Network, type ParamSet } from './network';
 import type { ParamSpec } from './layers';
 
@@ -18,6 +18,11 @@ export interface StepperOptions {
   adam?: AdamHyper;
   /** Layers below this index stay fixed (see TrainingStepOptions). */
   firstTrainableLayer?: number;
+  /**
+   * Self-supervised training: the step is the contrastive one (graphs.ts buildContrastiveStepGraph)
+   * at this temperature, the network's output a projection; only `trainPairs` steps.
+   */
+  contrastive?: { temperature: number };
   warn?: (message: string) => void;
 }
 
@@ -61,7 +66,9 @@ export class NetworkStepper {
     const options = { ...given, intraOpNumThreads: given.intraOpNumThreads ?? defaultTrainingThreads() };
     const sessionOptions = { providers: options.providers, intraOpNumThreads: options.intraOpNumThreads, warn: options.warn };
     const firstTrainableLayer = options.firstTrainableLayer ?? 0;
-    const stepSession = await createGraphSession(buildTrainingStepGraph(net, { adam: options.adam ?? DEFAULT_ADAM, firstTrainableLayer }), { ...sessionOptions, label: 'training-step graph' });
+    const stepOptions = { adam: options.adam ?? DEFAULT_ADAM, firstTrainableLayer };
+    const stepGraph = options.contrastive ? buildContrastiveStepGraph(net, { ...stepOptions, ...options.contrastive }) : buildTrainingStepGraph(net, stepOptions);
+    const stepSession = await createGraphSession(stepGraph, { ...sessionOptions, label: options.contrastive ? 'contrastive step graph' : 'training-step graph' });
     const scoreSession = await createGraphSession(buildScoringGraph(net), { ...sessionOptions, providers: [stepSession.provider], label: 'scoring graph' });
     const copy: ParamSet = {};
     for (const p of net.params) copy[p.name] = Float32Array.from(params[p.name]!);
@@ -88,6 +95,7 @@ export class NetworkStepper {
   /** One Adam step on a batch; `targets` and `weights` are [count, K]. */
   async trainBatch(patches: Float32Array, count: number, targets: Float32Array, weights: Float32Array, lr: number): Promise<BatchResult> {
     const K = this.labelCount;
+    this.labelled('trainBatch');
     return this.step(this.stepSession, patches, count, lr, {
       [STEP_IO.targets]: { data: targets.subarray(0, count * K), dims: [count, K] },
       [STEP_IO.weights]: { data: weights.subarray(0, count * K), dims: [count, K] },
@@ -101,6 +109,7 @@ export class NetworkStepper {
    */
   async trainBags(patches: Float32Array, count: number, pool: Float32Array, images: number, targets: Float32Array, weights: Float32Array, lr: number): Promise<BatchResult> {
     const K = this.labelCount;
+    this.labelled('trainBags');
     this.bagSession ??= createGraphSession(buildBagStepGraph(this.net, { adam: this.options.adam ?? DEFAULT_ADAM, firstTrainableLayer: this.options.firstTrainableLayer ?? 0 }), {
       providers: [this.stepSession.provider],
       intraOpNumThreads: this.options.intraOpNumThreads,
@@ -114,7 +123,31 @@ export class NetworkStepper {
     });
   }
 
+  /**
+   * One Adam step of the contrastive stepper on `count` patch views: rows i and i + count/2 are
+   * two views of one patch. Returns the loss.
+   */
+  async trainPairs(views: Float32Array, count: number, lr: number): Promise<number> {
+    if (!this.options.contrastive) throw new Error('trainPairs needs a stepper opened with contrastive options');
+    if (count < 4 || count % 2 !== 0) throw new Error(`trainPairs needs an even number of views, at least 4, got ${count}`);
+    const half = count / 2;
+    const pairs = new Float32Array(count * count);
+    for (let i = 0; i < count; i++) pairs[i * count + ((i + half) % count)] = 1;
+    const out = await this.run(this.stepSession, views, count, lr, { [STEP_IO.pairs]: { data: pairs, dims: [count, count] } });
+    return out[STEP_IO.loss]!.data[0]!;
+  }
+
+  private labelled(method: string): void {
+    if (this.options.contrastive) throw new Error(`${method} needs a stepper with a labelled step graph; this one was opened for contrastive training`);
+  }
+
   private async step(session: GraphSession, patches: Float32Array, count: number, lr: number, lossFeeds: Record<string, GraphTensor>): Promise<BatchResult> {
+    const out = await this.run(session, patches, count, lr, lossFeeds);
+    return { loss: out[STEP_IO.loss]!.data[0]!, bce: out[STEP_IO.bce]!.data, probabilities: out[STEP_IO.probabilities]!.data };
+  }
+
+  /** Feeds the parameters and Adam state with the batch, runs one step and keeps what it updated. */
+  private async run(session: GraphSession, patches: Float32Array, count: number, lr: number, lossFeeds: Record<string, GraphTensor>): Promise<Record<string, GraphTensor>> {
     this.adamStep++;
     const feeds: Record<string, GraphTensor> = {
       ...lossFeeds,
@@ -133,7 +166,7 @@ export class NetworkStepper {
       this.adamM[p.name] = out[STEP_IO.nextAdamM(p.name)]!.data;
       this.adamV[p.name] = out[STEP_IO.nextAdamV(p.name)]!.data;
     }
-    return { loss: out[STEP_IO.loss]!.data[0]!, bce: out[STEP_IO.bce]!.data, probabilities: out[STEP_IO.probabilities]!.data };
+    return out;
   }
 
   /** Probabilities [count, K] with the current parameters. */

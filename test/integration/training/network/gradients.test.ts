@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createGraphSession, type GraphTensor } from '../../../../electron/core/inference/engine';
 import { adamReference } from '../../../../electron/core/training/adam';
-import { buildLayerCheckGraph, buildLossCheckGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
+import { buildContrastiveLossCheckGraph, buildLayerCheckGraph, buildLossCheckGraph, STEP_IO } from '../../../../electron/core/training/network/graphs';
 import type { LayerSpec } from '../../../../electron/core/training/network/layers';
 import { Random } from '../../../../electron/core/random';
 import { dot, finiteDifferences, layerForward, weightedBce, type T64 } from '../../../support/training/network-reference';
@@ -102,6 +102,42 @@ describe('weighted BCE', () => {
     expectGradClose('dlogits', out.dlogits!.data, finiteDifferences(z, () => weightedBce(z, t, w).loss), 1e-5, 1e-4);
     // A zero weight removes the element from the gradient entirely (padding rows of a short batch).
     expect(out.dlogits!.data[0]).toBe(0);
+  });
+});
+
+/** NT-Xent written the naive way in float64: every i, every j ≠ i. */
+function contrastiveReference(h: Float64Array, rows: number, dims: number, partner: (i: number) => number, tau: number): number {
+  const u = Array.from({ length: rows }, (_, i) => {
+    const v = h.subarray(i * dims, (i + 1) * dims);
+    const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0));
+    return Array.from(v, (x) => x / norm);
+  });
+  const sim = (i: number, j: number) => u[i]!.reduce((a, x, p) => a + x * u[j]![p]!, 0) / tau;
+  let total = 0;
+  for (let i = 0; i < rows; i++) {
+    let z = 0;
+    for (let j = 0; j < rows; j++) if (j !== i) z += Math.exp(sim(i, j));
+    total += Math.log(z) - sim(i, partner(i));
+  }
+  return total / rows;
+}
+
+describe('contrastive loss (NT-Xent)', () => {
+  it('matches the naive formula, and its gradient matches finite differences', async () => {
+    const rng = new Random(13);
+    const [rows, dims, tau] = [6, 4, 0.5];
+    const partner = (i: number) => (i + rows / 2) % rows;
+    const h = randomArray(rng, rows * dims);
+    const pairs = Float32Array.from({ length: rows * rows }, (_, k) => (partner(Math.floor(k / rows)) === k % rows ? 1 : 0));
+    const session = await createGraphSession(buildContrastiveLossCheckGraph(rows, dims, tau), { providers: ['cpu'] });
+    const run = async (values: Float64Array) => session.run({ projections: { data: f32(values), dims: [rows, dims] }, [STEP_IO.pairs]: { data: pairs, dims: [rows, rows] } });
+    const out = await run(h);
+    expect(out.loss!.data[0]).toBeCloseTo(contrastiveReference(h, rows, dims, partner, tau), 4);
+    expectGradClose('dprojections', out.dprojections!.data, finiteDifferences(h, () => contrastiveReference(h, rows, dims, partner, tau)), 1e-4, 1e-3);
+    // Views that already agree with their partner and differ from the rest cost less than random ones.
+    const aligned = Float64Array.from({ length: rows * dims }, (_, k) => (Math.floor(k / dims) % (rows / 2) === k % dims ? 1 : 0));
+    expect((await run(aligned)).loss!.data[0]).toBeLessThan(out.loss!.data[0]!);
+    await session.close();
   });
 });
 
