@@ -9,6 +9,7 @@ import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/
 import { ADAPT_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
 import { BLEND_CHOICE_MARGIN, FAST_FINETUNE_LR, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND } from '../../core/training/finetune/finetune-network';
 import { THRESHOLD_MODES, type ThresholdMode } from '../../core/training/metrics/thresholds';
+import { DEFAULT_PRETRAINING } from '../../core/training/adapt/pretrain-network';
 import { UsageError, type Command } from '../command';
 import { blendOption, learningRateOption, wholeOption } from '../options';
 import { databasePath, missingDatabaseError } from '../database';
@@ -72,8 +73,8 @@ function jobOf(values: SharedValues, mode: FinetuneMode | undefined, extra: Part
   };
 }
 
-const PHASE_WORDS: Record<string, string> = { adapt: 'adapting the extractor:', embed: 'embedding slides', patches: 'cutting patches of slides' };
-const MODE_WORDS: Record<FinetuneMode, string> = { head: 'head only', adapt: 'extractor adapted to the lab + new head', 'last-blocks': 'last blocks', all: 'all layers' };
+const PHASE_WORDS: Record<string, string> = { adapt: "adapting to the lab's fields:", embed: 'embedding slides', patches: 'cutting patches of slides' };
+const MODE_WORDS: Record<FinetuneMode, string> = { head: 'head only', adapt: "adapted to the lab's fields, then trained on the signed cases", 'last-blocks': 'last blocks', all: 'all layers' };
 
 /** Runs the job in the fine-tuning worker, with progress on stderr and Ctrl-C as cancel; prints the gate's verdict. */
 async function runJob(job: FinetuneJob): Promise<number> {
@@ -95,7 +96,7 @@ async function runJob(job: FinetuneJob): Promise<number> {
     const r = await handle.result;
     const c = r.candidate;
     const t = r.timingsMs;
-    const trainedHead = r.mode === 'head' || r.mode === 'adapt';
+    const trainedHead = r.mode === 'head' || (r.mode === 'adapt' && (r.base.manifest as { kind?: string }).kind !== 'network');
     console.log(`training run ${r.runId}: ${r.counts.trainCases} training + ${r.counts.earlyStopCases} early-stopping cases, ${r.counts.validationCases} frozen validation cases${r.counts.skippedSlides ? `, ${r.counts.skippedSlides} slide file(s) missing and skipped` : ''}`);
     console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${MODE_WORDS[r.mode]}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${t.adapt === undefined ? '' : `adaptation ${(t.adapt / 1000).toFixed(1)} s, `}${trainedHead ? 'embeddings' : 'patches'} ${(t.embed / 1000).toFixed(1)} s, training ${(t.train / 1000).toFixed(1)} s, total ${(t.total / 1000).toFixed(1)} s`);
     const g = r.gate;
@@ -147,10 +148,10 @@ export const finetuneCommand: Command = {
 
 export const adaptCommand: Command = {
   name: 'adapt',
-  summary: "Adapt the active model's features to the lab's microscope from its read slides (no labels), refit the head on the signed cases; release it only if the validation gate passes",
-  usage: `ana adapt [--from DIR] [--fields N] [--windows N] ${SHARED_USAGE}\n  --from: learn from the slide files under DIR instead of every slide in the record; --fields: fields sampled (default 200); --windows: windows per patch and scale (default 40)`,
+  summary: "Adapt the active model to the lab's microscope from its read slides (no labels), then train on the signed cases; release it only if the validation gate passes",
+  usage: `ana adapt [--from DIR] [--fields N] [--windows N | --epochs N] ${SHARED_USAGE}\n  An extractor with a head learns its codebooks again and a new head; a whole network is pre-trained self-supervised on the fields' patches, then every layer fine-tuned.\n  --from: learn from the slide files under DIR instead of every slide in the record; --fields: fields sampled (default 200); --windows: windows per patch and scale (codebooks, default 40); --epochs: self-supervised epochs (whole network, default ${DEFAULT_PRETRAINING.epochs})`,
   async run(args) {
-    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...SHARED_OPTIONS, from: { type: 'string' }, fields: { type: 'string' }, windows: { type: 'string' } } });
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { ...SHARED_OPTIONS, from: { type: 'string' }, fields: { type: 'string' }, windows: { type: 'string' }, epochs: { type: 'string' } } });
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
     const whole = (name: string, v: string | undefined): number | undefined => {
       const n = number(name, v);
@@ -158,7 +159,7 @@ export const adaptCommand: Command = {
       return n;
     };
     if (values.from !== undefined && !existsSync(values.from)) throw new UsageError(`--from ${values.from}: no such folder`);
-    const adaptation = Object.fromEntries(Object.entries({ fields: whole('fields', values.fields), windowsPerPatch: whole('windows', values.windows), seed: number('seed', values.seed) }).filter(([, v]) => v !== undefined));
+    const adaptation = Object.fromEntries(Object.entries({ fields: whole('fields', values.fields), windowsPerPatch: whole('windows', values.windows), epochs: whole('epochs', values.epochs), seed: number('seed', values.seed) }).filter(([, v]) => v !== undefined));
     return runJob(jobOf(values, 'adapt', { unlabelledDir: values.from ? resolve(values.from) : undefined, adaptation }));
   },
 };

@@ -10,9 +10,9 @@ export const FinetuneEpoch = z.object({ epoch: z.number().int(), loss: z.number(
 export type FinetuneEpoch = z.infer<typeof FinetuneEpoch>;
 
 /**
- * What fine-tuning trains: a new head (default); 'adapt' first re-learns the extractor's codebooks
- * from the lab's own read fields (no labels), then fits a new head on them; for a whole-network
- * model its last blocks or all layers.
+ * What fine-tuning trains: a new head (default); 'adapt' first learns from the lab's own read
+ * fields without labels (an extractor's codebooks, or a whole network by self-supervised
+ * pre-training), then from the signed cases; for a whole-network model its last blocks or all layers.
  */
 export const FinetuneMode = z.enum(['head', 'adapt', 'last-blocks', 'all']);
 export type FinetuneMode = z.infer<typeof FinetuneMode>;

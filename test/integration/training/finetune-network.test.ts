@@ -164,6 +164,42 @@ describe('whole-network local fine-tuning', () => {
     await expect(runFinetune({ ...common(), mode: 'head', patchesPerCase: 8 })).rejects.toThrow(/a patch budget per case bounds the epochs of a whole network; fine-tuning mode 'head'/);
   }, 60_000);
 
+  it("mode 'adapt' pre-trains the network on the lab's read fields without labels, then fine-tunes every layer from there, behind the gate", async () => {
+    const common_ = { ...common(), trainer: { seed: 6 }, network: { maxEpochs: 2, batchSize: 8, keepInitialIfBest: false }, blend: 1, learningRate: 'given' as const };
+    const phases: string[] = [];
+    const adapted = await runFinetune({ ...common_, mode: 'adapt', adaptation: { fields: 20, epochs: 2 }, onProgress: (p) => phases.push(`${p.phase}${p.message ? `: ${p.message}` : ''}`) });
+    const plain = await runFinetune({ ...common_, mode: 'all' });
+    expect(adapted.mode).toBe('adapt');
+    expect(adapted.candidate.version).toMatch(/^1\.0\.0\+adapt\d+$/);
+    expect(adapted.timingsMs.adapt).toBeGreaterThan(0);
+    expect(phases).toContain("adapt: cutting the lab's fields");
+    expect(phases).toContain('adapt: self-supervised epoch 2');
+    expect(phases.indexOf('adapt: self-supervised epoch 1')).toBeLessThan(phases.findIndex((p) => p.startsWith('train')));
+    const config = getTrainingRun(db, adapted.runId)!.config as { mode: string; adaptation: Record<string, unknown> };
+    expect(config.adaptation).toEqual({ fields: 20, epochs: 2, from: 'record' });
+    const candidate = await loadNetworkPackage(adapted.candidate.dirPath);
+    const recorded = candidate.manifest.provenance['adaptation'] as { sampled: number; patches: number; fields: number; epochLosses: number[]; pretraining: { epochs: number; augment: string }; from: string };
+    // The record's 30 read cases, one two-patch field each: 20 of them sampled.
+    expect(recorded).toMatchObject({ fields: 30, sampled: 20, patches: 40, from: 'record', pretraining: { epochs: 2, augment: 'style' } });
+    expect(recorded.epochLosses).toHaveLength(2);
+    expect(await readFile(join(adapted.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(/all layers, after self-supervised adaptation to 20 of the lab's read fields \(40 patches, no labels, 2 epochs\)/);
+    // Same seed, same training: only the adaptation differs, so the weights do.
+    const plainParams = (await loadNetworkPackage(plain.candidate.dirPath)).params;
+    expect(candidate.params['l0.conv2d.weight']).not.toEqual(plainParams['l0.conv2d.weight']);
+    expect(adapted.candidate.status).toBe(adapted.gate.passed ? 'validated' : 'rejected');
+
+    await expect(runFinetune({ ...common(), mode: 'adapt', adaptation: { windowsPerPatch: 10 } })).rejects.toThrow(/windows per patch belong to an extractor's codebooks/);
+    await expect(runFinetune({ ...common(), mode: 'adapt', unlabelledDir: join(dir, 'cache') })).rejects.toThrow(/no slide files to adapt to: .*cache has none/);
+  }, 120_000);
+
+  it("cancelling mode 'adapt' during the self-supervised epochs marks the run cancelled and leaves the active version", async () => {
+    let steps = 0;
+    await expect(runFinetune({ ...common(), mode: 'adapt', trainer: { seed: 7 }, adaptation: { epochs: 50 }, onProgress: (p) => p.message?.startsWith('self-supervised') && steps++, isCancelled: () => steps >= 3 })).rejects.toThrow(/training cancelled in self-supervised epoch/);
+    const run = db.prepare('SELECT status FROM training_runs ORDER BY id DESC LIMIT 1').get() as { status: string };
+    expect(run.status).toBe('cancelled');
+    expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
+  }, 60_000);
+
   it('runs in the worker with progress and cancels after the current batch', async () => {
     const phases = new Set<string>();
     const handle = startFinetuneWorker(

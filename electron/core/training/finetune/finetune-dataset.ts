@@ -21,7 +21,8 @@ import type { TrainingCase } from './signed-cases';
 /** `trainNetworkCandidate`'s options, less the cases (the CSV's rows) and with `ana finetune`'s defaults for mode, thresholds and blend. */
 export interface DatasetFinetuneOptions
   extends Pick<NetworkCandidateInput, 'outDir' | 'training' | 'thresholds' | 'blend' | 'learningRate' | 'providers' | 'threads' | 'onProgress' | 'onEpoch' | 'isCancelled'>,
-    Partial<Pick<NetworkCandidateInput, 'mode' | 'version'>> {
+    Partial<Pick<NetworkCandidateInput, 'version'>> {
+  mode?: Exclude<FinetuneMode, 'head' | 'adapt'>;
   dataCsv: string;
   /** A whole-network package (`manifest.kind` 'network'). */
   base: ModelPackage;

@@ -20,10 +20,11 @@ import { poolBags, type EpochInfo, type TrainingProgress } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
-import { blendParams, type ParamSet } from '../network/network';
+import { blendParams, type Network, type ParamSet } from '../network/network';
+import { adaptNetworkToFields, type AdaptedNetwork, type NetworkAdaptation } from '../adapt/adapt-network';
 import { NetworkStepper } from '../network/network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkTrainingOptions, type NetworkTrainingResult } from '../network/network-trainer';
-import { pixelBags } from '../network/patch-dataset';
+import { pixelBags, type FieldRow } from '../network/patch-dataset';
 import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import type { TrainingCase } from './signed-cases';
 import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
@@ -33,10 +34,13 @@ export const FINETUNE_MODES: readonly FinetuneMode[] = FinetuneMode.options;
 
 export interface NetworkCandidateInput {
   active: ModelPackage;
-  mode: Exclude<FinetuneMode, 'head' | 'adapt'>;
+  /** 'adapt': self-supervised adaptation to `unlabelled` first (../adapt/adapt-network.ts), then all layers. */
+  mode: Exclude<FinetuneMode, 'head'>;
   /** Convolution blocks trained in 'last-blocks' mode (with everything after them). Default 1. */
   lastBlocks?: number;
   groups: { fit: TrainingCase[]; stop: TrainingCase[]; validation: TrainingCase[] };
+  /** Mode 'adapt': the lab's read fields, without labels, and how many of them and how long to learn from. */
+  unlabelled?: { fields: readonly FieldRow[]; adaptation: NetworkAdaptation; from: string };
   training?: Partial<NetworkTrainingOptions>;
   thresholds?: ThresholdMode;
   /** The candidate's weights: (1 − blend)·active + blend·fine-tuned (WiSE-FT), thresholds chosen on the blend; 'auto': the share chosen on the early-stopping cases (`applyBlend`). Default 1: as trained. */
@@ -209,17 +213,20 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const bags = await caseBags(input);
   const prepareMs = performance.now() - t0;
   if (patchCount(bags.fit) === 0) throw new DomainError('bad-request', 'the training cases have no patches to learn from');
+  const adapted = input.mode === 'adapt' ? await adaptedStart(input, base) : null;
+  // Training and blending start from the adapted weights: the active version's head on features that moved.
+  const start = adapted?.params ?? base.params;
 
-  const firstTrainableLayer = input.mode === 'all' ? 0 : lastBlocksStart(base.net.spec, input.lastBlocks ?? 1);
+  const firstTrainableLayer = input.mode === 'last-blocks' ? lastBlocksStart(base.net.spec, input.lastBlocks ?? 1) : 0;
   const options = networkFinetuneOptions(manifest, input.training);
   const stop = bagCount(bags.stop) > 0 ? bags.stop : null;
   const choice = learningRateChoice(input.learningRate, input.training);
-  const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, intraOpNumThreads: input.threads, firstTrainableLayer, warn: () => {} });
+  const stepper = await NetworkStepper.open(base.net, start, { providers: input.providers, intraOpNumThreads: input.threads, firstTrainableLayer, warn: () => {} });
   const t1 = performance.now();
   let tuned: TunedNetwork;
   let thresholdValues: number[];
   try {
-    tuned = await fineTuneNetwork(stepper, base.params, bags.fit, stop, { options, choice, blend, pooling: manifest.aggregation, patchesPerCase: input.patchesPerCase }, {
+    tuned = await fineTuneNetwork(stepper, start, bags.fit, stop, { options, choice, blend, pooling: manifest.aggregation, patchesPerCase: input.patchesPerCase }, {
       isCancelled: input.isCancelled,
       onEpoch: input.onEpoch,
       onProgress: (rate, several, p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}${several ? ` at learning rate ${rate}` : ''}` }),
@@ -233,7 +240,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
 
   input.onProgress?.({ phase: 'write', done: 0, total: 1 });
   const thresholds = Object.fromEntries(bags.fit.labels.map((key, k) => [key, thresholdValues[k]!]));
-  const trainedLayers = input.mode === 'all' ? 'all layers' : `layers ${firstTrainableLayer}–${base.net.layers.length - 1} (the last ${input.lastBlocks ?? 1} convolution block(s) and the head)`;
+  const trainedLayers = input.mode === 'adapt' ? `all layers, after self-supervised adaptation to ${adapted!.provenance.sampled} of the lab's read fields (${adapted!.provenance.patches} patches, no labels, ${adapted!.provenance.pretraining.epochs} epochs)` : input.mode === 'all' ? 'all layers' : `layers ${firstTrainableLayer}–${base.net.layers.length - 1} (the last ${input.lastBlocks ?? 1} convolution block(s) and the head)`;
   const card = [
     `# Model card: ${manifest.id} ${input.version}`,
     '',
@@ -241,7 +248,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
-    ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${manifest.version} (weight-space ensembling).`]),
+    ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${adapted ? `the adapted ${manifest.version}` : manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     ...(ratesTried.length ? [`- Learning rate ${lr}, chosen on the early-stopping cases (mAP of each rate's candidate, as read): ${ratesTried.map((t) => `${t.lr} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     `- Thresholds: ${input.thresholds && input.thresholds !== 'fixed' ? THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[input.thresholds].replace('validation images', 'early-stopping cases') : `those of ${manifest.version}`}.`,
@@ -257,7 +264,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     version: input.version,
     displayName: `${manifest.displayName} (fine-tuned, ${input.mode})`,
     thresholds,
-    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, firstTrainableLayer, training: { ...options, lr, patchesPerEpoch, augment: options.augment ? 'default' : null }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, ...(adapted ? { adaptation: { ...adapted.provenance, from: input.unlabelled!.from } } : {}), firstTrainableLayer, training: { ...options, lr, patchesPerEpoch, augment: options.augment ? 'default' : null }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
     metrics: {},
     card,
   });
@@ -266,7 +273,13 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const activeScored = await scoreNetworkPackageOn(active, bags.validation, input.providers);
   const candidateScored = await scoreNetworkPackageOn(model, bags.validation, input.providers);
   input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
-  return { model, activeScored, candidateScored, counts: bags.counts, prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
+  return { model, activeScored, candidateScored, counts: bags.counts, ...(adapted ? { adaptMs: adapted.ms } : {}), prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
+}
+
+/** Mode 'adapt': the network below its head pre-trained on the lab's read fields, without labels. */
+async function adaptedStart(input: NetworkCandidateInput, base: { net: Network; params: ParamSet }): Promise<AdaptedNetwork> {
+  if (!input.unlabelled) throw new DomainError('bad-request', "fine-tuning mode 'adapt' needs the lab's read fields to adapt to");
+  return adaptNetworkToFields(input.active, base, input.unlabelled.fields, input.unlabelled.adaptation, { providers: input.providers, threads: input.threads, onProgress: input.onProgress, isCancelled: input.isCancelled });
 }
 
 /** What `fineTuneNetwork` leaves loaded in the stepper: the kept rate's training, its blend, and each rate's early-stopping mAP when two were tried. */

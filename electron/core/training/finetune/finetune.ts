@@ -31,6 +31,8 @@ import { fitFamiliarityReference, REFERENCE_FILE } from '../../quality/familiari
 import { listSlideFiles } from '../../reading/batch-reader';
 import { codebookLayoutOf, writeAdaptedExtractor } from '../adapt/adapt-extractor';
 import type { CodebookRecipe } from '../adapt/learn-codebooks';
+import type { NetworkAdaptation } from '../adapt/adapt-network';
+import type { FieldRow } from '../network/patch-dataset';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
@@ -55,14 +57,18 @@ export interface FinetuneOptions {
   /**
    * What is trained: 'head' a new head on the active extractor's embeddings; 'adapt' the
    * extractor's codebooks learned from the lab's slides, then a new head; for a whole-network
-   * active version also 'last-blocks' (its last `lastBlocks` convolution blocks and the head) or
-   * 'all' (every layer). Default: chosen by measurement (`defaultFinetuneMode`).
+   * active version 'last-blocks' (its last `lastBlocks` convolution blocks and the head), 'all'
+   * (every layer) or 'adapt' (self-supervised pre-training on the lab's slides, then every
+   * layer). Default: chosen by measurement (`defaultFinetuneMode`).
    */
   mode?: FinetuneMode;
   /** Mode 'adapt': learn from the slide files under this folder instead of every slide in the record. */
   unlabelledDir?: string;
-  /** Mode 'adapt': fields sampled, windows per patch, seed of the codebook learning (K stays the package's). */
-  adaptation?: Partial<Omit<CodebookRecipe, 'k'>>;
+  /**
+   * Mode 'adapt': fields sampled and seed; for an extractor's codebooks also windows per patch (K
+   * stays the package's), for a whole network the self-supervised epochs.
+   */
+  adaptation?: Partial<Omit<CodebookRecipe, 'k'>> & NetworkAdaptation;
   /** Convolution blocks trained in 'last-blocks' mode. Default 1. */
   lastBlocks?: number;
   /** Whole-network modes: loop options (default: those the active network was trained with; its seed is `trainer.seed`). */
@@ -116,7 +122,8 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
   const cases = listSignedCases(db);
   const mode = options.mode ?? (await defaultFinetuneMode(active, cases.length));
-  const onHead = mode === 'head' || mode === 'adapt';
+  // 'adapt' on a whole network: self-supervised pre-training, then the network path (finetune-network.ts).
+  const onHead = mode === 'head' || (mode === 'adapt' && active.manifest.kind !== 'network');
   const thresholds = options.thresholds ?? (onHead ? defaultThresholdMode(cases.length) : defaultNetworkThresholdMode(cases.length));
   if (!onHead) checkedNetworkThresholds(mode, thresholds);
   if (onHead && options.blend !== undefined) throw new DomainError('bad-request', `blend mixes the weights of a whole network; fine-tuning mode '${mode}' trains a head`);
@@ -124,11 +131,13 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   if (onHead && options.patchesPerCase !== undefined) throw new DomainError('bad-request', `a patch budget per case bounds the epochs of a whole network; fine-tuning mode '${mode}' trains a head`);
   const blend = onHead ? undefined : checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
   const patchesPerCase = checkedPatchesPerCase(options.patchesPerCase === undefined ? FINETUNE_PATCHES_PER_CASE : options.patchesPerCase);
+  if (!onHead && mode === 'adapt' && options.adaptation?.windowsPerPatch !== undefined) throw new DomainError('bad-request', "windows per patch belong to an extractor's codebooks; a whole network adapts on whole patches");
+  if (onHead && options.adaptation?.epochs !== undefined) throw new DomainError('bad-request', "self-supervised epochs adapt a whole network; an extractor's codebooks are learned in one pass");
   if (!onHead && active.manifest.kind !== 'network') {
     throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a whole-network active version; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a feature extractor with a head: use mode 'head' or 'adapt'`);
   }
   if (onHead && active.manifest.kind !== 'extractor-head') {
-    throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a feature extractor with a head; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a whole network: use mode 'last-blocks' or 'all'`);
+    throw new DomainError('bad-request', `fine-tuning mode '${mode}' needs a feature extractor with a head; ${active.manifest.id} ${active.manifest.version} (${active.dir}) is a whole network: use mode 'all', 'last-blocks' or 'adapt'`);
   }
   // The candidate is trained "from the active version": its head and, when recorded, its method options.
   const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(active.manifest.provenance), keepInitialIfBest: true, ...options.trainer };
@@ -159,13 +168,14 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     const trained: Candidate =
       mode === 'head'
         ? await headCandidate(headOptions, active, trainer, split, run.id, base.id, version, outDir)
-        : mode === 'adapt'
+        : mode === 'adapt' && onHead
           ? await adaptedCandidate(headOptions, active, trainer, split, run.id, base.id, version, outDir)
           : await trainNetworkCandidate({
             active,
             mode,
             lastBlocks: options.lastBlocks,
             groups: { fit: fitCases, stop: stopCases, validation },
+            ...(mode === 'adapt' ? { unlabelled: { fields: await labFields(options), adaptation: options.adaptation ?? {}, from: options.unlabelledDir ?? 'record' } } : {}),
             training: { seed: trainer.seed, ...options.network },
             thresholds,
             blend,
@@ -274,9 +284,7 @@ async function headCandidate(
 
 /** Mode 'adapt': the extractor's codebooks learned from the lab's fields (no labels), then a new head on the signed cases. */
 async function adaptedCandidate(options: FinetuneOptions, active: ModelPackage, trainer: TrainerOptions, split: CaseSplit, runId: number, baseId: number, version: string, outDir: string): Promise<Candidate> {
-  const paths = options.unlabelledDir ? await listSlideFiles([options.unlabelledDir]) : [...new Set(listSlides(options.db).map((s) => s.path))];
-  const readable = paths.filter((path) => existsSync(path));
-  if (readable.length === 0) throw new DomainError('bad-request', `no slide files to adapt to: ${options.unlabelledDir ? `${options.unlabelledDir} has none` : 'the record lists none that still exist'}`);
+  const readable = (await labFields(options)).map((f) => f.absolutePath);
   // An intermediate package (old head): only the base the candidate is derived from; the embedding cache is keyed by the extractor's hash, not this folder.
   const extractorDir = join(resolve(options.cacheDir), `adapted-extractor-run${runId}`);
   try {
@@ -287,6 +295,19 @@ async function adaptedCandidate(options: FinetuneOptions, active: ModelPackage, 
   } finally {
     await rm(extractorDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The fields mode 'adapt' learns from, without labels: every slide file under `unlabelledDir`, or
+ * every slide in the record (with the pixel size recorded at reading) whose file still exists.
+ */
+async function labFields(options: Pick<FinetuneOptions, 'db' | 'unlabelledDir'>): Promise<FieldRow[]> {
+  const fields: FieldRow[] = options.unlabelledDir
+    ? (await listSlideFiles([options.unlabelledDir])).map((path) => ({ absolutePath: path, labels: [] }))
+    : [...new Map(listSlides(options.db).map((s) => [s.path, { absolutePath: s.path, labels: [], pixelSizeUm: s.pixelSizeUm }])).values()];
+  const readable = fields.filter((f) => existsSync(f.absolutePath));
+  if (readable.length === 0) throw new DomainError('bad-request', `no slide files to adapt to: ${options.unlabelledDir ? `${options.unlabelledDir} has none` : 'the record lists none that still exist'}`);
+  return readable;
 }
 
 /** The adapted extractor's familiarity reference: the lab's own training cases are, by definition, familiar. */
