@@ -11,7 +11,8 @@
  * `--lr X|auto` sets the rate or lets the early-stopping cases choose it (`ana finetune --lr`).
  * With `--mode adapt` it runs once, end to end: codebooks learned from the record's slides, every
  * case embedded through the adapted extractor (and the validation cases through the active one),
- * a new head, the gate (docs/lab-adaptation.md).
+ * a new head, the gate; on a whole network, self-supervised pre-training on the record's slides,
+ * then the network path above (docs/lab-adaptation.md).
  * `--threads N` sets ONNX Runtime's threads per training step (default: every core) — `--threads 1`
  * is the baseline of docs/lab-adaptation.md's speed figure; the trained weights do not depend on it.
  * `--patches-per-case N|all` sets an epoch's patch budget per training case (default
@@ -30,6 +31,7 @@ import { insertReading } from '../../core/db/reading.repo';
 import { LABEL_KEYS } from '../../contract/labels';
 import { saveDraft, signCase } from '../../core/review/review.service';
 import { readDatasetCsv } from '../../core/synth/dataset-csv';
+import { loadModelPackage } from '../../core/models/model-package';
 import { defaultTrainingThreads } from '../../core/inference/engine';
 import { runFinetune } from '../../core/training/finetune/finetune';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
@@ -61,7 +63,8 @@ for (const row of rows) {
 console.log(`record: ${rows.length} signed cases in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 const epochs = values.epochs === undefined ? {} : { maxEpochs: Number(values.epochs) };
 const rate = learningRateOption(values.lr, '--lr');
-const onHead = mode === 'head' || mode === 'adapt';
+// 'adapt' adapts an extractor's codebooks and trains a head, or pre-trains a whole network and trains it.
+const onHead = mode === 'head' || (mode === 'adapt' && (await loadModelPackage(resolve(values.model))).manifest.kind !== 'network');
 if (!onHead) console.log(`threads per training step: ${values.threads ?? `${defaultTrainingThreads()} (every core)`}`);
 for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (embeddings cached)'] : [`${mode}`]) {
   t = performance.now();
