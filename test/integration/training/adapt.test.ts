@@ -96,8 +96,9 @@ describe('lab adaptation (fine-tuning mode adapt)', () => {
     expect(await defaultFinetuneMode(await loadModelPackage(join(dir, 'skeleton')), 1000)).toBe('head');
   });
 
-  it('refuses an extractor without codebooks, naming the package', async () => {
+  it('refuses an extractor without codebooks, naming the package, and self-supervised epochs, which adapt a whole network', async () => {
     await expect(codebookLayoutOf(await loadModelPackage(join(dir, 'skeleton')))).rejects.toThrow(/skeleton.*no learned codebooks/);
+    await expect(runFinetune(options({ adaptation: { fields: 20, epochs: 2 } }))).rejects.toThrow(/self-supervised epochs adapt a whole network/);
   });
 
   it('cancelled while adapting: the run is recorded as cancelled and the registry keeps only the active version', async () => {
