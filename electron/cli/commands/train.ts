@@ -58,7 +58,7 @@ export const trainCommand: Command = {
     '  [--no-sampler] [--no-pseudo-labels] [--no-coefficients] [--soft-targets] [--coefficient-c C]\n' +
     '  [--thresholds fixed|tuned|shrunk|cv|platt|prevalence] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]\n' +
     '  A whole-network base (the shipped model since 0.5.0) is fine-tuned with ana finetune\'s recipe on the CSV\'s rows, one case a row:\n' +
-    `  [--mode all|last-blocks (default all)] [--blend S|auto (default auto)] [--thresholds (default prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} train + val rows, else the base's)]\n` +
+    `  [--mode all|last-blocks|adapt (default all; adapt: self-supervised on the train and val rows' fields first)] [--blend S|auto (default auto)] [--thresholds (default prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} train + val rows, else the base's)]\n` +
     '  [--method spl|plain|mean-logit (default the base\'s)] [--epochs N] [--patience N] [--lr X|auto (default auto)] [--seed S] [--version V] [--provider ...]; base and candidate measured on the test rows',
   async run(args) {
     const { values } = parseArgs({ args, options: OPTIONS });
@@ -122,7 +122,8 @@ export const trainCommand: Command = {
 /** Options that only shape a head's training (self-paced MIML on cached embeddings). */
 const HEAD_ONLY = ['lr-alpha', 'init', 'no-sampler', 'no-pseudo-labels', 'no-coefficients', 'soft-targets', 'coefficient-c', 'cache'] as const;
 const NETWORK_METHODS = ['spl', 'plain', 'mean-logit'] as const;
-const NETWORK_MODES = ['all', 'last-blocks'] as const;
+const NETWORK_MODES = ['all', 'last-blocks', 'adapt'] as const;
+const NETWORK_MODE_WORDS: Record<(typeof NETWORK_MODES)[number], string> = { all: 'all layers', 'last-blocks': 'last blocks', adapt: 'all layers, after self-supervised adaptation to the train and val rows' };
 
 /**
  * A whole-network base: `ana finetune`'s recipe for a whole network (every layer, the blend chosen
@@ -162,6 +163,7 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
       isCancelled: () => cancelled,
       onProgress: (p) => {
         if (p.phase === 'patches' && (p.done % 50 === 0 || p.done === p.total)) log(`\rcutting patches of fields ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
+        if (p.phase === 'adapt' && (p.done % 50 === 0 || p.done === p.total)) log(`\radapting: ${p.message ?? ''} ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
       },
       onEpoch: (e) => log(`epoch ${String(e.epoch).padStart(2)}  loss ${e.loss.toFixed(4).padStart(8)}  val ${e.validationScore === null ? '—' : e.validationScore.toFixed(4)}${e.best ? ' *' : ''}  ${(e.elapsedMs / 1000).toFixed(1)} s\n`),
     });
@@ -169,7 +171,7 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     const m = c.model.manifest;
     const rateChoice = m.provenance['learningRateChoice'] as { tried: { lr: number; map: number }[] } | undefined;
     const rateWords = `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${rateChoice.tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ')})` : ''}`;
-    console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${r.mode === 'all' ? 'all layers' : 'last blocks'})`);
+    console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${NETWORK_MODE_WORDS[r.mode as (typeof NETWORK_MODES)[number]]})`);
     console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test; patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
     if (r.rows.test > 0) {
       const before = c.activeScored.report;

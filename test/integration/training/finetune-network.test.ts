@@ -398,6 +398,17 @@ describe('whole-network local fine-tuning', () => {
     expect(bad.stderr).toMatch(/--lr must be 'auto' or a number above 0, got 'fast'/);
   });
 
+  it("ana train --base --mode adapt pre-trains on the train and val rows' fields without labels, never the test rows, then fine-tunes", async () => {
+    const out = join(dir, 'adapted-from-csv');
+    const run = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', out, '--mode', 'adapt', '--epochs', '2', '--lr', '0.005', '--seed', '3', '--provider', 'cpu', '--quiet']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/fine-tuned, all layers, after self-supervised adaptation to the train and val rows\)/);
+    const provenance = (await loadNetworkPackage(out)).manifest.provenance;
+    expect(provenance['mode']).toBe('adapt');
+    // 24 train + 6 val rows of two-patch fields; the 6 test rows are not among them.
+    expect(provenance['adaptation']).toMatchObject({ fields: 30, sampled: 30, patches: 60, from: `${csvPath} (train and val rows, without labels)` });
+  }, 120_000);
+
   it('ana train --base refuses head-only options on a whole network, and whole-network options on a head, before any work', async () => {
     const headOnly = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', join(dir, 'never'), '--init', 'iw-ones', '--soft-targets']);
     expect(headOnly.status).toBe(2);

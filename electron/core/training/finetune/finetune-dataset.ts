@@ -5,7 +5,8 @@
  * run on a labelled dataset CSV, so a team can measure it on a labelled set it holds outside any
  * record. Each row is one case; `train` rows are learnt from, `val` rows stop early and choose the
  * share (a seeded 15 % of `train` when the CSV has none, as `ana train` holds out), `test` rows
- * measure the base and the candidate the way the validation gate compares them. No record, no
+ * measure the base and the candidate the way the validation gate compares them. Mode 'adapt'
+ * first pre-trains the network on the train and val rows' fields without their labels. No record, no
  * registry and no gate: the package is written to `outDir`.
  */
 import { resolve } from 'node:path';
@@ -22,7 +23,7 @@ import type { TrainingCase } from './signed-cases';
 export interface DatasetFinetuneOptions
   extends Pick<NetworkCandidateInput, 'outDir' | 'training' | 'thresholds' | 'blend' | 'learningRate' | 'providers' | 'threads' | 'onProgress' | 'onEpoch' | 'isCancelled'>,
     Partial<Pick<NetworkCandidateInput, 'version'>> {
-  mode?: Exclude<FinetuneMode, 'head' | 'adapt'>;
+  mode?: Exclude<FinetuneMode, 'head'>;
   dataCsv: string;
   /** A whole-network package (`manifest.kind` 'network'). */
   base: ModelPackage;
@@ -30,7 +31,7 @@ export interface DatasetFinetuneOptions
 
 export interface DatasetFinetuneResult {
   candidate: Candidate;
-  mode: Exclude<FinetuneMode, 'head' | 'adapt'>;
+  mode: Exclude<FinetuneMode, 'head'>;
   /** 'active': the base's thresholds kept. */
   thresholds: ThresholdMode | 'active';
   rows: { train: number; val: number; test: number };
@@ -53,6 +54,8 @@ export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions):
     active: base,
     mode,
     groups: { fit: rows.train.map(asCase), stop: rows.val.map(asCase), validation: rows.test.map(asCase) },
+    // What a lab has read by the time it adapts: the rows it learns from, never the test rows.
+    ...(mode === 'adapt' ? { unlabelled: { fields: [...rows.train, ...rows.val].map((r) => ({ absolutePath: r.absolutePath, labels: [] })), adaptation: { seed }, from: `${resolve(dataCsv)} (train and val rows, without labels)` } } : {}),
     training: { seed, ...options.training },
     thresholds,
     blend,
