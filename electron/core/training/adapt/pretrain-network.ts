@@ -79,7 +79,9 @@ export function contrastiveNetwork(net: Network, projectionDims: number): Networ
 export async function pretrainNetwork(net: Network, params: ParamSet, unlabelled: BagDataset, given: Partial<PretrainingOptions> = {}, hooks: PretrainingHooks = {}): Promise<PretrainingResult> {
   const options = { ...DEFAULT_PRETRAINING, ...given };
   if (!(Number.isInteger(options.epochs) && options.epochs >= 1)) throw new DomainError('bad-request', `pre-training epochs must be a whole number >= 1, got ${options.epochs}`);
-  if (!(Number.isInteger(options.patchesPerStep) && options.patchesPerStep >= 2)) throw new DomainError('bad-request', `patches per pre-training step must be a whole number >= 2, got ${options.patchesPerStep}`);
+  for (const [what, value] of [['patches per pre-training step', options.patchesPerStep], ['patches per pre-training epoch', options.patchesPerEpoch ?? 2]] as const) {
+    if (!(Number.isInteger(value) && value >= 2)) throw new DomainError('bad-request', `${what} must be a whole number >= 2, got ${value}`);
+  }
   const started = performance.now();
   const ssl = contrastiveNetwork(net, options.projectionDims);
   // The trunk keeps its layers' places, hence its parameter names; the projection starts fresh.
@@ -104,7 +106,8 @@ export async function pretrainNetwork(net: Network, params: ParamSet, unlabelled
       for (let step = 0; step < steps; step++) {
         if (hooks.isCancelled?.()) throw new DomainError('conflict', `training cancelled in self-supervised epoch ${epoch}`);
         for (let b = 0; b < B; b++) {
-          const patch = unlabelled.inputs.subarray(order[step * B + b]! * length, (order[step * B + b]! + 1) * length);
+          const i = order[step * B + b]!;
+          const patch = unlabelled.inputs.subarray(i * length, (i + 1) * length);
           views.set(patch, b * length);
           views.set(patch, (b + B) * length);
         }

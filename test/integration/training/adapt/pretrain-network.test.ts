@@ -77,6 +77,7 @@ describe('self-supervised adaptation (contrastive pre-training)', () => {
   it('refuses a network without a linear head on a flat embedding and a single patch; fewer patches than a step make one step', async () => {
     const headless = createNetwork({ inputShape: [1, SIDE, SIDE], layers: SPEC.layers.slice(0, -1) });
     expect(() => contrastiveNetwork(headless, 8)).toThrow(/ends in a linear head on a flat embedding/);
+    await expect(pretrainNetwork(net, initParams(net, 3), patches(10, 9), { ...OPTIONS, patchesPerEpoch: 0 })).rejects.toThrow(/patches per pre-training epoch must be a whole number >= 2, got 0/);
     await expect(pretrainNetwork(net, initParams(net, 3), patches(1, 9), OPTIONS, { threads: 1 })).rejects.toThrow(/needs at least 2 patches to contrast; the fields hold 1/);
     // Fewer patches than a step takes: one step of them all.
     const small = await pretrainNetwork(net, initParams(net, 3), patches(10, 9), { ...OPTIONS, epochs: 2 }, { threads: 1 });
