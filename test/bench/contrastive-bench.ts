@@ -6,7 +6,7 @@
  * (fineTuneNetwork: early stop on a fifth, blend towards the start chosen on it), and read on the
  * style's test fields at prevalence thresholds (`ana finetune`'s from 200 signed cases) and at the
  * package's. `--epochs 0` is fine-tuning alone, measured in the same run.
- *   bash tools/run npx tsx test/bench/contrastive-bench.ts MODEL_DIR WORK UNLABELLED OUT [--styles a,b] [--epochs 0,4] [--signed 300] [--unlabelled 300] [--lr 0.0001] [--temperature 0.2] [--patches-per-epoch P] [--ft-lr 0.0003|auto] [--threads 1] [--seed 1]
+ *   bash tools/run npx tsx test/bench/contrastive-bench.ts MODEL_DIR WORK UNLABELLED OUT [--styles a,b] [--epochs 0,4] [--signed 300] [--unlabelled 300] [--lr 0.0001] [--temperature 0.2] [--patches-per-epoch P] [--augment style|default] [--ft-lr 0.0003|auto] [--threads 1] [--seed 1]
  * WORK and UNLABELLED as self-training-bench.ts's (STYLE-s1-1024x768-n400-p300, STYLE-u300).
  * OUT gets contrastive-STYLE.json.
  */
@@ -22,6 +22,7 @@ import { fineTuneNetwork } from '../../electron/core/training/finetune/finetune-
 import { hashSplit } from '../../electron/core/training/heads/train-model';
 import { evaluate } from '../../electron/core/training/metrics/metrics';
 import { prevalenceThresholds } from '../../electron/core/training/metrics/thresholds';
+import { DEFAULT_AUGMENT, STYLE_AUGMENT } from '../../electron/core/training/network/augment';
 import { loadNetworkPackage } from '../../electron/core/training/network/network-package';
 import { NetworkStepper } from '../../electron/core/training/network/network-stepper';
 import { scoreDataset } from '../../electron/core/training/network/network-trainer';
@@ -40,6 +41,7 @@ const { positionals, values } = parseArgs({
     lr: { type: 'string', default: String(DEFAULT_PRETRAINING.lr) },
     temperature: { type: 'string', default: String(DEFAULT_PRETRAINING.temperature) },
     'patches-per-epoch': { type: 'string' },
+    augment: { type: 'string', default: 'style' },
     'ft-lr': { type: 'string', default: '0.0003' },
     threads: { type: 'string' },
     seed: { type: 'string', default: '1' },
@@ -72,7 +74,7 @@ for (const style of values.styles.split(',')) {
   for (const epochs of epochCounts) {
     const t0 = performance.now();
     const pretrained = epochs > 0
-      ? await pretrainNetwork(base.net, base.params, lab, { epochs, lr: Number(values.lr), temperature: Number(values.temperature), seed, ...(values['patches-per-epoch'] ? { patchesPerEpoch: Number(values['patches-per-epoch']) } : {}) }, {
+      ? await pretrainNetwork(base.net, base.params, lab, { epochs, lr: Number(values.lr), temperature: Number(values.temperature), seed, augment: values.augment === 'default' ? DEFAULT_AUGMENT : STYLE_AUGMENT, ...(values['patches-per-epoch'] ? { patchesPerEpoch: Number(values['patches-per-epoch']) } : {}) }, {
         threads,
         onProgress: (p) => p.step % 20 === 0 && console.log(style, `pre-training epoch ${p.epoch} step ${p.step}/${p.steps} loss ${p.loss.toFixed(3)}`),
       })
