@@ -365,8 +365,10 @@ export { DEFAULT_LEARNING_RATE, DEFAULT_NETWORK_BLEND } from './finetune-network
 /**
  * The measured default: for a whole network, 'all' (on the shift benchmark's held-out styles all
  * layers beat the last block at +100 and +300: held-out mean macro-F1 0.557/0.582 vs 0.516/0.541;
- * 'head' cannot run on a network); for an extractor with a head, 'adapt' with enough signed cases
- * and an extractor that has codebooks, else 'head'.
+ * 'head' cannot run on a network; 'adapt', self-supervised pre-training first, lost to 'all' on
+ * the far package's held-out styles and tied on 0.7.0: docs/results.md, *Self-supervised
+ * adaptation of the whole network*); for an extractor with a head, 'adapt' with enough signed
+ * cases and an extractor that has codebooks, else 'head'.
  */
 export async function defaultFinetuneMode(active: ModelPackage, signedCases: number): Promise<FinetuneMode> {
   if (active.manifest.kind === 'network') return 'all';
