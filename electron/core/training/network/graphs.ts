@@ -101,7 +101,7 @@ function bceOutputs(loss: LossPass, dLogits: string, rows: string, k: number): S
   return { loss: loss.loss, dLogits, outputs: [[STEP_IO.bce, loss.bce, [rows, k]], [STEP_IO.probabilities, loss.probabilities, [rows, k]]] };
 }
 
-/** Forward, a loss on the logits (`lossOf`), the reverse pass and Adam: the two step graphs' shared body. */
+/** Forward, a loss on the network's output (`lossOf`), the reverse pass and Adam: the step graphs' shared body. */
 function buildStepGraph(net: Network, options: TrainingStepOptions, name: string, lossOf: (e: Emitter, logits: string) => StepLoss): Uint8Array {
   const hyper = options.adam ?? DEFAULT_ADAM;
   const e = Emitter.create(name);
