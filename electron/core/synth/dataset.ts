@@ -188,11 +188,7 @@ function assignSplits(rng: Random, caseCount: number, splits: [string, number][]
   for (let k = 0; missing > 0; k = (k + 1) % order.length, missing--) sizes[order[k]!.i]!++;
   const names: string[] = [];
   sizes.forEach((n, i) => names.push(...Array<string>(n).fill(exact[i]!.name)));
-  for (let i = names.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [names[i], names[j]] = [names[j]!, names[i]!];
-  }
-  return names;
+  return rng.shuffle(names);
 }
 
 function normaliseSplits(splits: Readonly<Record<string, number>>): [string, number][] {

@@ -72,11 +72,5 @@ export async function adaptNetworkToFields(
 /** `count` of `items` in a seeded order (all of them when there are fewer). */
 function seededSample<T>(items: readonly T[], count: number, seed: number): T[] {
   if (!(Number.isInteger(count) && count >= 1)) throw new DomainError('bad-request', `fields to adapt to must be a whole number >= 1, got ${count}`);
-  const rng = new Random(seed);
-  const order = [...items];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  return order.slice(0, count);
+  return new Random(seed).shuffle([...items]).slice(0, count);
 }

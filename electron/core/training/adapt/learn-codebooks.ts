@@ -44,12 +44,7 @@ export async function learnCodebooks(paths: readonly string[], options: LearnCod
   const { recipe, scales } = options;
   if (paths.length === 0) throw new DomainError('bad-request', 'no fields to learn the codebooks from');
   const rng = new Random(recipe.seed);
-  const chosen = [...paths];
-  for (let i = chosen.length - 1; i > 0; i--) {
-    const j = rng.int(0, i);
-    [chosen[i], chosen[j]] = [chosen[j]!, chosen[i]!];
-  }
-  const sample = chosen.slice(0, recipe.fields);
+  const sample = rng.shuffle([...paths]).slice(0, recipe.fields);
   const side = options.manifest.input.shape[3]!;
   const windows: number[][] = scales.map(() => []);
   for (const [i, path] of sample.entries()) {
