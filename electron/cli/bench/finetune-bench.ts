@@ -34,7 +34,8 @@ import { readDatasetCsv } from '../../core/synth/dataset-csv';
 import { loadModelPackage } from '../../core/models/model-package';
 import { defaultTrainingThreads } from '../../core/inference/engine';
 import { runFinetune } from '../../core/training/finetune/finetune';
-import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
+import { FINETUNE_MODES, ratesTriedWords, type FinetuneMode, type RateTried } from '../../core/training/finetune/finetune-network';
+import type { EpochInfo } from '../../core/training/trainer';
 import { blendOption, learningRateOption, wholeOption } from '../options';
 
 const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' }, 'patches-per-case': { type: 'string' } } });
@@ -74,7 +75,9 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
     if (p.phase !== last || p.done === p.total) console.log(`  ${((performance.now() - t) / 1000).toFixed(0)} s: ${at}`);
     last = p.phase;
   };
-  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), ...(values['patches-per-case'] === undefined ? {} : { patchesPerCase: values['patches-per-case'] === 'all' ? null : wholeOption(values['patches-per-case'], '--patches-per-case') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : { ...epochs, ...(rate.lr !== undefined && { lr: rate.lr }) }, ...(rate.learningRate && { learningRate: rate.learningRate }), ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress });
+  // Each epoch's early-stopping score: with `--lr auto`, both rates' curves (the race of `behindPace`).
+  const onEpoch = (e: EpochInfo) => console.log(`  epoch ${e.epoch}: early-stopping score ${e.validationScore?.toFixed(4) ?? '—'}${e.best ? ' (best)' : ''}, ${(e.elapsedMs / 1000).toFixed(0)} s`);
+  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), ...(values['patches-per-case'] === undefined ? {} : { patchesPerCase: values['patches-per-case'] === 'all' ? null : wholeOption(values['patches-per-case'], '--patches-per-case') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : { ...epochs, ...(rate.lr !== undefined && { lr: rate.lr }) }, ...(rate.learningRate && { learningRate: rate.learningRate }), ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress, onEpoch });
   const wall = (performance.now() - t) / 1000;
   console.log(
     `${pass}: ${wall.toFixed(1)} s wall (${r.timingsMs.adapt === undefined ? '' : `adaptation ${(r.timingsMs.adapt / 1000).toFixed(1)} s, `}${onHead ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, ${onHead ? 'head' : 'network'} ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +
@@ -82,5 +85,8 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
       `(macro-F1 ${r.gate.active.f1_macro.toFixed(3)} → ${r.gate.candidate.f1_macro.toFixed(3)}, mAP ${r.gate.active.map.toFixed(3)} → ${r.gate.candidate.map.toFixed(3)})`,
   );
   for (const reason of r.gate.reasons) console.log(`  refused: ${reason}`);
+  const provenance = (r.candidate.manifest as { provenance: Record<string, unknown> }).provenance;
+  const rates = provenance['learningRateChoice'] as { tried: RateTried[] } | undefined;
+  if (rates) console.log(`  learning rate ${(provenance['training'] as { lr: number }).lr} (early-stopping mAP ${ratesTriedWords(rates.tried)})`);
 }
 db.close();

@@ -16,7 +16,7 @@ import { patchOptionsOf } from '../../core/models/manifest';
 import type { ModelPackage } from '../../core/models/model-package';
 import type { DatasetRow } from '../../core/synth';
 import { bagCount, subsetBags, type BagDataset } from '../../core/training/dataset';
-import { DEFAULT_NETWORK_BLEND, fineTuneNetwork, learningRateChoice, networkFinetuneOptions, type Blend, type LearningRateChoice } from '../../core/training/finetune/finetune-network';
+import { DEFAULT_NETWORK_BLEND, fineTuneNetwork, learningRateChoice, networkFinetuneOptions, ratesTriedWords, type Blend, type LearningRateChoice } from '../../core/training/finetune/finetune-network';
 import { hashSplit } from '../../core/training/heads/train-model';
 import { evaluate, type EvaluationReport } from '../../core/training/metrics/metrics';
 import { thresholdsFor } from '../../core/training/metrics/thresholds';
@@ -112,7 +112,7 @@ export async function networkStyle(
         const tuned = stop ? thresholdsFor('tuned', stop.bagLabels, await pooled(stop), bagCount(stop), K) : packageThresholds;
         // As `ana finetune --thresholds prevalence`: every field it learnt from (training and early-stopping), the package's thresholds as the prior.
         const prevalence = thresholdsFor('prevalence', fields.bagLabels, await pooled(fields), n, K, packageThresholds);
-        context.log?.(`network ${bench.mode} +${n}: ${result.epochs.length} epochs (best ${result.bestEpoch}), ${Math.round(trainMs / 1000)} s, blend ${blended.blend}${blended.tried.length ? ` (early-stop mAP ${blended.tried.map((t) => `${t.blend}: ${t.map.toFixed(3)}`).join(', ')})` : ''}, learning rate ${lr}${ratesTried.length ? ` (early-stop mAP ${ratesTried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ')})` : ''}`);
+        context.log?.(`network ${bench.mode} +${n}: ${result.epochs.length} epochs (best ${result.bestEpoch}), ${Math.round(trainMs / 1000)} s, blend ${blended.blend}${blended.tried.length ? ` (early-stop mAP ${blended.tried.map((t) => `${t.blend}: ${t.map.toFixed(3)}`).join(', ')})` : ''}, learning rate ${lr}${ratesTried.length ? ` (early-stop mAP ${ratesTriedWords(ratesTried)})` : ''}`);
         return { n, byMode: { fixed: at(scores, packageThresholds), tuned: at(scores, tuned), prevalence: at(scores, prevalence) }, epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainMs, lr, blend: blended.blend };
       }),
     );

@@ -12,6 +12,7 @@ import { inheritedOptions, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES } from '../..
 import { UsageError, type Command } from '../command';
 import { blendOption, learningRateOption, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
 import { finetuneNetworkOnDataset } from '../../core/training/finetune/finetune-dataset';
+import { ratesTriedWords, type RateTried } from '../../core/training/finetune/finetune-network';
 
 const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean', 'mean-logit'];
 const INITS: ConfidenceInit[] = ['iw-sample', 'iw-ones', 'iw-data'];
@@ -169,8 +170,8 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     });
     const c = r.candidate;
     const m = c.model.manifest;
-    const rateChoice = m.provenance['learningRateChoice'] as { tried: { lr: number; map: number }[] } | undefined;
-    const rateWords = `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${rateChoice.tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ')})` : ''}`;
+    const rateChoice = m.provenance['learningRateChoice'] as { tried: RateTried[] } | undefined;
+    const rateWords = `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}`;
     console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${NETWORK_MODE_WORDS[r.mode as (typeof NETWORK_MODES)[number]]})`);
     console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test; patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
     if (r.rows.test > 0) {

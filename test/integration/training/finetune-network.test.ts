@@ -20,7 +20,7 @@ import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { DEFAULT_NETWORK_BLEND, defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
-import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATCHES_PER_CASE, FINETUNE_PATIENCE, finetunePatchesPerEpoch, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, ratesToTry, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATCHES_PER_CASE, FINETUNE_PATIENCE, finetunePatchesPerEpoch, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, ratesToTry, ratesTriedWords, type RateTried, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
 import { NetworkStepper } from '../../../electron/core/training/network/network-stepper';
 import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
@@ -359,11 +359,11 @@ describe('whole-network local fine-tuning', () => {
         return { out, stdout: run.stdout, provenance: manifest.provenance, thresholds: manifest.thresholds, weights: await readFile(join(out, 'model.onnx')) };
       };
       const auto = await train('auto');
-      const tried = (auto.provenance['learningRateChoice'] as { tried: { lr: number; map: number }[] }).tried;
+      const tried = (auto.provenance['learningRateChoice'] as { tried: RateTried[] }).tried;
       expect(tried.map((t) => t.lr)).toEqual([recordedLr, FAST_FINETUNE_LR]);
       const kept = bestRate(tried);
       expect((auto.provenance['training'] as { lr: number }).lr).toBe(kept);
-      expect(auto.stdout).toContain(`learning rate ${kept} (early-stopping mAP ${tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ')})`);
+      expect(auto.stdout).toContain(`learning rate ${kept} (early-stopping mAP ${ratesTriedWords(tried)})`);
       expect(await readFile(join(auto.out, 'MODEL_CARD.md'), 'utf8')).toContain(`- Learning rate ${kept}, chosen on the early-stopping cases`);
       // The weights written, and the thresholds chosen on them, are the kept rate's candidate's, as a run at that rate alone writes them, not the other rate's.
       const [keptAlone, otherAlone] = [await train(String(kept)), await train(String(tried.find((t) => t.lr !== kept)!.lr))];
@@ -392,6 +392,7 @@ describe('whole-network local fine-tuning', () => {
     expect(bestRate([{ lr: 3e-4, map: 0.874 }, { lr: 2e-3, map: 0.912 }])).toBe(2e-3);
     expect(bestRate([{ lr: 3e-4, map: 0.988 }, { lr: 2e-3, map: 0.99 }])).toBe(3e-4);
     expect(bestRate([{ lr: 3e-4, map: 0.9 }])).toBe(3e-4);
+    expect(ratesTriedWords([{ lr: 3e-4, map: 0.9876 }, { lr: 2e-3, map: 0.9 }])).toBe('0.0003: 0.988, 0.002: 0.900');
     await expect(runFinetune({ ...common(), mode: 'head', learningRate: 'auto' })).rejects.toThrow(/learning rate 'auto' chooses between two trainings of a whole network; fine-tuning mode 'head'/);
     const bad = await anaInProcess(['finetune', '--db', join(dir, 'ana.db'), '--model', baseDir, '--lr', 'fast']);
     expect(bad.status).toBe(2);

@@ -187,12 +187,23 @@ export function ratesToTry(lr: number, choice: LearningRateChoice, stopCases: nu
   return choice === 'auto' && lr < FAST_FINETUNE_LR && stopCases >= MIN_CASES_TO_CHOOSE_BLEND ? [lr, FAST_FINETUNE_LR] : [lr];
 }
 
+/** A rate 'auto' tried and its candidate's early-stopping mAP. */
+export interface RateTried {
+  lr: number;
+  map: number;
+}
+
 /** The rate whose candidate ranks the early-stopping cases best: the first (the rate in use) unless another beats its mAP by more than `margin`. */
-export function bestRate(tried: readonly { lr: number; map: number }[], margin = BLEND_CHOICE_MARGIN): number {
+export function bestRate(tried: readonly RateTried[], margin = BLEND_CHOICE_MARGIN): number {
   const [first, ...others] = tried;
   let best = first!;
   for (const t of others) if (t.map > Math.max(best.map, first!.map + margin)) best = t;
   return best.lr;
+}
+
+/** The rates 'auto' tried, in words (card, `ana train`, the benches): each with its candidate's early-stopping mAP. */
+export function ratesTriedWords(tried: readonly RateTried[]): string {
+  return tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ');
 }
 
 /** `thresholds`, unless it needs out-of-fold scores ('cv', 'platt'): that is several more trainings of a whole network, offered for heads only. */
@@ -250,7 +261,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${adapted ? `the adapted ${manifest.version}` : manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
-    ...(ratesTried.length ? [`- Learning rate ${lr}, chosen on the early-stopping cases (mAP of each rate's candidate, as read): ${ratesTried.map((t) => `${t.lr} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
+    ...(ratesTried.length ? [`- Learning rate ${lr}, chosen on the early-stopping cases (mAP of each rate's candidate, as read): ${ratesTriedWords(ratesTried)}.`] : []),
     `- Thresholds: ${input.thresholds && input.thresholds !== 'fixed' ? THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[input.thresholds].replace('validation images', 'early-stopping cases') : `those of ${manifest.version}`}.`,
     input.datasetCsv
       ? '- Written by `ana train` on a labelled dataset, outside any record: no validation gate has judged it.'
@@ -290,7 +301,7 @@ export interface TunedNetwork {
   trained: NetworkTrainingResult;
   blended: Awaited<ReturnType<typeof applyBlend>>;
   /** Empty when one rate was trained. */
-  ratesTried: { lr: number; map: number }[];
+  ratesTried: RateTried[];
 }
 
 /**
@@ -314,7 +325,7 @@ export async function fineTuneNetwork(
   // mean-logit steps on whole images (every patch of each): the budget is the patch methods'.
   const patchesPerEpoch = how.options.method === 'mean-logit' ? null : finetunePatchesPerEpoch(fit, how.patchesPerCase);
   const initial = stepper.snapshot();
-  const runs: (Omit<TunedNetwork, 'ratesTried' | 'patchesPerEpoch'> & { map: number })[] = [];
+  const runs: (Omit<TunedNetwork, 'ratesTried' | 'patchesPerEpoch'> & RateTried)[] = [];
   for (const rate of rates) {
     stepper.restore(initial);
     const trained = await trainNetwork(stepper, fit, stop, { ...how.options, lr: rate, patchesPerEpoch }, {
