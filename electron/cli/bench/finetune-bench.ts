@@ -17,6 +17,8 @@
  * is the baseline of docs/lab-adaptation.md's speed figure; the trained weights do not depend on it.
  * `--patches-per-case N|all` sets an epoch's patch budget per training case (default
  * `FINETUNE_PATCHES_PER_CASE`; `all`: every patch, the baseline of the large-field figure).
+ * A whole network's run prints every epoch's early-stopping score and, with `--lr auto`, the
+ * rates tried and their candidates' early-stopping mAP.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -75,7 +77,7 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
     if (p.phase !== last || p.done === p.total) console.log(`  ${((performance.now() - t) / 1000).toFixed(0)} s: ${at}`);
     last = p.phase;
   };
-  // Each epoch's early-stopping score: with `--lr auto`, both rates' curves (the race of `behindPace`).
+  // Each epoch's early-stopping score: with `--lr auto`, both rates' curves, one after the other.
   const onEpoch = (e: EpochInfo) => console.log(`  epoch ${e.epoch}: early-stopping score ${e.validationScore?.toFixed(4) ?? '—'}${e.best ? ' (best)' : ''}, ${(e.elapsedMs / 1000).toFixed(0)} s`);
   const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), ...(values['patches-per-case'] === undefined ? {} : { patchesPerCase: values['patches-per-case'] === 'all' ? null : wholeOption(values['patches-per-case'], '--patches-per-case') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : { ...epochs, ...(rate.lr !== undefined && { lr: rate.lr }) }, ...(rate.learningRate && { learningRate: rate.learningRate }), ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress, onEpoch });
   const wall = (performance.now() - t) / 1000;
