@@ -18,7 +18,9 @@
  * `--patches-per-case N|all` sets an epoch's patch budget per training case (default
  * `FINETUNE_PATCHES_PER_CASE`; `all`: every patch, the baseline of the large-field figure).
  * A whole network's run prints every epoch's early-stopping score and, with `--lr auto`, the
- * rates tried and their candidates' early-stopping mAP.
+ * rates tried, their candidates' early-stopping mAP, and whether they trained at once (two
+ * threads or more: half each, the second rate in a worker thread; `--in-turn`: one after the
+ * other, each on every thread, the baseline).
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -40,7 +42,7 @@ import { FINETUNE_MODES, ratesTriedWords, type FinetuneMode, type RateTried } fr
 import type { EpochInfo } from '../../core/training/trainer';
 import { blendOption, learningRateOption, wholeOption } from '../options';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' }, 'patches-per-case': { type: 'string' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' }, 'patches-per-case': { type: 'string' }, 'in-turn': { type: 'boolean' } } });
 const mode = values.mode as FinetuneMode;
 if (!FINETUNE_MODES.includes(mode)) throw new Error(`--mode must be one of ${FINETUNE_MODES.join(', ')}`);
 if (!values.data) throw new Error('--data labels.csv is required');
@@ -79,7 +81,7 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
   };
   // Each epoch's early-stopping score: with `--lr auto`, both rates' curves, one after the other.
   const onEpoch = (e: EpochInfo) => console.log(`  epoch ${e.epoch}: early-stopping score ${e.validationScore?.toFixed(4) ?? '—'}${e.best ? ' (best)' : ''}, ${(e.elapsedMs / 1000).toFixed(0)} s`);
-  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), ...(values['patches-per-case'] === undefined ? {} : { patchesPerCase: values['patches-per-case'] === 'all' ? null : wholeOption(values['patches-per-case'], '--patches-per-case') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : { ...epochs, ...(rate.lr !== undefined && { lr: rate.lr }) }, ...(rate.learningRate && { learningRate: rate.learningRate }), ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), onProgress, onEpoch });
+  const r = await runFinetune({ db, fallbackModelDir: resolve(values.model), modelsDir: join(work, 'models'), cacheDir: join(work, 'cache'), actor: SYSTEM_ACTOR, autoPromote: false, providers: ['cpu'], ...(values.threads === undefined ? {} : { threads: wholeOption(values.threads, '--threads') }), ...(values['patches-per-case'] === undefined ? {} : { patchesPerCase: values['patches-per-case'] === 'all' ? null : wholeOption(values['patches-per-case'], '--patches-per-case') }), mode, trainer: onHead ? epochs : {}, network: onHead ? undefined : { ...epochs, ...(rate.lr !== undefined && { lr: rate.lr }) }, ...(rate.learningRate && { learningRate: rate.learningRate }), ...(values.blend === undefined ? {} : { blend: blendOption(values.blend, '--blend') }), ...(values['in-turn'] && { ratesAtOnce: false }), onProgress, onEpoch });
   const wall = (performance.now() - t) / 1000;
   console.log(
     `${pass}: ${wall.toFixed(1)} s wall (${r.timingsMs.adapt === undefined ? '' : `adaptation ${(r.timingsMs.adapt / 1000).toFixed(1)} s, `}${onHead ? 'embeddings' : 'patches'} ${(r.timingsMs.embed / 1000).toFixed(1)} s, ${onHead ? 'head' : 'network'} ${(r.timingsMs.train / 1000).toFixed(1)} s); ` +
@@ -88,7 +90,7 @@ for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (em
   );
   for (const reason of r.gate.reasons) console.log(`  refused: ${reason}`);
   const provenance = (r.candidate.manifest as { provenance: Record<string, unknown> }).provenance;
-  const rates = provenance['learningRateChoice'] as { tried: RateTried[] } | undefined;
-  if (rates) console.log(`  learning rate ${(provenance['training'] as { lr: number }).lr} (early-stopping mAP ${ratesTriedWords(rates.tried)})`);
+  const rates = provenance['learningRateChoice'] as { tried: RateTried[]; atOnce?: boolean } | undefined;
+  if (rates) console.log(`  learning rate ${(provenance['training'] as { lr: number }).lr} (early-stopping mAP ${ratesTriedWords(rates.tried)}; ${rates.atOnce ? 'trained at once, the second in a worker thread' : 'trained one after the other'})`);
 }
 db.close();

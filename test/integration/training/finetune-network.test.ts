@@ -34,6 +34,7 @@ import { writeSkeletonPackage } from '../../../native-models/recipes/build-skele
 import { LABEL_SETS, readAndSignCases, writeFieldDataset } from './fields';
 import { anaInProcess } from '../../support/ana-cli';
 import { trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
+import { finetuneNetworkOnDataset } from '../../../electron/core/training/finetune/finetune-dataset';
 
 const PASSWORD = 'correct horse battery';
 let dir: string;
@@ -381,6 +382,37 @@ describe('whole-network local fine-tuning', () => {
     expect(byDefault.status, byDefault.stderr).toBe(0);
     expect((await readFile(join(out, 'model.onnx'))).equals(await readFile(join(dir, 'trained-0.001-lr-auto', 'model.onnx')))).toBe(true);
     expect((await loadNetworkPackage(out)).manifest.provenance['learningRateChoice']).toBeDefined();
+  }, 120_000);
+
+  it("--lr auto on two threads trains both rates at once, the second in a worker thread: the same candidate as one after the other, each curve whole, and a cancel stops both", async () => {
+    const csv = await writeFieldDataset(dir, 'fields-at-once.csv', 50, new Random(53), (i) => (i < 20 ? 'train' : i < 40 ? 'val' : 'test'), { sets: LABEL_SETS.slice(0, 3) });
+    const weakDir = join(dir, 'weak-base-at-once');
+    await runWholeNetworkTraining({ csvPath, outDir: weakDir, version: '1.0.0', training: { maxEpochs: 1, patience: 1, batchSize: 8, lr: 1e-3, seed: 2 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
+    const base = await loadModelPackage(weakDir);
+    const run = async (threads: number, cancelOnceBothTrain = false) => {
+      const epochs: number[] = [];
+      const rates: number[] = [];
+      const outDir = join(dir, `at-once-${threads}${cancelOnceBothTrain ? '-cancelled' : ''}`);
+      const r = await finetuneNetworkOnDataset({
+        dataCsv: csv, base, outDir, threads, providers: ['cpu'], thresholds: 'prevalence',
+        training: { maxEpochs: 4, patience: 4, batchSize: 8, seed: 3 },
+        onEpoch: (e) => epochs.push(e.epoch),
+        onProgress: (p) => { if (p.phase === 'train') rates.push(Number(/learning rate ([\d.e-]+)/.exec(p.message ?? '')?.[1])); },
+        isCancelled: () => cancelOnceBothTrain && rates.includes(FAST_FINETUNE_LR),
+      });
+      return { choice: r.candidate.model.manifest.provenance['learningRateChoice'] as { tried: RateTried[]; atOnce: boolean }, weights: await readFile(join(outDir, 'model.onnx')), thresholds: r.candidate.model.manifest.thresholds, epochs, rates };
+    };
+    const [inTurn, atOnce] = [await run(1), await run(2)];
+    expect(inTurn.choice.atOnce).toBe(false);
+    expect(atOnce.choice.atOnce).toBe(true);
+    expect(atOnce.choice.tried).toEqual(inTurn.choice.tried);
+    expect(atOnce.weights.equals(inTurn.weights)).toBe(true);
+    expect(atOnce.thresholds).toEqual(inTurn.thresholds);
+    // Both rates reported progress; the epochs come one training after the other, as when they take turns.
+    expect(new Set(atOnce.rates)).toEqual(new Set([1e-3, FAST_FINETUNE_LR]));
+    expect(atOnce.epochs).toEqual(inTurn.epochs);
+    // Cancelled once the worker's rate trains: the run stops with the cancel, and the worker with it (the test would hang on a worker left running).
+    await expect(run(2, true)).rejects.toThrow(/training cancelled/);
   }, 120_000);
 
   it("--lr auto: which rates are tried, and when the faster one is kept", async () => {

@@ -8,7 +8,7 @@
  */
 import { FinetuneMode } from '../../../contract';
 import { DomainError } from '../../errors';
-import { createEngine } from '../../inference/engine';
+import { createEngine, defaultTrainingThreads } from '../../inference/engine';
 import type { ProviderName } from '../../inference/providers';
 import { patchOptionsOf } from '../../models/manifest';
 import { loadModelPackage, type ModelPackage } from '../../models/model-package';
@@ -28,6 +28,7 @@ import { pixelBags, type FieldRow } from '../network/patch-dataset';
 import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import type { TrainingCase } from './signed-cases';
 import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
+import { startRateWorker, type RateHow, type RateJob, type RateRun } from './rate-worker';
 
 export { FinetuneMode };
 export const FINETUNE_MODES: readonly FinetuneMode[] = FinetuneMode.options;
@@ -53,6 +54,8 @@ export interface NetworkCandidateInput {
   providers?: ProviderName[];
   /** ONNX Runtime threads per training step (default: every core). */
   threads?: number;
+  /** With two rates and two threads or more, train them at once, the second in a worker thread (default true; false: one after the other, the baseline of the speed figure). */
+  ratesAtOnce?: boolean;
   /** An epoch's patch budget per training case (`FINETUNE_PATCHES_PER_CASE`, its default); null: every patch every epoch. */
   patchesPerCase?: number | null;
   /** The cases came from this labelled dataset CSV (`ana train --base`), not the record's signed cases: said so on the model card. */
@@ -232,12 +235,17 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const options = networkFinetuneOptions(manifest, input.training);
   const stop = bagCount(bags.stop) > 0 ? bags.stop : null;
   const choice = learningRateChoice(input.learningRate, input.training);
-  const stepper = await NetworkStepper.open(base.net, start, { providers: input.providers, intraOpNumThreads: input.threads, firstTrainableLayer, warn: () => {} });
+  // Two rates on two cores or more train at once, each on half of them: the second in a worker thread.
+  const threads = input.threads ?? defaultTrainingThreads();
+  const atOnce = (input.ratesAtOnce ?? true) && ratesToTry(options.lr, choice, stop ? bagCount(stop) : 0).length > 1 && threads >= 2;
+  const ownThreads = atOnce ? Math.floor(threads / 2) : threads;
+  const stepper = await NetworkStepper.open(base.net, start, { providers: input.providers, intraOpNumThreads: ownThreads, firstTrainableLayer, warn: () => {} });
   const t1 = performance.now();
   let tuned: TunedNetwork;
   let thresholdValues: number[];
   try {
-    tuned = await fineTuneNetwork(stepper, start, bags.fit, stop, { options, choice, blend, pooling: manifest.aggregation, patchesPerCase: input.patchesPerCase }, {
+    const alongside = atOnce ? { threads: threads - ownThreads, providers: input.providers, firstTrainableLayer } : undefined;
+    tuned = await fineTuneNetwork(stepper, start, bags.fit, stop, { options, choice, blend, pooling: manifest.aggregation, patchesPerCase: input.patchesPerCase, alongside }, {
       isCancelled: input.isCancelled,
       onEpoch: input.onEpoch,
       onProgress: (rate, several, p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}${several ? ` at learning rate ${rate}` : ''}` }),
@@ -246,7 +254,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   } finally {
     await stepper.close();
   }
-  const { lr, trained: result, blended, ratesTried, patchesPerEpoch } = tuned;
+  const { lr, trained: result, blended, ratesTried, patchesPerEpoch, atOnce: trainedAtOnce } = tuned;
   const trainMs = performance.now() - t1;
 
   input.onProgress?.({ phase: 'write', done: 0, total: 1 });
@@ -275,7 +283,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     version: input.version,
     displayName: `${manifest.displayName} (fine-tuned, ${input.mode})`,
     thresholds,
-    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, ...(adapted ? { adaptation: { ...adapted.provenance, from: input.unlabelled!.from } } : {}), firstTrainableLayer, training: { ...options, lr, patchesPerEpoch, augment: options.augment ? 'default' : null }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, ...(adapted ? { adaptation: { ...adapted.provenance, from: input.unlabelled!.from } } : {}), firstTrainableLayer, training: { ...options, lr, patchesPerEpoch, augment: options.augment ? 'default' : null }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried, atOnce: trainedAtOnce } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
     metrics: {},
     card,
   });
@@ -302,6 +310,8 @@ export interface TunedNetwork {
   blended: Awaited<ReturnType<typeof applyBlend>>;
   /** Empty when one rate was trained. */
   ratesTried: RateTried[];
+  /** The two rates trained at the same time, the second in a worker thread (`RateWorkerSettings`). */
+  atOnce: boolean;
 }
 
 /**
@@ -309,7 +319,8 @@ export interface TunedNetwork {
  * benchmark measures what the lab runs: from the weights loaded in `stepper` (the active
  * version's, `base`), one training per rate `ratesToTry` gives (`choice`), each early-stopped on
  * `stop` and blended back towards `base`; with two rates the early-stopping cases keep one
- * (`bestRate`). Each epoch of the patch methods draws at most `patchesPerCase` patches per case
+ * (`bestRate`), and with `alongside` on the CPU the two train at once, the second in a worker
+ * thread (`trainTwoRatesAtOnce`). Each epoch of the patch methods draws at most `patchesPerCase` patches per case
  * of `fit` (`finetunePatchesPerEpoch`, in place of `options.patchesPerEpoch`). The kept candidate's
  * weights are left loaded.
  */
@@ -318,30 +329,90 @@ export async function fineTuneNetwork(
   base: ParamSet,
   fit: BagDataset,
   stop: BagDataset | null,
-  how: { options: NetworkTrainingOptions; choice: LearningRateChoice; blend: Blend; pooling: Pooling; patchesPerCase?: number | null },
-  hooks: { isCancelled?: () => boolean; onEpoch?: (info: EpochInfo) => void; onProgress?: (rate: number, severalRates: boolean, p: TrainingProgress) => void } = {},
+  how: { options: NetworkTrainingOptions; choice: LearningRateChoice; blend: Blend; pooling: Pooling; patchesPerCase?: number | null; alongside?: RateWorkerSettings },
+  hooks: FineTuneHooks = {},
 ): Promise<TunedNetwork> {
   const rates = ratesToTry(how.options.lr, how.choice, stop ? bagCount(stop) : 0);
   // mean-logit steps on whole images (every patch of each): the budget is the patch methods'.
   const patchesPerEpoch = how.options.method === 'mean-logit' ? null : finetunePatchesPerEpoch(fit, how.patchesPerCase);
-  const initial = stepper.snapshot();
-  const runs: (Omit<TunedNetwork, 'ratesTried' | 'patchesPerEpoch'> & RateTried)[] = [];
-  for (const rate of rates) {
-    stepper.restore(initial);
-    const trained = await trainNetwork(stepper, fit, stop, { ...how.options, lr: rate, patchesPerEpoch }, {
-      isCancelled: hooks.isCancelled,
-      onEpoch: hooks.onEpoch,
-      onProgress: (p) => hooks.onProgress?.(rate, rates.length > 1, p),
-    });
-    const blended = await applyBlend(stepper, base, trained.params, how.blend, stop, how.pooling);
-    // 'auto' blending already read the loaded share on the early-stopping cases.
-    const map = rates.length === 1 ? NaN : (blended.tried.find((t) => t.blend === blended.blend)?.map ?? (await stopCasesMap(stepper, stop!, how.pooling)));
-    // The blended weights are the candidate's: kept as its params.
-    runs.push({ lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended });
+  const rateHow = (rate: number): RateHow => ({ options: how.options, blend: how.blend, pooling: how.pooling, rate, patchesPerEpoch, severalRates: rates.length > 1 });
+  let runs: RateRun[];
+  const atOnce = rates.length === 2 && how.alongside !== undefined && stepper.provider === 'cpu';
+  if (atOnce) {
+    runs = await trainTwoRatesAtOnce(stepper, base, fit, stop, [rateHow(rates[0]!), rateHow(rates[1]!)], how.alongside!, hooks);
+  } else {
+    const initial = stepper.snapshot();
+    runs = [];
+    for (const rate of rates) {
+      stepper.restore(initial);
+      runs.push(await trainAtRate(stepper, base, fit, stop, rateHow(rate), hooks));
+    }
   }
   const chosen = runs.find((r) => r.lr === bestRate(runs))!;
   stepper.restore({ ...stepper.snapshot(), params: chosen.trained.params });
-  return { lr: chosen.lr, patchesPerEpoch, trained: chosen.trained, blended: chosen.blended, ratesTried: runs.length > 1 ? runs.map((r) => ({ lr: r.lr, map: r.map })) : [] };
+  return { lr: chosen.lr, patchesPerEpoch, trained: chosen.trained, blended: chosen.blended, ratesTried: runs.length > 1 ? runs.map((r) => ({ lr: r.lr, map: r.map })) : [], atOnce };
+}
+
+/** How `fineTuneNetwork`'s second rate trains in a worker thread beside the first: its threads, providers and first trainable layer. */
+export type RateWorkerSettings = Pick<RateJob, 'threads' | 'providers' | 'firstTrainableLayer'>;
+
+export interface FineTuneHooks {
+  isCancelled?: () => boolean;
+  onEpoch?: (info: EpochInfo) => void;
+  onProgress?: (rate: number, severalRates: boolean, p: TrainingProgress) => void;
+}
+
+/**
+ * The first rate in `stepper`, the second in a worker thread (rate-worker.ts), at the same time
+ * and from the same weights; the same candidates as one after the other (the weights do not depend
+ * on the threads). The second rate's epochs are reported once the first's training is done, so
+ * each learning curve is one training. A failure or cancel on either side stops the other.
+ */
+async function trainTwoRatesAtOnce(stepper: NetworkStepper, base: ParamSet, fit: BagDataset, stop: BagDataset | null, [first, second]: [RateHow, RateHow], alongside: RateWorkerSettings, hooks: FineTuneHooks): Promise<RateRun[]> {
+  const held: EpochInfo[] = [];
+  let firstDone = false;
+  let workerFailed = false;
+  // The worker reports every batch: each report is when the caller's cancel is passed on.
+  const worker = startRateWorker({ spec: stepper.net.spec, start: stepper.snapshot().params, base, fit, stop, how: second, ...alongside }, {
+    onProgress: (p) => {
+      if (hooks.isCancelled?.()) worker.cancel();
+      hooks.onProgress?.(second.rate, true, p);
+    },
+    onEpoch: (info) => (firstDone ? hooks.onEpoch?.(info) : held.push(info)),
+  });
+  const theirs = worker.result.catch((error: unknown) => {
+    workerFailed = true;
+    throw error;
+  });
+  const mine = trainAtRate(stepper, base, fit, stop, first, { ...hooks, isCancelled: () => workerFailed || (hooks.isCancelled?.() ?? false) })
+    .catch((error: unknown) => {
+      worker.cancel();
+      throw error;
+    })
+    .finally(() => {
+      firstDone = true;
+      for (const info of held.splice(0)) hooks.onEpoch?.(info);
+    });
+  const [a, b] = await Promise.allSettled([mine, theirs]);
+  if (workerFailed && b.status === 'rejected') throw b.reason;
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
+}
+
+/** Trains the weights loaded in `stepper` at one rate, early-stopped on `stop`, blends them back towards `base` and leaves the candidate loaded. */
+export async function trainAtRate(stepper: NetworkStepper, base: ParamSet, fit: BagDataset, stop: BagDataset | null, how: RateHow, hooks: FineTuneHooks = {}): Promise<RateRun> {
+  const { rate } = how;
+  const trained = await trainNetwork(stepper, fit, stop, { ...how.options, lr: rate, patchesPerEpoch: how.patchesPerEpoch }, {
+    isCancelled: hooks.isCancelled,
+    onEpoch: hooks.onEpoch,
+    onProgress: (p) => hooks.onProgress?.(rate, how.severalRates, p),
+  });
+  const blended = await applyBlend(stepper, base, trained.params, how.blend, stop, how.pooling);
+  // 'auto' blending already read the loaded share on the early-stopping cases.
+  const map = !how.severalRates ? NaN : (blended.tried.find((t) => t.blend === blended.blend)?.map ?? (await stopCasesMap(stepper, stop!, how.pooling)));
+  // The blended weights are the candidate's: kept as its params.
+  return { lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended };
 }
 
 /**
@@ -432,10 +503,12 @@ async function caseBags(input: NetworkCandidateInput): Promise<{ fit: BagDataset
   const total = kept.flat().reduce((n, c) => n + c.slides.length, 0);
   let before = 0;
   const groups: BagDataset[] = [];
-  for (const group of kept) {
+  for (const [g, group] of kept.entries()) {
     const rows = group.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
     const data = await pixelBags(rows, prep, {
       labels,
+      // The training and early-stopping cases' patches are shared with a second rate's worker, not copied.
+      shared: g < 2,
       signal: controller.signal,
       onProgress: (done) => {
         if (input.isCancelled?.()) controller.abort();

@@ -95,6 +95,8 @@ export interface FinetuneOptions {
   threads?: number;
   /** Whole-network modes: an epoch's patch budget per training case (`FINETUNE_PATCHES_PER_CASE`, its default); null: every patch every epoch. */
   patchesPerCase?: number | null;
+  /** Whole-network `--lr auto`: false trains the two rates one after the other, not at once (the speed figure's baseline). */
+  ratesAtOnce?: boolean;
   onProgress?: (p: Progress) => void;
   onEpoch?: (info: EpochInfo) => void;
   /** Polled between epochs and slides; true stops the work with a 'training cancelled' error. */
@@ -186,6 +188,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
             providers: options.providers,
             threads: options.threads,
             patchesPerCase,
+            ratesAtOnce: options.ratesAtOnce,
             onProgress: options.onProgress,
             onEpoch: options.onEpoch,
             isCancelled: options.isCancelled,

@@ -21,7 +21,8 @@ export interface FieldRow {
   pixelSizeUm?: number | null;
 }
 
-export async function pixelBags(rows: readonly FieldRow[], prep: PatchPreprocessing, options: { labels?: readonly string[]; signal?: AbortSignal; onProgress?: (done: number, total: number) => void } = {}): Promise<BagDataset> {
+/** `shared`: the patches in a SharedArrayBuffer, so a worker thread can train on them without a copy. */
+export async function pixelBags(rows: readonly FieldRow[], prep: PatchPreprocessing, options: { labels?: readonly string[]; signal?: AbortSignal; onProgress?: (done: number, total: number) => void; shared?: boolean } = {}): Promise<BagDataset> {
   const labels = [...(options.labels ?? LABEL_KEYS)];
   const K = labels.length;
   const length = prep.inputPx * prep.inputPx;
@@ -48,7 +49,8 @@ export async function pixelBags(rows: readonly FieldRow[], prep: PatchPreprocess
     offsets[i + 1] = offsets[i]! + keptCount;
     options.onProgress?.(i + 1, rows.length);
   }
-  const inputs = new Float32Array(offsets[rows.length]! * length);
+  const values = offsets[rows.length]! * length;
+  const inputs = options.shared ? new Float32Array(new SharedArrayBuffer(values * Float32Array.BYTES_PER_ELEMENT)) : new Float32Array(values);
   chunks.forEach((c, i) => inputs.set(c, offsets[i]! * length));
   return { labels, bagLabels, bagOffsets: offsets, inputs, inputLength: length, bagIds: rows.map((r) => r.id ?? r.absolutePath) };
 }
