@@ -70,7 +70,7 @@ const epochs = values.epochs === undefined ? {} : { maxEpochs: Number(values.epo
 const rate = learningRateOption(values.lr, '--lr');
 // 'adapt' adapts an extractor's codebooks and trains a head, or pre-trains a whole network and trains it.
 const onHead = mode === 'head' || (mode === 'adapt' && (await loadModelPackage(resolve(values.model))).manifest.kind !== 'network');
-if (!onHead) console.log(`threads per training step: ${values.threads ?? `${defaultTrainingThreads()} (every core)`}`);
+if (!onHead) console.log(`training threads: ${values.threads ?? `${defaultTrainingThreads()} (every core)`}${values['in-turn'] ? '' : '; with two learning rates, half each'}`);
 for (const pass of mode === 'head' ? ['first (embeddings computed)', 'second (embeddings cached)'] : [`${mode}`]) {
   t = performance.now();
   let last = '';
