@@ -99,3 +99,25 @@ export function jobResult<R, M extends { type: string }>(worker: Worker, label: 
   });
   return result.finally(() => void worker.terminate());
 }
+
+/** A job worker's result and a way to stop it early. */
+export interface JobHandle<R> {
+  result: Promise<R>;
+  cancel(): void;
+}
+
+/**
+ * Starts a job worker with `workerData` {job, cancelFlag}: `cancel()` sets the shared Int32 flag,
+ * which the worker polls (a posted message would wait behind synchronous work); `jobResult` for
+ * the rest.
+ */
+export function startCancellableJob<R, M extends { type: string }>(path: string, job: unknown, label: string, onMessage: (message: M) => void): JobHandle<R> {
+  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  const result = jobResult<R, M>(startWorker(path, { job, cancelFlag }), label, onMessage);
+  return {
+    result,
+    cancel() {
+      Atomics.store(cancelFlag, 0, 1);
+    },
+  };
+}

@@ -8,7 +8,7 @@
  * The worker opens its own connection to the database file (SQLite WAL allows it).
  */
 import type { ErrorCode } from '../../errors';
-import { jobResult, startWorker, workerEntryPath, type JobEnd } from '../../worker-entry';
+import { startCancellableJob, workerEntryPath, type JobEnd } from '../../worker-entry';
 import type { FinetuneOptions, FinetuneResult } from './finetune';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import type { Progress } from '../heads/train-model';
@@ -38,16 +38,8 @@ export function finetuneWorkerPath(): string {
 }
 
 export function startFinetuneWorker(job: FinetuneJob, hooks: { onProgress?: (p: Progress) => void; onEpoch?: (e: EpochInfo) => void } = {}, workerPath = finetuneWorkerPath()): FinetuneHandle {
-  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = startWorker(workerPath, { job, cancelFlag });
-  const result = jobResult<FinetuneResult, Exclude<FinetuneWorkerMessage, JobEnd<FinetuneResult>>>(worker, 'fine-tuning', (m) => {
+  return startCancellableJob<FinetuneResult, Exclude<FinetuneWorkerMessage, JobEnd<FinetuneResult>>>(workerPath, job, 'fine-tuning', (m) => {
     if (m.type === 'progress') hooks.onProgress?.(m.progress);
     else hooks.onEpoch?.(m.info);
   });
-  return {
-    result,
-    cancel() {
-      Atomics.store(cancelFlag, 0, 1);
-    },
-  };
 }

@@ -10,7 +10,7 @@
  */
 import type { ErrorCode } from '../../errors';
 import type { ProviderName } from '../../inference/providers';
-import { jobResult, startWorker, workerEntryPath, type JobEnd } from '../../worker-entry';
+import { startCancellableJob, workerEntryPath, type JobEnd, type JobHandle } from '../../worker-entry';
 import type { BagDataset } from '../dataset';
 import type { Pooling } from '../../inference/aggregate';
 import type { NetworkSpec, ParamSet } from '../network/network';
@@ -51,27 +51,16 @@ export interface RateJob {
 
 export type RateWorkerMessage = { type: 'progress'; progress: TrainingProgress } | { type: 'epoch'; info: EpochInfo } | JobEnd<RateRun>;
 
-export interface RateHandle {
-  result: Promise<RateRun>;
-  /** Stops the training before its next batch; the result then rejects with 'training cancelled …'. */
-  cancel(): void;
-}
+/** `cancel()` stops the training before its next batch; the result then rejects with 'training cancelled …'. */
+export type RateHandle = JobHandle<RateRun>;
 
 export function rateWorkerPath(): string {
   return workerEntryPath('finetune-rate');
 }
 
 export function startRateWorker(job: RateJob, hooks: { onProgress?: (p: TrainingProgress) => void; onEpoch?: (info: EpochInfo) => void } = {}, workerPath = rateWorkerPath()): RateHandle {
-  const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = startWorker(workerPath, { job, cancelFlag });
-  const result = jobResult<RateRun, Exclude<RateWorkerMessage, JobEnd<RateRun>>>(worker, `fine-tuning at learning rate ${job.how.rate}`, (m) => {
+  return startCancellableJob<RateRun, Exclude<RateWorkerMessage, JobEnd<RateRun>>>(workerPath, job, `fine-tuning at learning rate ${job.how.rate}`, (m) => {
     if (m.type === 'progress') hooks.onProgress?.(m.progress);
     else hooks.onEpoch?.(m.info);
   });
-  return {
-    result,
-    cancel() {
-      Atomics.store(cancelFlag, 0, 1);
-    },
-  };
 }
