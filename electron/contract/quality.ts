@@ -11,6 +11,14 @@ import { z } from 'zod';
 export const NotReadableReason = z.enum(['blank', 'no-cells', 'too-few-cells', 'out-of-focus', 'saturated', 'too-small', 'unreadable-file']);
 export type NotReadableReason = z.infer<typeof NotReadableReason>;
 
+/**
+ * Where the pixel size a field was cut at came from: the file's resolution tags, the workstation's
+ * microscope profile, or the model's assumed default (the file states none and no profile is set;
+ * the field may then be read at the wrong scale). null on slides stored before it was recorded.
+ */
+export const PixelSizeSource = z.enum(['file', 'profile', 'model-default']);
+export type PixelSizeSource = z.infer<typeof PixelSizeSource>;
+
 export const QualityVerdict = z.enum(['readable', 'not-readable']);
 export type QualityVerdict = z.infer<typeof QualityVerdict>;
 

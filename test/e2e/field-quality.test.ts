@@ -138,6 +138,9 @@ describe('field quality in the review workstation', () => {
     expect(await page.getByTestId('field-measures').textContent()).toContain(`${reading.quality!.cells} cells`);
     expect(await page.getByTestId('field-screening').textContent()).toContain(reading.screening!.call);
     expect(await page.getByTestId('field-screening').textContent()).toContain(reading.screening!.positiveProbability.toFixed(2));
+    // Its file states the pixel size: nothing to say about the scale.
+    expect(detail.slides[0]!.pixelSizeSource).toBe('file');
+    expect(await page.getByTestId('field-pixel-size-assumed').count()).toBe(0);
 
     // At a vertex of the largest cell the outline changes the pixel; toggled off (key C), the plain image.
     await page.getByTestId('overlay-toggle').uncheck();
@@ -159,6 +162,18 @@ describe('field quality in the review workstation', () => {
     await nextFrames();
     await page.screenshot({ path: join(OUT, 'cell-outlines.png') });
     await page.getByTestId('overlay-toggle').check();
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('says when a field was cut at the assumed pixel size: its file states none and no profile is set', async () => {
+    const unstated = day.find((d) => !d.statesPixelSize)!;
+    await openCase(unstated.accessionId);
+    const detail = (await invoke<CaseDetail>('cases/get', { caseId: (await caseOf(unstated.accessionId)).id })).value;
+    expect(detail.slides[0]).toMatchObject({ pixelSizeSource: 'model-default', pixelSizeUm: expect.any(Number) });
+    expect(await page.getByTestId('field-pixel-size-assumed').textContent()).toContain(
+      `Pixel size ${detail.slides[0]!.pixelSizeUm!.toFixed(3)} µm/px, assumed: the file states no pixel size and no microscope profile is set.`,
+    );
+    await page.getByTestId('field-verdict').screenshot({ path: join(OUT, 'pixel-size-assumed.png') });
     expect(consoleErrors).toEqual([]);
   });
 

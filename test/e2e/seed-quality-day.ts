@@ -1,17 +1,21 @@
 /**
  * A day for the field-quality end-to-end test: ordinary synthetic fields next to fields the
  * readability gate must refuse — a black field (nothing was imaged) and a strongly blurred positive
- * field (the microscope was out of focus). All are written as the camera would, 8-bit RGB PNG.
+ * field (the microscope was out of focus). All are written as the camera would, 8-bit RGB PNG; one
+ * as a camera that states no pixel size in its files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeField, generateField, type SynthField } from '../../electron/core/synth/index';
+import { withoutPixelSize } from '../fixtures/slide-images';
 
 export interface QualityDaySlide {
   accessionId: string;
   path: string;
   /** What the field is, for the test's expectations. */
   kind: 'normal' | 'black' | 'blurred';
+  /** The file states its pixel size (false: written as a camera that states none). */
+  statesPixelSize: boolean;
 }
 
 const SIZE = { widthPx: 1024, heightPx: 768 };
@@ -41,9 +45,9 @@ export function blurFitc(field: SynthField, radiusPx: number): SynthField {
 
 export async function writeQualityDay(dir: string): Promise<QualityDaySlide[]> {
   mkdirSync(dir, { recursive: true });
-  const plan: { accessionId: string; kind: QualityDaySlide['kind']; labels: string[]; seed: number }[] = [
+  const plan: { accessionId: string; kind: QualityDaySlide['kind']; labels: string[]; seed: number; statesPixelSize?: false }[] = [
     { accessionId: 'Q2026-0301', kind: 'normal', labels: ['homogeneous'], seed: 301 },
-    { accessionId: 'Q2026-0302', kind: 'normal', labels: [], seed: 302 },
+    { accessionId: 'Q2026-0302', kind: 'normal', labels: [], seed: 302, statesPixelSize: false },
     { accessionId: 'Q2026-0303', kind: 'black', labels: [], seed: 303 },
     { accessionId: 'Q2026-0304', kind: 'blurred', labels: ['speckled'], seed: 304 },
   ];
@@ -52,8 +56,9 @@ export async function writeQualityDay(dir: string): Promise<QualityDaySlide[]> {
     const generated = generateField({ ...SIZE, labels: p.labels, intensity: p.labels.length ? 0.8 : undefined }, p.seed);
     const field = p.kind === 'black' ? { ...generated, fitc: new Float32Array(generated.fitc.length) } : p.kind === 'blurred' ? blurFitc(generated, 12) : generated;
     const path = join(dir, `${p.accessionId}_F1.png`);
-    writeFileSync(path, await encodeField(field, 'png-rgb8'));
-    slides.push({ accessionId: p.accessionId, path, kind: p.kind });
+    const png = await encodeField(field, 'png-rgb8');
+    writeFileSync(path, p.statesPixelSize === false ? await withoutPixelSize(png) : png);
+    slides.push({ accessionId: p.accessionId, path, kind: p.kind, statesPixelSize: p.statesPixelSize ?? true });
   }
   return slides;
 }

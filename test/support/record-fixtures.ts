@@ -86,6 +86,7 @@ export function seedReadCase(
     widthPx: 640,
     heightPx: 480,
     pixelSizeUm: 0.5,
+    pixelSizeSource: 'file',
     format: 'png',
     createdAtMs: received,
   });

@@ -59,7 +59,7 @@ for (const row of rows) {
   const bytes = await readFile(row.absolutePath);
   const accession = basename(row.absolutePath).split(/[_.]/)[0]!;
   const kase = ensureCase(db, accession, Date.now(), Date.now());
-  const slide = insertSlide(db, { caseId: kase.id, path: row.absolutePath, fileName: basename(row.absolutePath), sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, widthPx: 0, heightPx: 0, pixelSizeUm: null, format: 'png', createdAtMs: Date.now() });
+  const slide = insertSlide(db, { caseId: kase.id, path: row.absolutePath, fileName: basename(row.absolutePath), sha256: createHash('sha256').update(bytes).digest('hex'), sizeBytes: bytes.length, widthPx: 0, heightPx: 0, pixelSizeUm: null, pixelSizeSource: null, format: 'png', createdAtMs: Date.now() });
   // Sign-off needs a reading; the bench stores a placeholder one (the figure is fine-tuning, not reading).
   insertReading(db, { slideId: slide.id, modelId: 'bench', modelVersion: '0', provider: 'cpu', status: 'done', error: null, labels: LABEL_KEYS.slice(), probabilities: LABEL_KEYS.map(() => 0.1), predicted: [], patchCount: 1, patches: [[0, 0, 1, 1, 0]], patchScores: new Float32Array(LABEL_KEYS.length), timingsMs: {}, createdAtMs: Date.now() });
   saveDraft(db, physician, { caseId: kase.id, labels: row.labels.map((key) => ({ key })), comment: '' });

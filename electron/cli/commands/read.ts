@@ -12,7 +12,7 @@ import { createReadingService, type ReadOptions, type ReadingService } from '../
 import { listSlideFiles, type BatchItemResult, type BatchProgress, type BatchSummary } from '../../core/reading/batch-reader';
 import { loadMicroscopeProfile } from '../../core/slides/microscope-profile';
 import { UsageError, type Command } from '../command';
-import type { FieldQuality, Screening } from '../../contract/quality';
+import type { FieldQuality, PixelSizeSource, Screening } from '../../contract/quality';
 
 /** One slide in the `--json` output. */
 export interface ReadJsonItem {
@@ -26,6 +26,8 @@ export interface ReadJsonItem {
   skippedPatches: number;
   provider: string | null;
   pixelSizeUm: number | null;
+  /** 'file', 'profile', or 'model-default' (assumed: the file states none and no profile was given). */
+  pixelSizeSource: PixelSizeSource | null;
   ms: number | null;
   timingsMs: Record<string, number>;
   /** `{ verdict, reason, cells, mitoses, focus, saturatedFraction, signalToBackground }`; null when the file failed for another reason. */
@@ -50,6 +52,7 @@ export function toJsonItem(r: BatchItemResult): ReadJsonItem {
     skippedPatches: r.skippedPatches,
     provider: r.provider,
     pixelSizeUm: r.pixelSizeUm,
+    pixelSizeSource: r.pixelSizeSource,
     ms: r.timingsMs.total !== undefined ? Math.round(r.timingsMs.total) : null,
     timingsMs: Object.fromEntries(Object.entries(r.timingsMs).map(([k, v]) => [k, Math.round(v * 10) / 10])),
     quality: r.quality,
@@ -132,6 +135,8 @@ export const readCommand: Command = {
       }
       console.log(summaryTable(summary.items, model.manifest.labels.map((l) => l.key)));
       console.log(fieldSummary(summary.items));
+      const assumed = assumedPixelSizeWarning(summary.items);
+      if (assumed) console.log(assumed);
       console.log(
         `\n${summary.items.length} file(s): ${summary.done} read, ${summary.skipped} already read, ${summary.failed} failed` +
           ` in ${(summary.wallMs / 1000).toFixed(1)} s with ${model.manifest.id} ${model.manifest.version} on ${service.provider}; record: ${dbPath}`,
@@ -211,6 +216,21 @@ export function fieldSummary(items: BatchItemResult[]): string {
     (notReadable.length ? ` (${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ')})` : '') +
     `; screened ${positive} positive, ${screened.length - positive} negative` +
     `; unfamiliar ${judgedFamiliarity ? `${unfamiliar} of ${judgedFamiliarity}` : 'not judged (the model ships no reference)'}`
+  );
+}
+
+/**
+ * Said when fields were cut at the model's assumed pixel size: their files state none and no
+ * profile was given. Patches are cut in micrometres, so a wrong size reads every cell at the wrong
+ * scale (real microscopes: about 0.15 to 0.65 µm per pixel; docs/real-fields.md).
+ */
+export function assumedPixelSizeWarning(items: BatchItemResult[]): string | null {
+  const assumed = items.filter((i) => i.pixelSizeSource === 'model-default');
+  if (!assumed.length) return null;
+  const sizes = [...new Set(assumed.map((i) => i.pixelSizeUm!.toFixed(3)))].join(', ');
+  return (
+    `\nPixel size assumed for ${assumed.length} of ${items.length} field(s): their files state none and no microscope profile was given, ` +
+    `so they were cut at the model's ${sizes} µm/px. If that is not your camera's size at the sample, read them again with --profile FILE --force.`
   );
 }
 

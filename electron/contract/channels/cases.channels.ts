@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { AuditEntrySummary, DecisionSummary, SignatureSummary } from './review.channels';
 import { lineText } from './text';
-import { Familiarity, FieldQuality, NotReadableReason, Screening, ScreeningCall } from '../quality';
+import { Familiarity, FieldQuality, NotReadableReason, PixelSizeSource, Screening, ScreeningCall } from '../quality';
 
 export const CaseStatus = z.enum(['new', 'read', 'in_review', 'signed', 'amended']);
 export type CaseStatus = z.infer<typeof CaseStatus>;
@@ -37,7 +37,9 @@ export const SlideSummary = z.object({
   sha256: z.string(),
   widthPx: z.number().int(),
   heightPx: z.number().int(),
+  /** The pixel size the field was cut at. */
   pixelSizeUm: z.number().nullable(),
+  pixelSizeSource: PixelSizeSource.nullable(),
   format: z.string(),
 });
 export type SlideSummary = z.infer<typeof SlideSummary>;

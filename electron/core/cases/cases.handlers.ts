@@ -89,6 +89,7 @@ export function casesHandlers(db: WritableDb, sessions: SessionStore): HandlersF
           widthPx: s.widthPx,
           heightPx: s.heightPx,
           pixelSizeUm: s.pixelSizeUm,
+          pixelSizeSource: s.pixelSizeSource,
           format: s.format,
         })),
         readings: latestReadingsOfCase(db, row.id).map(toReadingSummary),

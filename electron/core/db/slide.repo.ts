@@ -1,5 +1,6 @@
 import { appendAudit, SYSTEM_ACTOR, type Actor } from './audit.repo';
 import { runWrite, type ReadableDb, type WritableDb } from './connection';
+import type { PixelSizeSource } from '../../contract/quality';
 
 export interface SlideRow {
   id: number;
@@ -11,6 +12,8 @@ export interface SlideRow {
   widthPx: number;
   heightPx: number;
   pixelSizeUm: number | null;
+  /** Where pixelSizeUm came from; null on slides stored before it was recorded (migration 007). */
+  pixelSizeSource: PixelSizeSource | null;
   format: string;
   createdAtMs: number;
 }
@@ -18,7 +21,7 @@ export interface SlideRow {
 export type NewSlide = Omit<SlideRow, 'id'>;
 
 const SELECT_SLIDE = `SELECT id, case_id AS caseId, path, file_name AS fileName, sha256, size_bytes AS sizeBytes,
-  width_px AS widthPx, height_px AS heightPx, pixel_size_um AS pixelSizeUm, format, created_at_ms AS createdAtMs
+  width_px AS widthPx, height_px AS heightPx, pixel_size_um AS pixelSizeUm, pixel_size_source AS pixelSizeSource, format, created_at_ms AS createdAtMs
   FROM slides`;
 
 export function getSlideById(db: ReadableDb, id: number): SlideRow | undefined {
@@ -42,12 +45,34 @@ export function insertSlide(db: WritableDb, slide: NewSlide, actor: Actor = SYST
   return runWrite(db, `Adding slide ${slide.fileName} to case ${slide.caseId}`, () => {
     const info = db
       .prepare(
-        `INSERT INTO slides (case_id, path, file_name, sha256, size_bytes, width_px, height_px, pixel_size_um, format, created_at_ms)
-         VALUES (@caseId, @path, @fileName, @sha256, @sizeBytes, @widthPx, @heightPx, @pixelSizeUm, @format, @createdAtMs)`,
+        `INSERT INTO slides (case_id, path, file_name, sha256, size_bytes, width_px, height_px, pixel_size_um, pixel_size_source, format, created_at_ms)
+         VALUES (@caseId, @path, @fileName, @sha256, @sizeBytes, @widthPx, @heightPx, @pixelSizeUm, @pixelSizeSource, @format, @createdAtMs)`,
       )
       .run(slide);
     const row = getSlideById(db, Number(info.lastInsertRowid))!;
     appendAudit(db, { actor, action: 'create', entity: 'slide', entityId: row.id, caseId: row.caseId, newValue: row, atMs: row.createdAtMs });
     return row;
+  });
+}
+
+/**
+ * A slide read again at another pixel size (e.g. with a microscope profile after it was first read
+ * at the model's assumed size): the slide records the size its newest reading was cut at, which is
+ * also what fine-tuning cuts its patches at. The slide of a signed case cannot change (trigger).
+ */
+export function updateSlidePixelSize(db: WritableDb, id: number, pixelSizeUm: number, pixelSizeSource: PixelSizeSource, actor: Actor = SYSTEM_ACTOR): SlideRow {
+  return runWrite(db, `Recording the pixel size of slide ${id}`, () => {
+    const before = getSlideById(db, id)!;
+    db.prepare('UPDATE slides SET pixel_size_um = ?, pixel_size_source = ? WHERE id = ?').run(pixelSizeUm, pixelSizeSource, id);
+    appendAudit(db, {
+      actor,
+      action: 'update',
+      entity: 'slide',
+      entityId: id,
+      caseId: before.caseId,
+      oldValue: { pixelSizeUm: before.pixelSizeUm, pixelSizeSource: before.pixelSizeSource },
+      newValue: { pixelSizeUm, pixelSizeSource },
+    });
+    return getSlideById(db, id)!;
   });
 }

@@ -13,7 +13,7 @@ import { DomainError, errorMessage, type ErrorCode } from '../errors';
 import { accessionFromFileName, checkAccession } from './accession';
 import { hashFile, prepareSlide, type PreparedSlide } from './prepare-slide';
 import { findDoneReading, scoreAndStore, type ReadSlideContext } from './read-slide';
-import type { Familiarity, FieldQuality, Screening } from '../../contract/quality';
+import type { Familiarity, FieldQuality, PixelSizeSource, Screening } from '../../contract/quality';
 import { unreadableFileQuality } from '../quality/readability';
 import { judgedBy } from '../quality/familiarity';
 
@@ -35,6 +35,8 @@ export interface BatchItemResult {
   skippedPatches: number;
   provider: string | null;
   pixelSizeUm: number | null;
+  /** Where the pixel size came from ('model-default': assumed, the file states none and no profile was given). */
+  pixelSizeSource: PixelSizeSource | null;
   /** Milliseconds per stage: decode, tile, analyse, infer, aggregate, store; total is wall time from dequeue to stored. */
   timingsMs: Record<string, number>;
   /** The field's verdict; a file that could not be decoded is `not-readable` / `unreadable-file`. Null for other failures. */
@@ -162,6 +164,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
               skippedPatches: done.reading.patches.filter((p) => p[4] === 1).length,
               provider: done.reading.provider,
               pixelSizeUm: done.slide.pixelSizeUm,
+              pixelSizeSource: done.slide.pixelSizeSource,
               quality: done.reading.quality,
               screening: done.reading.screening,
               familiarity: done.reading.familiarity,
@@ -219,6 +222,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
         skippedPatches: prepared.patches.kept.filter((k) => !k).length,
         provider: ctx.engine.provider,
         pixelSizeUm: prepared.pixelSizeUm,
+        pixelSizeSource: prepared.pixelSizeSource,
         timingsMs,
         quality: prepared.verdict.quality,
         screening: prepared.verdict.screening,
@@ -251,6 +255,7 @@ function emptyResult(path: string, accessionId: string | null): BatchItemResult 
     skippedPatches: 0,
     provider: null,
     pixelSizeUm: null,
+    pixelSizeSource: null,
     timingsMs: {},
     quality: null,
     screening: null,

@@ -13,6 +13,7 @@ import { cutPatches, patchRects, type CutPatches } from '../slides/patches';
 import type { FieldVerdict } from '../quality/field-verdict';
 import { judgeInProcess, type FieldJudge } from './field-judge';
 import type { AnalysisOptions } from '../quality/analyse-field';
+import type { PixelSizeSource } from '../../contract/quality';
 
 export interface PreparedSlide {
   path: string;
@@ -22,7 +23,7 @@ export interface PreparedSlide {
   decoded: Omit<DecodedSlide, 'fitc' | 'dapi'>;
   /** Pixel size used for the grid (file, profile, or the model's default). */
   pixelSizeUm: number;
-  pixelSizeSource: 'file' | 'profile' | 'model-default';
+  pixelSizeSource: PixelSizeSource;
   /** `kept` is false for patches without any segmented cell (they are not scored). */
   patches: CutPatches;
   /** The field's quality verdict, screening and cells, decided before any pattern call. */

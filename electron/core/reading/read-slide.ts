@@ -8,7 +8,7 @@
 import { inTransaction, type WritableDb } from '../db/connection';
 import { ensureCase, getCaseById, setCaseStatus } from '../db/case.repo';
 import type { Actor } from '../db/audit.repo';
-import { getSlideBySha256, insertSlide, type SlideRow } from '../db/slide.repo';
+import { getSlideBySha256, insertSlide, updateSlidePixelSize, type SlideRow } from '../db/slide.repo';
 import type { PatchEntry } from '../../contract';
 import { insertReading, listReadingsOfSlide, type ReadingRow } from '../db/reading.repo';
 import { aggregate, predictedLabels } from '../inference/aggregate';
@@ -140,9 +140,10 @@ export function storeReading(
   const now = ctx.nowMs ?? Date.now;
   const { manifest } = ctx.model;
   return inTransaction(ctx.db, () => {
-    const slide =
-      getSlideBySha256(ctx.db, prepared.sha256) ??
-      insertSlide(ctx.db, {
+    const stored = getSlideBySha256(ctx.db, prepared.sha256);
+    const slide = stored
+      ? withPixelSizeOf(ctx.db, stored, prepared)
+      : insertSlide(ctx.db, {
         caseId: ensureCase(ctx.db, accessionId, now(), now(), {}, READING_ACTOR).id,
         path: prepared.path,
         fileName: prepared.fileName,
@@ -151,6 +152,7 @@ export function storeReading(
         widthPx: prepared.decoded.widthPx,
         heightPx: prepared.decoded.heightPx,
         pixelSizeUm: prepared.pixelSizeUm,
+        pixelSizeSource: prepared.pixelSizeSource,
         format: prepared.decoded.format,
         createdAtMs: now(),
       }, READING_ACTOR);
@@ -179,6 +181,18 @@ export function storeReading(
     if (kase.status === 'new') setCaseStatus(ctx.db, kase.id, 'read', READING_ACTOR);
     return { slide, reading };
   });
+}
+
+/**
+ * A slide read again records the pixel size this reading was cut at (read first at the model's
+ * assumed size, then with a microscope profile, say), unless its case is signed: the signed record
+ * keeps the slide it was signed on.
+ */
+function withPixelSizeOf(db: WritableDb, slide: SlideRow, prepared: PreparedSlide): SlideRow {
+  if (slide.pixelSizeUm === prepared.pixelSizeUm && slide.pixelSizeSource === prepared.pixelSizeSource) return slide;
+  const status = getCaseById(db, slide.caseId)!.status;
+  if (status === 'signed' || status === 'amended') return slide;
+  return updateSlidePixelSize(db, slide.id, prepared.pixelSizeUm, prepared.pixelSizeSource, READING_ACTOR);
 }
 
 /**

@@ -42,6 +42,18 @@ it('writes JSON per slide, prints a summary, and exits 0 when some files could b
   expect(json[0].unfamiliar).toBeNull(); // the test package ships no familiarity reference
   expect(json[1].quality).toMatchObject({ verdict: 'not-readable', reason: 'unreadable-file' });
   expect(run.stdout).toMatch(/Fields: \d+ readable, 1 not readable \(unreadable-file 1\)/);
+  // The PNG states no pixel size and no profile was given: the assumed size is said, and recorded.
+  expect(json[0]).toMatchObject({ pixelSizeSource: 'model-default', pixelSizeUm: expect.any(Number) });
+  expect(run.stdout).toContain(`Pixel size assumed for 1 of 2 field(s): their files state none and no microscope profile was given, so they were cut at the model's ${json[0].pixelSizeUm.toFixed(3)} µm/px.`);
+});
+
+it('with a microscope profile, fields whose files state no pixel size are read at its size, and nothing is said', async () => {
+  const profile = join(dir, 'scope.json');
+  await writeFile(profile, JSON.stringify({ name: 'scope', pixelSizeUm: 0.32 }));
+  const run = ana('read', join(dir, 'D-1_F1.png'), '--db', join(dir, 'c.db'), '--model', join(dir, 'model'), '--provider', 'cpu', '--profile', profile, '--json', join(dir, 'profiled.json'));
+  expect(run.status, run.stderr).toBe(0);
+  expect(JSON.parse(await readFile(join(dir, 'profiled.json'), 'utf8'))[0]).toMatchObject({ pixelSizeSource: 'profile', pixelSizeUm: 0.32 });
+  expect(run.stdout).not.toContain('Pixel size assumed');
 });
 
 it('exits 1 when nothing could be read', () => {

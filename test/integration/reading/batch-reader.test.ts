@@ -10,7 +10,12 @@ import { listCases } from '../../../electron/core/db/case.repo';
 import { createReadingService, type ReadingService } from '../../../electron/core/reading/reading.service';
 import { listSlideFiles, type BatchProgress } from '../../../electron/core/reading/batch-reader';
 import { accessionPattern } from '../../../electron/core/reading/accession';
-import { blobField, writeRgb8 } from '../../fixtures/slide-images';
+import { blobField, writeGrey16Tiff, writeRgb8 } from '../../fixtures/slide-images';
+import { listAuditOfCase } from '../../../electron/core/db/audit.repo';
+import { loadModelPackage } from '../../../electron/core/models/model-package';
+import { patchOptionsOf } from '../../../electron/core/models/manifest';
+import { MicroscopeProfile } from '../../../electron/core/slides/microscope-profile';
+import { dropRecordGuards } from '../../support/record-fixtures';
 import { writeTestPackage } from '../../fixtures/model-package';
 
 let dir: string;
@@ -112,6 +117,41 @@ describe('batch reading', () => {
     expect(db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT slide_id) AS slides FROM readings').get()).toEqual({ n: 3, slides: 3 });
     expect(await s.resume()).toBeNull();
     await s.close();
+    db.close();
+  });
+
+  it("records where each field's pixel size came from; read again with a profile, an unsigned slide takes the profile's size", async () => {
+    const png = join(dir, 'day', 'A-001_F1.png'); // an 8-bit PNG without pHYs: states no pixel size
+    const tiff = join(dir, 'P-009_F1.tif');
+    await writeGrey16Tiff(tiff, Uint16Array.from(blobField(W, H, 9), (v) => v * 257), W, H, 0.25);
+    const assumed = patchOptionsOf((await loadModelPackage(modelDir)).manifest).defaultPixelSizeUm;
+    const db = openDatabase(':memory:');
+    const plain = service(db);
+    const first = await plain.read([png, tiff]);
+    await plain.close();
+    expect(first.items.map((i) => [i.pixelSizeSource, i.pixelSizeUm])).toEqual([['model-default', assumed], ['file', 0.25]]);
+    const slideOf = (path: string) => db.prepare('SELECT id, case_id AS caseId, pixel_size_um AS um, pixel_size_source AS source FROM slides WHERE path = ?').get(path) as { id: number; caseId: number; um: number; source: string };
+    expect(slideOf(png)).toMatchObject({ um: assumed, source: 'model-default' });
+
+    const profile = MicroscopeProfile.parse({ name: 'lab camera', pixelSizeUm: 0.4 });
+    const withProfile = service(db, { profile });
+    const again = await withProfile.read([png, tiff], { force: true });
+    // The file's own tags still win over the profile; the PNG now has the profile's size, audited.
+    expect(again.items.map((i) => [i.status, i.pixelSizeSource, i.pixelSizeUm])).toEqual([['done', 'profile', 0.4], ['done', 'file', 0.25]]);
+    expect(slideOf(png)).toMatchObject({ um: 0.4, source: 'profile' });
+    const update = listAuditOfCase(db, slideOf(png).caseId).find((a) => a.entity === 'slide' && a.action === 'update')!;
+    expect(JSON.parse(update.oldJson!)).toEqual({ pixelSizeUm: assumed, pixelSizeSource: 'model-default' });
+    expect(JSON.parse(update.newJson!)).toEqual({ pixelSizeUm: 0.4, pixelSizeSource: 'profile' });
+
+    // A signed case keeps the slide it was signed on; core holds to it without the record's triggers.
+    dropRecordGuards(db);
+    db.prepare("UPDATE cases SET status = 'signed' WHERE id = ?").run(slideOf(png).caseId);
+    const other = service(db, { profile: MicroscopeProfile.parse({ name: 'other', pixelSizeUm: 0.3 }) });
+    const signed = await other.read([png], { force: true });
+    await other.close();
+    expect(signed.items[0]).toMatchObject({ status: 'done', pixelSizeSource: 'profile', pixelSizeUm: 0.3 });
+    expect(slideOf(png)).toMatchObject({ um: 0.4, source: 'profile' });
+    await withProfile.close();
     db.close();
   });
 

@@ -79,6 +79,7 @@ export function addReadCase(rec: SeededRecord, spec: CaseSpec, seed: number): nu
     widthPx: img.widthPx,
     heightPx: img.heightPx,
     pixelSizeUm: null,
+    pixelSizeSource: null,
     format: 'png',
     createdAtMs: receivedAtMs + 60_000,
   });

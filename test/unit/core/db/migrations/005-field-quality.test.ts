@@ -29,7 +29,7 @@ describe('migration 005 (field quality)', () => {
   it('stores and returns a reading\'s verdict, screening, familiarity and cells', () => {
     const db = openDatabase(':memory:');
     const kase = ensureCase(db, 'A-2', 1, 1, {});
-    const slide = insertSlide(db, { caseId: kase.id, path: '/x.png', fileName: 'x.png', sha256: 'f'.repeat(64), sizeBytes: 1, widthPx: 4, heightPx: 4, pixelSizeUm: 0.5, format: 'png', createdAtMs: 2 });
+    const slide = insertSlide(db, { caseId: kase.id, path: '/x.png', fileName: 'x.png', sha256: 'f'.repeat(64), sizeBytes: 1, widthPx: 4, heightPx: 4, pixelSizeUm: 0.5, pixelSizeSource: 'file', format: 'png', createdAtMs: 2 });
     const cells = [{ polygon: [0, 0, 4, 0, 4, 4], mitotic: false }];
     const reading = insertReading(db, {
       slideId: slide.id, modelId: 'm', modelVersion: '1', provider: 'cpu', status: 'done', error: null, labels: ['homogeneous'], probabilities: [0], predicted: [],
