@@ -36,6 +36,7 @@ const OPTIONS = {
   thresholds: { type: 'string' },
   mode: { type: 'string' },
   blend: { type: 'string' },
+  'pixel-size-um': { type: 'string' },
   cache: { type: 'string' },
   provider: { type: 'string' },
   quiet: { type: 'boolean', default: false },
@@ -60,7 +61,8 @@ export const trainCommand: Command = {
     '  [--thresholds fixed|tuned|shrunk|cv|platt|prevalence] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]\n' +
     '  A whole-network base (the shipped model since 0.5.0) is fine-tuned with ana finetune\'s recipe on the CSV\'s rows, one case a row:\n' +
     `  [--mode all|last-blocks|adapt (default all; adapt: self-supervised on the train and val rows' fields first)] [--blend S|auto (default auto)] [--thresholds (default prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} train + val rows, else the base's)]\n` +
-    '  [--method spl|plain|mean-logit (default the base\'s)] [--epochs N] [--patience N] [--lr X|auto (default auto)] [--seed S] [--version V] [--provider ...]; base and candidate measured on the test rows',
+    '  [--method spl|plain|mean-logit (default the base\'s)] [--epochs N] [--patience N] [--lr X|auto (default auto)] [--seed S] [--version V] [--provider ...]; base and candidate measured on the test rows\n' +
+    "  [--pixel-size-um U (µm per pixel of the fields whose files state none; default the base's assumed size, said when used)]",
   async run(args) {
     const { values } = parseArgs({ args, options: OPTIONS });
     const { dataCsv, outDir } = trainingRunPaths(values);
@@ -70,7 +72,7 @@ export const trainCommand: Command = {
     };
     const base = await loadModelPackage(values.base ? resolve(values.base) : defaultModelDir());
     if (base.manifest.kind === 'network') return fineTuneNetwork(values, base, dataCsv, outDir, log);
-    if (values.mode !== undefined || values.blend !== undefined || values.lr === 'auto') throw new UsageError(`--mode, --blend and --lr auto fine-tune a whole network; ${base.manifest.id} ${base.manifest.version} (${base.dir}) is a feature extractor with a head`);
+    if (values.mode !== undefined || values.blend !== undefined || values.lr === 'auto' || values['pixel-size-um'] !== undefined) throw new UsageError(`--mode, --blend, --lr auto and --pixel-size-um fine-tune a whole network; ${base.manifest.id} ${base.manifest.version} (${base.dir}) is a feature extractor with a head`);
     if (values.method !== undefined && !METHODS.includes(values.method as TrainingMethod)) throw new UsageError(`--method must be one of ${METHODS.join(', ')}`);
     // Without --method, the head is trained as the base package's head was (0.4.0: mean-logit by
     // L-BFGS), as fine-tuning does: the self-paced default over-called every pattern on a held-out
@@ -143,6 +145,8 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     ...(values.patience && { patience: wholeOption(values.patience, '--patience') }),
   };
   const rate = learningRateOption(values.lr, '--lr');
+  const pixelSizeUm = values['pixel-size-um'] === undefined ? undefined : num('pixel-size-um', values['pixel-size-um']);
+  if (pixelSizeUm !== undefined && !(pixelSizeUm > 0 && pixelSizeUm <= 100)) throw new UsageError(`--pixel-size-um must be above 0 and at most 100 µm, got '${values['pixel-size-um']}'`);
   let cancelled = false;
   const onSigint = (): void => {
     log('\ncancelling after the current batch…\n');
@@ -161,6 +165,11 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
       thresholds: values.thresholds as ThresholdMode | undefined,
       blend: values.blend === undefined ? undefined : blendOption(values.blend, '--blend'),
       providers: parseProviderPreference(values.provider),
+      pixelSizeUm,
+      onPixelSizes: (sizes) => {
+        // Said even with --quiet: every cell of these fields is read at a scale nothing stated.
+        if (sizes.assumed) console.error(`pixel size: ${sizes.assumed} of ${sizes.fromFiles + sizes.given + sizes.assumed} fields state none in their files and are cut at ${base.manifest.id} ${base.manifest.version}'s assumed ${sizes.assumedUm} µm/px; give --pixel-size-um U if your microscope's differs (real microscopes: about 0.15–0.65 µm/px)`);
+      },
       isCancelled: () => cancelled,
       onProgress: (p) => {
         if (p.phase === 'patches' && (p.done % 50 === 0 || p.done === p.total)) log(`\rcutting patches of fields ${p.done}/${p.total}${p.done === p.total ? '\n' : ''}`);
@@ -173,7 +182,9 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     const rateChoice = m.provenance['learningRateChoice'] as { tried: RateTried[] } | undefined;
     const rateWords = `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}`;
     console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${NETWORK_MODE_WORDS[r.mode as (typeof NETWORK_MODES)[number]]})`);
-    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test; patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
+    const px = r.pixelSizes;
+    const pixelWords = [px.fromFiles && `${px.fromFiles} from their files`, px.given && `${px.given} at the given ${pixelSizeUm} µm/px`, px.assumed && `${px.assumed} at the assumed ${px.assumedUm} µm/px`].filter(Boolean).join(', ');
+    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelWords}); patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
     if (r.rows.test > 0) {
       const before = c.activeScored.report;
       const after = c.candidateScored.report;

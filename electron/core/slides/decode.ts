@@ -302,6 +302,19 @@ function resolvePixelSize(fromFile: number | null, profile: MicroscopeProfile | 
 }
 
 /**
+ * The pixel size a slide file states in its resolution tags, from its header alone (no pixel is
+ * decoded); null when it states none or an implausible one. A file sharp cannot open (BMP, whose
+ * decoder reads no size; a damaged file, which decoding refuses with its own error) states none.
+ */
+export async function statedPixelSizeUm(path: string): Promise<number | null> {
+  try {
+    return pixelSizeFromDensity((await sharp(path, { limitInputPixels: false }).metadata()).density);
+  } catch {
+    return null;
+  }
+}
+
+/**
  * sharp reports density in pixels per inch whatever the file's unit (TIFF inch/cm, PNG pHYs per
  * metre); 72/96/300 dpi defaults map to tens of micrometres and are ignored as implausible.
  */

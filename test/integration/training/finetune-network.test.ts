@@ -5,7 +5,7 @@
  * version on the same frozen validation cases; a deliberately broken candidate is refused.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,6 +35,9 @@ import { LABEL_SETS, readAndSignCases, writeFieldDataset } from './fields';
 import { anaInProcess } from '../../support/ana-cli';
 import { trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
 import { finetuneNetworkOnDataset } from '../../../electron/core/training/finetune/finetune-dataset';
+import { decodeSlide } from '../../../electron/core/slides/decode';
+import { formatDatasetCsv, readDatasetCsv } from '../../../electron/core/synth/dataset-csv';
+import { writeGrey8 } from '../../fixtures/slide-images';
 
 const PASSWORD = 'correct horse battery';
 let dir: string;
@@ -320,7 +323,7 @@ describe('whole-network local fine-tuning', () => {
     const out = join(dir, 'trained-from-csv');
     const run = await anaInProcess(['train', '--data', csvPath, '--base', weakDir, '--out', out, '--epochs', '6', '--patience', '6', '--lr', '0.02', '--seed', '3', '--provider', 'cpu', '--quiet']);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^fields: 24 train, 6 early-stopping, 6 test;/m);
+    expect(run.stdout).toMatch(/^fields: 24 train, 6 early-stopping, 6 test \(pixel size: 36 at the assumed 0\.5 µm\/px\);/m);
     const candidate = await loadNetworkPackage(out);
     const provenance = candidate.manifest.provenance;
     expect(candidate.manifest.parentVersion).toBe('1.0.0');
@@ -343,6 +346,44 @@ describe('whole-network local fine-tuning', () => {
     const [base, trained] = [await evaluated(weakDir), await evaluated(out)];
     expect(printed!.slice(1).map(Number)).toEqual([base.f1_macro, trained.f1_macro, base.map, trained.map].map((v) => +v.toFixed(3)));
     expect(trained.map).toBeGreaterThan(base.map);
+  }, 120_000);
+
+  it('ana train --base cuts fields whose files state no pixel size at --pixel-size-um, as if their files stated it, else at the assumed size, and says so', async () => {
+    // The dataset's BMP fields state no pixel size; the same pixels as PNGs that state 0.25 µm/px.
+    const rows = await readDatasetCsv(csvPath);
+    const statedRows = [];
+    for (const row of rows) {
+      const slide = await decodeSlide(row.absolutePath);
+      const grey = Uint8Array.from(slide.fitc, (v) => Math.round(v * 255));
+      const path = row.path.replace(/\.bmp$/, '-stated.png');
+      await writeGrey8(join(dir, path), grey, slide.widthPx, slide.heightPx, 'png', 0.25);
+      statedRows.push({ path, labels: row.labels, split: row.split });
+    }
+    const statedCsv = join(dir, 'fields-stated.csv');
+    await writeFile(statedCsv, formatDatasetCsv(statedRows));
+    // A base that has barely learnt, so that training moves its weights.
+    const weakDir = join(dir, 'weak-base-px');
+    await runWholeNetworkTraining({ csvPath, outDir: weakDir, version: '1.0.0', training: { maxEpochs: 1, patience: 1, batchSize: 8, lr: 1e-3, seed: 2 }, augment: false, inputPx: 16, patchSizeUm: 100, defaultPixelSizeUm: 0.5, widths: [4, 8], providers: ['cpu'] });
+    const train = async (csv: string, name: string, extra: string[] = []) => {
+      const out = join(dir, name);
+      const run = await anaInProcess(['train', '--data', csv, '--base', weakDir, '--out', out, '--epochs', '3', '--patience', '3', '--lr', '0.02', '--seed', '3', '--provider', 'cpu', '--quiet', ...extra]);
+      expect(run.status, run.stderr).toBe(0);
+      return { ...run, weights: await readFile(join(out, 'model.onnx')), pixelSizes: (await loadNetworkPackage(out)).manifest.provenance['pixelSizes'] };
+    };
+    const given = await train(csvPath, 'px-given', ['--pixel-size-um', '0.25']);
+    expect(given.stdout).toContain('test (pixel size: 36 at the given 0.25 µm/px)');
+    expect(given.stderr).not.toContain('state none');
+    expect(given.pixelSizes).toEqual({ fromFiles: 0, given: 36, assumed: 0, assumedUm: 0.5, givenUm: 0.25 });
+    expect(given.weights.equals(await readFile(join(weakDir, 'model.onnx')))).toBe(false);
+    const stated = await train(statedCsv, 'px-stated');
+    expect(stated.stdout).toContain('test (pixel size: 36 from their files)');
+    expect(stated.weights.equals(given.weights)).toBe(true);
+    // Nothing given: the base's assumed size, said even with --quiet; these fields then hold other patches.
+    const assumed = await train(csvPath, 'px-assumed');
+    expect(assumed.stderr).toContain("pixel size: 36 of 36 fields state none in their files and are cut at ana-whole-network 1.0.0's assumed 0.5 µm/px; give --pixel-size-um U");
+    expect(assumed.weights.equals(given.weights)).toBe(false);
+    // A file's own size wins over the one given, as over a microscope profile in a reading.
+    expect((await train(statedCsv, 'px-stated-given', ['--pixel-size-um', '0.5'])).weights.equals(given.weights)).toBe(true);
   }, 120_000);
 
   it("--lr auto, the default, trains the network at its own rate and at FAST_FINETUNE_LR, and writes the candidate the early-stopping cases rank better", async () => {
@@ -452,7 +493,7 @@ describe('whole-network local fine-tuning', () => {
     await writeSkeletonPackage(join(dir, 'skeleton-train'));
     const onHead = await anaInProcess(['train', '--data', csvPath, '--base', join(dir, 'skeleton-train'), '--out', join(dir, 'never'), '--blend', '1']);
     expect(onHead.status).toBe(2);
-    expect(onHead.stderr).toMatch(/--mode, --blend and --lr auto fine-tune a whole network; .* is a feature extractor with a head/);
+    expect(onHead.stderr).toMatch(/--mode, --blend, --lr auto and --pixel-size-um fine-tune a whole network; .* is a feature extractor with a head/);
     expect(existsSync(join(dir, 'never'))).toBe(false);
     // Called directly, the head trainer refuses a whole network before embedding a field.
     await expect(trainModelFromCsv({ dataCsv: csvPath, outDir: join(dir, 'never'), baseModelDir: baseDir, cacheDir: join(dir, 'never-cache') })).rejects.toThrow(/is a whole network \(kind 'network'\), not a feature extractor with a head/);

@@ -7,10 +7,14 @@
  * share (a seeded 15 % of `train` when the CSV has none, as `ana train` holds out), `test` rows
  * measure the base and the candidate the way the validation gate compares them. Mode 'adapt'
  * first pre-trains the network on the train and val rows' fields without their labels. No record, no
- * registry and no gate: the package is written to `outDir`.
+ * registry and no gate: the package is written to `outDir`. A field is cut at the pixel size its
+ * file states, else at `pixelSizeUm` (the lab's microscope), else at the base's assumed size, as a
+ * reading does with a microscope profile; how many fields took which is reported before training.
  */
 import { resolve } from 'node:path';
 import type { ModelPackage } from '../../models/model-package';
+import { patchOptionsOf } from '../../models/manifest';
+import { statedPixelSizeUm } from '../../slides/decode';
 import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
 import { datasetSplits } from '../heads/train-model';
 import type { ThresholdMode } from '../metrics/thresholds';
@@ -27,6 +31,21 @@ export interface DatasetFinetuneOptions
   dataCsv: string;
   /** A whole-network package (`manifest.kind` 'network'). */
   base: ModelPackage;
+  /** µm per pixel of the fields whose files state none (default: the base's assumed size). */
+  pixelSizeUm?: number;
+  /** Called once, before any field is cut, with where the fields' pixel sizes come from. */
+  onPixelSizes?: (sizes: DatasetPixelSizes) => void;
+}
+
+/** Where the dataset's fields got their pixel size. */
+export interface DatasetPixelSizes {
+  /** Fields whose files state their pixel size. */
+  fromFiles: number;
+  /** Fields cut at the given `pixelSizeUm`. */
+  given: number;
+  /** Fields cut at the base's assumed size (`assumedUm`): nothing stated theirs. */
+  assumed: number;
+  assumedUm: number;
 }
 
 export interface DatasetFinetuneResult {
@@ -35,10 +54,21 @@ export interface DatasetFinetuneResult {
   /** 'active': the base's thresholds kept. */
   thresholds: ThresholdMode | 'active';
   rows: { train: number; val: number; test: number };
+  pixelSizes: DatasetPixelSizes;
 }
 
-function asCase(row: DatasetRow): TrainingCase {
-  return { accessionId: row.path, labels: row.labels, slides: [{ path: row.absolutePath, pixelSizeUm: null }] };
+/** Each field's pixel size to cut at: null where its file states one (read there, as a reading does), else the given one. */
+async function pixelSizesOf(rows: readonly DatasetRow[], given: number | undefined, base: ModelPackage): Promise<{ of: Map<string, number | null>; sizes: DatasetPixelSizes }> {
+  const of = new Map<string, number | null>();
+  let fromFiles = 0;
+  for (const row of rows) {
+    const stated = await statedPixelSizeUm(row.absolutePath);
+    if (stated !== null) fromFiles++;
+    of.set(row.absolutePath, stated === null ? (given ?? null) : null);
+  }
+  const rest = rows.length - fromFiles;
+  const assumedUm = patchOptionsOf(base.manifest).defaultPixelSizeUm;
+  return { of, sizes: { fromFiles, given: given === undefined ? 0 : rest, assumed: given === undefined ? rest : 0, assumedUm } };
 }
 
 export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions): Promise<DatasetFinetuneResult> {
@@ -48,20 +78,23 @@ export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions):
   const thresholds = checkedNetworkThresholds(mode, options.thresholds ?? defaultNetworkThresholdMode(rows.train.length + rows.val.length));
   const blend = checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
   const counts = { train: rows.train.length, val: rows.val.length, test: rows.test.length };
-  const { dataCsv, base, ...loop } = options;
+  const { dataCsv, base, pixelSizeUm, onPixelSizes, ...loop } = options;
+  const pixels = await pixelSizesOf([...rows.train, ...rows.val, ...rows.test], pixelSizeUm, base);
+  onPixelSizes?.(pixels.sizes);
+  const asCase = (row: DatasetRow): TrainingCase => ({ accessionId: row.path, labels: row.labels, slides: [{ path: row.absolutePath, pixelSizeUm: pixels.of.get(row.absolutePath)! }] });
   const candidate = await trainNetworkCandidate({
     ...loop,
     active: base,
     mode,
     groups: { fit: rows.train.map(asCase), stop: rows.val.map(asCase), validation: rows.test.map(asCase) },
     // What a lab has read by the time it adapts: the rows it learns from, never the test rows.
-    ...(mode === 'adapt' ? { unlabelled: { fields: [...rows.train, ...rows.val].map((r) => ({ absolutePath: r.absolutePath, labels: [] })), adaptation: { seed }, from: `${resolve(dataCsv)} (train and val rows, without labels)` } } : {}),
+    ...(mode === 'adapt' ? { unlabelled: { fields: [...rows.train, ...rows.val].map((r) => ({ absolutePath: r.absolutePath, labels: [], pixelSizeUm: pixels.of.get(r.absolutePath)! })), adaptation: { seed }, from: `${resolve(dataCsv)} (train and val rows, without labels)` } } : {}),
     training: { seed, ...options.training },
     thresholds,
     blend,
     version: options.version ?? `${base.manifest.version.split('+')[0]}+train`,
-    provenance: { command: 'ana train', dataset: resolve(dataCsv), rows: counts },
+    provenance: { command: 'ana train', dataset: resolve(dataCsv), rows: counts, pixelSizes: { ...pixels.sizes, ...(pixelSizeUm === undefined ? {} : { givenUm: pixelSizeUm }) } },
     datasetCsv: resolve(dataCsv),
   });
-  return { candidate, mode, thresholds: thresholds ?? 'active', rows: counts };
+  return { candidate, mode, thresholds: thresholds ?? 'active', rows: counts, pixelSizes: pixels.sizes };
 }
