@@ -116,6 +116,7 @@ describe('the Today page', () => {
     expect(await textOf(page.getByTestId('today-fields'))).toContain('32 read');
     expect(await textOf(page.getByTestId('today-not-readable'))).toMatch(/^2 not readable: (blank field 1, out of focus 1|out of focus 1, blank field 1)$/);
     expect(await textOf(page.getByTestId('today-unfamiliar'))).toBe(`${truth.day.unfamiliar} unfamiliar to the model`);
+    expect(await textOf(page.getByTestId('today-pixel-size-assumed'))).toBe(`${truth.day.assumedPixelSize} read at the model's assumed pixel size: their files state none and no microscope profile is set (Settings)`);
     expect(await textOf(page.getByTestId('today-model'))).toContain(`read 32 fields with ${model.modelId} ${model.version} on cpu`);
     // Agreement: the day's signed cases against the suggestions they were signed over.
     const agreement = page.getByTestId('today-agreement').locator('tr[data-key="positive"] td');

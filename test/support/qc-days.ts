@@ -37,7 +37,7 @@ export interface SignedOutcome {
 
 export interface QcMonth {
   /** Assessable cases of the day and how many were suggested positive. */
-  day: { total: number; positive: number; notReadable: number; unfamiliar: number; signed: SignedOutcome[] };
+  day: { total: number; positive: number; notReadable: number; unfamiliar: number; assumedPixelSize: number; signed: SignedOutcome[] };
   baseline: { total: number; positive: number };
   /** Every signed case of the month (the version's evidence). */
   signed: SignedOutcome[];
@@ -89,12 +89,16 @@ function readDay(db: WritableDb, random: Random, plan: QcMonthPlan, day: DayPlan
     const notReadable = i >= cases;
     const suggested = !notReadable && random.next() < day.rate ? [pickPattern(random)] : [];
     const unfamiliar = day.back === 0 && i % 10 === 3;
+    // A few of the day's fields from a camera that states no pixel size, read without a profile.
+    const assumedPixelSize = day.back === 0 && i % 10 === 7;
+    if (assumedPixelSize) month.day.assumedPixelSize++;
     const { caseId } = seedReadCase(db, {
       accessionId: `QC${tag}-${String(i + 1).padStart(3, '0')}`,
       receivedAtMs: day.startMs + 8 * 3_600_000 + i * 300_000,
       probabilities: Object.fromEntries(TEST_LABELS.map((k) => [k, suggested.includes(k) ? 0.82 : 0.04])),
       quality: notReadable ? { ...READABLE, verdict: 'not-readable', reason: i % 2 ? 'out-of-focus' : 'blank', cells: 0 } : READABLE,
       familiarity: { unfamiliar, distance: unfamiliar ? 1.6 : 0.4 },
+      pixelSizeSource: assumedPixelSize ? 'model-default' : 'file',
       model: plan.model,
       timingsMs: { decode: 180 + random.int(0, 60), tile: 20, analyse: 400 + random.int(0, 200), infer: 900 + random.int(0, 300), aggregate: 2 },
     });
@@ -115,7 +119,7 @@ function readDay(db: WritableDb, random: Random, plan: QcMonthPlan, day: DayPlan
 export async function seedQcMonth(db: WritableDb, physician: SessionUser, plan: QcMonthPlan): Promise<QcMonth> {
   const random = new Random(plan.seed);
   const dayStartMs = Date.parse(`${plan.date}T00:00:00Z`);
-  const month: QcMonth = { day: { total: 0, positive: 0, notReadable: 0, unfamiliar: 0, signed: [] }, baseline: { total: 0, positive: 0 }, signed: [] };
+  const month: QcMonth = { day: { total: 0, positive: 0, notReadable: 0, unfamiliar: 0, assumedPixelSize: 0, signed: [] }, baseline: { total: 0, positive: 0 }, signed: [] };
   for (let back = plan.daysBefore ?? 30; back >= 0; back--) {
     const day = { back, startMs: dayStartMs - back * DAY_MS, rate: back === 0 ? plan.dayRate : plan.stableRate };
     const toSign = inTransaction(db, () => readDay(db, random, plan, day, month));

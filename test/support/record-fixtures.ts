@@ -4,7 +4,7 @@
  * E2E tests call `seedTestUsers(app.db)` and then log in through the UI or `loginAs`.
  */
 import { join } from 'node:path';
-import type { Familiarity, FieldQuality, Screening, SessionUser, UserRole } from '../../electron/contract';
+import type { Familiarity, FieldQuality, PixelSizeSource, Screening, SessionUser, UserRole } from '../../electron/contract';
 import type { App } from '../../electron/core/app';
 import { hashPassword } from '../../electron/core/auth/password';
 import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
@@ -69,6 +69,8 @@ export function seedReadCase(
     quality?: FieldQuality | null;
     screening?: Screening | null;
     familiarity?: Familiarity | null;
+    /** Where the slide's pixel size came from (default: the file). */
+    pixelSizeSource?: PixelSizeSource | null;
     /** The model that made the reading (default ana-test 1.0.0 on cpu). */
     model?: { modelId: string; modelVersion: string; provider: string };
     timingsMs?: Record<string, number>;
@@ -86,7 +88,7 @@ export function seedReadCase(
     widthPx: 640,
     heightPx: 480,
     pixelSizeUm: 0.5,
-    pixelSizeSource: 'file',
+    pixelSizeSource: options.pixelSizeSource === undefined ? 'file' : options.pixelSizeSource,
     format: 'png',
     createdAtMs: received,
   });

@@ -96,6 +96,8 @@ export const DayQc = z.object({
     notAnalysed: z.number().int(),
     notReadable: z.array(z.object({ reason: NotReadableReason.nullable(), words: z.string(), count: z.number().int() })),
     unfamiliar: z.number().int(),
+    /** Cut at the model's assumed pixel size: the file states none and no microscope profile was set. */
+    assumedPixelSize: z.number().int(),
   }),
   /** Cases whose current readings were made on the day; assessable: at least one field not refused by the gate. */
   cases: z.object({ read: z.number().int(), assessable: z.number().int() }),

@@ -16,6 +16,7 @@ export function dayLines(qc: DayQc): string[] {
     `Fields read: ${f.read} (readable ${f.readable}${f.notAnalysed ? `, not analysed ${f.notAnalysed}` : ''})`,
     `Not readable: ${notReadable}${reasons ? ` (${reasons})` : ''}`,
     `Unfamiliar fields: ${f.unfamiliar}`,
+    ...(f.assumedPixelSize ? [`Read at the model's assumed pixel size (file states none, no microscope profile): ${f.assumedPixelSize}`] : []),
     `Cases read: ${qc.cases.read} (assessable ${qc.cases.assessable})`,
     `Active model: ${active}; read with: ${used}`,
     `Reading time per field: median ${durationText(t.medianMs)}, 90th percentile ${durationText(t.p90Ms)}, total ${durationText(t.totalMs)} over ${t.fields} fields`,

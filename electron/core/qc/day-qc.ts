@@ -145,6 +145,7 @@ export function dayQc(db: ReadableDb, options: DayQcOptions = {}): DayQc {
         count,
       })),
       unfamiliar: dayReadings.filter((r) => r.familiarity?.unfamiliar === true).length,
+      assumedPixelSize: dayReadings.filter((r) => r.pixelSizeSource === 'model-default').length,
     },
     cases: { read: new Set(dayReadings.map((r) => r.caseId)).size, assessable: todays.length },
     positivity,

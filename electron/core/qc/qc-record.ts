@@ -4,7 +4,7 @@
  * result with the suggestion the physician saw. Computed from the existing tables (no QC table to
  * keep in sync); docs/today.md gives the query time on a 30-day record.
  */
-import type { Familiarity, FieldQuality } from '../../contract';
+import type { Familiarity, FieldQuality, PixelSizeSource } from '../../contract';
 import type { ReadableDb } from '../db/connection';
 import { CURRENT_READING_IDS } from '../db/reading.repo';
 import type { DecisionSuggestion } from '../db/decision.repo';
@@ -18,6 +18,8 @@ export interface CurrentReading {
   predicted: string[];
   quality: FieldQuality | null;
   familiarity: Familiarity | null;
+  /** Where the slide's pixel size came from ('model-default': assumed; null: not recorded). */
+  pixelSizeSource: PixelSizeSource | null;
   timingsMs: Record<string, number>;
   createdAtMs: number;
 }
@@ -36,7 +38,8 @@ export function currentReadingsBetween(db: ReadableDb, startMs: number, endMs: n
     .prepare(
       `SELECT s.case_id AS caseId, r.model_id AS modelId, r.model_version AS modelVersion, r.provider,
          r.labels_json AS labelsJson, r.predicted_json AS predictedJson, r.quality_json AS qualityJson,
-         r.familiarity_json AS familiarityJson, r.timings_json AS timingsJson, r.created_at_ms AS createdAtMs
+         r.familiarity_json AS familiarityJson, r.timings_json AS timingsJson, r.created_at_ms AS createdAtMs,
+         s.pixel_size_source AS pixelSizeSource
        FROM readings r JOIN slides s ON s.id = r.slide_id
        WHERE r.id IN (${CURRENT_READING_IDS})
          AND r.created_at_ms >= ? AND r.created_at_ms < ?

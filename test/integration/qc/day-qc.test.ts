@@ -51,7 +51,8 @@ describe('the day dashboard on a month of record', () => {
     const result = await rec.call('physician', 'qc/day', { date: DATE });
     expect(result.ok).toBe(true);
     const qc = result.value as DayQc;
-    expect(qc.fields).toMatchObject({ read: 32, readable: 30, notAnalysed: 0, unfamiliar: truth.day.unfamiliar });
+    expect(qc.fields).toMatchObject({ read: 32, readable: 30, notAnalysed: 0, unfamiliar: truth.day.unfamiliar, assumedPixelSize: truth.day.assumedPixelSize });
+    expect(truth.day.assumedPixelSize).toBe(3);
     expect(qc.fields.notReadable.map((r) => [r.reason, r.count]).sort()).toEqual([['blank', 1], ['out-of-focus', 1]]);
     expect(qc.cases).toEqual({ read: 32, assessable: 30 });
     expect(qc.positivity).toMatchObject({ count: truth.day.positive, total: truth.day.total, baselineCount: truth.baseline.positive, baselineTotal: truth.baseline.total, alarm: true });
@@ -114,6 +115,7 @@ describe('the day dashboard on a month of record', () => {
     const text = ana('qc', '--day', DATE, '--db', dbPath);
     expect(text.stdout).toMatch(/DRIFT ALARM\n  Positivity up: /);
     expect(text.stdout).toMatch(/Fields read: 32 \(readable 30\)/);
+    expect(text.stdout).toContain("Read at the model's assumed pixel size (file states none, no microscope profile): 3");
     const evidence = ana('qc', 'evidence', '--version', '0.4.0', '--db', dbPath);
     expect(evidence.status, evidence.stderr).toBe(0);
     expect(evidence.stdout).toMatch(/^ana-default 0\.4\.0: \d+ signed cases/);
