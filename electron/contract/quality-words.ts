@@ -2,7 +2,7 @@
  * The words for a field's verdict, screening and familiarity. The viewer, the worklist, the PDF and
  * the HL7 message all say it with these, so a physician and the lab system read the same sentence.
  */
-import type { Familiarity, FieldQuality, NotReadableReason, PixelSizeSource, Screening } from './quality';
+import type { Familiarity, FieldQuality, NotReadableReason, Screening } from './quality';
 
 export const NOT_READABLE_WORDS: Record<NotReadableReason, string> = {
   blank: 'blank field',
@@ -15,16 +15,11 @@ export const NOT_READABLE_WORDS: Record<NotReadableReason, string> = {
 };
 
 /**
- * '0.520 µm/px, assumed: the file states no pixel size and no microscope profile is set' — the
- * scale the patches were cut at, and whether anything stated it (docs/physician-view.md).
+ * '0.500 µm/px, assumed: …' — a field cut at the model's assumed pixel size (PixelSizeSource
+ * 'model-default'): nothing stated its scale (docs/field-quality-review.md).
  */
-export function pixelSizeWords(pixelSizeUm: number | null, source: PixelSizeSource | null): string {
-  if (pixelSizeUm === null) return 'pixel size not recorded';
-  const size = `${pixelSizeUm.toFixed(3)} µm/px`;
-  if (source === 'model-default') return `${size}, assumed: the file states no pixel size and no microscope profile is set`;
-  if (source === 'profile') return `${size}, from the microscope profile`;
-  if (source === 'file') return `${size}, from the file`;
-  return size;
+export function assumedPixelSizeWords(pixelSizeUm: number): string {
+  return `${pixelSizeUm.toFixed(3)} µm/px, assumed: the file states no pixel size and no microscope profile is set`;
 }
 
 /** A field the analysis judged not readable (an older reading without analysis is not). */

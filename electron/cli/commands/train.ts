@@ -183,7 +183,7 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     const rateWords = `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}`;
     console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${NETWORK_MODE_WORDS[r.mode as (typeof NETWORK_MODES)[number]]})`);
     const px = r.pixelSizes;
-    const pixelWords = [px.fromFiles && `${px.fromFiles} from their files`, px.given && `${px.given} at the given ${pixelSizeUm} µm/px`, px.assumed && `${px.assumed} at the assumed ${px.assumedUm} µm/px`].filter(Boolean).join(', ');
+    const pixelWords = [px.fromFiles && `${px.fromFiles} from their files`, px.given && `${px.given} at the given ${px.givenUm} µm/px`, px.assumed && `${px.assumed} at the assumed ${px.assumedUm} µm/px`].filter(Boolean).join(', ');
     console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelWords}); patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
     if (r.rows.test > 0) {
       const before = c.activeScored.report;

@@ -373,7 +373,7 @@ describe('whole-network local fine-tuning', () => {
     const given = await train(csvPath, 'px-given', ['--pixel-size-um', '0.25']);
     expect(given.stdout).toContain('test (pixel size: 36 at the given 0.25 µm/px)');
     expect(given.stderr).not.toContain('state none');
-    expect(given.pixelSizes).toEqual({ fromFiles: 0, given: 36, assumed: 0, assumedUm: 0.5, givenUm: 0.25 });
+    expect(given.pixelSizes).toEqual({ fromFiles: 0, given: 36, givenUm: 0.25, assumed: 0, assumedUm: 0.5 });
     expect(given.weights.equals(await readFile(join(weakDir, 'model.onnx')))).toBe(false);
     const stated = await train(statedCsv, 'px-stated');
     expect(stated.stdout).toContain('test (pixel size: 36 from their files)');

@@ -41,8 +41,9 @@ export interface DatasetFinetuneOptions
 export interface DatasetPixelSizes {
   /** Fields whose files state their pixel size. */
   fromFiles: number;
-  /** Fields cut at the given `pixelSizeUm`. */
+  /** Fields cut at the given `pixelSizeUm` (`givenUm`; null when none was given). */
   given: number;
+  givenUm: number | null;
   /** Fields cut at the base's assumed size (`assumedUm`): nothing stated theirs. */
   assumed: number;
   assumedUm: number;
@@ -68,7 +69,7 @@ async function pixelSizesOf(rows: readonly DatasetRow[], given: number | undefin
   }
   const rest = rows.length - fromFiles;
   const assumedUm = patchOptionsOf(base.manifest).defaultPixelSizeUm;
-  return { of, sizes: { fromFiles, given: given === undefined ? 0 : rest, assumed: given === undefined ? rest : 0, assumedUm } };
+  return { of, sizes: { fromFiles, given: given === undefined ? 0 : rest, givenUm: given ?? null, assumed: given === undefined ? rest : 0, assumedUm } };
 }
 
 export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions): Promise<DatasetFinetuneResult> {
@@ -93,7 +94,7 @@ export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions):
     thresholds,
     blend,
     version: options.version ?? `${base.manifest.version.split('+')[0]}+train`,
-    provenance: { command: 'ana train', dataset: resolve(dataCsv), rows: counts, pixelSizes: { ...pixels.sizes, ...(pixelSizeUm === undefined ? {} : { givenUm: pixelSizeUm }) } },
+    provenance: { command: 'ana train', dataset: resolve(dataCsv), rows: counts, pixelSizes: pixels.sizes },
     datasetCsv: resolve(dataCsv),
   });
   return { candidate, mode, thresholds: thresholds ?? 'active', rows: counts, pixelSizes: pixels.sizes };
