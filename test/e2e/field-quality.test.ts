@@ -245,12 +245,28 @@ describe('administrator', () => {
     admin.on('pageerror', (e) => errors.push(String(e)));
     await loginAs(app, 'e2e-quality-admin', 'admin');
     await admin.goto(host.url);
-    await admin.getByRole('navigation').getByRole('button', { name: 'Settings' }).click();
+    const nav = (name: string) => admin.getByRole('navigation').getByRole('button', { name, exact: true }).click();
+    // The Today page says what is missing until the microscope is set up.
+    const setupNotice = async () => {
+      // The notice shows once the page has the profile: wait for that answer, then for it to render.
+      await nav('Settings');
+      const answered = admin.waitForResponse((r) => r.url().endsWith('/api/settings/microscope-profile'));
+      await nav('Today');
+      await answered;
+      await admin.getByTestId('today-page').waitFor();
+      await admin.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+      const notice = admin.getByTestId('microscope-setup-notice');
+      return (await notice.count()) ? textOf(notice) : null;
+    };
+    expect(await setupNotice()).toMatch(/^The microscope is not set up/);
+    await nav('Settings');
     const settings = admin.getByTestId('microscope-settings');
     await settings.getByLabel('Profile name').fill('Lab scope 1');
     await settings.getByLabel('Pixel size (µm/px)').fill('0.5');
     await settings.getByRole('button', { name: 'Save profile' }).click();
     await eventually(() => textOf(settings.getByTestId('screening-calibration'))).toContain('generic calibration');
+    expect(await setupNotice()).toMatch(/^Screening is not calibrated on this lab's negative controls Profile Lab scope 1 \(0\.5 µm\/px\)/);
+    await nav('Settings');
 
     // One path that is not a field file: it is listed as left out, the others calibrate.
     await settings.getByTestId('calibration-paths').fill([...controls, join(dayDir, 'no-such-file.png')].join('\n'));
@@ -263,6 +279,7 @@ describe('administrator', () => {
     expect(stored.value.profile).toMatchObject({ name: 'Lab scope 1', calibration: { negatives: 3 } });
     expect(await textOf(settings.getByTestId('screening-calibration'))).toContain(`${Math.round(stored.value.profile.calibration.negativeAgreement * 100)} % of them screen negative`);
     await settings.screenshot({ path: join(OUT, 'screening-calibration.png') });
+    expect(await setupNotice()).toBeNull();
     expect(errors).toEqual([]);
   });
 });

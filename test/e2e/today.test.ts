@@ -118,6 +118,8 @@ describe('the Today page', () => {
     expect(await textOf(page.getByTestId('today-unfamiliar'))).toBe(`${truth.day.unfamiliar} unfamiliar to the model`);
     expect(await textOf(page.getByTestId('today-pixel-size-assumed'))).toBe(`${truth.day.assumedPixelSize} read at the model's assumed pixel size: their files state none and no microscope profile is set (Settings)`);
     expect(await textOf(page.getByTestId('today-model'))).toContain(`read 32 fields with ${model.modelId} ${model.version} on cpu`);
+    // This record has no microscope profile: the page says what that means before anything else.
+    expect(await textOf(page.getByTestId('microscope-setup-notice'))).toMatch(/^The microscope is not set up Files that state no pixel size are read at the model's assumed pixel size/);
     // Agreement: the day's signed cases against the suggestions they were signed over.
     const agreement = page.getByTestId('today-agreement').locator('tr[data-key="positive"] td');
     expect((await agreement.allTextContents()).slice(0, 4)).toEqual(positiveCells(truth.day.signed));
