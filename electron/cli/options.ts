@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { EPOCH_SELECTIONS, type EpochSelection } from '../core/training/trainer';
 import type { Blend, LearningRateChoice } from '../core/training/finetune/finetune-network';
+import type { DatasetPixelSizes } from '../core/training/dataset-pixel-sizes';
 import { UsageError } from './command';
 
 /** A training run: dataset CSV in, package folder out, the training method and the seed (`ana train`, `ana train-network`). */
@@ -65,4 +66,32 @@ export function encoderStagesOption(text: string, flag: string): { widths: numbe
     return { width: Number(m[1]), depth: Number(m[2] ?? 1) };
   });
   return { widths: stages.map((s) => s.width), depths: stages.map((s) => s.depth) };
+}
+
+/** `--pixel-size-um`: µm per pixel at the sample of the fields whose files state none (a microscope profile's range). */
+export function pixelSizeOption(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!(n > 0 && n <= 100)) throw new UsageError(`${flag} must be a size in µm above 0 and at most 100, got '${text}'`);
+  return n;
+}
+
+/** '30 from their files, 6 at the given 0.32 µm/px': where a dataset's fields got their pixel size. */
+export function pixelSizesWords(sizes: DatasetPixelSizes): string {
+  const parts = [
+    sizes.fromFiles && `${sizes.fromFiles} from their files`,
+    sizes.given && `${sizes.given} at the given ${sizes.givenUm} µm/px`,
+    sizes.assumed && `${sizes.assumed} at the assumed ${sizes.assumedUm} µm/px`,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+/**
+ * Said, even with --quiet, when fields were cut at the model's assumed pixel size: every cell of
+ * them is read at a scale nothing stated (real microscopes: about 0.15–0.65 µm per pixel).
+ */
+export function assumedPixelSizeWarning(sizes: DatasetPixelSizes, model: string): string | null {
+  if (!sizes.assumed) return null;
+  const total = sizes.fromFiles + sizes.given + sizes.assumed;
+  return `pixel size: ${sizes.assumed} of ${total} fields state none in their files and are cut at ${model}'s assumed ${sizes.assumedUm} µm/px; give --pixel-size-um U if your microscope's differs (real microscopes: about 0.15–0.65 µm/px)`;
 }

@@ -6,12 +6,15 @@ import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { evaluateModelOnCsv } from '../../core/training/heads/train-model';
 import type { EvaluationReport } from '../../core/training/metrics/metrics';
+import type { DatasetPixelSizes } from '../../core/training/dataset-pixel-sizes';
 import { UsageError, type Command } from '../command';
+import { assumedPixelSizeWarning, pixelSizeOption, pixelSizesWords } from '../options';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'Evaluate a model package on a dataset CSV (image-level and MIML metrics, per class)',
-  usage: 'ana eval --data labels.csv [--split test] [--model DIR] [--json FILE] [--all-splits] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml]',
+  usage: 'ana eval --data labels.csv [--split test] [--model DIR] [--json FILE] [--all-splits] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml]\n' +
+    "  [--pixel-size-um U (µm per pixel of the fields whose files state none; default the model's assumed size, said when used)]",
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -23,9 +26,11 @@ export const evalCommand: Command = {
         json: { type: 'string' },
         cache: { type: 'string' },
         provider: { type: 'string' },
+        'pixel-size-um': { type: 'string' },
       },
     });
     if (!values.data) throw new UsageError('--data is required');
+    let sizes: DatasetPixelSizes | undefined;
     const report = await evaluateModelOnCsv({
       dataCsv: resolve(values.data),
       modelDir: values.model ? resolve(values.model) : defaultModelDir(),
@@ -33,7 +38,14 @@ export const evalCommand: Command = {
       // Never beside the dataset's images (a share, a repository): the per-user cache folder.
       cacheDir: values.cache ? resolve(values.cache) : defaultEmbeddingCacheDir(),
       providers: parseProviderPreference(values.provider),
+      pixelSizeUm: pixelSizeOption(values['pixel-size-um'], '--pixel-size-um'),
+      onPixelSizes: (s) => {
+        sizes = s;
+        const warning = assumedPixelSizeWarning(s, 'the model');
+        if (warning) console.error(warning);
+      },
     });
+    console.log(`pixel size: ${pixelSizesWords(sizes!)}`);
     console.log(formatReport(report));
     if (values.json) {
       await writeFile(resolve(values.json), JSON.stringify(report, null, 2) + '\n');

@@ -10,7 +10,7 @@ import { THRESHOLD_MODES, THRESHOLD_WORDS, type ThresholdMode } from '../../core
 import { loadModelPackage, type ModelPackage } from '../../core/models/model-package';
 import { inheritedOptions, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
 import { UsageError, type Command } from '../command';
-import { blendOption, learningRateOption, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
+import { assumedPixelSizeWarning, blendOption, learningRateOption, pixelSizeOption, pixelSizesWords, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
 import { finetuneNetworkOnDataset } from '../../core/training/finetune/finetune-dataset';
 import { ratesTriedWords, type RateTried } from '../../core/training/finetune/finetune-network';
 
@@ -145,8 +145,7 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     ...(values.patience && { patience: wholeOption(values.patience, '--patience') }),
   };
   const rate = learningRateOption(values.lr, '--lr');
-  const pixelSizeUm = values['pixel-size-um'] === undefined ? undefined : num('pixel-size-um', values['pixel-size-um']);
-  if (pixelSizeUm !== undefined && !(pixelSizeUm > 0 && pixelSizeUm <= 100)) throw new UsageError(`--pixel-size-um must be above 0 and at most 100 µm, got '${values['pixel-size-um']}'`);
+  const pixelSizeUm = pixelSizeOption(values['pixel-size-um'], '--pixel-size-um');
   let cancelled = false;
   const onSigint = (): void => {
     log('\ncancelling after the current batch…\n');
@@ -167,8 +166,8 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
       providers: parseProviderPreference(values.provider),
       pixelSizeUm,
       onPixelSizes: (sizes) => {
-        // Said even with --quiet: every cell of these fields is read at a scale nothing stated.
-        if (sizes.assumed) console.error(`pixel size: ${sizes.assumed} of ${sizes.fromFiles + sizes.given + sizes.assumed} fields state none in their files and are cut at ${base.manifest.id} ${base.manifest.version}'s assumed ${sizes.assumedUm} µm/px; give --pixel-size-um U if your microscope's differs (real microscopes: about 0.15–0.65 µm/px)`);
+        const warning = assumedPixelSizeWarning(sizes, `${base.manifest.id} ${base.manifest.version}`);
+        if (warning) console.error(warning);
       },
       isCancelled: () => cancelled,
       onProgress: (p) => {
@@ -182,9 +181,7 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     const rateChoice = m.provenance['learningRateChoice'] as { tried: RateTried[] } | undefined;
     const rateWords = `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}`;
     console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${NETWORK_MODE_WORDS[r.mode as (typeof NETWORK_MODES)[number]]})`);
-    const px = r.pixelSizes;
-    const pixelWords = [px.fromFiles && `${px.fromFiles} from their files`, px.given && `${px.given} at the given ${px.givenUm} µm/px`, px.assumed && `${px.assumed} at the assumed ${px.assumedUm} µm/px`].filter(Boolean).join(', ');
-    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelWords}); patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
+    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelSizesWords(r.pixelSizes)}); patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
     if (r.rows.test > 0) {
       const before = c.activeScored.report;
       const after = c.candidateScored.report;

@@ -5,7 +5,7 @@
  * version on the same frozen validation cases; a deliberately broken candidate is refused.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -384,6 +384,22 @@ describe('whole-network local fine-tuning', () => {
     expect(assumed.weights.equals(given.weights)).toBe(false);
     // A file's own size wins over the one given, as over a microscope profile in a reading.
     expect((await train(statedCsv, 'px-stated-given', ['--pixel-size-um', '0.5'])).weights.equals(given.weights)).toBe(true);
+
+    // ana eval cuts the fields the same way, so a candidate is measured at the scale it learnt at.
+    // Its figures on these toy fields are perfect at either scale, so the cut itself is what tells:
+    // each field's embeddings are cached under the size it was cut at.
+    const cache = join(dir, 'cache-px');
+    const cached = async () => (await readdir(cache, { recursive: true })).filter((f) => f.endsWith('.emb')).length;
+    const evaluate = async (csv: string, extra: string[] = []) => {
+      const run = await anaInProcess(['eval', '--data', csv, '--model', baseDir, '--all-splits', '--cache', cache, '--provider', 'cpu', ...extra]);
+      expect(run.status, run.stderr).toBe(0);
+      return run;
+    };
+    const evalAssumed = await evaluate(csvPath);
+    expect(evalAssumed.stderr).toContain("pixel size: 36 of 36 fields state none in their files and are cut at the model's assumed 0.5 µm/px");
+    expect(await cached()).toBe(36);
+    expect((await evaluate(csvPath, ['--pixel-size-um', '0.25'])).stdout).toMatch(/^pixel size: 36 at the given 0\.25 µm\/px$/m);
+    expect(await cached()).toBe(72);
   }, 120_000);
 
   it("--lr auto, the default, trains the network at its own rate and at FAST_FINETUNE_LR, and writes the candidate the early-stopping cases rank better", async () => {

@@ -14,7 +14,7 @@
 import { resolve } from 'node:path';
 import type { ModelPackage } from '../../models/model-package';
 import { patchOptionsOf } from '../../models/manifest';
-import { statedPixelSizeUm } from '../../slides/decode';
+import { datasetPixelSizes, type DatasetPixelSizes } from '../dataset-pixel-sizes';
 import { readDatasetCsv, type DatasetRow } from '../../synth/dataset-csv';
 import { datasetSplits } from '../heads/train-model';
 import type { ThresholdMode } from '../metrics/thresholds';
@@ -37,18 +37,6 @@ export interface DatasetFinetuneOptions
   onPixelSizes?: (sizes: DatasetPixelSizes) => void;
 }
 
-/** Where the dataset's fields got their pixel size. */
-export interface DatasetPixelSizes {
-  /** Fields whose files state their pixel size. */
-  fromFiles: number;
-  /** Fields cut at the given `pixelSizeUm` (`givenUm`; null when none was given). */
-  given: number;
-  givenUm: number | null;
-  /** Fields cut at the base's assumed size (`assumedUm`): nothing stated theirs. */
-  assumed: number;
-  assumedUm: number;
-}
-
 export interface DatasetFinetuneResult {
   candidate: Candidate;
   mode: Exclude<FinetuneMode, 'head'>;
@@ -58,19 +46,6 @@ export interface DatasetFinetuneResult {
   pixelSizes: DatasetPixelSizes;
 }
 
-/** Each field's pixel size to cut at: null where its file states one (read there, as a reading does), else the given one. */
-async function pixelSizesOf(rows: readonly DatasetRow[], given: number | undefined, base: ModelPackage): Promise<{ of: Map<string, number | null>; sizes: DatasetPixelSizes }> {
-  const of = new Map<string, number | null>();
-  let fromFiles = 0;
-  for (const row of rows) {
-    const stated = await statedPixelSizeUm(row.absolutePath);
-    if (stated !== null) fromFiles++;
-    of.set(row.absolutePath, stated === null ? (given ?? null) : null);
-  }
-  const rest = rows.length - fromFiles;
-  const assumedUm = patchOptionsOf(base.manifest).defaultPixelSizeUm;
-  return { of, sizes: { fromFiles, given: given === undefined ? 0 : rest, givenUm: given ?? null, assumed: given === undefined ? rest : 0, assumedUm } };
-}
 
 export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions): Promise<DatasetFinetuneResult> {
   const seed = options.training?.seed ?? 1;
@@ -80,7 +55,7 @@ export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions):
   const blend = checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
   const counts = { train: rows.train.length, val: rows.val.length, test: rows.test.length };
   const { dataCsv, base, pixelSizeUm, onPixelSizes, ...loop } = options;
-  const pixels = await pixelSizesOf([...rows.train, ...rows.val, ...rows.test], pixelSizeUm, base);
+  const pixels = await datasetPixelSizes([...rows.train, ...rows.val, ...rows.test].map((r) => r.absolutePath), pixelSizeUm, patchOptionsOf(base.manifest).defaultPixelSizeUm);
   onPixelSizes?.(pixels.sizes);
   const asCase = (row: DatasetRow): TrainingCase => ({ accessionId: row.path, labels: row.labels, slides: [{ path: row.absolutePath, pixelSizeUm: pixels.of.get(row.absolutePath)! }] });
   const candidate = await trainNetworkCandidate({

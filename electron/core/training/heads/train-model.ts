@@ -17,6 +17,8 @@ import type { Pooling } from '../../inference/aggregate';
 import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from '../dataset';
 import { OUT_OF_FOLD_MODES, THRESHOLD_WORDS, TRAINING_CASE_MODES, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import { slideEmbeddings } from './embedding-cache';
+import { datasetPixelSizes, type DatasetPixelSizes } from '../dataset-pixel-sizes';
+import { patchOptionsOf } from '../../models/manifest';
 import { scoredReport, type EvaluationReport, type MultiLabelData, type ScoredReport } from '../metrics/metrics';
 import { LinearHead, type SyncPatchScorer } from '../scorer';
 import { defaultTrainerOptions, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from '../trainer';
@@ -353,15 +355,22 @@ export function summary(r: EvaluationReport): Record<string, number> {
   return { f1_micro: r.f1_micro, f1_macro: r.f1_macro, subset_accuracy: r.subset_accuracy, map: r.map, hamming_loss: r.hamming_loss, one_error: r.one_error, ranking_loss: r.ranking_loss, coverage: r.coverage, average_precision: r.average_precision };
 }
 
-/** Evaluates a package on one split of a dataset CSV through the cached embeddings. */
-export async function evaluateModelOnCsv(options: { dataCsv: string; modelDir: string; split?: string | null; cacheDir?: string; providers?: ProviderName[]; onProgress?: (p: Progress) => void }): Promise<EvaluationReport> {
+/**
+ * Evaluates a package on one split of a dataset CSV through the cached embeddings. Each field is
+ * cut at the pixel size its file states, else `pixelSizeUm`, else the package's assumed size
+ * (`onPixelSizes` hears how many took which, before any field is read).
+ */
+export async function evaluateModelOnCsv(options: { dataCsv: string; modelDir: string; split?: string | null; cacheDir?: string; providers?: ProviderName[]; pixelSizeUm?: number; onPixelSizes?: (sizes: DatasetPixelSizes) => void; onProgress?: (p: Progress) => void }): Promise<EvaluationReport> {
   const rows: DatasetRow[] = await readDatasetCsv(resolve(options.dataCsv));
   const chosen = options.split ? rows.filter((r) => r.split === options.split) : rows;
   if (chosen.length === 0) throw new DomainError('bad-request', `${options.dataCsv}: no rows with split '${options.split}'`);
   const model = await loadModelPackage(options.modelDir);
+  const pixels = await datasetPixelSizes(chosen.map((r) => r.absolutePath), options.pixelSizeUm, patchOptionsOf(model.manifest).defaultPixelSizeUm);
+  options.onPixelSizes?.(pixels.sizes);
   const engine = await createEngine(model, { providers: options.providers, warn: () => {} });
   try {
-    const { data } = await embedRows(model, engine, chosen, { cacheDir: options.cacheDir ?? defaultCacheDir(options.dataCsv), onProgress: options.onProgress });
+    const sized = chosen.map((r) => ({ ...r, pixelSizeUm: pixels.of.get(r.absolutePath)! }));
+    const { data } = await embedRows(model, engine, sized, { cacheDir: options.cacheDir ?? defaultCacheDir(options.dataCsv), onProgress: options.onProgress });
     return await evaluatePackageOn(model, data);
   } finally {
     await engine.close();
