@@ -15,6 +15,8 @@
  * then the network path above (docs/lab-adaptation.md).
  * `--threads N` sets ONNX Runtime's threads per training step (default: every core) — `--threads 1`
  * is the baseline of docs/lab-adaptation.md's speed figure; the trained weights do not depend on it.
+ * `--patience N` sets early stopping's patience (default `FINETUNE_PATIENCE`; `--epochs 30
+ * --patience 30` trains every epoch, the longest a fine-tuning can take).
  * `--patches-per-case N|all` sets an epoch's patch budget per training case (default
  * `FINETUNE_PATCHES_PER_CASE`; `all`: every patch, the baseline of the large-field figure).
  * A whole network's run prints every epoch's early-stopping score and, with `--lr auto`, the
@@ -42,7 +44,7 @@ import { FINETUNE_MODES, ratesTriedWords, type FinetuneMode, type RateTried } fr
 import type { EpochInfo } from '../../core/training/trainer';
 import { blendOption, learningRateOption, wholeOption } from '../options';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, blend: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' }, 'patches-per-case': { type: 'string' }, 'in-turn': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { data: { type: 'string' }, model: { type: 'string', default: 'native-models/ana-default' }, cases: { type: 'string', default: '500' }, work: { type: 'string', default: '/tmp/ana-ft-bench' }, mode: { type: 'string', default: 'head' }, epochs: { type: 'string' }, patience: { type: 'string' }, blend: { type: 'string' }, lr: { type: 'string' }, threads: { type: 'string' }, 'patches-per-case': { type: 'string' }, 'in-turn': { type: 'boolean' } } });
 const mode = values.mode as FinetuneMode;
 if (!FINETUNE_MODES.includes(mode)) throw new Error(`--mode must be one of ${FINETUNE_MODES.join(', ')}`);
 if (!values.data) throw new Error('--data labels.csv is required');
@@ -66,7 +68,7 @@ for (const row of rows) {
   await signCase(db, physician, { caseId: kase.id, password, meaning: 'approved' });
 }
 console.log(`record: ${rows.length} signed cases in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-const epochs = values.epochs === undefined ? {} : { maxEpochs: Number(values.epochs) };
+const epochs = { ...(values.epochs === undefined ? {} : { maxEpochs: Number(values.epochs) }), ...(values.patience === undefined ? {} : { patience: wholeOption(values.patience, '--patience') }) };
 const rate = learningRateOption(values.lr, '--lr');
 // 'adapt' adapts an extractor's codebooks and trains a head, or pre-trains a whole network and trains it.
 const onHead = mode === 'head' || (mode === 'adapt' && (await loadModelPackage(resolve(values.model))).manifest.kind !== 'network');
