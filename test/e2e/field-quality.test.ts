@@ -261,6 +261,7 @@ describe('administrator', () => {
     expect(await setupNotice()).toMatch(/^The microscope is not set up/);
     await nav('Settings');
     const settings = admin.getByTestId('microscope-settings');
+    expect(await textOf(settings.getByTestId('pixel-size-hint'))).toContain("the camera's pixel pitch divided by the total magnification");
     await settings.getByLabel('Profile name').fill('Lab scope 1');
     await settings.getByLabel('Pixel size (µm/px)').fill('0.5');
     await settings.getByRole('button', { name: 'Save profile' }).click();
