@@ -135,7 +135,7 @@ export const readCommand: Command = {
       }
       console.log(summaryTable(summary.items, model.manifest.labels.map((l) => l.key)));
       console.log(fieldSummary(summary.items));
-      const assumed = assumedPixelSizeWarning(summary.items);
+      const assumed = assumedPixelSizeLine(summary.items);
       if (assumed) console.log(assumed);
       console.log(
         `\n${summary.items.length} file(s): ${summary.done} read, ${summary.skipped} already read, ${summary.failed} failed` +
@@ -224,7 +224,7 @@ export function fieldSummary(items: BatchItemResult[]): string {
  * profile was given. Patches are cut in micrometres, so a wrong size reads every cell at the wrong
  * scale (real microscopes: about 0.15 to 0.65 µm per pixel; docs/real-fields.md).
  */
-export function assumedPixelSizeWarning(items: BatchItemResult[]): string | null {
+export function assumedPixelSizeLine(items: BatchItemResult[]): string | null {
   const assumed = items.filter((i) => i.pixelSizeSource === 'model-default');
   if (!assumed.length) return null;
   const sizes = [...new Set(assumed.map((i) => i.pixelSizeUm!.toFixed(3)))].join(', ');
