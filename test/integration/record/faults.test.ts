@@ -89,8 +89,8 @@ describe('record under faults', () => {
   it('two processes writing at once neither corrupt nor lose records, and the audit chain stays one chain', async () => {
     const path = tempDbPath('ana-two-');
     const go = `${path}.go`;
-    const a = startWriter(['steady', path, 'A', '40'], { GO_FILE: go, PAUSE_MS: '3' });
-    const b = startWriter(['steady', path, 'B', '40'], { GO_FILE: go, PAUSE_MS: '3' });
+    const a = startWriter(['steady', path, 'A', '40'], { GO_FILE: go, PAUSE_MS: '3', PEER: 'B', BLOCK: '10' });
+    const b = startWriter(['steady', path, 'B', '40'], { GO_FILE: go, PAUSE_MS: '3', PEER: 'A', BLOCK: '10' });
     await Promise.all([a.waitFor('ready'), b.waitFor('ready')]);
     writeFileSync(go, '');
     expect(await a.exit).toBe(0);

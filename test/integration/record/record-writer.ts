@@ -5,8 +5,10 @@
  *                             printing "committed <accession>" after each commit;
  *   hang DB PREFIX COUNT    — COUNT committed writes, then a big write transaction that stops
  *                             half-way ("in-transaction") and waits to be killed.
+ * Environment: GO_FILE (start barrier), PAUSE_MS (pause after each write), PEER + BLOCK (lock-step
+ * with another writer every BLOCK writes).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { openDatabase, inTransaction, type WritableDb } from '../../../electron/core/db/connection';
 import { seedReadCase } from '../../support/record-fixtures';
 
@@ -33,7 +35,20 @@ if (process.env.GO_FILE) {
   process.stdout.write('ready\n');
   while (!existsSync(process.env.GO_FILE)) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
 }
-for (let i = 0; i < count; i++) writeOne(i);
+// Optional lock-step with a peer writer (PEER: its prefix): every BLOCK writes, each waits for the
+// other to have committed as many. A loaded machine can otherwise run one writer's whole batch
+// before the other's first write, and the test could not tell that they overlap.
+const block = Number(process.env.BLOCK ?? 0);
+const waitFor = (file: string): void => {
+  for (let waited = 0; !existsSync(file) && waited < 30_000; waited += 5) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+};
+for (let i = 0; i < count; i++) {
+  writeOne(i);
+  if (process.env.GO_FILE && process.env.PEER && block > 0 && (i + 1) % block === 0 && i + 1 < count) {
+    writeFileSync(`${process.env.GO_FILE}.${prefix}.${i + 1}`, '');
+    waitFor(`${process.env.GO_FILE}.${process.env.PEER}.${i + 1}`);
+  }
+}
 if (mode === 'hang') {
   inTransaction(db, () => {
     for (let i = 0; i < 50; i++) seedReadCase(db, { accessionId: `${prefix}-uncommitted-${i}` });
