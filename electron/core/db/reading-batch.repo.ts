@@ -11,6 +11,8 @@ export interface ReadingBatchRow {
   total: number;
   startedAtMs: number;
   finishedAtMs: number | null;
+  /** Files this model version has read are read again (a resumed batch keeps it). */
+  force: boolean;
 }
 
 export interface ReadingBatchItemRow {
@@ -26,19 +28,20 @@ export interface ReadingBatchItemRow {
 }
 
 const SELECT_BATCH = `SELECT id, model_id AS modelId, model_version AS modelVersion, status, total,
-  started_at_ms AS startedAtMs, finished_at_ms AS finishedAtMs FROM reading_batches`;
+  started_at_ms AS startedAtMs, finished_at_ms AS finishedAtMs, force FROM reading_batches`;
 const SELECT_ITEM = `SELECT batch_id AS batchId, seq, path, status, error_code AS errorCode, error, slide_id AS slideId,
   reading_id AS readingId, finished_at_ms AS finishedAtMs FROM reading_batch_items`;
 
 /** Creates a batch and its pending items in one transaction. */
-export function createBatch(db: WritableDb, batch: { id: string; modelId: string; modelVersion: string; startedAtMs: number }, paths: string[]): ReadingBatchRow {
+export function createBatch(db: WritableDb, batch: { id: string; modelId: string; modelVersion: string; startedAtMs: number; force?: boolean }, paths: string[]): ReadingBatchRow {
   db.transaction(() => {
-    db.prepare(`INSERT INTO reading_batches (id, model_id, model_version, status, total, started_at_ms) VALUES (?, ?, ?, 'running', ?, ?)`).run(
+    db.prepare(`INSERT INTO reading_batches (id, model_id, model_version, status, total, started_at_ms, force) VALUES (?, ?, ?, 'running', ?, ?, ?)`).run(
       batch.id,
       batch.modelId,
       batch.modelVersion,
       paths.length,
       batch.startedAtMs,
+      batch.force ? 1 : 0,
     );
     const insert = db.prepare('INSERT INTO reading_batch_items (batch_id, seq, path) VALUES (?, ?, ?)');
     paths.forEach((path, seq) => insert.run(batch.id, seq, path));
@@ -46,13 +49,16 @@ export function createBatch(db: WritableDb, batch: { id: string; modelId: string
   return getBatch(db, batch.id)!;
 }
 
+type StoredBatchRow = Omit<ReadingBatchRow, 'force'> & { force: number };
+const batchRow = (row: StoredBatchRow | undefined): ReadingBatchRow | undefined => (row ? { ...row, force: row.force === 1 } : undefined);
+
 export function getBatch(db: ReadableDb, id: string): ReadingBatchRow | undefined {
-  return db.prepare(`${SELECT_BATCH} WHERE id = ?`).get(id) as ReadingBatchRow | undefined;
+  return batchRow(db.prepare(`${SELECT_BATCH} WHERE id = ?`).get(id) as StoredBatchRow | undefined);
 }
 
 /** The newest batch that did not finish (crashed, killed or cancelled), if any. */
 export function latestUnfinishedBatch(db: ReadableDb): ReadingBatchRow | undefined {
-  return db.prepare(`${SELECT_BATCH} WHERE status != 'finished' ORDER BY started_at_ms DESC, rowid DESC LIMIT 1`).get() as ReadingBatchRow | undefined;
+  return batchRow(db.prepare(`${SELECT_BATCH} WHERE status != 'finished' ORDER BY started_at_ms DESC, rowid DESC LIMIT 1`).get() as StoredBatchRow | undefined);
 }
 
 export function listBatchItems(db: ReadableDb, batchId: string, status?: BatchItemStatus): ReadingBatchItemRow[] {

@@ -277,7 +277,7 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
         const ctx = await startBatch();
         const files = await listSlideFiles(paths);
         const batchId = readOptions.batchId ?? `batch-${Date.now().toString(36)}-${Math.floor(performance.now()).toString(36)}`;
-        createBatch(options.db, { id: batchId, modelId: ctx.model.manifest.id, modelVersion: ctx.model.manifest.version, startedAtMs: Date.now() }, files);
+        createBatch(options.db, { id: batchId, modelId: ctx.model.manifest.id, modelVersion: ctx.model.manifest.version, startedAtMs: Date.now(), force: readOptions.force }, files);
         return runBatch(batchId, files.map((path, seq) => ({ path, seq })), readOptions, ctx);
       });
     },
@@ -290,7 +290,8 @@ export function createReadingService(options: ReadingServiceOptions): ReadingSer
       return enqueue(async () => {
         const ctx = await startBatch();
         const pending = listBatchItems(options.db, batch.id, 'pending');
-        return runBatch(batch.id, pending.map((i) => ({ path: i.path, seq: i.seq })), readOptions, ctx);
+        // A forced batch stays forced: its pending files were read before and would otherwise be skipped.
+        return runBatch(batch.id, pending.map((i) => ({ path: i.path, seq: i.seq })), { ...readOptions, force: readOptions.force || batch.force }, ctx);
       });
     },
     current: () => running?.progress ?? null,
