@@ -30,9 +30,15 @@ export const ReadingBatch = z.object({
   total: z.number().int(),
   startedAtMs: z.number(),
   finishedAtMs: z.number().nullable(),
+  /** Files this model version had read were read again (a resumed batch keeps it). */
+  force: z.boolean(),
   items: z.array(ReadingBatchItem),
 });
 export type ReadingBatch = z.infer<typeof ReadingBatch>;
+
+/** A field or case that was not read again, and why (moved or changed file, signed case). */
+export const NotReadAgain = z.object({ accessionId: z.string(), path: z.string().nullable(), reason: z.string() });
+export type NotReadAgain = z.infer<typeof NotReadAgain>;
 
 export const readingChannels = {
   /** Starts reading files and folders (walked for slide files) in the background; progress comes as events. */
@@ -56,5 +62,19 @@ export const readingChannels = {
   'reading/batch': {
     request: z.object({ batchId: z.string() }).strict(),
     response: ReadingBatch,
+  },
+  /** Cases not yet signed with a field read at the model's assumed pixel size (no size in the file, no microscope profile then). */
+  'reading/assumed-pixel-size': {
+    request: z.object({}).strict(),
+    response: z.object({ cases: z.array(z.object({ caseId: z.number().int(), accessionId: z.string(), fields: z.number().int() })) }),
+  },
+  /**
+   * Reads the fields of unsigned cases again from their files, with the active model and the
+   * microscope profile now in force, in the background like an import. Signed cases and files
+   * moved or changed since they were read are not read; each is listed with its reason.
+   */
+  'reading/read-again': {
+    request: z.object({ caseIds: z.array(z.number().int()).min(1) }).strict(),
+    response: z.object({ batchId: z.string().nullable(), total: z.number().int(), notReadAgain: z.array(NotReadAgain) }),
   },
 } as const;

@@ -76,3 +76,17 @@ export function updateSlidePixelSize(db: WritableDb, id: number, pixelSizeUm: nu
     return getSlideById(db, id)!;
   });
 }
+
+/**
+ * Cases not yet signed that hold a field read at the model's assumed pixel size (its file stated
+ * none and no microscope profile was set), by accession, with how many such fields each has.
+ */
+export function listUnsignedCasesWithAssumedPixelSize(db: ReadableDb): { caseId: number; accessionId: string; fields: number }[] {
+  return db
+    .prepare(
+      `SELECT c.id AS caseId, c.accession_id AS accessionId, COUNT(*) AS fields FROM slides s JOIN cases c ON c.id = s.case_id
+       WHERE s.pixel_size_source = 'model-default' AND c.status NOT IN ('signed', 'amended')
+       GROUP BY c.id ORDER BY c.accession_id`,
+    )
+    .all() as { caseId: number; accessionId: string; fields: number }[];
+}

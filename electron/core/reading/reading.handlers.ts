@@ -7,14 +7,17 @@ import type { EventName, EventPayload } from '../../contract';
 import type { SessionStore } from '../auth/session-store';
 import type { WritableDb } from '../db/connection';
 import { getBatch, latestUnfinishedBatch, listBatchItems } from '../db/reading-batch.repo';
+import { listUnsignedCasesWithAssumedPixelSize } from '../db/slide.repo';
+import { actorOf } from '../auth/session-store';
 import { DomainError, errorMessage } from '../errors';
 import type { HandlersFor } from '../handler';
 import { listSlideFiles } from './batch-reader';
 import type { BatchItemResult, BatchProgress } from './batch-reader';
 import type { ReadingService } from './reading.service';
+import { auditReadAgain, filesToReadAgain } from './read-again';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
-type ReadingChannel = 'reading/import' | 'reading/status' | 'reading/cancel' | 'reading/resume' | 'reading/batch';
+type ReadingChannel = 'reading/import' | 'reading/status' | 'reading/cancel' | 'reading/resume' | 'reading/batch' | 'reading/assumed-pixel-size' | 'reading/read-again';
 
 export function readingHandlers(db: WritableDb, reading: ReadingService, sessions: SessionStore, emit: Emit, log: (m: string) => void): HandlersFor<ReadingChannel> {
   const callbacks = {
@@ -29,10 +32,14 @@ export function readingHandlers(db: WritableDb, reading: ReadingService, session
       emit('app/error', { source: 'reading', message: `${what} failed: ${errorMessage(error)}`, atMs: Date.now() });
     });
 
+  const noBatchRunning = () => {
+    if (reading.current()) throw new DomainError('conflict', `a reading batch (${reading.current()!.batchId}) is already running; wait for it or cancel it`);
+  };
+
   return {
     async 'reading/import'(request, ctx) {
       sessions.require(ctx, 'import slides');
-      if (reading.current()) throw new DomainError('conflict', `a reading batch (${reading.current()!.batchId}) is already running; wait for it or cancel it`);
+      noBatchRunning();
       await reading.init();
       const files = await listSlideFiles(request.paths);
       if (files.length === 0) throw new DomainError('bad-request', `no slide files (PNG, JPEG, TIFF, BMP) in ${request.paths.join(', ')}`);
@@ -66,6 +73,21 @@ export function readingHandlers(db: WritableDb, reading: ReadingService, session
       if (!batch) throw new DomainError('not-found', `reading batch '${request.batchId}' does not exist`);
       const items = listBatchItems(db, batch.id).map(({ seq, path, status, errorCode, error, slideId, readingId }) => ({ seq, path, status, errorCode, error, slideId, readingId }));
       return { ...batch, items };
+    },
+    'reading/assumed-pixel-size'(_request, ctx) {
+      sessions.require(ctx, 'see which fields were read at an assumed pixel size');
+      return { cases: listUnsignedCasesWithAssumedPixelSize(db) };
+    },
+    async 'reading/read-again'(request, ctx) {
+      const user = sessions.require(ctx, 'read cases again');
+      noBatchRunning();
+      const { paths, notReadAgain } = await filesToReadAgain(db, request.caseIds);
+      if (paths.length === 0) return { batchId: null, total: 0, notReadAgain };
+      await reading.init();
+      auditReadAgain(db, actorOf(user), request.caseIds, paths);
+      const batchId = `batch-${Date.now().toString(36)}`;
+      void background(`Reading again batch ${batchId}`, reading.read(paths, { batchId, force: true, ...callbacks }));
+      return { batchId, total: paths.length, notReadAgain };
     },
   };
 }
