@@ -19,7 +19,7 @@ export const NOT_READABLE_WORDS: Record<NotReadableReason, string> = {
  * 'model-default'): nothing stated its scale (docs/field-quality-review.md).
  */
 export function assumedPixelSizeWords(pixelSizeUm: number): string {
-  return `${pixelSizeUm.toFixed(3)} µm/px, assumed: the file states no pixel size and no microscope profile is set`;
+  return `${pixelSizeUm.toFixed(3)} µm/px, assumed: the file states no pixel size and no microscope profile was set when it was read`;
 }
 
 /** A field the analysis judged not readable (an older reading without analysis is not). */

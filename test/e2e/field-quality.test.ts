@@ -4,7 +4,7 @@
  * field and a strongly blurred one is read through the UI; the worklist names why a field is not
  * readable; the viewer draws the segmented cells over a readable field and shows its verdict; a
  * not-readable case is signed negative only with the explicit confirmation. Screenshots go to
- * test-output/e2e/ (cell-outlines.png, not-readable.png, worklist-quality.png).
+ * test-output/e2e/ (cell-outlines.png, not-readable.png, worklist-quality.png, read-again.png).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -171,7 +171,7 @@ describe('field quality in the review workstation', () => {
     const detail = (await invoke<CaseDetail>('cases/get', { caseId: (await caseOf(unstated.accessionId)).id })).value;
     expect(detail.slides[0]).toMatchObject({ pixelSizeSource: 'model-default', pixelSizeUm: expect.any(Number) });
     expect(await page.getByTestId('field-pixel-size-assumed').textContent()).toContain(
-      `Pixel size ${detail.slides[0]!.pixelSizeUm!.toFixed(3)} µm/px, assumed: the file states no pixel size and no microscope profile is set.`,
+      `Pixel size ${detail.slides[0]!.pixelSizeUm!.toFixed(3)} µm/px, assumed: the file states no pixel size and no microscope profile was set when it was read.`,
     );
     await page.getByTestId('field-verdict').screenshot({ path: join(OUT, 'pixel-size-assumed.png') });
     expect(consoleErrors).toEqual([]);
@@ -281,6 +281,30 @@ describe('administrator', () => {
     expect(await textOf(settings.getByTestId('screening-calibration'))).toContain(`${Math.round(stored.value.profile.calibration.negativeAgreement * 100)} % of them screen negative`);
     await settings.screenshot({ path: join(OUT, 'screening-calibration.png') });
     expect(await setupNotice()).toBeNull();
+    expect(errors).toEqual([]);
+  });
+
+  it('reads again, at the profile size, the unsigned cases read at the assumed size', async () => {
+    const unstated = day.find((d) => !d.statesPixelSize)!;
+    const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await admin.addInitScript(() => sessionStorage.setItem('ana-session-id', 'e2e-quality-admin'));
+    const errors: string[] = [];
+    admin.on('pageerror', (e) => errors.push(String(e)));
+    await admin.goto(host.url);
+    await admin.getByRole('navigation').getByRole('button', { name: 'Settings', exact: true }).click();
+    const block = admin.getByTestId('read-again-assumed');
+    await eventually(() => (block.count().then((n) => (n ? textOf(block) : '')))).toMatch(/^1 case not yet signed \(1 field\) was read at the model's assumed pixel size/);
+    await admin.getByTestId('microscope-settings').screenshot({ path: join(OUT, 'read-again.png') });
+    await block.getByTestId('read-again-start').click();
+    await eventually(() => textOf(admin.getByTestId('read-again-status'))).toBe('Reading 1 field again at 0.5 µm/px; progress shows on the Worklist.');
+    expect(await block.count()).toBe(0);
+    const slideOf = async () => (await invoke<CaseDetail>('cases/get', { caseId: (await caseOf(unstated.accessionId)).id })).value.slides[0]!;
+    await eventually(async () => (await slideOf()).pixelSizeSource, 60_000).toBe('profile');
+    expect(await slideOf()).toMatchObject({ pixelSizeUm: 0.5 });
+    // The physician's viewer no longer says the size was assumed.
+    await openCase(unstated.accessionId);
+    await page.getByTestId('field-verdict').waitFor();
+    expect(await page.getByTestId('field-pixel-size-assumed').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

@@ -116,7 +116,7 @@ describe('the Today page', () => {
     expect(await textOf(page.getByTestId('today-fields'))).toContain('32 read');
     expect(await textOf(page.getByTestId('today-not-readable'))).toMatch(/^2 not readable: (blank field 1, out of focus 1|out of focus 1, blank field 1)$/);
     expect(await textOf(page.getByTestId('today-unfamiliar'))).toBe(`${truth.day.unfamiliar} unfamiliar to the model`);
-    expect(await textOf(page.getByTestId('today-pixel-size-assumed'))).toBe(`${truth.day.assumedPixelSize} read at the model's assumed pixel size: their files state none and no microscope profile is set (Settings)`);
+    expect(await textOf(page.getByTestId('today-pixel-size-assumed'))).toBe(`${truth.day.assumedPixelSize} read at the model's assumed pixel size: their files state none and no microscope profile was set then (Settings can read the cases not yet signed again)`);
     expect(await textOf(page.getByTestId('today-model'))).toContain(`read 32 fields with ${model.modelId} ${model.version} on cpu`);
     // This record has no microscope profile: the page says what that means before anything else.
     expect(await textOf(page.getByTestId('microscope-setup-notice'))).toMatch(/^The microscope is not set up Files that state no pixel size are read at the model's assumed pixel size/);

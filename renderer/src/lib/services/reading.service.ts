@@ -13,3 +13,12 @@ export function cancelReading(batchId: string): Promise<unknown> {
 export function readingStatus(): Promise<ResponseOf<'reading/status'>> {
   return call('reading/status', {});
 }
+
+/** Cases not yet signed with a field read at the model's assumed pixel size. */
+export function assumedPixelSizeCases(): Promise<ResponseOf<'reading/assumed-pixel-size'>> {
+  return call('reading/assumed-pixel-size', {});
+}
+
+export function readAgain(caseIds: number[]): Promise<ResponseOf<'reading/read-again'>> {
+  return call('reading/read-again', { caseIds });
+}

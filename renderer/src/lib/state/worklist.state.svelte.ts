@@ -3,7 +3,7 @@
  * sent to the core (status, pattern, received date, search), sorting is local. Batch-reading
  * progress arrives as push events.
  */
-import type { CaseListItem, CaseStatus, EventPayload } from '../../../../electron/contract';
+import type { CaseListItem, CaseStatus, EventPayload, ResponseOf } from '../../../../electron/contract';
 import { listCases } from '../services/cases.service';
 import * as reading from '../services/reading.service';
 import { handleError } from '../services/errors.svelte';
@@ -109,6 +109,18 @@ export class WorklistState {
     } catch (error) {
       handleError(error);
       return false;
+    }
+  }
+
+  /** Reads cases again in the background (progress as for an import); null when it could not start. */
+  async readAgain(caseIds: number[]): Promise<ResponseOf<'reading/read-again'> | null> {
+    try {
+      const started = await reading.readAgain(caseIds);
+      if (started.batchId) this.progress = { batchId: started.batchId, done: 0, failed: 0, total: started.total, etaMs: null, currentFile: null };
+      return started;
+    } catch (error) {
+      handleError(error);
+      return null;
     }
   }
 
