@@ -61,6 +61,8 @@ export interface FieldReport {
   /** Null when the field was not screened (not readable, or an older reading). */
   screening: Screening | null;
   familiarity: Familiarity | null;
+  /** The pixel size the field was cut at when nothing stated it (no size in the file, no microscope profile); null when stated or not recorded. */
+  assumedPixelSizeUm: number | null;
   /** Label keys the model suggested on this field; a not-readable field never lists any. */
   suggested: string[];
 }

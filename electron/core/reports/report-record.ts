@@ -109,11 +109,14 @@ export async function buildSignedCaseReport(db: ReadableDb, signatureId: number,
 
 /** The verdict of one field the signer saw, from its stored reading; a not-readable field keeps no patterns. */
 function fieldReportOf(db: ReadableDb, reading: ReadingRow): FieldReport {
+  // A signed case's slide keeps the size it was signed on (reading/read-slide.ts).
+  const slide = getSlideById(db, reading.slideId);
   return {
-    fileName: getSlideById(db, reading.slideId)?.fileName ?? `slide ${reading.slideId}`,
+    fileName: slide?.fileName ?? `slide ${reading.slideId}`,
     quality: reading.quality,
     screening: reading.screening,
     familiarity: reading.familiarity,
+    assumedPixelSizeUm: slide?.pixelSizeSource === 'model-default' ? slide.pixelSizeUm : null,
     suggested: isNotReadable(reading.quality) ? [] : [...reading.predicted],
   };
 }

@@ -29,7 +29,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ana-reports-'));
   rec = await seedRecord(dir);
   caseA = addReadCase(rec, { accessionId: 'ANA-0001', patientName: 'Żółć|O\'Brien, Łukasz "Σοφία"', predicted: ['homogeneous', 'speckled'] }, 1);
-  caseB = addReadCase(rec, { accessionId: 'ANA-0002', patientName: 'Muster, Erika', predicted: [] }, 2);
+  caseB = addReadCase(rec, { accessionId: 'ANA-0002', patientName: 'Muster, Erika', predicted: [], assumedPixelSizeUm: 0.5 }, 2);
   caseUnsigned = addReadCase(rec, { accessionId: 'ANA-0003', patientName: 'Draft, Only', predicted: ['centromere'] }, 3);
   caseOtherDay = addReadCase(rec, { accessionId: 'ANA-0004', patientName: 'Later, Day', predicted: ['golgi'], receivedAtMs: NOON_MS + 86_400_000 }, 4);
   await signReadCase(rec, caseA, [{ key: 'homogeneous', titer: '1:640' }, { key: 'mitochondrial', intensity: 'strong' }], 'Mixed pattern.\nAMA confirmed | second field, "quoted"', NOON_MS);
@@ -65,6 +65,12 @@ describe('reports stored with the record', () => {
     }
     expect(validateOru(Buffer.from(hl7.bytes).toString('utf8'))).toEqual([]);
     expect(Buffer.from(hl7.bytes).toString('utf8')).toContain(pdf.sha256);
+  });
+
+  it("says in the report when a field's pixel size was assumed, from the slide the case was signed on", async () => {
+    const hl7Of = async (caseId: number) => Buffer.from(getReport(rec.db, (await ensureCaseReports(rec.db, caseId, SYSTEM_ACTOR, opts)).hl7.id)!.bytes).toString('utf8');
+    expect(await hl7Of(caseB)).toContain('Field slide-2.png: not analysed; pixel size 0.500 µm/px, assumed: the file states no pixel size and no microscope profile was set when it was read; model patterns: none.');
+    expect(await hl7Of(caseA)).not.toContain('pixel size');
   });
 
   it('never reports an unsigned case', async () => {

@@ -43,6 +43,8 @@ export interface CaseSpec {
   /** Label keys the model predicts; the slide's patch scores favour the first. */
   predicted: string[];
   receivedAtMs?: number;
+  /** Cut at the model's assumed pixel size (the file stated none, no profile); default: not recorded. */
+  assumedPixelSizeUm?: number;
 }
 
 function writeSlidePng(path: string, seed: number): { bytes: Buffer; widthPx: number; heightPx: number } {
@@ -78,8 +80,8 @@ export function addReadCase(rec: SeededRecord, spec: CaseSpec, seed: number): nu
     sizeBytes: img.bytes.length,
     widthPx: img.widthPx,
     heightPx: img.heightPx,
-    pixelSizeUm: null,
-    pixelSizeSource: null,
+    pixelSizeUm: spec.assumedPixelSizeUm ?? null,
+    pixelSizeSource: spec.assumedPixelSizeUm ? 'model-default' : null,
     format: 'png',
     createdAtMs: receivedAtMs + 60_000,
   });

@@ -46,6 +46,7 @@ export function sampleReport(overrides: Partial<SignedCaseReport> = {}): SignedC
         quality: { verdict: 'readable', reason: null, cells: 54, mitoses: 2, focus: 0.31, saturatedFraction: 0.001, signalToBackground: 3.4 },
         screening: { call: 'positive', positiveProbability: 0.97, profile: 'lab-scope-1' },
         familiarity: { unfamiliar: false, distance: 0.42 },
+        assumedPixelSizeUm: null,
         suggested: ['homogeneous', 'mitochondrial'],
       },
     ],
@@ -61,6 +62,7 @@ export function notReadableField(fileName = 'ANA-2026-0042_F2.png'): SignedCaseR
     quality: { verdict: 'not-readable', reason: 'out-of-focus', cells: 31, mitoses: 0, focus: 0.02, saturatedFraction: 0, signalToBackground: 1.9 },
     screening: null,
     familiarity: null,
+    assumedPixelSizeUm: null,
     suggested: ['centromere'],
   };
 }

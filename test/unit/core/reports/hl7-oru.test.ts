@@ -112,6 +112,17 @@ describe('ORU^R01 v2.5.1', () => {
     expect(segmentsNamed(msg, 'OBX').map((s) => s.fields[5])).toEqual(['AC-1^Homogeneous^99ICAP', 'AC-4^Speckled^99ICAP', 'AC-21^Mitochondrial (AMA)^99ICAP']);
   });
 
+  it('says when a field was cut at an assumed pixel size, and nothing when its size was stated', () => {
+    const stated = sampleReport().fields[0]!;
+    const msg = renderOruR01(sampleReport({ fields: [{ ...stated, assumedPixelSizeUm: 0.5 }] }), settings);
+    expect(validateOru(msg)).toEqual([]);
+    const note = segmentsNamed(msg, 'NTE').map((s) => hl7Unescape(s.fields[3]!)).find((t) => t.startsWith('Field '));
+    expect(note).toBe(
+      'Field ANA-2026-0042_F1.png: readable (54 cells, 2 candidate mitoses (approximate), focus 0.31, signal/background 3.4, saturated 0.1 %); pixel size 0.500 µm/px, assumed: the file states no pixel size and no microscope profile was set when it was read; screening positive (probability of positive 0.97); model patterns: Homogeneous, Mitochondrial (AMA).',
+    );
+    expect(renderOruR01(sampleReport(), settings)).not.toContain('pixel size');
+  });
+
   it('states an explicitly confirmed negative on not-readable fields, and nothing of the kind otherwise', () => {
     const confirmed = renderOruR01(sampleReport({ results: [], fields: [notReadableField()], confirmedNotReadable: true }), settings);
     expect(validateOru(confirmed)).toEqual([]);

@@ -133,6 +133,14 @@ describe('PDF report', () => {
     expect(flat).toContain(squash('not readable: out of focus'));
   });
 
+  it('says beside a field that its pixel size was assumed, and nothing when it was stated', async () => {
+    const stated = sampleReport().fields[0]!;
+    // The font draws the micro sign with the Greek mu's glyph, so the text comes back as U+03BC.
+    const assumed = squash((await pdfPagesText(await renderReportPdf(sampleReport({ fields: [{ ...stated, assumedPixelSizeUm: 0.5 }] }), settings))).join('')).replaceAll('\u03bc', '\u00b5');
+    expect(assumed).toContain(squash('ANA-2026-0042_F1.png: readable (54 cells, 2 candidate mitoses); pixel size assumed (0.500 µm/px); screening positive (0.97)'));
+    expect(squash((await pdfPagesText(await renderReportPdf(sampleReport(), settings))).join(''))).not.toContain(squash('pixel size'));
+  });
+
   it('marks a field unfamiliar to the model for review with care', async () => {
     const familiar = sampleReport().fields[0]!;
     const report = sampleReport({ fields: [{ ...familiar, familiarity: { unfamiliar: true, distance: 1.8 } }] });
