@@ -36,7 +36,7 @@ export const ReadingBatch = z.object({
 });
 export type ReadingBatch = z.infer<typeof ReadingBatch>;
 
-/** A field or case that was not read again, and why (moved or changed file, signed case). */
+/** A field or case that was not read again, and why (moved or changed file, signed case); `path` is null when the reason is the case's. */
 export const NotReadAgain = z.object({ accessionId: z.string(), path: z.string().nullable(), reason: z.string() });
 export type NotReadAgain = z.infer<typeof NotReadAgain>;
 

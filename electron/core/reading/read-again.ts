@@ -13,14 +13,7 @@ import { getCaseById } from '../db/case.repo';
 import { listSlidesOfCase } from '../db/slide.repo';
 import { DomainError } from '../errors';
 import { sha256OfFile } from '../sha256';
-
-/** A field (or a whole case) that will not be read again, and why. */
-export interface NotReadAgain {
-  accessionId: string;
-  /** The field's file; null when the reason is the case's. */
-  path: string | null;
-  reason: string;
-}
+import type { NotReadAgain } from '../../contract';
 
 export interface FilesToReadAgain {
   paths: string[];

@@ -4,11 +4,10 @@
  * A batch that cannot start at all (no model, a broken package) is reported as 'app/error'.
  */
 import type { EventName, EventPayload } from '../../contract';
-import type { SessionStore } from '../auth/session-store';
+import { actorOf, type SessionStore } from '../auth/session-store';
 import type { WritableDb } from '../db/connection';
 import { getBatch, latestUnfinishedBatch, listBatchItems } from '../db/reading-batch.repo';
 import { listUnsignedCasesWithAssumedPixelSize } from '../db/slide.repo';
-import { actorOf } from '../auth/session-store';
 import { DomainError, errorMessage } from '../errors';
 import type { HandlersFor } from '../handler';
 import { listSlideFiles } from './batch-reader';
