@@ -11,11 +11,12 @@ export const synthCommand: Command = {
   usage:
     'ana synth --out DIR --count N --seed S [--size WxH] [--pixel-size UM|MIN-MAX] ' +
     `[--format ${SYNTH_FORMATS.join('|')}[,...]|mixed] [--splits train=0.7,val=0.15,test=0.15] ` +
-    `[--fields-per-case K] [--accession-prefix A2026-] [--first-accession N] [--negative-rate P] [--weights key=w,...] [--style ${STYLE_NAMES.join('|')}] [--overwrite]\n` +
+    `[--fields-per-case K] [--accession-prefix A2026-] [--first-accession N] [--negative-rate P] [--weights key=w,...] [--style ${STYLE_NAMES.join('|')}] [--no-pixel-size] [--overwrite]\n` +
     '       ana synth --montage FILE.png [--seed S] [--style NAME]\n' +
     '       ana synth --list-styles\n' +
     `  styles: ${CLASSIC_STYLE_NAME} (default: the generator as before styles, byte for byte), ${LAB_STYLES.map((s) => s.name).join(', ')}, ${RANDOM_STYLE.name} (domain randomisation).\n` +
-    '  A style supplies its pixel size range and export formats unless --pixel-size / --format are given.',
+    '  A style supplies its pixel size range and export formats unless --pixel-size / --format are given.\n' +
+    '  --no-pixel-size writes no pixel size into the files, as many real exports (the same pixels; truth.jsonl keeps the size).',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -34,6 +35,7 @@ export const synthCommand: Command = {
         'first-accession': { type: 'string', default: '1' },
         'negative-rate': { type: 'string' },
         weights: { type: 'string' },
+        'no-pixel-size': { type: 'boolean', default: false },
         overwrite: { type: 'boolean', default: false },
         montage: { type: 'string' },
       },
@@ -78,6 +80,7 @@ export const synthCommand: Command = {
       accessionPrefix: values['accession-prefix'],
       firstAccession: wholeOption(values['first-accession'], '--first-accession', 0),
       labelDistribution: { ...distribution, weights, negativeRate },
+      unstatedPixelSize: values['no-pixel-size'],
       overwrite: values.overwrite,
       onProgress: (done, total) => {
         if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} fields`);

@@ -43,6 +43,12 @@ export interface WriteDatasetOptions {
    * the pixel size range and the export formats unless `pixelSizeUm` / `format` are given.
    */
   style?: string;
+  /**
+   * Write no pixel size into the files (default: stated where the format can hold it). Many real
+   * exports state none, so a workstation without a microscope profile reads them at the model's
+   * assumed size; the pixels are the same either way (the truth file keeps the true size).
+   */
+  unstatedPixelSize?: boolean;
   /** Replace an existing labels.csv in outDir instead of refusing. */
   overwrite?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -107,7 +113,7 @@ export async function writeDataset(options: WriteDatasetOptions): Promise<Datase
         const relPath = `images/${plan.accession}_F${f + 1}.${formatExtension(plan.format)}`;
         // Encode on sharp's threads while the next field renders on this one.
         await pendingWrite;
-        pendingWrite = encodeField(field, plan.format).then((bytes) => writeFile(join(outDir, relPath), bytes));
+        pendingWrite = encodeField(field, plan.format, { statesPixelSize: !options.unstatedPixelSize }).then((bytes) => writeFile(join(outDir, relPath), bytes));
         rows.push({ path: relPath, labels: field.labels, split: plan.split });
         await truthFile.write(JSON.stringify(truthLine(relPath, plan, fieldSeed, field)) + '\n');
         done++;

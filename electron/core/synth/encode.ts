@@ -1,9 +1,10 @@
 /**
  * Writes a field in the file formats a lab meets: 8-bit RGB with the signal in green (PNG, JPEG),
  * 8/16-bit grey (PNG, TIFF) and a two-page 16-bit TIFF whose second page is DAPI. Pixel size is
- * written as resolution metadata (PNG pHYs, TIFF resolution tags) where the format can hold it.
+ * written as resolution metadata (PNG pHYs, TIFF resolution tags) where the format can hold it,
+ * unless the field is written as many real exports are, stating none.
  */
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { DomainError } from '../errors';
 import { SYNTH_FORMATS, type SynthField, type SynthFormat } from './synth.types';
 
@@ -26,10 +27,14 @@ export function formatNeedsDapi(format: SynthFormat): boolean {
 /** Fluorescein seen through an RGB camera: mostly green, a little bleed into red and blue. */
 const RGB_BLEED = { red: 0.22, blue: 0.12 };
 
-export async function encodeField(field: SynthField, format: SynthFormat): Promise<Buffer> {
+export async function encodeField(field: SynthField, format: SynthFormat, options: { statesPixelSize?: boolean } = {}): Promise<Buffer> {
   const { widthPx: width, heightPx: height, fitc } = field;
+  const states = options.statesPixelSize ?? true;
   const dpi = 25_400 / field.pixelSizeUm;
   const pxPerMm = 1000 / field.pixelSizeUm;
+  // Unstated: PNG and JPEG get no density, TIFF libvips' default (1 px/mm, which decoding ignores as implausible).
+  const density = (image: Sharp) => (states ? image.withDensity(dpi) : image);
+  const tiff = { compression: 'deflate' as const, ...(states ? { xres: pxPerMm, yres: pxPerMm, resolutionUnit: 'cm' as const } : {}) };
   switch (format) {
     case 'png-rgb8':
     case 'jpeg-rgb8': {
@@ -45,18 +50,18 @@ export async function encodeField(field: SynthField, format: SynthFormat): Promi
       const image = sharp(rgb, { raw: { width, height, channels: 3 } });
       const jpeg = field.jpegQuality === undefined ? { quality: 92, chromaSubsampling: '4:4:4' } : { quality: field.jpegQuality, chromaSubsampling: '4:2:0' };
       return format === 'png-rgb8'
-        ? image.withDensity(dpi).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
+        ? density(image).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer()
         // JFIF density is a 16-bit field; above 65535 dpi (below ~0.39 µm/px) it cannot be stated.
-        : (dpi <= 65_535 ? image.withDensity(dpi) : image).jpeg(jpeg).toBuffer();
+        : (dpi <= 65_535 ? density(image) : image).jpeg(jpeg).toBuffer();
     }
     case 'png-grey8':
-      return sharp(to8(fitc), { raw: { width, height, channels: 1 } }).withDensity(dpi).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
+      return density(sharp(to8(fitc), { raw: { width, height, channels: 1 } })).png({ compressionLevel: 6, adaptiveFiltering: false }).toBuffer();
     case 'png-grey16':
-      return sharp(to16(fitc), { raw: { width, height, channels: 1 } }).toColourspace('grey16').withDensity(dpi).png({ compressionLevel: 6 }).toBuffer();
+      return density(sharp(to16(fitc), { raw: { width, height, channels: 1 } }).toColourspace('grey16')).png({ compressionLevel: 6 }).toBuffer();
     case 'tiff-grey8':
-      return sharp(to8(fitc), { raw: { width, height, channels: 1 } }).tiff({ compression: 'deflate', xres: pxPerMm, yres: pxPerMm, resolutionUnit: 'cm' }).toBuffer();
+      return sharp(to8(fitc), { raw: { width, height, channels: 1 } }).tiff(tiff).toBuffer();
     case 'tiff-grey16':
-      return sharp(to16(fitc), { raw: { width, height, channels: 1 } }).toColourspace('grey16').tiff({ compression: 'deflate', xres: pxPerMm, yres: pxPerMm, resolutionUnit: 'cm' }).toBuffer();
+      return sharp(to16(fitc), { raw: { width, height, channels: 1 } }).toColourspace('grey16').tiff(tiff).toBuffer();
     case 'tiff-fitc-dapi16': {
       if (!field.dapi) throw new DomainError('bad-request', 'synthetic field: format tiff-fitc-dapi16 needs a field generated with dapi: true');
       const pages = new Uint16Array(width * height * 2);
@@ -64,7 +69,7 @@ export async function encodeField(field: SynthField, format: SynthFormat): Promi
       pages.set(to16(field.dapi), width * height);
       return sharp(pages, { raw: { width, height: height * 2, channels: 1, pageHeight: height } })
         .toColourspace('grey16')
-        .tiff({ compression: 'deflate', xres: pxPerMm, yres: pxPerMm, resolutionUnit: 'cm' })
+        .tiff(tiff)
         .toBuffer();
     }
   }

@@ -8,7 +8,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { decodeSlide } from '../../../electron/core/slides/decode';
+import { decodeSlide, decodeSlideBytes } from '../../../electron/core/slides/decode';
 import { encodeField, generateField, LAB_STYLES, readDatasetCsv, SYNTH_FORMATS, writeDataset } from '../../../electron/core/synth';
 import { tempDir } from '../../support/temp-dir';
 
@@ -91,6 +91,25 @@ describe('synthetic dataset files', () => {
         expect(dapiError).toBeLessThanOrEqual(0.5 / 65535 + 1e-6);
       }
     }
+  });
+
+  it('every format can be written stating no pixel size, with the same pixels', async () => {
+    const dir = tempDir('ana-synth-unstated-');
+    const field = generateField({ widthPx: 300, heightPx: 200, labels: ['speckled'], dapi: true, pixelSizeUm: 0.2 }, 5);
+    for (const format of SYNTH_FORMATS) {
+      const stated = await decodeSlideBytes(format, await encodeField(field, format));
+      const unstated = await decodeSlideBytes(format, await encodeField(field, format, { statesPixelSize: false }));
+      // JPEG cannot state 0.2 µm/px (its density field stops at ~0.39): it states none either way.
+      expect(stated.pixelSizeUm, format).toBe(format === 'jpeg-rgb8' ? null : 0.2);
+      expect(unstated.pixelSizeUm, format).toBeNull();
+      expect(Buffer.from(unstated.fitc.buffer).equals(Buffer.from(stated.fitc.buffer)), format).toBe(true);
+    }
+    // Through the command: the truth file keeps the true size.
+    await run('npx', ['tsx', 'electron/cli/ana.ts', 'synth', '--out', dir, '--count', '2', '--seed', '3', '--size', '256x192', '--style', 'research-40x-mono16', '--no-pixel-size'], { cwd: process.cwd() });
+    const [row] = await readDatasetCsv(join(dir, 'labels.csv'));
+    const [truth] = (await readFile(join(dir, 'truth.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect((await decodeSlide(row!.absolutePath)).pixelSizeUm).toBeNull();
+    expect(truth.pixelSizeUm).toBeGreaterThanOrEqual(0.15);
   });
 
   it('ana synth writes a dataset and rejects bad options', async () => {
