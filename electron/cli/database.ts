@@ -11,7 +11,7 @@ import { ensureDataLocations, resolveDataLocations } from '../core/app-paths';
 import { openDatabase, type WritableDb } from '../core/db/connection';
 import { DomainError } from '../core/errors';
 import type { DisplayRendition } from '../core/reports/report-record';
-import { microscopeProfileOf } from '../core/settings/settings.handlers';
+import { microscopeProfileOf } from '../core/settings/microscope-profile-setting';
 import { createDisplayCache, defaultDisplayCacheDir } from '../core/viewer/display-cache';
 
 /** The database path a command uses: `--db` (relative to the working folder), else the data folder's. */

@@ -98,6 +98,7 @@ async function runJob(job: FinetuneJob): Promise<number> {
     const t = r.timingsMs;
     const trainedHead = r.mode === 'head' || (r.mode === 'adapt' && (r.base.manifest as { kind?: string }).kind !== 'network');
     console.log(`training run ${r.runId}: ${r.counts.trainCases} training + ${r.counts.earlyStopCases} early-stopping cases, ${r.counts.validationCases} frozen validation cases${r.counts.skippedSlides ? `, ${r.counts.skippedSlides} slide file(s) missing and skipped` : ''}`);
+    if (r.counts.slidesAtProfileSize) console.log(`${r.counts.slidesAtProfileSize} slide(s) read at the model's assumed pixel size were cut at the microscope profile's for training`);
     console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${MODE_WORDS[r.mode]}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${t.adapt === undefined ? '' : `adaptation ${(t.adapt / 1000).toFixed(1)} s, `}${trainedHead ? 'embeddings' : 'patches'} ${(t.embed / 1000).toFixed(1)} s, training ${(t.train / 1000).toFixed(1)} s, total ${(t.total / 1000).toFixed(1)} s`);
     const g = r.gate;
     console.log(`validation (${g.n_images} cases): macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}`);

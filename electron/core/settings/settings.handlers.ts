@@ -6,22 +6,13 @@
 import type { MicroscopeProfileSummary } from '../../contract';
 import { actorOf, type SessionStore } from '../auth/session-store';
 import type { WritableDb } from '../db/connection';
-import { getSetting, setSetting } from '../db/settings.repo';
+import { setSetting } from '../db/settings.repo';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import { MicroscopeProfile } from '../slides/microscope-profile';
 import { calibrateScreeningFromFiles } from '../quality/calibrate-screening';
+import { MICROSCOPE_PROFILE_SETTING, microscopeProfileOf } from './microscope-profile-setting';
 
-export const MICROSCOPE_PROFILE_SETTING = 'microscope.profile';
-
-/** The profile in force, or null when none is set (a damaged setting is an error, not a silent default). */
-export function microscopeProfileOf(db: WritableDb): MicroscopeProfile | null {
-  const raw = getSetting<unknown>(db, MICROSCOPE_PROFILE_SETTING);
-  if (raw === undefined) return null;
-  const parsed = MicroscopeProfile.safeParse(raw);
-  if (!parsed.success) throw new DomainError('internal', `Setting '${MICROSCOPE_PROFILE_SETTING}' is not a valid microscope profile: ${parsed.error.issues[0]!.message}`);
-  return parsed.data;
-}
 
 function summaryOf(profile: MicroscopeProfile, rejected: { path: string; reason: string }[] = []): MicroscopeProfileSummary {
   const c = profile.screening;

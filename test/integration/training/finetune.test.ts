@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,8 @@ import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
 import { openDatabase, type WritableDb } from '../../../electron/core/db/connection';
 import { getActiveModelVersion } from '../../../electron/core/db/model-version.repo';
 import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
+import { setSetting } from '../../../electron/core/db/settings.repo';
+import { MICROSCOPE_PROFILE_SETTING } from '../../../electron/core/settings/microscope-profile-setting';
 import { createEngine } from '../../../electron/core/inference/engine';
 import { activeModelDir, loadRegisteredPackage, promoteModel, rollbackModel } from '../../../electron/core/models/model-registry';
 import { Random } from '../../../electron/core/random';
@@ -129,5 +131,21 @@ describe('local fine-tuning', () => {
     await expect(handle.result).rejects.toThrow(/cancelled/);
     const runs = db.prepare("SELECT status FROM training_runs ORDER BY id DESC LIMIT 1").get() as { status: string };
     expect(runs.status).toBe('cancelled');
+  });
+
+  it('cuts the slides read at the assumed pixel size at the microscope profile size once one is set; the record keeps them as read', async () => {
+    // The BMP fields state no size: read without a profile, every slide took the model's assumed size.
+    const slides = () => db.prepare('SELECT DISTINCT pixel_size_um AS um, pixel_size_source AS source FROM slides').all();
+    expect(slides()).toEqual([{ um: 0.5, source: 'model-default' }]);
+    setSetting(db, MICROSCOPE_PROFILE_SETTING, { name: 'Lab scope 40x', pixelSizeUm: 0.4 }, SYSTEM_ACTOR);
+    const embeddings = async () => (await readdir(join(dir, 'cache'), { recursive: true })).filter((f) => f.endsWith('.emb')).length;
+    const before = await embeddings();
+    const r = await runFinetune({ db, fallbackModelDir: mismatchedDir, modelsDir: join(dir, 'models'), cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, mode: 'head', trainer: { seed: 4, maxEpochs: 2 }, autoPromote: false, providers: ['cpu'] });
+    expect(r.counts.slidesAtProfileSize).toBe(64);
+    expect(getTrainingRun(db, r.runId)!.config).toMatchObject({ slidesAtProfileSize: 64, profilePixelSizeUm: 0.4 });
+    // Every field was cut again, at the new size: its embeddings are cached under another preparation.
+    expect((await embeddings()) - before).toBe(64);
+    expect(slides()).toEqual([{ um: 0.5, source: 'model-default' }]);
+    expect(listSignedCases(db)[0]!.slides[0]).toMatchObject({ pixelSizeUm: 0.5, pixelSizeSource: 'model-default' });
   });
 });

@@ -41,7 +41,8 @@ import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
-import { listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
+import { atProfilePixelSize, listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
+import { microscopeProfileOf } from '../../settings/microscope-profile-setting';
 import type { ThresholdMode } from '../metrics/thresholds';
 import { DEFAULT_GATE, validationGate, type GateResult, type GateTolerances } from './validation-gate';
 
@@ -111,7 +112,8 @@ export interface FinetuneResult {
   gate: GateResult;
   promoted: boolean;
   mode: FinetuneMode;
-  counts: { trainCases: number; earlyStopCases: number; validationCases: number; skippedSlides: number };
+  /** slidesAtProfileSize: slides read at the model's assumed pixel size, cut at the microscope profile's for training (`atProfilePixelSize`). */
+  counts: { trainCases: number; earlyStopCases: number; validationCases: number; skippedSlides: number; slidesAtProfileSize: number };
   /** adapt: learning the codebooks (mode 'adapt'); embed: embeddings or patches; train: the head or network. */
   timingsMs: { adapt?: number; embed: number; train: number; total: number };
 }
@@ -122,7 +124,8 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const tolerances = { ...DEFAULT_GATE, ...options.gate };
   const { db, actor } = options;
   const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
-  const cases = listSignedCases(db);
+  const profilePixelSizeUm = microscopeProfileOf(db)?.pixelSizeUm ?? null;
+  const { cases, resized: slidesAtProfileSize } = atProfilePixelSize(listSignedCases(db), profilePixelSizeUm);
   const mode = options.mode ?? (await defaultFinetuneMode(active, cases.length));
   // 'adapt' on a whole network: self-supervised pre-training, then the network path (finetune-network.ts).
   const onHead = mode === 'head' || (mode === 'adapt' && active.manifest.kind !== 'network');
@@ -153,7 +156,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     db,
     {
       baseModelVersionId: base.id,
-      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network), patchesPerCase }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
+      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(slidesAtProfileSize ? { slidesAtProfileSize, profilePixelSizeUm } : {}), ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network), patchesPerCase }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
       dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
       seed: trainer.seed,
       startedBy: actor.userId,
@@ -215,7 +218,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       gate,
       promoted,
       mode,
-      counts: { trainCases: trained.counts.fit, earlyStopCases: trained.counts.stop, validationCases: trained.counts.validation, skippedSlides: trained.counts.skippedSlides },
+      counts: { trainCases: trained.counts.fit, earlyStopCases: trained.counts.stop, validationCases: trained.counts.validation, skippedSlides: trained.counts.skippedSlides, slidesAtProfileSize },
       timingsMs,
     };
   } catch (error) {
@@ -302,12 +305,14 @@ async function adaptedCandidate(options: FinetuneOptions, active: ModelPackage, 
 
 /**
  * The fields mode 'adapt' learns from, without labels: every slide file under `unlabelledDir`, or
- * every slide in the record (with the pixel size recorded at reading) whose file still exists.
+ * every slide in the record whose file still exists, at the size its labelled cases are cut at
+ * (`atProfilePixelSize`).
  */
 async function labFields(options: Pick<FinetuneOptions, 'db' | 'unlabelledDir'>): Promise<FieldRow[]> {
+  const recorded = () => atProfilePixelSize([{ slides: listSlides(options.db) }], microscopeProfileOf(options.db)?.pixelSizeUm ?? null).cases[0]!.slides;
   const fields: FieldRow[] = options.unlabelledDir
     ? (await listSlideFiles([options.unlabelledDir])).map((path) => ({ absolutePath: path, labels: [] }))
-    : [...new Map(listSlides(options.db).map((s) => [s.path, { absolutePath: s.path, labels: [], pixelSizeUm: s.pixelSizeUm }])).values()];
+    : [...new Map(recorded().map((s) => [s.path, { absolutePath: s.path, labels: [], pixelSizeUm: s.pixelSizeUm }])).values()];
   const readable = fields.filter((f) => existsSync(f.absolutePath));
   if (readable.length === 0) throw new DomainError('bad-request', `no slide files to adapt to: ${options.unlabelledDir ? `${options.unlabelledDir} has none` : 'the record lists none that still exist'}`);
   return readable;

@@ -11,6 +11,7 @@ import type { ReadableDb } from '../../db/connection';
 import { listCases } from '../../db/case.repo';
 import { latestSignedDecision } from '../../db/decision.repo';
 import { listSlidesOfCase } from '../../db/slide.repo';
+import type { PixelSizeSource } from '../../../contract/quality';
 
 /** What fine-tuning learns from in a case: its labels and its slides' files (a signed case, or a labelled row of a dataset CSV). */
 export interface TrainingCase {
@@ -22,7 +23,7 @@ export interface TrainingCase {
 export interface SignedCase extends TrainingCase {
   caseId: number;
   decisionId: number;
-  slides: { slideId: number; path: string; pixelSizeUm: number | null }[];
+  slides: { slideId: number; path: string; pixelSizeUm: number | null; pixelSizeSource: PixelSizeSource | null }[];
 }
 
 export const VALIDATION_SALT = 'ana-finetune-validation-v1';
@@ -32,11 +33,36 @@ export function listSignedCases(db: ReadableDb): SignedCase[] {
   for (const c of listCases(db)) {
     const decision = latestSignedDecision(db, c.id);
     if (!decision) continue;
-    const slides = listSlidesOfCase(db, c.id).map((s) => ({ slideId: s.id, path: s.path, pixelSizeUm: s.pixelSizeUm }));
+    const slides = listSlidesOfCase(db, c.id).map((s) => ({ slideId: s.id, path: s.path, pixelSizeUm: s.pixelSizeUm, pixelSizeSource: s.pixelSizeSource }));
     if (slides.length === 0) continue;
     out.push({ caseId: c.id, accessionId: c.accessionId, decisionId: decision.id, labels: decision.labels.map((l) => l.key), slides });
   }
   return out.sort((a, b) => a.caseId - b.caseId);
+}
+
+/**
+ * The size each slide is cut at for training: the one recorded when it was read, except that a
+ * slide read at the model's assumed size (its file stated none and no microscope profile was set
+ * then) is cut at the profile's size once one is set. The case's labels hold at any scale, and
+ * its signed readings stay as they were; trained at the assumed size, the lab's model would learn
+ * its cells at a scale it no longer reads them at (docs/results.md, *What reading at the wrong
+ * scale costs*). `resized` counts the slides that take the profile's size.
+ */
+export function atProfilePixelSize<S extends { pixelSizeUm: number | null; pixelSizeSource: PixelSizeSource | null }, C extends { slides: S[] }>(
+  cases: C[],
+  profilePixelSizeUm: number | null,
+): { cases: C[]; resized: number } {
+  if (profilePixelSizeUm === null) return { cases, resized: 0 };
+  let resized = 0;
+  const out = cases.map((c) => ({
+    ...c,
+    slides: c.slides.map((s) => {
+      if (s.pixelSizeSource !== 'model-default') return s;
+      resized++;
+      return { ...s, pixelSizeUm: profilePixelSizeUm };
+    }),
+  }));
+  return { cases: out, resized };
 }
 
 export function isValidationCase(accessionId: string, share: number): boolean {
