@@ -13,6 +13,7 @@ import { lstat, open, readlink, realpath } from 'node:fs/promises';
 import { DomainError } from '../errors';
 import { BmpError, bmpSize, decodeBmp, isBmp } from './bmp';
 import type { MicroscopeProfile } from './microscope-profile';
+import { describedPixelSizeUm, type ByteReader } from './tiff-description';
 import { displayStretch } from './rendition';
 
 export interface DecodedSlide {
@@ -200,7 +201,7 @@ export async function decodeSlideBytes(path: string, bytes: Uint8Array, options:
     // A page of another size is a thumbnail or pyramid level, not a counterstain of this field.
     if (dapiMeta.width === width && dapiMeta.height === height) dapi = (await decodePlane(path, bytes, format as SharpFormat, dapiPage, dapiMeta, profile, limits)).values;
   }
-  const fromFile = pixelSizeFromDensity(fitcMeta.density);
+  const fromFile = await filePixelSizeUm(fitcMeta, (offset, length) => Promise.resolve(bytes.subarray(offset, offset + length)));
   return {
     widthPx: width,
     heightPx: height,
@@ -302,16 +303,35 @@ function resolvePixelSize(fromFile: number | null, profile: MicroscopeProfile | 
 }
 
 /**
- * The pixel size a slide file states in its resolution tags, from its header alone (no pixel is
- * decoded); null when it states none or an implausible one. A file sharp cannot open (BMP, whose
+ * The pixel size a slide file states in its resolution tags or, for a TIFF, its description, from
+ * its header alone (no pixel is decoded); null when it states none or an implausible one. A file sharp cannot open (BMP, whose
  * decoder reads no size; a damaged file, which decoding refuses with its own error) states none.
  */
 export async function statedPixelSizeUm(path: string): Promise<number | null> {
+  let file: Awaited<ReturnType<typeof open>> | null = null;
   try {
-    return pixelSizeFromDensity((await sharp(path, { limitInputPixels: false }).metadata()).density);
+    const meta = await sharp(path, { limitInputPixels: false }).metadata();
+    if (meta.format === 'tiff') file = await open(path, 'r');
+    const handle = file;
+    return await filePixelSizeUm(meta, async (offset, length) => {
+      const buffer = new Uint8Array(length);
+      const { bytesRead } = await handle!.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    });
   } catch {
     return null;
+  } finally {
+    await file?.close();
   }
+}
+
+/**
+ * The resolution tags (sharp's density), else, for a TIFF, the scale microscopy software writes
+ * into its description (ImageJ/Fiji, OME-TIFF: ./tiff-description.ts); null when neither states
+ * a plausible size.
+ */
+async function filePixelSizeUm(meta: Pick<Metadata, 'format' | 'density'>, read: ByteReader): Promise<number | null> {
+  return pixelSizeFromDensity(meta.density) ?? (meta.format === 'tiff' ? plausiblePixelSizeUm(await describedPixelSizeUm(read)) : null);
 }
 
 /**
@@ -320,8 +340,11 @@ export async function statedPixelSizeUm(path: string): Promise<number | null> {
  */
 export function pixelSizeFromDensity(density: number | undefined): number | null {
   if (!density || !(density > 0)) return null;
-  const um = 25_400 / density;
-  if (um < PLAUSIBLE_PIXEL_UM.min || um > PLAUSIBLE_PIXEL_UM.max) return null;
+  return plausiblePixelSizeUm(25_400 / density);
+}
+
+function plausiblePixelSizeUm(um: number | null): number | null {
+  if (um === null || !(um >= PLAUSIBLE_PIXEL_UM.min && um <= PLAUSIBLE_PIXEL_UM.max)) return null;
   return Math.round(um * 1e6) / 1e6;
 }
 

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeSlide, pixelSizeFromDensity } from '../../../electron/core/slides/decode';
+import { decodeSlide, pixelSizeFromDensity, statedPixelSizeUm } from '../../../electron/core/slides/decode';
 import { MicroscopeProfile } from '../../../electron/core/slides/microscope-profile';
 import { cutPatches } from '../../../electron/core/slides/patches';
 import { DomainError } from '../../../electron/core/errors';
 import {
   blobField,
+  describedTiff,
   pngHeaderOnly,
   ramp16,
   ramp8,
@@ -159,6 +160,34 @@ describe('decodeSlide: formats and dynamic range', () => {
     expect(pixelSizeFromDensity(72)).toBeNull();
     expect(pixelSizeFromDensity(300)).toBeNull();
     expect(pixelSizeFromDensity(50_800)).toBeCloseTo(0.5, 6);
+  });
+
+  it('reads the scale ImageJ/Fiji and OME-TIFF write into the TIFF description, from the header alone too', async () => {
+    const pixels = ramp8(W, H);
+    const cases: [string, Parameters<typeof describedTiff>[3], number | null][] = [
+      // ImageJ: XResolution in pixels per micron, ResolutionUnit none (sharp reads it as 159 dpi).
+      ['imagej-micron', { description: 'ImageJ=1.54f\nunit=micron\n', pixelsPerUnit: 1 / 0.16, bigEndian: true }, 0.16],
+      ['imagej-um', { description: 'ImageJ=1.53t\nimages=1\nunit=um\nloop=false\n', pixelsPerUnit: 1 / 0.323 }, 0.323],
+      ['imagej-escaped', { description: 'ImageJ=1.52a\nunit=\\u00B5m\n', pixelsPerUnit: 2.5 }, 0.4],
+      ['ome-default-unit', { description: '<OME><Image ID="Image:0"><Pixels ID="Pixels:0" PhysicalSizeX="0.65" PhysicalSizeY="0.65" SizeX="67"/></Image></OME>' }, 0.65],
+      ['ome-nm', { description: '<OME><Image><Pixels PhysicalSizeXUnit="nm" PhysicalSizeX="160"></Pixels></Image></OME>', bigEndian: true }, 0.16],
+      // Not a length, not a microscope scale, or nothing to go on: stated as none.
+      ['imagej-pixel', { description: 'ImageJ=1.54f\nunit=pixel\n', pixelsPerUnit: 1 }, null],
+      ['imagej-no-resolution', { description: 'ImageJ=1.54f\nunit=micron\n' }, null],
+      ['imagej-implausible', { description: 'ImageJ=1.54f\nunit=micron\n', pixelsPerUnit: 1e-3 }, null],
+      ['other-software', { description: 'Exported by CameraSoft 2.1' }, null],
+    ];
+    for (const [name, options, expected] of cases) {
+      const path = join(dir, `${name}.tif`);
+      await writeFile(path, describedTiff(pixels, W, H, options));
+      const slide = await decodeSlide(path);
+      expect([name, slide.pixelSizeUm, slide.pixelSizeSource]).toEqual([name, expected, expected === null ? null : 'file']);
+      expect([name, await statedPixelSizeUm(path)]).toEqual([name, expected]);
+      expect(slide.fitc[W + 3]).toBeCloseTo(pixels[W + 3]! / 255, 6);
+    }
+    // A truncated TIFF states none rather than failing the header read.
+    await writeFile(join(dir, 'cut.tif'), describedTiff(pixels, W, H, cases[0]![1]).subarray(0, 20));
+    expect(await statedPixelSizeUm(join(dir, 'cut.tif'))).toBeNull();
   });
 });
 
