@@ -304,24 +304,25 @@ function resolvePixelSize(fromFile: number | null, profile: MicroscopeProfile | 
 
 /**
  * The pixel size a slide file states in its resolution tags or, for a TIFF, its description, from
- * its header alone (no pixel is decoded); null when it states none or an implausible one. A file sharp cannot open (BMP, whose
- * decoder reads no size; a damaged file, which decoding refuses with its own error) states none.
+ * its header alone (no pixel is decoded); null when it states none or an implausible one. A file
+ * sharp cannot open (BMP, whose decoder reads no size; a damaged file, which decoding refuses with
+ * its own error) states none.
  */
 export async function statedPixelSizeUm(path: string): Promise<number | null> {
-  let file: Awaited<ReturnType<typeof open>> | null = null;
   try {
     const meta = await sharp(path, { limitInputPixels: false }).metadata();
-    if (meta.format === 'tiff') file = await open(path, 'r');
-    const handle = file;
-    return await filePixelSizeUm(meta, async (offset, length) => {
-      const buffer = new Uint8Array(length);
-      const { bytesRead } = await handle!.read(buffer, 0, length, offset);
-      return buffer.subarray(0, bytesRead);
-    });
+    if (meta.format !== 'tiff') return pixelSizeFromDensity(meta.density);
+    const file = await open(path, 'r');
+    try {
+      return await filePixelSizeUm(meta, async (offset, length) => {
+        const buffer = new Uint8Array(length);
+        return buffer.subarray(0, (await file.read(buffer, 0, length, offset)).bytesRead);
+      });
+    } finally {
+      await file.close();
+    }
   } catch {
     return null;
-  } finally {
-    await file?.close();
   }
 }
 

@@ -309,13 +309,17 @@ async function adaptedCandidate(options: FinetuneOptions, active: ModelPackage, 
  * (`atProfilePixelSize`).
  */
 async function labFields(options: Pick<FinetuneOptions, 'db' | 'unlabelledDir'>): Promise<FieldRow[]> {
-  const recorded = () => atProfilePixelSize([{ slides: listSlides(options.db) }], microscopeProfileOf(options.db)?.pixelSizeUm ?? null).cases[0]!.slides;
   const fields: FieldRow[] = options.unlabelledDir
     ? (await listSlideFiles([options.unlabelledDir])).map((path) => ({ absolutePath: path, labels: [] }))
-    : [...new Map(recorded().map((s) => [s.path, { absolutePath: s.path, labels: [], pixelSizeUm: s.pixelSizeUm }])).values()];
+    : [...new Map(recordedSlides(options.db).map((s) => [s.path, { absolutePath: s.path, labels: [], pixelSizeUm: s.pixelSizeUm }])).values()];
   const readable = fields.filter((f) => existsSync(f.absolutePath));
   if (readable.length === 0) throw new DomainError('bad-request', `no slide files to adapt to: ${options.unlabelledDir ? `${options.unlabelledDir} has none` : 'the record lists none that still exist'}`);
   return readable;
+}
+
+/** Every slide in the record, at the size fine-tuning cuts it at (`atProfilePixelSize`). */
+function recordedSlides(db: FinetuneOptions['db']): { path: string; pixelSizeUm: number | null }[] {
+  return atProfilePixelSize([{ slides: listSlides(db) }], microscopeProfileOf(db)?.pixelSizeUm ?? null).cases[0]!.slides;
 }
 
 /** The adapted extractor's familiarity reference: the lab's own training cases are, by definition, familiar. */
