@@ -7,7 +7,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeField, generateField, type SynthField } from '../../electron/core/synth/index';
-import { withoutPixelSize } from '../fixtures/slide-images';
 
 export interface QualityDaySlide {
   accessionId: string;
@@ -56,8 +55,7 @@ export async function writeQualityDay(dir: string): Promise<QualityDaySlide[]> {
     const generated = generateField({ ...SIZE, labels: p.labels, intensity: p.labels.length ? 0.8 : undefined }, p.seed);
     const field = p.kind === 'black' ? { ...generated, fitc: new Float32Array(generated.fitc.length) } : p.kind === 'blurred' ? blurFitc(generated, 12) : generated;
     const path = join(dir, `${p.accessionId}_F1.png`);
-    const png = await encodeField(field, 'png-rgb8');
-    writeFileSync(path, p.statesPixelSize === false ? await withoutPixelSize(png) : png);
+    writeFileSync(path, await encodeField(field, 'png-rgb8', { statesPixelSize: p.statesPixelSize ?? true }));
     slides.push({ accessionId: p.accessionId, path, kind: p.kind, statesPixelSize: p.statesPixelSize ?? true });
   }
   return slides;
