@@ -16,13 +16,14 @@ import { sha256OfFile } from '../sha256';
 import type { NotReadAgain } from '../../contract';
 
 export interface FilesToReadAgain {
-  paths: string[];
+  /** The files each case will have read again (cases with none are left out). */
+  cases: { caseId: number; paths: string[] }[];
   notReadAgain: NotReadAgain[];
 }
 
 /** The files of the cases' fields that can be read again, and every field or case that cannot, with its reason. */
 export async function filesToReadAgain(db: WritableDb, caseIds: number[]): Promise<FilesToReadAgain> {
-  const paths: string[] = [];
+  const cases: FilesToReadAgain['cases'] = [];
   const notReadAgain: NotReadAgain[] = [];
   for (const caseId of new Set(caseIds)) {
     const kase = getCaseById(db, caseId);
@@ -34,13 +35,15 @@ export async function filesToReadAgain(db: WritableDb, caseIds: number[]): Promi
     }
     const slides = listSlidesOfCase(db, caseId);
     if (slides.length === 0) notReadAgain.push({ accessionId, path: null, reason: 'no field has been read' });
+    const paths: string[] = [];
     for (const slide of slides) {
       const reason = await fileProblem(slide.path, slide.sha256);
       if (reason) notReadAgain.push({ accessionId, path: slide.path, reason });
       else paths.push(slide.path);
     }
+    if (paths.length) cases.push({ caseId, paths });
   }
-  return { paths, notReadAgain };
+  return { cases, notReadAgain };
 }
 
 async function fileProblem(path: string, sha256: string): Promise<string | null> {
@@ -51,9 +54,6 @@ async function fileProblem(path: string, sha256: string): Promise<string | null>
 }
 
 /** Records in each case's audit trail who asked for it to be read again, and which files will be. */
-export function auditReadAgain(db: WritableDb, actor: Actor, caseIds: number[], paths: string[], atMs = Date.now()): void {
-  for (const caseId of new Set(caseIds)) {
-    const files = listSlidesOfCase(db, caseId).map((s) => s.path).filter((p) => paths.includes(p));
-    if (files.length) appendAudit(db, { actor, action: 'read again', entity: 'case', entityId: caseId, caseId, newValue: { files }, atMs });
-  }
+export function auditReadAgain(db: WritableDb, actor: Actor, cases: FilesToReadAgain['cases'], atMs = Date.now()): void {
+  for (const { caseId, paths } of cases) appendAudit(db, { actor, action: 'read again', entity: 'case', entityId: caseId, caseId, newValue: { files: paths }, atMs });
 }

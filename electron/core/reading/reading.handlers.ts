@@ -80,10 +80,11 @@ export function readingHandlers(db: WritableDb, reading: ReadingService, session
     async 'reading/read-again'(request, ctx) {
       const user = sessions.require(ctx, 'read cases again');
       noBatchRunning();
-      const { paths, notReadAgain } = await filesToReadAgain(db, request.caseIds);
+      const { cases, notReadAgain } = await filesToReadAgain(db, request.caseIds);
+      const paths = cases.flatMap((c) => c.paths);
       if (paths.length === 0) return { batchId: null, total: 0, notReadAgain };
       await reading.init();
-      auditReadAgain(db, actorOf(user), request.caseIds, paths);
+      auditReadAgain(db, actorOf(user), cases);
       const batchId = `batch-${Date.now().toString(36)}`;
       void background(`Reading again batch ${batchId}`, reading.read(paths, { batchId, force: true, ...callbacks }));
       return { batchId, total: paths.length, notReadAgain };
