@@ -19,11 +19,12 @@ import { modelsCommand } from './commands/models';
 import { reportCommand } from './commands/report';
 import { exportCommand } from './commands/export';
 import { calibrateCommand } from './commands/calibrate';
+import { estimatePixelSizeCommand } from './commands/estimate-pixel-size';
 import { casesCommand } from './commands/cases';
 import { reviewCommand } from './commands/review';
 import { qcCommand } from './commands/qc';
 
-const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, adaptCommand, modelsCommand, casesCommand, reviewCommand, reportCommand, exportCommand, calibrateCommand, qcCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
+const COMMANDS: Command[] = [versionCommand, readCommand, benchCommand, synthCommand, trainCommand, evalCommand, finetuneCommand, adaptCommand, modelsCommand, casesCommand, reviewCommand, reportCommand, exportCommand, calibrateCommand, estimatePixelSizeCommand, qcCommand, trainNetworkCommand, auditCommand, dbCommand, usersCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
