@@ -87,12 +87,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   const reportError = (source: string, message: string) => emit('app/error', { source, message, atMs: Date.now() });
   const displayCache = createDisplayCache(options.displayCacheDir ?? defaultDisplayCacheDir(options.dbPath), () => ({ profile: microscopeProfileOf(db) }));
   // The registry's active version and its inference worker start on first use (a reading).
+  const activeModel = activeRegisteredModel(db, options.modelDir);
   const reading = createReadingService({
     // The slide is decoded for reading anyway: its display rendition costs only a stretch and a PNG encode now.
     onDecoded: (sha256, decoded) =>
       displayCache.storeFromDecoded(sha256, decoded).catch((error: unknown) => log(`display rendition of ${sha256} not stored: ${errorMessage(error)}`)),
     db,
-    modelSource: activeRegisteredModel(db, options.modelDir),
+    modelSource: activeModel,
     // The lab's microscope profile (Settings) as in force when each batch starts.
     profileSource: () => microscopeProfileOf(db),
     providers: options.providers,
@@ -121,7 +122,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...reviewHandlers(db, sessions, domainEvents),
     ...reportsHandlers(db, sessions, { log, displayRendition: (slide) => displayCache.get(slide), outboxDir: () => options.outboxDir ?? resolveDataLocations().outboxDir }),
     ...viewerHandlers(db, sessions, displayCache),
-    ...microscopeSettingsHandlers(db, sessions),
+    ...microscopeSettingsHandlers(db, sessions, activeModel),
     ...modelsHandlers(db, sessions, { onActiveModelChanged, isFinetuning: finetune.isRunning }),
     ...finetune.handlers,
     ...readingHandlers(db, reading, sessions, emit, log),

@@ -25,6 +25,23 @@ export const MicroscopeProfileSummary = z.object({
 });
 export type MicroscopeProfileSummary = z.infer<typeof MicroscopeProfileSummary>;
 
+/** The pixel size the cells of the fields read suggest (electron/core/quality/pixel-size-estimate.ts): a check of the profile, not a setting. */
+export const PixelSizeSuggestion = z.object({
+  pixelSizeUm: z.number(),
+  /** Fields whose cells were measured. */
+  fields: z.number().int(),
+  /** Quartiles of single fields' suggestions: how much the fields agree. */
+  lowUm: z.number(),
+  highUm: z.number(),
+  /** Field files that could not be decoded (moved, unreadable), with why; left out. */
+  leftOut: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** The model whose training cells set the reference size. */
+  modelVersion: z.string(),
+  /** The profile's size is far from the suggestion (null: no profile). */
+  farFromProfile: z.boolean().nullable(),
+});
+export type PixelSizeSuggestion = z.infer<typeof PixelSizeSuggestion>;
+
 export const settingsChannels = {
   /** The workstation's microscope profile (null: none set, files are read at the model's assumed pixel size). */
   'settings/microscope-profile': {
@@ -40,5 +57,10 @@ export const settingsChannels = {
   'settings/calibrate-screening': {
     request: z.object({ paths: z.array(z.string().min(1)).min(1).max(500) }).strict(),
     response: z.object({ profile: MicroscopeProfileSummary }),
+  },
+  /** Suggests a pixel size from the cells of the latest fields read whose files state none (admin); seconds. */
+  'settings/estimate-pixel-size': {
+    request: z.object({}).strict(),
+    response: z.object({ suggestion: PixelSizeSuggestion }),
   },
 } as const;

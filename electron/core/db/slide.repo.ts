@@ -90,3 +90,18 @@ export function listUnsignedCasesWithAssumedPixelSize(db: ReadableDb): { caseId:
     )
     .all() as { caseId: number; accessionId: string; fields: number }[];
 }
+
+/**
+ * Paths of the fields read most recently whose files state no pixel size (the ones the microscope
+ * profile governs), newest first, each path once: what a pixel-size suggestion measures.
+ */
+export function listRecentPathsWithoutStatedPixelSize(db: ReadableDb, limit: number): string[] {
+  return (
+    db
+      .prepare(
+        `SELECT path FROM slides WHERE pixel_size_source IS NOT 'file'
+         GROUP BY path ORDER BY MAX(created_at_ms) DESC, MAX(id) DESC LIMIT ?`,
+      )
+      .all(limit) as { path: string }[]
+  ).map((r) => r.path);
+}

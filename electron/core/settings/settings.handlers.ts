@@ -3,14 +3,18 @@
  * `microscope.profile`, audited like every setting) and the screening calibration on the lab's
  * negative-control fields. The reading service takes the profile in force when a batch starts.
  */
+import { access } from 'node:fs/promises';
 import type { MicroscopeProfileSummary } from '../../contract';
 import { actorOf, type SessionStore } from '../auth/session-store';
 import type { WritableDb } from '../db/connection';
 import { setSetting } from '../db/settings.repo';
+import { listRecentPathsWithoutStatedPixelSize } from '../db/slide.repo';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import { MicroscopeProfile } from '../slides/microscope-profile';
 import { calibrateScreeningFromFiles } from '../quality/calibrate-screening';
+import { estimatePixelSizeFromFiles, farFromSuggestion } from '../quality/pixel-size-estimate';
+import type { ModelSource } from '../reading/model-source';
 import { MICROSCOPE_PROFILE_SETTING, microscopeProfileOf } from './microscope-profile-setting';
 
 
@@ -23,11 +27,15 @@ function summaryOf(profile: MicroscopeProfile, rejected: { path: string; reason:
   };
 }
 
+/** The latest fields a pixel-size suggestion measures: enough for the median to settle within about 10 % (docs/results.md). */
+export const SUGGESTION_FIELDS = 40;
+
 export function microscopeSettingsHandlers(
   db: WritableDb,
   sessions: SessionStore,
+  modelSource: ModelSource,
   nowMs: () => number = Date.now,
-): HandlersFor<'settings/microscope-profile' | 'settings/update-microscope-profile' | 'settings/calibrate-screening'> {
+): HandlersFor<'settings/microscope-profile' | 'settings/update-microscope-profile' | 'settings/calibrate-screening' | 'settings/estimate-pixel-size'> {
   return {
     'settings/microscope-profile': (_request, ctx) => {
       sessions.require(ctx, 'see the microscope profile');
@@ -51,6 +59,34 @@ export function microscopeSettingsHandlers(
       const updated = { ...profile, screening: calibration };
       setSetting(db, MICROSCOPE_PROFILE_SETTING, updated, actorOf(admin), nowMs());
       return { profile: summaryOf(updated, rejected) };
+    },
+    'settings/estimate-pixel-size': async (_request, ctx) => {
+      sessions.require(ctx, 'estimate the pixel size', ['admin']);
+      const recorded = listRecentPathsWithoutStatedPixelSize(db, SUGGESTION_FIELDS * 4);
+      const present = (await Promise.all(recorded.map(async (path) => ((await access(path).then(() => true, () => false)) ? path : null)))).filter((p) => p !== null);
+      const paths = present.slice(0, SUGGESTION_FIELDS);
+      if (paths.length === 0) {
+        throw new DomainError(
+          'conflict',
+          recorded.length
+            ? `None of the ${recorded.length} field file(s) read without a pixel size of their own is still where it was read (first: ${recorded[0]})`
+            : 'No field has been read here whose file states no pixel size: read some of the microscope\'s fields first (files that state their size do not need the profile)',
+        );
+      }
+      const profile = microscopeProfileOf(db);
+      const pkg = await modelSource();
+      const { estimate, leftOut } = await estimatePixelSizeFromFiles(paths, pkg, profile);
+      return {
+        suggestion: {
+          pixelSizeUm: estimate.pixelSizeUm,
+          fields: estimate.fields,
+          lowUm: estimate.lowUm,
+          highUm: estimate.highUm,
+          leftOut,
+          modelVersion: pkg.manifest.version,
+          farFromProfile: profile ? farFromSuggestion(profile.pixelSizeUm, estimate.pixelSizeUm) : null,
+        },
+      };
     },
   };
 }
