@@ -4,7 +4,8 @@
  * field and a strongly blurred one is read through the UI; the worklist names why a field is not
  * readable; the viewer draws the segmented cells over a readable field and shows its verdict; a
  * not-readable case is signed negative only with the explicit confirmation. Screenshots go to
- * test-output/e2e/ (cell-outlines.png, not-readable.png, worklist-quality.png, read-again.png).
+ * test-output/e2e/ (cell-outlines.png, not-readable.png, worklist-quality.png, read-again.png,
+ * pixel-size-suggestion.png).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { loginAs, seedTestUsers, TEST_PASSWORD, TEST_USERS } from '../support/re
 import { fitViewport } from '../../renderer/src/lib/utils/viewport';
 import { polygonToCanvas } from '../../renderer/src/lib/utils/cell-outlines';
 import { launchChromium, TEST_OUTPUT_DIR } from './browser';
-import { writeNegativeControls, writeQualityDay, type QualityDaySlide } from './seed-quality-day';
+import { writeNegativeControls, writeQualityDay, writeUnstated40x, type QualityDaySlide } from './seed-quality-day';
 import { tempDir } from '../support/temp-dir';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
@@ -305,6 +306,30 @@ describe('administrator', () => {
     await openCase(unstated.accessionId);
     await page.getByTestId('field-verdict').waitFor();
     expect(await page.getByTestId('field-pixel-size-assumed').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("suggests the pixel size from the cells of the fields read, says the profile's 0.5 µm/px is far from a 40× microscope's, and copies it into the form", async () => {
+    // Fields of a 40× microscope whose files state no size, read at the profile's (wrong) 0.5 µm/px.
+    await app.readFiles(await writeUnstated40x(join(dayDir, '..', 'scope-40x'), 10));
+    const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await admin.addInitScript(() => sessionStorage.setItem('ana-session-id', 'e2e-quality-admin'));
+    const errors: string[] = [];
+    admin.on('pageerror', (e) => errors.push(String(e)));
+    await admin.goto(host.url);
+    await admin.getByRole('navigation').getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = admin.getByTestId('microscope-settings');
+    await settings.getByTestId('pixel-size-suggest').click();
+    const suggested = settings.getByTestId('pixel-size-suggested');
+    await eventually(() => (suggested.count().then((n) => (n ? textOf(suggested) : ''))), 60_000).toMatch(/^The cells of the latest \d+ fields read without a pixel size of their own look like the model's training cells at about 0\.\d{3} µm\/px/);
+    const size = Number(/about (0\.\d{3}) µm\/px/.exec(await textOf(suggested))![1]);
+    expect(size).toBeLessThan(0.3);
+    expect(await textOf(settings.getByTestId('pixel-size-far'))).toBe("The profile's 0.5 µm/px is far from that: check it against the camera and objective.");
+    await settings.screenshot({ path: join(OUT, 'pixel-size-suggestion.png') });
+    await settings.getByTestId('pixel-size-use').click();
+    expect(Number(await settings.getByLabel('Pixel size (µm/px)').inputValue())).toBe(size);
+    // Copied, not saved: the profile changes only when the administrator saves it.
+    expect((await invoke<{ profile: { pixelSizeUm: number } }>('settings/microscope-profile', {})).value.profile.pixelSizeUm).toBe(0.5);
     expect(errors).toEqual([]);
   });
 });

@@ -72,3 +72,16 @@ export async function writeNegativeControls(dir: string, count: number): Promise
   }
   return paths;
 }
+
+/** Fields of a 40× microscope whose camera states no pixel size (0.15–0.22 µm/px, far below the model's assumed 0.5). */
+export async function writeUnstated40x(dir: string, count: number): Promise<string[]> {
+  mkdirSync(dir, { recursive: true });
+  const paths: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const path = join(dir, `R2026-${String(i + 1).padStart(4, '0')}_F1.png`);
+    const field = generateField({ widthPx: 768, heightPx: 576, style: 'research-40x-mono16' }, 4300 + i);
+    writeFileSync(path, await encodeField(field, 'png-rgb8', { statesPixelSize: false }));
+    paths.push(path);
+  }
+  return paths;
+}

@@ -37,7 +37,7 @@ export const estimatePixelSizeCommand: Command = {
     const um = (x: number): string => x.toFixed(3);
     console.log(
       `The cells of ${e.fields} field(s) (of ${files.length}) suggest ${um(e.pixelSizeUm)} µm/px ` +
-        `(single fields ${um(e.lowUm)}–${um(e.highUm)}; ${e.passes} pass(es) from ${um(e.startUm)}, ${profile ? `the profile ${profile.name}` : `the model's assumed size`}).`,
+        `(single fields ${um(e.lowUm)}–${um(e.highUm)}; ${e.passes} pass(es) from ${um(e.startUm)}).`,
     );
     if (statedUm.length) {
       const sorted = [...statedUm].sort((a, b) => a - b);

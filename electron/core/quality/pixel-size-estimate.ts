@@ -3,12 +3,16 @@
  * of the lab's fields is about the median of the model's training fields (the familiarity
  * reference's `cellAreaUm2`). So the estimate starts at a size s, analyses every field at s, and
  * moves s by √(reference area ÷ median measured area), until it moves less than 2 %. The cell
- * segmentation works in µm, so what it finds depends on s: one step is not enough when the start
- * is far off (a 40× field read at 0.5 µm/px), a few passes are.
+ * segmentation works in µm, so what it finds depends on s: one step is not enough, a few passes
+ * are. It starts at the small end of microscope sizes, whatever the profile says: read at too
+ * large a size, the split of touching cells (its spacing is in µm) cuts a big cell into pieces
+ * of about the reference's size, a false agreement; read at too small a size, cells only look
+ * small. On generated held-out styles a single field settles within 25 % of its size from
+ * 0.2 µm/px in 25–26 of 30 fields, from 0.5 µm/px in 17–26 (docs/results.md).
  *
- * Why many fields and never one: on generated held-out styles a single field's suggestion is off
- * by up to 5× (a field of few, touching or dim cells), the median over 20–40 fields within about
- * 10 % (docs/results.md). Real cells may segment larger or smaller than the generated ones the
+ * Why many fields and never one: on generated held-out styles a single field's suggestion can be
+ * off by 1.5–5× (a field of few, touching or dim cells), the median over 20–40 fields is within
+ * about 10 % (docs/results.md). Real cells may segment larger or smaller than the generated ones the
  * reference was built on, so this is a check of the profile, not a setting: the lab confirms it
  * against the camera's pixel pitch ÷ magnification before saving it.
  */
@@ -39,8 +43,10 @@ export interface PixelSizeEstimate {
 }
 
 export const ESTIMATE_RULES = {
-  /** Fewest fields with measurable cells: one field's cells say little about the microscope. */
-  minFields: 5,
+  /** Where the passes start (µm/px): the small end of microscope sizes (see above). */
+  startUm: 0.2,
+  /** Fewest fields with measurable cells: sets of 6 held-out fields miss by 1.6× in 3 of 30, sets of 12 by more than 20 % in 1 of 24. */
+  minFields: 10,
   /** Stop when a pass moves the size by less than this share. */
   tolerance: 0.02,
   maxPasses: 8,
@@ -76,8 +82,8 @@ export async function estimatePixelSize(
   count: number,
   load: (index: number) => Promise<FieldPixels>,
   referenceAreaUm2: number,
-  startUm: number,
   onProgress?: (pass: number, done: number, count: number) => void,
+  startUm: number = ESTIMATE_RULES.startUm,
 ): Promise<PixelSizeEstimate> {
   let size = startUm;
   for (let pass = 1; pass <= ESTIMATE_RULES.maxPasses; pass++) {
@@ -117,11 +123,7 @@ export interface FilesEstimate {
 /** Decoded planes kept between passes up to this many pixels (4 bytes each); the rest are decoded again at each pass. */
 const KEPT_PIXELS = 64 * 1024 * 1024;
 
-/**
- * The estimate from field files decoded as a reading decodes them (the profile's pages and
- * limits), against the model's reference, starting from the profile's size or else the model's
- * assumed one.
- */
+/** The estimate from field files decoded as a reading decodes them (the profile's pages and limits), against the model's reference. */
 export async function estimatePixelSizeFromFiles(
   paths: string[],
   pkg: ModelPackage,
@@ -153,8 +155,7 @@ export async function estimatePixelSizeFromFiles(
     }
   }
   const load = async (i: number): Promise<FieldPixels> => kept.get(i) ?? decodeSlide(readable[i]!, { profile });
-  const startUm = profile?.pixelSizeUm ?? pkg.manifest.patch.defaultPixelSizeUm;
-  const estimate = await estimatePixelSize(readable.length, load, referenceArea, startUm, onProgress);
+  const estimate = await estimatePixelSize(readable.length, load, referenceArea, onProgress);
   return { estimate, leftOut, statedUm };
 }
 
