@@ -3,7 +3,7 @@
  * microscope profile with its screening calibration (Settings). Viewer loads throw to the caller,
  * which reports them with the rest of the slide; settings actions report through the one handler.
  */
-import type { CellOutline, MicroscopeProfileSummary } from '../../../../electron/contract';
+import type { CellOutline, MicroscopeProfileSummary, PixelSizeSuggestion } from '../../../../electron/contract';
 import { call } from './api';
 import { handleError } from './errors.svelte';
 
@@ -34,6 +34,16 @@ export async function saveMicroscopeProfile(name: string, pixelSizeUm: number): 
 export async function calibrateScreening(paths: string[]): Promise<MicroscopeProfileSummary | null> {
   try {
     return (await call('settings/calibrate-screening', { paths })).profile;
+  } catch (error) {
+    handleError(error);
+    return null;
+  }
+}
+
+/** The pixel size the cells of the latest fields read without one suggest (a check of the profile); null after a reported error. */
+export async function suggestPixelSize(): Promise<PixelSizeSuggestion | null> {
+  try {
+    return (await call('settings/estimate-pixel-size', {})).suggestion;
   } catch (error) {
     handleError(error);
     return null;
