@@ -93,5 +93,5 @@ export function pixelSizesWords(sizes: DatasetPixelSizes): string {
 export function assumedPixelSizeWarning(sizes: DatasetPixelSizes, model: string): string | null {
   if (!sizes.assumed) return null;
   const total = sizes.fromFiles + sizes.given + sizes.assumed;
-  return `pixel size: ${sizes.assumed} of ${total} fields state none in their files and are cut at ${model}'s assumed ${sizes.assumedUm} µm/px; give --pixel-size-um U if your microscope's differs (real microscopes: about 0.15–0.65 µm/px)`;
+  return `pixel size: ${sizes.assumed} of ${total} fields state none in their files and are cut at ${model}'s assumed ${sizes.assumedUm} µm/px; give --pixel-size-um U if your microscope's differs (real microscopes: about 0.15–0.65 µm/px; \`ana estimate-pixel-size\` on the files suggests one from their cells)`;
 }

@@ -230,7 +230,8 @@ export function assumedPixelSizeLine(items: BatchItemResult[]): string | null {
   const sizes = [...new Set(assumed.map((i) => i.pixelSizeUm!.toFixed(3)))].join(', ');
   return (
     `\nPixel size assumed for ${assumed.length} of ${items.length} field(s): their files state none and no microscope profile was given, ` +
-    `so they were cut at the model's ${sizes} µm/px. If that is not your camera's size at the sample, read them again with --profile FILE --force.`
+    `so they were cut at the model's ${sizes} µm/px. If that is not your camera's size at the sample, read them again with --profile FILE --force` +
+    ` (\`ana estimate-pixel-size\` on 10 or more of them suggests a size from their cells, to check against the camera and objective).`
   );
 }
 

@@ -45,6 +45,7 @@ it('writes JSON per slide, prints a summary, and exits 0 when some files could b
   // The PNG states no pixel size and no profile was given: the assumed size is said, and recorded.
   expect(json[0]).toMatchObject({ pixelSizeSource: 'model-default', pixelSizeUm: expect.any(Number) });
   expect(run.stdout).toContain(`Pixel size assumed for 1 of 2 field(s): their files state none and no microscope profile was given, so they were cut at the model's ${json[0].pixelSizeUm.toFixed(3)} µm/px.`);
+  expect(run.stdout).toContain('`ana estimate-pixel-size` on 10 or more of them suggests a size from their cells');
 });
 
 it('with a microscope profile, fields whose files state no pixel size are read at its size, and nothing is said', async () => {
