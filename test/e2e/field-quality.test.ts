@@ -85,6 +85,15 @@ async function openCase(accessionId: string): Promise<void> {
   await page.waitForFunction(() => document.querySelector<HTMLCanvasElement>('[data-testid="slide-canvas"]')?.dataset.painted === 'true');
 }
 
+/** A second page as the administrator, with its page errors collected. */
+async function adminPage(): Promise<{ admin: Page; errors: string[] }> {
+  const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await admin.addInitScript(() => sessionStorage.setItem('ana-session-id', 'e2e-quality-admin'));
+  const errors: string[] = [];
+  admin.on('pageerror', (e) => errors.push(String(e)));
+  return { admin, errors };
+}
+
 async function canvasPixel(x: number, y: number): Promise<number[]> {
   return page.getByTestId('slide-canvas').evaluate((c: HTMLCanvasElement, [px, py]) => Array.from(c.getContext('2d')!.getImageData(px!, py!, 1, 1).data), [Math.round(x), Math.round(y)]);
 }
@@ -240,10 +249,7 @@ describe('a field unfamiliar to the model', () => {
 describe('administrator', () => {
   it('sets the microscope profile and calibrates screening on negative-control fields in Settings', async () => {
     const controls = await writeNegativeControls(join(dayDir, '..', 'controls'), 3);
-    const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await admin.addInitScript(() => sessionStorage.setItem('ana-session-id', 'e2e-quality-admin'));
-    const errors: string[] = [];
-    admin.on('pageerror', (e) => errors.push(String(e)));
+    const { admin, errors } = await adminPage();
     await loginAs(app, 'e2e-quality-admin', 'admin');
     await admin.goto(host.url);
     const nav = (name: string) => admin.getByRole('navigation').getByRole('button', { name, exact: true }).click();
@@ -287,10 +293,7 @@ describe('administrator', () => {
 
   it('reads again, at the profile size, the unsigned cases read at the assumed size', async () => {
     const unstated = day.find((d) => !d.statesPixelSize)!;
-    const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await admin.addInitScript(() => sessionStorage.setItem('ana-session-id', 'e2e-quality-admin'));
-    const errors: string[] = [];
-    admin.on('pageerror', (e) => errors.push(String(e)));
+    const { admin, errors } = await adminPage();
     await admin.goto(host.url);
     await admin.getByRole('navigation').getByRole('button', { name: 'Settings', exact: true }).click();
     const block = admin.getByTestId('read-again-assumed');
@@ -312,10 +315,7 @@ describe('administrator', () => {
   it("suggests the pixel size from the cells of the fields read, says the profile's 0.5 µm/px is far from a 40× microscope's, and copies it into the form", async () => {
     // Fields of a 40× microscope whose files state no size, read at the profile's (wrong) 0.5 µm/px.
     await app.readFiles(await writeUnstated40x(join(dayDir, '..', 'scope-40x'), 10));
-    const admin = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await admin.addInitScript(() => sessionStorage.setItem('ana-session-id', 'e2e-quality-admin'));
-    const errors: string[] = [];
-    admin.on('pageerror', (e) => errors.push(String(e)));
+    const { admin, errors } = await adminPage();
     await admin.goto(host.url);
     await admin.getByRole('navigation').getByRole('button', { name: 'Settings', exact: true }).click();
     const settings = admin.getByTestId('microscope-settings');

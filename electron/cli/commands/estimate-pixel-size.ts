@@ -2,18 +2,16 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { defaultModelDir } from '../../core/paths';
 import { loadModelPackage } from '../../core/models/model-package';
-import { estimatePixelSizeFromFiles, farFromSuggestion, spreadSample } from '../../core/quality/pixel-size-estimate';
+import { ESTIMATE_RULES, estimatePixelSizeFromFiles, farFromSuggestion, spreadSample } from '../../core/quality/pixel-size-estimate';
 import { listSlideFiles } from '../../core/reading/batch-reader';
 import { loadMicroscopeProfile } from '../../core/slides/microscope-profile';
 import { UsageError, type Command } from '../command';
-
-const DEFAULT_MAX_FIELDS = 40;
 
 /** What pixel size the cells of a microscope's fields suggest (docs/field-quality.md, "Pixel size from the cells"). */
 export const estimatePixelSizeCommand: Command = {
   name: 'estimate-pixel-size',
   summary: "Suggest the microscope's pixel size from the cells of its fields (a check of the profile, not a setting)",
-  usage: `ana estimate-pixel-size DIR_OR_FILES... [--model DIR] [--profile FILE] [--max-fields N (default ${DEFAULT_MAX_FIELDS}, spread over the files)]`,
+  usage: `ana estimate-pixel-size DIR_OR_FILES... [--model DIR] [--profile FILE] [--max-fields N (default ${ESTIMATE_RULES.defaultFields}, spread over the files)]`,
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
@@ -21,7 +19,7 @@ export const estimatePixelSizeCommand: Command = {
       options: { model: { type: 'string' }, profile: { type: 'string' }, 'max-fields': { type: 'string' } },
     });
     if (positionals.length === 0) throw new UsageError('give the field files, or a folder of them, from one microscope');
-    const maxFields = values['max-fields'] === undefined ? DEFAULT_MAX_FIELDS : Number(values['max-fields']);
+    const maxFields = values['max-fields'] === undefined ? ESTIMATE_RULES.defaultFields : Number(values['max-fields']);
     if (!Number.isInteger(maxFields) || maxFields < 1) throw new UsageError(`--max-fields must be a positive whole number, not '${values['max-fields']}'`);
     const files = await listSlideFiles(positionals);
     if (files.length === 0) throw new UsageError(`no slide files under ${positionals.join(', ')}`);

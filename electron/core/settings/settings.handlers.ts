@@ -13,7 +13,7 @@ import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import { MicroscopeProfile } from '../slides/microscope-profile';
 import { calibrateScreeningFromFiles } from '../quality/calibrate-screening';
-import { estimatePixelSizeFromFiles, farFromSuggestion } from '../quality/pixel-size-estimate';
+import { ESTIMATE_RULES, estimatePixelSizeFromFiles, farFromSuggestion } from '../quality/pixel-size-estimate';
 import type { ModelSource } from '../reading/model-source';
 import { MICROSCOPE_PROFILE_SETTING, microscopeProfileOf } from './microscope-profile-setting';
 
@@ -26,9 +26,6 @@ function summaryOf(profile: MicroscopeProfile, rejected: { path: string; reason:
     calibration: c && c.source === 'lab' ? { negatives: c.negatives, rejected, negativeAgreement: c.negativeAgreement, calibratedAtMs: c.calibratedAtMs } : null,
   };
 }
-
-/** The latest fields a pixel-size suggestion measures: enough for the median to settle within about 10 % (docs/results.md). */
-export const SUGGESTION_FIELDS = 40;
 
 export function microscopeSettingsHandlers(
   db: WritableDb,
@@ -62,9 +59,10 @@ export function microscopeSettingsHandlers(
     },
     'settings/estimate-pixel-size': async (_request, ctx) => {
       sessions.require(ctx, 'estimate the pixel size', ['admin']);
-      const recorded = listRecentPathsWithoutStatedPixelSize(db, SUGGESTION_FIELDS * 4);
+      // Some recent files may have been moved or archived since: look further back for enough that are still there.
+      const recorded = listRecentPathsWithoutStatedPixelSize(db, ESTIMATE_RULES.defaultFields * 4);
       const present = (await Promise.all(recorded.map(async (path) => ((await access(path).then(() => true, () => false)) ? path : null)))).filter((p) => p !== null);
-      const paths = present.slice(0, SUGGESTION_FIELDS);
+      const paths = present.slice(0, ESTIMATE_RULES.defaultFields);
       if (paths.length === 0) {
         throw new DomainError(
           'conflict',
