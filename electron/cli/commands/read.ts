@@ -11,6 +11,9 @@ import { accessionFromFileName, accessionPattern, loadWorklist, worklistAccessio
 import { createReadingService, type ReadOptions, type ReadingService } from '../../core/reading/reading.service';
 import { listSlideFiles, type BatchItemResult, type BatchProgress, type BatchSummary } from '../../core/reading/batch-reader';
 import { loadMicroscopeProfile } from '../../core/slides/microscope-profile';
+import { ESTIMATE_RULES, estimatePixelSizeFromFiles, spreadSample } from '../../core/quality/pixel-size-estimate';
+import type { ModelPackage } from '../../core/models/model-package';
+import { errorMessage } from '../../core/errors';
 import { UsageError, type Command } from '../command';
 import type { FieldQuality, PixelSizeSource, Screening } from '../../contract/quality';
 
@@ -136,7 +139,7 @@ export const readCommand: Command = {
       console.log(summaryTable(summary.items, model.manifest.labels.map((l) => l.key)));
       console.log(fieldSummary(summary.items));
       const assumed = assumedPixelSizeLine(summary.items);
-      if (assumed) console.log(assumed);
+      if (assumed) console.log(assumed + (await suggestionLine(summary.items, model)));
       console.log(
         `\n${summary.items.length} file(s): ${summary.done} read, ${summary.skipped} already read, ${summary.failed} failed` +
           ` in ${(summary.wallMs / 1000).toFixed(1)} s with ${model.manifest.id} ${model.manifest.version} on ${service.provider}; record: ${dbPath}`,
@@ -160,6 +163,24 @@ export const readCommand: Command = {
     }
   },
 };
+
+/**
+ * With enough fields cut at the assumed size, what their cells suggest instead (a check, never
+ * used for the reading): the number a lab needs to set its profile, where it sees the problem.
+ */
+async function suggestionLine(items: BatchItemResult[], model: ModelPackage): Promise<string> {
+  const paths = items.filter((i) => i.pixelSizeSource === 'model-default').map((i) => i.path);
+  if (paths.length < ESTIMATE_RULES.minFields) return '';
+  try {
+    const { estimate: e } = await estimatePixelSizeFromFiles(spreadSample(paths, ESTIMATE_RULES.defaultFields), model, null);
+    return (
+      `\nTheir cells suggest about ${e.pixelSizeUm.toFixed(3)} µm/px (single fields ${e.lowUm.toFixed(3)}–${e.highUm.toFixed(3)}; ${e.fields} measured): ` +
+      `a check, not a setting. Confirm it from the camera's pixel pitch ÷ magnification, then read again with a profile of that size.`
+    );
+  } catch (error) {
+    return `\nTheir cells could not suggest a size: ${errorMessage(error)}`;
+  }
+}
 
 /**
  * Reads the files, or — when the newest unfinished batch (interrupted, killed) holds exactly these

@@ -2,7 +2,7 @@
  * The pixel size the cells suggest, as a lab gets it: Settings → Microscope over the fields the
  * app has read (real reading, real SQLite, real files), and `ana estimate-pixel-size` on a folder.
  * The fields are generated at a 40× research microscope's size and written without it, as a
- * camera that states no pixel size writes them.
+ * camera that states no pixel size writes them; `ana read` says what their cells suggest.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -77,6 +77,15 @@ it('ana estimate-pixel-size says the same of the folder, and what the files that
   expect(run.stdout).toMatch(/A check, not a setting/);
     expect((await anaInProcess(['estimate-pixel-size', fieldsDir, '--max-fields', '0'])).stderr).toMatch(/--max-fields must be a positive whole number/);
 }, 120_000);
+
+it('ana read says what the cells suggest when it cut 10 or more fields at the assumed size', async () => {
+  const run = await anaInProcess(['read', fieldsDir, '--db', join(dir, 'cli.db'), '--model', defaultModelDir(), '--provider', 'cpu']);
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/Pixel size assumed for 12 of 13 field\(s\)/);
+  const suggested = Number(/Their cells suggest about (\d\.\d{3}) µm\/px \(single fields \d\.\d{3}–\d\.\d{3}; 12 measured\): a check, not a setting/.exec(run.stdout)?.[1]);
+  expect(suggested / truthUm).toBeGreaterThan(0.8);
+  expect(suggested / truthUm).toBeLessThan(1.2);
+}, 180_000);
 
 it("says a profile typed at the model's 0.5 µm/px is far from the cells, and leaves out files gone or broken", async () => {
   expect(await app.handle('settings/update-microscope-profile', { name: 'scope-40x', pixelSizeUm: 0.5 }, admin)).toMatchObject({ ok: true });
