@@ -61,8 +61,11 @@ export function microscopeSettingsHandlers(
       sessions.require(ctx, 'estimate the pixel size', ['admin']);
       // Some recent files may have been moved or archived since: look further back for enough that are still there.
       const recorded = listRecentPathsWithoutStatedPixelSize(db, ESTIMATE_RULES.defaultFields * 4);
-      const present = (await Promise.all(recorded.map(async (path) => ((await access(path).then(() => true, () => false)) ? path : null)))).filter((p) => p !== null);
-      const paths = present.slice(0, ESTIMATE_RULES.defaultFields);
+      const paths: string[] = [];
+      for (const path of recorded) {
+        if (paths.length === ESTIMATE_RULES.defaultFields) break;
+        if (await access(path).then(() => true, () => false)) paths.push(path);
+      }
       if (paths.length === 0) {
         throw new DomainError(
           'conflict',
