@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { CLASSIC_STYLE_NAME, DEFAULT_LABEL_DISTRIBUTION, findStyle, isSynthFormat, LAB_STYLES, RANDOM_STYLE, renderMontage, renderStyleMontage, STYLE_NAMES, SYNTH_FORMATS, writeDataset, type SynthFormat } from '../../core/synth';
+import { CLASSIC_STYLE_NAME, DEFAULT_LABEL_DISTRIBUTION, findStyle, isSynthFormat, LAB_STYLES, RANDOM_STYLE, renderMontage, renderStyleMontage, CELL_MIXINGS, STYLE_NAMES, SYNTH_FORMATS, writeDataset, type SynthFormat } from '../../core/synth';
 import { UsageError, type Command } from '../command';
 import { wholeOption } from '../options';
 
@@ -11,12 +11,14 @@ export const synthCommand: Command = {
   usage:
     'ana synth --out DIR --count N --seed S [--size WxH] [--pixel-size UM|MIN-MAX] ' +
     `[--format ${SYNTH_FORMATS.join('|')}[,...]|mixed] [--splits train=0.7,val=0.15,test=0.15] ` +
-    `[--fields-per-case K] [--accession-prefix A2026-] [--first-accession N] [--negative-rate P] [--weights key=w,...] [--style ${STYLE_NAMES.join('|')}] [--no-pixel-size] [--overwrite]\n` +
+    `[--fields-per-case K] [--accession-prefix A2026-] [--first-accession N] [--negative-rate P] [--weights key=w,...] [--style ${STYLE_NAMES.join('|')}] [--no-pixel-size] [--cell-mixing shared|separate] [--overwrite]\n` +
     '       ana synth --montage FILE.png [--seed S] [--style NAME]\n' +
     '       ana synth --list-styles\n' +
     `  styles: ${CLASSIC_STYLE_NAME} (default: the generator as before styles, byte for byte), ${LAB_STYLES.map((s) => s.name).join(', ')}, ${RANDOM_STYLE.name} (domain randomisation).\n` +
     '  A style supplies its pixel size range and export formats unless --pixel-size / --format are given.\n' +
-    '  --no-pixel-size writes no pixel size into the files, as many real exports (the same pixels; truth.jsonl keeps the size).',
+    '  --no-pixel-size writes no pixel size into the files, as many real exports (the same pixels; truth.jsonl keeps the size).\n' +
+    "  --cell-mixing separate shows each of a mixed serum's patterns in its own cells (a field composed from single-pattern cells);\n" +
+    '      shared (default) shows every pattern in every cell, as two antibodies do.',
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -36,6 +38,7 @@ export const synthCommand: Command = {
         'negative-rate': { type: 'string' },
         weights: { type: 'string' },
         'no-pixel-size': { type: 'boolean', default: false },
+        'cell-mixing': { type: 'string', default: 'shared' },
         overwrite: { type: 'boolean', default: false },
         montage: { type: 'string' },
       },
@@ -47,6 +50,8 @@ export const synthCommand: Command = {
     }
     if (!STYLE_NAMES.includes(values.style)) throw new UsageError(`unknown --style '${values.style}' (known: ${STYLE_NAMES.join(', ')})`);
     const style = findStyle(values.style);
+    const cellMixing = CELL_MIXINGS.find((m) => m === values['cell-mixing']);
+    if (!cellMixing) throw new UsageError(`unknown --cell-mixing '${values['cell-mixing']}' (known: ${CELL_MIXINGS.join(', ')})`);
     if (values.montage) {
       const path = resolve(values.montage);
       const seed = wholeOption(values.seed, '--seed', 0);
@@ -81,6 +86,7 @@ export const synthCommand: Command = {
       firstAccession: wholeOption(values['first-accession'], '--first-accession', 0),
       labelDistribution: { ...distribution, weights, negativeRate },
       unstatedPixelSize: values['no-pixel-size'],
+      cellMixing,
       overwrite: values.overwrite,
       onProgress: (done, total) => {
         if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} fields`);

@@ -17,7 +17,7 @@ import { DEFAULT_PIXEL_SIZE_UM, MIN_POSITIVE_INTENSITY, PIXEL_SIZE_RANGE_UM } fr
 import { generateField } from './styled-field';
 import { findStyle, type LabStyle } from './styles';
 import { DEFAULT_LABEL_DISTRIBUTION, sampleLabelSet, validateLabelDistribution } from './label-sampler';
-import type { LabelDistribution, SynthField } from './synth.types';
+import type { CellMixing, LabelDistribution, SynthField } from './synth.types';
 
 export interface WriteDatasetOptions {
   outDir: string;
@@ -49,6 +49,8 @@ export interface WriteDatasetOptions {
    * assumed size; the pixels are the same either way (the truth file keeps the true size).
    */
   unstatedPixelSize?: boolean;
+  /** How mixed sera's patterns share the cells (FieldOptions.cellMixing); default 'shared'. */
+  cellMixing?: CellMixing;
   /** Replace an existing labels.csv in outDir instead of refusing. */
   overwrite?: boolean;
   onProgress?: (done: number, total: number) => void;
@@ -107,7 +109,7 @@ export async function writeDataset(options: WriteDatasetOptions): Promise<Datase
       for (let f = 0; f < plan.fieldSeeds.length && done < count; f++) {
         const fieldSeed = plan.fieldSeeds[f]!;
         const field = generateField(
-          { widthPx: size.width, heightPx: size.height, pixelSizeUm: plan.pixelSizeUm, labels: plan.labels, intensity: plan.intensity, dapi: formatNeedsDapi(plan.format), ...(style ? { style: style.name, format: plan.format } : {}) },
+          { widthPx: size.width, heightPx: size.height, pixelSizeUm: plan.pixelSizeUm, labels: plan.labels, intensity: plan.intensity, dapi: formatNeedsDapi(plan.format), cellMixing: options.cellMixing, ...(style ? { style: style.name, format: plan.format } : {}) },
           fieldSeed,
         );
         const relPath = `images/${plan.accession}_F${f + 1}.${formatExtension(plan.format)}`;
@@ -115,7 +117,7 @@ export async function writeDataset(options: WriteDatasetOptions): Promise<Datase
         await pendingWrite;
         pendingWrite = encodeField(field, plan.format, { statesPixelSize: !options.unstatedPixelSize }).then((bytes) => writeFile(join(outDir, relPath), bytes));
         rows.push({ path: relPath, labels: field.labels, split: plan.split });
-        await truthFile.write(JSON.stringify(truthLine(relPath, plan, fieldSeed, field)) + '\n');
+        await truthFile.write(JSON.stringify(truthLine(relPath, plan, fieldSeed, field, options.cellMixing)) + '\n');
         done++;
         options.onProgress?.(done, count);
       }
@@ -209,7 +211,7 @@ function normaliseSplits(splits: Readonly<Record<string, number>>): [string, num
   return entries.map(([name, v]) => [name, v / total]);
 }
 
-function truthLine(path: string, plan: CasePlan, seed: number, field: SynthField) {
+function truthLine(path: string, plan: CasePlan, seed: number, field: SynthField, cellMixing: CellMixing | undefined) {
   return {
     path,
     accession: plan.accession,
@@ -225,6 +227,7 @@ function truthLine(path: string, plan: CasePlan, seed: number, field: SynthField
     subtypes: field.subtypes,
     // Styled fields only: a classic truth line stays as it was (no style key means 'classic').
     ...(field.style ? { style: field.style, styleParams: field.styleParams } : {}),
+    ...(cellMixing === 'separate' ? { cellMixing } : {}),
     cells: field.cells,
   };
 }

@@ -31,16 +31,18 @@ export function generateClassicField(options: FieldOptions, seed: number): Synth
   const textures = makeTextures(rng, pixelSizeUm);
   const cells = layoutCells(rng, widthPx, heightPx, pixelSizeUm, options.cellCount ?? defaultCellCount(rng, widthPx, heightPx, pixelSizeUm), options.mitoticRate);
   const fieldStrengths = mixStrengths(rng, labels);
+  const shown = cellPatterns(options.cellMixing, seed, cells.length, labels);
   const planes = emptyPlanes(widthPx, heightPx, options.dapi ?? false);
   const truths: CellTruth[] = [];
-  for (const cell of cells) {
+  for (const [index, cell] of cells.entries()) {
     const strengths: Record<string, number> = {};
     for (const [key, s] of Object.entries(fieldStrengths)) {
       const weak = s.heterogeneous && rng.next() > s.strongShare;
       strengths[key] = round3(s.level * Math.exp(rng.normal(0, 0.18)) * (weak ? rng.uniform(0.15, 0.4) : 1));
     }
+    const patterns = showOnly(strengths, shown?.[index], labels);
     const drawn = renderCell(rng, planes, textures, cell, strengths, subtypes, pixelSizeUm);
-    truths.push(cellTruth(cell, labels, strengths, drawn, widthPx, heightPx));
+    truths.push(cellTruth(cell, patterns, strengths, drawn, widthPx, heightPx));
   }
 
   let fitc: Float32Array;
@@ -158,6 +160,32 @@ export function mixStrengths(rng: Random, labels: string[]): Record<string, Fiel
     for (const s of Object.values(out)) s.level /= max;
   }
   return out;
+}
+
+/**
+ * With `cellMixing: 'separate'`, the one pattern each cell of a mixed serum shows: the cells are
+ * shuffled and dealt out to the patterns in turn, so each holds an equal share. The shuffle has its
+ * own stream, so the field's other draws (serum, layout, style) stay those of a 'shared' field of
+ * the same seed. Undefined when every cell shows every pattern.
+ */
+export function cellPatterns(mixing: FieldOptions['cellMixing'], seed: number, cellCount: number, labels: readonly string[]): string[] | undefined {
+  if (mixing !== 'separate' || labels.length < 2) return undefined;
+  const rng = new Random((seed ^ 0x5e9a7a7e) >>> 0);
+  const order = Array.from({ length: cellCount }, (_, i) => i);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const out: string[] = new Array(cellCount);
+  order.forEach((cell, turn) => (out[cell] = labels[turn % labels.length]!));
+  return out;
+}
+
+/** Zero every pattern but `shown` (when given) in a cell's strengths; returns the cell's patterns. */
+export function showOnly(strengths: Record<string, number>, shown: string | undefined, labels: string[]): string[] {
+  if (shown === undefined) return labels;
+  for (const key of Object.keys(strengths)) if (key !== shown) strengths[key] = 0;
+  return [shown];
 }
 
 export function cellTruth(cell: ReturnType<typeof layoutCells>[number], labels: string[], strengths: Record<string, number>, drawn: ReturnType<typeof renderCell>, widthPx: number, heightPx: number): CellTruth {

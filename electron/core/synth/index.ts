@@ -5,7 +5,8 @@ export { writeDataset, DEFAULT_SPLITS, DEFAULT_SIZE_PX, type WriteDatasetOptions
 export { readDatasetCsv, parseDatasetCsv, formatDatasetCsv, DATASET_CSV_HEADER, type DatasetRow } from './dataset-csv';
 export { encodeField, SYNTH_FORMATS, isSynthFormat, formatExtension, type SynthFormat } from './encode';
 export { DEFAULT_LABEL_DISTRIBUTION, sampleLabelSet } from './label-sampler';
-export type { FieldOptions, SynthField, CellTruth, LabelDistribution, PatternSubtypes, IntensityLevel, BoxPx } from './synth.types';
+export { CELL_MIXINGS } from './synth.types';
+export type { CellMixing, FieldOptions, SynthField, CellTruth, LabelDistribution, PatternSubtypes, IntensityLevel, BoxPx } from './synth.types';
 export { renderMontage, type MontageOptions } from './montage';
 export { LAB_STYLES, RANDOM_STYLE, STYLE_NAMES, CLASSIC_STYLE_NAME, findStyle, type LabStyle } from './styles';
 export { renderStyleMontage, type StyleMontageOptions } from './style-montage';

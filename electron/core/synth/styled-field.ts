@@ -10,7 +10,7 @@
 import { Random } from '../random';
 import { layoutCells, type Morphology } from './cell-layout';
 import { renderCell } from './cell-render';
-import { cellTruth, drawSerum, emptyPlanes, generateClassicField, intensityLevel, makeTextures, mixStrengths, round3, validateOptions } from './field';
+import { cellPatterns, cellTruth, drawSerum, emptyPlanes, generateClassicField, intensityLevel, makeTextures, mixStrengths, round3, showOnly, validateOptions } from './field';
 import { formStyledImage, specimenMasks } from './styled-formation';
 import { drawStyle, findStyle, type LabStyle, type StyleDraw } from './styles';
 import type { CellTruth, FieldOptions, SynthField } from './synth.types';
@@ -49,16 +49,18 @@ function generateStyledField(options: FieldOptions, seed: number, style: LabStyl
   // A pattern missing from a cell: mixed sera more often (two antibodies, two cell-cycle profiles).
   const dropout = labels.length > 1 ? draw.patternDropout : draw.patternDropout * 0.4;
   const nucleusNonspecific = 0.9 * draw.nucleusToCytoplasm;
+  const shown = cellPatterns(options.cellMixing, seed, cells.length, labels);
   const truths: CellTruth[] = [];
-  for (const cell of cells) {
+  for (const [index, cell] of cells.entries()) {
     const strengths: Record<string, number> = {};
     for (const [key, s] of Object.entries(fieldStrengths)) {
       const weak = s.heterogeneous && rng.next() > s.strongShare;
       const absent = !cell.mitotic && rng.next() < dropout;
       strengths[key] = absent ? 0 : round3(s.level * Math.exp(rng.normal(0, draw.perCellStrengthSigma)) * (weak ? rng.uniform(0.15, 0.4) : 1));
     }
+    const patterns = showOnly(strengths, shown?.[index], labels);
     const drawn = renderCell(rng, planes, textures, cell, strengths, subtypes, pixelSizeUm, nucleusNonspecific);
-    truths.push(cellTruth(cell, labels, strengths, drawn, widthPx, heightPx));
+    truths.push(cellTruth(cell, patterns, strengths, drawn, widthPx, heightPx));
   }
 
   const base = { widthPx, heightPx, pixelSizeUm, labels, intensity: round3(intensity), intensityLevel: intensityLevel(intensity), subtypes, cells: truths, style: style.name, styleParams: styleParams(draw, format) };

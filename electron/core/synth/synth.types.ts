@@ -50,7 +50,16 @@ export interface FieldOptions {
   style?: string;
   /** Export format the styled camera writes (decides colour and bit depth); default the style's first. */
   format?: SynthFormat;
+  /**
+   * How a mixed serum's patterns share the cells: 'shared' (default, the generator as before: every
+   * cell shows every pattern, as two antibodies do) or 'separate' (each cell shows one of them, as a
+   * field composed from single-pattern cell images, or antigens expressed in different cells).
+   */
+  cellMixing?: CellMixing;
 }
+
+export const CELL_MIXINGS = ['shared', 'separate'] as const;
+export type CellMixing = (typeof CELL_MIXINGS)[number];
 
 export interface BoxPx {
   xPx: number;
@@ -69,7 +78,7 @@ export interface CellTruth {
   /** Nucleus (or metaphase plate) as an ellipse; the outline is irregular around it. */
   nucleus: { radiusXPx: number; radiusYPx: number; angleRad: number };
   mitotic: boolean;
-  /** Pattern keys staining this cell (the field's label set). */
+  /** Pattern keys staining this cell: the field's label set, or its one pattern with `cellMixing: 'separate'`. */
   patterns: string[];
   /** Relative strength of each pattern in this cell (mixed sera vary between cells). */
   strengths: Record<string, number>;

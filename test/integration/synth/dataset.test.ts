@@ -121,6 +121,24 @@ describe('synthetic dataset files', () => {
     const bad = await run('npx', ['tsx', 'electron/cli/ana.ts', 'synth', '--out', dir, '--count', '3', '--format', 'gif']).catch((e: { code: number; stderr: string }) => e);
     expect((bad as { code: number }).code).toBe(2);
     expect((bad as { stderr: string }).stderr).toMatch(/unknown --format 'gif'/);
+    const badMixing = await run('npx', ['tsx', 'electron/cli/ana.ts', 'synth', '--out', dir, '--count', '3', '--cell-mixing', 'half']).catch((e: { code: number; stderr: string }) => e);
+    expect((badMixing as { stderr: string }).stderr).toMatch(/unknown --cell-mixing 'half' \(known: shared, separate\)/);
+  });
+
+  it('ana synth --cell-mixing separate gives each cell of a mixed serum one of its patterns, and says so in truth.jsonl', async () => {
+    const dir = tempDir('ana-synth-separate-');
+    await run('npx', ['tsx', 'electron/cli/ana.ts', 'synth', '--out', dir, '--count', '6', '--seed', '4', '--size', '256x192', '--style', 'mercury-hotspot-12bit', '--cell-mixing', 'separate'], { cwd: process.cwd() });
+    const truths = (await readFile(join(dir, 'truth.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { labels: string[]; cellMixing?: string; cells: { patterns: string[] }[] });
+    const mixed = truths.filter((t) => t.labels.length > 1);
+    expect(mixed.length).toBeGreaterThan(0);
+    for (const t of truths) {
+      expect(t.cellMixing).toBe('separate');
+      for (const cell of t.cells) {
+        if (t.labels.length < 2) expect(cell.patterns).toEqual(t.labels);
+        else expect(cell.patterns.length === 1 && t.labels.includes(cell.patterns[0]!)).toBe(true);
+      }
+    }
+    for (const t of mixed) expect(new Set(t.cells.map((c) => c.patterns[0])).size).toBe(Math.min(t.labels.length, t.cells.length));
   });
 
   it('the committed demo day is complete, readable and under 20 MB', async () => {

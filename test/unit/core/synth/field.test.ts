@@ -34,6 +34,36 @@ describe('generateField', () => {
     expect(mitotic).toBeLessThan(0.06);
   });
 
+  it("with cellMixing 'separate' each cell of a mixed serum shows one pattern, in equal shares, in the shared field's layout", () => {
+    for (const style of [undefined, 'research-40x-mono16']) {
+      const options = { widthPx: 512, heightPx: 384, labels: ['centromere', 'nuclear_dots'], style };
+      const shared = generateField(options, 5);
+      const separate = generateField({ ...options, cellMixing: 'separate' }, 5);
+      expect(separate.labels).toEqual(shared.labels);
+      expect(separate.intensity).toBe(shared.intensity);
+      expect(separate.cells.map((c) => [c.centreXPx, c.centreYPx])).toEqual(shared.cells.map((c) => [c.centreXPx, c.centreYPx]));
+      expect(shared.cells.every((c) => c.patterns.length === 2)).toBe(true);
+      const byPattern = { centromere: 0, nuclear_dots: 0 };
+      for (const cell of separate.cells) {
+        expect(cell.patterns).toHaveLength(1);
+        const [shown] = cell.patterns as ['centromere' | 'nuclear_dots'];
+        byPattern[shown]++;
+        const other = shown === 'centromere' ? 'nuclear_dots' : 'centromere';
+        expect(cell.strengths[other]).toBe(0);
+        // What was drawn in the cell follows its one pattern (a dropped-out pattern draws nothing).
+        if (shown === 'centromere') expect(cell.nuclearDots).toBeUndefined();
+        else expect(cell.centromereDots).toBeUndefined();
+      }
+      expect(Math.abs(byPattern.centromere - byPattern.nuclear_dots)).toBeLessThanOrEqual(1);
+      expect(separate.cells.some((c) => c.centromereDots !== undefined) && separate.cells.some((c) => c.nuclearDots !== undefined)).toBe(true);
+      expect(Buffer.from(separate.fitc.buffer).equals(Buffer.from(shared.fitc.buffer))).toBe(false);
+    }
+    // A single-pattern serum has nothing to separate: the same field, pixel for pixel.
+    const single = generateField({ widthPx: 256, heightPx: 192, labels: ['golgi'], style: 'routine-20x-colour-jpeg' }, 9);
+    const singleSeparate = generateField({ widthPx: 256, heightPx: 192, labels: ['golgi'], style: 'routine-20x-colour-jpeg', cellMixing: 'separate' }, 9);
+    expect(Buffer.from(singleSeparate.fitc.buffer).equals(Buffer.from(single.fitc.buffer))).toBe(true);
+  });
+
   it('labels are valid keys and negatives carry no intensity', () => {
     for (let seed = 0; seed < 30; seed++) {
       const f = generateField({ widthPx: 128, heightPx: 96, cellCount: 3 }, seed);
