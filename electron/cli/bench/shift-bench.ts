@@ -20,7 +20,7 @@ import { DomainError } from '../../core/errors';
 import { createEngine, withEngine } from '../../core/inference/engine';
 import type { ProviderName } from '../../core/inference/providers';
 import { loadModelPackage, readHead, type ModelPackage } from '../../core/models/model-package';
-import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset, type DatasetRow } from '../../core/synth';
+import { findStyle, readDatasetCsv, STYLE_NAMES, writeDataset, type CellMixing, type DatasetRow } from '../../core/synth';
 import { writeAdaptedExtractor } from '../../core/training/adapt/adapt-extractor';
 import { bagCount, featureStats, subsetBags, type BagDataset } from '../../core/training/dataset';
 import { extractorSha256 } from '../../core/training/heads/embedding-cache';
@@ -54,6 +54,8 @@ export interface ShiftBenchOptions {
   adapt?: boolean;
   /** A whole-network package only: also fine-tune the network itself on +N signed fields of each held-out style (shift-network.ts). */
   networkFinetune?: NetworkFinetuneBench;
+  /** How mixed sera's patterns share the cells of every generated field (FieldOptions.cellMixing); default 'shared'. */
+  cellMixing?: CellMixing;
   seed?: number;
   providers?: ProviderName[];
   log?: (message: string) => void;
@@ -101,7 +103,7 @@ export type SignedFigures = { n: number } & ShiftFigures & { thresholds?: Partia
 
 export interface ShiftBenchResult {
   model: string;
-  options: { heldOutStyles: string[]; referenceStyles: string[]; fieldsPerStyle: number; sizePx: string; signedCounts: number[]; adapt: boolean; networkFinetune?: NetworkFinetuneBench; seed: number };
+  options: { heldOutStyles: string[]; referenceStyles: string[]; fieldsPerStyle: number; sizePx: string; signedCounts: number[]; adapt: boolean; networkFinetune?: NetworkFinetuneBench; cellMixing: CellMixing; seed: number };
   styles: ShiftStyleResult[];
   /** Means over the held-out styles. */
   heldOutMean: { zeroShot: ShiftFigures; adapted: ShiftFigures | null; signed: SignedFigures[]; adaptedSigned: SignedFigures[]; networkSigned?: SignedFigures[] };
@@ -127,6 +129,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
   const beyond = (options.networkFinetune?.signedCounts ?? []).filter((n) => n > poolSize);
   if (beyond.length) throw new DomainError('bad-request', `shift benchmark: network +N ${beyond.join(', ')} exceed the signed pool (${poolSize} fields, the largest --signed count)`);
   const adapt = options.adapt ?? true;
+  const cellMixing = options.cellMixing ?? 'shared';
   const log = options.log ?? (() => {});
   const model = await loadModelPackage(resolve(options.modelDir));
   const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(model.manifest.provenance), keepInitialIfBest: true, seed };
@@ -142,7 +145,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
   try {
     const all = [...heldOut.map((s) => ({ style: s, role: 'held-out' as const })), ...reference.map((s) => ({ style: s, role: 'reference' as const }))];
     for (const { style, role } of all) {
-      const dataDir = join(resolve(options.workDir), `${style}-s${seed}-${size.width}x${size.height}-n${fieldsPerStyle}-p${poolSize}`);
+      const dataDir = join(resolve(options.workDir), `${style}-s${seed}-${size.width}x${size.height}-n${fieldsPerStyle}-p${poolSize}${cellMixing === 'separate' ? '-separate' : ''}`);
       // The data seed follows the style, not its place in the list: holding out one more style leaves the others' fields as they were.
       await ensureStyleData(dataDir, style, role === 'held-out' ? fieldsPerStyle : fieldsPerStyle - poolSize, poolSize, role, size, seed + 1000 * (STYLE_NAMES.indexOf(style) + 1), options, log);
       const rows = await readDatasetCsv(join(dataDir, 'labels.csv'));
@@ -192,7 +195,7 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
   const held = styles.filter((s) => s.role === 'held-out');
   const result: ShiftBenchResult = {
     model: `${model.manifest.id} ${model.manifest.version}`,
-    options: { heldOutStyles: heldOut, referenceStyles: reference, fieldsPerStyle, sizePx: `${size.width}x${size.height}`, signedCounts, adapt: adaptFeatures, ...(isNetwork ? { networkFinetune: networkBench } : {}), seed },
+    options: { heldOutStyles: heldOut, referenceStyles: reference, fieldsPerStyle, sizePx: `${size.width}x${size.height}`, signedCounts, adapt: adaptFeatures, ...(isNetwork ? { networkFinetune: networkBench } : {}), cellMixing, seed },
     styles,
     heldOutMean: {
       zeroShot: meanFigures(held.map((s) => s.zeroShot)),
@@ -216,7 +219,7 @@ async function ensureStyleData(dataDir: string, style: string, count: number, po
   if (await stat(join(dataDir, 'labels.csv')).then(() => true, () => false)) return;
   log(`generating ${count} ${style} fields (${size.width}x${size.height}) in ${dataDir}`);
   const splits: Record<string, number> = role === 'held-out' ? { signed: poolSize, test: count - poolSize } : { test: 1 };
-  await writeDataset({ outDir: dataDir, count, seed, sizePx: size, style, splits, accessionPrefix: 'S', overwrite: true, onProgress: (d, t) => options.onProgress?.(`generate ${style}`, d, t) });
+  await writeDataset({ outDir: dataDir, count, seed, sizePx: size, style, splits, cellMixing: options.cellMixing, accessionPrefix: 'S', overwrite: true, onProgress: (d, t) => options.onProgress?.(`generate ${style}`, d, t) });
 }
 
 /** The extractor with its codebooks learned from the pool's fields (core/training/adapt), written once per style and model. */

@@ -4,13 +4,13 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_HELD_OUT_STYLES, DEFAULT_SIGNED_COUNTS, runShiftBench, shiftTableMarkdown } from '../bench/shift-bench';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { defaultModelDir } from '../../core/paths';
-import { STYLE_NAMES } from '../../core/synth';
+import { CELL_MIXINGS, STYLE_NAMES } from '../../core/synth';
 import { UsageError } from '../command';
 import { epochSelectionOption, blendOption, learningRateOption, wholeOption } from '../options';
 
 export const BENCH_SHIFT_USAGE =
   'ana bench shift [--out DIR] [--work DIR] [--model DIR] [--held-out STYLE,...] [--reference STYLE,...] ' +
-  '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--no-adapt] [--seed S] [--provider auto|cpu|...]\n' +
+  '[--fields-per-style N] [--size WxH] [--signed 25,50,100,200,300] [--no-adapt] [--cell-mixing shared|separate] [--seed S] [--provider auto|cpu|...]\n' +
   '  [--network-finetune all|last-blocks [--network-signed 100,300] [--network-epochs N] [--blocks N] [--network-select-epoch overall|as-read] [--network-blend S|auto] [--network-lr X|auto] [--threads N]]  (a whole-network --model: also fine-tune the network itself)\n' +
   `  held-out styles default: ${DEFAULT_HELD_OUT_STYLES.join(', ')}; reference (training) styles default: classic; styles: ${STYLE_NAMES.join(', ')}`;
 
@@ -37,6 +37,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
       'network-lr': { type: 'string' },
       threads: { type: 'string' },
       blocks: { type: 'string' },
+      'cell-mixing': { type: 'string', default: 'shared' },
       seed: { type: 'string', default: '1' },
       provider: { type: 'string' },
     },
@@ -46,6 +47,8 @@ export async function runBenchShift(args: string[]): Promise<number> {
   for (const style of [...list(values['held-out']), ...list(values.reference)]) {
     if (!STYLE_NAMES.includes(style)) throw new UsageError(`unknown style '${style}' (known: ${STYLE_NAMES.join(', ')})`);
   }
+  const cellMixing = CELL_MIXINGS.find((m) => m === values['cell-mixing']);
+  if (!cellMixing) throw new UsageError(`unknown --cell-mixing '${values['cell-mixing']}' (known: ${CELL_MIXINGS.join(', ')})`);
   const size = /^(\d+)x(\d+)$/.exec(values.size);
   if (!size) throw new UsageError(`--size must look like 1024x768, got '${values.size}'`);
   const networkMode = values['network-finetune'];
@@ -78,6 +81,7 @@ export async function runBenchShift(args: string[]): Promise<number> {
     signedCounts: list(values.signed).map((n) => wholeOption(n, '--signed')),
     adapt: !values['no-adapt'],
     ...(networkFinetune ? { networkFinetune } : {}),
+    cellMixing,
     seed: wholeOption(values.seed, '--seed'),
     providers: parseProviderPreference(values.provider),
     log: (m) => {
