@@ -74,7 +74,7 @@ function jobOf(values: SharedValues, mode: FinetuneMode | undefined, extra: Part
 }
 
 const PHASE_WORDS: Record<string, string> = { adapt: "adapting to the lab's fields:", embed: 'embedding slides', patches: 'cutting patches of slides' };
-const MODE_WORDS: Record<FinetuneMode, string> = { head: 'head only', adapt: "adapted to the lab's fields, then trained on the signed cases", 'last-blocks': 'last blocks', all: 'all layers' };
+const MODE_WORDS: Record<FinetuneMode, string> = { head: 'head only', adapt: "adapted to the lab's fields, then trained on the signed cases", 'last-blocks': 'last blocks', all: 'all layers', thresholds: 'thresholds re-fitted, weights unchanged' };
 
 /** Runs the job in the fine-tuning worker, with progress on stderr and Ctrl-C as cancel; prints the gate's verdict. */
 async function runJob(job: FinetuneJob): Promise<number> {
@@ -115,7 +115,8 @@ export const finetuneCommand: Command = {
   summary: "Fine-tune the active model on the record's signed cases; release it only if the validation gate passes",
   usage:
     `ana finetune [--mode ${FINETUNE_MODES.join('|')}] [--blocks N] [--epochs N] [--lr X|auto] [--blend S|auto] [--threads N] ${SHARED_USAGE}\n` +
-    `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark)\n` +
+    `  --mode: default 'adapt' from ${ADAPT_FROM_SIGNED_CASES} signed cases on a model with codebooks, else 'head'; 'all' for a whole-network model (measured on the shift benchmark);\n` +
+    "    'thresholds': a whole network's weights as they are, its thresholds re-fitted on the signed cases as it scores them (--thresholds prevalence, the default, tuned or shrunk; no training, the time of reading the cases)\n" +
     `  --blend: a whole network's candidate weights are (1 − S) × the active version's + S × the fine-tuned ones (1: as trained); auto, the default: ${HALFWAY_BLEND} unless another of 0, 0.25, 0.75, 1 ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them)\n` +
     '  --threads: a whole network\'s training threads on the CPU (default: every core; the weights do not depend on it)\n' +
     `  --lr: a whole network's learning rate; auto, the default: the one the active version recorded and, where that is smaller, ${FAST_FINETUNE_LR}, keeping the faster rate's candidate only if it ranks the early-stopping cases better by more than ${BLEND_CHOICE_MARGIN} mAP (with ${MIN_CASES_TO_CHOOSE_BLEND} or more of them; two trainings); X: that rate alone`,
@@ -133,6 +134,8 @@ export const finetuneCommand: Command = {
     if (threads !== undefined && !onNetwork) throw new UsageError('--threads goes with --mode last-blocks or all (a whole network)');
     const rate = learningRateOption(values.lr, '--lr');
     if (values.lr !== undefined && !onNetwork) throw new UsageError('--lr goes with --mode last-blocks or all (a whole network)');
+    const trainingOptions = ['epochs', 'lr', 'blend', 'blocks'].filter((k) => values[k as keyof typeof values] !== undefined);
+    if (mode === 'thresholds' && trainingOptions.length) throw new UsageError(`--mode thresholds trains nothing: --${trainingOptions.join(', --')} ${trainingOptions.length === 1 ? 'does' : 'do'} not apply`);
     const network = { ...(epochs !== undefined && { maxEpochs: epochs }), ...(rate.lr !== undefined && { lr: rate.lr }) };
     return runJob(
       jobOf(values, mode, {

@@ -60,7 +60,7 @@ export const trainCommand: Command = {
     '  [--no-sampler] [--no-pseudo-labels] [--no-coefficients] [--soft-targets] [--coefficient-c C]\n' +
     '  [--thresholds fixed|tuned|shrunk|cv|platt|prevalence] [--version V] [--cache DIR] [--provider auto|cpu|cuda|dml|coreml] [--quiet]\n' +
     '  A whole-network base (the shipped model since 0.5.0) is fine-tuned with ana finetune\'s recipe on the CSV\'s rows, one case a row:\n' +
-    `  [--mode all|last-blocks|adapt (default all; adapt: self-supervised on the train and val rows' fields first)] [--blend S|auto (default auto)] [--thresholds (default prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} train + val rows, else the base's)]\n` +
+    `  [--mode all|last-blocks|adapt|thresholds (default all; adapt: self-supervised on the train and val rows' fields first; thresholds: the base's weights, thresholds re-fitted on the train and val rows, prevalence by default)] [--blend S|auto (default auto)] [--thresholds (default prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} train + val rows, else the base's)]\n` +
     '  [--method spl|plain|mean-logit (default the base\'s)] [--epochs N] [--patience N] [--lr X|auto (default auto)] [--seed S] [--version V] [--provider ...]; base and candidate measured on the test rows\n' +
     "  [--pixel-size-um U (µm per pixel of the fields whose files state none; default the base's assumed size, said when used)]",
   async run(args) {
@@ -125,8 +125,8 @@ export const trainCommand: Command = {
 /** Options that only shape a head's training (self-paced MIML on cached embeddings). */
 const HEAD_ONLY = ['lr-alpha', 'init', 'no-sampler', 'no-pseudo-labels', 'no-coefficients', 'soft-targets', 'coefficient-c', 'cache'] as const;
 const NETWORK_METHODS = ['spl', 'plain', 'mean-logit'] as const;
-const NETWORK_MODES = ['all', 'last-blocks', 'adapt'] as const;
-const NETWORK_MODE_WORDS: Record<(typeof NETWORK_MODES)[number], string> = { all: 'all layers', 'last-blocks': 'last blocks', adapt: 'all layers, after self-supervised adaptation to the train and val rows' };
+const NETWORK_MODES = ['all', 'last-blocks', 'adapt', 'thresholds'] as const;
+const NETWORK_MODE_WORDS: Record<(typeof NETWORK_MODES)[number], string> = { all: 'all layers', 'last-blocks': 'last blocks', adapt: 'all layers, after self-supervised adaptation to the train and val rows', thresholds: 'thresholds re-fitted on the train and val rows, weights unchanged' };
 
 /**
  * A whole-network base: `ana finetune`'s recipe for a whole network (every layer, the blend chosen
@@ -138,6 +138,8 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
   if (given.length) throw new UsageError(`${given.map((k) => `--${k}`).join(', ')} shape a head's training; ${base.manifest.id} ${base.manifest.version} (${base.dir}) is a whole network, fine-tuned as \`ana finetune\` does`);
   if (values.method !== undefined && !(NETWORK_METHODS as readonly string[]).includes(values.method)) throw new UsageError(`--method for a whole network must be one of ${NETWORK_METHODS.join(', ')}, got '${values.method}'`);
   if (values.mode !== undefined && !(NETWORK_MODES as readonly string[]).includes(values.mode)) throw new UsageError(`--mode must be one of ${NETWORK_MODES.join(', ')}, got '${values.mode}'`);
+  const trainingOptions = (['epochs', 'lr', 'blend', 'method', 'patience'] as const).filter((k) => values[k] !== undefined);
+  if (values.mode === 'thresholds' && trainingOptions.length) throw new UsageError(`--mode thresholds trains nothing: --${trainingOptions.join(', --')} ${trainingOptions.length === 1 ? 'does' : 'do'} not apply`);
   const training = {
     seed: num('seed', values.seed)!,
     ...(values.method && { method: values.method as (typeof NETWORK_METHODS)[number] }),
@@ -179,9 +181,9 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     const c = r.candidate;
     const m = c.model.manifest;
     const rateChoice = m.provenance['learningRateChoice'] as { tried: RateTried[] } | undefined;
-    const rateWords = `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}`;
+    const rateWords = r.mode === 'thresholds' ? 'no training' : `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}; blend ${m.provenance['blend']}`;
     console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${NETWORK_MODE_WORDS[r.mode as (typeof NETWORK_MODES)[number]]})`);
-    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelSizesWords(r.pixelSizes)}); patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; blend ${m.provenance['blend']}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
+    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelSizesWords(r.pixelSizes)}); patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
     if (r.rows.test > 0) {
       const before = c.activeScored.report;
       const after = c.candidateScored.report;

@@ -12,9 +12,10 @@ export type FinetuneEpoch = z.infer<typeof FinetuneEpoch>;
 /**
  * What fine-tuning trains: a new head (default); 'adapt' first learns from the lab's own read
  * fields without labels (an extractor's codebooks, or a whole network by self-supervised
- * pre-training), then from the signed cases; for a whole-network model its last blocks or all layers.
+ * pre-training), then from the signed cases; for a whole-network model its last blocks or all layers,
+ * or 'thresholds': its weights as they are, its thresholds re-fitted on the signed cases (no training).
  */
-export const FinetuneMode = z.enum(['head', 'adapt', 'last-blocks', 'all']);
+export const FinetuneMode = z.enum(['head', 'adapt', 'last-blocks', 'all', 'thresholds']);
 export type FinetuneMode = z.infer<typeof FinetuneMode>;
 
 export const FinetuneState = z.object({

@@ -253,6 +253,58 @@ describe('whole-network local fine-tuning', () => {
     expect(await readFile(join(model.dir, 'MODEL_CARD.md'), 'utf8')).toMatch(/Thresholds: per label, the score above which the candidate calls the label on as many of its training cases as were signed with it/);
   }, 120_000);
 
+  it("mode 'thresholds' keeps the active weights and re-fits its thresholds by prevalence on every training and early-stopping case, behind the gate", async () => {
+    const r = await runFinetune({ ...common(), mode: 'thresholds', trainer: { seed: 5 } });
+    expect(r.mode).toBe('thresholds');
+    expect(r.candidate.version).toMatch(/^1\.0\.0\+thr\d+$/);
+    expect(r.candidate.status).toBe(r.gate.passed ? 'validated' : 'rejected');
+    expect(r.gate.n_images).toBe(r.counts.validationCases);
+    const run = getTrainingRun(db, r.runId)!;
+    expect(run.status).toBe('succeeded');
+    expect((run.config as { thresholds: string }).thresholds).toBe('prevalence');
+    const [base, candidate] = [await loadNetworkPackage(baseDir), await loadNetworkPackage(r.candidate.dirPath)];
+    // The weights are the active version's, tensor for tensor.
+    expect(Object.keys(candidate.params)).toEqual(Object.keys(base.params));
+    for (const [name, tensor] of Object.entries(base.params)) expect(Array.from(candidate.params[name]!), name).toEqual(Array.from(tensor));
+    expect(candidate.manifest.provenance['epochs']).toBe(0);
+    expect(candidate.manifest.provenance['thresholds']).toEqual({ rule: 'prevalence', cases: r.counts.trainCases + r.counts.earlyStopCases });
+    // Each label with positives and negatives among those cases is called on as many as carry it.
+    const dataset = run.dataset as { trainCaseIds: number[]; earlyStopCaseIds: number[] };
+    const learnt = listSignedCases(db).filter((c) => [...dataset.trainCaseIds, ...dataset.earlyStopCaseIds].includes(c.caseId));
+    const labels = base.manifest.labels.map((l) => l.key);
+    const rows = learnt.flatMap((c) => c.slides.map((sl) => ({ absolutePath: sl.path, labels: c.labels, pixelSizeUm: sl.pixelSizeUm, id: c.accessionId })));
+    const [bags] = mergeIntoCases(await pixelBags(rows, patchOptionsOf(base.manifest), { labels }), [learnt]);
+    const { scores } = (await scoreNetworkPackageOn(await loadModelPackage(r.candidate.dirPath), bags!, ['cpu'])).data;
+    let moved = 0;
+    labels.forEach((key, k) => {
+      const positives = learnt.filter((c) => c.labels.includes(key)).length;
+      const threshold = candidate.manifest.thresholds[key]!;
+      if (positives === 0 || positives === learnt.length) return expect(threshold, key).toBe(base.manifest.thresholds[key]);
+      expect(learnt.filter((_, i) => scores[i * labels.length + k]! >= threshold).length, key).toBe(positives);
+      moved++;
+    });
+    expect(moved).toBeGreaterThanOrEqual(2);
+    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toMatch(/network, unchanged, with its thresholds re-fitted on the laboratory's own signed cases \(final labels of the latest signed decision\): no training/);
+    // Nothing to train: options that shape a training are refused, as is a rule that moves no threshold.
+    await expect(runFinetune({ ...common(), mode: 'thresholds', blend: 1 })).rejects.toThrow(/mode 'thresholds' trains nothing/);
+    await expect(runFinetune({ ...common(), mode: 'thresholds', thresholds: 'fixed' })).rejects.toThrow(/use thresholds 'prevalence' \(its default\), 'tuned' or 'shrunk', not 'fixed'/);
+    const cli = await anaInProcess(['finetune', '--db', join(dir, 'ana.db'), '--model', baseDir, '--models-dir', join(dir, 'models'), '--min-cases', '8', '--mode', 'thresholds', '--epochs', '3']);
+    expect(cli.status).toBe(2);
+    expect(cli.stderr).toMatch(/--mode thresholds trains nothing: --epochs does not apply/);
+  }, 120_000);
+
+  it("ana train --base --mode thresholds writes the base's network with thresholds re-fitted on the train and val rows, and measures both on the test rows", async () => {
+    const out = join(dir, 'thresholds-from-csv');
+    const run = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', out, '--mode', 'thresholds', '--seed', '3', '--provider', 'cpu', '--quiet']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/thresholds re-fitted on the train and val rows, weights unchanged/);
+    expect(run.stdout).toMatch(/\(0 epochs, best the base weights\); no training; thresholds prevalence/);
+    expect(run.stdout).toMatch(/^test \(6 fields\): macro-F1 [\d.]+ → [\d.]+, mAP ([\d.]+) → \1 /m);
+    const refused = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', join(dir, 'never'), '--mode', 'thresholds', '--lr', '0.01']);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/--mode thresholds trains nothing: --lr does not apply/);
+  }, 120_000);
+
   it("a whole network's thresholds default to 'prevalence' from 200 signed cases, the active version's below", () => {
     expect(PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES).toBe(200);
     expect(defaultNetworkThresholdMode(199)).toBeUndefined();

@@ -51,8 +51,8 @@ export async function finetuneNetworkOnDataset(options: DatasetFinetuneOptions):
   const seed = options.training?.seed ?? 1;
   const rows = datasetSplits(await readDatasetCsv(resolve(options.dataCsv)), options.dataCsv, seed);
   const mode = options.mode ?? 'all';
-  const thresholds = checkedNetworkThresholds(mode, options.thresholds ?? defaultNetworkThresholdMode(rows.train.length + rows.val.length));
-  const blend = checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
+  const thresholds = checkedNetworkThresholds(mode, options.thresholds ?? defaultNetworkThresholdMode(rows.train.length + rows.val.length, mode));
+  const blend = mode === 'thresholds' ? undefined : checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
   const counts = { train: rows.train.length, val: rows.val.length, test: rows.test.length };
   const { dataCsv, base, pixelSizeUm, onPixelSizes, ...loop } = options;
   const pixels = await datasetPixelSizes([...rows.train, ...rows.val, ...rows.test].map((r) => r.absolutePath), pixelSizeUm, patchOptionsOf(base.manifest).defaultPixelSizeUm);

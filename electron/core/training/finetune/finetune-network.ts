@@ -209,8 +209,14 @@ export function ratesTriedWords(tried: readonly RateTried[]): string {
   return tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ');
 }
 
-/** `thresholds`, unless it needs out-of-fold scores ('cv', 'platt'): that is several more trainings of a whole network, offered for heads only. */
+/**
+ * `thresholds`, unless it needs out-of-fold scores ('cv', 'platt'): that is several more trainings
+ * of a whole network, offered for heads only. Mode 'thresholds' needs a rule that moves them.
+ */
 export function checkedNetworkThresholds(mode: FinetuneMode, thresholds: ThresholdMode | undefined): ThresholdMode | undefined {
+  if (mode === 'thresholds' && (!thresholds || thresholds === 'fixed' || OUT_OF_FOLD_MODES.includes(thresholds))) {
+    throw new DomainError('bad-request', `fine-tuning mode 'thresholds' re-fits the active version's thresholds on the signed cases as it scores them, with no training: use thresholds 'prevalence' (its default), 'tuned' or 'shrunk', not '${thresholds ?? "the active version's"}'`);
+  }
   if (thresholds && OUT_OF_FOLD_MODES.includes(thresholds)) {
     throw new DomainError('bad-request', `thresholds '${thresholds}' need ${THRESHOLD_CV_FOLDS} more trainings of the candidate (cross-validation): offered for the head modes, not for whole-network mode '${mode}'; use 'prevalence', 'tuned' or 'shrunk'`);
   }
@@ -227,6 +233,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const bags = await caseBags(input);
   const prepareMs = performance.now() - t0;
   if (patchCount(bags.fit) === 0) throw new DomainError('bad-request', 'the training cases have no patches to learn from');
+  if (input.mode === 'thresholds') return thresholdsCandidate(input, base, bags, prepareMs);
   const adapted = input.mode === 'adapt' ? await adaptedStart(input, base) : null;
   // Training and blending start from the adapted weights: the active version's head on features that moved.
   const start = adapted?.params ?? base.params;
@@ -250,7 +257,9 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
       onEpoch: input.onEpoch,
       onProgress: (rate, several, p) => input.onProgress?.({ phase: 'train', done: p.batch, total: p.batchesInEpoch, message: `epoch ${p.epoch}${several ? ` at learning rate ${rate}` : ''}` }),
     });
-    thresholdValues = await candidateThresholds(stepper, bags, input.thresholds, manifest);
+    // 'prevalence' counts calls on every case the candidate learnt from; the others choose on the early-stopping cases it did not.
+    const mode = input.thresholds;
+    thresholdValues = await candidateThresholds(stepper, mode && TRAINING_CASE_MODES.includes(mode) ? [bags.fit, bags.stop] : [bags.stop], mode, manifest);
   } finally {
     await stepper.close();
   }
@@ -293,6 +302,68 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const candidateScored = await scoreNetworkPackageOn(model, bags.validation, input.providers);
   input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
   return { model, activeScored, candidateScored, counts: bags.counts, ...(adapted ? { adaptMs: adapted.ms } : {}), prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
+}
+
+/** What each rule mode 'thresholds' accepts does, on the model card. */
+const REFIT_WORDS = {
+  prevalence: 'the score above which the network calls the label on as many of those cases as were signed with it',
+  tuned: 'the best F1 on those cases',
+  shrunk: "the best F1 on those cases, shrunk towards 0.5 by the label's positives",
+} as const;
+
+/**
+ * Mode 'thresholds': the active version's weights as they are, its thresholds re-fitted on every
+ * training and early-stopping case as it scores them ('prevalence' by default): no epoch, so every
+ * one of those cases is unseen evidence, and it takes the time of reading them. A package that
+ * ranks a lab's fields well but calls them at the wrong scores (patterns in part of the cells,
+ * another microscope's contrast) gets most of what fine-tuning would give, in seconds
+ * (docs/results.md, *Mixed sera in separate cells*). The gate judges it as any candidate.
+ */
+async function thresholdsCandidate(input: NetworkCandidateInput, base: { net: Network; params: ParamSet }, bags: Awaited<ReturnType<typeof caseBags>>, prepareMs: number): Promise<Candidate> {
+  const manifest = input.active.manifest;
+  const mode = checkedNetworkThresholds('thresholds', input.thresholds)!;
+  const t1 = performance.now();
+  const stepper = await NetworkStepper.open(base.net, base.params, { providers: input.providers, intraOpNumThreads: input.threads, warn: () => {} });
+  let values: number[];
+  try {
+    values = await candidateThresholds(stepper, [bags.fit, bags.stop], mode, manifest);
+  } finally {
+    await stepper.close();
+  }
+  const fitMs = performance.now() - t1;
+  input.onProgress?.({ phase: 'write', done: 0, total: 1 });
+  const thresholds = Object.fromEntries(bags.fit.labels.map((key, k) => [key, values[k]!]));
+  const cases = bags.counts.fit + bags.counts.stop;
+  const card = [
+    `# Model card: ${manifest.id} ${input.version}`,
+    '',
+    `${manifest.id} ${manifest.version}'s network, unchanged, with its thresholds re-fitted on ${input.datasetCsv ? `the labelled fields of ${input.datasetCsv} (one case per row)` : "the laboratory's own signed cases (final labels of the latest signed decision)"}: no training.`,
+    '',
+    `- Cases: ${cases} scored for the thresholds (training and early-stopping), ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never used).`,
+    `- Thresholds: per label, ${REFIT_WORDS[mode as keyof typeof REFIT_WORDS]}.`,
+    `- Changed from ${manifest.version}: ${bags.fit.labels.filter((key) => thresholds[key] !== (manifest.thresholds[key] ?? 0.5)).map((key) => `${key} ${(manifest.thresholds[key] ?? 0.5).toFixed(3)} → ${thresholds[key]!.toFixed(3)}`).join(', ') || 'none'}.`,
+    input.datasetCsv
+      ? '- Written by `ana train` on a labelled dataset, outside any record: no validation gate has judged it.'
+      : '- Released only if the validation gate passes against the active version on the frozen validation cases; see the model registry for its verdict.',
+    '- Not clinically validated; calibrated on one laboratory’s cases, for that laboratory.',
+    '',
+  ].join('\n');
+  const dir = await writeNetworkPackage(manifest, input.outDir, {
+    spec: base.net.spec,
+    params: base.params,
+    version: input.version,
+    displayName: `${manifest.displayName} (thresholds re-fitted)`,
+    thresholds,
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: 'thresholds', thresholds: { rule: mode, cases }, epochs: 0, bestEpoch: 0, trainedFrom: `${manifest.id}@${manifest.version}` },
+    metrics: {},
+    card,
+  });
+  const model = await loadModelPackage(dir);
+  input.onProgress?.({ phase: 'evaluate', done: 0, total: 2 });
+  const activeScored = await scoreNetworkPackageOn(input.active, bags.validation, input.providers);
+  const candidateScored = await scoreNetworkPackageOn(model, bags.validation, input.providers);
+  input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
+  return { model, activeScored, candidateScored, counts: bags.counts, prepareMs, trainMs: fitMs, epochs: 0, bestEpoch: 0 };
 }
 
 /** Mode 'adapt': the network below its head pre-trained on the lab's read fields, without labels. */
@@ -448,15 +519,13 @@ async function stopCasesMap(stepper: NetworkStepper, stop: BagDataset, pooling: 
 
 /**
  * The candidate's thresholds: the active version's (the candidate refines it; 'fixed' or none),
- * or chosen on the trained candidate's scores pooled as the package reads: on the early-stopping
- * cases ('tuned', 'shrunk'), or on every case it learnt from ('prevalence', labels without
- * positives or negatives at the active version's).
+ * or chosen by `mode` on the `evidence` cases' scores from the weights loaded in `stepper`, pooled
+ * as the package reads (labels without positives or negatives at the active version's).
  */
-async function candidateThresholds(stepper: NetworkStepper, bags: { fit: BagDataset; stop: BagDataset }, mode: ThresholdMode | undefined, manifest: ModelPackage['manifest']): Promise<number[]> {
-  const active = bags.fit.labels.map((key) => manifest.thresholds[key] ?? 0.5);
+async function candidateThresholds(stepper: NetworkStepper, evidence: readonly BagDataset[], mode: ThresholdMode | undefined, manifest: ModelPackage['manifest']): Promise<number[]> {
+  const active = evidence[0]!.labels.map((key) => manifest.thresholds[key] ?? 0.5);
   if (!mode || mode === 'fixed') return active;
   const K = active.length;
-  const evidence = TRAINING_CASE_MODES.includes(mode) ? [bags.fit, bags.stop] : [bags.stop];
   const imageCount = evidence.reduce((n, data) => n + bagCount(data), 0);
   if (imageCount === 0) return active;
   const scores = new Float64Array(imageCount * K);

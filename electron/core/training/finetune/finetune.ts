@@ -129,12 +129,15 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const mode = options.mode ?? (await defaultFinetuneMode(active, cases.length));
   // 'adapt' on a whole network: self-supervised pre-training, then the network path (finetune-network.ts).
   const onHead = mode === 'head' || (mode === 'adapt' && active.manifest.kind !== 'network');
-  const thresholds = options.thresholds ?? (onHead ? defaultThresholdMode(cases.length) : defaultNetworkThresholdMode(cases.length));
+  const thresholds = options.thresholds ?? (onHead ? defaultThresholdMode(cases.length) : defaultNetworkThresholdMode(cases.length, mode));
   if (!onHead) checkedNetworkThresholds(mode, thresholds);
   if (onHead && options.blend !== undefined) throw new DomainError('bad-request', `blend mixes the weights of a whole network; fine-tuning mode '${mode}' trains a head`);
   if (onHead && options.learningRate === 'auto') throw new DomainError('bad-request', `the learning rate 'auto' chooses between two trainings of a whole network; fine-tuning mode '${mode}' trains a head`);
   if (onHead && options.patchesPerCase !== undefined) throw new DomainError('bad-request', `a patch budget per case bounds the epochs of a whole network; fine-tuning mode '${mode}' trains a head`);
-  const blend = onHead ? undefined : checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
+  if (mode === 'thresholds' && (options.blend !== undefined || options.learningRate !== undefined || options.lastBlocks !== undefined)) {
+    throw new DomainError('bad-request', "fine-tuning mode 'thresholds' trains nothing: a blend, a learning rate or blocks do not apply");
+  }
+  const blend = onHead || mode === 'thresholds' ? undefined : checkedBlend(options.blend ?? DEFAULT_NETWORK_BLEND);
   const patchesPerCase = checkedPatchesPerCase(options.patchesPerCase === undefined ? FINETUNE_PATCHES_PER_CASE : options.patchesPerCase);
   if (!onHead && mode === 'adapt' && options.adaptation?.windowsPerPatch !== undefined) throw new DomainError('bad-request', "windows per patch belong to an extractor's codebooks; a whole network adapts on whole patches");
   if (onHead && options.adaptation?.epochs !== undefined) throw new DomainError('bad-request', "self-supervised epochs adapt a whole network; an extractor's codebooks are learned in one pass");
@@ -156,7 +159,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     db,
     {
       baseModelVersionId: base.id,
-      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(slidesAtProfileSize ? { slidesAtProfileSize, profilePixelSizeUm } : {}), ...(onHead ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network), patchesPerCase }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
+      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(slidesAtProfileSize ? { slidesAtProfileSize, profilePixelSizeUm } : {}), ...(onHead || mode === 'thresholds' ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network), patchesPerCase }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
       dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
       seed: trainer.seed,
       startedBy: actor.userId,
@@ -166,7 +169,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   );
   updateTrainingRun(db, run.id, { status: 'running', startedAtMs: now() }, actor, now());
   try {
-    const version = `${active.manifest.version.split('+')[0]}+${mode === 'adapt' ? 'adapt' : 'ft'}${run.id}`;
+    const version = `${active.manifest.version.split('+')[0]}+${mode === 'adapt' ? 'adapt' : mode === 'thresholds' ? 'thr' : 'ft'}${run.id}`;
     const outDir = candidateDir(resolve(options.modelsDir), active.manifest.id, version);
     const split = { fitCases, stopCases, validation, cases: cases.length };
     const headOptions = { ...options, thresholds };
@@ -367,8 +370,13 @@ export function defaultThresholdMode(signedCases: number): ThresholdMode {
  */
 export const PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES = 200;
 
-/** The measured default thresholds of the whole-network modes: undefined keeps the active version's. */
-export function defaultNetworkThresholdMode(signedCases: number): ThresholdMode | undefined {
+/**
+ * The measured default thresholds of the whole-network modes: undefined keeps the active version's.
+ * Mode 'thresholds' trains nothing, so its scores on the cases are unseen ones at any count:
+ * 'prevalence' (docs/results.md, *Mixed sera in separate cells*).
+ */
+export function defaultNetworkThresholdMode(signedCases: number, mode?: FinetuneMode): ThresholdMode | undefined {
+  if (mode === 'thresholds') return 'prevalence';
   return signedCases >= PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES ? 'prevalence' : undefined;
 }
 
