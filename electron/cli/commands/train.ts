@@ -181,9 +181,11 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     const c = r.candidate;
     const m = c.model.manifest;
     const rateChoice = m.provenance['learningRateChoice'] as { tried: RateTried[] } | undefined;
-    const rateWords = r.mode === 'thresholds' ? 'no training' : `learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}; blend ${m.provenance['blend']}`;
+    const trainingWords = r.mode === 'thresholds'
+      ? `scoring them for the thresholds ${(c.trainMs / 1000).toFixed(1)} s (no training)`
+      : `training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}; blend ${m.provenance['blend']}`;
     console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${NETWORK_MODE_WORDS[r.mode as (typeof NETWORK_MODES)[number]]})`);
-    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelSizesWords(r.pixelSizes)}); patches ${(c.prepareMs / 1000).toFixed(1)} s, training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); ${rateWords}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
+    console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelSizesWords(r.pixelSizes)}); patches ${(c.prepareMs / 1000).toFixed(1)} s, ${trainingWords}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
     if (r.rows.test > 0) {
       const before = c.activeScored.report;
       const after = c.candidateScored.report;

@@ -298,7 +298,7 @@ describe('whole-network local fine-tuning', () => {
     const run = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', out, '--mode', 'thresholds', '--seed', '3', '--provider', 'cpu', '--quiet']);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/thresholds re-fitted on the train and val rows, weights unchanged/);
-    expect(run.stdout).toMatch(/\(0 epochs, best the base weights\); no training; thresholds prevalence/);
+    expect(run.stdout).toMatch(/scoring them for the thresholds [\d.]+ s \(no training\); thresholds prevalence/);
     expect(run.stdout).toMatch(/^test \(6 fields\): macro-F1 [\d.]+ → [\d.]+, mAP ([\d.]+) → \1 /m);
     const refused = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', join(dir, 'never'), '--mode', 'thresholds', '--lr', '0.01']);
     expect(refused.status).toBe(2);
