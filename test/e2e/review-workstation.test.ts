@@ -426,6 +426,8 @@ describe('administrator', () => {
     // act on (one signed case is far from enough); the run registers the shipped version.
     await page.getByRole('navigation').getByRole('button', { name: 'Models' }).click();
     await page.getByTestId('active-model').waitFor();
+    // The quickest run the page offers (thresholds only) is refused for the same reason.
+    await page.getByTestId('finetune-mode').selectOption('thresholds');
     await page.getByTestId('finetune-start').click();
     await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Start' }).click();
     await eventually(() => page.getByTestId('finetune-error').textContent(), 60_000).toMatch(/needs at least 20 signed cases; the record has 1/);

@@ -66,6 +66,10 @@ it('takes a fine-tuning mode; a whole-network mode fails with the reason on a he
   await expect.poll(async () => ((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value.status, { timeout: 60_000 }).toBe('failed');
   const final = ((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value;
   expect(final.error).toMatch(shipped.manifest.kind === 'network' ? /at least 20 signed cases/ : /mode 'all' needs a whole-network active version; .* use mode 'head'/);
+  // The thresholds-only mode goes the same way (the Models page offers it).
+  expect(await app.handle('finetune/start', { mode: 'thresholds' }, admin)).toMatchObject({ ok: true, value: { status: 'running' } });
+  await expect.poll(async () => ((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value.status, { timeout: 60_000 }).toBe('failed');
+  expect(((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value.error).toMatch(/at least 20 signed cases/);
 });
 
 it("shows the lab's learning curve to every signed-in user: empty before any candidate", async () => {
