@@ -86,6 +86,8 @@ export interface ShiftStyleResult {
   adaptedSigned: SignedFigures[];
   /** The whole network fine-tuned on +N signed, at the package's thresholds (tuned on the early-stopping fields beside them); absent: not measured. */
   networkSigned?: SignedFigures[];
+  /** A whole network's weights as shipped, its thresholds re-fitted on the +N (`ana finetune --mode thresholds`). */
+  networkThresholdsOnly?: ({ n: number } & ShiftFigures)[];
   /** How each +N network fine-tuning went; absent: not measured. */
   networkTraining?: NetworkTraining[];
 }
@@ -106,7 +108,7 @@ export interface ShiftBenchResult {
   options: { heldOutStyles: string[]; referenceStyles: string[]; fieldsPerStyle: number; sizePx: string; signedCounts: number[]; adapt: boolean; networkFinetune?: NetworkFinetuneBench; cellMixing: CellMixing; seed: number };
   styles: ShiftStyleResult[];
   /** Means over the held-out styles. */
-  heldOutMean: { zeroShot: ShiftFigures; adapted: ShiftFigures | null; signed: SignedFigures[]; adaptedSigned: SignedFigures[]; networkSigned?: SignedFigures[] };
+  heldOutMean: { zeroShot: ShiftFigures; adapted: ShiftFigures | null; signed: SignedFigures[]; adaptedSigned: SignedFigures[]; networkSigned?: SignedFigures[]; networkThresholdsOnly?: ({ n: number } & ShiftFigures)[] };
   wallSeconds: number;
   files: { json: string; table: string; plot: string };
 }
@@ -156,8 +158,9 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
         const pick = (split: string): DatasetRow[] => indexOf(split).map((i) => rows[i]!);
         const net = await networkStyle(model, pick('signed'), pick('test'), role === 'held-out' ? networkCounts : [], networkBench, { seed, providers: options.providers, onProgress: options.onProgress, log });
         const networkSigned = net.signed.map((m) => signedFigures(m.n, m.byMode));
+        const networkThresholdsOnly = net.thresholdsOnly.map((t) => ({ n: t.n, ...figures(t.scored) }));
         const networkTraining = net.signed.map((m) => ({ n: m.n, epochs: m.epochs, bestEpoch: m.bestEpoch, learningRate: m.lr, blend: m.blend, seconds: Math.round(m.trainMs / 1000) }));
-        styles.push({ style, role, testFields: bagCount(net.zeroShot.test), zeroShot: figures(net.zeroShot), zeroShotErrors: anatomy(net.zeroShot), adapted: null, signed: [], adaptedSigned: [], ...(role === 'held-out' ? { networkSigned, networkTraining } : {}) });
+        styles.push({ style, role, testFields: bagCount(net.zeroShot.test), zeroShot: figures(net.zeroShot), zeroShotErrors: anatomy(net.zeroShot), adapted: null, signed: [], adaptedSigned: [], ...(role === 'held-out' ? { networkSigned, networkThresholdsOnly, networkTraining } : {}) });
         log(`${style} (${role}): zero-shot macro-F1 ${figures(net.zeroShot).f1Macro.toFixed(3)}${networkSigned.length ? `; network ${networkBench.mode} ${networkSigned.map((s) => `+${s.n}: ${s.f1Macro.toFixed(3)}`).join(', ')}` : ''}`);
         continue;
       }
@@ -202,7 +205,12 @@ export async function runShiftBench(options: ShiftBenchOptions): Promise<ShiftBe
       adapted: adaptFeatures ? meanFigures(held.map((s) => s.adapted!)) : null,
       signed: isNetwork ? [] : signedCounts.map((n) => meanSigned(n, held.map((s) => s.signed.find((x) => x.n === n)!))),
       adaptedSigned: adaptFeatures ? signedCounts.map((n) => meanSigned(n, held.map((s) => s.adaptedSigned.find((x) => x.n === n)!))) : [],
-      ...(isNetwork ? { networkSigned: networkCounts.map((n) => meanSigned(n, held.map((s) => s.networkSigned!.find((x) => x.n === n)!))) } : {}),
+      ...(isNetwork
+        ? {
+            networkSigned: networkCounts.map((n) => meanSigned(n, held.map((s) => s.networkSigned!.find((x) => x.n === n)!))),
+            networkThresholdsOnly: networkCounts.map((n) => ({ n, ...meanFigures(held.map((s) => s.networkThresholdsOnly!.find((x) => x.n === n)!)) })),
+          }
+        : {}),
     },
     wallSeconds: Math.round((performance.now() - started) / 100) / 10,
     files: { json: join(resolve(options.outDir), 'results.json'), table: join(resolve(options.outDir), 'table.md'), plot: join(resolve(options.outDir), 'curve.png') },
@@ -299,6 +307,9 @@ function meanFigures(list: ShiftFigures[]): ShiftFigures {
   return { f1Macro: mean(list.map((f) => f.f1Macro)), map: mean(list.map((f) => f.map)), negativesCalledNegative: negatives.length ? mean(negatives) : null };
 }
 
+/** The table's name for `ana finetune --mode thresholds`'s candidate. */
+const THRESHOLDS_ONLY = "**thresholds only** (the package's weights, prevalence thresholds on the +N: `ana finetune --mode thresholds`)";
+
 export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const cell = (f: ShiftFigures | null | undefined): string => (f ? `${f.f1Macro.toFixed(3)} / ${f.map.toFixed(3)}` : 'not yet');
   const counts = result.options.signedCounts;
@@ -311,6 +322,7 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   const network = `**whole network** fine-tuned (${result.options.networkFinetune?.mode ?? ''}${blend === 1 ? '' : `, blended ${blend}`}, learning rate ${lr})`;
   const rows = result.styles.flatMap((s) => [
     `| ${s.style} | ${s.role} | ${s.role === 'held-out' ? (s.networkSigned ? network : 'shipped features, head fine-tuned') : 'as shipped'} | ${s.testFields} | ${cell(s.zeroShot)} | ${s.role === 'held-out' ? curve(s.networkSigned ?? s.signed, s.networkSigned ? '—' : undefined) : dashes} | ${s.zeroShot.negativesCalledNegative ?? '—'} |`,
+    ...(s.role === 'held-out' && s.networkThresholdsOnly?.length ? [`| ${s.style} | held-out | ${THRESHOLDS_ONLY} | ${s.testFields} | ${cell(s.zeroShot)} | ${curve(s.networkThresholdsOnly, '—')} | — |`] : []),
     ...(s.role === 'held-out' && s.adapted ? [`| ${s.style} | held-out | **adapted** features, new head | ${s.testFields} | ${cell(s.adapted)} | ${curve(s.adaptedSigned)} | ${s.adapted.negativesCalledNegative ?? '—'} |`] : []),
   ]);
   const mean = result.heldOutMean;
@@ -320,6 +332,7 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
     if (mean.networkSigned) {
       rows.push(`| **held-out mean** | | ${network} | | **${cell(mean.zeroShot)}** | ${curve(mean.networkSigned, '—')} | ${mean.zeroShot.negativesCalledNegative ?? '—'} |`);
       // What `ana finetune` hands the gate: its thresholds for a whole network depend on the number of signed cases.
+      if (mean.networkThresholdsOnly?.length) rows.push(`| **held-out mean** | | ${THRESHOLDS_ONLY} | | **${cell(mean.zeroShot)}** | ${curve(mean.networkThresholdsOnly, '—')} | — |`);
       rows.push(`| **held-out mean** | | the same at \`ana finetune\`'s thresholds (the package's below ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES} signed, prevalence from ${PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES}) | | **${cell(mean.zeroShot)}** | ${curve(mean.networkSigned.flatMap((f) => atFinetuneThresholds(f) ?? []), '—')} | — |`);
     }
   }

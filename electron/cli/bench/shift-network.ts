@@ -71,7 +71,7 @@ export async function networkStyle(
   counts: readonly number[],
   bench: NetworkFinetuneBench,
   context: { seed: number; providers?: ProviderName[]; onProgress?: (stage: string, done: number, total: number) => void; log?: (m: string) => void },
-): Promise<{ zeroShot: Scored; signed: { n: number; byMode: { fixed: Scored; tuned: Scored; prevalence: Scored }; epochs: number; bestEpoch: number; trainMs: number; lr: number; blend: number }[] }> {
+): Promise<{ zeroShot: Scored; thresholdsOnly: { n: number; scored: Scored }[]; signed: { n: number; byMode: { fixed: Scored; tuned: Scored; prevalence: Scored }; epochs: number; bestEpoch: number; trainMs: number; lr: number; blend: number }[] }> {
   const base = await loadNetworkPackage(model.dir);
   const labels = model.manifest.labels.map((l) => l.key);
   const largest = counts.length ? Math.max(...counts) : 0;
@@ -95,6 +95,9 @@ export async function networkStyle(
   };
   const at = (scores: Float64Array, thresholds: number[]): Scored => ({ report: evaluate({ truth: testBags.bagLabels, scores, imageCount: bagCount(testBags), labelCount: K }, labels, thresholds), scores, thresholds, test: testBags });
   const zeroShot = at(await withStepper((_, pooled) => pooled(testBags)), packageThresholds);
+  // `ana finetune --mode thresholds`: the package's weights, its thresholds matched to the prevalence among all N as it scores them.
+  const poolScores = counts.length ? await withStepper((_, pooled) => pooled(subsetBags(data, range(0, largest)))) : new Float64Array(0);
+  const thresholdsOnly = counts.map((n) => ({ n, scored: at(zeroShot.scores, thresholdsFor('prevalence', data.bagLabels.subarray(0, n * K), poolScores.subarray(0, n * K), n, K, packageThresholds)) }));
   const signed = [];
   for (const n of counts) {
     const fields = subsetBags(data, range(0, n));
@@ -117,5 +120,5 @@ export async function networkStyle(
       }),
     );
   }
-  return { zeroShot, signed };
+  return { zeroShot, thresholdsOnly, signed };
 }

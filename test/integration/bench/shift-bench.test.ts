@@ -5,14 +5,15 @@
  * that they are real measurements in range and that the files agree.
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { atFinetuneThresholds, runShiftBench, shiftTableMarkdown } from '../../../electron/cli/bench/shift-bench';
 import { benchTrainingOptions } from '../../../electron/cli/bench/shift-network';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
-import { readDatasetCsv } from '../../../electron/core/synth';
+import { formatDatasetCsv, readDatasetCsv } from '../../../electron/core/synth';
+import { finetuneNetworkOnDataset } from '../../../electron/core/training/finetune/finetune-dataset';
 import { defaultModelDir } from '../../../electron/core/paths';
 import { tempDir } from '../../support/temp-dir';
 import { Random } from '../../../electron/core/random';
@@ -85,6 +86,16 @@ describe('domain-shift benchmark', () => {
     expect(held.networkSigned!.map((s) => s.n)).toEqual([10]);
     expect(Object.keys(held.networkSigned![0]!.thresholds!)).toEqual(['tuned', 'prevalence']);
     expect(result.heldOutMean.networkSigned).toEqual(held.networkSigned);
+    // Thresholds only: the package's ranking at thresholds re-fitted on the +10, as `ana train --base --mode thresholds` fits them on the same fields.
+    expect(held.networkThresholdsOnly!.map((s) => s.n)).toEqual([10]);
+    expect(held.networkThresholdsOnly![0]!.map).toBe(held.zeroShot.map);
+    const rows = await readDatasetCsv(join(root, 'work', 'low-light-noisy-s2-384x288-n12-p10', 'labels.csv'));
+    const thresholdsCsv = join(root, 'work', 'low-light-noisy-s2-384x288-n12-p10', 'thresholds.csv');
+    await writeFile(thresholdsCsv, formatDatasetCsv(rows.map((r) => ({ ...r, split: r.split === 'signed' ? 'train' : r.split }))));
+    const product = await finetuneNetworkOnDataset({ dataCsv: thresholdsCsv, base: await loadModelPackage(net), outDir: join(root, 'thresholds-only'), mode: 'thresholds', providers: ['cpu'] });
+    expect(Math.round(product.candidate.candidateScored.report.f1_macro * 1000) / 1000).toBe(held.networkThresholdsOnly![0]!.f1Macro);
+    const cell = (f: { f1Macro: number; map: number }) => `${f.f1Macro.toFixed(3)} / ${f.map.toFixed(3)}`;
+    expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **thresholds only** (the package's weights, prevalence thresholds on the +N: \`ana finetune --mode thresholds\`) | | **${cell(held.zeroShot)}** | — | ${cell(held.networkThresholdsOnly![0]!)} | — |`);
     // One training thread (--threads 1, for one style per process side by side) measures the same.
     const oneThread = await runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 2, threads: 1 } });
     expect(oneThread.styles[0]!.networkSigned).toEqual(held.networkSigned);
