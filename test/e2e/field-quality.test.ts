@@ -5,7 +5,7 @@
  * readable; the viewer draws the segmented cells over a readable field and shows its verdict; a
  * not-readable case is signed negative only with the explicit confirmation. Screenshots go to
  * test-output/e2e/ (cell-outlines.png, not-readable.png, worklist-quality.png, read-again.png,
- * pixel-size-suggestion.png).
+ * case-read-again.png, pixel-size-suggestion.png).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -291,24 +291,33 @@ describe('administrator', () => {
     expect(errors).toEqual([]);
   });
 
-  it('reads again, at the profile size, the unsigned cases read at the assumed size', async () => {
+  it('reads again, at the profile size, an unsigned case read at the assumed size: from its case view, or every such case from Settings', async () => {
     const unstated = day.find((d) => !d.statesPixelSize)!;
     const { admin, errors } = await adminPage();
     await admin.goto(host.url);
-    await admin.getByRole('navigation').getByRole('button', { name: 'Settings', exact: true }).click();
-    const block = admin.getByTestId('read-again-assumed');
-    await eventually(() => (block.count().then((n) => (n ? textOf(block) : '')))).toMatch(/^1 case not yet signed \(1 field\) was read at the model's assumed pixel size/);
+    const settingsBlock = async () => {
+      await admin.getByRole('navigation').getByRole('button', { name: 'Settings', exact: true }).click();
+      await admin.getByTestId('microscope-settings').waitFor();
+      const block = admin.getByTestId('read-again-assumed');
+      return block.count().then((n) => (n ? textOf(block) : ''));
+    };
+    await eventually(settingsBlock).toMatch(/^1 case not yet signed \(1 field\) was read at the model's assumed pixel size/);
     await admin.getByTestId('microscope-settings').screenshot({ path: join(OUT, 'read-again.png') });
-    await block.getByTestId('read-again-start').click();
-    await eventually(() => textOf(admin.getByTestId('read-again-status'))).toBe('Reading 1 field again at 0.5 µm/px; progress shows on the Worklist.');
-    expect(await block.count()).toBe(0);
-    const slideOf = async () => (await invoke<CaseDetail>('cases/get', { caseId: (await caseOf(unstated.accessionId)).id })).value.slides[0]!;
-    await eventually(async () => (await slideOf()).pixelSizeSource, 60_000).toBe('profile');
-    expect(await slideOf()).toMatchObject({ pixelSizeUm: 0.5 });
-    // The physician's viewer no longer says the size was assumed.
+    // The physician reads it again from the case: the view reloads with the new reading by itself.
     await openCase(unstated.accessionId);
-    await page.getByTestId('field-verdict').waitFor();
-    expect(await page.getByTestId('field-pixel-size-assumed').count()).toBe(0);
+    const start = page.getByTestId('case-read-again-start');
+    expect(await textOf(start)).toBe("Read this case again at the profile's 0.5 µm/px");
+    await page.locator('aside', { has: page.getByTestId('case-read-again') }).screenshot({ path: join(OUT, 'case-read-again.png') });
+    await start.click();
+    await eventually(() => textOf(page.getByTestId('case-read-again-status'))).toBe('Reading its field again at 0.5 µm/px…');
+    await eventually(() => page.getByTestId('field-pixel-size-assumed').count(), 60_000).toBe(0);
+    expect(await page.getByTestId('case-read-again').count()).toBe(0);
+    const slideOf = async () => (await invoke<CaseDetail>('cases/get', { caseId: (await caseOf(unstated.accessionId)).id })).value.slides[0]!;
+    expect(await slideOf()).toMatchObject({ pixelSizeSource: 'profile', pixelSizeUm: 0.5 });
+    // Nothing is left for Settings to read again.
+    await admin.getByRole('navigation').getByRole('button', { name: 'Today', exact: true }).click();
+    expect(await settingsBlock()).toBe('');
+    expect(consoleErrors).toEqual([]);
     expect(errors).toEqual([]);
   });
 
