@@ -344,7 +344,7 @@ export function shiftTableMarkdown(result: ShiftBenchResult): string {
   );
   const thresholdTable = [...thresholdRows('shipped features, head fine-tuned', mean.signed), ...thresholdRows('adapted features, new head', mean.adaptedSigned), ...thresholdRows("whole network fine-tuned (first: the package's thresholds, not 0.5)", mean.networkSigned ?? [])];
   return [
-    `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}. Cells: macro-F1 / mAP on the style's test fields.` +
+    `Domain-shift benchmark: ${result.model}, ${result.options.fieldsPerStyle} fields per held-out style (${result.options.sizePx} px), seed ${result.options.seed}${result.options.cellMixing === 'separate' ? ", mixed sera's patterns in separate cells" : ''}. Cells: macro-F1 / mAP on the style's test fields.` +
       // Only tables with adapted rows explain them (a whole network or --no-adapt has none).
       (result.options.adapt
         ? " Adapted: the style's signed pool read as unlabelled fields; zero-shot = the shipped head on embeddings re-standardised with the pool's statistics; +N = codebooks learned again from the pool (`ana adapt`), head fitted from scratch on N signed fields."

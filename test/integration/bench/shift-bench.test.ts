@@ -118,6 +118,14 @@ describe('domain-shift benchmark', () => {
     expect(given.styles[0]!.networkSigned).not.toEqual(moved.networkSigned);
     expect(shiftTableMarkdown(given)).toMatch(/fine-tuned \(all, learning rate 0\.03\)[\s\S]*\| low-light-noisy \| — \| 2 \(\d\), 0\.03, 1, \d+ s \|/);
     await expect(runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [11] } })).rejects.toThrow(/network \+N 11 exceed the signed pool \(10 fields/);
+    // --cell-mixing separate: the same sera in fields of their own, each cell of a mixed serum showing one of its patterns.
+    const separate = await runShiftBench({ ...options, networkFinetune: { mode: 'all', signedCounts: [10], maxEpochs: 1 }, cellMixing: 'separate' });
+    expect(separate.options.cellMixing).toBe('separate');
+    expect(shiftTableMarkdown(separate)).toMatch(/^Domain-shift benchmark: .*, seed 2, mixed sera's patterns in separate cells\./);
+    const separateDir = join(root, 'work', 'low-light-noisy-s2-384x288-n12-p10-separate');
+    expect((await readDatasetCsv(join(separateDir, 'labels.csv'))).map((r) => r.labels)).toEqual(rows.map((r) => r.labels));
+    const truths = (await readFile(join(separateDir, 'truth.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { labels: string[]; cellMixing: string; cells: { patterns: string[] }[] });
+    expect(truths.every((t) => t.cellMixing === 'separate' && t.cells.every((c) => c.patterns.length === Math.min(1, t.labels.length)))).toBe(true);
   });
 
   it("reads a network's +N at the thresholds `ana finetune` gives its candidate: the package's below 200 signed, prevalence-matched from 200", () => {
