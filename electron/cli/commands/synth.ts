@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { CLASSIC_STYLE_NAME, DEFAULT_LABEL_DISTRIBUTION, findStyle, isSynthFormat, LAB_STYLES, RANDOM_STYLE, renderMontage, renderStyleMontage, CELL_MIXINGS, STYLE_NAMES, SYNTH_FORMATS, writeDataset, type SynthFormat } from '../../core/synth';
+import { CELL_MIXINGS, CLASSIC_STYLE_NAME, DEFAULT_LABEL_DISTRIBUTION, findStyle, isSynthFormat, LAB_STYLES, RANDOM_STYLE, renderMontage, renderStyleMontage, STYLE_NAMES, SYNTH_FORMATS, writeDataset, type SynthFormat } from '../../core/synth';
 import { UsageError, type Command } from '../command';
 import { wholeOption } from '../options';
 
