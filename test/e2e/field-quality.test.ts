@@ -126,7 +126,10 @@ describe('field quality in the review workstation', () => {
     const all = (await invoke<CaseListItem[]>('cases/list', {})).value;
     const withNotReadable = all.filter((c) => c.notReadable.length > 0).length;
     const withUnfamiliar = all.filter((c) => c.unfamiliar).length;
-    expect(await page.getByTestId('worklist-counts').textContent()).toContain(`${withNotReadable} with a not-readable field · ${withUnfamiliar} with an unfamiliar field`);
+    const withWithheld = all.filter((c) => c.withheldLabels.length > 0).length;
+    expect(await page.getByTestId('worklist-counts').textContent()).toContain(
+      `${withNotReadable} with a not-readable field · ${withWithheld} screened negative where the model calls a pattern · ${withUnfamiliar} with an unfamiliar field`,
+    );
 
     // The quality filter keeps only the cases with a not-readable field.
     await page.getByTestId('filter-quality').selectOption('not-readable');
@@ -220,6 +223,35 @@ describe('field quality in the review workstation', () => {
     await eventually(() => page.getByTestId('case-status').textContent()).toBe('signed');
     const history = (await invoke<CaseDetail>('cases/get', { caseId })).value.audit.map((e) => e.action);
     expect(history).toContain('confirm-not-readable');
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('a field screened negative on which the model calls a pattern: nothing suggested, but the worklist, the field and the sign dialog say what the model saw', async () => {
+    const screenedOut = day.find((d) => d.kind === 'screened-out')!;
+    expect(await caseOf(screenedOut.accessionId)).toMatchObject({ screening: 'negative', predictedLabels: [], withheldLabels: ['mitochondrial'] });
+    await page.getByRole('button', { name: '← Worklist' }).click();
+    expect(await textOf(row(screenedOut.accessionId).getByTestId('withheld-chip'))).toBe('model: AC-21 Mitochondrial (AMA)');
+    await page.getByTestId('filter-quality').selectOption('screening-withheld');
+    await eventually(() => page.getByTestId('worklist').locator('tbody tr').count()).toBe(1);
+    await row(screenedOut.accessionId).waitFor();
+    await page.screenshot({ path: join(OUT, 'worklist-withheld.png') });
+    await page.getByTestId('filter-quality').selectOption('');
+
+    await openCase(screenedOut.accessionId);
+    expect(await textOf(page.getByTestId('field-withheld'))).toBe(
+      'The model calls AC-21 Mitochondrial (AMA) on this field, which screening called negative: not suggested. Look at the field before signing the case negative.',
+    );
+    expect(await page.getByTestId('review-result').textContent()).toContain('Negative (AC-0)');
+    await page.locator('body').focus();
+    await page.keyboard.press('s');
+    await eventually(() => page.getByTestId('case-status').textContent()).toBe('in_review');
+    await page.keyboard.press('Shift+S');
+    await page.getByTestId('sign-dialog').waitFor();
+    expect(await textOf(page.getByTestId('withheld-warning'))).toContain('The model calls AC-21 Mitochondrial (AMA) on a field that screening called negative, and this result leaves it out.');
+    // A warning, not a block: signing negative stays the physician's decision.
+    expect(await page.getByTestId('sign-submit').isDisabled()).toBe(false);
+    await page.getByTestId('sign-dialog').screenshot({ path: join(OUT, 'sign-withheld.png') });
+    await page.getByTestId('sign-dialog').getByRole('button', { name: 'Cancel' }).click();
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * A day for the field-quality end-to-end test: ordinary synthetic fields next to fields the
  * readability gate must refuse — a black field (nothing was imaged) and a strongly blurred positive
- * field (the microscope was out of focus). All are written as the camera would, 8-bit RGB PNG; one
- * as a camera that states no pixel size in its files.
+ * field (the microscope was out of focus), and a weak mitochondrial field of a routine 20× colour
+ * microscope that the generic screening calls negative while the model calls mitochondrial (its
+ * seed chosen for that). All are written as the camera would, 8-bit RGB PNG; one as a camera that
+ * states no pixel size in its files.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +14,7 @@ export interface QualityDaySlide {
   accessionId: string;
   path: string;
   /** What the field is, for the test's expectations. */
-  kind: 'normal' | 'black' | 'blurred';
+  kind: 'normal' | 'black' | 'blurred' | 'screened-out';
   /** The file states its pixel size (false: written as a camera that states none). */
   statesPixelSize: boolean;
 }
@@ -44,15 +46,16 @@ export function blurFitc(field: SynthField, radiusPx: number): SynthField {
 
 export async function writeQualityDay(dir: string): Promise<QualityDaySlide[]> {
   mkdirSync(dir, { recursive: true });
-  const plan: { accessionId: string; kind: QualityDaySlide['kind']; labels: string[]; seed: number; statesPixelSize?: false }[] = [
+  const plan: { accessionId: string; kind: QualityDaySlide['kind']; labels: string[]; seed: number; statesPixelSize?: false; intensity?: number; style?: string }[] = [
     { accessionId: 'Q2026-0301', kind: 'normal', labels: ['homogeneous'], seed: 301 },
     { accessionId: 'Q2026-0302', kind: 'normal', labels: [], seed: 302, statesPixelSize: false },
     { accessionId: 'Q2026-0303', kind: 'black', labels: [], seed: 303 },
     { accessionId: 'Q2026-0304', kind: 'blurred', labels: ['speckled'], seed: 304 },
+    { accessionId: 'Q2026-0305', kind: 'screened-out', labels: ['mitochondrial'], seed: 704, intensity: 0.2, style: 'routine-20x-colour-jpeg' },
   ];
   const slides: QualityDaySlide[] = [];
   for (const p of plan) {
-    const generated = generateField({ ...SIZE, labels: p.labels, intensity: p.labels.length ? 0.8 : undefined }, p.seed);
+    const generated = generateField({ ...SIZE, labels: p.labels, intensity: p.intensity ?? (p.labels.length ? 0.8 : undefined), style: p.style }, p.seed);
     const field = p.kind === 'black' ? { ...generated, fitc: new Float32Array(generated.fitc.length) } : p.kind === 'blurred' ? blurFitc(generated, 12) : generated;
     const path = join(dir, `${p.accessionId}_F1.png`);
     writeFileSync(path, await encodeField(field, 'png-rgb8', { statesPixelSize: p.statesPixelSize ?? true }));

@@ -25,6 +25,8 @@ export interface ReadJsonItem {
   error: string | null;
   probabilities: Record<string, number>;
   predicted: string[];
+  /** Patterns the model called on a field screening called negative: not suggested, shown so the physician looks. */
+  withheld: string[];
   patchCount: number;
   skippedPatches: number;
   provider: string | null;
@@ -51,6 +53,7 @@ export function toJsonItem(r: BatchItemResult): ReadJsonItem {
     error: r.error?.message ?? null,
     probabilities: Object.fromEntries(r.labels.map((k, i) => [k, Math.round(r.probabilities[i]! * 1e4) / 1e4])),
     predicted: r.predicted,
+    withheld: r.withheld,
     patchCount: r.patchCount,
     skippedPatches: r.skippedPatches,
     provider: r.provider,
@@ -230,12 +233,14 @@ export function fieldSummary(items: BatchItemResult[]): string {
   for (const i of notReadable) reasons.set(i.quality!.reason ?? 'unknown', (reasons.get(i.quality!.reason ?? 'unknown') ?? 0) + 1);
   const screened = judged.filter((i) => i.screening);
   const positive = screened.filter((i) => i.screening!.call === 'positive').length;
+  const withheld = screened.filter((i) => i.withheld.length > 0).length;
   const unfamiliar = items.filter((i) => i.familiarity?.unfamiliar).length;
   const judgedFamiliarity = items.filter((i) => i.familiarity).length;
   return (
     `\nFields: ${judged.length - notReadable.length} readable, ${notReadable.length} not readable` +
     (notReadable.length ? ` (${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ')})` : '') +
     `; screened ${positive} positive, ${screened.length - positive} negative` +
+    (withheld ? ` (${withheld} of them with a pattern the model called: look before signing negative)` : '') +
     `; unfamiliar ${judgedFamiliarity ? `${unfamiliar} of ${judgedFamiliarity}` : 'not judged (the model ships no reference)'}`
   );
 }
@@ -256,12 +261,12 @@ export function assumedPixelSizeLine(items: BatchItemResult[]): string | null {
   );
 }
 
-/** The table's call: the reason a field is not readable, else its screening, then the patterns. */
+/** The table's call: the reason a field is not readable, else its screening, then the patterns (or, in brackets, those the model called that screening withheld). */
 function callOf(r: BatchItemResult): string {
   if (r.quality?.verdict === 'not-readable') return `not readable: ${r.quality.reason}`;
   if (r.status === 'failed') return r.error?.code ?? 'error';
   const screening = r.screening ? `${r.screening.call} ${r.screening.positiveProbability.toFixed(2)}` : '';
-  const patterns = r.predicted.join(' ');
+  const patterns = r.withheld.length ? `(model: ${r.withheld.join(' ')})` : r.predicted.join(' ');
   return [screening, patterns, r.familiarity?.unfamiliar ? '(unfamiliar)' : ''].filter(Boolean).join(' ') || 'negative';
 }
 

@@ -27,6 +27,11 @@ export const ReadingSummary = z.object({
   screening: Screening.nullable(),
   /** Distance from the model's training fields; null when not readable or the model has no reference statistics. */
   familiarity: Familiarity.nullable(),
+  /**
+   * Patterns the model called on this field that were not suggested because screening called the
+   * field negative (core/reading/withheld.ts): shown so the physician looks before signing negative.
+   */
+  withheldLabels: z.array(z.string()),
 });
 export type ReadingSummary = z.infer<typeof ReadingSummary>;
 
@@ -64,6 +69,8 @@ export const CaseListItem = z.object({
   notReadable: z.array(z.object({ slideId: z.number().int(), reason: NotReadableReason })),
   /** Positive when any readable slide screened positive, negative when all screened negative; null without a screened slide. */
   screening: ScreeningCall.nullable(),
+  /** Patterns the model called on slides screening called negative (not suggested; the worklist flags the case). */
+  withheldLabels: z.array(z.string()),
   /** Any slide's latest reading is flagged unfamiliar to the model (review with care). */
   unfamiliar: z.boolean(),
 });

@@ -16,6 +16,7 @@ import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import { suggestionOf, uncertainMarginOf, uncertaintyMargin, type ReadingOutputs } from '../review/suggestion';
 import { toAuditSummary, toDecisionSummary, toSignatureSummary } from '../review/summaries';
+import { withheldByScreening } from '../reading/withheld';
 
 
 export function casesHandlers(db: WritableDb, sessions: SessionStore): HandlersFor<'cases/list' | 'cases/get' | 'cases/update-details'> {
@@ -117,16 +118,20 @@ export function toReadingSummary(r: ReadingRow): ReadingSummary {
     quality: r.quality,
     screening: r.screening,
     familiarity: r.familiarity,
+    withheldLabels: withheldByScreening(r),
   };
 }
 
-/** The worklist's field-quality columns: not-readable slides, the case's screening, unfamiliar fields. */
-export function fieldQualityOfCase(readings: Pick<ReadingOutputsRow, 'slideId' | 'quality' | 'screening' | 'familiarity'>[]): Pick<CaseListItem, 'notReadable' | 'screening' | 'unfamiliar'> {
+/** The worklist's field-quality columns: not-readable slides, the case's screening, what screening withheld, unfamiliar fields. */
+export function fieldQualityOfCase(
+  readings: Pick<ReadingOutputsRow, 'slideId' | 'quality' | 'screening' | 'familiarity' | 'labels' | 'probabilities' | 'thresholds'>[],
+): Pick<CaseListItem, 'notReadable' | 'screening' | 'withheldLabels' | 'unfamiliar'> {
   const notReadable = readings.flatMap((r) => (r.quality?.verdict === 'not-readable' ? [{ slideId: r.slideId, reason: r.quality.reason ?? ('no-cells' as const) }] : []));
   const calls = readings.flatMap((r) => (r.screening ? [r.screening.call] : []));
   return {
     notReadable,
     screening: calls.length === 0 ? null : calls.includes('positive') ? 'positive' : 'negative',
+    withheldLabels: [...new Set(readings.flatMap(withheldByScreening))],
     unfamiliar: readings.some((r) => r.familiarity?.unfamiliar === true),
   };
 }

@@ -16,6 +16,7 @@ import { findDoneReading, scoreAndStore, type ReadSlideContext } from './read-sl
 import type { Familiarity, FieldQuality, PixelSizeSource, Screening } from '../../contract/quality';
 import { unreadableFileQuality } from '../quality/readability';
 import { judgedBy } from '../quality/familiarity';
+import { withheldByScreening } from './withheld';
 
 export const SLIDE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.tif', '.tiff', '.bmp'] as const;
 
@@ -31,6 +32,8 @@ export interface BatchItemResult {
   labels: string[];
   probabilities: number[];
   predicted: string[];
+  /** Patterns the model called that screening withheld (the field screened negative): withheld.ts. */
+  withheld: string[];
   patchCount: number;
   skippedPatches: number;
   provider: string | null;
@@ -160,6 +163,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
               labels: done.reading.labels,
               probabilities: done.reading.probabilities,
               predicted: done.reading.predicted,
+              withheld: withheldByScreening(done.reading),
               patchCount: done.reading.patchCount,
               skippedPatches: done.reading.patches.filter((p) => p[4] === 1).length,
               provider: done.reading.provider,
@@ -218,6 +222,7 @@ export async function readBatch(ctx: ReadSlideContext, paths: string[], options:
         labels: image.labels,
         probabilities: image.probabilities,
         predicted: image.predicted,
+        withheld: withheldByScreening({ ...image, thresholds: ctx.model.manifest.thresholds, screening: prepared.verdict.screening }),
         patchCount: prepared.patches.rects.length,
         skippedPatches: prepared.patches.kept.filter((k) => !k).length,
         provider: ctx.engine.provider,
@@ -251,6 +256,7 @@ function emptyResult(path: string, accessionId: string | null): BatchItemResult 
     labels: [],
     probabilities: [],
     predicted: [],
+    withheld: [],
     patchCount: 0,
     skippedPatches: 0,
     provider: null,

@@ -21,10 +21,11 @@ describe('sign-off on not-readable fields', () => {
 });
 
 describe('worklist quality', () => {
-  const item = (over: Partial<CaseListItem>): Pick<CaseListItem, 'notReadable' | 'unfamiliar' | 'screening'> => ({ notReadable: [], unfamiliar: false, screening: null, ...over });
+  const item = (over: Partial<CaseListItem>): Pick<CaseListItem, 'notReadable' | 'unfamiliar' | 'screening' | 'withheldLabels'> => ({ notReadable: [], unfamiliar: false, screening: null, withheldLabels: [], ...over });
   const refused = item({ notReadable: [{ slideId: 1, reason: 'out-of-focus' }, { slideId: 2, reason: 'out-of-focus' }, { slideId: 3, reason: 'blank' }] });
   const strange = item({ unfamiliar: true, screening: 'positive' });
   const clean = item({ screening: 'negative' });
+  const screenedOut = item({ screening: 'negative', withheldLabels: ['mitochondrial'] });
 
   it('names each distinct reason once, in words', () => {
     expect(notReadableReasons(refused)).toEqual(['out of focus', 'blank field']);
@@ -32,15 +33,16 @@ describe('worklist quality', () => {
   });
 
   it('filters by quality', () => {
-    const all = [refused, strange, clean];
+    const all = [refused, strange, clean, screenedOut];
     expect(all.filter((c) => matchesQualityFilter(c, ''))).toEqual(all);
     expect(all.filter((c) => matchesQualityFilter(c, 'not-readable'))).toEqual([refused]);
     expect(all.filter((c) => matchesQualityFilter(c, 'unfamiliar'))).toEqual([strange]);
     expect(all.filter((c) => matchesQualityFilter(c, 'screening-positive'))).toEqual([strange]);
-    expect(all.filter((c) => matchesQualityFilter(c, 'screening-negative'))).toEqual([clean]);
+    expect(all.filter((c) => matchesQualityFilter(c, 'screening-negative'))).toEqual([clean, screenedOut]);
+    expect(all.filter((c) => matchesQualityFilter(c, 'screening-withheld'))).toEqual([screenedOut]);
   });
 
-  it('counts cases with a not-readable field and cases with an unfamiliar field for the day\'s summary', () => {
-    expect(qualityCounts([refused, strange, clean, item({ unfamiliar: true })])).toEqual({ notReadable: 1, unfamiliar: 2 });
+  it('counts cases with a not-readable field, with a pattern screening withheld and with an unfamiliar field for the day\'s summary', () => {
+    expect(qualityCounts([refused, strange, clean, screenedOut, item({ unfamiliar: true })])).toEqual({ notReadable: 1, withheld: 1, unfamiliar: 2 });
   });
 });

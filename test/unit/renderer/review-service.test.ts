@@ -5,7 +5,7 @@ import type { CaseDetail, DecisionSummary, ReadingSummary } from '../../../elect
 const reading = (slideId: number, probs: Record<string, number>, predicted: string[], quality: ReadingSummary['quality'] = null): ReadingSummary => ({
   id: slideId, slideId, modelId: 'm', modelVersion: '1', provider: 'cpu', status: 'done', error: null,
   probabilities: Object.entries(probs).map(([key, probability]) => ({ key, probability })), predictedLabels: predicted, patchCount: 4, createdAtMs: 0,
-  quality, screening: null, familiarity: null,
+  quality, screening: null, familiarity: null, withheldLabels: [],
 });
 
 it('merges the suggestions of a case over its slides: highest probability, predicted by any slide', () => {

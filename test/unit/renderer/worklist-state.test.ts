@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { dayRangeMs, sortCases, WorklistState } from '../../../renderer/src/lib/state/worklist.state.svelte';
 import type { CaseListItem, CaseStatus } from '../../../electron/contract';
 
-function item(id: number, accessionId: string, status: CaseStatus, receivedAtMs: number, uncertaintyMargin: number | null, quality: Partial<Pick<CaseListItem, 'notReadable' | 'screening' | 'unfamiliar'>> = {}): CaseListItem {
+function item(id: number, accessionId: string, status: CaseStatus, receivedAtMs: number, uncertaintyMargin: number | null, quality: Partial<Pick<CaseListItem, 'notReadable' | 'screening' | 'withheldLabels' | 'unfamiliar'>> = {}): CaseListItem {
   return {
     id, accessionId, status, receivedAtMs, slideCount: 1, suggestedLabels: [], patientId: null, patientName: null, runId: null, predictedLabels: [], uncertaintyMargin, uncertain: (uncertaintyMargin ?? 1) < 0.15,
-    notReadable: [], screening: null, unfamiliar: false, ...quality,
+    notReadable: [], screening: null, withheldLabels: [], unfamiliar: false, ...quality,
   };
 }
 
@@ -54,7 +54,7 @@ describe('WorklistState', () => {
     expect(w.descending).toBe(false);
     w.setSort('accession');
     expect(w.descending).toBe(true);
-    expect(w.counts).toEqual({ total: 4, toReview: 3, uncertain: 1, signed: 1, notReadable: 0, unfamiliar: 0 });
+    expect(w.counts).toEqual({ total: 4, toReview: 3, uncertain: 1, signed: 1, notReadable: 0, withheld: 0, unfamiliar: 0 });
     w.reset();
     expect(w.cases).toEqual([]);
   });

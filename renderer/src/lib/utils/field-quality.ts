@@ -1,7 +1,8 @@
 /**
  * What the workstation may say about a case's fields, for the case view, the sign dialog and the
  * worklist: which fields the readability gate refused, whether a negative sign-off needs the
- * physician's explicit confirmation, and the worklist's quality filter and counts.
+ * physician's explicit confirmation, and the worklist's quality filter and counts (with the cases where
+ * screening withheld a pattern the model called: core/reading/withheld.ts).
  */
 import type { CaseListItem, FieldQuality, NotReadableReason } from '../../../../electron/contract';
 import { isNotReadable, NOT_READABLE_WORDS } from '../../../../electron/contract';
@@ -27,20 +28,26 @@ export const QUALITY_FILTERS = {
   unfamiliar: 'unfamiliar',
   'screening-positive': 'screened positive',
   'screening-negative': 'screened negative',
+  'screening-withheld': 'screened negative, the model calls a pattern',
 } as const;
 export type QualityFilter = keyof typeof QUALITY_FILTERS;
 
-export function matchesQualityFilter(item: Pick<CaseListItem, 'notReadable' | 'unfamiliar' | 'screening'>, filter: QualityFilter): boolean {
+export function matchesQualityFilter(item: Pick<CaseListItem, 'notReadable' | 'unfamiliar' | 'screening' | 'withheldLabels'>, filter: QualityFilter): boolean {
   switch (filter) {
     case '': return true;
     case 'not-readable': return item.notReadable.length > 0;
     case 'unfamiliar': return item.unfamiliar;
     case 'screening-positive': return item.screening === 'positive';
     case 'screening-negative': return item.screening === 'negative';
+    case 'screening-withheld': return item.withheldLabels.length > 0;
   }
 }
 
-/** The day's summary: cases with a not-readable field and cases with a field unfamiliar to the model. */
-export function qualityCounts(items: readonly Pick<CaseListItem, 'notReadable' | 'unfamiliar'>[]): { notReadable: number; unfamiliar: number } {
-  return { notReadable: items.filter((c) => c.notReadable.length > 0).length, unfamiliar: items.filter((c) => c.unfamiliar).length };
+/** The day's summary: cases with a not-readable field, with a pattern screening withheld, and with a field unfamiliar to the model. */
+export function qualityCounts(items: readonly Pick<CaseListItem, 'notReadable' | 'unfamiliar' | 'withheldLabels'>[]): { notReadable: number; withheld: number; unfamiliar: number } {
+  return {
+    notReadable: items.filter((c) => c.notReadable.length > 0).length,
+    withheld: items.filter((c) => c.withheldLabels.length > 0).length,
+    unfamiliar: items.filter((c) => c.unfamiliar).length,
+  };
 }
