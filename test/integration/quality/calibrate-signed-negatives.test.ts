@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { App } from '../../../electron/core/app';
 import type { MicroscopeProfileSummary } from '../../../electron/contract';
 import { listAuditOfEntity } from '../../../electron/core/db/audit.repo';
+import { setSetting } from '../../../electron/core/db/settings.repo';
 import { latestSignedNegativeCases } from '../../../electron/core/review/signed-negatives';
 import { MICROSCOPE_PROFILE_SETTING, microscopeProfileOf } from '../../../electron/core/settings/microscope-profile-setting';
 import { recordApp } from '../../support/record-fixtures';
@@ -74,4 +75,10 @@ it('calibrates on the negative cases\' fields only (admin; a technologist is ref
   // Calibrating on files again records that basis.
   const byFiles = await call('admin', 'settings/calibrate-screening', { paths: record.files['N-1'] });
   expect(byFiles).toMatchObject({ ok: true, value: { profile: { calibration: { basis: 'files', signedCases: null, negatives: 2 } } } });
+
+  // A calibration stored before the basis was recorded has none: it was made on files.
+  const { basis: _basis, ...older } = microscopeProfileOf(app.db)!.screening!;
+  setSetting(app.db, MICROSCOPE_PROFILE_SETTING, { ...microscopeProfileOf(app.db)!, screening: older });
+  expect(microscopeProfileOf(app.db)!.screening).not.toHaveProperty('basis');
+  expect(await profileSummary()).toMatchObject({ calibration: { basis: 'files', signedCases: null, negatives: 2 } });
 });
