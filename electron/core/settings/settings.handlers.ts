@@ -1,7 +1,8 @@
 /**
  * Settings → Microscope: the workstation's microscope profile (stored as the lab setting
  * `microscope.profile`, audited like every setting) and the screening calibration on the lab's
- * negative-control fields or on its signed negative cases. The reading service takes the profile in force when a batch starts.
+ * negative-control fields or on its signed negative cases. The reading service takes the profile
+ * in force when a batch starts.
  */
 import { access } from 'node:fs/promises';
 import type { MicroscopeProfileSummary } from '../../contract';
