@@ -5,7 +5,7 @@
  * readable; the viewer draws the segmented cells over a readable field and shows its verdict; a
  * not-readable case is signed negative only with the explicit confirmation. Screenshots go to
  * test-output/e2e/ (cell-outlines.png, not-readable.png, worklist-quality.png, read-again.png,
- * case-read-again.png, pixel-size-suggestion.png).
+ * case-read-again.png, pixel-size-suggestion.png, screening-signed-negatives.png).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../electron/core/app';
 import { getReadingCells, insertReading, latestReadingsOfCase } from '../../electron/core/db/reading.repo';
 import { defaultModelDir, projectRoot } from '../../electron/core/paths';
-import { NOT_READABLE_WORDS, type CaseDetail, type CaseListItem, type ReadingCells } from '../../electron/contract';
+import { NOT_READABLE_WORDS, type CaseDetail, type CaseListItem, type MicroscopeProfileSummary, type ReadingCells } from '../../electron/contract';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { loginAs, seedTestUsers, TEST_PASSWORD, TEST_USERS } from '../support/record-fixtures';
 import { fitViewport } from '../../renderer/src/lib/utils/viewport';
@@ -371,6 +371,28 @@ describe('administrator', () => {
     expect(Number(await settings.getByLabel('Pixel size (µm/px)').inputValue())).toBe(size);
     // Copied, not saved: the profile changes only when the administrator saves it.
     expect((await invoke<{ profile: { pixelSizeUm: number } }>('settings/microscope-profile', {})).value.profile.pixelSizeUm).toBe(0.5);
+    expect(errors).toEqual([]);
+  });
+
+  it('calibrates screening on the cases signed negative with one click, and the summary says so', async () => {
+    // Q2026-0303 (a black field, not readable) was signed negative above; the physician now signs the negative Q2026-0302.
+    const negative = (await caseOf('Q2026-0302')).id;
+    expect(await invoke('review/save-draft', { caseId: negative, labels: [] })).toMatchObject({ ok: true });
+    expect(await invoke('review/sign', { caseId: negative, password: TEST_PASSWORD })).toMatchObject({ ok: true });
+    const { admin, errors } = await adminPage();
+    await admin.goto(host.url);
+    await admin.getByRole('navigation').getByRole('button', { name: 'Settings', exact: true }).click();
+    const settings = admin.getByTestId('microscope-settings');
+    const start = settings.getByTestId('calibrate-signed-negatives');
+    await eventually(() => textOf(start)).toBe('Calibrate on the 2 signed negative cases');
+    expect(await settings.getByTestId('calibrate-signed-refusal').count()).toBe(0);
+    await start.click();
+    // The black field is left out (not readable): one field of one case is the reference.
+    await eventually(() => textOf(settings.getByTestId('screening-calibration')), 60_000).toMatch(/calibrated on 1 field of 1 signed negative case on .*; \d+ % of them screen negative/);
+    expect(await textOf(settings.getByTestId('screening-calibration'))).toContain('1 file left out');
+    expect(await textOf(settings.getByTestId('calibration-few'))).toBe('Fewer than 10 negative fields: the reference is rough. Calibrate again once there are more cases signed negative.');
+    expect((await invoke<{ profile: MicroscopeProfileSummary }>('settings/microscope-profile', {})).value.profile.calibration).toMatchObject({ basis: 'signed-negatives', negatives: 1, signedCases: 1 });
+    await settings.screenshot({ path: join(OUT, 'screening-signed-negatives.png') });
     expect(errors).toEqual([]);
   });
 });

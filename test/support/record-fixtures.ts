@@ -65,6 +65,8 @@ export function seedReadCase(
     receivedAtMs?: number;
     details?: CaseDetails;
     fileName?: string;
+    /** The slide's file (default: /data/FILE_NAME, which does not exist); give a real one for code that reads it. */
+    path?: string;
     /** The field-quality analysis stored with the reading (absent: a reading made before it existed). */
     quality?: FieldQuality | null;
     screening?: Screening | null;
@@ -81,7 +83,7 @@ export function seedReadCase(
   const fileName = options.fileName ?? `${options.accessionId}_F1.png`;
   const slide = insertSlide(db, {
     caseId: kase.id,
-    path: `/data/${fileName}`,
+    path: options.path ?? `/data/${fileName}`,
     fileName,
     sha256: sha256Hex(`${options.accessionId}/${fileName}`),
     sizeBytes: 1234,

@@ -1,7 +1,8 @@
 /**
- * The workstation's microscope profile and the screening calibration from the lab's own
- * negative-control fields (Settings → Microscope). Calibrating reads the given files, analyses
- * their cells and stores the negatives' reference in the profile; later readings screen against it.
+ * The workstation's microscope profile and the screening calibration from the lab's own negatives
+ * (Settings → Microscope): negative-control field files it names, or the fields of its cases
+ * signed negative (AC-0). Calibrating reads the files, analyses their cells and stores the
+ * negatives' reference in the profile; later readings screen against it.
  */
 import { z } from 'zod';
 import { lineText } from './text';
@@ -14,6 +15,10 @@ export const ScreeningCalibrationSummary = z.object({
   /** Share of the calibration negatives themselves screened negative with the new calibration. */
   negativeAgreement: z.number().min(0).max(1),
   calibratedAtMs: z.number(),
+  /** What the negatives were: field files named by the lab, or the fields of its signed negative cases. */
+  basis: z.enum(['files', 'signed-negatives']),
+  /** Signed negative cases the fields came from (those with a readable field); null for the files basis. */
+  signedCases: z.number().int().nullable(),
 });
 export type ScreeningCalibrationSummary = z.infer<typeof ScreeningCalibrationSummary>;
 
@@ -22,6 +27,8 @@ export const MicroscopeProfileSummary = z.object({
   pixelSizeUm: z.number(),
   /** Null until the lab has calibrated screening on its negatives (the generic calibration is used). */
   calibration: ScreeningCalibrationSummary.nullable(),
+  /** Cases in the record signed negative now (latest signed decision with no pattern, AC-0): what a calibration on them would take. */
+  signedNegativeCases: z.number().int().nonnegative(),
 });
 export type MicroscopeProfileSummary = z.infer<typeof MicroscopeProfileSummary>;
 
@@ -53,9 +60,12 @@ export const settingsChannels = {
     request: z.object({ name: lineText(100), pixelSizeUm: z.number().positive().max(100) }).strict(),
     response: z.object({ profile: MicroscopeProfileSummary }),
   },
-  /** Calibrates screening on negative-control field files (admin); long-running (seconds per file). */
+  /**
+   * Calibrates screening (admin; audited as a change of the profile setting) on negative-control
+   * field files, or on the fields of the latest 200 cases signed negative; long-running (seconds per file).
+   */
   'settings/calibrate-screening': {
-    request: z.object({ paths: z.array(z.string().min(1)).min(1).max(500) }).strict(),
+    request: z.union([z.object({ paths: z.array(z.string().min(1)).min(1).max(500) }).strict(), z.object({ signedNegatives: z.literal(true) }).strict()]),
     response: z.object({ profile: MicroscopeProfileSummary }),
   },
   /** Suggests a pixel size from the cells of the latest fields read whose files state none (admin); seconds. */

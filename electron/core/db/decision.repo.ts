@@ -64,6 +64,21 @@ export function latestSignedDecision(db: ReadableDb, caseId: number): DecisionRo
   );
 }
 
+/**
+ * Cases with a slide whose latest signed decision has no labels (signed negative, AC-0): one query,
+ * for the Settings page; the same rule as `listSignedCases` filtered on empty labels (review/).
+ */
+export function countSignedNegativeCases(db: ReadableDb): number {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS n FROM cases c
+       WHERE EXISTS (SELECT 1 FROM slides s WHERE s.case_id = c.id)
+         AND (SELECT json_array_length(d.labels_json) FROM decisions d WHERE d.case_id = c.id AND d.state = 'signed' ORDER BY d.version DESC LIMIT 1) = 0`,
+    )
+    .get() as { n: number };
+  return row.n;
+}
+
 function auditValue(d: DecisionRow) {
   return { version: d.version, supersedesId: d.supersedesId, state: d.state, labels: d.labels, comment: d.comment, agreement: d.agreement, suggestion: d.suggestion, amendmentReason: d.amendmentReason, reviewerId: d.reviewerId };
 }

@@ -41,5 +41,5 @@ export async function calibrateScreeningFromFiles(
   if (features.length === 0) {
     throw new DomainError('bad-request', `No readable negative-control field among the ${paths.length} file(s) given: ${rejected.slice(0, 3).map((r) => `${r.path} (${r.reason})`).join('; ')}`);
   }
-  return { calibration: calibrateOnNegatives(features, nowMs, 'lab'), rejected };
+  return { calibration: { ...calibrateOnNegatives(features, nowMs, 'lab'), basis: 'files' }, rejected };
 }

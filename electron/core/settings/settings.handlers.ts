@@ -1,12 +1,14 @@
 /**
  * Settings → Microscope: the workstation's microscope profile (stored as the lab setting
  * `microscope.profile`, audited like every setting) and the screening calibration on the lab's
- * negative-control fields. The reading service takes the profile in force when a batch starts.
+ * negative-control fields or on its signed negative cases. The reading service takes the profile
+ * in force when a batch starts.
  */
 import { access } from 'node:fs/promises';
 import type { MicroscopeProfileSummary } from '../../contract';
 import { actorOf, type SessionStore } from '../auth/session-store';
-import type { WritableDb } from '../db/connection';
+import type { ReadableDb, WritableDb } from '../db/connection';
+import { countSignedNegativeCases } from '../db/decision.repo';
 import { setSetting } from '../db/settings.repo';
 import { listRecentPathsWithoutStatedPixelSize } from '../db/slide.repo';
 import { DomainError } from '../errors';
@@ -16,14 +18,19 @@ import { calibrateScreeningFromFiles } from '../quality/calibrate-screening';
 import { ESTIMATE_RULES, estimatePixelSizeFromFiles, farFromSuggestion } from '../quality/pixel-size-estimate';
 import type { ModelSource } from '../reading/model-source';
 import { MICROSCOPE_PROFILE_SETTING, microscopeProfileOf } from './microscope-profile-setting';
+import { calibrateOnSignedNegatives } from './screening-calibration';
 
-
-function summaryOf(profile: MicroscopeProfile, rejected: { path: string; reason: string }[] = []): MicroscopeProfileSummary {
+function summaryOf(db: ReadableDb, profile: MicroscopeProfile, rejected: { path: string; reason: string }[] = []): MicroscopeProfileSummary {
   const c = profile.screening;
+  const basis = c?.basis ?? 'files';
   return {
     name: profile.name,
     pixelSizeUm: profile.pixelSizeUm,
-    calibration: c && c.source === 'lab' ? { negatives: c.negatives, rejected, negativeAgreement: c.negativeAgreement, calibratedAtMs: c.calibratedAtMs } : null,
+    calibration:
+      c && c.source === 'lab'
+        ? { negatives: c.negatives, rejected, negativeAgreement: c.negativeAgreement, calibratedAtMs: c.calibratedAtMs, basis, signedCases: basis === 'signed-negatives' ? (c.cases ?? null) : null }
+        : null,
+    signedNegativeCases: countSignedNegativeCases(db),
   };
 }
 
@@ -37,7 +44,7 @@ export function microscopeSettingsHandlers(
     'settings/microscope-profile': (_request, ctx) => {
       sessions.require(ctx, 'see the microscope profile');
       const profile = microscopeProfileOf(db);
-      return { profile: profile ? summaryOf(profile) : null };
+      return { profile: profile ? summaryOf(db, profile) : null };
     },
     'settings/update-microscope-profile': (request, ctx) => {
       const admin = sessions.require(ctx, 'change the microscope profile', ['admin']);
@@ -46,16 +53,17 @@ export function microscopeSettingsHandlers(
       const kept = before && before.name === request.name ? before : null;
       const profile = MicroscopeProfile.parse({ ...(kept ?? {}), name: request.name, pixelSizeUm: request.pixelSizeUm });
       setSetting(db, MICROSCOPE_PROFILE_SETTING, profile, actorOf(admin), nowMs());
-      return { profile: summaryOf(profile) };
+      return { profile: summaryOf(db, profile) };
     },
     'settings/calibrate-screening': async (request, ctx) => {
       const admin = sessions.require(ctx, 'calibrate screening', ['admin']);
       const profile = microscopeProfileOf(db);
       if (!profile) throw new DomainError('conflict', 'Set the microscope profile (name and pixel size) before calibrating screening on its negative controls');
-      const { calibration, rejected } = await calibrateScreeningFromFiles(request.paths, profile, nowMs());
+      const { calibration, rejected } =
+        'paths' in request ? await calibrateScreeningFromFiles(request.paths, profile, nowMs()) : await calibrateOnSignedNegatives(db, profile, nowMs());
       const updated = { ...profile, screening: calibration };
       setSetting(db, MICROSCOPE_PROFILE_SETTING, updated, actorOf(admin), nowMs());
-      return { profile: summaryOf(updated, rejected) };
+      return { profile: summaryOf(db, updated, rejected) };
     },
     'settings/estimate-pixel-size': async (_request, ctx) => {
       sessions.require(ctx, 'estimate the pixel size', ['admin']);

@@ -47,5 +47,12 @@ export const ScreeningCalibration = z.object({
   reference: z.record(z.enum(SCREENING_FEATURES), FeatureReference),
   /** Share of the calibration negatives screened negative with this calibration. */
   negativeAgreement: z.number().min(0).max(1),
+  /**
+   * What the lab's negatives were: field files it named ('files'; also when absent, as in
+   * calibrations stored before this was recorded) or the fields of its cases signed negative.
+   */
+  basis: z.enum(['files', 'signed-negatives']).optional(),
+  /** For the signed-negatives basis: how many signed negative cases the fields came from. */
+  cases: z.number().int().positive().optional(),
 });
 export type ScreeningCalibration = z.infer<typeof ScreeningCalibration>;

@@ -7,11 +7,11 @@
  * so the validation set only grows and candidates are always compared on the same cases.
  */
 import { createHash } from 'node:crypto';
-import type { ReadableDb } from '../../db/connection';
-import { listCases } from '../../db/case.repo';
-import { latestSignedDecision } from '../../db/decision.repo';
-import { listSlidesOfCase } from '../../db/slide.repo';
 import type { PixelSizeSource } from '../../../contract/quality';
+import type { SignedCase } from '../../review/signed-cases';
+
+// The record query lives with review (Settings' screening calibration uses it too).
+export { listSignedCases, type SignedCase } from '../../review/signed-cases';
 
 /** What fine-tuning learns from in a case: its labels and its slides' files (a signed case, or a labelled row of a dataset CSV). */
 export interface TrainingCase {
@@ -20,25 +20,7 @@ export interface TrainingCase {
   slides: { path: string; pixelSizeUm: number | null }[];
 }
 
-export interface SignedCase extends TrainingCase {
-  caseId: number;
-  decisionId: number;
-  slides: { slideId: number; path: string; pixelSizeUm: number | null; pixelSizeSource: PixelSizeSource | null }[];
-}
-
 export const VALIDATION_SALT = 'ana-finetune-validation-v1';
-
-export function listSignedCases(db: ReadableDb): SignedCase[] {
-  const out: SignedCase[] = [];
-  for (const c of listCases(db)) {
-    const decision = latestSignedDecision(db, c.id);
-    if (!decision) continue;
-    const slides = listSlidesOfCase(db, c.id).map((s) => ({ slideId: s.id, path: s.path, pixelSizeUm: s.pixelSizeUm, pixelSizeSource: s.pixelSizeSource }));
-    if (slides.length === 0) continue;
-    out.push({ caseId: c.id, accessionId: c.accessionId, decisionId: decision.id, labels: decision.labels.map((l) => l.key), slides });
-  }
-  return out.sort((a, b) => a.caseId - b.caseId);
-}
 
 /**
  * The size each slide is cut at for training: the one recorded when it was read, except that a

@@ -40,6 +40,16 @@ export async function calibrateScreening(paths: string[]): Promise<MicroscopePro
   }
 }
 
+/** Fits the screening calibration on the fields of the latest cases signed negative in the record (no file picking). */
+export async function calibrateScreeningOnSignedNegatives(): Promise<MicroscopeProfileSummary | null> {
+  try {
+    return (await call('settings/calibrate-screening', { signedNegatives: true })).profile;
+  } catch (error) {
+    handleError(error);
+    return null;
+  }
+}
+
 /** The pixel size the cells of the latest fields read without one suggest (a check of the profile); null after a reported error. */
 export async function suggestPixelSize(): Promise<PixelSizeSuggestion | null> {
   try {
