@@ -145,9 +145,9 @@ export function scoreAsRead(fields: readonly FieldAsRead[], labels: readonly str
 /** The gate's counts in one paragraph (the CLI's summary). */
 export function gateWords(g: AsReadGate): string {
   const reasons = Object.entries(g.notReadableByReason).map(([r, c]) => `${r} ${c}`).join(', ');
-  const profiles = g.screeningProfiles.length ? g.screeningProfiles.join(', ') : 'none screened';
+  const profiles = g.screeningProfiles.length ? ` (profile ${g.screeningProfiles.join(', ')})` : '';
   return (
-    `Gate: ${g.fields} fields, ${g.notReadable} not readable${reasons ? ` (${reasons})` : ''}, ${g.screenedNegative} screened negative (profile ${profiles})` +
+    `Gate: ${g.fields} fields, ${g.notReadable} not readable${reasons ? ` (${reasons})` : ''}, ${g.screenedNegative} screened negative${profiles}` +
     (g.failed.length ? `, ${g.failed.length} failed` : '') +
     `; ${g.positiveOfferedNone} of ${g.positiveFields} positive fields offered no pattern (the model called a true pattern on ${g.positiveOfferedNoneModelRight})` +
     `; ${g.negativeOfferedNone} of ${g.negativeFields} negative fields offered none`
