@@ -63,7 +63,9 @@ export interface AsReadReport {
 }
 
 /** A dataset row's labels and its reading (matched by path) in the scorer's terms. */
-export function fieldAsRead(truth: readonly string[], result: BatchItemResult): FieldAsRead {
+export type ReadResult = Pick<BatchItemResult, 'path' | 'status' | 'error' | 'labels' | 'probabilities' | 'predicted' | 'quality' | 'screening'>;
+
+export function fieldAsRead(truth: readonly string[], result: ReadResult): FieldAsRead {
   const failed = result.status === 'failed';
   const notReadable = !failed && result.quality?.verdict === 'not-readable' ? (result.quality.reason ?? 'unknown') : null;
   return {

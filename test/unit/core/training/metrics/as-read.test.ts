@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldAsRead, gateWords, scoreAsRead, type FieldAsRead } from '../../../../../electron/core/training/metrics/as-read';
-import type { BatchItemResult } from '../../../../../electron/core/reading/batch-reader';
+import { fieldAsRead, gateWords, scoreAsRead, type FieldAsRead, type ReadResult } from '../../../../../electron/core/training/metrics/as-read';
 
 const LABELS = ['homogeneous', 'speckled'];
 const THRESHOLDS = { homogeneous: 0.5, speckled: 0.4 };
@@ -72,13 +71,10 @@ describe('scoreAsRead', () => {
 });
 
 describe('fieldAsRead', () => {
-  const base: BatchItemResult = {
-    path: '/d/a.png', status: 'done', error: null, accessionId: 'a', caseId: 1, slideId: 1, readingId: 1,
-    labels: LABELS, probabilities: [0.7, 0.2], predicted: ['homogeneous'], patchCount: 4, skippedPatches: 0, provider: 'cpu',
-    pixelSizeUm: 0.3, pixelSizeSource: 'file', timingsMs: {},
+  const base: ReadResult = {
+    path: '/d/a.png', status: 'done', error: null, labels: LABELS, probabilities: [0.7, 0.2], predicted: ['homogeneous'],
     quality: { verdict: 'readable', reason: null, cells: 40, mitoses: 1, focus: 1, saturatedFraction: 0, signalToBackground: 5 },
     screening: { call: 'positive', positiveProbability: 0.9, profile: 'lab-a' },
-    familiarity: null,
   };
 
   it('takes probabilities by label, the offered calls, the screening and its profile', () => {
