@@ -202,7 +202,8 @@ async function readOrContinue(service: ReadingService, db: WritableDb, paths: st
   return service.read(paths, options);
 }
 
-function progressBar() {
+/** A one-line progress bar on standard error (a terminal only). */
+export function progressBar() {
   const width = 30;
   let last = '';
   return {

@@ -279,10 +279,19 @@ export function labelSetConfusion(truth: ArrayLike<number>, predicted: ArrayLike
 
 /** Every metric of docs/method.md §metrics at one threshold (0.5 by default, or one per class). */
 export function evaluate(data: MultiLabelData, labels: readonly string[], threshold: number | ArrayLike<number> = 0.5): EvaluationReport {
+  return evaluatePredicted(data, labels, binarise(data.scores, threshold, data.labelCount));
+}
+
+/**
+ * Every metric with the calls given instead of thresholded from the scores (`predicted[i*K+k]` ∈
+ * {0,1}): what a reading offered, where a gate may withhold calls the scores would make. The
+ * ranking metrics (AP, one-error, …) still come from the scores.
+ */
+export function evaluatePredicted(data: MultiLabelData, labels: readonly string[], predicted: ArrayLike<number>): EvaluationReport {
   check(data);
   const { truth, scores, imageCount: n, labelCount: K } = data;
   if (labels.length !== K) throw new RangeError(`metrics: ${labels.length} label names for ${K} labels`);
-  const predicted = binarise(scores, threshold, K);
+  if (predicted.length !== n * K) throw new RangeError(`metrics: expected ${n * K} predicted values, got ${predicted.length}`);
   const c = counts(truth, predicted, n, K);
   const aps = perClassAp(truth, scores, n, K);
   const per_class: Record<string, ClassMetrics> = {};

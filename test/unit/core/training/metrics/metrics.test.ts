@@ -3,6 +3,7 @@ import {
   averagePrecision,
   coverage,
   evaluate,
+  evaluatePredicted,
   exampleAveragePrecision,
   f1Macro,
   f1Micro,
@@ -133,4 +134,17 @@ describe('agreement with scikit-learn 1.9.1 (values computed once with sklearn, 
   it('rejects mismatched shapes', () => {
     expect(() => evaluate({ truth: [1], scores: [0.3, 0.2], imageCount: 1, labelCount: 1 }, ['a'])).toThrow(/expected 1 values/);
   });
+
+  it('evaluatePredicted takes the calls as given and the ranking from the scores', () => {
+    const d = { truth: [1, 0, 0, 1], scores: [0.9, 0.1, 0.2, 0.8], imageCount: 2, labelCount: 2 };
+    // At 0.5 both images are called right; withholding the second image's call loses its class.
+    expect(evaluatePredicted(d, ['a', 'b'], binariseAt(d.scores, 0.5))).toEqual(evaluate(d, ['a', 'b'], 0.5));
+    const withheld = evaluatePredicted(d, ['a', 'b'], [1, 0, 0, 0]);
+    expect(withheld.f1_macro).toBe(0.5);
+    expect(withheld.per_class.b).toMatchObject({ recall: 0, support: 1 });
+    expect(withheld.map).toBe(1);
+    expect(() => evaluatePredicted(d, ['a', 'b'], [1, 0])).toThrow(/expected 4 predicted values/);
+  });
 });
+
+const binariseAt = (scores: number[], t: number): number[] => scores.map((s) => (s >= t ? 1 : 0));
