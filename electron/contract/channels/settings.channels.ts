@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import { lineText } from './text';
 
+/** How many of the latest signed negative cases a calibration on them takes (core/review/signed-negatives.ts; the Settings page says it). */
+export const SIGNED_NEGATIVE_CASES_FOR_CALIBRATION = 200;
+
 export const ScreeningCalibrationSummary = z.object({
   /** Negative-control fields the calibration was fitted on (readable ones only). */
   negatives: z.number().int(),

@@ -4,13 +4,12 @@
  * signed first: the microscope, lamp and kit drift, so the recent negatives are the reference
  * that matters, and 200 cases are plenty for a median and a robust spread.
  */
+import { SIGNED_NEGATIVE_CASES_FOR_CALIBRATION } from '../../contract/channels/settings.channels';
 import type { ReadableDb } from '../db/connection';
 import { latestSignatureOfCase } from '../db/signature.repo';
 import { DomainError } from '../errors';
 import { listSignedCases } from './signed-cases';
 
-/** How many of the latest signed negative cases a calibration takes. */
-export const SIGNED_NEGATIVE_CASES_FOR_CALIBRATION = 200;
 
 /** A signed negative case's slide files as recorded (some may have moved since: the calibration lists those). */
 export interface SignedNegativeCase {
