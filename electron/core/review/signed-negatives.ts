@@ -10,7 +10,6 @@ import { latestSignatureOfCase } from '../db/signature.repo';
 import { DomainError } from '../errors';
 import { listSignedCases } from './signed-cases';
 
-
 /** A signed negative case's slide files as recorded (some may have moved since: the calibration lists those). */
 export interface SignedNegativeCase {
   caseId: number;
