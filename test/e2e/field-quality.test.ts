@@ -306,6 +306,8 @@ describe('administrator', () => {
     await settings.getByRole('button', { name: 'Save profile' }).click();
     await eventually(() => textOf(settings.getByTestId('screening-calibration'))).toContain('generic calibration');
     expect(await setupNotice()).toMatch(/^Screening is not calibrated on this lab's negative controls Profile Lab scope 1 \(0\.5 µm\/px\)/);
+    // The not-readable case signed negative above is the record's one signed negative case: offered as the negatives.
+    expect(await setupNotice()).toMatch(/or on the 1 case signed negative here, with one click\.$/);
     await nav('Settings');
 
     // One path that is not a field file: it is listed as left out, the others calibrate.

@@ -5,6 +5,7 @@ import { listSlideFiles } from '../../core/reading/batch-reader';
 import { calibrateScreeningFromFiles, type CalibrationOutcome } from '../../core/quality/calibrate-screening';
 import { calibrateOnSignedNegatives } from '../../core/settings/screening-calibration';
 import { loadMicroscopeProfile, MicroscopeProfile, saveMicroscopeProfile } from '../../core/slides/microscope-profile';
+import { FEW_SCREENING_NEGATIVES } from '../../contract';
 import { UsageError, type Command } from '../command';
 import { databasePath, openExistingDatabase } from '../database';
 
@@ -74,11 +75,11 @@ export const calibrateCommand: Command = {
       `Screening calibrated for '${profile.name}' on ${fitted}` +
         `${rejected.length ? ` (${rejected.length} left out)` : ''}; ${(calibration.negativeAgreement * 100).toFixed(1)} % of them screen negative with it. Stored in ${profilePath}.`,
     );
-    if (calibration.negatives < 10) {
+    if (calibration.negatives < FEW_SCREENING_NEGATIVES) {
       console.error(
         signed
-          ? 'warning: fewer than 10 negative fields; the reference is rough. Calibrate again once more cases are signed negative.'
-          : 'warning: fewer than 10 negative controls; the reference is rough. Add more and calibrate again.',
+          ? `warning: fewer than ${FEW_SCREENING_NEGATIVES} negative fields; the reference is rough. Calibrate again once more cases are signed negative.`
+          : `warning: fewer than ${FEW_SCREENING_NEGATIVES} negative controls; the reference is rough. Add more and calibrate again.`,
       );
     }
     return 0;

@@ -10,6 +10,9 @@ import { lineText } from './text';
 /** How many of the latest signed negative cases a calibration on them takes (core/review/signed-negatives.ts; the Settings page says it). */
 export const SIGNED_NEGATIVE_CASES_FOR_CALIBRATION = 200;
 
+/** Under this many negative fields a screening calibration's reference is rough: the CLI, Settings and the Today page say so. */
+export const FEW_SCREENING_NEGATIVES = 10;
+
 export const ScreeningCalibrationSummary = z.object({
   /** Negative-control fields the calibration was fitted on (readable ones only). */
   negatives: z.number().int(),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseListItem, FieldQuality } from '../../../electron/contract';
-import { matchesQualityFilter, needsNotReadableConfirmation, notReadableReasons, onlyNotReadableFields, qualityCounts } from '../../../renderer/src/lib/utils/field-quality';
+import type { CaseListItem, FieldQuality, MicroscopeProfileSummary } from '../../../electron/contract';
+import { matchesQualityFilter, microscopeSetupNotice, needsNotReadableConfirmation, notReadableReasons, onlyNotReadableFields, qualityCounts } from '../../../renderer/src/lib/utils/field-quality';
 
 const readable: FieldQuality = { verdict: 'readable', reason: null, cells: 40, mitoses: 1, focus: 0.3, saturatedFraction: 0, signalToBackground: 3 };
 const blurred: FieldQuality = { verdict: 'not-readable', reason: 'out-of-focus', cells: 30, mitoses: 0, focus: 0.01, saturatedFraction: 0, signalToBackground: 2 };
@@ -44,5 +44,22 @@ describe('worklist quality', () => {
 
   it('counts cases with a not-readable field, with a pattern screening withheld and with an unfamiliar field for the day\'s summary', () => {
     expect(qualityCounts([refused, strange, clean, screenedOut, item({ unfamiliar: true })])).toEqual({ notReadable: 1, withheld: 1, unfamiliar: 2 });
+  });
+});
+
+describe("the Today page's microscope notice", () => {
+  const profile = (negatives: number | null, signedNegativeCases: number): MicroscopeProfileSummary => ({
+    name: 'scope',
+    pixelSizeUm: 0.5,
+    signedNegativeCases,
+    calibration: negatives === null ? null : { negatives, rejected: [], negativeAgreement: 1, calibratedAtMs: 0, basis: 'files', signedCases: null },
+  });
+  it('asks for the profile, then the calibration, then a better one once enough cases are signed negative', () => {
+    expect(microscopeSetupNotice(undefined)).toBeNull();
+    expect(microscopeSetupNotice(null)).toBe('not-set-up');
+    expect(microscopeSetupNotice(profile(null, 0))).toBe('not-calibrated');
+    expect(microscopeSetupNotice(profile(3, 9))).toBeNull();
+    expect(microscopeSetupNotice(profile(3, 10))).toBe('few-negatives');
+    expect(microscopeSetupNotice(profile(10, 40))).toBeNull();
   });
 });

@@ -4,8 +4,8 @@
  * physician's explicit confirmation, and the worklist's quality filter and counts (with the cases where
  * screening withheld a pattern the model called: core/reading/withheld.ts).
  */
-import type { CaseListItem, FieldQuality, NotReadableReason } from '../../../../electron/contract';
-import { isNotReadable, NOT_READABLE_WORDS } from '../../../../electron/contract';
+import type { CaseListItem, FieldQuality, MicroscopeProfileSummary, NotReadableReason } from '../../../../electron/contract';
+import { FEW_SCREENING_NEGATIVES, isNotReadable, NOT_READABLE_WORDS } from '../../../../electron/contract';
 
 /** Every field of the case was judged not readable (readings made before the analysis do not count). */
 export function onlyNotReadableFields(readings: readonly { quality: FieldQuality | null }[]): boolean {
@@ -50,4 +50,17 @@ export function qualityCounts(items: readonly Pick<CaseListItem, 'notReadable' |
     withheld: items.filter((c) => c.withheldLabels.length > 0).length,
     unfamiliar: items.filter((c) => c.unfamiliar).length,
   };
+}
+
+/**
+ * What the Today page says about the microscope's setup (undefined: not loaded yet): no profile;
+ * a profile whose screening still compares with generated negatives; a calibration on fewer than
+ * FEW_SCREENING_NEGATIVES negatives once at least that many cases are signed negative (a better
+ * calibration is one click away); else nothing.
+ */
+export function microscopeSetupNotice(profile: MicroscopeProfileSummary | null | undefined): 'not-set-up' | 'not-calibrated' | 'few-negatives' | null {
+  if (profile === undefined) return null;
+  if (profile === null) return 'not-set-up';
+  if (!profile.calibration) return 'not-calibrated';
+  return profile.calibration.negatives < FEW_SCREENING_NEGATIVES && profile.signedNegativeCases >= FEW_SCREENING_NEGATIVES ? 'few-negatives' : null;
 }
