@@ -115,6 +115,8 @@ describe('the Today page', () => {
     expect(await textOf(row)).toContain(positivity);
     expect(await textOf(page.getByTestId('today-fields'))).toContain('32 read');
     expect(await textOf(page.getByTestId('today-not-readable'))).toMatch(/^2 not readable: (blank field 1, out of focus 1|out of focus 1, blank field 1)$/);
+    // The seeded day's fields were not screened: none is withheld (the count itself: test/integration/qc/day-qc.test.ts).
+    expect(await textOf(page.getByTestId('today-withheld'))).toBe('0 screened negative where the model calls a pattern');
     expect(await textOf(page.getByTestId('today-unfamiliar'))).toBe(`${truth.day.unfamiliar} unfamiliar to the model`);
     expect(await textOf(page.getByTestId('today-pixel-size-assumed'))).toBe(`${truth.day.assumedPixelSize} read at the model's assumed pixel size: their files state none and no microscope profile was set then (Settings can read the cases not yet signed again)`);
     expect(await textOf(page.getByTestId('today-model'))).toContain(`read 32 fields with ${model.modelId} ${model.version} on cpu`);

@@ -104,7 +104,8 @@ export function seedReadCase(
     error: null,
     labels: TEST_LABELS,
     probabilities: probs,
-    predicted: TEST_LABELS.filter((_, k) => probs[k]! >= 0.5),
+    // As a reading stores it: a field screened negative gets no pattern (the model's calls are withheld).
+    predicted: options.screening?.call === 'negative' ? [] : TEST_LABELS.filter((_, k) => probs[k]! >= 0.5),
     patchCount: 2,
     patches: [
       [0, 0, 320, 480, 0],

@@ -95,6 +95,8 @@ export const DayQc = z.object({
     /** Read before the readability gate existed (no verdict stored). */
     notAnalysed: z.number().int(),
     notReadable: z.array(z.object({ reason: NotReadableReason.nullable(), words: z.string(), count: z.number().int() })),
+    /** Screened negative while the model calls a pattern on them (withheld, not suggested): a rising count says screening and the model disagree more. */
+    withheld: z.number().int(),
     unfamiliar: z.number().int(),
     /** Cut at the model's assumed pixel size: the file states none and no microscope profile was set. */
     assumedPixelSize: z.number().int(),

@@ -15,6 +15,7 @@ export function dayLines(qc: DayQc): string[] {
   return [
     `Fields read: ${f.read} (readable ${f.readable}${f.notAnalysed ? `, not analysed ${f.notAnalysed}` : ''})`,
     `Not readable: ${notReadable}${reasons ? ` (${reasons})` : ''}`,
+    `Screened negative, the model calls a pattern (not suggested): ${f.withheld}`,
     `Unfamiliar fields: ${f.unfamiliar}`,
     ...(f.assumedPixelSize ? [`Read at the model's assumed pixel size (file states none, no microscope profile): ${f.assumedPixelSize}`] : []),
     `Cases read: ${qc.cases.read} (assessable ${qc.cases.assessable})`,

@@ -144,6 +144,7 @@ export function dayQc(db: ReadableDb, options: DayQcOptions = {}): DayQc {
         words: reason ? NOT_READABLE_WORDS[reason as keyof typeof NOT_READABLE_WORDS] : 'reason not recorded',
         count,
       })),
+      withheld: dayReadings.filter((r) => r.withheld.length > 0).length,
       unfamiliar: dayReadings.filter((r) => r.familiarity?.unfamiliar === true).length,
       assumedPixelSize: dayReadings.filter((r) => r.pixelSizeSource === 'model-default').length,
     },

@@ -4,10 +4,11 @@
  * result with the suggestion the physician saw. Computed from the existing tables (no QC table to
  * keep in sync); docs/today.md gives the query time on a 30-day record.
  */
-import type { Familiarity, FieldQuality, PixelSizeSource } from '../../contract';
+import type { Familiarity, FieldQuality, PixelSizeSource, Screening } from '../../contract';
 import type { ReadableDb } from '../db/connection';
 import { CURRENT_READING_IDS } from '../db/reading.repo';
 import type { DecisionSuggestion } from '../db/decision.repo';
+import { withheldByScreening } from '../reading/withheld';
 
 export interface CurrentReading {
   caseId: number;
@@ -16,6 +17,8 @@ export interface CurrentReading {
   provider: string;
   labels: string[];
   predicted: string[];
+  /** Patterns the model called that screening withheld (reading/withheld.ts). */
+  withheld: string[];
   quality: FieldQuality | null;
   familiarity: Familiarity | null;
   /** Where the slide's pixel size came from ('model-default': assumed; null: not recorded). */
@@ -24,9 +27,12 @@ export interface CurrentReading {
   createdAtMs: number;
 }
 
-type Raw = Omit<CurrentReading, 'labels' | 'predicted' | 'quality' | 'familiarity' | 'timingsMs'> & {
+type Raw = Omit<CurrentReading, 'labels' | 'predicted' | 'withheld' | 'quality' | 'familiarity' | 'timingsMs'> & {
   labelsJson: string;
   predictedJson: string;
+  probabilitiesJson: string;
+  thresholdsJson: string | null;
+  screeningJson: string | null;
   qualityJson: string | null;
   familiarityJson: string | null;
   timingsJson: string;
@@ -37,7 +43,8 @@ export function currentReadingsBetween(db: ReadableDb, startMs: number, endMs: n
   const rows = db
     .prepare(
       `SELECT s.case_id AS caseId, r.model_id AS modelId, r.model_version AS modelVersion, r.provider,
-         r.labels_json AS labelsJson, r.predicted_json AS predictedJson, r.quality_json AS qualityJson,
+         r.labels_json AS labelsJson, r.predicted_json AS predictedJson, r.probabilities_json AS probabilitiesJson,
+         r.thresholds_json AS thresholdsJson, r.screening_json AS screeningJson, r.quality_json AS qualityJson,
          r.familiarity_json AS familiarityJson, r.timings_json AS timingsJson, r.created_at_ms AS createdAtMs,
          s.pixel_size_source AS pixelSizeSource
        FROM readings r JOIN slides s ON s.id = r.slide_id
@@ -46,10 +53,16 @@ export function currentReadingsBetween(db: ReadableDb, startMs: number, endMs: n
        ORDER BY r.created_at_ms, r.id`,
     )
     .all(startMs, endMs) as Raw[];
-  return rows.map(({ labelsJson, predictedJson, qualityJson, familiarityJson, timingsJson, ...rest }) => ({
+  return rows.map(({ labelsJson, predictedJson, probabilitiesJson, thresholdsJson, screeningJson, qualityJson, familiarityJson, timingsJson, ...rest }) => ({
     ...rest,
     labels: JSON.parse(labelsJson),
     predicted: JSON.parse(predictedJson),
+    withheld: withheldByScreening({
+      labels: JSON.parse(labelsJson),
+      probabilities: JSON.parse(probabilitiesJson),
+      thresholds: thresholdsJson === null ? null : JSON.parse(thresholdsJson),
+      screening: screeningJson === null ? null : (JSON.parse(screeningJson) as Screening),
+    }),
     quality: qualityJson === null ? null : JSON.parse(qualityJson),
     familiarity: familiarityJson === null ? null : JSON.parse(familiarityJson),
     timingsMs: JSON.parse(timingsJson),

@@ -157,3 +157,27 @@ describe("the lab's calendar day", () => {
     }
   });
 });
+
+describe('what screening withheld', () => {
+  it('counts the fields screened negative on which the model calls a pattern; such a case is not positive', async () => {
+    const rec = await recordApp();
+    try {
+      expect((await rec.call('admin', 'reports/update-settings', { patch: { timeZone: 'UTC' } })).ok).toBe(true);
+      const readable = { verdict: 'readable' as const, reason: null, cells: 40, mitoses: 1, focus: 0.3, saturatedFraction: 0, signalToBackground: 2 };
+      const at = Date.parse('2026-11-30T09:00:00Z');
+      const screened = (call: 'negative' | 'positive') => ({ call, positiveProbability: call === 'negative' ? 0.04 : 0.96, profile: 'generic' });
+      seedReadCase(rec.app.db, { accessionId: 'W-1', receivedAtMs: at, probabilities: { mitochondrial: 0.97 }, quality: readable, screening: screened('negative') });
+      seedReadCase(rec.app.db, { accessionId: 'W-2', receivedAtMs: at + 60_000, probabilities: { homogeneous: 0.9 }, quality: readable, screening: screened('positive') });
+      seedReadCase(rec.app.db, { accessionId: 'W-3', receivedAtMs: at + 120_000, quality: readable, screening: screened('negative') });
+      const day = (await rec.call('physician', 'qc/day', { date: '2026-11-30' })).value as DayQc;
+      expect(day.fields).toMatchObject({ read: 3, readable: 3, withheld: 1 });
+      expect(day.positivity).toMatchObject({ count: 1, total: 3 });
+      const text = anaChild(['qc', '--day', '2026-11-30', '--db', rec.app.db.name]);
+      expect(text.stdout).toContain('Screened negative, the model calls a pattern (not suggested): 1');
+    } finally {
+      const dbPath = rec.app.db.name;
+      await rec.app.close();
+      rmSync(dirname(dbPath), { recursive: true, force: true });
+    }
+  });
+});
