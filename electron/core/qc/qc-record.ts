@@ -53,20 +53,24 @@ export function currentReadingsBetween(db: ReadableDb, startMs: number, endMs: n
        ORDER BY r.created_at_ms, r.id`,
     )
     .all(startMs, endMs) as Raw[];
-  return rows.map(({ labelsJson, predictedJson, probabilitiesJson, thresholdsJson, screeningJson, qualityJson, familiarityJson, timingsJson, ...rest }) => ({
-    ...rest,
-    labels: JSON.parse(labelsJson),
-    predicted: JSON.parse(predictedJson),
-    withheld: withheldByScreening({
-      labels: JSON.parse(labelsJson),
-      probabilities: JSON.parse(probabilitiesJson),
-      thresholds: thresholdsJson === null ? null : JSON.parse(thresholdsJson),
-      screening: screeningJson === null ? null : (JSON.parse(screeningJson) as Screening),
-    }),
-    quality: qualityJson === null ? null : JSON.parse(qualityJson),
-    familiarity: familiarityJson === null ? null : JSON.parse(familiarityJson),
-    timingsMs: JSON.parse(timingsJson),
-  }));
+  return rows.map(({ labelsJson, predictedJson, probabilitiesJson, thresholdsJson, screeningJson, qualityJson, familiarityJson, timingsJson, ...rest }) => {
+    const labels: string[] = JSON.parse(labelsJson);
+    const screening = screeningJson === null ? null : (JSON.parse(screeningJson) as Screening);
+    // Only a field screened negative can have anything withheld: the probabilities are parsed for those alone.
+    const withheld =
+      screening?.call === 'negative'
+        ? withheldByScreening({ labels, probabilities: JSON.parse(probabilitiesJson), thresholds: thresholdsJson === null ? null : JSON.parse(thresholdsJson), screening })
+        : [];
+    return {
+      ...rest,
+      labels,
+      predicted: JSON.parse(predictedJson),
+      withheld,
+      quality: qualityJson === null ? null : JSON.parse(qualityJson),
+      familiarity: familiarityJson === null ? null : JSON.parse(familiarityJson),
+      timingsMs: JSON.parse(timingsJson),
+    };
+  });
 }
 
 export interface SignedResult {
