@@ -25,7 +25,7 @@ import { NetworkStepper } from '../../../electron/core/training/network/network-
 import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
 import { mergeIntoCases } from '../../../electron/core/training/finetune/candidate';
-import { listSignedCases } from '../../../electron/core/training/finetune/signed-cases';
+import { listSignedCases } from '../../../electron/core/review/signed-cases';
 import { patchOptionsOf } from '../../../electron/core/models/manifest';
 import { pixelBags } from '../../../electron/core/training/network/patch-dataset';
 import { loadModelPackage } from '../../../electron/core/models/model-package';

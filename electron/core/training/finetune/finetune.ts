@@ -41,7 +41,8 @@ import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
-import { atProfilePixelSize, listSignedCases, splitSignedCases, type SignedCase } from './signed-cases';
+import { atProfilePixelSize, splitSignedCases } from './signed-cases';
+import { listSignedCases, type SignedCase } from '../../review/signed-cases';
 import { microscopeProfileOf } from '../../settings/microscope-profile-setting';
 import type { ThresholdMode } from '../metrics/thresholds';
 import { DEFAULT_GATE, validationGate, type GateResult, type GateTolerances } from './validation-gate';

@@ -1,5 +1,6 @@
 /**
- * The fine-tuning data set: every case with a signed decision, labelled with the final labels of
+ * The fine-tuning data set: every case with a signed decision (listed by review/signed-cases.ts,
+ * which Settings' screening calibration uses too), labelled with the final labels of
  * its latest signed decision (an amendment supersedes the original), its slides as one bag (the
  * labels belong to the case, i.e. to all of its fields together). The split into training and
  * validation cases is by a salted hash of the accession number: deterministic, case-level (no
@@ -9,9 +10,6 @@
 import { createHash } from 'node:crypto';
 import type { PixelSizeSource } from '../../../contract/quality';
 import type { SignedCase } from '../../review/signed-cases';
-
-// The record query lives with review (Settings' screening calibration uses it too).
-export { listSignedCases, type SignedCase } from '../../review/signed-cases';
 
 /** What fine-tuning learns from in a case: its labels and its slides' files (a signed case, or a labelled row of a dataset CSV). */
 export interface TrainingCase {
