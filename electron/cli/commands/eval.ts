@@ -89,7 +89,8 @@ async function runAsRead(values: { data?: string; split: string; 'all-splits': b
   console.log('\nOffered (patterns the reading suggests: readable, screened-positive fields):');
   console.log(formatReport(report.offered));
   const m = report.modelAsRead;
-  console.log(`\nModel as read (the same readings at the package's thresholds, screening ignored): F1 macro ${m.f1_macro.toFixed(3)}   F1 micro ${m.f1_micro.toFixed(3)}   mAP ${m.map.toFixed(3)}`);
+  const present = m.map_skipped.length ? ` (over the classes with positives ${m.f1_macro_present.toFixed(3)})` : '';
+  console.log(`\nModel as read (the same readings at the package's thresholds, screening ignored): F1 macro ${m.f1_macro.toFixed(3)}${present}   F1 micro ${m.f1_micro.toFixed(3)}   mAP ${m.map.toFixed(3)}`);
   console.log(gateWords(report.gate));
   if (values.json) {
     await writeFile(resolve(values.json), JSON.stringify(report, null, 2) + '\n');
@@ -110,6 +111,14 @@ export function formatReport(r: EvaluationReport): string {
     `${'class'.padEnd(width)}  precision  recall     F1     AP  support`,
     ...Object.entries(r.per_class).map(([k, c]) => `${k.padEnd(width)}      ${f(c.precision)}   ${f(c.recall)}  ${f(c.f1)}  ${f(c.ap)}  ${String(c.support).padStart(7)}`),
   ];
-  if (r.map_skipped.length) lines.push('', `mAP skips classes without positives: ${r.map_skipped.join(', ')}`);
+  if (r.map_skipped.length) {
+    const present = Object.keys(r.per_class).length - r.map_skipped.length;
+    const called = r.map_skipped.filter((k) => r.per_class[k]!.called > 0).map((k) => `${k} on ${r.per_class[k]!.called}`);
+    lines.push(
+      '',
+      `No image holds ${r.map_skipped.join(', ')}: mAP skips them, and F1 macro counts them as 0.`,
+      `F1 macro over the ${present} classes with positives ${f(r.f1_macro_present)}` + (called.length ? `; called where no image holds them: ${called.join(', ')} image(s)` : ''),
+    );
+  }
   return lines.join('\n');
 }

@@ -116,6 +116,13 @@ describe('train and eval from a dataset CSV', () => {
     for (const key of ['f1_micro', 'f1_macro', 'subset_accuracy', 'map', 'hamming_loss', 'one_error', 'ranking_loss', 'coverage', 'average_precision', 'per_class', 'n_images']) expect(report).toHaveProperty(key);
     expect(report.n_images).toBe(12);
     expect(Object.keys(report.per_class as object)).toHaveLength(8);
+    // The fields hold two of the eight labels: F1 macro counts the other six as 0, and the figure over
+    // the two (what a set of some patterns is judged by) is printed and written beside it.
+    const f1 = report as { f1_macro: number; f1_macro_present: number; per_class: Record<string, { f1: number }> };
+    expect(f1.f1_macro_present).toBeCloseTo((f1.per_class.homogeneous!.f1 + f1.per_class.speckled!.f1) / 2, 9);
+    expect(f1.f1_macro).toBeCloseTo(f1.f1_macro_present / 4, 9);
+    expect(stdout).toContain(`F1 macro over the 2 classes with positives ${f1.f1_macro_present.toFixed(3)}`);
+    expect(stdout).toMatch(/No image holds centromere, .*golgi: mAP skips them, and F1 macro counts them as 0/);
   });
 
   it('ana eval names a CSV without the split', async () => {

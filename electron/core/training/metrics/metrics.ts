@@ -4,6 +4,9 @@
  * - F1 / precision / recall: zero division scores 0 (sklearn's default `zero_division='warn'`).
  * - AP: non-interpolated, ties in score grouped into one threshold (`average_precision_score`).
  *   mAP skips classes without positives and lists them (sklearn would return 0 for them).
+ * - F1 macro: every class, a class without positives scoring 0 (docs/method.md §metrics); beside it
+ *   `f1_macro_present`, over the classes mAP averages, the figure for a set that holds only some of
+ *   the labels (a lab without golgi cases, a real-cell set of six patterns).
  * - Hamming loss, subset accuracy: `hamming_loss`, `accuracy_score`.
  * - ranking loss, coverage, example-based average precision: `label_ranking_loss`,
  *   `coverage_error`, `label_ranking_average_precision_score` (ties are pessimistic there).
@@ -19,6 +22,8 @@ export interface ClassMetrics {
   /** null when the class has no positive image (AP undefined). */
   ap: number | null;
   support: number;
+  /** Images the class was called on (on a class without positives, every one a false call). */
+  called: number;
 }
 
 export interface LabelSetConfusion {
@@ -30,6 +35,8 @@ export interface LabelSetConfusion {
 export interface EvaluationReport {
   f1_micro: number;
   f1_macro: number;
+  /** Mean F1 over the classes with at least one positive image (mAP's classes); f1_macro when every class has one. */
+  f1_macro_present: number;
   subset_accuracy: number;
   map: number;
   hamming_loss: number;
@@ -298,12 +305,13 @@ export function evaluatePredicted(data: MultiLabelData, labels: readonly string[
   labels.forEach((key, k) => {
     const precision = div(c.tp[k]!, c.tp[k]! + c.fp[k]!);
     const recall = div(c.tp[k]!, c.tp[k]! + c.fn[k]!);
-    per_class[key] = { precision, recall, f1: div(2 * c.tp[k]!, 2 * c.tp[k]! + c.fp[k]! + c.fn[k]!), ap: aps[k]!, support: c.tp[k]! + c.fn[k]! };
+    per_class[key] = { precision, recall, f1: div(2 * c.tp[k]!, 2 * c.tp[k]! + c.fp[k]! + c.fn[k]!), ap: aps[k]!, support: c.tp[k]! + c.fn[k]!, called: c.tp[k]! + c.fp[k]! };
   });
   const present = aps.filter((a): a is number => a !== null);
   return {
     f1_micro: f1Micro(truth, predicted, n, K),
     f1_macro: f1Macro(truth, predicted, n, K),
+    f1_macro_present: mean(labels.filter((key) => per_class[key]!.support > 0).map((key) => per_class[key]!.f1)),
     subset_accuracy: subsetAccuracy(truth, predicted, n, K),
     map: present.length ? mean(present) : 0,
     hamming_loss: hammingLoss(truth, predicted, n, K),

@@ -116,6 +116,13 @@ describe('agreement with scikit-learn 1.9.1 (values computed once with sklearn, 
     expect(report.map_skipped).toEqual(['d']);
     expect(report.map).toBeCloseTo((ref.ap[0]! + ref.ap[1]! + ref.ap[2]!) / 3, 12);
   });
+  it('F1 macro over the classes with positives, and the calls of a class no image holds', () => {
+    // sklearn: f1_score(y, s >= 0.5, average='macro', labels=[0, 1, 2]).
+    expect(report.f1_macro_present).toBeCloseTo((ref.f1_per[0]! + ref.f1_per[1]! + ref.f1_per[2]!) / 3, 12);
+    expect(report.f1_macro_present).toBeGreaterThan(report.f1_macro);
+    expect(report.per_class.d!.called).toBe(6); // every one a false call: no image holds d
+    expect(report.per_class.a!.called).toBe(7); // precision 3/7
+  });
   it('ranking metrics', () => {
     expect(report.ranking_loss).toBeCloseTo(ref.rl, 12);
     expect(report.coverage).toBeCloseTo(ref.cov, 12);
