@@ -299,7 +299,7 @@ describe('whole-network local fine-tuning', () => {
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/thresholds re-fitted on the train and val rows, weights unchanged/);
     expect(run.stdout).toMatch(/scoring them for the thresholds [\d.]+ s \(no training\); thresholds prevalence/);
-    expect(run.stdout).toMatch(/^test \(6 fields\): macro-F1 [\d.]+ → [\d.]+, mAP ([\d.]+) → \1 /m);
+    expect(run.stdout).toMatch(/^test \(6 fields\): macro-F1 [\d.]+ → [\d.]+ \(over the 2 patterns the test fields hold [\d.]+ → [\d.]+\), mAP ([\d.]+) → \1 /m);
     const refused = await anaInProcess(['train', '--data', csvPath, '--base', baseDir, '--out', join(dir, 'never'), '--mode', 'thresholds', '--lr', '0.01']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/--mode thresholds trains nothing: --lr does not apply/);
@@ -387,16 +387,17 @@ describe('whole-network local fine-tuning', () => {
     expect(provenance['blend']).toBe(HALFWAY_BLEND);
     expect(await readFile(join(out, 'MODEL_CARD.md'), 'utf8')).toContain(`on the labelled fields of ${csvPath} (one case per row)`);
     // The printed test figures are what each package reads on the test rows as \`ana eval\` reads them.
-    const printed = /^test \(6 fields\): macro-F1 ([\d.]+) → ([\d.]+), mAP ([\d.]+) → ([\d.]+)/m.exec(run.stdout);
+    // The rows hold two of the eight patterns: the figure over those two is printed beside.
+    const printed = /^test \(6 fields\): macro-F1 ([\d.]+) → ([\d.]+) \(over the 2 patterns the test fields hold ([\d.]+) → ([\d.]+)\), mAP ([\d.]+) → ([\d.]+)/m.exec(run.stdout);
     expect(printed, run.stdout).not.toBeNull();
     const evaluated = async (model: string) => {
       const json = join(dir, `eval-${model.split('/').pop()}.json`);
       const e = await anaInProcess(['eval', '--data', csvPath, '--model', model, '--split', 'test', '--cache', join(dir, 'cache'), '--provider', 'cpu', '--json', json]);
       expect(e.status, e.stderr).toBe(0);
-      return JSON.parse(await readFile(json, 'utf8')) as { f1_macro: number; map: number };
+      return JSON.parse(await readFile(json, 'utf8')) as { f1_macro: number; f1_macro_present: number; map: number };
     };
     const [base, trained] = [await evaluated(weakDir), await evaluated(out)];
-    expect(printed!.slice(1).map(Number)).toEqual([base.f1_macro, trained.f1_macro, base.map, trained.map].map((v) => +v.toFixed(3)));
+    expect(printed!.slice(1).map(Number)).toEqual([base.f1_macro, trained.f1_macro, base.f1_macro_present, trained.f1_macro_present, base.map, trained.map].map((v) => +v.toFixed(3)));
     expect(trained.map).toBeGreaterThan(base.map);
   }, 120_000);
 
