@@ -104,6 +104,7 @@ async function runJob(job: FinetuneJob): Promise<number> {
     console.log(`validation (${g.n_images} cases): macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}`);
     if (g.passed) console.log(r.promoted ? `gate passed: ${c.version} is now the active model` : `gate passed: ${c.version} is validated; promote it with 'ana models promote ${c.id}'`);
     else console.log(`gate refused the candidate; it stays a candidate:\n${g.reasons.map((x) => `  - ${x}`).join('\n')}`);
+    if (g.unjudgedClasses.length) console.log(`not judged: no validation case holds ${g.unjudgedClasses.join(', ')}; whether the candidate still finds them is not known until such cases are signed`);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);

@@ -14,6 +14,8 @@ export const GateVerdict = z.object({
   candidate: GateMetrics,
   active: GateMetrics,
   validationCases: z.number().int(),
+  /** Patterns no validation case holds: the gate could not judge whether the candidate still finds them. */
+  unjudged: z.array(z.string()),
 });
 export type GateVerdict = z.infer<typeof GateVerdict>;
 

@@ -26,10 +26,11 @@ type Channels = 'models/list' | 'models/curve' | 'models/promote' | 'models/roll
 const MAX_CARD_CHARS = 20_000;
 
 export function gateOf(validation: unknown): GateVerdict | null {
-  const g = (validation as { gate?: { passed?: unknown; reasons?: unknown; candidate?: { f1_macro?: unknown; map?: unknown }; active?: { f1_macro?: unknown; map?: unknown }; n_images?: unknown } } | null)?.gate;
+  const g = (validation as { gate?: { passed?: unknown; reasons?: unknown; candidate?: { f1_macro?: unknown; map?: unknown }; active?: { f1_macro?: unknown; map?: unknown }; n_images?: unknown; unjudgedClasses?: unknown } } | null)?.gate;
   if (!g || typeof g.passed !== 'boolean') return null;
   const metrics = (m: { f1_macro?: unknown; map?: unknown } | undefined) => ({ f1Macro: Number(m?.f1_macro ?? Number.NaN), map: Number(m?.map ?? Number.NaN) });
-  return { passed: g.passed, reasons: Array.isArray(g.reasons) ? g.reasons.map(String) : [], candidate: metrics(g.candidate), active: metrics(g.active), validationCases: Number(g.n_images ?? 0) };
+  const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+  return { passed: g.passed, reasons: strings(g.reasons), candidate: metrics(g.candidate), active: metrics(g.active), validationCases: Number(g.n_images ?? 0), unjudged: strings(g.unjudgedClasses) };
 }
 
 function cardOf(row: ModelVersionRow): string | null {

@@ -122,6 +122,8 @@ describe('whole-network local fine-tuning', () => {
     expect(run.status, run.stderr).toBe(0);
     const id = Number(/\(id (\d+), all layers\)/.exec(run.stdout)?.[1]);
     expect(run.stdout).toMatch(/; patches [\d.]+ s, training/);
+    // The record's cases hold two of the eight patterns: the other six cannot be judged, and it says so.
+    expect(run.stdout).toContain('not judged: no validation case holds centromere, nuclear_dots, nucleolar, nuclear_envelope, mitochondrial, golgi;');
     const provenance = (await loadNetworkPackage(getModelVersionById(db, id)!.dirPath)).manifest.provenance;
     expect(provenance['mode']).toBe('all');
     expect(provenance['epochs']).toBe(1);
