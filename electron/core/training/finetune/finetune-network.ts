@@ -431,9 +431,9 @@ export async function fineTuneNetwork(
 
 /**
  * The labels no case of `data` holds. Fine-tuning leaves them out of the loss: their only lesson
- * would be "never", and on 300 generated cases without mitochondrial or nuclear dots it cost those
- * patterns a fifth of their recall on fields that have them, where the gate cannot see it (no
- * validation case holds them either; docs/results.md, *Patterns the lab's cases never show*).
+ * would be "never". On 300 generated cases without mitochondrial or nuclear dots that lesson cost
+ * those patterns a quarter of their recall on fields that have them, where the gate cannot see it
+ * (no validation case holds them either; docs/results.md, *Patterns the lab's cases never show*).
  */
 export function labelsWithoutPositives(data: BagDataset): number[] {
   const K = data.labels.length;

@@ -47,7 +47,7 @@ export class NetworkScorer implements BagStepScorer {
     const result = await this.stepper.trainBatch(inputs, count, this.targets, this.weights, this.lr);
     // For t = 1 the graph's bce is −log p, i.e. ∂loss/∂w; for t = 0 the weight is not ReLU(α).
     const gradWeights = new Float64Array(n);
-    for (let i = 0; i < n; i++) if (this.targets[i] === 1 && this.weights[i] !== 0) gradWeights[i] = result.bce[i]!;
+    for (let i = 0; i < n; i++) if (this.targets[i] === 1 && !leftOut?.[i % this.labelCount]) gradWeights[i] = result.bce[i]!;
     return { loss: result.loss, gradWeights };
   }
 
