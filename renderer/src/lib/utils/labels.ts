@@ -20,6 +20,12 @@ export function chipText(key: string): string {
   return key === '' ? NEGATIVE_ICAP_CODE : `${icapCode(key)} ${labelName(key)}`;
 }
 
+/** The gate's patterns that no validation case holds: it compared nothing on them. */
+export function unjudgedWords(keys: readonly string[]): string {
+  const them = keys.length === 1 ? 'it' : 'them';
+  return `Not judged: no validation case holds ${keys.map(chipText).join(', ')}. Whether this version still finds ${them} is not known until cases with ${them} are signed.`;
+}
+
 export function percent(probability: number): string {
   return `${Math.round(probability * 100)}%`;
 }
