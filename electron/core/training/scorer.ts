@@ -29,9 +29,10 @@ export interface PatchScorer {
   /**
    * One optimiser step on Σ w·t·(−log p) + (1−t)·(−log(1−p)) over a batch (docs/method.md §loss's
    * self-paced loss with w = ReLU(α); w = 1 for the plain classifier). `targets` and `weights`
-   * are [count, K].
+   * are [count, K]. `leftOut` [K]: 1 for a label whose terms are left out of the loss (its outputs
+   * learn nothing from the batch).
    */
-  trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array): MaybePromise<BatchOutcome>;
+  trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array, leftOut?: Uint8Array): MaybePromise<BatchOutcome>;
   /** Probabilities [count, K] with the current parameters. */
   score(inputs: Float32Array, count: number): MaybePromise<ArrayLike<number>>;
   /** Recreates the optimiser state (the reference code does this after every regrouping). */
@@ -42,7 +43,7 @@ export interface PatchScorer {
 
 /** A scorer whose every step returns synchronously (the trainer's synchronous entry points). */
 export interface SyncPatchScorer extends PatchScorer {
-  trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array): BatchOutcome;
+  trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array, leftOut?: Uint8Array): BatchOutcome;
   score(inputs: Float32Array, count: number): ArrayLike<number>;
 }
 
@@ -150,13 +151,13 @@ export class LinearHead implements GradientScorer {
     }
   }
 
-  trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array): BatchOutcome {
+  trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array, leftOut?: Uint8Array): BatchOutcome {
     const n = count * this.labelCount;
     const logits = this.forward(inputs, count);
     const gradLogits = new Float64Array(n);
     const gradWeights = new Float64Array(n);
     // With w = ReLU(α) already applied, the loss's own α gradient is exactly ∂loss/∂w where w > 0.
-    const loss = selfPacedLoss(logits, targets.subarray(0, n), weights.subarray(0, n), true, gradLogits, gradWeights);
+    const loss = selfPacedLoss(logits, targets.subarray(0, n), weights.subarray(0, n), true, gradLogits, gradWeights, leftOut);
     this.backward(gradLogits);
     this.step();
     return { loss, gradWeights };

@@ -97,6 +97,7 @@ export function dispatch(alpha: Float64Array, y: Uint8Array, n: number, K: numbe
  * `weighted`, else 1. For t ∈ {0,1} this is docs/method.md §loss's bce·ReLU(α) on dispatched labels and plain
  * bce elsewhere; for soft t it is the expectation of that loss under t ~ Bernoulli(ξ̄).
  * ∂L/∂z = w·t·(p−1) + (1−t)·p and ∂L/∂α = t·(−log p)·[α>0] (≥ 0: α can only fall).
+ * `leftOut` (one entry per label, the rows being K labels wide): a label marked 1 adds nothing.
  */
 export function selfPacedLoss(
   logits: Float64Array,
@@ -105,9 +106,16 @@ export function selfPacedLoss(
   weighted: boolean,
   gradLogits: Float64Array,
   gradAlpha: Float64Array | null,
+  leftOut?: Uint8Array,
 ): number {
   let loss = 0;
   for (let i = 0; i < logits.length; i++) {
+    if (leftOut?.[i % leftOut.length]) {
+      // A label left out of the loss (rows of K labels; leftOut has K entries).
+      gradLogits[i] = 0;
+      if (gradAlpha) gradAlpha[i] = 0;
+      continue;
+    }
     const z = logits[i]!;
     const t = targets[i]!;
     const a = alphaRows[i]!;

@@ -81,6 +81,12 @@ export interface TrainerOptions {
   epochSelection: EpochSelection;
   /** The pooling the written package reads with, for 'as-read' (null: the method's own). */
   readPooling: Pooling | null;
+  /**
+   * Labels the loss ignores (spl and plain): their outputs learn nothing from these cases. For a
+   * label no training case holds, whose only lesson would be "never" (fine-tuning on a lab's
+   * cases without any of a rare pattern).
+   */
+  untrainedLabels: readonly number[];
 }
 
 /** The ways of choosing the kept epoch (TrainerOptions.epochSelection). */
@@ -108,6 +114,7 @@ export const defaultTrainerOptions: TrainerOptions = {
   solver: 'adam',
   epochSelection: 'overall',
   readPooling: null,
+  untrainedLabels: [],
 };
 
 export interface EpochInfo {
@@ -321,6 +328,7 @@ function* trainCo(scorer: PatchScorer, train: BagDataset, validation: BagDataset
   if (isMil && !hasGradients(scorer) && !pooledInStep) {
     throw new DomainError('bad-request', `method '${opts.method}' needs a scorer with logit gradients (a head)${hasBagSteps(scorer) ? '; a whole network trains on images with mean-logit only' : '; this scorer trains on the self-paced loss only'}`);
   }
+  if (isMil && opts.untrainedLabels.length) throw new DomainError('bad-request', `method '${opts.method}' trains every label; untrained labels are for spl and plain`);
   const runStream = new Random(opts.seed);
   const pooling = poolingOf(opts.method);
   const resume = hooks.resume;
@@ -423,6 +431,7 @@ function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions
   if (weighted) regroup();
 
   const B = opts.batchSize;
+  const leftOut = opts.untrainedLabels.length ? Uint8Array.from({ length: K }, (_, k) => (opts.untrainedLabels.includes(k) ? 1 : 0)) : undefined;
   const batchInputs = new Float32Array(B * data.inputLength);
   const targets = new Float64Array(B * K);
   const weights = new Float64Array(B * K);
@@ -451,7 +460,7 @@ function patchRunner(scorer: PatchScorer, data: BagDataset, opts: TrainerOptions
             stored[n * K + k] = targets[i * K + k]!;
           }
         }
-        const outcome = yield* wait(scorer.trainBatch(batchInputs, count, targets, weights));
+        const outcome = yield* wait(scorer.trainBatch(batchInputs, count, targets, weights, leftOut));
         loss += outcome.loss;
         if (weighted && active.length) {
           // ∂L/∂α = ∂L/∂w·[α>0] (w = ReLU(α)); a patch drawn twice in a batch adds up.

@@ -82,6 +82,19 @@ describe('whole-network local fine-tuning', () => {
     // layers 0–2 (first block) frozen; layer 3 (second convolution) and the head trained
     for (const name of ['l0.conv2d.weight', 'l1.groupnorm.gamma']) expect(candidate.params[name], name).toEqual(base.params[name]);
     for (const name of ['l3.conv2d.weight', 'l7.linear.weight']) expect(candidate.params[name], name).not.toEqual(base.params[name]);
+    // The cases hold homogeneous and speckled only: the six other labels were left out of the loss,
+    // so their rows of the output layer are the active version's; homogeneous's moved.
+    const keys = candidate.manifest.labels.map((l) => l.key);
+    const untrained = keys.filter((k) => k !== 'homogeneous' && k !== 'speckled');
+    expect((candidate.manifest.provenance['training'] as { untrainedLabels: string[] }).untrainedLabels).toEqual(untrained);
+    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toContain(`- Not trained on ${untrained.join(', ')}: no training case holds them`);
+    const row = (params: typeof base.params, key: string) => {
+      const k = keys.indexOf(key);
+      const width = params['l7.linear.weight']!.length / keys.length;
+      return [...params['l7.linear.weight']!.subarray(k * width, (k + 1) * width), params['l7.linear.bias']![k]!];
+    };
+    for (const key of untrained) row(candidate.params, key).forEach((v, i) => expect(v, key).toBeCloseTo(row(base.params, key)[i]!, 6));
+    expect(row(candidate.params, 'homogeneous')).not.toEqual(row(base.params, 'homogeneous'));
     expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
   });
 

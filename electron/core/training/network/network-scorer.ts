@@ -32,7 +32,7 @@ export class NetworkScorer implements BagStepScorer {
     return this.stepper.patchLength;
   }
 
-  async trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array): Promise<BatchOutcome> {
+  async trainBatch(inputs: Float32Array, count: number, targets: Float64Array, weights: Float64Array, leftOut?: Uint8Array): Promise<BatchOutcome> {
     const n = count * this.labelCount;
     if (this.targets.length < n) {
       this.targets = new Float32Array(n);
@@ -42,12 +42,12 @@ export class NetworkScorer implements BagStepScorer {
       const t = targets[i]!;
       if (t !== 0 && t !== 1) throw new DomainError('bad-request', 'whole-network training takes 0/1 targets only (soft targets are not supported)');
       this.targets[i] = t;
-      this.weights[i] = t === 1 ? weights[i]! : 1;
+      this.weights[i] = leftOut?.[i % this.labelCount] ? 0 : t === 1 ? weights[i]! : 1;
     }
     const result = await this.stepper.trainBatch(inputs, count, this.targets, this.weights, this.lr);
     // For t = 1 the graph's bce is −log p, i.e. ∂loss/∂w; for t = 0 the weight is not ReLU(α).
     const gradWeights = new Float64Array(n);
-    for (let i = 0; i < n; i++) if (this.targets[i] === 1) gradWeights[i] = result.bce[i]!;
+    for (let i = 0; i < n; i++) if (this.targets[i] === 1 && !leftOut?.[i % this.labelCount]) gradWeights[i] = result.bce[i]!;
     return { loss: result.loss, gradWeights };
   }
 

@@ -47,6 +47,19 @@ describe('trainer', () => {
     }
   });
 
+  it('leaves the untrained labels out of the loss (spl, plain): their weights stay where they started; the MIL methods refuse them', () => {
+    const D = train.inputLength;
+    const row = (head: LinearHead, k: number) => [...head.weights.subarray(k * D, (k + 1) * D), head.bias[k]!];
+    const start = new LinearHead(D, train.labels.length, 1e-2, 1);
+    for (const method of ['spl', 'plain'] as const) {
+      const { head } = fit(method, 1, { untrainedLabels: [1], maxEpochs: 3 });
+      expect(row(head, 1), method).toEqual(row(start, 1));
+      expect(row(head, 0), method).not.toEqual(row(start, 0));
+      expect(row(fit(method, 1, { maxEpochs: 3 }).head, 1), method).not.toEqual(row(start, 1));
+    }
+    expect(() => fit('mean-logit', 1, { untrainedLabels: [1] })).toThrow(/untrained labels are for spl and plain/);
+  });
+
   it('early stopping restores the best epoch and honours patience', () => {
     const head = new LinearHead(train.inputLength, train.labels.length, 1e-2, 1);
     const result = trainScorer(head, train, val, { method: 'plain', seed: 1, maxEpochs: 40, patience: 2 });
