@@ -267,7 +267,9 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const trainMs = performance.now() - t1;
 
   input.onProgress?.({ phase: 'write', done: 0, total: 1 });
-  const thresholds = Object.fromEntries(bags.fit.labels.map((key, k) => [key, thresholdValues[k]!]));
+  // A label left out of the loss keeps the active version's threshold too: a few cases cannot place one
+  // (prevalence matching on 3 puts it at the top of the negatives; docs/results.md, *Patterns the lab's cases never show*).
+  const thresholds = Object.fromEntries(bags.fit.labels.map((key, k) => [key, untrained.includes(key) ? (manifest.thresholds[key] ?? 0.5) : thresholdValues[k]!]));
   const trainedLayers = input.mode === 'adapt' ? `all layers, after self-supervised adaptation to ${adapted!.provenance.sampled} of the lab's read fields (${adapted!.provenance.patches} patches, no labels, ${adapted!.provenance.pretraining.epochs} epochs)` : input.mode === 'all' ? 'all layers' : `layers ${firstTrainableLayer}–${base.net.layers.length - 1} (the last ${input.lastBlocks ?? 1} convolution block(s) and the head)`;
   const card = [
     `# Model card: ${manifest.id} ${input.version}`,
@@ -276,7 +278,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
-    ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${MIN_CASES_TO_TRAIN} training cases hold ${untrained.length === 1 ? 'it' : 'each'}, so the loss left ${untrained.length === 1 ? 'its output' : 'their outputs'} as ${manifest.version} had ${untrained.length === 1 ? 'it' : 'them'} (the shared layers did learn).`] : []),
+    ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${MIN_CASES_TO_TRAIN} training cases hold ${untrained.length === 1 ? 'it' : 'each'}, so ${untrained.length === 1 ? 'its output' : 'their outputs'} learnt nothing from the loss and ${untrained.length === 1 ? 'keeps' : 'keep'} ${manifest.version}'s ${untrained.length === 1 ? 'threshold' : 'thresholds'} (the shared layers did learn).`] : []),
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${adapted ? `the adapted ${manifest.version}` : manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     ...(ratesTried.length ? [`- Learning rate ${lr}, chosen on the early-stopping cases (mAP of each rate's candidate, as read): ${ratesTriedWords(ratesTried)}.`] : []),
