@@ -431,7 +431,11 @@ export async function fineTuneNetwork(
   return { lr: chosen.lr, patchesPerEpoch, untrained: untrainedLabels.map((k) => fit.labels[k]!), trained: chosen.trained, blended: chosen.blended, ratesTried: runs.length > 1 ? runs.map((r) => ({ lr: r.lr, map: r.map })) : [], atOnce };
 }
 
-/** Fine-tuning trains a label only when at least this many training cases hold it (`labelsWithFewCases`). */
+/**
+ * Fine-tuning trains a label only when at least this many training cases hold it (`labelsWithFewCases`).
+ * Five is under 2 % of a lab's ~250 training cases, where nuclear dots and AMA sit; fixed before it
+ * was measured, not tuned (docs/results.md, *Patterns the lab's cases never show*, rules 4–6).
+ */
 export const MIN_CASES_TO_TRAIN = 5;
 
 /**
