@@ -20,7 +20,7 @@ import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { DEFAULT_NETWORK_BLEND, defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
-import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATCHES_PER_CASE, FINETUNE_PATIENCE, finetunePatchesPerEpoch, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, networkFinetuneOptions, ratesToTry, ratesTriedWords, type RateTried, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATCHES_PER_CASE, FINETUNE_PATIENCE, finetunePatchesPerEpoch, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, MIN_CASES_TO_TRAIN, networkFinetuneOptions, ratesToTry, ratesTriedWords, type RateTried, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
 import { NetworkStepper } from '../../../electron/core/training/network/network-stepper';
 import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
@@ -87,7 +87,7 @@ describe('whole-network local fine-tuning', () => {
     const keys = candidate.manifest.labels.map((l) => l.key);
     const untrained = keys.filter((k) => k !== 'homogeneous' && k !== 'speckled');
     expect((candidate.manifest.provenance['training'] as { untrainedLabels: string[] }).untrainedLabels).toEqual(untrained);
-    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toContain(`- Not trained on ${untrained.join(', ')}: no training case holds them`);
+    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toContain(`- Not trained on ${untrained.join(', ')}: fewer than 5 training cases hold each`);
     const row = (params: typeof base.params, key: string) => {
       const k = keys.indexOf(key);
       const width = params['l7.linear.weight']!.length / keys.length;
@@ -95,6 +95,7 @@ describe('whole-network local fine-tuning', () => {
     };
     for (const key of untrained) row(candidate.params, key).forEach((v, i) => expect(v, key).toBeCloseTo(row(base.params, key)[i]!, 6));
     expect(row(candidate.params, 'homogeneous')).not.toEqual(row(base.params, 'homogeneous'));
+    for (const key of untrained) expect(candidate.manifest.thresholds[key], key).toBe(base.manifest.thresholds[key]);
     expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
   });
 
@@ -414,6 +415,28 @@ describe('whole-network local fine-tuning', () => {
     const [base, trained] = [await evaluated(weakDir), await evaluated(out)];
     expect(printed!.slice(1).map(Number)).toEqual([base.f1_macro, trained.f1_macro, base.f1_macro_present, trained.f1_macro_present, base.map, trained.map].map((v) => +v.toFixed(3)));
     expect(trained.map).toBeGreaterThan(base.map);
+  }, 120_000);
+
+  it('a pattern fewer than MIN_CASES_TO_TRAIN training rows hold is left out of the loss and keeps the base\'s threshold; the others are prevalence-matched', async () => {
+    // Speckled kept on 3 of the training rows that show it (the others signed without it).
+    let speckledKept = 0;
+    const rows = (await readDatasetCsv(csvPath)).map((row) => {
+      if (row.split !== 'train' || !row.labels.includes('speckled') || ++speckledKept <= 3) return { path: row.path, labels: row.labels, split: row.split };
+      return { path: row.path, labels: row.labels.filter((k) => k !== 'speckled'), split: row.split };
+    });
+    const rareCsv = join(dir, 'fields-rare.csv');
+    await writeFile(rareCsv, formatDatasetCsv(rows));
+    const out = join(dir, 'rare-speckled');
+    const run = await anaInProcess(['train', '--data', rareCsv, '--base', baseDir, '--out', out, '--epochs', '3', '--patience', '3', '--lr', '0.02', '--seed', '3', '--thresholds', 'prevalence', '--provider', 'cpu', '--quiet']);
+    expect(run.status, run.stderr).toBe(0);
+    const [base, candidate] = [await loadNetworkPackage(baseDir), await loadNetworkPackage(out)];
+    const untrained = (candidate.manifest.provenance['training'] as { untrainedLabels: string[] }).untrainedLabels;
+    expect(untrained).toContain('speckled');
+    expect(untrained).not.toContain('homogeneous');
+    expect(MIN_CASES_TO_TRAIN).toBeGreaterThan(3);
+    expect(await readFile(join(out, 'MODEL_CARD.md'), 'utf8')).toMatch(/- Not trained on [a-z_, ]*speckled[a-z_, ]*: fewer than \d+ training cases hold each, so their outputs learnt nothing from the loss and keep 1\.0\.0's thresholds/);
+    expect(candidate.manifest.thresholds['speckled']).toBe(base.manifest.thresholds['speckled']);
+    expect(candidate.manifest.thresholds['homogeneous']).not.toBe(base.manifest.thresholds['homogeneous']);
   }, 120_000);
 
   it('ana train --base cuts fields whose files state no pixel size at --pixel-size-um, as if their files stated it, else at the assumed size, and says so', async () => {
