@@ -83,8 +83,8 @@ export interface TrainerOptions {
   readPooling: Pooling | null;
   /**
    * Labels the loss ignores (spl and plain): their outputs learn nothing from these cases. For a
-   * label no training case holds, whose only lesson would be "never" (fine-tuning on a lab's
-   * cases without any of a rare pattern).
+   * label too few training cases hold, whose lesson would be mostly "never" (fine-tuning on a
+   * lab's cases with none or a handful of a rare pattern: `labelsWithFewCases`).
    */
   untrainedLabels: readonly number[];
 }
