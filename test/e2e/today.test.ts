@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../electron/core/app';
 import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
+import { getActiveModelVersion, insertModelVersion } from '../../electron/core/db/model-version.repo';
 import { ensureActiveModel } from '../../electron/core/models/model-registry';
 import { defaultModelDir, projectRoot } from '../../electron/core/paths';
 import { startTestHost, type TestHost } from '../host/test-host';
@@ -153,5 +154,31 @@ describe('the Models page', () => {
     await evidence.scrollIntoViewIfNeeded();
     await evidence.screenshot({ path: join(OUT, 'models-evidence.png') });
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('tells an administrator, before promoting a candidate, which patterns fine-tuning did not train on', async () => {
+    // A candidate as fine-tuning registers one: the active package, its provenance naming the pattern
+    // too few training cases held (what finetune-network.test.ts checks fine-tuning writes).
+    const active = getActiveModelVersion(app.db)!;
+    const version = `${active.version}+lab`;
+    const manifest = { ...(active.manifest as Record<string, unknown>), version, provenance: { training: { untrainedLabels: ['nuclear_dots'] } } };
+    insertModelVersion(app.db, { modelId: active.modelId, version, manifest, packageSha256: active.packageSha256, dirPath: active.dirPath, source: 'fine-tuned', parentId: active.id, trainingRunId: null, status: 'validated', createdAtMs: Date.now() }, SYSTEM_ACTOR);
+
+    const admin = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const adminErrors: string[] = [];
+    admin.on('pageerror', (e) => adminErrors.push(String(e)));
+    await admin.goto(host.url);
+    await admin.getByLabel('User name').fill(TEST_USERS.admin.username);
+    await admin.getByLabel('Password').fill(TEST_PASSWORD);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByRole('button', { name: 'Models', exact: true }).click();
+    await admin.getByTestId('model-versions').locator('tbody tr', { hasText: version }).getByRole('button', { name: 'Promote…' }).click();
+    const dialog = admin.getByTestId('confirm-dialog');
+    await eventually(() => dialog.textContent()).toContain(
+      'Not trained on AC-6/7 Nuclear dots: too few of the signed cases it learnt from hold it, so its output and threshold are those of the version it started from.',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await admin.close();
+    expect(adminErrors).toEqual([]);
   });
 });

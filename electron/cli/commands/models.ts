@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { learningCurve } from '../../core/models/learning-curve';
-import { listRegistry, promoteModel, rollbackModel } from '../../core/models/model-registry';
+import { listRegistry, promoteModel, rollbackModel, untrainedOf } from '../../core/models/model-registry';
 import { UsageError, type Command } from '../command';
 import { databasePath, openExistingDatabase } from '../database';
 
@@ -23,7 +23,7 @@ export const modelsCommand: Command = {
       if (action === 'list') {
         const rows = listRegistry(db);
         if (values.json) {
-          console.log(JSON.stringify(rows.map(({ manifest: _m, ...r }) => r), null, 2));
+          console.log(JSON.stringify(rows.map(({ manifest, ...r }) => ({ ...r, untrained: untrainedOf(manifest) })), null, 2));
           return 0;
         }
         if (rows.length === 0) console.log('No model versions registered yet (the shipped model is registered on the first fine-tuning run).');
@@ -32,6 +32,8 @@ export const modelsCommand: Command = {
           const gate = v?.gate ? ` gate ${v.gate.passed ? 'passed' : 'refused'} (macro-F1 ${v.gate.candidate.f1_macro.toFixed(3)}, mAP ${v.gate.candidate.map.toFixed(3)})` : '';
           console.log(`${r.active ? '*' : ' '} ${String(r.id).padStart(3)}  ${r.modelId} ${r.version}  ${r.active ? 'active' : r.status}  ${r.source}${r.parentId ? ` from ${r.parentId}` : ''}${gate}  ${r.dirPath}`);
           if (v?.gate && !v.gate.passed) for (const reason of v.gate.reasons) console.log(`        - ${reason}`);
+          const untrained = untrainedOf(r.manifest);
+          if (untrained.length) console.log(`        not trained on ${untrained.join(', ')}: too few training cases held them; outputs and thresholds of the version it started from`);
         }
         return 0;
       }

@@ -35,6 +35,11 @@ export const ModelVersionSummary = z.object({
   /** Free-text description from the manifest's card, when it has one. */
   description: z.string().nullable(),
   gate: GateVerdict.nullable(),
+  /**
+   * Patterns fine-tuning left out of the loss because too few of its training cases held them: their
+   * outputs and thresholds are those of the version it started from (empty for other versions).
+   */
+  untrained: z.array(z.string()),
 });
 export type ModelVersionSummary = z.infer<typeof ModelVersionSummary>;
 

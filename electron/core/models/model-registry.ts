@@ -139,3 +139,9 @@ export function listRegistry(db: ReadableDb): (ModelVersionRow & { active: boole
   const active = getActiveModelVersion(db)?.id;
   return listModelVersions(db).map((m) => ({ ...m, active: m.id === active }));
 }
+
+/** The patterns a fine-tuned version was not trained on, from its manifest's provenance (`training.untrainedLabels`). */
+export function untrainedOf(manifest: unknown): string[] {
+  const labels = (manifest as { provenance?: { training?: { untrainedLabels?: unknown } } }).provenance?.training?.untrainedLabels;
+  return Array.isArray(labels) ? labels.filter((k): k is string => typeof k === 'string') : [];
+}

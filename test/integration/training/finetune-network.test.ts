@@ -27,6 +27,7 @@ import { subsetBags } from '../../../electron/core/training/dataset';
 import { mergeIntoCases } from '../../../electron/core/training/finetune/candidate';
 import { listSignedCases } from '../../../electron/core/review/signed-cases';
 import { patchOptionsOf } from '../../../electron/core/models/manifest';
+import { untrainedOf } from '../../../electron/core/models/model-registry';
 import { pixelBags } from '../../../electron/core/training/network/patch-dataset';
 import { loadModelPackage } from '../../../electron/core/models/model-package';
 import { startFinetuneWorker } from '../../../electron/core/training/finetune/finetune-worker';
@@ -430,7 +431,8 @@ describe('whole-network local fine-tuning', () => {
     const run = await anaInProcess(['train', '--data', rareCsv, '--base', baseDir, '--out', out, '--epochs', '3', '--patience', '3', '--lr', '0.02', '--seed', '3', '--thresholds', 'prevalence', '--provider', 'cpu', '--quiet']);
     expect(run.status, run.stderr).toBe(0);
     const [base, candidate] = [await loadNetworkPackage(baseDir), await loadNetworkPackage(out)];
-    const untrained = (candidate.manifest.provenance['training'] as { untrainedLabels: string[] }).untrainedLabels;
+    // As the Models page and `ana models list` read it from the registered manifest.
+    const untrained = untrainedOf(candidate.manifest);
     expect(untrained).toContain('speckled');
     expect(untrained).not.toContain('homogeneous');
     expect(MIN_CASES_TO_TRAIN).toBeGreaterThan(3);

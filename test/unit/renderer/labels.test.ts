@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unjudgedWords } from '../../../renderer/src/lib/utils/labels';
+import { unjudgedWords, untrainedWords } from '../../../renderer/src/lib/utils/labels';
 
 describe('unjudgedWords', () => {
   it('names the patterns the gate could not judge by ICAP code and name', () => {
@@ -7,5 +7,14 @@ describe('unjudgedWords', () => {
     expect(unjudgedWords(['nuclear_dots', 'mitochondrial'])).toBe(
       'Not judged: no validation case holds AC-6/7 Nuclear dots, AC-21 Mitochondrial (AMA). Whether this version still finds them is not known until cases with them are signed.',
     );
+  });
+});
+
+describe('untrainedWords', () => {
+  it("names the patterns fine-tuning left alone, says their output and threshold are the starting version's, and asks for a look before relying on them", () => {
+    expect(untrainedWords(['golgi'])).toBe(
+      'Not trained on AC-22 Golgi: too few of the signed cases it learnt from hold it, so its output and threshold are those of the version it started from. Before relying on it, look at how this version reads a few fields that have it.',
+    );
+    expect(untrainedWords(['nuclear_dots', 'mitochondrial'])).toMatch(/^Not trained on AC-6\/7 Nuclear dots, AC-21 Mitochondrial \(AMA\): too few .* hold them, so their outputs and thresholds are those of/);
   });
 });

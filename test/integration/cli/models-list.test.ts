@@ -1,0 +1,37 @@
+/** `ana models list` names the patterns a fine-tuned version was not trained on, in its table and its JSON. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
+import { openDatabase } from '../../../electron/core/db/connection';
+import { insertModelVersion } from '../../../electron/core/db/model-version.repo';
+import { ensureActiveModel } from '../../../electron/core/models/model-registry';
+import { defaultModelDir } from '../../../electron/core/paths';
+import { anaInProcess } from '../../support/ana-cli';
+
+const dir = mkdtempSync(join(tmpdir(), 'ana-models-list-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+it('lists a candidate with the patterns too few training cases held, and the shipped version without', async () => {
+  const dbPath = join(dir, 'ana.db');
+  const db = openDatabase(dbPath);
+  const { row: shipped } = await ensureActiveModel(db, defaultModelDir(), SYSTEM_ACTOR);
+  // As fine-tuning registers a candidate: the provenance names what it left out (finetune-network.test.ts checks the writing).
+  const version = `${shipped.version}+lab`;
+  const manifest = { ...(shipped.manifest as Record<string, unknown>), version, provenance: { training: { untrainedLabels: ['nuclear_dots', 'mitochondrial'] } } };
+  insertModelVersion(db, { modelId: shipped.modelId, version, manifest, packageSha256: shipped.packageSha256, dirPath: shipped.dirPath, source: 'fine-tuned', parentId: shipped.id, trainingRunId: null, status: 'validated', createdAtMs: Date.now() }, SYSTEM_ACTOR);
+  db.close();
+
+  const table = await anaInProcess(['models', 'list', '--db', dbPath]);
+  expect(table.status, table.stderr).toBe(0);
+  const lines = table.stdout.split('\n');
+  const candidate = lines.findIndex((l) => l.includes(version));
+  expect(lines[candidate + 1]).toMatch(/^ +not trained on nuclear_dots, mitochondrial: too few training cases held them/);
+  expect(lines.filter((l) => l.includes('not trained on'))).toHaveLength(1);
+
+  const json = await anaInProcess(['models', 'list', '--db', dbPath, '--json']);
+  const rows = JSON.parse(json.stdout) as { version: string; untrained: string[]; manifest?: unknown }[];
+  expect(rows.map((r) => [r.version, r.untrained])).toEqual([[shipped.version, []], [version, ['nuclear_dots', 'mitochondrial']]]);
+  expect(rows[0]).not.toHaveProperty('manifest');
+});
