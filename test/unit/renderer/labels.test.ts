@@ -13,7 +13,7 @@ describe('unjudgedWords', () => {
 describe('untrainedWords', () => {
   it("names the patterns fine-tuning left alone, says their output and threshold are the starting version's, and asks for a look before relying on them", () => {
     expect(untrainedWords(['golgi'])).toBe(
-      'Not trained on AC-22 Golgi: too few of the signed cases it learnt from hold it, so its output and threshold are those of the version it started from. Before relying on it, look at how this version reads a few fields that have it.',
+      'Not trained on AC-22 Golgi: too few of the signed cases this version learnt from hold it, so its output and threshold are those of the version it started from. Before relying on it, look at how this version reads a few fields that have it.',
     );
     expect(untrainedWords(['nuclear_dots', 'mitochondrial'])).toMatch(/^Not trained on AC-6\/7 Nuclear dots, AC-21 Mitochondrial \(AMA\): too few .* hold them, so their outputs and thresholds are those of/);
   });

@@ -29,7 +29,7 @@ export function unjudgedWords(keys: readonly string[]): string {
 /** A fine-tuned version's patterns too few training cases held: fine-tuning left their outputs and thresholds alone. */
 export function untrainedWords(keys: readonly string[]): string {
   const one = keys.length === 1;
-  return `Not trained on ${keys.map(chipText).join(', ')}: too few of the signed cases it learnt from hold ${one ? 'it' : 'them'}, so ${one ? 'its output and threshold are' : 'their outputs and thresholds are'} those of the version it started from. Before relying on ${one ? 'it' : 'them'}, look at how this version reads a few fields that have ${one ? 'it' : 'them'}.`;
+  return `Not trained on ${keys.map(chipText).join(', ')}: too few of the signed cases this version learnt from hold ${one ? 'it' : 'them'}, so ${one ? 'its output and threshold are' : 'their outputs and thresholds are'} those of the version it started from. Before relying on ${one ? 'it' : 'them'}, look at how this version reads a few fields that have ${one ? 'it' : 'them'}.`;
 }
 
 export function percent(probability: number): string {
