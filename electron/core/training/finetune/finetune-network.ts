@@ -434,7 +434,8 @@ export async function fineTuneNetwork(
 /**
  * Fine-tuning trains a label only when at least this many training cases hold it (`labelsWithFewCases`).
  * Five is under 2 % of a lab's ~250 training cases, where nuclear dots and AMA sit; fixed before it
- * was measured, not tuned (docs/results.md, *Patterns the lab's cases never show*, rules 4–6).
+ * was measured, not tuned (docs/results.md, *Patterns the lab's cases never show*, rules 4–6). Not
+ * enough: a pattern ten cases hold is trained on and still loses calls (rule 7); no remedy chosen yet.
  */
 export const MIN_CASES_TO_TRAIN = 5;
 
