@@ -386,7 +386,7 @@ export interface TunedNetwork {
   ratesTried: RateTried[];
   /** The two rates trained at the same time, the second in a worker thread (`RateWorkerSettings`). */
   atOnce: boolean;
-  /** Labels left out of the loss: fewer than `casesToTrain` training cases hold them (`labelsWithFewCases`). */
+  /** Labels left out of the loss (`labelsTooRareToTrain`). */
   untrained: string[];
 }
 
@@ -411,7 +411,7 @@ export async function fineTuneNetwork(
   const rates = ratesToTry(how.options.lr, how.choice, stop ? bagCount(stop) : 0);
   // mean-logit steps on whole images (every patch of each): the budget is the patch methods'.
   const patchesPerEpoch = how.options.method === 'mean-logit' ? null : finetunePatchesPerEpoch(fit, how.patchesPerCase);
-  const untrainedLabels = how.options.method === 'mean-logit' ? [] : labelsWithFewCases(fit, casesToTrain(bagCount(fit)));
+  const untrainedLabels = how.options.method === 'mean-logit' ? [] : labelsTooRareToTrain(fit);
   const options = { ...how.options, untrainedLabels };
   const rateHow = (rate: number): RateHow => ({ options, blend: how.blend, pooling: how.pooling, rate, patchesPerEpoch, severalRates: rates.length > 1 });
   let runs: RateRun[];
@@ -449,6 +449,11 @@ export const MIN_SHARE_TO_TRAIN = 0.06;
 /** The training cases that must hold a label for fine-tuning to train it, out of `trainingCases`. */
 export function casesToTrain(trainingCases: number): number {
   return Math.max(MIN_CASES_TO_TRAIN, Math.ceil(MIN_SHARE_TO_TRAIN * trainingCases));
+}
+
+/** The labels fine-tuning leaves out of the loss: fewer than `casesToTrain` of the training cases `fit` hold them. */
+export function labelsTooRareToTrain(fit: BagDataset): number[] {
+  return labelsWithFewCases(fit, casesToTrain(bagCount(fit)));
 }
 
 /**
