@@ -450,8 +450,9 @@ export const MIN_SHARE_TO_TRAIN = 0.06;
 /**
  * A label this many training cases hold is trained whatever its share, so that a pattern rare in
  * a lab (1–3 % of its sera) is learnt from its cases once there are enough of them, not never.
- * The fewest cases measured to keep a pattern's recall when trained (rule 1's control, 28 nuclear
- * dots on routine); how a pattern this many cases hold at a share under 6 % fares is not measured.
+ * About the fewest cases measured to keep a pattern's recall when trained (rule 1's control: 33 of
+ * routine's 300 signed fields hold nuclear dots, some 28 of them training cases); how a pattern
+ * this many cases hold at a share under 6 % fares is not measured.
  */
 export const ENOUGH_CASES_TO_TRAIN = 30;
 
