@@ -84,7 +84,7 @@ export interface TrainerOptions {
   /**
    * Labels the loss ignores (spl and plain): their outputs learn nothing from these cases. For a
    * label too few training cases hold, whose lesson would be mostly "never" (fine-tuning on a
-   * lab's cases with none or a handful of a rare pattern: `labelsWithFewCases`).
+   * lab's cases with none or a handful of a rare pattern: `labelsTooRareToTrain`).
    */
   untrainedLabels: readonly number[];
 }

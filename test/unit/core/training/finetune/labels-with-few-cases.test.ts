@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BagDataset } from '../../../../../electron/core/training/dataset';
-import { labelsWithFewCases } from '../../../../../electron/core/training/finetune/finetune-network';
+import { casesToTrain, ENOUGH_CASES_TO_TRAIN, labelsTooRareToTrain, labelsWithFewCases, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN } from '../../../../../electron/core/training/finetune/finetune-network';
 
 /** Cases as label sets over three labels; only the labels and bag labels matter here. */
 function cases(sets: number[][]): BagDataset {
@@ -17,5 +17,22 @@ describe("fine-tuning's labels with too few cases to train", () => {
     expect(labelsWithFewCases(data, 5)).toEqual([1, 2]);
     expect(labelsWithFewCases(data, 4)).toEqual([2]);
     expect(labelsWithFewCases(data, 1)).toEqual([2]);
+  });
+
+  it('asks for 5 cases up to 83 training cases, 6 % of them from 84 on, and never more than 30', () => {
+    expect([0, 16, 33, 65, 83].map(casesToTrain)).toEqual([5, 5, 5, 5, 5]);
+    expect([84, 100, 200, 255, 300, 500].map(casesToTrain)).toEqual([6, 6, 12, 16, 18, 30]);
+    expect([501, 1000, 5000].map(casesToTrain)).toEqual([30, 30, 30]);
+    expect([MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN, ENOUGH_CASES_TO_TRAIN]).toEqual([5, 0.06, 30]);
+  });
+
+  it('leaves out, among 255 training cases, a label 10 of them hold (rule 7) and trains one that 16 hold', () => {
+    const sets = Array.from({ length: 255 }, (_, b) => [...(b < 10 ? [0] : []), ...(b < 16 ? [1] : []), ...(b % 2 ? [2] : [])]);
+    expect(labelsTooRareToTrain(cases(sets))).toEqual([0]);
+    // With 60 training cases the minimum of 5 alone decides: 10 are enough.
+    expect(labelsTooRareToTrain(cases(sets.slice(0, 60)))).toEqual([]);
+    // Among 1,000, 30 cases (3 %) are enough; 29 are not.
+    const many = Array.from({ length: 1000 }, (_, b) => [...(b < 29 ? [0] : []), ...(b < 30 ? [1] : []), 2]);
+    expect(labelsTooRareToTrain(cases(many))).toEqual([0]);
   });
 });
