@@ -88,7 +88,7 @@ describe('whole-network local fine-tuning', () => {
     const keys = candidate.manifest.labels.map((l) => l.key);
     const untrained = keys.filter((k) => k !== 'homogeneous' && k !== 'speckled');
     expect((candidate.manifest.provenance['training'] as { untrainedLabels: string[] }).untrainedLabels).toEqual(untrained);
-    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toContain(`- Not trained on ${untrained.join(', ')}: fewer than 5 training cases hold each`);
+    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toContain(`- Not trained on ${untrained.join(', ')}: fewer than 5 of the 18 training cases hold each (training a pattern takes 5 of them and 6 % at least, or 30)`);
     const row = (params: typeof base.params, key: string) => {
       const k = keys.indexOf(key);
       const width = params['l7.linear.weight']!.length / keys.length;
