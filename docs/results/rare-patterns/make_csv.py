@@ -1,24 +1,29 @@
 #!/usr/bin/env python3
-"""Rule 8's CSV for one style: rule 2's 300 fields (seed 7202) with the first 20 rows replaced by
-10 fields holding nuclear dots but not mitochondrial and 10 the other way round (pool 7303, then
-7304), plus the style's 100 shift-benchmark test fields. Paths absolute."""
+"""The CSV of rules 8 and 9 for one style: rule 2's 300 fields (seed 7202) with their first 2·N rows
+replaced by N fields holding nuclear dots but not mitochondrial and N the other way round (the
+first such in pools 7303, 7304, then 7305 where drawn), plus the style's 100 shift-benchmark test
+fields. `make_csv.py STYLE` is rule 8's (N = 10, `WORK/STYLE.csv`); `make_csv.py STYLE 24` is
+rule 9's (`WORK/rule9/STYLE.csv`). Paths absolute."""
 import csv, os, sys
 style = sys.argv[1]
+n = int(sys.argv[2]) if len(sys.argv) > 2 else 10
 work = os.environ.get('WORK', '/tmp/rare8')
 root = f'{work}/data/{style}'
 def rows(name):
     with open(f'{root}/{name}/labels.csv') as f:
         return [dict(r, path=os.path.join(root, name, r['path'])) for r in csv.DictReader(f)]
-base = rows('base')
-pool = rows('pool1') + rows('pool2')
 def holds(r, k): return k in r['labels'].split()
-nd = [r for r in pool if holds(r, 'nuclear_dots') and not holds(r, 'mitochondrial')][:10]
-mi = [r for r in pool if holds(r, 'mitochondrial') and not holds(r, 'nuclear_dots')][:10]
-assert len(nd) == 10 and len(mi) == 10, (len(nd), len(mi))
+base = rows('base')
+pool = [r for name in ('pool1', 'pool2', 'pool3') if os.path.exists(f'{root}/{name}/labels.csv') for r in rows(name)]
+nd = [r for r in pool if holds(r, 'nuclear_dots') and not holds(r, 'mitochondrial')][:n]
+mi = [r for r in pool if holds(r, 'mitochondrial') and not holds(r, 'nuclear_dots')][:n]
+assert len(nd) == n and len(mi) == n, (len(nd), len(mi))
 assert not any(holds(r, 'nuclear_dots') or holds(r, 'mitochondrial') for r in base)
-train = [dict(r, split='train') for r in nd + mi + base[20:]]
+train = [dict(r, split='train') for r in nd + mi + base[2 * n:]]
 test = [r for r in rows('bench') if r['split'] == 'test']
-out = f'{work}/{style}.csv'
+out_dir = work if n == 10 else f'{work}/rule9'
+os.makedirs(out_dir, exist_ok=True)
+out = f'{out_dir}/{style}.csv'
 with open(out, 'w', newline='') as f:
     w = csv.DictWriter(f, fieldnames=['path', 'labels', 'split'])
     w.writeheader()
