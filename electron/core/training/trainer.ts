@@ -16,7 +16,7 @@ import { poolValues, type Pooling } from '../inference/aggregate';
 import { DomainError } from '../errors';
 import { Random } from '../random';
 import { bagCount, gatherInputs, inheritedPatchLabels, patchCount, type BagDataset } from './dataset';
-import { evaluate, type EvaluationReport } from './metrics/metrics';
+import { evaluate, onLabels, type EvaluationReport } from './metrics/metrics';
 import { tuneThresholds } from './metrics/thresholds';
 import { bceWithLogits } from './logistic';
 import { hasBagSteps, hasGradients, type BagStepScorer, type GradientScorer, type MaybePromise, type PatchScorer, type SyncPatchScorer } from './scorer';
@@ -297,13 +297,31 @@ function* validateCo(scorer: PatchScorer, data: BagDataset, pooling: Pooling, op
   const patch = yield* scorePatchesCo(scorer, data, 256);
   const image = poolBags(patch, data, pooling);
   const report = reportOf(image, data, 0.5);
-  return { report, loss: imageLoss(image, data.bagLabels), score: selectionScore(patch, data, report, opts) };
+  return { report, loss: imageLoss(image, data.bagLabels), score: selectionScore(patch, image, data, opts) };
 }
 
-function selectionScore(patch: Float64Array, data: BagDataset, report: EvaluationReport, opts: TrainerOptions): number {
-  if (opts.epochSelection === 'overall') return overallScore(report);
-  const image = poolBags(patch, data, opts.readPooling ?? poolingOf(opts.method));
-  return reportOf(image, data, tuneThresholds(data.bagLabels, image, bagCount(data), data.labels.length)).f1_macro;
+/**
+ * The labels that choose what training keeps (the epoch here; fine-tuning's blend and rate): those
+ * the loss trains, or every label where it trains none. A label left out has an output all the
+ * same, drifting as the layers it shares move, and voting with it kept early epochs that cost the
+ * trained labels 0.12 macro-F1 on a package far from the lab (docs/results.md, rules 10–13).
+ */
+export function votingLabels(labelCount: number, untrained: readonly number[]): number[] {
+  const trained = Array.from({ length: labelCount }, (_, k) => k).filter((k) => !untrained.includes(k));
+  return trained.length ? trained : Array.from({ length: labelCount }, (_, k) => k);
+}
+
+/** The score that chooses the kept epoch, over the voting labels (`votingLabels`). */
+function selectionScore(patch: Float64Array, image: Float64Array, data: BagDataset, opts: TrainerOptions): number {
+  const B = bagCount(data);
+  const voting = votingLabels(data.labels.length, opts.untrainedLabels);
+  const on = (scores: Float64Array) => onLabels({ truth: data.bagLabels, scores, imageCount: B, labelCount: data.labels.length }, data.labels, voting);
+  if (opts.epochSelection === 'overall') {
+    const pooled = on(image);
+    return overallScore(evaluate(pooled.data, pooled.labels, 0.5));
+  }
+  const read = on(poolBags(patch, data, opts.readPooling ?? poolingOf(opts.method)));
+  return evaluate(read.data, read.labels, tuneThresholds(read.data.truth, read.data.scores, B, voting.length)).f1_macro;
 }
 
 /** Trains a synchronous scorer (the linear head) with the self-paced loop or a baseline. */

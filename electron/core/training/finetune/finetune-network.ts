@@ -13,10 +13,10 @@ import type { ProviderName } from '../../inference/providers';
 import { patchOptionsOf } from '../../models/manifest';
 import { loadModelPackage, type ModelPackage } from '../../models/model-package';
 import { bagCount, patchCount, type BagDataset } from '../dataset';
-import { evaluate, scoredReport, type ScoredReport } from '../metrics/metrics';
+import { evaluate, onLabels, scoredReport, type ScoredReport } from '../metrics/metrics';
 import type { Pooling } from '../../inference/aggregate';
 import { NETWORK_METHOD_NAMES } from '../metrics/model-card';
-import { poolBags, type EpochInfo, type TrainingProgress } from '../trainer';
+import { poolBags, votingLabels, type EpochInfo, type TrainingProgress } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
@@ -278,7 +278,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
-    ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${casesToTrain(bagCount(bags.fit))} of the ${bagCount(bags.fit)} training cases hold ${untrained.length === 1 ? 'it' : 'each'} (training a pattern takes ${MIN_CASES_TO_TRAIN} of them and ${MIN_SHARE_TO_TRAIN * 100} % at least, or ${ENOUGH_CASES_TO_TRAIN}), so ${untrained.length === 1 ? 'its output' : 'their outputs'} learnt nothing from the loss and ${untrained.length === 1 ? 'keeps' : 'keep'} ${manifest.version}'s ${untrained.length === 1 ? 'threshold' : 'thresholds'} (the shared layers did learn).`] : []),
+    ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${casesToTrain(bagCount(bags.fit))} of the ${bagCount(bags.fit)} training cases hold ${untrained.length === 1 ? 'it' : 'each'} (training a pattern takes ${MIN_CASES_TO_TRAIN} of them and ${MIN_SHARE_TO_TRAIN * 100} % at least, or ${ENOUGH_CASES_TO_TRAIN}), so ${untrained.length === 1 ? 'its output' : 'their outputs'} learnt nothing from the loss and ${untrained.length === 1 ? 'keeps' : 'keep'} ${manifest.version}'s ${untrained.length === 1 ? 'threshold' : 'thresholds'} (the shared layers did learn); the early-stopping cases chose the epoch${blended.tried.length ? ', the share' : ''}${ratesTried.length ? ', the rate' : ''} on the trained patterns alone.`] : []),
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${adapted ? `the adapted ${manifest.version}` : manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     ...(ratesTried.length ? [`- Learning rate ${lr}, chosen on the early-stopping cases (mAP of each rate's candidate, as read): ${ratesTriedWords(ratesTried)}.`] : []),
@@ -535,9 +535,10 @@ export async function trainAtRate(stepper: NetworkStepper, base: ParamSet, fit: 
     onEpoch: hooks.onEpoch,
     onProgress: (p) => hooks.onProgress?.(rate, how.severalRates, p),
   });
-  const blended = await applyBlend(stepper, base, trained.params, how.blend, stop, how.pooling);
+  const untrained = how.options.untrainedLabels;
+  const blended = await applyBlend(stepper, base, trained.params, how.blend, stop, how.pooling, untrained);
   // 'auto' blending already read the loaded share on the early-stopping cases.
-  const map = !how.severalRates ? NaN : (blended.tried.find((t) => t.blend === blended.blend)?.map ?? (await stopCasesMap(stepper, stop!, how.pooling)));
+  const map = !how.severalRates ? NaN : (blended.tried.find((t) => t.blend === blended.blend)?.map ?? (await stopCasesMap(stepper, stop!, how.pooling, untrained)));
   // The blended weights are the candidate's: kept as its params.
   return { lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended };
 }
@@ -546,10 +547,11 @@ export async function trainAtRate(stepper: NetworkStepper, base: ParamSet, fit: 
  * Loads the candidate's weights into `stepper`, (1 − blend)·base + blend·tuned. 'auto' reads the
  * early-stopping cases at each of `BLEND_CHOICES` (pooled as the package reads) and keeps halfway
  * unless another share ranks them better by more than `BLEND_CHOICE_MARGIN` (`bestBlend`); with
- * fewer than `MIN_CASES_TO_CHOOSE_BLEND` of them it keeps halfway. Returns the share loaded and,
- * for 'auto', what each share scored.
+ * fewer than `MIN_CASES_TO_CHOOSE_BLEND` of them it keeps halfway. The labels the loss left out
+ * (`untrained`) do not vote (`votingLabels`). Returns the share loaded and, for 'auto', what each
+ * share scored.
  */
-export async function applyBlend(stepper: NetworkStepper, base: ParamSet, tuned: ParamSet, blend: Blend, stop: BagDataset | null, pooling: Pooling): Promise<{ blend: number; tried: { blend: number; map: number }[] }> {
+export async function applyBlend(stepper: NetworkStepper, base: ParamSet, tuned: ParamSet, blend: Blend, stop: BagDataset | null, pooling: Pooling, untrained: readonly number[] = []): Promise<{ blend: number; tried: { blend: number; map: number }[] }> {
   const load = (share: number) => stepper.restore({ ...stepper.snapshot(), params: share === 1 ? tuned : blendParams(stepper.net, base, tuned, share) });
   const fixed = (share: number) => {
     load(share);
@@ -560,17 +562,19 @@ export async function applyBlend(stepper: NetworkStepper, base: ParamSet, tuned:
   const tried: { blend: number; map: number }[] = [];
   for (const share of BLEND_CHOICES) {
     load(share);
-    tried.push({ blend: share, map: await stopCasesMap(stepper, stop, pooling) });
+    tried.push({ blend: share, map: await stopCasesMap(stepper, stop, pooling, untrained) });
   }
   const chosen = bestBlend(tried, HALFWAY_BLEND, BLEND_CHOICE_MARGIN);
   load(chosen);
   return { blend: chosen, tried };
 }
 
-/** The mAP of the weights loaded in `stepper` on the early-stopping cases, pooled as the package reads (no thresholds involved). */
-async function stopCasesMap(stepper: NetworkStepper, stop: BagDataset, pooling: Pooling): Promise<number> {
+/** The mAP of the weights loaded in `stepper` on the early-stopping cases, pooled as the package reads (no thresholds involved), over the labels the loss trained (`votingLabels`). */
+async function stopCasesMap(stepper: NetworkStepper, stop: BagDataset, pooling: Pooling, untrained: readonly number[]): Promise<number> {
   const scores = (await scoreDataset(stepper, stop, 256, pooling)).image;
-  return evaluate({ truth: stop.bagLabels, scores, imageCount: bagCount(stop), labelCount: stop.labels.length }, stop.labels).map;
+  const K = stop.labels.length;
+  const on = onLabels({ truth: stop.bagLabels, scores, imageCount: bagCount(stop), labelCount: K }, stop.labels, votingLabels(K, untrained));
+  return evaluate(on.data, on.labels).map;
 }
 
 /**

@@ -284,6 +284,13 @@ export function labelSetConfusion(truth: ArrayLike<number>, predicted: ArrayLike
   return [...tally.values()].sort((a, b) => b.count - a.count || a.truth.localeCompare(b.truth) || a.predicted.localeCompare(b.predicted));
 }
 
+/** `data` narrowed to the labels `keep` (their columns, in that order) and their names: a report over some of the labels only. */
+export function onLabels(data: MultiLabelData, labels: readonly string[], keep: readonly number[]): { data: MultiLabelData; labels: string[] } {
+  const { imageCount: n, labelCount: K } = data;
+  const column = (m: ArrayLike<number>) => Float64Array.from({ length: n * keep.length }, (_, i) => m[Math.floor(i / keep.length) * K + keep[i % keep.length]!]!);
+  return { data: { truth: column(data.truth), scores: column(data.scores), imageCount: n, labelCount: keep.length }, labels: keep.map((k) => labels[k]!) };
+}
+
 /** Every metric of docs/method.md §metrics at one threshold (0.5 by default, or one per class). */
 export function evaluate(data: MultiLabelData, labels: readonly string[], threshold: number | ArrayLike<number> = 0.5): EvaluationReport {
   return evaluatePredicted(data, labels, binarise(data.scores, threshold, data.labelCount));
