@@ -25,6 +25,8 @@ import { NetworkStepper } from '../../../electron/core/training/network/network-
 import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
 import { mergeIntoCases } from '../../../electron/core/training/finetune/candidate';
+import { evaluate, onLabels } from '../../../electron/core/training/metrics/metrics';
+import { votingLabels } from '../../../electron/core/training/trainer';
 import { listSignedCases } from '../../../electron/core/review/signed-cases';
 import { patchOptionsOf } from '../../../electron/core/models/manifest';
 import { untrainedOf } from '../../../electron/core/models/model-registry';
@@ -88,7 +90,10 @@ describe('whole-network local fine-tuning', () => {
     const keys = candidate.manifest.labels.map((l) => l.key);
     const untrained = keys.filter((k) => k !== 'homogeneous' && k !== 'speckled');
     expect((candidate.manifest.provenance['training'] as { untrainedLabels: string[] }).untrainedLabels).toEqual(untrained);
-    expect(await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8')).toContain(`- Not trained on ${untrained.join(', ')}: fewer than 5 of the 18 training cases hold each (training a pattern takes 5 of them and 6 % at least, or 30)`);
+    const card = await readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8');
+    expect(card).toContain(`- Not trained on ${untrained.join(', ')}: fewer than 5 of the 18 training cases hold each (training a pattern takes 5 of them and 6 % at least, or 30)`);
+    // Six early-stopping cases: too few to rank shares or rates, so only the epoch was chosen.
+    expect(card).toContain('(the shared layers did learn); the early-stopping cases chose the epoch on the trained patterns alone.');
     const row = (params: typeof base.params, key: string) => {
       const k = keys.indexOf(key);
       const width = params['l7.linear.weight']!.length / keys.length;
@@ -373,6 +378,12 @@ describe('whole-network local fine-tuning', () => {
       // Too few early-stopping cases to rank five shares: the default share, nothing tried.
       const few = await applyBlend(stepper, base.params, trained.params, 'auto', subsetBags(stop!, [0, 1, 2, 3, 4]), active.manifest.aggregation);
       expect(few).toEqual({ blend: HALFWAY_BLEND, tried: [] });
+      // A label left out of the loss does not vote: each share is ranked on the trained labels alone.
+      const untrained = [stop!.labels.indexOf('speckled')];
+      const narrowed = await applyBlend(stepper, base.params, trained.params, 'auto', stop!, active.manifest.aggregation, untrained);
+      const onTrained = onLabels((await scoreNetworkPackageOn(active, stop!, ['cpu'])).data, stop!.labels, votingLabels(stop!.labels.length, untrained));
+      expect(narrowed.tried[0]!.map).toBeCloseTo(evaluate(onTrained.data, onTrained.labels).map, 6);
+      expect(Math.abs(narrowed.tried[0]!.map - tried[0]!.map)).toBeGreaterThan(1e-6);
     } finally {
       await stepper.close();
     }

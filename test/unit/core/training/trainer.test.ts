@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LinearHead } from '../../../../electron/core/training/scorer';
 import { bagCount } from '../../../../electron/core/training/dataset';
 import { tuneThresholds } from '../../../../electron/core/training/metrics/thresholds';
-import { evaluateScorer, scoreBags, trainScorer, type TrainingMethod } from '../../../../electron/core/training/trainer';
+import { evaluateScorer, scoreBags, trainScorer, votingLabels, type TrainingMethod } from '../../../../electron/core/training/trainer';
 import { syntheticBags } from './synthetic-bags';
 
 const train = syntheticBags({ bags: 160, seed: 1 });
@@ -58,6 +58,23 @@ describe('trainer', () => {
       expect(row(fit(method, 1, { maxEpochs: 3 }).head, 1), method).not.toEqual(row(start, 1));
     }
     expect(() => fit('mean-logit', 1, { untrainedLabels: [1] })).toThrow(/untrained labels are for spl and plain/);
+  });
+
+  it('only the trained labels choose the kept epoch: an untrained label\'s validation truth changes no epoch score', () => {
+    const K = val.labels.length;
+    // Label 1's validation truth inverted: what its output is judged against, and nothing else, changes.
+    const flipped = { ...val, bagLabels: val.bagLabels.map((v, i) => (i % K === 1 ? 1 - v : v)) };
+    for (const epochSelection of ['overall', 'as-read'] as const) {
+      const scores = (v: typeof val, untrainedLabels: number[]) => {
+        const head = new LinearHead(train.inputLength, K, 1e-2, 1);
+        return trainScorer(head, train, v, { method: 'plain', seed: 1, maxEpochs: 4, patience: 100, epochSelection, untrainedLabels }).epochs.map((e) => e.validationScore);
+      };
+      expect(scores(flipped, [1]), epochSelection).toEqual(scores(val, [1]));
+      expect(scores(flipped, []), epochSelection).not.toEqual(scores(val, []));
+    }
+    expect(votingLabels(3, [1])).toEqual([0, 2]);
+    // Where the loss trains no label, every label chooses: something must.
+    expect(votingLabels(3, [0, 1, 2])).toEqual([0, 1, 2]);
   });
 
   it('early stopping restores the best epoch and honours patience', () => {

@@ -12,6 +12,7 @@ import {
   labelSetConfusion,
   meanAveragePrecision,
   oneError,
+  onLabels,
   rankingLoss,
   subsetAccuracy,
 } from '../../../../../electron/core/training/metrics/metrics';
@@ -155,3 +156,18 @@ describe('agreement with scikit-learn 1.9.1 (values computed once with sklearn, 
 });
 
 const binariseAt = (scores: number[], t: number): number[] => scores.map((s) => (s >= t ? 1 : 0));
+
+describe('a report over some labels', () => {
+  it('onLabels narrows the data to some labels, in the order asked: a report over those labels alone', () => {
+    // Three images, three labels a, b, c (rows are images).
+    const d = { truth: flat([[1, 0, 1], [0, 1, 0], [1, 1, 0]]), scores: flat([[0.9, 0.2, 0.1], [0.3, 0.8, 0.7], [0.6, 0.4, 0.2]]), imageCount: 3, labelCount: 3 };
+    const { data, labels } = onLabels(d, ['a', 'b', 'c'], [2, 0]);
+    expect(labels).toEqual(['c', 'a']);
+    expect(Array.from(data.truth)).toEqual(flat([[1, 1], [0, 0], [0, 1]]));
+    expect(Array.from(data.scores)).toEqual(flat([[0.1, 0.9], [0.7, 0.3], [0.2, 0.6]]));
+    expect(data).toMatchObject({ imageCount: 3, labelCount: 2 });
+    // c's one positive is ranked last of three (AP 1/3), a's two first (AP 1): the narrowed mAP is theirs alone.
+    expect(evaluate(data, labels).map).toBeCloseTo((1 / 3 + 1) / 2, 12);
+    expect(evaluate(onLabels(d, ['a', 'b', 'c'], [0, 1, 2]).data, ['a', 'b', 'c'])).toEqual(evaluate(d, ['a', 'b', 'c']));
+  });
+});
