@@ -303,8 +303,9 @@ function* validateCo(scorer: PatchScorer, data: BagDataset, pooling: Pooling, op
 /**
  * The labels that choose what training keeps (the epoch here; fine-tuning's blend and rate): those
  * the loss trains, or every label where it trains none. A label left out has an output all the
- * same, drifting as the layers it shares move, and voting with it kept early epochs that cost the
- * trained labels 0.12 macro-F1 on a package far from the lab (docs/results.md, rules 10–13).
+ * same, drifting as the layers it shares move: letting it vote kept early epochs and cautious
+ * blends that cost the trained labels 0.121 macro-F1 on a package far from the lab, 0.107 of it
+ * recovered by this (docs/results.md, *Patterns the lab's cases never show*, rules 10–13).
  */
 export function votingLabels(labelCount: number, untrained: readonly number[]): number[] {
   const trained = Array.from({ length: labelCount }, (_, k) => k).filter((k) => !untrained.includes(k));
