@@ -12,7 +12,7 @@ import { inheritedOptions, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES } from '../..
 import { UsageError, type Command } from '../command';
 import { assumedPixelSizeWarning, blendOption, learningRateOption, pixelSizeOption, pixelSizesWords, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
 import { finetuneNetworkOnDataset } from '../../core/training/finetune/finetune-dataset';
-import { FAR_FROM_LAB_MAP, isFarFromLab, MIN_CASES_TO_TRAIN, ratesTriedWords, type RateTried } from '../../core/training/finetune/finetune-network';
+import { ratesTriedWords, type RateTried } from '../../core/training/finetune/finetune-network';
 
 const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean', 'mean-logit'];
 const INITS: ConfidenceInit[] = ['iw-sample', 'iw-ones', 'iw-data'];
@@ -183,7 +183,7 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
     const rateChoice = m.provenance['learningRateChoice'] as { tried: RateTried[] } | undefined;
     const trainingWords = r.mode === 'thresholds'
       ? `scoring them for the thresholds ${(c.trainMs / 1000).toFixed(1)} s (no training)`
-      : `training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}; blend ${m.provenance['blend']}${leaveOutWords(m.provenance['training'] as { startMap?: number | null; untrainedLabels?: string[] })}`;
+      : `training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}; blend ${m.provenance['blend']}`;
     console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${NETWORK_MODE_WORDS[r.mode as (typeof NETWORK_MODES)[number]]})`);
     console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelSizesWords(r.pixelSizes)}); patches ${(c.prepareMs / 1000).toFixed(1)} s, ${trainingWords}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
     if (r.rows.test > 0) {
@@ -199,10 +199,4 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
   } finally {
     process.off('SIGINT', onSigint);
   }
-}
-
-/** How the base read the early-stopping rows before training and what fine-tuning left out for it (rule 16), for the summary line. */
-function leaveOutWords({ startMap = null, untrainedLabels = [] }: { startMap?: number | null; untrainedLabels?: string[] }): string {
-  const read = startMap === null ? '' : `; the base read the early-stopping rows at mAP ${startMap.toFixed(3)}${isFarFromLab(startMap) ? ` (below ${FAR_FROM_LAB_MAP}: far, every pattern ${MIN_CASES_TO_TRAIN} rows hold trained)` : ''}`;
-  return `${read}${untrainedLabels.length ? `; not trained on ${untrainedLabels.join(', ')}` : ''}`;
 }

@@ -263,8 +263,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   } finally {
     await stepper.close();
   }
-  const { lr, trained: result, blended, ratesTried, patchesPerEpoch, atOnce: trainedAtOnce, untrained, startMap } = tuned;
-  const far = isFarFromLab(startMap);
+  const { lr, trained: result, blended, ratesTried, patchesPerEpoch, atOnce: trainedAtOnce, untrained } = tuned;
   const trainMs = performance.now() - t1;
 
   input.onProgress?.({ phase: 'write', done: 0, total: 1 });
@@ -279,8 +278,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
-    ...(far ? [`- ${manifest.version} read the early-stopping cases at mAP ${startMap!.toFixed(3)} before training, below ${FAR_FROM_LAB_MAP}: far from this microscope, so every pattern ${MIN_CASES_TO_TRAIN} or more training cases hold was trained, however rare (a reading this poor has little to protect by leaving a pattern out).`] : []),
-    ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${far ? MIN_CASES_TO_TRAIN : casesToTrain(bagCount(bags.fit))} of the ${bagCount(bags.fit)} training cases hold ${untrained.length === 1 ? 'it' : 'each'} (${far ? `training a pattern takes ${MIN_CASES_TO_TRAIN} of them` : `training a pattern takes ${MIN_CASES_TO_TRAIN} of them and ${MIN_SHARE_TO_TRAIN * 100} % at least, or ${ENOUGH_CASES_TO_TRAIN}`}), so ${untrained.length === 1 ? 'its output' : 'their outputs'} learnt nothing from the loss and ${untrained.length === 1 ? 'keeps' : 'keep'} ${manifest.version}'s ${untrained.length === 1 ? 'threshold' : 'thresholds'} (the shared layers did learn)${bags.counts.stop ? `; the early-stopping cases chose the epoch${blended.tried.length ? ', the share' : ''}${ratesTried.length ? ', the rate' : ''} on the trained patterns alone` : ''}.`] : []),
+    ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${casesToTrain(bagCount(bags.fit))} of the ${bagCount(bags.fit)} training cases hold ${untrained.length === 1 ? 'it' : 'each'} (training a pattern takes ${MIN_CASES_TO_TRAIN} of them and ${MIN_SHARE_TO_TRAIN * 100} % at least, or ${ENOUGH_CASES_TO_TRAIN}), so ${untrained.length === 1 ? 'its output' : 'their outputs'} learnt nothing from the loss and ${untrained.length === 1 ? 'keeps' : 'keep'} ${manifest.version}'s ${untrained.length === 1 ? 'threshold' : 'thresholds'} (the shared layers did learn)${bags.counts.stop ? `; the early-stopping cases chose the epoch${blended.tried.length ? ', the share' : ''}${ratesTried.length ? ', the rate' : ''} on the trained patterns alone` : ''}.`] : []),
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${adapted ? `the adapted ${manifest.version}` : manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     ...(ratesTried.length ? [`- Learning rate ${lr}, chosen on the early-stopping cases (mAP of each rate's candidate, as read): ${ratesTriedWords(ratesTried)}.`] : []),
@@ -297,7 +295,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     version: input.version,
     displayName: `${manifest.displayName} (fine-tuned, ${input.mode})`,
     thresholds,
-    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, ...(adapted ? { adaptation: { ...adapted.provenance, from: input.unlabelled!.from } } : {}), firstTrainableLayer, training: { ...options, lr, patchesPerEpoch, augment: options.augment ? 'default' : null, untrainedLabels: untrained, startMap }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried, atOnce: trainedAtOnce } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, ...(adapted ? { adaptation: { ...adapted.provenance, from: input.unlabelled!.from } } : {}), firstTrainableLayer, training: { ...options, lr, patchesPerEpoch, augment: options.augment ? 'default' : null, untrainedLabels: untrained }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried, atOnce: trainedAtOnce } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
     metrics: {},
     card,
   });
@@ -388,9 +386,7 @@ export interface TunedNetwork {
   ratesTried: RateTried[];
   /** The two rates trained at the same time, the second in a worker thread (`RateWorkerSettings`). */
   atOnce: boolean;
-  /** The starting weights' mAP on the early-stopping cases as the package reads them; null: not read (fewer than `MIN_CASES_TO_CHOOSE_BLEND`, or mean-logit, which leaves nothing out). */
-  startMap: number | null;
-  /** Labels left out of the loss (`labelsToLeaveOut`). */
+  /** Labels left out of the loss (`labelsTooRareToTrain`). */
   untrained: string[];
 }
 
@@ -415,9 +411,7 @@ export async function fineTuneNetwork(
   const rates = ratesToTry(how.options.lr, how.choice, stop ? bagCount(stop) : 0);
   // mean-logit steps on whole images (every patch of each): the budget is the patch methods'.
   const patchesPerEpoch = how.options.method === 'mean-logit' ? null : finetunePatchesPerEpoch(fit, how.patchesPerCase);
-  // How the starting weights read the lab's cases decides whether a rare pattern has a reading to protect (rule 16).
-  const startMap = how.options.method === 'mean-logit' || !stop || bagCount(stop) < MIN_CASES_TO_CHOOSE_BLEND ? null : await stopCasesMap(stepper, stop, how.pooling, []);
-  const untrainedLabels = how.options.method === 'mean-logit' ? [] : labelsToLeaveOut(fit, startMap);
+  const untrainedLabels = how.options.method === 'mean-logit' ? [] : labelsTooRareToTrain(fit);
   const options = { ...how.options, untrainedLabels };
   const rateHow = (rate: number): RateHow => ({ options, blend: how.blend, pooling: how.pooling, rate, patchesPerEpoch, severalRates: rates.length > 1 });
   let runs: RateRun[];
@@ -434,7 +428,7 @@ export async function fineTuneNetwork(
   }
   const chosen = runs.find((r) => r.lr === bestRate(runs))!;
   stepper.restore({ ...stepper.snapshot(), params: chosen.trained.params });
-  return { lr: chosen.lr, patchesPerEpoch, startMap, untrained: untrainedLabels.map((k) => fit.labels[k]!), trained: chosen.trained, blended: chosen.blended, ratesTried: runs.length > 1 ? runs.map((r) => ({ lr: r.lr, map: r.map })) : [], atOnce };
+  return { lr: chosen.lr, patchesPerEpoch, untrained: untrainedLabels.map((k) => fit.labels[k]!), trained: chosen.trained, blended: chosen.blended, ratesTried: runs.length > 1 ? runs.map((r) => ({ lr: r.lr, map: r.map })) : [], atOnce };
 }
 
 /**
@@ -470,33 +464,6 @@ export function casesToTrain(trainingCases: number): number {
 /** The labels fine-tuning leaves out of the loss: fewer than `casesToTrain` of the training cases `fit` hold them. */
 export function labelsTooRareToTrain(fit: BagDataset): number[] {
   return labelsWithFewCases(fit, casesToTrain(bagCount(fit)));
-}
-
-/**
- * Below this mAP on the early-stopping cases, read with the weights fine-tuning starts from, the
- * active version is far from the lab's microscope. Leaving a rare pattern out protects a reading of
- * it the version already has; a version this far has little to protect, and the outputs it leaves
- * out drift as the shared layers move. On the far package (the stand-in for the shipped model in
- * front of a real microscope, nuclear dots ranked at AP 0.12–0.17 on the lab's cases) training the
- * rare patterns read all eight at +0.033 macro-F1 over leaving them out; on 0.7.0 (AP 0.69–1.00)
- * leaving them out kept +0.125 of their recall. Fixed between the held-out start mAPs of the two
- * (0.56–0.61 and about 0.96) before it was measured (docs/results.md, *Patterns the lab's cases
- * never show*, rule 16).
- */
-export const FAR_FROM_LAB_MAP = 0.8;
-
-/** Whether the start mAP (null: too few early-stopping cases to read one) says the version is far from the lab (`FAR_FROM_LAB_MAP`). */
-export function isFarFromLab(startMap: number | null): boolean {
-  return startMap !== null && startMap < FAR_FROM_LAB_MAP;
-}
-
-/**
- * The labels fine-tuning leaves out of the loss, given how the starting weights read the lab's
- * early-stopping cases (`startMap`): far from the lab only those under `MIN_CASES_TO_TRAIN` cases
- * (none included), else also those under the share (`labelsTooRareToTrain`).
- */
-export function labelsToLeaveOut(fit: BagDataset, startMap: number | null): number[] {
-  return isFarFromLab(startMap) ? labelsWithFewCases(fit, MIN_CASES_TO_TRAIN) : labelsTooRareToTrain(fit);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BagDataset } from '../../../../../electron/core/training/dataset';
-import { casesToTrain, ENOUGH_CASES_TO_TRAIN, FAR_FROM_LAB_MAP, isFarFromLab, labelsToLeaveOut, labelsTooRareToTrain, labelsWithFewCases, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN } from '../../../../../electron/core/training/finetune/finetune-network';
+import { casesToTrain, ENOUGH_CASES_TO_TRAIN, labelsTooRareToTrain, labelsWithFewCases, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN } from '../../../../../electron/core/training/finetune/finetune-network';
 
 /** Cases as label sets over three labels; only the labels and bag labels matter here. */
 function cases(sets: number[][]): BagDataset {
@@ -34,20 +34,5 @@ describe("fine-tuning's labels with too few cases to train", () => {
     // Among 1,000, 30 cases (3 %) are enough; 29 are not.
     const many = Array.from({ length: 1000 }, (_, b) => [...(b < 29 ? [0] : []), ...(b < 30 ? [1] : []), 2]);
     expect(labelsTooRareToTrain(cases(many))).toEqual([0]);
-  });
-
-  it('far from the lab (the starting weights read the early-stopping cases below FAR_FROM_LAB_MAP) only the 5-case minimum leaves a label out (rule 16)', () => {
-    // Among 255 training cases: label 0 held by 10 (3.9 %), label 1 by 3, label 2 by half.
-    const sets = Array.from({ length: 255 }, (_, b) => [...(b < 10 ? [0] : []), ...(b < 3 ? [1] : []), ...(b % 2 ? [2] : [])]);
-    expect(FAR_FROM_LAB_MAP).toBe(0.8);
-    expect(labelsToLeaveOut(cases(sets), 0.55)).toEqual([1]);
-    expect(labelsToLeaveOut(cases(sets), 0.799)).toEqual([1]);
-    // Near (0.8 and above), or not read (too few early-stopping cases): rules 5 and 8 as before.
-    expect(labelsToLeaveOut(cases(sets), 0.8)).toEqual([0, 1]);
-    expect(labelsToLeaveOut(cases(sets), 0.96)).toEqual([0, 1]);
-    expect(labelsToLeaveOut(cases(sets), null)).toEqual([0, 1]);
-    expect([isFarFromLab(null), isFarFromLab(0.8), isFarFromLab(0.2)]).toEqual([false, false, true]);
-    // A label no case holds stays out however far: its lesson would be "never".
-    expect(labelsToLeaveOut(cases(sets.map((set) => set.filter((k) => k !== 2))), 0.3)).toEqual([1, 2]);
   });
 });
