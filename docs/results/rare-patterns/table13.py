@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Rules 13 and 14: F (every early-stopping choice on the trained patterns only) and G (F holding the left-out patterns to the starting reading) against S (rule 8) and T (trains the rare patterns), on 0.7.0 and the far package, rule 8's test fields; an arm not run prints —."""
+"""Rules 13, 14 and 16: F (every early-stopping choice on the trained patterns only), G (F holding the left-out patterns to the starting reading) and H (F, and far from the lab only the 5-case minimum leaves a pattern out) against S (rule 8) and T (trains the rare patterns), on 0.7.0 and the far package, rule 8's test fields; an arm not run prints —."""
 import json, os
 W = os.environ.get('WORK10', '/tmp/rare10'); R8 = os.environ.get('WORK', '/tmp/rare8')
 STYLES = ['routine-20x-colour-jpeg', 'mercury-hotspot-12bit', 'research-40x-mono16']
 RARE = ['nuclear_dots', 'mitochondrial']
 SIX = ['homogeneous', 'speckled', 'centromere', 'nucleolar', 'nuclear_envelope', 'golgi']
 ARMS = {
-  '0.7.0': {'T': f'{R8}/{{s}}-T', 'S': f'{R8}/{{s}}-S', 'F': f'{W}/{{s}}-F070', 'G': f'{W}/{{s}}-G070'},
-  'far': {'T': f'{W}/{{s}}-T', 'S': f'{W}/{{s}}-S', 'F': f'{W}/{{s}}-Ffar', 'G': f'{W}/{{s}}-Gfar'},
+  '0.7.0': {'T': f'{R8}/{{s}}-T', 'S': f'{R8}/{{s}}-S', 'F': f'{W}/{{s}}-F070', 'G': f'{W}/{{s}}-G070', 'H': f'{W}/{{s}}-H070'},
+  'far': {'T': f'{W}/{{s}}-T', 'S': f'{W}/{{s}}-S', 'F': f'{W}/{{s}}-Ffar', 'G': f'{W}/{{s}}-Gfar', 'H': f'{W}/{{s}}-Hfar'},
 }
 def load(p): return json.load(open(p)) if os.path.exists(p) else None
 def six(e): return sum(e['per_class'][k]['f1'] for k in SIX) / len(SIX)
@@ -20,7 +20,7 @@ mean = lambda v: sum(v) / len(v) if v else float('nan')
 for pkg, arms in ARMS.items():
     print(f'\n### {pkg}\n')
     print('| recall / AP / F1 (precision) | ' + ' | '.join(arms) + ' |'); print('|---|' + '---|' * len(arms))
-    d = {pair: {m: [] for m in ['recall', 'ap', 'f1', 'six', 'eight', 'map']} for pair in ['F-S', 'F-T', 'T-S', 'G-S', 'G-F']}
+    d = {pair: {m: [] for m in ['recall', 'ap', 'f1', 'six', 'eight', 'map']} for pair in ['F-S', 'F-T', 'T-S', 'G-S', 'G-F', 'H-F', 'H-T']}
     for s in STYLES:
         e = {a: load(p.format(s=s) + '/eval.json') for a, p in arms.items()}
         m = {a: load(p.format(s=s) + '/manifest.json') for a, p in arms.items()}

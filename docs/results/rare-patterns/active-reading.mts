@@ -1,0 +1,29 @@
+/**
+ * Rule 16's premise: how well the active version reads each pattern on the lab's own training
+ * and early-stopping cases (what fine-tuning could know before it trains): positives, AP, recall and
+ * precision at the version's thresholds.   npx tsx active-reading.mts PACKAGE_DIR CSV
+ */
+import { loadModelPackage } from '../../../electron/core/models/model-package';
+import { patchOptionsOf } from '../../../electron/core/models/manifest';
+import { readDatasetCsv } from '../../../electron/core/synth/dataset-csv';
+import { evaluate } from '../../../electron/core/training/metrics/metrics';
+import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
+import { NetworkStepper } from '../../../electron/core/training/network/network-stepper';
+import { scoreDataset } from '../../../electron/core/training/network/network-trainer';
+import { pixelBags } from '../../../electron/core/training/network/patch-dataset';
+import { poolBags } from '../../../electron/core/training/trainer';
+import { datasetSplits } from '../../../electron/core/training/heads/train-model';
+
+const [dir, csv] = process.argv.slice(2);
+const model = await loadModelPackage(dir!);
+const base = await loadNetworkPackage(model.dir);
+const labels = model.manifest.labels.map((l) => l.key);
+const split = datasetSplits(await readDatasetCsv(csv!), csv!, 1);
+const rows = [...split.train, ...split.val];
+const data = await pixelBags(rows.map((r) => ({ absolutePath: r.absolutePath, labels: r.labels, id: r.path })), patchOptionsOf(model.manifest), { labels });
+const stepper = await NetworkStepper.open(base.net, base.params, { firstTrainableLayer: 0, warn: () => {} });
+const scores = poolBags((await scoreDataset(stepper, data)).patch, data, model.manifest.aggregation);
+await stepper.close();
+const r = evaluate({ truth: data.bagLabels, scores, imageCount: rows.length, labelCount: labels.length }, labels, labels.map((k) => model.manifest.thresholds[k] ?? 0.5));
+console.log(`${dir} on ${csv} (${rows.length} train+val cases)`);
+for (const k of labels) { const c = r.per_class[k]!; console.log(`  ${k.padEnd(18)} n ${String(c.support).padStart(3)}  AP ${c.ap.toFixed(3)}  R ${c.recall.toFixed(3)}  P ${c.precision.toFixed(3)}  F1 ${c.f1.toFixed(3)}`); }
