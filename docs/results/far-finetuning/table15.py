@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Rule 15: epoch-weight averaging arms (Atail, Awin5) against F (rule 13's Ffar, in WORK10) on rule 8's test fields: python3 table15.py [far [TAGS...]]."""
 import json, os, sys
-W10 = os.environ.get('WORK10', '/tmp/rare10'); W15 = os.environ.get('WORK15', '/tmp/rare15')
+W10 = os.environ.get('WORK10', '/tmp/rare10'); W15 = os.environ.get('WORK15', W10)
 STYLES = ['routine-20x-colour-jpeg', 'mercury-hotspot-12bit', 'research-40x-mono16']
 RARE = ['nuclear_dots', 'mitochondrial']
 SIX = ['homogeneous', 'speckled', 'centromere', 'nucleolar', 'nuclear_envelope', 'golgi']
