@@ -34,7 +34,7 @@ export interface NetworkFinetuneBench {
   signedCounts?: readonly number[];
   /** Epoch cap of each fine-tuning (early stopping usually ends sooner). Default: the package's options. */
   maxEpochs?: number;
-  /** How early stopping keeps an epoch (TrainerOptions.epochSelection); 'as-read' scores with the package's aggregation. Default 'overall', as `ana finetune`. */
+  /** How early stopping keeps an epoch (TrainerOptions.epochSelection; 'as-read' and 'map-as-read' score with the package's aggregation). Default `ana finetune`'s, 'map-as-read'. */
   epochSelection?: EpochSelection;
   /** Share of the fine-tuned weights in the network read, or 'auto' (`ana finetune --blend`). Default: `ana finetune`'s. */
   blend?: Blend;
@@ -52,8 +52,7 @@ export function benchTrainingOptions(manifest: ModelPackage['manifest'], bench: 
     seed,
     ...(bench.lr !== undefined ? { lr: bench.lr } : {}),
     ...(bench.maxEpochs ? { maxEpochs: bench.maxEpochs } : {}),
-    // As the package reads: its own pooling, thresholds tuned on the early-stopping fields.
-    ...(bench.epochSelection === 'as-read' ? { epochSelection: 'as-read' as const, readPooling: manifest.aggregation } : {}),
+    ...(bench.epochSelection ? { epochSelection: bench.epochSelection } : {}),
   });
 }
 

@@ -101,13 +101,25 @@ export function finetunePatchesPerEpoch(fit: BagDataset, perCase: number | null 
   return patchCount(fit) > budget ? budget : null;
 }
 
-/** The loop options of network fine-tuning: those the package was trained with (patience at most `FINETUNE_PATIENCE`), augmentation on, the package's weights kept unless an epoch beats them; then `overrides`. */
+/**
+ * The loop options of network fine-tuning: those the package was trained with (patience at most
+ * `FINETUNE_PATIENCE`), augmentation on, the package's weights kept unless an epoch beats them,
+ * the epoch kept by the early-stopping mAP as the package reads (as the blend and the rate are
+ * chosen; docs/results.md, rule 17); then `overrides`.
+ */
 export function networkFinetuneOptions(manifest: ModelPackage['manifest'], overrides: Partial<NetworkTrainingOptions> = {}): NetworkTrainingOptions {
   const recorded = (manifest.provenance['training'] ?? {}) as Partial<NetworkTrainingOptions>;
   const inherited = Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]]));
-  const options = { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true };
+  const options = { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, epochSelection: 'map-as-read' as const, readPooling: manifest.aggregation };
   return { ...options, patience: Math.min(options.patience, FINETUNE_PATIENCE), ...overrides };
 }
+
+/** How the kept epoch was chosen on the early-stopping cases, in the card's words. */
+const EPOCH_CHOICE = {
+  overall: 'overall score at thresholds 0.5 on the early-stopping cases',
+  'as-read': 'early-stopping macro-F1 as read, thresholds tuned on those cases',
+  'map-as-read': 'early-stopping mAP as read',
+} as const;
 
 /** A share of the fine-tuned weights in the candidate, or 'auto': chosen on the lab's early-stopping cases. */
 export type Blend = number | 'auto';
@@ -277,7 +289,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     `Fine-tuned locally from ${manifest.id} ${manifest.version} on ${input.datasetCsv ? `the labelled fields of ${input.datasetCsv} (one case per row)` : "the laboratory's own signed cases (final labels of the latest signed decision)"}, ${trainedLayers}, trained ${NETWORK_METHOD_NAMES[options.method]}, on ONNX Runtime.`,
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never trained on).`,
-    `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
+    `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${bags.counts.stop ? ` (${EPOCH_CHOICE[options.epochSelection]})` : ''}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
     ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${casesToTrain(bagCount(bags.fit))} of the ${bagCount(bags.fit)} training cases hold ${untrained.length === 1 ? 'it' : 'each'} (training a pattern takes ${MIN_CASES_TO_TRAIN} of them and ${MIN_SHARE_TO_TRAIN * 100} % at least, or ${ENOUGH_CASES_TO_TRAIN}), so ${untrained.length === 1 ? 'its output' : 'their outputs'} learnt nothing from the loss and ${untrained.length === 1 ? 'keeps' : 'keep'} ${manifest.version}'s ${untrained.length === 1 ? 'threshold' : 'thresholds'} (the shared layers did learn)${bags.counts.stop ? `; the early-stopping cases chose the epoch${blended.tried.length ? ', the share' : ''}${ratesTried.length ? ', the rate' : ''} on the trained patterns alone` : ''}.`] : []),
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${adapted ? `the adapted ${manifest.version}` : manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),

@@ -135,6 +135,7 @@ function describeLayers(spec: CardNetwork): string {
 const EPOCH_SELECTION_NAMES = {
   overall: 'by the validation overall score at thresholds 0.5',
   'as-read': 'by validation macro-F1 as the package reads it, thresholds tuned on validation',
+  'map-as-read': 'by validation mAP as the package reads it',
 } as const;
 
 /** How a whole network learnt, as a model card says it. */

@@ -35,6 +35,9 @@ export type InputNormalisation = 'global' | 'patch';
 /** Variance floor of the per-patch standardisation (in global sd²): a flat background patch is not blown up into noise. */
 const PATCH_NORM_EPS = 1e-3;
 
+/** What the epoch log's validation score is, per epoch selection. */
+const SCORE_NAMES = { overall: 'overall', 'as-read': 'macro-F1 as read', 'map-as-read': 'mAP as read' } as const;
+
 /**
  * A small encoder: stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head.
  * `depths[i]` (default 1) makes stage i that many convolutions at `widths[i]` channels: the first
@@ -180,7 +183,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
         sampleRss();
         o.onProgress?.(p);
       },
-      onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val ${options.epochSelection === 'as-read' ? 'macro-F1 as read' : 'overall'} ${e.validationScore?.toFixed(4) ?? '-'}, ${throughput(e)}${e.best ? ' (best)' : ''}`),
+      onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val ${SCORE_NAMES[options.epochSelection]} ${e.validationScore?.toFixed(4) ?? '-'}, ${throughput(e)}${e.best ? ' (best)' : ''}`),
     });
     const aggregation = o.aggregation ?? 'max';
     const scored = await scoreDataset(stepper, test, 256, aggregation);
