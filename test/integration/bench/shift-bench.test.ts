@@ -140,12 +140,13 @@ describe('domain-shift benchmark', () => {
     expect(atFinetuneThresholds({ n: 300, ...at(0.8), thresholds: { tuned: at(0.7) } })).toBeUndefined();
   });
 
-  it('keeps the fine-tuned epoch as `ana finetune` does unless asked to choose it as the package reads', async () => {
+  it('keeps the fine-tuned epoch as `ana finetune` does (early-stopping mAP as the package reads) unless asked otherwise', async () => {
     const { manifest } = await loadModelPackage(defaultModelDir());
     const asFinetune = benchTrainingOptions(manifest, { mode: 'all' }, 3);
-    expect(asFinetune).toMatchObject({ epochSelection: 'overall', readPooling: null, seed: 3, keepInitialIfBest: true });
-    const asRead = benchTrainingOptions(manifest, { mode: 'all', epochSelection: 'as-read', maxEpochs: 4 }, 3);
-    expect(asRead).toEqual({ ...asFinetune, epochSelection: 'as-read', readPooling: manifest.aggregation, maxEpochs: 4 });
+    expect(asFinetune).toMatchObject({ epochSelection: 'map-as-read', readPooling: manifest.aggregation, seed: 3, keepInitialIfBest: true });
+    for (const epochSelection of ['as-read', 'overall'] as const) {
+      expect(benchTrainingOptions(manifest, { mode: 'all', epochSelection, maxEpochs: 4 }, 3)).toEqual({ ...asFinetune, epochSelection, maxEpochs: 4 });
+    }
     expect(manifest.aggregation).toBe('mean-logit');
   });
 

@@ -26,7 +26,7 @@ import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
 import { mergeIntoCases } from '../../../electron/core/training/finetune/candidate';
 import { evaluate, onLabels } from '../../../electron/core/training/metrics/metrics';
-import { votingLabels } from '../../../electron/core/training/trainer';
+import { votingLabels, type EpochInfo } from '../../../electron/core/training/trainer';
 import { listSignedCases } from '../../../electron/core/review/signed-cases';
 import { patchOptionsOf } from '../../../electron/core/models/manifest';
 import { untrainedOf } from '../../../electron/core/models/model-registry';
@@ -353,6 +353,25 @@ describe('whole-network local fine-tuning', () => {
     expect(Object.values(half.model.manifest.thresholds)).not.toEqual(Object.values(full.model.manifest.thresholds));
     await expect(runFinetune({ ...common(), mode: 'all', blend: 1.2 })).rejects.toThrow(/blend must be between 0 .* got 1.2/);
     await expect(runFinetune({ ...common(), mode: 'head', blend: 0.5 })).rejects.toThrow(/blend mixes the weights of a whole network; fine-tuning mode 'head' trains a head/);
+  }, 120_000);
+
+  it('keeps the epoch whose early-stopping mAP is best as the package reads (over the trained labels), and says so on the card', async () => {
+    const active = await loadModelPackage(baseDir);
+    const cases = listSignedCases(db);
+    const epochs: EpochInfo[] = [];
+    const tuned = await trainNetworkCandidate({ active, mode: 'all', groups: { fit: cases.slice(0, 18), stop: cases.slice(18, 24), validation: cases.slice(24) }, training: { maxEpochs: 4, batchSize: 8, lr: 5e-3, keepInitialIfBest: false, seed: 4 }, blend: 1, outDir: join(dir, 'models', '1.0.0+map'), version: '1.0.0+map', provenance: {}, providers: ['cpu'], onEpoch: (e) => epochs.push(e) });
+    const provenance = tuned.model.manifest.provenance as { training: { epochSelection: string; readPooling: string; untrainedLabels: string[] }; bestEpoch: number };
+    expect(provenance.training).toMatchObject({ epochSelection: 'map-as-read', readPooling: active.manifest.aggregation });
+    const scores = epochs.map((e) => e.validationScore!);
+    expect(scores.length).toBe(4);
+    expect(scores[provenance.bestEpoch - 1]).toBe(Math.max(...scores));
+    // The candidate read through the reading engine on the early-stopping cases: its mAP over the trained labels is the kept score.
+    const rows = cases.slice(18, 24).flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
+    const [stop] = mergeIntoCases(await pixelBags(rows, patchOptionsOf(active.manifest), { labels: active.manifest.labels.map((l) => l.key) }), [cases.slice(18, 24)]);
+    const untrained = provenance.training.untrainedLabels.map((key) => stop!.labels.indexOf(key));
+    const read = onLabels((await scoreNetworkPackageOn(tuned.model, stop!, ['cpu'])).data, stop!.labels, votingLabels(stop!.labels.length, untrained));
+    expect(evaluate(read.data, read.labels).map).toBeCloseTo(Math.max(...scores), 6);
+    expect(await readFile(join(tuned.model.dir, 'MODEL_CARD.md'), 'utf8')).toMatch(/Epochs: 4, best \d \(early-stopping mAP as read\)/);
   }, 120_000);
 
   it("--blend auto: each share is read on the early-stopping cases as the package reads, and the best-ranking one is loaded", async () => {

@@ -64,7 +64,7 @@ describe('trainer', () => {
     const K = val.labels.length;
     // Label 1's validation truth inverted: what its output is judged against, and nothing else, changes.
     const flipped = { ...val, bagLabels: val.bagLabels.map((v, i) => (i % K === 1 ? 1 - v : v)) };
-    for (const epochSelection of ['overall', 'as-read'] as const) {
+    for (const epochSelection of ['overall', 'as-read', 'map-as-read'] as const) {
       const scores = (v: typeof val, untrainedLabels: number[]) => {
         const head = new LinearHead(train.inputLength, K, 1e-2, 1);
         return trainScorer(head, train, v, { method: 'plain', seed: 1, maxEpochs: 4, patience: 100, epochSelection, untrainedLabels }).epochs.map((e) => e.validationScore);
@@ -102,6 +102,21 @@ describe('trainer', () => {
     const overall = trainScorer(new LinearHead(train.inputLength, K, 1e-2, 1), train, val, options);
     expect(overall.epochs.map((e) => e.loss)).toEqual(result.epochs.map((e) => e.loss));
     expect(overall.epochs.map((e) => e.validationScore)).not.toEqual(scores);
+  });
+
+  it("'map-as-read' keeps the epoch with the best mAP as the package reads: its pooling, no thresholds", () => {
+    const K = val.labels.length;
+    const options = { method: 'plain' as const, seed: 1, maxEpochs: 6, patience: 100 };
+    const head = new LinearHead(train.inputLength, K, 1e-2, 1);
+    const result = trainScorer(head, train, val, { ...options, epochSelection: 'map-as-read', readPooling: 'mean-logit' });
+    const scores = result.epochs.map((e) => e.validationScore!);
+    expect(scores[result.bestEpoch - 1]).toBe(Math.max(...scores));
+    expect(evaluateScorer(head, val, 'mean-logit').map).toBeCloseTo(scores[result.bestEpoch - 1]!, 12);
+    expect(evaluateScorer(head, val, 'max').map).not.toBeCloseTo(scores[result.bestEpoch - 1]!, 6);
+    // The same training, scored at thresholds tuned as read: the same losses, other scores.
+    const asRead = trainScorer(new LinearHead(train.inputLength, K, 1e-2, 1), train, val, { ...options, epochSelection: 'as-read', readPooling: 'mean-logit' });
+    expect(asRead.epochs.map((e) => e.loss)).toEqual(result.epochs.map((e) => e.loss));
+    expect(asRead.epochs.map((e) => e.validationScore)).not.toEqual(scores);
   });
 
   it('cancels between epochs', () => {
