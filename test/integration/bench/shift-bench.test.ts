@@ -104,10 +104,11 @@ describe('domain-shift benchmark', () => {
     expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | the same at \`ana finetune\`'s thresholds (the package's below 200 signed, prevalence from 200) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} | — |`);
     expect(shiftTableMarkdown(result)).toContain(`| **held-out mean** | | **whole network** fine-tuned (all, blended auto, learning rate auto) | | **${held.zeroShot.f1Macro.toFixed(3)} / ${held.zeroShot.map.toFixed(3)}** | — | ${held.networkSigned![0]!.f1Macro.toFixed(3)} / ${held.networkSigned![0]!.map.toFixed(3)} |`);
     // Blended all the way back to the package's weights, the fine-tuned network reads as zero-shot at the package's thresholds.
-    // (+25 of 30 fields, seed 5: the fine-tuning keeps a trained epoch and changes the test fields' ranking. At +10
+    // (+25 of 30 fields, seed 4: the fine-tuning keeps a trained epoch and changes the test fields' ranking; seeds
+    // 1, 2, 3, 5 and 6 keep the package's weights by the early-stopping mAP, which five fields rarely move. At +10
     // every seed tried (1–16) kept the package's weights: the labels trained, the only ones that choose the epoch,
     // read the two early-stopping fields no better after either epoch.)
-    const wider = { ...options, fieldsPerStyle: 30, signedCounts: [25], seed: 5 };
+    const wider = { ...options, fieldsPerStyle: 30, signedCounts: [25], seed: 4 };
     const moved = (await runShiftBench({ ...wider, networkFinetune: { mode: 'all', signedCounts: [25], maxEpochs: 2, blend: 1 } })).styles[0]!;
     expect(moved.networkTraining![0]!.bestEpoch).toBeGreaterThan(0);
     expect(moved.networkSigned![0]!.map).not.toBe(moved.zeroShot.map);
