@@ -14,7 +14,7 @@ export const trainNetworkCommand: Command = {
     '  [--lr X] [--lr-alpha X] [--batch N] [--input-px P] [--patch-um U] [--pixel-size-um U]\n' +
     '  [--widths 16,32,64,64]  channels of each stride-2 stage; WIDTHxDEPTH (e.g. 128x2) adds stride-1 convolutions to a stage\n' +
     '  [--no-augment | --augment default|style] [--input-norm global|patch] [--aggregation max|mean|mean-logit]\n' +
-    '  [--select-epoch overall|as-read]  keep the epoch with the best overall score at 0.5 (default), or the best macro-F1 as the package reads (--aggregation, thresholds tuned on validation)\n' +
+    '  [--select-epoch overall|as-read|map-as-read]  keep the epoch with the best overall score at 0.5 (default), the best macro-F1 as the package reads (--aggregation, thresholds tuned on validation), or the best mAP as it reads\n' +
     '  [--max-fields N] [--version V] [--provider auto|cpu|cuda|dml|coreml] [--threads N]  threads on the CPU (default: every core; the weights do not depend on it)\n' +
     '  [--init-from PACKAGE_DIR [--train-from-layer K]]  fine-tune a whole-network package (all layers, or layers K.. only)\n' +
     '  Ctrl-C stops after the current batch; the same command later resumes from DIR/training.checkpoint.json.',
