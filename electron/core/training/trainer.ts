@@ -94,6 +94,9 @@ export interface TrainerOptions {
 export const EPOCH_SELECTIONS = ['overall', 'as-read', 'map-as-read'] as const;
 export type EpochSelection = (typeof EPOCH_SELECTIONS)[number];
 
+/** The score each epoch selection keeps the best of, in words (epoch logs, model cards). */
+export const EPOCH_SCORE_NAMES: Record<EpochSelection, string> = { overall: 'overall', 'as-read': 'macro-F1 as read', 'map-as-read': 'mAP as read' };
+
 export const defaultTrainerOptions: TrainerOptions = {
   method: 'spl',
   seed: 1,

@@ -16,7 +16,7 @@ import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { evaluate, onLabels, scoredReport, type ScoredReport } from '../metrics/metrics';
 import type { Pooling } from '../../inference/aggregate';
 import { NETWORK_METHOD_NAMES } from '../metrics/model-card';
-import { poolBags, votingLabels, type EpochInfo, type TrainingProgress } from '../trainer';
+import { EPOCH_SCORE_NAMES, poolBags, votingLabels, type EpochInfo, type TrainingProgress } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
@@ -113,13 +113,6 @@ export function networkFinetuneOptions(manifest: ModelPackage['manifest'], overr
   const options = { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, epochSelection: 'map-as-read' as const, readPooling: manifest.aggregation };
   return { ...options, patience: Math.min(options.patience, FINETUNE_PATIENCE), ...overrides };
 }
-
-/** How the kept epoch was chosen on the early-stopping cases, in the card's words. */
-const EPOCH_CHOICE = {
-  overall: 'overall score at thresholds 0.5 on the early-stopping cases',
-  'as-read': 'early-stopping macro-F1 as read, thresholds tuned on those cases',
-  'map-as-read': 'early-stopping mAP as read',
-} as const;
 
 /** A share of the fine-tuned weights in the candidate, or 'auto': chosen on the lab's early-stopping cases. */
 export type Blend = number | 'auto';
@@ -289,7 +282,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     `Fine-tuned locally from ${manifest.id} ${manifest.version} on ${input.datasetCsv ? `the labelled fields of ${input.datasetCsv} (one case per row)` : "the laboratory's own signed cases (final labels of the latest signed decision)"}, ${trainedLayers}, trained ${NETWORK_METHOD_NAMES[options.method]}, on ONNX Runtime.`,
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never trained on).`,
-    `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${bags.counts.stop ? ` (${EPOCH_CHOICE[options.epochSelection]})` : ''}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
+    `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${bags.counts.stop ? ` (early-stopping ${EPOCH_SCORE_NAMES[options.epochSelection]})` : ''}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
     ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${casesToTrain(bagCount(bags.fit))} of the ${bagCount(bags.fit)} training cases hold ${untrained.length === 1 ? 'it' : 'each'} (training a pattern takes ${MIN_CASES_TO_TRAIN} of them and ${MIN_SHARE_TO_TRAIN * 100} % at least, or ${ENOUGH_CASES_TO_TRAIN}), so ${untrained.length === 1 ? 'its output' : 'their outputs'} learnt nothing from the loss and ${untrained.length === 1 ? 'keeps' : 'keep'} ${manifest.version}'s ${untrained.length === 1 ? 'threshold' : 'thresholds'} (the shared layers did learn)${bags.counts.stop ? `; the early-stopping cases chose the epoch${blended.tried.length ? ', the share' : ''}${ratesTried.length ? ', the rate' : ''} on the trained patterns alone` : ''}.`] : []),
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${adapted ? `the adapted ${manifest.version}` : manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),

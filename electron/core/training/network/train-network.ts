@@ -24,6 +24,7 @@ import { modelCard } from '../metrics/model-card';
 import { loadNetworkPackage } from './network-package';
 import { NetworkStepper } from './network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkEpochInfo, type NetworkTrainingOptions, type TrainingProgress } from './network-trainer';
+import { EPOCH_SCORE_NAMES } from '../trainer';
 import { pixelBags, type PatchPreprocessing } from './patch-dataset';
 import { tuneThresholds } from '../metrics/thresholds';
 
@@ -34,9 +35,6 @@ export type InputNormalisation = 'global' | 'patch';
 
 /** Variance floor of the per-patch standardisation (in global sd²): a flat background patch is not blown up into noise. */
 const PATCH_NORM_EPS = 1e-3;
-
-/** What the epoch log's validation score is, per epoch selection. */
-const SCORE_NAMES = { overall: 'overall', 'as-read': 'macro-F1 as read', 'map-as-read': 'mAP as read' } as const;
 
 /**
  * A small encoder: stride-2 3×3 convolutions with GroupNorm and ReLU, global pooling, a linear head.
@@ -183,7 +181,7 @@ export async function runWholeNetworkTraining(o: TrainNetworkRunOptions): Promis
         sampleRss();
         o.onProgress?.(p);
       },
-      onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val ${SCORE_NAMES[options.epochSelection]} ${e.validationScore?.toFixed(4) ?? '-'}, ${throughput(e)}${e.best ? ' (best)' : ''}`),
+      onEpoch: (e) => log(`epoch ${e.epoch}: loss ${e.loss.toFixed(4)}, val loss ${e.validationLoss?.toFixed(4) ?? '-'}, val ${EPOCH_SCORE_NAMES[options.epochSelection]} ${e.validationScore?.toFixed(4) ?? '-'}, ${throughput(e)}${e.best ? ' (best)' : ''}`),
     });
     const aggregation = o.aggregation ?? 'max';
     const scored = await scoreDataset(stepper, test, 256, aggregation);
