@@ -7,7 +7,7 @@ import { parseProviderPreference } from '../../core/inference/providers';
 import { startFinetuneWorker, type FinetuneJob } from '../../core/training/finetune/finetune-worker';
 import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
 import { ADAPT_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
-import { BLEND_CHOICE_MARGIN, FAST_FINETUNE_LR, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND } from '../../core/training/finetune/finetune-network';
+import { BLEND_CHOICE_MARGIN, epochCapWords, FAST_FINETUNE_LR, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND } from '../../core/training/finetune/finetune-network';
 import { THRESHOLD_MODES, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { DEFAULT_PRETRAINING } from '../../core/training/adapt/pretrain-network';
 import { UsageError, type Command } from '../command';
@@ -100,6 +100,7 @@ async function runJob(job: FinetuneJob): Promise<number> {
     console.log(`training run ${r.runId}: ${r.counts.trainCases} training + ${r.counts.earlyStopCases} early-stopping cases, ${r.counts.validationCases} frozen validation cases${r.counts.skippedSlides ? `, ${r.counts.skippedSlides} slide file(s) missing and skipped` : ''}`);
     if (r.counts.slidesAtProfileSize) console.log(`${r.counts.slidesAtProfileSize} slide(s) read at the model's assumed pixel size were cut at the microscope profile's for training`);
     console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${MODE_WORDS[r.mode]}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${t.adapt === undefined ? '' : `adaptation ${(t.adapt / 1000).toFixed(1)} s, `}${trainedHead ? 'embeddings' : 'patches'} ${(t.embed / 1000).toFixed(1)} s, ${r.mode === 'thresholds' ? 'scoring for the thresholds' : 'training'} ${(t.train / 1000).toFixed(1)} s, total ${(t.total / 1000).toFixed(1)} s`);
+    if (r.training.endedAtEpochCap) console.log(epochCapWords(r.training.endedAtEpochCap, r.training.bestEpoch));
     const g = r.gate;
     console.log(`validation (${g.n_images} cases): macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}`);
     if (g.passed) console.log(r.promoted ? `gate passed: ${c.version} is now the active model` : `gate passed: ${c.version} is validated; promote it with 'ana models promote ${c.id}'`);

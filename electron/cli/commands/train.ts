@@ -12,7 +12,7 @@ import { inheritedOptions, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES } from '../..
 import { UsageError, type Command } from '../command';
 import { assumedPixelSizeWarning, blendOption, learningRateOption, pixelSizeOption, pixelSizesWords, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
 import { finetuneNetworkOnDataset } from '../../core/training/finetune/finetune-dataset';
-import { ratesTriedWords, type RateTried } from '../../core/training/finetune/finetune-network';
+import { epochCapWords, ratesTriedWords, type RateTried } from '../../core/training/finetune/finetune-network';
 
 const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean', 'mean-logit'];
 const INITS: ConfidenceInit[] = ['iw-sample', 'iw-ones', 'iw-data'];
@@ -186,6 +186,7 @@ async function fineTuneNetwork(values: Values, base: ModelPackage, dataCsv: stri
       : `training ${(c.trainMs / 1000).toFixed(1)} s (${c.epochs} epochs, best ${c.bestEpoch || 'the base weights'}); learning rate ${(m.provenance['training'] as { lr: number }).lr}${rateChoice ? ` (early-stopping mAP ${ratesTriedWords(rateChoice.tried)})` : ''}; blend ${m.provenance['blend']}`;
     console.log(`Wrote ${m.id} ${m.version} to ${c.model.dir} (${base.manifest.id} ${base.manifest.version} fine-tuned, ${NETWORK_MODE_WORDS[r.mode as (typeof NETWORK_MODES)[number]]})`);
     console.log(`fields: ${r.rows.train} train, ${r.rows.val} early-stopping, ${r.rows.test} test (pixel size: ${pixelSizesWords(r.pixelSizes)}); patches ${(c.prepareMs / 1000).toFixed(1)} s, ${trainingWords}; thresholds ${r.thresholds === 'active' ? "the base's" : r.thresholds}`);
+    if (c.endedAtEpochCap) console.log(epochCapWords(c.endedAtEpochCap, c.bestEpoch));
     if (r.rows.test > 0) {
       const before = c.activeScored.report;
       const after = c.candidateScored.report;

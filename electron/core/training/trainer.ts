@@ -97,6 +97,16 @@ export type EpochSelection = (typeof EPOCH_SELECTIONS)[number];
 /** The score each epoch selection keeps the best of, in words (epoch logs, model cards). */
 export const EPOCH_SCORE_NAMES: Record<EpochSelection, string> = { overall: 'overall', 'as-read': 'macro-F1 as read', 'map-as-read': 'mAP as read' };
 
+/**
+ * Whether training ended at its epoch cap while early stopping would have gone on: the last
+ * better score on the early-stopping cases came fewer than `patience` epochs before the cap.
+ * Such a run may still have been improving; more epochs can say (a lab fine-tuning a model far
+ * from its microscope is the case: docs/results.md, rule 17).
+ */
+export function endedAtEpochCap(result: { epochs: readonly unknown[]; bestEpoch: number }, opts: Pick<TrainerOptions, 'maxEpochs' | 'patience'>): boolean {
+  return result.epochs.length >= opts.maxEpochs && result.epochs.length - result.bestEpoch < opts.patience;
+}
+
 export const defaultTrainerOptions: TrainerOptions = {
   method: 'spl',
   seed: 1,

@@ -20,7 +20,7 @@ import { Random } from '../../../electron/core/random';
 import { loadNetworkPackage } from '../../../electron/core/training/network/network-package';
 import { runWholeNetworkTraining } from '../../../electron/core/training/network/train-network';
 import { DEFAULT_NETWORK_BLEND, defaultFinetuneMode, defaultNetworkThresholdMode, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES, runFinetune } from '../../../electron/core/training/finetune/finetune';
-import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, FAST_FINETUNE_LR, FINETUNE_PATCHES_PER_CASE, FINETUNE_PATIENCE, finetunePatchesPerEpoch, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, MIN_CASES_TO_TRAIN, networkFinetuneOptions, ratesToTry, ratesTriedWords, type RateTried, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
+import { applyBlend, bestBlend, bestRate, BLEND_CHOICE_MARGIN, BLEND_CHOICES, epochCapWords, FAST_FINETUNE_LR, FINETUNE_PATCHES_PER_CASE, FINETUNE_PATIENCE, finetunePatchesPerEpoch, HALFWAY_BLEND, MIN_CASES_TO_CHOOSE_BLEND, MIN_CASES_TO_TRAIN, networkFinetuneOptions, ratesToTry, ratesTriedWords, type RateTried, scoreNetworkPackageOn, trainNetworkCandidate } from '../../../electron/core/training/finetune/finetune-network';
 import { NetworkStepper } from '../../../electron/core/training/network/network-stepper';
 import { blendParams } from '../../../electron/core/training/network/network';
 import { subsetBags } from '../../../electron/core/training/dataset';
@@ -142,6 +142,8 @@ describe('whole-network local fine-tuning', () => {
     expect(run.status, run.stderr).toBe(0);
     const id = Number(/\(id (\d+), all layers\)/.exec(run.stdout)?.[1]);
     expect(run.stdout).toMatch(/; patches [\d.]+ s, training/);
+    // One epoch under fine-tuning's patience: the cap ended it, and the lab is told more epochs may help.
+    expect(run.stdout).toMatch(/Training ended at its cap of 1 epoch, the best (at epoch 1|the starting weights), before early stopping would have: more epochs \(--epochs\)/);
     // The record's cases hold two of the eight patterns: the other six cannot be judged, and it says so.
     expect(run.stdout).toContain('not judged: no validation case holds centromere, nuclear_dots, nucleolar, nuclear_envelope, mitochondrial, golgi;');
     const provenance = (await loadNetworkPackage(getModelVersionById(db, id)!.dirPath)).manifest.provenance;
@@ -371,7 +373,12 @@ describe('whole-network local fine-tuning', () => {
     const untrained = provenance.training.untrainedLabels.map((key) => stop!.labels.indexOf(key));
     const read = onLabels((await scoreNetworkPackageOn(tuned.model, stop!, ['cpu'])).data, stop!.labels, votingLabels(stop!.labels.length, untrained));
     expect(evaluate(read.data, read.labels).map).toBeCloseTo(Math.max(...scores), 6);
-    expect(await readFile(join(tuned.model.dir, 'MODEL_CARD.md'), 'utf8')).toMatch(/Epochs: 4, best \d \(early-stopping mAP as read\)/);
+    const card = await readFile(join(tuned.model.dir, 'MODEL_CARD.md'), 'utf8');
+    expect(card).toMatch(/Epochs: 4, best \d \(early-stopping mAP as read\)/);
+    // 4 epochs under a patience of 10: the cap, not early stopping, ended it, and the card says so.
+    expect(tuned.endedAtEpochCap).toBe(4);
+    expect(card).toContain(`- ${epochCapWords(4, provenance.bestEpoch)}.`);
+    expect(card).toContain('Training ended at its cap of 4 epochs, the best ');
   }, 120_000);
 
   it("--blend auto: each share is read on the early-stopping cases as the package reads, and the best-ranking one is loaded", async () => {

@@ -23,6 +23,8 @@ export interface Candidate {
   trainMs: number;
   epochs: number;
   bestEpoch: number;
+  /** The epoch cap training ended at while early stopping would have gone on (trainer.ts, `endedAtEpochCap`); absent otherwise. */
+  endedAtEpochCap?: number;
 }
 
 /**

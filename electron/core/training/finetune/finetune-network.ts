@@ -16,7 +16,7 @@ import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { evaluate, onLabels, scoredReport, type ScoredReport } from '../metrics/metrics';
 import type { Pooling } from '../../inference/aggregate';
 import { NETWORK_METHOD_NAMES } from '../metrics/model-card';
-import { EPOCH_SCORE_NAMES, poolBags, votingLabels, type EpochInfo, type TrainingProgress } from '../trainer';
+import { EPOCH_SCORE_NAMES, endedAtEpochCap, poolBags, votingLabels, type EpochInfo, type TrainingProgress } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
@@ -214,6 +214,11 @@ export function ratesTriedWords(tried: readonly RateTried[]): string {
   return tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ');
 }
 
+/** A training that ended at its epoch cap before early stopping would have (`endedAtEpochCap`), in words (card, `ana finetune`, `ana train`). */
+export function epochCapWords(cap: number, bestEpoch: number): string {
+  return `Training ended at its cap of ${cap} epoch${cap === 1 ? '' : 's'}, the best ${bestEpoch ? `at epoch ${bestEpoch}` : 'the starting weights'}, before early stopping would have: more epochs (--epochs) may rank the lab's cases better`;
+}
+
 /**
  * `thresholds`, unless it needs out-of-fold scores ('cv', 'platt'): that is several more trainings
  * of a whole network, offered for heads only. Mode 'thresholds' needs a rule that moves them.
@@ -275,6 +280,8 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   // A label left out of the loss keeps the active version's threshold too: a few cases cannot place one
   // (prevalence matching on 3 puts it at the top of the negatives; docs/results.md, *Patterns the lab's cases never show*).
   const thresholds = Object.fromEntries(bags.fit.labels.map((key, k) => [key, untrained.includes(key) ? (manifest.thresholds[key] ?? 0.5) : thresholdValues[k]!]));
+  // Without early-stopping cases every epoch counts as the best: no sign of still improving.
+  const cappedAt = bags.counts.stop && endedAtEpochCap(result, options) ? options.maxEpochs : undefined;
   const trainedLayers = input.mode === 'adapt' ? `all layers, after self-supervised adaptation to ${adapted!.provenance.sampled} of the lab's read fields (${adapted!.provenance.patches} patches, no labels, ${adapted!.provenance.pretraining.epochs} epochs)` : input.mode === 'all' ? 'all layers' : `layers ${firstTrainableLayer}–${base.net.layers.length - 1} (the last ${input.lastBlocks ?? 1} convolution block(s) and the head)`;
   const card = [
     `# Model card: ${manifest.id} ${input.version}`,
@@ -283,6 +290,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     '',
     `- Cases: ${bags.counts.fit} training, ${bags.counts.stop} early-stopping, ${bags.counts.validation} ${input.datasetCsv ? 'test' : 'frozen validation'} (never trained on).`,
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${bags.counts.stop ? ` (early-stopping ${EPOCH_SCORE_NAMES[options.epochSelection]})` : ''}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
+    ...(cappedAt ? [`- ${epochCapWords(cappedAt, result.bestEpoch)}.`] : []),
     ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${casesToTrain(bagCount(bags.fit))} of the ${bagCount(bags.fit)} training cases hold ${untrained.length === 1 ? 'it' : 'each'} (training a pattern takes ${MIN_CASES_TO_TRAIN} of them and ${MIN_SHARE_TO_TRAIN * 100} % at least, or ${ENOUGH_CASES_TO_TRAIN}), so ${untrained.length === 1 ? 'its output' : 'their outputs'} learnt nothing from the loss and ${untrained.length === 1 ? 'keeps' : 'keep'} ${manifest.version}'s ${untrained.length === 1 ? 'threshold' : 'thresholds'} (the shared layers did learn)${bags.counts.stop ? `; the early-stopping cases chose the epoch${blended.tried.length ? ', the share' : ''}${ratesTried.length ? ', the rate' : ''} on the trained patterns alone` : ''}.`] : []),
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${adapted ? `the adapted ${manifest.version}` : manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
@@ -309,7 +317,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const activeScored = await scoreNetworkPackageOn(active, bags.validation, input.providers);
   const candidateScored = await scoreNetworkPackageOn(model, bags.validation, input.providers);
   input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
-  return { model, activeScored, candidateScored, counts: bags.counts, ...(adapted ? { adaptMs: adapted.ms } : {}), prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch };
+  return { model, activeScored, candidateScored, counts: bags.counts, ...(adapted ? { adaptMs: adapted.ms } : {}), prepareMs, trainMs, epochs: result.epochs.length, bestEpoch: result.bestEpoch, ...(cappedAt ? { endedAtEpochCap: cappedAt } : {}) };
 }
 
 /** What each rule mode 'thresholds' accepts does, on the model card. */

@@ -115,6 +115,8 @@ export interface FinetuneResult {
   mode: FinetuneMode;
   /** slidesAtProfileSize: slides read at the model's assumed pixel size, cut at the microscope profile's for training (`atProfilePixelSize`). */
   counts: { trainCases: number; earlyStopCases: number; validationCases: number; skippedSlides: number; slidesAtProfileSize: number };
+  /** Epochs trained, the one kept (0: the starting weights) and, where training ended at its epoch cap while early stopping would have gone on, that cap. */
+  training: { epochs: number; bestEpoch: number; endedAtEpochCap?: number };
   /** adapt: learning the codebooks (mode 'adapt'); embed: embeddings or patches; train: the head or network. */
   timingsMs: { adapt?: number; embed: number; train: number; total: number };
 }
@@ -211,7 +213,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     updateTrainingRun(
       db,
       run.id,
-      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { mode, gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.epochs, bestEpoch: trained.bestEpoch, timingsMs } },
+      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { mode, gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.epochs, bestEpoch: trained.bestEpoch, ...(trained.endedAtEpochCap ? { endedAtEpochCap: trained.endedAtEpochCap } : {}), timingsMs } },
       actor,
       now(),
     );
@@ -222,6 +224,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       gate,
       promoted,
       mode,
+      training: { epochs: trained.epochs, bestEpoch: trained.bestEpoch, ...(trained.endedAtEpochCap ? { endedAtEpochCap: trained.endedAtEpochCap } : {}) },
       counts: { trainCases: trained.counts.fit, earlyStopCases: trained.counts.stop, validationCases: trained.counts.validation, skippedSlides: trained.counts.skippedSlides, slidesAtProfileSize },
       timingsMs,
     };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LinearHead } from '../../../../electron/core/training/scorer';
 import { bagCount } from '../../../../electron/core/training/dataset';
 import { tuneThresholds } from '../../../../electron/core/training/metrics/thresholds';
-import { evaluateScorer, scoreBags, trainScorer, votingLabels, type TrainingMethod } from '../../../../electron/core/training/trainer';
+import { endedAtEpochCap, evaluateScorer, scoreBags, trainScorer, votingLabels, type TrainingMethod } from '../../../../electron/core/training/trainer';
 import { syntheticBags } from './synthetic-bags';
 
 const train = syntheticBags({ bags: 160, seed: 1 });
@@ -84,6 +84,20 @@ describe('trainer', () => {
     const best = Math.max(...scores);
     expect(scores[result.bestEpoch - 1]).toBe(best);
     expect(result.epochs.length - result.bestEpoch).toBeLessThanOrEqual(2);
+  });
+
+  it('says when training ended at its epoch cap before early stopping would have', () => {
+    const run = (maxEpochs: number, patience: number) => trainScorer(new LinearHead(train.inputLength, train.labels.length, 1e-2, 1), train, val, { method: 'plain', seed: 1, maxEpochs, patience });
+    const stopped = run(40, 2);
+    expect(stopped.epochs.length).toBeLessThan(40);
+    expect(endedAtEpochCap(stopped, { maxEpochs: 40, patience: 2 })).toBe(false);
+    const capped = run(3, 10);
+    expect(capped.epochs.length).toBe(3);
+    expect(endedAtEpochCap(capped, { maxEpochs: 3, patience: 10 })).toBe(true);
+    // At the cap, patience epochs after the best: early stopping would have ended there too.
+    const epochs = Array.from({ length: 30 });
+    expect(endedAtEpochCap({ epochs, bestEpoch: 20 }, { maxEpochs: 30, patience: 10 })).toBe(false);
+    expect(endedAtEpochCap({ epochs, bestEpoch: 21 }, { maxEpochs: 30, patience: 10 })).toBe(true);
   });
 
   it("'as-read' keeps the epoch with the best macro-F1 as the package reads: its pooling, thresholds tuned on validation", () => {
