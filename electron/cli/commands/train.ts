@@ -5,14 +5,14 @@ import { defaultEmbeddingCacheDir } from '../../core/cache-dirs';
 import { parseProviderPreference } from '../../core/inference/providers';
 import { THRESHOLD_CV_FOLDS, trainModelFromCsv } from '../../core/training/heads/train-model';
 import type { ConfidenceInit } from '../../core/training/self-paced';
-import type { TrainingMethod } from '../../core/training/trainer';
+import { epochCapWords, type TrainingMethod } from '../../core/training/trainer';
 import { THRESHOLD_MODES, THRESHOLD_WORDS, type ThresholdMode } from '../../core/training/metrics/thresholds';
 import { loadModelPackage, type ModelPackage } from '../../core/models/model-package';
 import { inheritedOptions, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES } from '../../core/training/finetune/finetune';
 import { UsageError, type Command } from '../command';
 import { assumedPixelSizeWarning, blendOption, learningRateOption, pixelSizeOption, pixelSizesWords, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
 import { finetuneNetworkOnDataset } from '../../core/training/finetune/finetune-dataset';
-import { epochCapWords, ratesTriedWords, type RateTried } from '../../core/training/finetune/finetune-network';
+import { ratesTriedWords, type RateTried } from '../../core/training/finetune/finetune-network';
 
 const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean', 'mean-logit'];
 const INITS: ConfidenceInit[] = ['iw-sample', 'iw-ones', 'iw-data'];
@@ -114,6 +114,7 @@ export const trainCommand: Command = {
     const m = result.model.manifest;
     console.log(`Wrote ${m.id} ${m.version} to ${result.model.dir}`);
     console.log(`fields: ${result.counts.train} train, ${result.counts.val} val, ${result.counts.test} test; embeddings ${(result.embedMs / 1000).toFixed(1)} s (${Math.round(result.cachedShare * 100)} % cached); head training ${(result.trainMs / 1000).toFixed(1)} s = ${(result.trainMs / result.counts.train).toFixed(1)} s per 1,000 training fields`);
+    if (result.endedAtEpochCap) console.log(epochCapWords(result.endedAtEpochCap, result.training.bestEpoch));
     if (result.test) {
       const t = result.test;
       console.log(`test (${t.n_images} fields): F1 micro ${t.f1_micro.toFixed(3)}  F1 macro ${t.f1_macro.toFixed(3)}  subset acc ${t.subset_accuracy.toFixed(3)}  mAP ${t.map.toFixed(3)}`);

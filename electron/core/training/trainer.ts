@@ -107,6 +107,11 @@ export function endedAtEpochCap(result: { epochs: readonly unknown[]; bestEpoch:
   return result.epochs.length >= opts.maxEpochs && result.epochs.length - result.bestEpoch < opts.patience;
 }
 
+/** A training that ended at its epoch cap before early stopping would have (`endedAtEpochCap`), in words (cards, `ana finetune`, `ana train`). */
+export function epochCapWords(cap: number, bestEpoch: number): string {
+  return `Training ended at its cap of ${cap} epoch${cap === 1 ? '' : 's'}, the best ${bestEpoch ? `at epoch ${bestEpoch}` : 'the starting weights'}, before early stopping would have: more epochs (--epochs) may rank the lab's cases better`;
+}
+
 export const defaultTrainerOptions: TrainerOptions = {
   method: 'spl',
   seed: 1,

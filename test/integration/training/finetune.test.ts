@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { startFinetuneWorker } from '../../../electron/core/training/finetune/fi
 import { listSignedCases } from '../../../electron/core/review/signed-cases';
 import { splitSignedCases } from '../../../electron/core/training/finetune/signed-cases';
 import { trainModelFromCsv } from '../../../electron/core/training/heads/train-model';
+import { epochCapWords } from '../../../electron/core/training/trainer';
 import { writeSkeletonPackage } from '../../../native-models/recipes/build-skeleton';
 import { readAndSignCases, writeField, writeFieldDataset } from './fields';
 
@@ -132,6 +133,23 @@ describe('local fine-tuning', () => {
     await expect(handle.result).rejects.toThrow(/cancelled/);
     const runs = db.prepare("SELECT status FROM training_runs ORDER BY id DESC LIMIT 1").get() as { status: string };
     expect(runs.status).toBe('cancelled');
+  });
+
+  it("says on the head's card, its run and its result when the epoch cap ended training, not when early stopping did", async () => {
+    const headRun = (trainer: { maxEpochs: number; patience: number }) =>
+      runFinetune({ db, fallbackModelDir: mismatchedDir, modelsDir: join(dir, 'models'), cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, mode: 'head', trainer: { seed: 5, lr: 0.05, ...trainer }, autoPromote: false, providers: ['cpu'] });
+    const card = (r: { candidate: { dirPath: string } }) => readFile(join(r.candidate.dirPath, 'MODEL_CARD.md'), 'utf8');
+    // 2 epochs under a patience of 10: whichever epoch was best, early stopping would have gone on.
+    const capped = await headRun({ maxEpochs: 2, patience: 10 });
+    expect(capped.training).toMatchObject({ epochs: 2, endedAtEpochCap: 2 });
+    expect(await card(capped)).toContain(`- ${epochCapWords(2, capped.training.bestEpoch)}.`);
+    expect(getTrainingRun(db, capped.runId)!.metrics).toMatchObject({ epochs: 2, endedAtEpochCap: 2 });
+    // A patience of 1 ends the run at its first epoch without a better score, long before 40.
+    const stopped = await headRun({ maxEpochs: 40, patience: 1 });
+    expect(stopped.training.epochs).toBeLessThan(40);
+    expect(stopped.training.endedAtEpochCap).toBeUndefined();
+    expect(await card(stopped)).not.toContain('Training ended at its cap');
+    expect(getTrainingRun(db, stopped.runId)!.metrics).not.toHaveProperty('endedAtEpochCap');
   });
 
   it('cuts the slides read at the assumed pixel size at the microscope profile size once one is set; the record keeps them as read', async () => {

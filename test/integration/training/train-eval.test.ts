@@ -99,12 +99,16 @@ describe('train and eval from a dataset CSV', () => {
   it('ana train without --method trains as the base package was trained (its recorded recipe); a base without one: spl', async () => {
     // A base whose head was trained with the mean-logit L-BFGS recipe (as the shipped 0.4.0).
     await trainModelFromCsv({ dataCsv: join(dir, 'labels.csv'), outDir: join(dir, 'ml-base'), baseModelDir: join(dir, 'base'), trainer: { seed: 3, method: 'mean-logit', solver: 'lbfgs' }, providers: ['cpu'] });
-    const cli = (base: string, out: string) => run(process.execPath, ['--import', 'tsx', 'electron/cli/ana.ts', 'train', '--data', join(dir, 'labels.csv'), '--base', join(dir, base), '--out', join(dir, out), '--epochs', '2', '--provider', 'cpu', '--quiet']);
-    await cli('ml-base', 'inherits');
+    const cli = (base: string, out: string) => run(process.execPath, ['--import', 'tsx', 'electron/cli/ana.ts', 'train', '--data', join(dir, 'labels.csv'), '--base', join(dir, base), '--out', join(dir, out), '--epochs', '2', '--patience', '10', '--provider', 'cpu', '--quiet']);
+    const lbfgs = await cli('ml-base', 'inherits');
     const trainer = async (out: string) => ((await loadModelPackage(join(dir, out))).manifest.provenance as { trainer: { method: string; solver: string } }).trainer;
     expect(await trainer('inherits')).toMatchObject({ method: 'mean-logit', solver: 'lbfgs' });
-    await cli('base', 'self-paced');
+    const spl = await cli('base', 'self-paced');
     expect((await trainer('self-paced')).method).toBe('spl');
+    // 2 epochs under a patience of 10: the cap ended the self-paced run; L-BFGS fits to convergence (its 5 steps are values of C), no epochs to cap.
+    expect(spl.stdout).toMatch(/^Training ended at its cap of 2 epochs, the best /m);
+    expect(await readFile(join(dir, 'self-paced', 'MODEL_CARD.md'), 'utf8')).toContain('- Training ended at its cap of 2 epochs');
+    expect(lbfgs.stdout).not.toContain('Training ended at its cap');
   }, 120_000);
 
   it('ana eval prints the table and writes JSON with exactly the issue\'s keys', async () => {

@@ -16,7 +16,7 @@ import { bagCount, patchCount, type BagDataset } from '../dataset';
 import { evaluate, onLabels, scoredReport, type ScoredReport } from '../metrics/metrics';
 import type { Pooling } from '../../inference/aggregate';
 import { NETWORK_METHOD_NAMES } from '../metrics/model-card';
-import { EPOCH_SCORE_NAMES, endedAtEpochCap, poolBags, votingLabels, type EpochInfo, type TrainingProgress } from '../trainer';
+import { EPOCH_SCORE_NAMES, endedAtEpochCap, epochCapWords, poolBags, votingLabels, type EpochInfo, type TrainingProgress } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
@@ -212,11 +212,6 @@ export function bestRate(tried: readonly RateTried[], margin = BLEND_CHOICE_MARG
 /** The rates 'auto' tried, in words (card, `ana train`, the benches): each with its candidate's early-stopping mAP. */
 export function ratesTriedWords(tried: readonly RateTried[]): string {
   return tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ');
-}
-
-/** A training that ended at its epoch cap before early stopping would have (`endedAtEpochCap`), in words (card, `ana finetune`, `ana train`). */
-export function epochCapWords(cap: number, bestEpoch: number): string {
-  return `Training ended at its cap of ${cap} epoch${cap === 1 ? '' : 's'}, the best ${bestEpoch ? `at epoch ${bestEpoch}` : 'the starting weights'}, before early stopping would have: more epochs (--epochs) may rank the lab's cases better`;
 }
 
 /**

@@ -292,6 +292,7 @@ async function headCandidate(
     trainMs: trained.trainMs,
     epochs: trained.training.epochs.length,
     bestEpoch: trained.training.bestEpoch,
+    ...(trained.endedAtEpochCap ? { endedAtEpochCap: trained.endedAtEpochCap } : {}),
   };
 }
 

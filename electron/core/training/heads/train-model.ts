@@ -21,7 +21,7 @@ import { datasetPixelSizes, type DatasetPixelSizes } from '../dataset-pixel-size
 import { patchOptionsOf } from '../../models/manifest';
 import { scoredReport, type EvaluationReport, type MultiLabelData, type ScoredReport } from '../metrics/metrics';
 import { LinearHead, type SyncPatchScorer } from '../scorer';
-import { defaultTrainerOptions, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from '../trainer';
+import { defaultTrainerOptions, endedAtEpochCap, evaluateScorer, overallScore, scoreBags, trainScorer, type EpochInfo, type TrainerOptions, type TrainingResult } from '../trainer';
 import { fitMeanLogitLbfgs, LBFGS_C_GRID } from './mean-logit-lbfgs';
 import { modelCard } from '../metrics/model-card';
 
@@ -135,6 +135,8 @@ export interface TrainModelOptions {
 export interface TrainModelResult {
   model: ModelPackage;
   training: TrainingResult;
+  /** The epoch cap the head's training ended at while early stopping would have gone on (`endedAtEpochCap`); absent otherwise. */
+  endedAtEpochCap?: number;
   test: EvaluationReport | null;
   counts: { train: number; val: number; test: number };
   trainMs: number;
@@ -234,13 +236,15 @@ export async function finishTraining(input: FinishInput): Promise<TrainModelResu
     thresholds: THRESHOLD_WORDS(THRESHOLD_CV_FOLDS)[mode],
     ...input.extraProvenance,
   };
-  const card = modelCard({ kind: 'extractor-head', base, version, trainer, counts: input.counts, training, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription, thresholds });
+  // L-BFGS fits to convergence (no epochs); without early-stopping fields every epoch counts as the best.
+  const cappedAt = !training.lbfgs && input.counts.val && endedAtEpochCap(training, trainer) ? trainer.maxEpochs : undefined;
+  const card = modelCard({ kind: 'extractor-head', base, version, trainer, counts: input.counts, training, endedAtEpochCap: cappedAt, test: testReport, csv: input.csv, trainMs, dataDescription: input.dataDescription, thresholds });
   let model = await writeDerivedPackage(base, options.outDir, { head: folded, version, id: options.id, thresholds, provenance, metrics, card, displayName: `ANA patterns (${trainer.method}, ${version})` });
   if (model.manifest.aggregation !== pooling) {
     await writeManifest(model.dir, { ...model.manifest, aggregation: pooling });
     model = await loadModelPackage(model.dir);
   }
-  return { model, training, test: testReport, counts: input.counts, trainMs, embedMs: input.embedMs, cachedShare: input.cachedShare };
+  return { model, training, ...(cappedAt ? { endedAtEpochCap: cappedAt } : {}), test: testReport, counts: input.counts, trainMs, embedMs: input.embedMs, cachedShare: input.cachedShare };
 }
 
 /** Folds of the cross-validation behind the 'cv' and 'platt' thresholds. */

@@ -5,7 +5,7 @@
  */
 import type { ModelPackage } from '../../models/model-package';
 import type { EvaluationReport } from './metrics';
-import type { EpochInfo, TrainerOptions, TrainingResult } from '../trainer';
+import { epochCapWords, type EpochInfo, type TrainerOptions, type TrainingResult } from '../trainer';
 
 export type ModelCardInput = ({ kind: 'extractor-head' } & HeadCardInput) | ({ kind: 'network' } & NetworkCardInput);
 
@@ -15,6 +15,8 @@ export interface HeadCardInput {
   trainer: TrainerOptions;
   counts: { train: number; val: number; test: number };
   training: TrainingResult;
+  /** The epoch cap training ended at while early stopping would have gone on (trainer.ts, `endedAtEpochCap`). */
+  endedAtEpochCap?: number;
   test: EvaluationReport | null;
   csv: string;
   trainMs: number;
@@ -100,6 +102,7 @@ function headCard(c: HeadCardInput): string {
     c.training.lbfgs
       ? `- fitted by L-BFGS per label to convergence (loss summed over images + |w|²/2C); C tried ${c.training.lbfgs.tried.map((t) => `${t.c} (validation ${t.validationScore.toFixed(3)})`).join(', ')}; kept C = ${c.training.lbfgs.c ?? 'the starting head'}; head training time ${(c.trainMs / 1000).toFixed(1)} s`
       : `- epochs run ${c.training.epochs.length}, best epoch ${c.training.bestEpoch}; head training time ${(c.trainMs / 1000).toFixed(1)} s`,
+    ...(c.endedAtEpochCap ? [`- ${epochCapWords(c.endedAtEpochCap, c.training.bestEpoch)}.`] : []),
     '',
   ];
   if (c.test) {
