@@ -103,7 +103,8 @@ async function runJob(job: FinetuneJob): Promise<number> {
     console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${MODE_WORDS[r.mode]}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${t.adapt === undefined ? '' : `adaptation ${(t.adapt / 1000).toFixed(1)} s, `}${trainedHead ? 'embeddings' : 'patches'} ${(t.embed / 1000).toFixed(1)} s, ${r.mode === 'thresholds' ? 'scoring for the thresholds' : 'training'} ${(t.train / 1000).toFixed(1)} s, total ${(t.total / 1000).toFixed(1)} s`);
     if (r.training.endedAtEpochCap) console.log(epochCapWords(r.training.endedAtEpochCap, r.training.bestEpoch));
     const g = r.gate;
-    console.log(`validation (${g.n_images} cases): macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}`);
+    const moves = (by: number | undefined) => (by === undefined ? '' : ` (the difference ±${by.toFixed(3)} on another ${g.n_images} cases like these)`);
+    console.log(`validation (${g.n_images} cases): macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}${moves(g.spread?.f1_macro)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}${moves(g.spread?.map)}`);
     if (g.passed) console.log(r.promoted ? `gate passed: ${c.version} is now the active model` : `gate passed: ${c.version} is validated; promote it with 'ana models promote ${c.id}'`);
     else console.log(`gate refused the candidate; it stays a candidate:\n${g.reasons.map((x) => `  - ${x}`).join('\n')}`);
     if (g.unjudgedClasses.length) console.log(`not judged: no validation case holds ${g.unjudgedClasses.join(', ')}; whether the candidate still finds them is not known until such cases are signed`);

@@ -123,6 +123,9 @@ describe('whole-network local fine-tuning', () => {
     expect(r.gate.candidate.f1_macro).toBeLessThan(r.gate.active.f1_macro - 0.01);
     expect(r.gate.passed).toBe(false);
     expect(r.gate.reasons.length).toBeGreaterThan(0);
+    // Both versions read the same validation cases: the refusal says how much the difference would move on others like them.
+    expect(r.gate.spread!.resamples).toBe(200);
+    expect(r.gate.reasons[0]).toMatch(/^macro-F1 .*; on another \d+ cases like these the difference would typically move by \d\.\d{3}$/);
     expect(r.candidate.status).toBe('rejected');
     expect(r.promoted).toBe(false);
     expect(getActiveModelVersion(db)!.version).toBe('1.0.0');
@@ -142,6 +145,7 @@ describe('whole-network local fine-tuning', () => {
     expect(run.status, run.stderr).toBe(0);
     const id = Number(/\(id (\d+), all layers\)/.exec(run.stdout)?.[1]);
     expect(run.stdout).toMatch(/; patches [\d.]+ s, training/);
+    expect(run.stdout).toMatch(/^validation \(\d+ cases\): macro-F1 [\d.]+ → [\d.]+ \(the difference ±[\d.]+ on another \d+ cases like these\), mAP [\d.]+ → [\d.]+ \(the difference ±[\d.]+ on another \d+ cases like these\)$/m);
     // One epoch under fine-tuning's patience: the cap ended it, and the lab is told more epochs may help.
     expect(run.stdout).toMatch(/Training ended at its cap of 1 epoch, the best (at epoch 1|the starting weights), before early stopping would have: more epochs \(--epochs\)/);
     // The record's cases hold two of the eight patterns: the other six cannot be judged, and it says so.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { scoredReport, type ScoredReport } from '../../../../../electron/core/training/metrics/metrics';
-import { matchRecall, validationGate } from '../../../../../electron/core/training/finetune/validation-gate';
+import { matchRecall, pairedSpread, validationGate } from '../../../../../electron/core/training/finetune/validation-gate';
 
 /** Scores per label (one column each, same images) with the labels' truth, as the gate receives them from an evaluation. */
 function scored(columns: Record<string, { truth: number[]; scores: number[]; threshold?: number }>): ScoredReport {
@@ -88,6 +88,48 @@ describe('validation gate', () => {
     expect(g.reasons[0]).toMatch(/^macro-F1 0.000 is below the active model's 0.857/);
     expect(g.reasons[1]).toMatch(/^mAP/);
     expect(g.reasons[2]).toMatch(/^recall of a/);
+  });
+
+  describe('the spread of the differences', () => {
+    // Forty cases: the active version ranks and calls them well; the candidate swaps a few.
+    const many = Array.from({ length: 40 }, (_, i) => i % 3 === 0);
+    const t = many.map((p) => (p ? 1 : 0));
+    const activeScores = many.map((p, i) => (p ? 0.7 + (i % 5) * 0.05 : 0.3 - (i % 5) * 0.05));
+    const candidateScores = activeScores.map((s, i) => (i % 7 === 0 ? 1 - s : s));
+
+    it('is zero for a candidate that reads every case as the active version does', () => {
+      const active = scored({ a: { truth: t, scores: activeScores } });
+      expect(pairedSpread(active, active)).toEqual({ f1_macro: 0, map: 0, resamples: 200 });
+    });
+
+    it('is what the differences do over resamples of the cases, the same each time', () => {
+      const [active, candidate] = [scored({ a: { truth: t, scores: activeScores } }), scored({ a: { truth: t, scores: candidateScores } })];
+      const spread = pairedSpread(candidate, active)!;
+      expect(spread).toEqual(pairedSpread(candidate, active));
+      // The candidate gets 6 of the 40 cases wrong where the active gets none: the difference is large and moves by a few cases' worth.
+      expect(spread.f1_macro).toBeGreaterThan(0.02);
+      expect(spread.f1_macro).toBeLessThan(0.2);
+      expect(spread.map).toBeGreaterThan(0.01);
+      // More cases like these: the difference moves less (about 1/√4 with four times as many).
+      const four = (col: number[]) => [...col, ...col, ...col, ...col];
+      const more = pairedSpread(scored({ a: { truth: four(t), scores: four(candidateScores) } }), scored({ a: { truth: four(t), scores: four(activeScores) } }))!;
+      expect(more.f1_macro / spread.f1_macro).toBeGreaterThan(0.35);
+      expect(more.f1_macro / spread.f1_macro).toBeLessThan(0.65);
+    });
+
+    it('is not given when the two versions were not scored on the same cases', () => {
+      const active = scored({ a: { truth: t, scores: activeScores } });
+      expect(pairedSpread(scored({ a: { truth: t.slice(1), scores: activeScores.slice(1) } }), active)).toBeNull();
+      expect(pairedSpread(scored({ a: { truth: [...t.slice(1), t[0]!], scores: activeScores } }), active)).toBeNull();
+    });
+
+    it("is said in the reason of a refusal on macro-F1 or mAP, and kept in the gate's record", () => {
+      const [active, candidate] = [scored({ a: { truth: t, scores: activeScores } }), scored({ a: { truth: t, scores: candidateScores } })];
+      const g = validationGate(candidate, active);
+      expect(g.spread).toEqual(pairedSpread(candidate, active));
+      expect(g.reasons[0]).toBe(`macro-F1 ${g.candidate.f1_macro.toFixed(3)} is below the active model's 1.000 by more than 0.01; on another 40 cases like these the difference would typically move by ${g.spread!.f1_macro.toFixed(3)}`);
+      expect(g.reasons[1]).toMatch(/^mAP .* by more than 0.01; on another 40 cases like these the difference would typically move by 0\.\d{3}$/);
+    });
   });
 
   it('custom tolerances apply', () => {
