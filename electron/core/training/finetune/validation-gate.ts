@@ -115,7 +115,8 @@ export function pairedSpread(candidate: ScoredReport, active: ScoredReport, resa
   for (let i = 0; i < n * K; i++) if (c.truth[i] !== a.truth[i]) return null;
   const rng = new Random(seed);
   const truth = new Float64Array(n * K);
-  const scores = [new Float64Array(n * K), new Float64Array(n * K)];
+  const candidateScores = new Float64Array(n * K);
+  const activeScores = new Float64Array(n * K);
   const f1: number[] = [];
   const map: number[] = [];
   for (let b = 0; b < resamples; b++) {
@@ -123,14 +124,13 @@ export function pairedSpread(candidate: ScoredReport, active: ScoredReport, resa
       const r = Math.floor(rng.next() * n);
       for (let k = 0; k < K; k++) {
         truth[i * K + k] = a.truth[r * K + k]!;
-        scores[0]![i * K + k] = c.scores[r * K + k]!;
-        scores[1]![i * K + k] = a.scores[r * K + k]!;
+        candidateScores[i * K + k] = c.scores[r * K + k]!;
+        activeScores[i * K + k] = a.scores[r * K + k]!;
       }
     }
-    // The gate's figures (evaluate's macro-F1 at each version's thresholds, and mAP) on the resample.
-    const [fc, fa] = [f1Macro(truth, binarise(scores[0]!, candidate.thresholds, K), n, K), f1Macro(truth, binarise(scores[1]!, active.thresholds, K), n, K)];
-    f1.push(fc - fa);
-    map.push(meanAveragePrecision(truth, scores[0]!, n, K) - meanAveragePrecision(truth, scores[1]!, n, K));
+    // The gate's figures on the resample: macro-F1 at each version's thresholds (as evaluate computes it), and mAP.
+    f1.push(f1Macro(truth, binarise(candidateScores, candidate.thresholds, K), n, K) - f1Macro(truth, binarise(activeScores, active.thresholds, K), n, K));
+    map.push(meanAveragePrecision(truth, candidateScores, n, K) - meanAveragePrecision(truth, activeScores, n, K));
   }
   return { f1_macro: standardDeviation(f1), map: standardDeviation(map), resamples };
 }
