@@ -70,11 +70,12 @@ export interface GateResult {
   spread: GateSpread | null;
 }
 
-export function validationGate(candidate: ScoredReport, active: ScoredReport, tolerances: GateTolerances = DEFAULT_GATE): GateResult {
+/** `resamples` for the spread; 0 leaves it out (a measurement that calls the gate thousands of times). */
+export function validationGate(candidate: ScoredReport, active: ScoredReport, tolerances: GateTolerances = DEFAULT_GATE, resamples = SPREAD_RESAMPLES): GateResult {
   const reasons: string[] = [];
   const d = (v: number): string => v.toFixed(3);
   const [c, a] = [candidate.report, active.report];
-  const spread = pairedSpread(candidate, active);
+  const spread = resamples > 0 ? pairedSpread(candidate, active, resamples) : null;
   const moves = (by: number | undefined): string => (by === undefined ? '' : `; on another ${c.n_images} cases like these the difference would typically move by ${d(by)}`);
   if (c.f1_macro < a.f1_macro - tolerances.macroF1Drop) reasons.push(`macro-F1 ${d(c.f1_macro)} is below the active model's ${d(a.f1_macro)} by more than ${tolerances.macroF1Drop}${moves(spread?.f1_macro)}`);
   if (c.map < a.map - tolerances.mapDrop) reasons.push(`mAP ${d(c.map)} is below the active model's ${d(a.map)} by more than ${tolerances.mapDrop}${moves(spread?.map)}`);

@@ -129,6 +129,11 @@ describe('validation gate', () => {
       expect(g.spread).toEqual(pairedSpread(candidate, active));
       expect(g.reasons[0]).toBe(`macro-F1 ${g.candidate.f1_macro.toFixed(3)} is below the active model's 1.000 by more than 0.01; on another 40 cases like these the difference would typically move by ${g.spread!.f1_macro.toFixed(3)}`);
       expect(g.reasons[1]).toMatch(/^mAP .* by more than 0.01; on another 40 cases like these the difference would typically move by 0\.\d{3}$/);
+      // Without resamples (a measurement calling the gate thousands of times) the verdict is the same, without the figure.
+      const bare = validationGate(candidate, active, undefined, 0);
+      expect(bare.spread).toBeNull();
+      expect(bare.passed).toBe(g.passed);
+      expect(bare.reasons[0]).toBe(`macro-F1 ${g.candidate.f1_macro.toFixed(3)} is below the active model's 1.000 by more than 0.01`);
     });
   });
 
