@@ -1,6 +1,7 @@
 /**
  * Rule 19, step 2: the validation gate's verdicts on drawn validation sets against its verdict on
- * the truth fields, for the shipped gate (G0) and the two alternatives of rule19.md (G1, G3).
+ * the truth fields, for the shipped gate (G0), the two alternatives of rule19.md (G1, G3), its
+ * addendum's G0+ and rule 20's GS.
  *   tsx gate19.mts STYLE-far.json STYLE-070.json ...   (from score.mts)
  * Rows 0..POOL-1 of each file are the pool the validation cases are drawn from, the rest the truth.
  * G0+ needs STYLE-FAMILY-signed.json beside each file (the same packages on the signed fields they trained on).
