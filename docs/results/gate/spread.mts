@@ -3,13 +3,14 @@
  * much that difference moves from one validation set to another? For each pair of rule 19's score
  * files: the standard deviation of the difference over DRAWS validation sets of N cases drawn from
  * the pool (what the lab cannot see), against the mean, over those sets, of the bootstrap standard
- * deviation computed on each set alone (what the gate can say), with RESAMPLES resamples.
+ * deviation the gate computes on each set alone (`pairedSpread`, what it reports), with RESAMPLES resamples.
  *   tsx spread.mts STYLE-far.json STYLE-070.json ...   (N=75 DRAWS=100 RESAMPLES=200)
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Random } from '../../../electron/core/random';
-import { evaluate } from '../../../electron/core/training/metrics/metrics';
+import { pairedSpread } from '../../../electron/core/training/finetune/validation-gate';
+import { scoredReport, type ScoredReport } from '../../../electron/core/training/metrics/metrics';
 
 const POOL = 300;
 const N = Number(process.env.N ?? 75);
@@ -18,7 +19,8 @@ const RESAMPLES = Number(process.env.RESAMPLES ?? 200);
 
 interface Scores { labels: string[]; truth: number[]; packages: { dir: string; thresholds: number[]; scores: number[] }[] }
 
-function figures(file: Scores, p: number, rows: readonly number[]): { f1: number; map: number } {
+/** Package p's report on `rows`, as the gate receives it. */
+function scored(file: Scores, p: number, rows: readonly number[]): ScoredReport {
   const K = file.labels.length;
   const truth = new Float64Array(rows.length * K);
   const scores = new Float64Array(rows.length * K);
@@ -28,8 +30,7 @@ function figures(file: Scores, p: number, rows: readonly number[]): { f1: number
       scores[i * K + k] = file.packages[p]!.scores[r * K + k]!;
     }
   });
-  const e = evaluate({ truth, scores, imageCount: rows.length, labelCount: K }, file.labels, file.packages[p]!.thresholds);
-  return { f1: e.f1_macro, map: e.map };
+  return scoredReport({ truth, scores, imageCount: rows.length, labelCount: K }, file.labels, file.packages[p]!.thresholds);
 }
 
 const sd = (xs: number[]) => {
@@ -53,18 +54,13 @@ for (const path of process.argv.slice(2)) {
         [ix[i], ix[j]] = [ix[j]!, ix[i]!];
       }
       const drawn = ix.slice(0, N);
-      const [c, a] = [figures(file, p, drawn), figures(file, 0, drawn)];
-      across.f1.push(c.f1 - a.f1);
-      across.map.push(c.map - a.map);
-      const boot = { f1: [] as number[], map: [] as number[] };
-      for (let b = 0; b < RESAMPLES; b++) {
-        const re = drawn.map(() => drawn[Math.floor(rng.next() * N)]!);
-        const [cb, ab] = [figures(file, p, re), figures(file, 0, re)];
-        boot.f1.push(cb.f1 - ab.f1);
-        boot.map.push(cb.map - ab.map);
-      }
-      within.f1.push(sd(boot.f1));
-      within.map.push(sd(boot.map));
+      const [c, a] = [scored(file, p, drawn), scored(file, 0, drawn)];
+      across.f1.push(c.report.f1_macro - a.report.f1_macro);
+      across.map.push(c.report.map - a.report.map);
+      // What the gate reports on this set: the shipped function, not a copy of it.
+      const spread = pairedSpread(c, a, RESAMPLES)!;
+      within.f1.push(spread.f1_macro);
+      within.map.push(spread.map);
     }
     // A candidate with the active version's ranking (thresholds only, or blend 0) has no mAP difference to spread.
     if (sd(across.f1) > 0) ratios.f1.push(mean(within.f1) / sd(across.f1));
