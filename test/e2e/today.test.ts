@@ -14,9 +14,11 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createApp, type App } from '../../electron/core/app';
 import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
-import { getActiveModelVersion, insertModelVersion } from '../../electron/core/db/model-version.repo';
+import { getActiveModelVersion, insertModelVersion, setModelValidation } from '../../electron/core/db/model-version.repo';
 import { ensureActiveModel } from '../../electron/core/models/model-registry';
 import { defaultModelDir, projectRoot } from '../../electron/core/paths';
+import { validationGate } from '../../electron/core/training/finetune/validation-gate';
+import { evaluate } from '../../electron/core/training/metrics/metrics';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { loginAs, seedTestUsers, TEST_PASSWORD, TEST_SCRYPT_COST, TEST_USERS } from '../support/record-fixtures';
 import { seedQcMonth, type QcMonth, type SignedOutcome } from '../support/qc-days';
@@ -156,13 +158,22 @@ describe('the Models page', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('tells an administrator, before promoting a candidate, which patterns fine-tuning did not train on', async () => {
+  it('tells an administrator, before promoting a refused candidate by hand, why the gate refused it, how much its figures can tell, and which patterns fine-tuning did not train on', async () => {
     // A candidate as fine-tuning registers one: the active package, its provenance naming the pattern
-    // too few training cases held (what finetune-network.test.ts checks fine-tuning writes).
+    // too few training cases held (what finetune-network.test.ts checks fine-tuning writes), and the
+    // gate's own record of refusing it on eight validation cases.
     const active = getActiveModelVersion(app.db)!;
     const version = `${active.version}+lab`;
     const manifest = { ...(active.manifest as Record<string, unknown>), version, provenance: { training: { untrainedLabels: ['nuclear_dots'] } } };
-    insertModelVersion(app.db, { modelId: active.modelId, version, manifest, packageSha256: active.packageSha256, dirPath: active.dirPath, source: 'fine-tuned', parentId: active.id, trainingRunId: null, status: 'validated', createdAtMs: Date.now() }, SYSTEM_ACTOR);
+    const candidate = insertModelVersion(app.db, { modelId: active.modelId, version, manifest, packageSha256: active.packageSha256, dirPath: active.dirPath, source: 'fine-tuned', parentId: active.id, trainingRunId: null, createdAtMs: Date.now() }, SYSTEM_ACTOR);
+    const truth = [1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1];
+    const scored = (scores: number[]) => {
+      const data = { truth, scores, imageCount: 8, labelCount: 2 };
+      return { data, report: evaluate(data, ['homogeneous', 'speckled']), thresholds: [0.5, 0.5] };
+    };
+    const gate = validationGate(scored([0.3, 0.6, 0.7, 0.4, 0.4, 0.6, 0.2, 0.1, 0.6, 0.8, 0.4, 0.3, 0.6, 0.4, 0.7, 0.6]), scored([0.9, 0.2, 0.3, 0.6, 0.7, 0.4, 0.2, 0.1, 0.6, 0.8, 0.6, 0.3, 0.2, 0.9, 0.7, 0.6]));
+    expect(gate.passed).toBe(false);
+    setModelValidation(app.db, candidate.id, 'rejected', { gate }, SYSTEM_ACTOR);
 
     const admin = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const adminErrors: string[] = [];
@@ -177,6 +188,13 @@ describe('the Models page', () => {
     await eventually(() => dialog.textContent()).toContain(
       'Not trained on AC-6/7 Nuclear dots: too few of the signed cases this version learnt from hold it, so its output and threshold are those of the version it started from.',
     );
+    const text = (await dialog.textContent())!;
+    const at3 = (v: number) => v.toFixed(3);
+    expect(text).toContain(`This version has status 'rejected'. The validation gate refused it: macro-F1 ${at3(gate.active.f1_macro)} → ${at3(gate.candidate.f1_macro)}, mAP ${at3(gate.active.map)} → ${at3(gate.candidate.map)} on 8 validation cases.`);
+    expect(text).toContain(`On another 8 cases like these, the differences would typically move by ${at3(gate.spread!.f1_macro)} (macro-F1) and ${at3(gate.spread!.map)} (mAP).`);
+    expect(await dialog.getByRole('listitem').allTextContents()).toEqual([...gate.reasons, expect.stringMatching(/^Not trained on AC-6\/7 Nuclear dots/)]);
+    await dialog.getByLabel('Justification').waitFor();
+    await dialog.screenshot({ path: join(OUT, 'models-promote-refused.png') });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await admin.close();
     expect(adminErrors).toEqual([]);

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { learningCurve } from '../../core/models/learning-curve';
 import { listRegistry, promoteModel, rollbackModel, untrainedOf } from '../../core/models/model-registry';
+import type { GateResult } from '../../core/training/finetune/validation-gate';
 import { UsageError, type Command } from '../command';
 import { databasePath, openExistingDatabase } from '../database';
 
@@ -28,10 +29,12 @@ export const modelsCommand: Command = {
         }
         if (rows.length === 0) console.log('No model versions registered yet (the shipped model is registered on the first fine-tuning run).');
         for (const r of rows) {
-          const v = r.validation as { gate?: { passed: boolean; reasons: string[]; candidate: { f1_macro: number; map: number } } } | null;
-          const gate = v?.gate ? ` gate ${v.gate.passed ? 'passed' : 'refused'} (macro-F1 ${v.gate.candidate.f1_macro.toFixed(3)}, mAP ${v.gate.candidate.map.toFixed(3)})` : '';
+          const g = (r.validation as { gate?: GateResult } | null)?.gate;
+          const gate = g ? ` gate ${g.passed ? 'passed' : 'refused'} (macro-F1 ${g.active.f1_macro.toFixed(3)} → ${g.candidate.f1_macro.toFixed(3)}, mAP ${g.active.map.toFixed(3)} → ${g.candidate.map.toFixed(3)}, ${g.n_images} cases)` : '';
           console.log(`${r.active ? '*' : ' '} ${String(r.id).padStart(3)}  ${r.modelId} ${r.version}  ${r.active ? 'active' : r.status}  ${r.source}${r.parentId ? ` from ${r.parentId}` : ''}${gate}  ${r.dirPath}`);
-          if (v?.gate && !v.gate.passed) for (const reason of v.gate.reasons) console.log(`        - ${reason}`);
+          if (g && !g.passed) for (const reason of g.reasons) console.log(`        - ${reason}`);
+          // Verdicts recorded before the gate measured its spread (2026-12-07) have none.
+          if (g?.spread) console.log(`        on another ${g.n_images} cases like these the differences would typically move by ${g.spread.f1_macro.toFixed(3)} (macro-F1) and ${g.spread.map.toFixed(3)} (mAP)`);
           const untrained = untrainedOf(r.manifest);
           if (untrained.length) console.log(`        not trained on ${untrained.join(', ')}: too few training cases held them; outputs and thresholds of the version it started from`);
         }

@@ -16,6 +16,11 @@ export const GateVerdict = z.object({
   validationCases: z.number().int(),
   /** Patterns no validation case holds: the gate could not judge whether the candidate still finds them. */
   unjudged: z.array(z.string()),
+  /**
+   * How much the candidate − active differences would typically move on another set of as many
+   * cases (bootstrap standard deviation); null for verdicts recorded before the gate measured it.
+   */
+  spread: GateMetrics.nullable(),
 });
 export type GateVerdict = z.infer<typeof GateVerdict>;
 

@@ -26,11 +26,14 @@ type Channels = 'models/list' | 'models/curve' | 'models/promote' | 'models/roll
 const MAX_CARD_CHARS = 20_000;
 
 export function gateOf(validation: unknown): GateVerdict | null {
-  const g = (validation as { gate?: { passed?: unknown; reasons?: unknown; candidate?: { f1_macro?: unknown; map?: unknown }; active?: { f1_macro?: unknown; map?: unknown }; n_images?: unknown; unjudgedClasses?: unknown } } | null)?.gate;
+  type Metrics = { f1_macro?: unknown; map?: unknown };
+  const g = (validation as { gate?: { passed?: unknown; reasons?: unknown; candidate?: Metrics; active?: Metrics; n_images?: unknown; unjudgedClasses?: unknown; spread?: Metrics | null } } | null)?.gate;
   if (!g || typeof g.passed !== 'boolean') return null;
-  const metrics = (m: { f1_macro?: unknown; map?: unknown } | undefined) => ({ f1Macro: Number(m?.f1_macro ?? Number.NaN), map: Number(m?.map ?? Number.NaN) });
+  const metrics = (m: Metrics | undefined) => ({ f1Macro: Number(m?.f1_macro ?? Number.NaN), map: Number(m?.map ?? Number.NaN) });
   const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
-  return { passed: g.passed, reasons: strings(g.reasons), candidate: metrics(g.candidate), active: metrics(g.active), validationCases: Number(g.n_images ?? 0), unjudged: strings(g.unjudgedClasses) };
+  // Records written before the gate measured its spread (2026-12-07) have none.
+  const spread = g.spread ? metrics(g.spread) : null;
+  return { passed: g.passed, reasons: strings(g.reasons), candidate: metrics(g.candidate), active: metrics(g.active), validationCases: Number(g.n_images ?? 0), unjudged: strings(g.unjudgedClasses), spread };
 }
 
 function cardOf(row: ModelVersionRow): string | null {

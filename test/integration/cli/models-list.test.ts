@@ -1,13 +1,19 @@
-/** `ana models list` names the patterns a fine-tuned version was not trained on, in its table and its JSON. */
+/**
+ * `ana models list` names the patterns a fine-tuned version was not trained on, in its table and its
+ * JSON, and gives the gate's verdict: both versions' figures, the reasons of a refusal and how far
+ * the differences would move on another validation set as large.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
 import { openDatabase } from '../../../electron/core/db/connection';
-import { insertModelVersion } from '../../../electron/core/db/model-version.repo';
+import { insertModelVersion, setModelValidation } from '../../../electron/core/db/model-version.repo';
 import { ensureActiveModel } from '../../../electron/core/models/model-registry';
 import { defaultModelDir } from '../../../electron/core/paths';
+import { validationGate } from '../../../electron/core/training/finetune/validation-gate';
+import { evaluate } from '../../../electron/core/training/metrics/metrics';
 import { anaInProcess } from '../../support/ana-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'ana-models-list-'));
@@ -34,4 +40,30 @@ it('lists a candidate with the patterns too few training cases held, and the shi
   const rows = JSON.parse(json.stdout) as { version: string; untrained: string[]; manifest?: unknown }[];
   expect(rows.map((r) => [r.version, r.untrained])).toEqual([[shipped.version, []], [version, ['nuclear_dots', 'mitochondrial']]]);
   expect(rows[0]).not.toHaveProperty('manifest');
+});
+
+it("lists a refused candidate with both versions' figures, the gate's reasons and its spread", async () => {
+  const dbPath = join(dir, 'gate.db');
+  const db = openDatabase(dbPath);
+  const { row: shipped } = await ensureActiveModel(db, defaultModelDir(), SYSTEM_ACTOR);
+  // The gate's own record for a candidate that ranks eight validation cases worse than the active version.
+  const truth = [1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1];
+  const at = (scores: number[]) => {
+    const data = { truth, scores, imageCount: 8, labelCount: 2 };
+    return { data, report: evaluate(data, ['a', 'b']), thresholds: [0.5, 0.5] };
+  };
+  const gate = validationGate(at([0.3, 0.6, 0.7, 0.4, 0.4, 0.6, 0.2, 0.1, 0.6, 0.8, 0.4, 0.3, 0.6, 0.4, 0.7, 0.6]), at([0.9, 0.2, 0.3, 0.6, 0.7, 0.4, 0.2, 0.1, 0.6, 0.8, 0.6, 0.3, 0.2, 0.9, 0.7, 0.6]));
+  expect(gate.passed).toBe(false);
+  const candidate = insertModelVersion(db, { modelId: shipped.modelId, version: `${shipped.version}+lab`, manifest: shipped.manifest, packageSha256: shipped.packageSha256, dirPath: shipped.dirPath, source: 'fine-tuned', parentId: shipped.id, trainingRunId: null, createdAtMs: Date.now() }, SYSTEM_ACTOR);
+  setModelValidation(db, candidate.id, 'rejected', { gate }, SYSTEM_ACTOR);
+  db.close();
+
+  const table = await anaInProcess(['models', 'list', '--db', dbPath]);
+  expect(table.status, table.stderr).toBe(0);
+  const lines = table.stdout.split('\n');
+  const at3 = (v: number) => v.toFixed(3);
+  const row = lines.findIndex((l) => l.includes(`${shipped.version}+lab`));
+  expect(lines[row]).toContain(`rejected  fine-tuned from ${shipped.id} gate refused (macro-F1 ${at3(gate.active.f1_macro)} → ${at3(gate.candidate.f1_macro)}, mAP ${at3(gate.active.map)} → ${at3(gate.candidate.map)}, 8 cases)`);
+  expect(lines.slice(row + 1, row + 1 + gate.reasons.length)).toEqual(gate.reasons.map((r) => `        - ${r}`));
+  expect(lines[row + 1 + gate.reasons.length]).toBe(`        on another 8 cases like these the differences would typically move by ${at3(gate.spread!.f1_macro)} (macro-F1) and ${at3(gate.spread!.map)} (mAP)`);
 });
