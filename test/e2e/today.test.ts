@@ -17,11 +17,10 @@ import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
 import { getActiveModelVersion, insertModelVersion, setModelValidation } from '../../electron/core/db/model-version.repo';
 import { ensureActiveModel } from '../../electron/core/models/model-registry';
 import { defaultModelDir, projectRoot } from '../../electron/core/paths';
-import { validationGate } from '../../electron/core/training/finetune/validation-gate';
-import { evaluate } from '../../electron/core/training/metrics/metrics';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { loginAs, seedTestUsers, TEST_PASSWORD, TEST_SCRYPT_COST, TEST_USERS } from '../support/record-fixtures';
 import { seedQcMonth, type QcMonth, type SignedOutcome } from '../support/qc-days';
+import { refusedGate } from '../support/refused-gate';
 import { launchChromium, TEST_OUTPUT_DIR } from './browser';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
@@ -166,12 +165,7 @@ describe('the Models page', () => {
     const version = `${active.version}+lab`;
     const manifest = { ...(active.manifest as Record<string, unknown>), version, provenance: { training: { untrainedLabels: ['nuclear_dots'] } } };
     const candidate = insertModelVersion(app.db, { modelId: active.modelId, version, manifest, packageSha256: active.packageSha256, dirPath: active.dirPath, source: 'fine-tuned', parentId: active.id, trainingRunId: null, createdAtMs: Date.now() }, SYSTEM_ACTOR);
-    const truth = [1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1];
-    const scored = (scores: number[]) => {
-      const data = { truth, scores, imageCount: 8, labelCount: 2 };
-      return { data, report: evaluate(data, ['homogeneous', 'speckled']), thresholds: [0.5, 0.5] };
-    };
-    const gate = validationGate(scored([0.3, 0.6, 0.7, 0.4, 0.4, 0.6, 0.2, 0.1, 0.6, 0.8, 0.4, 0.3, 0.6, 0.4, 0.7, 0.6]), scored([0.9, 0.2, 0.3, 0.6, 0.7, 0.4, 0.2, 0.1, 0.6, 0.8, 0.6, 0.3, 0.2, 0.9, 0.7, 0.6]));
+    const gate = refusedGate();
     expect(gate.passed).toBe(false);
     setModelValidation(app.db, candidate.id, 'rejected', { gate }, SYSTEM_ACTOR);
 

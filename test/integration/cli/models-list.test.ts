@@ -12,9 +12,8 @@ import { openDatabase } from '../../../electron/core/db/connection';
 import { insertModelVersion, setModelValidation } from '../../../electron/core/db/model-version.repo';
 import { ensureActiveModel } from '../../../electron/core/models/model-registry';
 import { defaultModelDir } from '../../../electron/core/paths';
-import { validationGate } from '../../../electron/core/training/finetune/validation-gate';
-import { evaluate } from '../../../electron/core/training/metrics/metrics';
 import { anaInProcess } from '../../support/ana-cli';
+import { refusedGate } from '../../support/refused-gate';
 
 const dir = mkdtempSync(join(tmpdir(), 'ana-models-list-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,13 +45,7 @@ it("lists a refused candidate with both versions' figures, the gate's reasons an
   const dbPath = join(dir, 'gate.db');
   const db = openDatabase(dbPath);
   const { row: shipped } = await ensureActiveModel(db, defaultModelDir(), SYSTEM_ACTOR);
-  // The gate's own record for a candidate that ranks eight validation cases worse than the active version.
-  const truth = [1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 0, 0, 1, 1, 1];
-  const at = (scores: number[]) => {
-    const data = { truth, scores, imageCount: 8, labelCount: 2 };
-    return { data, report: evaluate(data, ['a', 'b']), thresholds: [0.5, 0.5] };
-  };
-  const gate = validationGate(at([0.3, 0.6, 0.7, 0.4, 0.4, 0.6, 0.2, 0.1, 0.6, 0.8, 0.4, 0.3, 0.6, 0.4, 0.7, 0.6]), at([0.9, 0.2, 0.3, 0.6, 0.7, 0.4, 0.2, 0.1, 0.6, 0.8, 0.6, 0.3, 0.2, 0.9, 0.7, 0.6]));
+  const gate = refusedGate();
   expect(gate.passed).toBe(false);
   const candidate = insertModelVersion(db, { modelId: shipped.modelId, version: `${shipped.version}+lab`, manifest: shipped.manifest, packageSha256: shipped.packageSha256, dirPath: shipped.dirPath, source: 'fine-tuned', parentId: shipped.id, trainingRunId: null, createdAtMs: Date.now() }, SYSTEM_ACTOR);
   setModelValidation(db, candidate.id, 'rejected', { gate }, SYSTEM_ACTOR);
