@@ -180,7 +180,7 @@ describe('the Models page', () => {
     await admin.getByTestId('model-versions').locator('tbody tr', { hasText: version }).getByRole('button', { name: 'Promote…' }).click();
     const dialog = admin.getByTestId('confirm-dialog');
     await eventually(() => dialog.textContent()).toContain(
-      'Not trained on AC-6/7 Nuclear dots: too few of the signed cases this version learnt from hold it, so its output and threshold are those of the version it started from.',
+      'Not trained on AC-6/7 Nuclear dots: too few of the signed cases this version learnt from hold it, so it keeps the threshold of the version it started from, but the layers it shares with the trained patterns did learn, and how this version reads it can differ.',
     );
     const text = (await dialog.textContent())!;
     const at3 = (v: number) => v.toFixed(3);

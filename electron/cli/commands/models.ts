@@ -36,7 +36,7 @@ export const modelsCommand: Command = {
           // Verdicts recorded before the gate measured its spread (2026-12-07) have none.
           if (g?.spread) console.log(`        on another ${g.n_images} cases like these the differences would typically move by ${g.spread.f1_macro.toFixed(3)} (macro-F1) and ${g.spread.map.toFixed(3)} (mAP)`);
           const untrained = untrainedOf(r.manifest);
-          if (untrained.length) console.log(`        not trained on ${untrained.join(', ')}: too few training cases held them; outputs and thresholds of the version it started from`);
+          if (untrained.length) console.log(`        not trained on ${untrained.join(', ')}: too few training cases held them; thresholds of the version it started from, read through shared layers that did learn`);
         }
         return 0;
       }

@@ -42,7 +42,8 @@ export const ModelVersionSummary = z.object({
   gate: GateVerdict.nullable(),
   /**
    * Patterns fine-tuning left out of the loss because too few of its training cases held them: their
-   * outputs and thresholds are those of the version it started from (empty for other versions).
+   * thresholds are those of the version it started from, but the layers they share with the trained
+   * patterns learnt, so their outputs can differ (empty for other versions).
    */
   untrained: z.array(z.string()),
 });

@@ -32,7 +32,7 @@ it('lists a candidate with the patterns too few training cases held, and the shi
   expect(table.status, table.stderr).toBe(0);
   const lines = table.stdout.split('\n');
   const candidate = lines.findIndex((l) => l.includes(version));
-  expect(lines[candidate + 1]).toMatch(/^ +not trained on nuclear_dots, mitochondrial: too few training cases held them/);
+  expect(lines[candidate + 1]).toMatch(/^ +not trained on nuclear_dots, mitochondrial: too few training cases held them; thresholds of the version it started from, read through shared layers that did learn$/);
   expect(lines.filter((l) => l.includes('not trained on'))).toHaveLength(1);
 
   const json = await anaInProcess(['models', 'list', '--db', dbPath, '--json']);

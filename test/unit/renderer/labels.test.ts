@@ -11,10 +11,10 @@ describe('unjudgedWords', () => {
 });
 
 describe('untrainedWords', () => {
-  it("names the patterns fine-tuning left alone, says their output and threshold are the starting version's, and asks for a look before relying on them", () => {
+  it("names the patterns fine-tuning left out, says they keep the starting version's thresholds but are read through layers that learnt, and asks for a look before relying on them", () => {
     expect(untrainedWords(['golgi'])).toBe(
-      'Not trained on AC-22 Golgi: too few of the signed cases this version learnt from hold it, so its output and threshold are those of the version it started from. Before relying on it, look at how this version reads a few fields that have it.',
+      'Not trained on AC-22 Golgi: too few of the signed cases this version learnt from hold it, so it keeps the threshold of the version it started from, but the layers it shares with the trained patterns did learn, and how this version reads it can differ. Before relying on it, look at how this version reads a few fields that have it.',
     );
-    expect(untrainedWords(['nuclear_dots', 'mitochondrial'])).toMatch(/^Not trained on AC-6\/7 Nuclear dots, AC-21 Mitochondrial \(AMA\): too few .* hold them, so their outputs and thresholds are those of/);
+    expect(untrainedWords(['nuclear_dots', 'mitochondrial'])).toMatch(/^Not trained on AC-6\/7 Nuclear dots, AC-21 Mitochondrial \(AMA\): too few .* hold them, so they keep the thresholds of the version it started from, but the layers they share with the trained patterns did learn, and how this version reads them can differ\./);
   });
 });

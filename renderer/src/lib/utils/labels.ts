@@ -26,10 +26,14 @@ export function unjudgedWords(keys: readonly string[]): string {
   return `Not judged: no validation case holds ${keys.map(chipText).join(', ')}. Whether this version still finds ${them} is not known until cases with ${them} are signed.`;
 }
 
-/** A fine-tuned version's patterns too few training cases held: fine-tuning left their outputs and thresholds alone. */
+/**
+ * A fine-tuned version's patterns too few training cases held: left out of the loss, they keep the
+ * starting version's thresholds, but the layers shared with the trained patterns learnt, so how they
+ * are read can change (far from the lab, measurably: docs/lab-adaptation.md).
+ */
 export function untrainedWords(keys: readonly string[]): string {
   const one = keys.length === 1;
-  return `Not trained on ${keys.map(chipText).join(', ')}: too few of the signed cases this version learnt from hold ${one ? 'it' : 'them'}, so ${one ? 'its output and threshold are' : 'their outputs and thresholds are'} those of the version it started from. Before relying on ${one ? 'it' : 'them'}, look at how this version reads a few fields that have ${one ? 'it' : 'them'}.`;
+  return `Not trained on ${keys.map(chipText).join(', ')}: too few of the signed cases this version learnt from hold ${one ? 'it' : 'them'}, so ${one ? 'it keeps the threshold' : 'they keep the thresholds'} of the version it started from, but the layers ${one ? 'it shares' : 'they share'} with the trained patterns did learn, and how this version reads ${one ? 'it' : 'them'} can differ. Before relying on ${one ? 'it' : 'them'}, look at how this version reads a few fields that have ${one ? 'it' : 'them'}.`;
 }
 
 export function percent(probability: number): string {
