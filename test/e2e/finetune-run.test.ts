@@ -1,9 +1,10 @@
 /**
  * A fine-tuning run started from the Models page, end to end in Chromium against the real core:
  * 24 cases over generated field files, signed by a physician, the shipped model, the real
- * fine-tuning worker. The quickest recipe (thresholds only) runs to the gate; the page shows the
- * run's verdict with both versions' figures, how much they can tell on so few validation cases,
- * the candidate in the version table and on the learning curve. A whole-network run is cancelled
+ * fine-tuning worker. Two of the files have gone since they were read. The quickest recipe
+ * (thresholds only) runs to the gate without them; the page names them and shows the run's
+ * verdict with both versions' figures, how much they can tell on so few validation cases, the
+ * candidate in the version table and on the learning curve. A whole-network run is cancelled
  * from the page and leaves no candidate. Screenshot: test-output/e2e/models-run-verdict.png.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ import { launchChromium, TEST_OUTPUT_DIR } from './browser';
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 const SIGNED = 24;
 let dir: string;
+let gone: string[];
 let app: App;
 let host: TestHost;
 let browser: Browser;
@@ -36,7 +38,11 @@ beforeAll(async () => {
   const physician = await loginAs(app, 'seed-physician', 'physician');
   await loginAs(app, 'e2e-finetune-admin', 'admin');
   mkdirSync(join(dir, 'fields'));
-  [browser] = await Promise.all([launchChromium(), seedSignedFieldRecord(app.db, physician, join(dir, 'fields'), SIGNED)]);
+  const [launched, record] = await Promise.all([launchChromium(), seedSignedFieldRecord(app.db, physician, join(dir, 'fields'), SIGNED)]);
+  browser = launched;
+  // Moved away since they were read: fine-tuning must go on without them and say which.
+  gone = [record.paths[2]!, record.paths[9]!];
+  for (const path of gone) rmSync(path);
   host = await startTestHost({ app, rendererDir: join(projectRoot(), 'dist/renderer') });
   mkdirSync(OUT, { recursive: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
@@ -74,7 +80,7 @@ async function versions(): Promise<ModelVersionSummary[]> {
   return listed.value;
 }
 
-it("runs a thresholds-only fine-tuning to the gate and shows its verdict, the figures' spread and the candidate", async () => {
+it("runs a thresholds-only fine-tuning to the gate without the missing files and shows which, its verdict, the figures' spread and the candidate", async () => {
   await startRun('thresholds');
   await eventually(() => textOf('finetune-status'), 120_000).toMatch(/^succeeded · started /);
 
@@ -90,11 +96,14 @@ it("runs a thresholds-only fine-tuning to the gate and shows its verdict, the fi
   expect(await textOf('gate-verdict')).toBe(`Gate ${gate.passed ? 'passed' : 'refused'} for ${candidate!.version}: ${gateFigures(gate)}${candidate!.active ? '; now active' : ''}.`);
   expect(await textOf('gate-spread')).toBe(gateSpreadWords(gate));
   expect(await textOf('gate-spread')).toMatch(new RegExp(`^On another ${gate.validationCases} cases like these, the differences would typically move by \\d\\.\\d{3} \\(macro-F1\\) and \\d\\.\\d{3} \\(mAP\\)\\.$`));
+  const missing = page.getByTestId('finetune-missing');
+  expect(await missing.locator('p').textContent()).toBe('2 signed fields were left out: their files could not be found where they were read (2 cases had no other field). Restore them and fine-tune again to use them.');
+  expect((await missing.getByRole('listitem').allTextContents()).sort()).toEqual([...gone].sort());
   await eventually(() => page.getByTestId('model-versions').locator('tbody tr', { hasText: candidate!.version }).count()).toBe(1);
-  // The learning curve's one point: this recipe, trained on the signed cases not kept for validation.
+  // The learning curve's one point: this recipe, fitted on the signed cases found and not kept for validation.
   const curveRow = page.getByTestId('learning-curve').locator('tbody tr');
   await eventually(() => curveRow.count()).toBe(1);
-  expect(await curveRow.locator('td').allTextContents()).toEqual([candidate!.version, 'thresholds only', String(SIGNED - gate.validationCases), gate.candidate.f1Macro.toFixed(3), gate.candidate.map.toFixed(3), String(gate.validationCases)]);
+  expect(await curveRow.locator('td').allTextContents()).toEqual([candidate!.version, 'thresholds only', String(SIGNED - gone.length - gate.validationCases), gate.candidate.f1Macro.toFixed(3), gate.candidate.map.toFixed(3), String(gate.validationCases)]);
   await page.getByTestId('finetune-status').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUT, 'models-run-verdict.png'), fullPage: true });
   expect(pageErrors).toEqual([]);

@@ -16,8 +16,9 @@ import { seedReadCase, TEST_PASSWORD } from './record-fixtures';
 /** Single patterns, a mixed serum and a negative, in turn. */
 const SERA: string[][] = [['homogeneous'], ['speckled'], ['centromere'], [], ['nucleolar'], ['homogeneous', 'speckled'], ['nuclear_envelope'], ['golgi']];
 
-export async function seedSignedFieldRecord(db: WritableDb, physician: SessionUser, dir: string, count: number, seed = 1): Promise<{ caseIds: number[] }> {
+export async function seedSignedFieldRecord(db: WritableDb, physician: SessionUser, dir: string, count: number, seed = 1): Promise<{ caseIds: number[]; paths: string[] }> {
   const caseIds: number[] = [];
+  const paths: string[] = [];
   for (let k = 0; k < count; k++) {
     const labels = SERA[k % SERA.length]!;
     const accessionId = `T2026-${String(k + 1).padStart(4, '0')}`;
@@ -29,6 +30,7 @@ export async function seedSignedFieldRecord(db: WritableDb, physician: SessionUs
     saveDraft(db, physician, { caseId, labels: labels.map((key) => ({ key })), comment: '' }, atMs);
     await signCase(db, physician, { caseId, password: TEST_PASSWORD, meaning: 'approved' }, atMs + 1000);
     caseIds.push(caseId);
+    paths.push(path);
   }
-  return { caseIds };
+  return { caseIds, paths };
 }

@@ -25,7 +25,16 @@ export const FinetuneState = z.object({
   progress: z.object({ phase: z.string(), done: z.number().int(), total: z.number().int() }).nullable(),
   epochs: z.array(FinetuneEpoch),
   result: z
-    .object({ runId: z.number().int(), candidateId: z.number().int(), candidateVersion: z.string(), promoted: z.boolean(), mode: FinetuneMode, gate: GateVerdict })
+    .object({
+      runId: z.number().int(),
+      candidateId: z.number().int(),
+      candidateVersion: z.string(),
+      promoted: z.boolean(),
+      mode: FinetuneMode,
+      gate: GateVerdict,
+      /** Signed slides whose files could not be found, left out of the run: how many, the first paths (the run's record has all) and the cases left with no field. */
+      missing: z.object({ slides: z.number().int(), cases: z.number().int(), paths: z.array(z.string()) }),
+    })
     .nullable(),
   error: z.string().nullable(),
 });

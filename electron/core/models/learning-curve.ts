@@ -33,7 +33,10 @@ export function learningCurve(db: ReadableDb): { points: LearningCurvePoint[]; p
   for (const row of listModelVersions(db)) {
     if (row.trainingRunId === null) continue;
     const validation = row.validation as { mode?: string; gate?: { n_images?: number }; candidate?: { f1_macro?: number; map?: number } } | null;
-    const dataset = getTrainingRun(db, row.trainingRunId)?.dataset as { trainCaseIds?: number[]; earlyStopCaseIds?: number[] } | undefined;
+    const run = getTrainingRun(db, row.trainingRunId);
+    const dataset = run?.dataset as { trainCaseIds?: number[]; earlyStopCaseIds?: number[] } | undefined;
+    // The cases it learnt from: those whose files were found (recorded since 2026-12-07), else every case the run drew.
+    const used = (run?.metrics as { casesUsed?: { train: number; earlyStop: number } } | null | undefined)?.casesUsed;
     const f1Macro = validation?.candidate?.f1_macro;
     const map = validation?.candidate?.map;
     if (f1Macro === undefined || map === undefined || !dataset) continue;
@@ -41,7 +44,7 @@ export function learningCurve(db: ReadableDb): { points: LearningCurvePoint[]; p
       versionId: row.id,
       version: row.version,
       mode: validation?.mode ?? 'head',
-      trainingCases: (dataset.trainCaseIds?.length ?? 0) + (dataset.earlyStopCaseIds?.length ?? 0),
+      trainingCases: used ? used.train + used.earlyStop : (dataset.trainCaseIds?.length ?? 0) + (dataset.earlyStopCaseIds?.length ?? 0),
       validationCases: validation?.gate?.n_images ?? 0,
       f1Macro,
       map,

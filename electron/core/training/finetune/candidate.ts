@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DomainError } from '../../errors';
 import type { ModelPackage } from '../../models/model-package';
 import { subsetBags, type BagDataset } from '../dataset';
 import type { ScoredReport } from '../metrics/metrics';
@@ -16,7 +17,7 @@ export interface Candidate {
   /** Both versions on the same frozen validation cases, with the scores the gate compares operating points on. */
   activeScored: ScoredReport;
   candidateScored: ScoredReport;
-  counts: { fit: number; stop: number; validation: number; skippedSlides: number };
+  counts: { fit: number; stop: number; validation: number; missing: MissingSlides };
   /** Learning the adapted extractor (mode 'adapt'). */
   adaptMs?: number;
   prepareMs: number;
@@ -27,22 +28,34 @@ export interface Candidate {
   endedAtEpochCap?: number;
 }
 
+/** Signed slides whose files are gone since they were read (moved, deleted, a folder not reachable): their paths, and how many signed cases were left with none. */
+export interface MissingSlides {
+  paths: string[];
+  cases: number;
+}
+
 /**
  * A slide file moved or deleted since it was read cannot be used: skip it, and a case left
- * without slides, rather than fail the whole run; the count is reported.
+ * without slides, rather than fail the whole run; the paths are reported. A group of cases
+ * (training, early stopping, validation) that loses every case fails the run instead: that is a
+ * folder out of reach, not a few moved files, and a gate on no cases would judge nothing.
  */
-export function keepReadableSlides<T extends TrainingCase>(groups: T[][], exists: (path: string) => boolean = existsSync): { kept: T[][]; skippedSlides: number } {
-  let skippedSlides = 0;
+export function keepReadableSlides<T extends TrainingCase>(groups: T[][], exists: (path: string) => boolean = existsSync): { kept: T[][]; missing: MissingSlides } {
+  const missing: MissingSlides = { paths: [], cases: 0 };
   const kept = groups.map((g) =>
     g
       .map((c) => {
         const slides = c.slides.filter((s) => exists(s.path));
-        skippedSlides += c.slides.length - slides.length;
+        missing.paths.push(...c.slides.filter((s) => !slides.includes(s)).map((s) => s.path));
         return { ...c, slides };
       })
-      .filter((c) => c.slides.length > 0),
+      .filter((c) => c.slides.length > 0 || (missing.cases++, false)),
   );
-  return { kept, skippedSlides };
+  if (kept.some((g, i) => g.length === 0 && groups[i]!.length > 0)) {
+    const slides = groups.flat().reduce((n, c) => n + c.slides.length, 0);
+    throw new DomainError('bad-request', `the field files of ${missing.cases} of the ${groups.flat().length} signed cases cannot be found (${missing.paths.length} of ${slides} slides, e.g. ${missing.paths[0]}), leaving a group of them empty: is the folder the slides were read from reachable?`);
+  }
+  return { kept, missing };
 }
 
 /** Slide bags in case order (one per slide) → one bag per case, split back into the groups (one group: the same patches, not a copy). */

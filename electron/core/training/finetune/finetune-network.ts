@@ -635,7 +635,7 @@ async function caseBags(input: NetworkCandidateInput): Promise<{ fit: BagDataset
   const m = input.active.manifest;
   const prep = patchOptionsOf(m);
   const labels = m.labels.map((l) => l.key);
-  const { kept, skippedSlides } = keepReadableSlides([input.groups.fit, input.groups.stop, input.groups.validation]);
+  const { kept, missing } = keepReadableSlides([input.groups.fit, input.groups.stop, input.groups.validation]);
   const controller = new AbortController();
   const total = kept.flat().reduce((n, c) => n + c.slides.length, 0);
   let before = 0;
@@ -656,5 +656,5 @@ async function caseBags(input: NetworkCandidateInput): Promise<{ fit: BagDataset
     before += rows.length;
   }
   const [fit, stop, validation] = groups;
-  return { fit: fit!, stop: stop!, validation: validation!, counts: { fit: kept[0]!.length, stop: kept[1]!.length, validation: kept[2]!.length, skippedSlides } };
+  return { fit: fit!, stop: stop!, validation: validation!, counts: { fit: kept[0]!.length, stop: kept[1]!.length, validation: kept[2]!.length, missing } };
 }

@@ -25,6 +25,9 @@ export interface FinetuneHandlerOptions {
 
 type Channels = 'finetune/start' | 'finetune/status' | 'finetune/cancel';
 
+/** Missing slide files the page names; the rest are counted (the training run's record has all). */
+const MISSING_SHOWN = 20;
+
 const IDLE: FinetuneState = { status: 'idle', startedAtMs: null, finishedAtMs: null, progress: null, epochs: [], result: null, error: null };
 
 export interface FinetuneRun {
@@ -71,7 +74,15 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
             ...state,
             status: 'succeeded',
             finishedAtMs: Date.now(),
-            result: { runId: r.runId, candidateId: r.candidate.id, candidateVersion: r.candidate.version, promoted: r.promoted, mode: r.mode, gate: gateOf({ gate: r.gate })! },
+            result: {
+              runId: r.runId,
+              candidateId: r.candidate.id,
+              candidateVersion: r.candidate.version,
+              promoted: r.promoted,
+              mode: r.mode,
+              gate: gateOf({ gate: r.gate })!,
+              missing: { slides: r.counts.missing.paths.length, cases: r.counts.missing.cases, paths: r.counts.missing.paths.slice(0, MISSING_SHOWN) },
+            },
           });
         },
         (error: unknown) => {

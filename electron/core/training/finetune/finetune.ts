@@ -37,7 +37,7 @@ import { ensureActiveModel, promoteModel, registerPackage } from '../../models/m
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { checkedBlend, checkedNetworkThresholds, checkedPatchesPerCase, DEFAULT_NETWORK_BLEND, FINETUNE_PATCHES_PER_CASE, learningRateChoice, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
-import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
+import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate, type MissingSlides } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
@@ -114,7 +114,8 @@ export interface FinetuneResult {
   promoted: boolean;
   mode: FinetuneMode;
   /** slidesAtProfileSize: slides read at the model's assumed pixel size, cut at the microscope profile's for training (`atProfilePixelSize`). */
-  counts: { trainCases: number; earlyStopCases: number; validationCases: number; skippedSlides: number; slidesAtProfileSize: number };
+  /** missing: signed slides whose files could not be found, left out (with the cases left without any). */
+  counts: { trainCases: number; earlyStopCases: number; validationCases: number; missing: MissingSlides; slidesAtProfileSize: number };
   /** Epochs trained, the one kept (0: the starting weights) and, where training ended at its epoch cap while early stopping would have gone on, that cap. */
   training: { epochs: number; bestEpoch: number; endedAtEpochCap?: number };
   /** adapt: learning the codebooks (mode 'adapt'); embed: embeddings or patches; train: the head or network. */
@@ -213,7 +214,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     updateTrainingRun(
       db,
       run.id,
-      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { mode, gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.epochs, bestEpoch: trained.bestEpoch, ...(trained.endedAtEpochCap ? { endedAtEpochCap: trained.endedAtEpochCap } : {}), timingsMs } },
+      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { mode, gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.epochs, bestEpoch: trained.bestEpoch, ...(trained.endedAtEpochCap ? { endedAtEpochCap: trained.endedAtEpochCap } : {}), casesUsed: { train: trained.counts.fit, earlyStop: trained.counts.stop, validation: trained.counts.validation }, ...(trained.counts.missing.paths.length ? { missingSlides: trained.counts.missing } : {}), timingsMs } },
       actor,
       now(),
     );
@@ -225,7 +226,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       promoted,
       mode,
       training: { epochs: trained.epochs, bestEpoch: trained.bestEpoch, ...(trained.endedAtEpochCap ? { endedAtEpochCap: trained.endedAtEpochCap } : {}) },
-      counts: { trainCases: trained.counts.fit, earlyStopCases: trained.counts.stop, validationCases: trained.counts.validation, skippedSlides: trained.counts.skippedSlides, slidesAtProfileSize },
+      counts: { trainCases: trained.counts.fit, earlyStopCases: trained.counts.stop, validationCases: trained.counts.validation, missing: trained.counts.missing, slidesAtProfileSize },
       timingsMs,
     };
   } catch (error) {
@@ -257,7 +258,7 @@ async function headCandidate(
   const extractor = adapted?.model ?? active;
   const embedded = await withEngine(extractor, { providers: options.providers, warn: () => {} }, (engine) => embedCases(extractor, engine, [split.fitCases, split.stopCases, split.validation], options));
   const [fit, stop, validation] = embedded.groups as [BagDataset, BagDataset, BagDataset];
-  const bags = { fit, stop, validation, skippedSlides: embedded.skippedSlides };
+  const bags = { fit, stop, validation, missing: embedded.missing };
   const activeValidation = adapted ? (await withEngine(active, { providers: options.providers, warn: () => {} }, (engine) => embedCases(active, engine, [split.validation], options))).groups[0]! : validation;
   const embedMs = performance.now() - t0;
   const current = adapted ? null : await readHead(active);
@@ -287,7 +288,7 @@ async function headCandidate(
     model,
     activeScored,
     candidateScored,
-    counts: { fit: bags.fit.bagIds.length, stop: bags.stop.bagIds.length, validation: bags.validation.bagIds.length, skippedSlides: bags.skippedSlides },
+    counts: { fit: bags.fit.bagIds.length, stop: bags.stop.bagIds.length, validation: bags.validation.bagIds.length, missing: bags.missing },
     prepareMs: embedMs,
     trainMs: trained.trainMs,
     epochs: trained.training.epochs.length,
@@ -415,10 +416,10 @@ async function embedCases(
   engine: Parameters<typeof embedRows>[1],
   groups: SignedCase[][],
   options: Pick<FinetuneOptions, 'cacheDir' | 'onProgress' | 'isCancelled'>,
-): Promise<{ groups: BagDataset[]; skippedSlides: number }> {
-  const { kept, skippedSlides } = keepReadableSlides(groups);
+): Promise<{ groups: BagDataset[]; missing: MissingSlides }> {
+  const { kept, missing } = keepReadableSlides(groups);
   const all = kept.flat();
   const rows = all.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
   const { data } = await embedRows(model, engine, rows, { cacheDir: options.cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled });
-  return { groups: mergeIntoCases(data, kept), skippedSlides };
+  return { groups: mergeIntoCases(data, kept), missing };
 }
