@@ -34,13 +34,21 @@ export interface MissingSlides {
   cases: number;
 }
 
+/** In [fit, stop, validation] groups: the ones a run cannot do without. */
+export const FIT_AND_VALIDATION: readonly number[] = [0, 2];
+
 /**
  * A slide file moved or deleted since it was read cannot be used: skip it, and a case left
- * without slides, rather than fail the whole run; the paths are reported. A group of cases
- * (training, early stopping, validation) that loses every case fails the run instead: that is a
- * folder out of reach, not a few moved files, and a gate on no cases would judge nothing.
+ * without slides, rather than fail the whole run; the paths are reported. A `required` group
+ * (the training and the validation cases: early stopping can do without) that loses every case
+ * fails the run instead: that is a folder out of reach, not a few moved files, and a gate on no
+ * cases would judge nothing.
  */
-export function keepReadableSlides<T extends TrainingCase>(groups: T[][], exists: (path: string) => boolean = existsSync): { kept: T[][]; missing: MissingSlides } {
+export function keepReadableSlides<T extends TrainingCase>(
+  groups: T[][],
+  options: { required?: readonly number[]; exists?: (path: string) => boolean } = {},
+): { kept: T[][]; missing: MissingSlides } {
+  const { required = groups.map((_, i) => i), exists = existsSync } = options;
   const missing: MissingSlides = { paths: [], cases: 0 };
   const kept = groups.map((g) =>
     g
@@ -51,9 +59,9 @@ export function keepReadableSlides<T extends TrainingCase>(groups: T[][], exists
       })
       .filter((c) => c.slides.length > 0 || (missing.cases++, false)),
   );
-  if (kept.some((g, i) => g.length === 0 && groups[i]!.length > 0)) {
+  if (required.some((i) => kept[i]!.length === 0 && groups[i]!.length > 0)) {
     const slides = groups.flat().reduce((n, c) => n + c.slides.length, 0);
-    throw new DomainError('bad-request', `the field files of ${missing.cases} of the ${groups.flat().length} signed cases cannot be found (${missing.paths.length} of ${slides} slides, e.g. ${missing.paths[0]}), leaving a group of them empty: is the folder the slides were read from reachable?`);
+    throw new DomainError('bad-request', `the field files of ${missing.cases} of the ${groups.flat().length} signed cases cannot be found (${missing.paths.length} of ${slides} slides, e.g. ${missing.paths[0]}), leaving no ${required.length === 1 ? 'case' : 'training or no validation case'} to use: is the folder the slides were read from reachable?`);
   }
   return { kept, missing };
 }

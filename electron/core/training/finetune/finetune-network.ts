@@ -27,7 +27,7 @@ import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type Network
 import { pixelBags, type FieldRow } from '../network/patch-dataset';
 import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import type { TrainingCase } from './signed-cases';
-import { keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
+import { FIT_AND_VALIDATION, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
 import { startRateWorker, type RateHow, type RateJob, type RateRun } from './rate-worker';
 
 export { FinetuneMode };
@@ -635,7 +635,7 @@ async function caseBags(input: NetworkCandidateInput): Promise<{ fit: BagDataset
   const m = input.active.manifest;
   const prep = patchOptionsOf(m);
   const labels = m.labels.map((l) => l.key);
-  const { kept, missing } = keepReadableSlides([input.groups.fit, input.groups.stop, input.groups.validation]);
+  const { kept, missing } = keepReadableSlides([input.groups.fit, input.groups.stop, input.groups.validation], { required: FIT_AND_VALIDATION });
   const controller = new AbortController();
   const total = kept.flat().reduce((n, c) => n + c.slides.length, 0);
   let before = 0;

@@ -37,7 +37,7 @@ import { ensureActiveModel, promoteModel, registerPackage } from '../../models/m
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { checkedBlend, checkedNetworkThresholds, checkedPatchesPerCase, DEFAULT_NETWORK_BLEND, FINETUNE_PATCHES_PER_CASE, learningRateChoice, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
-import { candidateDir, keepReadableSlides, mergeIntoCases, type Candidate, type MissingSlides } from './candidate';
+import { candidateDir, FIT_AND_VALIDATION, keepReadableSlides, mergeIntoCases, type Candidate, type MissingSlides } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
@@ -256,7 +256,7 @@ async function headCandidate(
 ): Promise<Candidate> {
   const t0 = performance.now();
   const extractor = adapted?.model ?? active;
-  const embedded = await withEngine(extractor, { providers: options.providers, warn: () => {} }, (engine) => embedCases(extractor, engine, [split.fitCases, split.stopCases, split.validation], options));
+  const embedded = await withEngine(extractor, { providers: options.providers, warn: () => {} }, (engine) => embedCases(extractor, engine, [split.fitCases, split.stopCases, split.validation], options, FIT_AND_VALIDATION));
   const [fit, stop, validation] = embedded.groups as [BagDataset, BagDataset, BagDataset];
   const bags = { fit, stop, validation, missing: embedded.missing };
   const activeValidation = adapted ? (await withEngine(active, { providers: options.providers, warn: () => {} }, (engine) => embedCases(active, engine, [split.validation], options))).groups[0]! : validation;
@@ -410,14 +410,15 @@ export function inheritedOptions(provenance: Record<string, unknown>): Partial<T
   return Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]])) as Partial<TrainerOptions>;
 }
 
-/** Embeds each group of cases; a case is one bag of all its slides' patches. */
+/** Embeds each group of cases; a case is one bag of all its slides' patches. `required`: the groups that may not lose every case to missing files (default all). */
 async function embedCases(
   model: Parameters<typeof embedRows>[0],
   engine: Parameters<typeof embedRows>[1],
   groups: SignedCase[][],
   options: Pick<FinetuneOptions, 'cacheDir' | 'onProgress' | 'isCancelled'>,
+  required?: readonly number[],
 ): Promise<{ groups: BagDataset[]; missing: MissingSlides }> {
-  const { kept, missing } = keepReadableSlides(groups);
+  const { kept, missing } = keepReadableSlides(groups, { required });
   const all = kept.flat();
   const rows = all.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
   const { data } = await embedRows(model, engine, rows, { cacheDir: options.cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled });
