@@ -1,14 +1,15 @@
 /**
  * A fine-tuning run started from the Models page, end to end in Chromium against the real core:
  * 24 cases over generated field files, signed by a physician, the shipped model, the real
- * fine-tuning worker. Two of the files have gone since they were read. The quickest recipe
- * (thresholds only) runs to the gate without them; the page names them and shows the run's
+ * fine-tuning worker. Since they were read, one file has gone and one was overwritten with
+ * something that is not an image. The quickest recipe (thresholds only) runs to the gate
+ * without them; the page names them with the reason, and shows the run's
  * verdict with both versions' figures, how much they can tell on so few validation cases, the
  * candidate in the version table and on the learning curve. A whole-network run is cancelled
  * from the page and leaves no candidate. Screenshot: test-output/e2e/models-run-verdict.png.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ModelVersionSummary } from '../../electron/contract';
@@ -24,7 +25,8 @@ import { launchChromium, TEST_OUTPUT_DIR } from './browser';
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 const SIGNED = 24;
 let dir: string;
-let gone: string[];
+let gone: string;
+let broken: string;
 let app: App;
 let host: TestHost;
 let browser: Browser;
@@ -40,9 +42,10 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'fields'));
   const [launched, record] = await Promise.all([launchChromium(), seedSignedFieldRecord(app.db, physician, join(dir, 'fields'), SIGNED)]);
   browser = launched;
-  // Moved away since they were read: fine-tuning must go on without them and say which.
-  gone = [record.paths[2]!, record.paths[9]!];
-  for (const path of gone) rmSync(path);
+  // Since they were read, one file moved away and one overwritten: fine-tuning must go on without them and say which.
+  [gone, broken] = [record.paths[2]!, record.paths[9]!];
+  rmSync(gone);
+  writeFileSync(broken, 'not a field any more');
   host = await startTestHost({ app, rendererDir: join(projectRoot(), 'dist/renderer') });
   mkdirSync(OUT, { recursive: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
@@ -80,7 +83,7 @@ async function versions(): Promise<ModelVersionSummary[]> {
   return listed.value;
 }
 
-it("runs a thresholds-only fine-tuning to the gate without the missing files and shows which, its verdict, the figures' spread and the candidate", async () => {
+it("runs a thresholds-only fine-tuning to the gate without the files it cannot use and shows which, its verdict, the figures' spread and the candidate", async () => {
   await startRun('thresholds');
   await eventually(() => textOf('finetune-status'), 120_000).toMatch(/^succeeded · started /);
 
@@ -96,14 +99,14 @@ it("runs a thresholds-only fine-tuning to the gate without the missing files and
   expect(await textOf('gate-verdict')).toBe(`Gate ${gate.passed ? 'passed' : 'refused'} for ${candidate!.version}: ${gateFigures(gate)}${candidate!.active ? '; now active' : ''}.`);
   expect(await textOf('gate-spread')).toBe(gateSpreadWords(gate));
   expect(await textOf('gate-spread')).toMatch(new RegExp(`^On another ${gate.validationCases} cases like these, the differences would typically move by \\d\\.\\d{3} \\(macro-F1\\) and \\d\\.\\d{3} \\(mAP\\)\\.$`));
-  const missing = page.getByTestId('finetune-missing');
-  expect(await missing.locator('p').textContent()).toBe('2 signed fields were left out: their files could not be found where they were read (2 cases had no other field). Restore them and fine-tune again to use them.');
-  expect((await missing.getByRole('listitem').allTextContents()).sort()).toEqual([...gone].sort());
+  const leftOut = page.getByTestId('finetune-left-out');
+  expect(await leftOut.locator('p').textContent()).toBe('2 signed fields were left out: their files are gone or cannot be read (2 cases had no other field). Restore them and fine-tune again to use them.');
+  expect((await leftOut.getByRole('listitem').allTextContents()).sort()).toEqual([`${gone}: file not found`, `${broken}: not a supported image file (PNG, JPEG, TIFF or BMP expected)`].sort());
   await eventually(() => page.getByTestId('model-versions').locator('tbody tr', { hasText: candidate!.version }).count()).toBe(1);
   // The learning curve's one point: this recipe, fitted on the signed cases found and not kept for validation.
   const curveRow = page.getByTestId('learning-curve').locator('tbody tr');
   await eventually(() => curveRow.count()).toBe(1);
-  expect(await curveRow.locator('td').allTextContents()).toEqual([candidate!.version, 'thresholds only', String(SIGNED - gone.length - gate.validationCases), gate.candidate.f1Macro.toFixed(3), gate.candidate.map.toFixed(3), String(gate.validationCases)]);
+  expect(await curveRow.locator('td').allTextContents()).toEqual([candidate!.version, 'thresholds only', String(SIGNED - 2 - gate.validationCases), gate.candidate.f1Macro.toFixed(3), gate.candidate.map.toFixed(3), String(gate.validationCases)]);
   await page.getByTestId('finetune-status').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUT, 'models-run-verdict.png'), fullPage: true });
   expect(pageErrors).toEqual([]);

@@ -76,8 +76,8 @@ function jobOf(values: SharedValues, mode: FinetuneMode | undefined, extra: Part
 
 const PHASE_WORDS: Record<string, string> = { adapt: "adapting to the lab's fields:", embed: 'embedding slides', patches: 'cutting patches of slides' };
 const MODE_WORDS: Record<FinetuneMode, string> = { head: 'head only', adapt: "adapted to the lab's fields, then trained on the signed cases", 'last-blocks': 'last blocks', all: 'all layers', thresholds: 'thresholds re-fitted, weights unchanged' };
-/** Missing slide files printed by name; the rest are counted (the training run's record in the database lists all). */
-const MISSING_LISTED = 10;
+/** Left-out slide files printed by name; the rest are counted (the training run's record in the database lists all). */
+const LEFT_OUT_LISTED = 10;
 
 /** Runs the job in the fine-tuning worker, with progress on stderr and Ctrl-C as cancel; prints the gate's verdict. */
 async function runJob(job: FinetuneJob): Promise<number> {
@@ -101,11 +101,11 @@ async function runJob(job: FinetuneJob): Promise<number> {
     const t = r.timingsMs;
     const trainedHead = r.mode === 'head' || (r.mode === 'adapt' && (r.base.manifest as { kind?: string }).kind !== 'network');
     console.log(`training run ${r.runId}: ${r.counts.trainCases} training + ${r.counts.earlyStopCases} early-stopping cases, ${r.counts.validationCases} frozen validation cases`);
-    const missing = r.counts.missing;
-    if (missing.paths.length) {
-      console.log(`${missing.paths.length} signed slide file(s) could not be found and were left out${missing.cases ? ` (${missing.cases} case(s) had no other field)` : ''}; restore them and fine-tune again to use them:`);
-      for (const path of missing.paths.slice(0, MISSING_LISTED)) console.log(`  ${path}`);
-      if (missing.paths.length > MISSING_LISTED) console.log(`  … and ${missing.paths.length - MISSING_LISTED} more (training run ${r.runId} in the record lists them all)`);
+    const leftOut = r.counts.leftOut;
+    if (leftOut.slides.length) {
+      console.log(`${leftOut.slides.length} signed slide file(s) could not be used and were left out${leftOut.cases ? ` (${leftOut.cases} case(s) had no other field)` : ''}; restore them and fine-tune again to use them:`);
+      for (const { path, reason } of leftOut.slides.slice(0, LEFT_OUT_LISTED)) console.log(`  ${path}: ${reason}`);
+      if (leftOut.slides.length > LEFT_OUT_LISTED) console.log(`  … and ${leftOut.slides.length - LEFT_OUT_LISTED} more (training run ${r.runId} in the record lists them all)`);
     }
     if (r.counts.slidesAtProfileSize) console.log(`${r.counts.slidesAtProfileSize} slide(s) read at the model's assumed pixel size were cut at the microscope profile's for training`);
     console.log(`candidate ${c.modelId} ${c.version} (id ${c.id}, ${MODE_WORDS[r.mode]}) from ${r.base.modelId} ${r.base.version} (id ${r.base.id}); ${t.adapt === undefined ? '' : `adaptation ${(t.adapt / 1000).toFixed(1)} s, `}${trainedHead ? 'embeddings' : 'patches'} ${(t.embed / 1000).toFixed(1)} s, ${r.mode === 'thresholds' ? 'scoring for the thresholds' : 'training'} ${(t.train / 1000).toFixed(1)} s, total ${(t.total / 1000).toFixed(1)} s`);

@@ -32,8 +32,8 @@ export const FinetuneState = z.object({
       promoted: z.boolean(),
       mode: FinetuneMode,
       gate: GateVerdict,
-      /** Signed slides whose files could not be found, left out of the run: how many, the first paths (the run's record has all) and the cases left with no field. */
-      missing: z.object({ slides: z.number().int(), cases: z.number().int(), paths: z.array(z.string()) }),
+      /** Signed slides left out of the run, their files gone or no longer decoding: how many, the first files with the reason (the run's record has all) and the cases left with no field. */
+      leftOut: z.object({ slides: z.number().int(), cases: z.number().int(), files: z.array(z.object({ path: z.string(), reason: z.string() })) }),
     })
     .nullable(),
   error: z.string().nullable(),

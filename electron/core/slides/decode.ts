@@ -68,6 +68,12 @@ const PLAUSIBLE_PIXEL_UM = { min: 0.02, max: 20 } as const;
 const SUPPORTED = ['png', 'jpeg', 'tiff'] as const;
 type SharpFormat = (typeof SUPPORTED)[number];
 
+/** Why a slide file could not be decoded, from decodeSlide's error (which names the file: the path is taken off); null for any other error. */
+export function slideFileProblem(error: unknown, path: string): string | null {
+  if (!(error instanceof DomainError) || !error.code.startsWith('slide-')) return null;
+  return error.message.startsWith(`${path}: `) ? error.message.slice(path.length + 2) : error.message;
+}
+
 export async function decodeSlide(path: string, options: DecodeOptions = {}): Promise<DecodedSlide> {
   return decodeSlideBytes(path, await readSlideBytes(path, slideFileLimits(options.profile, options)), options);
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -166,5 +166,24 @@ describe('local fine-tuning', () => {
     expect((await embeddings()) - before).toBe(64);
     expect(slides()).toEqual([{ um: 0.5, source: 'model-default' }]);
     expect(listSignedCases(db)[0]!.slides[0]).toMatchObject({ pixelSizeUm: 0.5, pixelSizeSource: 'model-default' });
+  });
+
+  it("leaves out a signed slide whose file is gone or no longer decodes, says which and why, and trains on the rest", async () => {
+    const cases = listSignedCases(db);
+    const [gone, damaged] = [cases[5]!.slides[0]!.path, cases[40]!.slides[0]!.path];
+    await rm(gone);
+    await writeFile(damaged, 'not a field any more');
+    const r = await runFinetune({ db, fallbackModelDir: mismatchedDir, modelsDir: join(dir, 'models'), cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, mode: 'head', trainer: { seed: 5, maxEpochs: 2 }, providers: ['cpu'], autoPromote: false });
+    // In the order the groups were read (training, early stopping, validation): either may come first.
+    expect(r.counts.leftOut.slides).toHaveLength(2);
+    expect(r.counts.leftOut.slides).toEqual(
+      expect.arrayContaining([
+        { path: gone, reason: 'file not found' },
+        { path: damaged, reason: 'not a supported image file (PNG, JPEG, TIFF or BMP expected)' },
+      ]),
+    );
+    expect(r.counts.leftOut.cases).toBe(2);
+    expect(r.counts.trainCases + r.counts.earlyStopCases + r.counts.validationCases).toBe(62);
+    expect(getTrainingRun(db, r.runId)!.metrics).toMatchObject({ leftOutSlides: r.counts.leftOut, casesUsed: { train: r.counts.trainCases, earlyStop: r.counts.earlyStopCases, validation: r.counts.validationCases } });
   });
 });

@@ -17,7 +17,7 @@ export interface Candidate {
   /** Both versions on the same frozen validation cases, with the scores the gate compares operating points on. */
   activeScored: ScoredReport;
   candidateScored: ScoredReport;
-  counts: { fit: number; stop: number; validation: number; missing: MissingSlides };
+  counts: { fit: number; stop: number; validation: number; leftOut: LeftOutSlides };
   /** Learning the adapted extractor (mode 'adapt'). */
   adaptMs?: number;
   prepareMs: number;
@@ -28,42 +28,54 @@ export interface Candidate {
   endedAtEpochCap?: number;
 }
 
-/** Signed slides whose files are gone since they were read (moved, deleted, a folder not reachable): their paths, and how many signed cases were left with none. */
-export interface MissingSlides {
-  paths: string[];
+/** Signed slides a run could not use (a file gone since it was read, or one that no longer decodes): each path with the reason, and how many signed cases were left with none. */
+export interface LeftOutSlides {
+  slides: { path: string; reason: string }[];
   cases: number;
+}
+
+export const NOTHING_LEFT_OUT: LeftOutSlides = { slides: [], cases: 0 };
+
+export function joinLeftOut(a: LeftOutSlides, b: LeftOutSlides): LeftOutSlides {
+  return { slides: [...a.slides, ...b.slides], cases: a.cases + b.cases };
 }
 
 /** In [fit, stop, validation] groups: the ones a run cannot do without. */
 export const FIT_AND_VALIDATION: readonly number[] = [0, 2];
 
+/** Why a slide's file cannot be used before decoding it: gone (moved, deleted, a folder not reachable). */
+export const fileGone = (path: string): string | null => (existsSync(path) ? null : 'file not found');
+
 /**
- * A slide file moved or deleted since it was read cannot be used: skip it, and a case left
- * without slides, rather than fail the whole run; the paths are reported. A `required` group
- * (the training and the validation cases: early stopping can do without) that loses every case
- * fails the run instead: that is a folder out of reach, not a few moved files, and a gate on no
- * cases would judge nothing.
+ * The cases of each group without the slides `why` gives a reason for, and without a case left
+ * with no slide: a few moved or damaged files should not fail a lab's run, and they are reported.
+ * A `required` group (by default every one; for fine-tuning the training and the validation cases,
+ * since early stopping can do without) that loses every case fails the run instead: that is a
+ * folder out of reach, not a few files, and a gate on no cases would judge nothing.
  */
-export function keepReadableSlides<T extends TrainingCase>(
-  groups: T[][],
-  options: { required?: readonly number[]; exists?: (path: string) => boolean } = {},
-): { kept: T[][]; missing: MissingSlides } {
-  const { required = groups.map((_, i) => i), exists = existsSync } = options;
-  const missing: MissingSlides = { paths: [], cases: 0 };
+export function leaveOutSlides<T extends TrainingCase>(groups: T[][], why: (path: string) => string | null, required: readonly number[] = groups.map((_, i) => i)): { kept: T[][]; leftOut: LeftOutSlides } {
+  const leftOut: LeftOutSlides = { slides: [], cases: 0 };
   const kept = groups.map((g) =>
     g
       .map((c) => {
-        const slides = c.slides.filter((s) => exists(s.path));
-        missing.paths.push(...c.slides.filter((s) => !slides.includes(s)).map((s) => s.path));
+        const slides = c.slides.filter((s) => {
+          const reason = why(s.path);
+          if (reason !== null) leftOut.slides.push({ path: s.path, reason });
+          return reason === null;
+        });
         return { ...c, slides };
       })
-      .filter((c) => c.slides.length > 0 || (missing.cases++, false)),
+      .filter((c) => c.slides.length > 0 || (leftOut.cases++, false)),
   );
   if (required.some((i) => kept[i]!.length === 0 && groups[i]!.length > 0)) {
     const slides = groups.flat().reduce((n, c) => n + c.slides.length, 0);
-    throw new DomainError('bad-request', `the field files of ${missing.cases} of the ${groups.flat().length} signed cases cannot be found (${missing.paths.length} of ${slides} slides, e.g. ${missing.paths[0]}), leaving no ${required.length === 1 ? 'case' : 'training or no validation case'} to use: is the folder the slides were read from reachable?`);
+    const first = leftOut.slides[0]!;
+    throw new DomainError(
+      'bad-request',
+      `the field files of ${leftOut.cases} of the ${groups.flat().length} signed cases cannot be used (${leftOut.slides.length} of ${slides} slides; e.g. ${first.path}: ${first.reason}), leaving no ${required.length === 1 ? 'case' : 'training or no validation case'} to use: is the folder the slides were read from reachable?`,
+    );
   }
-  return { kept, missing };
+  return { kept, leftOut };
 }
 
 /** Slide bags in case order (one per slide) → one bag per case, split back into the groups (one group: the same patches, not a copy). */

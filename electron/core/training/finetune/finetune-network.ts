@@ -27,7 +27,7 @@ import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type Network
 import { pixelBags, type FieldRow } from '../network/patch-dataset';
 import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import type { TrainingCase } from './signed-cases';
-import { FIT_AND_VALIDATION, keepReadableSlides, mergeIntoCases, type Candidate } from './candidate';
+import { FIT_AND_VALIDATION, fileGone, joinLeftOut, leaveOutSlides, mergeIntoCases, type Candidate } from './candidate';
 import { startRateWorker, type RateHow, type RateJob, type RateRun } from './rate-worker';
 
 export { FinetuneMode };
@@ -635,13 +635,16 @@ async function caseBags(input: NetworkCandidateInput): Promise<{ fit: BagDataset
   const m = input.active.manifest;
   const prep = patchOptionsOf(m);
   const labels = m.labels.map((l) => l.key);
-  const { kept, missing } = keepReadableSlides([input.groups.fit, input.groups.stop, input.groups.validation], { required: FIT_AND_VALIDATION });
+  // Files gone are left out before any decoding, so that a folder out of reach fails at once.
+  const found = leaveOutSlides([input.groups.fit, input.groups.stop, input.groups.validation], fileGone, FIT_AND_VALIDATION);
+  let leftOut = found.leftOut;
   const controller = new AbortController();
-  const total = kept.flat().reduce((n, c) => n + c.slides.length, 0);
+  const total = found.kept.flat().reduce((n, c) => n + c.slides.length, 0);
   let before = 0;
   const groups: BagDataset[] = [];
-  for (const [g, group] of kept.entries()) {
+  for (const [g, group] of found.kept.entries()) {
     const rows = group.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
+    const unreadable = new Map<string, string>();
     const data = await pixelBags(rows, prep, {
       labels,
       // The training and early-stopping cases' patches are shared with a second rate's worker, not copied.
@@ -651,10 +654,13 @@ async function caseBags(input: NetworkCandidateInput): Promise<{ fit: BagDataset
         if (input.isCancelled?.()) controller.abort();
         input.onProgress?.({ phase: 'patches', done: before + done, total });
       },
+      onUnreadable: (row, reason) => unreadable.set(row.absolutePath, reason),
     });
-    groups.push(mergeIntoCases(data, [group])[0]!);
+    const decoded = leaveOutSlides([group], (path) => unreadable.get(path) ?? null, FIT_AND_VALIDATION.includes(g) ? [0] : []);
+    leftOut = joinLeftOut(leftOut, decoded.leftOut);
+    groups.push(mergeIntoCases(data, decoded.kept)[0]!);
     before += rows.length;
   }
   const [fit, stop, validation] = groups;
-  return { fit: fit!, stop: stop!, validation: validation!, counts: { fit: kept[0]!.length, stop: kept[1]!.length, validation: kept[2]!.length, missing } };
+  return { fit: fit!, stop: stop!, validation: validation!, counts: { fit: bagCount(fit!), stop: bagCount(stop!), validation: bagCount(validation!), leftOut } };
 }

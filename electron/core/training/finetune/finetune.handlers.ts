@@ -25,8 +25,8 @@ export interface FinetuneHandlerOptions {
 
 type Channels = 'finetune/start' | 'finetune/status' | 'finetune/cancel';
 
-/** Missing slide files the page names; the rest are counted (the training run's record has all). */
-const MISSING_SHOWN = 20;
+/** Left-out slide files the page names; the rest are counted (the training run's record has all). */
+const LEFT_OUT_SHOWN = 20;
 
 const IDLE: FinetuneState = { status: 'idle', startedAtMs: null, finishedAtMs: null, progress: null, epochs: [], result: null, error: null };
 
@@ -81,7 +81,7 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
               promoted: r.promoted,
               mode: r.mode,
               gate: gateOf({ gate: r.gate })!,
-              missing: { slides: r.counts.missing.paths.length, cases: r.counts.missing.cases, paths: r.counts.missing.paths.slice(0, MISSING_SHOWN) },
+              leftOut: { slides: r.counts.leftOut.slides.length, cases: r.counts.leftOut.cases, files: r.counts.leftOut.slides.slice(0, LEFT_OUT_SHOWN) },
             },
           });
         },

@@ -37,7 +37,7 @@ import { ensureActiveModel, promoteModel, registerPackage } from '../../models/m
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { checkedBlend, checkedNetworkThresholds, checkedPatchesPerCase, DEFAULT_NETWORK_BLEND, FINETUNE_PATCHES_PER_CASE, learningRateChoice, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
-import { candidateDir, FIT_AND_VALIDATION, keepReadableSlides, mergeIntoCases, type Candidate, type MissingSlides } from './candidate';
+import { candidateDir, fileGone, FIT_AND_VALIDATION, joinLeftOut, leaveOutSlides, mergeIntoCases, type Candidate, type LeftOutSlides } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
@@ -114,8 +114,8 @@ export interface FinetuneResult {
   promoted: boolean;
   mode: FinetuneMode;
   /** slidesAtProfileSize: slides read at the model's assumed pixel size, cut at the microscope profile's for training (`atProfilePixelSize`). */
-  /** missing: signed slides whose files could not be found, left out (with the cases left without any). */
-  counts: { trainCases: number; earlyStopCases: number; validationCases: number; missing: MissingSlides; slidesAtProfileSize: number };
+  /** leftOut: signed slides whose files were gone or could not be decoded, left out (with the cases left without any). */
+  counts: { trainCases: number; earlyStopCases: number; validationCases: number; leftOut: LeftOutSlides; slidesAtProfileSize: number };
   /** Epochs trained, the one kept (0: the starting weights) and, where training ended at its epoch cap while early stopping would have gone on, that cap. */
   training: { epochs: number; bestEpoch: number; endedAtEpochCap?: number };
   /** adapt: learning the codebooks (mode 'adapt'); embed: embeddings or patches; train: the head or network. */
@@ -214,7 +214,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     updateTrainingRun(
       db,
       run.id,
-      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { mode, gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.epochs, bestEpoch: trained.bestEpoch, ...(trained.endedAtEpochCap ? { endedAtEpochCap: trained.endedAtEpochCap } : {}), casesUsed: { train: trained.counts.fit, earlyStop: trained.counts.stop, validation: trained.counts.validation }, ...(trained.counts.missing.paths.length ? { missingSlides: trained.counts.missing } : {}), timingsMs } },
+      { status: 'succeeded', finishedAtMs: now(), resultModelVersionId: candidate.id, metrics: { mode, gate, candidate: summary(candidateReport), active: summary(activeReport), epochs: trained.epochs, bestEpoch: trained.bestEpoch, ...(trained.endedAtEpochCap ? { endedAtEpochCap: trained.endedAtEpochCap } : {}), casesUsed: { train: trained.counts.fit, earlyStop: trained.counts.stop, validation: trained.counts.validation }, ...(trained.counts.leftOut.slides.length ? { leftOutSlides: trained.counts.leftOut } : {}), timingsMs } },
       actor,
       now(),
     );
@@ -226,7 +226,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
       promoted,
       mode,
       training: { epochs: trained.epochs, bestEpoch: trained.bestEpoch, ...(trained.endedAtEpochCap ? { endedAtEpochCap: trained.endedAtEpochCap } : {}) },
-      counts: { trainCases: trained.counts.fit, earlyStopCases: trained.counts.stop, validationCases: trained.counts.validation, missing: trained.counts.missing, slidesAtProfileSize },
+      counts: { trainCases: trained.counts.fit, earlyStopCases: trained.counts.stop, validationCases: trained.counts.validation, leftOut: trained.counts.leftOut, slidesAtProfileSize },
       timingsMs,
     };
   } catch (error) {
@@ -258,7 +258,7 @@ async function headCandidate(
   const extractor = adapted?.model ?? active;
   const embedded = await withEngine(extractor, { providers: options.providers, warn: () => {} }, (engine) => embedCases(extractor, engine, [split.fitCases, split.stopCases, split.validation], options, FIT_AND_VALIDATION));
   const [fit, stop, validation] = embedded.groups as [BagDataset, BagDataset, BagDataset];
-  const bags = { fit, stop, validation, missing: embedded.missing };
+  const bags = { fit, stop, validation, leftOut: embedded.leftOut };
   const activeValidation = adapted ? (await withEngine(active, { providers: options.providers, warn: () => {} }, (engine) => embedCases(active, engine, [split.validation], options))).groups[0]! : validation;
   const embedMs = performance.now() - t0;
   const current = adapted ? null : await readHead(active);
@@ -288,7 +288,7 @@ async function headCandidate(
     model,
     activeScored,
     candidateScored,
-    counts: { fit: bags.fit.bagIds.length, stop: bags.stop.bagIds.length, validation: bags.validation.bagIds.length, missing: bags.missing },
+    counts: { fit: bags.fit.bagIds.length, stop: bags.stop.bagIds.length, validation: bags.validation.bagIds.length, leftOut: bags.leftOut },
     prepareMs: embedMs,
     trainMs: trained.trainMs,
     epochs: trained.training.epochs.length,
@@ -410,17 +410,22 @@ export function inheritedOptions(provenance: Record<string, unknown>): Partial<T
   return Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]])) as Partial<TrainerOptions>;
 }
 
-/** Embeds each group of cases; a case is one bag of all its slides' patches. `required`: the groups that may not lose every case to missing files (default all). */
+/**
+ * Embeds each group of cases; a case is one bag of all its slides' patches. Slides whose files are
+ * gone or do not decode are left out (leaveOutSlides); `required`: the groups that may not lose
+ * every case to them (default all).
+ */
 async function embedCases(
   model: Parameters<typeof embedRows>[0],
   engine: Parameters<typeof embedRows>[1],
   groups: SignedCase[][],
   options: Pick<FinetuneOptions, 'cacheDir' | 'onProgress' | 'isCancelled'>,
   required?: readonly number[],
-): Promise<{ groups: BagDataset[]; missing: MissingSlides }> {
-  const { kept, missing } = keepReadableSlides(groups, { required });
-  const all = kept.flat();
-  const rows = all.flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
-  const { data } = await embedRows(model, engine, rows, { cacheDir: options.cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled });
-  return { groups: mergeIntoCases(data, kept), missing };
+): Promise<{ groups: BagDataset[]; leftOut: LeftOutSlides }> {
+  const found = leaveOutSlides(groups, fileGone, required);
+  const rows = found.kept.flat().flatMap((c) => c.slides.map((s) => ({ absolutePath: s.path, labels: c.labels, pixelSizeUm: s.pixelSizeUm, id: c.accessionId })));
+  const unreadable = new Map<string, string>();
+  const { data } = await embedRows(model, engine, rows, { cacheDir: options.cacheDir, onProgress: options.onProgress, isCancelled: options.isCancelled, onUnreadable: (row, reason) => unreadable.set(row.absolutePath, reason) });
+  const decoded = leaveOutSlides(found.kept, (path) => unreadable.get(path) ?? null, required);
+  return { groups: mergeIntoCases(data, decoded.kept), leftOut: joinLeftOut(found.leftOut, decoded.leftOut) };
 }

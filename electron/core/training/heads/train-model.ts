@@ -17,6 +17,7 @@ import type { Pooling } from '../../inference/aggregate';
 import { bagCount, featureStats, patchCount, standardised, subsetBags, type BagDataset } from '../dataset';
 import { OUT_OF_FOLD_MODES, THRESHOLD_WORDS, TRAINING_CASE_MODES, thresholdsFor, type ThresholdMode } from '../metrics/thresholds';
 import { slideEmbeddings } from './embedding-cache';
+import { slideFileProblem } from '../../slides/decode';
 import { datasetPixelSizes, type DatasetPixelSizes } from '../dataset-pixel-sizes';
 import { patchOptionsOf } from '../../models/manifest';
 import { scoredReport, type EvaluationReport, type MultiLabelData, type ScoredReport } from '../metrics/metrics';
@@ -41,40 +42,65 @@ export interface EmbedOptions {
   isCancelled?: () => boolean;
 }
 
+/** A field to embed: its file, labels, the pixel size recorded for it and an id for its bag. */
+export type EmbedRow = { absolutePath: string; labels: readonly string[]; pixelSizeUm?: number | null; id?: string };
+
 export function defaultCacheDir(csvPath: string): string {
   return join(dirname(resolve(csvPath)), '.ana-embedding-cache');
 }
 
-/** Bags for the given rows: one per field, its kept patches' embeddings from the cache. */
-export async function embedRows(model: ModelPackage, engine: InferenceEngine, rows: readonly { absolutePath: string; labels: readonly string[]; pixelSizeUm?: number | null; id?: string }[], options: EmbedOptions): Promise<{ data: BagDataset; cachedShare: number }> {
+/**
+ * Bags for the given rows: one per field, its kept patches' embeddings from the cache.
+ * `onUnreadable`: a field whose file cannot be decoded is left out of the bags and reported,
+ * instead of failing the whole set (fine-tuning on a lab's record); without it, the error stands.
+ */
+export async function embedRows(
+  model: ModelPackage,
+  engine: InferenceEngine,
+  rows: readonly EmbedRow[],
+  options: EmbedOptions & { onUnreadable?: (row: EmbedRow, reason: string) => void },
+): Promise<{ data: BagDataset; cachedShare: number }> {
   const labels = model.manifest.labels.map((l) => l.key);
   const K = labels.length;
   const chunks: Float32Array[] = [];
-  const offsets = new Int32Array(rows.length + 1);
-  const bagLabels = new Uint8Array(rows.length * K);
+  const offsets = [0];
+  const bagLabels: number[] = [];
+  const bagIds: string[] = [];
   let dims = 0;
   let cached = 0;
   for (let i = 0; i < rows.length; i++) {
     if (options.isCancelled?.()) throw new DomainError('conflict', 'training cancelled while computing embeddings');
     const row = rows[i]!;
+    const bagLabel = new Array<number>(K).fill(0);
     for (const key of row.labels) {
       const k = labels.indexOf(key);
       if (k < 0) throw new DomainError('bad-request', `${row.absolutePath}: label '${key}' is not one of model ${model.manifest.id}'s labels (${labels.join(', ')})`);
-      bagLabels[i * K + k] = 1;
+      bagLabel[k] = 1;
     }
-    const e = await slideEmbeddings({ model, engine, cacheDir: options.cacheDir }, row.absolutePath, { pixelSizeUm: row.pixelSizeUm ?? null });
+    let e;
+    try {
+      e = await slideEmbeddings({ model, engine, cacheDir: options.cacheDir }, row.absolutePath, { pixelSizeUm: row.pixelSizeUm ?? null });
+    } catch (error) {
+      const reason = options.onUnreadable ? slideFileProblem(error, row.absolutePath) : null;
+      if (reason === null) throw error;
+      options.onUnreadable!(row, reason);
+      options.onProgress?.({ phase: 'embed', done: i + 1, total: rows.length });
+      continue;
+    }
     if (e.cached) cached++;
     if (e.kept.length > 0) {
       if (dims && e.dims !== dims) throw new DomainError('model-invalid', `${row.absolutePath}: embeddings have ${e.dims} dims, earlier fields ${dims}`);
       dims = e.dims;
     }
     chunks.push(e.embeddings);
-    offsets[i + 1] = offsets[i]! + e.kept.length;
+    offsets.push(offsets.at(-1)! + e.kept.length);
+    bagLabels.push(...bagLabel);
+    bagIds.push(row.id ?? row.absolutePath);
     options.onProgress?.({ phase: 'embed', done: i + 1, total: rows.length });
   }
-  const inputs = new Float32Array(offsets[rows.length]! * dims);
+  const inputs = new Float32Array(offsets.at(-1)! * dims);
   chunks.forEach((c, i) => inputs.set(c, offsets[i]! * dims));
-  const data: BagDataset = { labels, bagLabels, bagOffsets: offsets, inputs, inputLength: dims, bagIds: rows.map((r) => r.id ?? r.absolutePath) };
+  const data: BagDataset = { labels, bagLabels: Uint8Array.from(bagLabels), bagOffsets: Int32Array.from(offsets), inputs, inputLength: dims, bagIds };
   return { data, cachedShare: rows.length ? cached / rows.length : 1 };
 }
 

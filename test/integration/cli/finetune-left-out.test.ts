@@ -1,9 +1,10 @@
 /**
  * `ana finetune` on a record some of whose signed field files have gone since they were read (a
- * moved folder): the run goes on without them and names the first ten, counting the rest; the
- * training run's record keeps every path and the cases each group was left with.
+ * moved folder) or been damaged: the run goes on without them and names the first ten with the
+ * reason, counting the rest; the training run's record keeps every one and the cases each group
+ * was left with.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createApp } from '../../../electron/core/app';
@@ -18,7 +19,7 @@ import { tempDir } from '../../support/temp-dir';
 const dir = tempDir('ana-finetune-missing-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('fine-tunes without the missing files, names the first ten and records them all', async () => {
+it('fine-tunes without the files it cannot use, names the first ten with the reason and records them all', async () => {
   const dbPath = join(dir, 'ana.db');
   const app = await createApp({ dbPath, modelDir: defaultModelDir(), version: 'test', providers: ['cpu'], log: () => {}, passwordCost: TEST_SCRYPT_COST });
   await seedTestUsers(app.db);
@@ -26,23 +27,31 @@ it('fine-tunes without the missing files, names the first ten and records them a
   const { paths } = await seedSignedFieldRecord(app.db, await loginAs(app, 'physician', 'physician'), join(dir, 'fields'), 32, 2);
   await app.close();
   const gone = paths.filter((_, k) => k % 3 === 1);
-  for (const path of gone) rmSync(path);
+  for (const path of gone.slice(1)) rmSync(path);
+  // The first one cut short instead, as a copy interrupted halfway leaves it.
+  truncateSync(gone[0]!, Math.floor(statSync(gone[0]!).size / 2));
 
   const run = await anaInProcess(['finetune', '--db', dbPath, '--models-dir', join(dir, 'models'), '--mode', 'thresholds', '--no-promote']);
   expect(run.status, run.stderr).toBe(0);
   const lines = run.stdout.split('\n');
-  const at = lines.findIndex((l) => l.startsWith(`${gone.length} signed slide file(s) could not be found and were left out (${gone.length} case(s) had no other field); restore them and fine-tune again to use them:`));
+  const at = lines.findIndex((l) => l.startsWith(`${gone.length} signed slide file(s) could not be used and were left out (${gone.length} case(s) had no other field); restore them and fine-tune again to use them:`));
   expect(at, run.stdout).toBeGreaterThan(-1);
   const named = lines.slice(at + 1, at + 11).map((l) => l.trim());
-  expect(named.every((path) => gone.includes(path))).toBe(true);
+  const reasonOf = (path: string) => (path === gone[0] ? /^PNG pixel data is damaged or truncated \(.+\)$/ : /^file not found$/);
+  for (const line of named) {
+    const path = gone.find((p) => line.startsWith(`${p}: `));
+    expect(path, line).toBeDefined();
+    expect(line.slice(path!.length + 2)).toMatch(reasonOf(path!));
+  }
   expect(new Set(named).size).toBe(10);
   expect(lines[at + 11]).toMatch(new RegExp(`^  … and ${gone.length - 10} more \\(training run \\d+ in the record lists them all\\)$`));
 
   const db = openDatabase(dbPath);
   try {
-    const metrics = getTrainingRun(db, 1)!.metrics as { missingSlides: { paths: string[]; cases: number }; casesUsed: { train: number; earlyStop: number; validation: number } };
-    expect([...metrics.missingSlides.paths].sort()).toEqual([...gone].sort());
-    expect(metrics.missingSlides.cases).toBe(gone.length);
+    const metrics = getTrainingRun(db, 1)!.metrics as { leftOutSlides: { slides: { path: string; reason: string }[]; cases: number }; casesUsed: { train: number; earlyStop: number; validation: number } };
+    expect(metrics.leftOutSlides.slides.map((s) => s.path).sort()).toEqual([...gone].sort());
+    for (const { path, reason } of metrics.leftOutSlides.slides) expect(reason).toMatch(reasonOf(path));
+    expect(metrics.leftOutSlides.cases).toBe(gone.length);
     const used = metrics.casesUsed;
     expect(used.train + used.earlyStop + used.validation).toBe(paths.length - gone.length);
   } finally {
