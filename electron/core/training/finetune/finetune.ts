@@ -37,6 +37,7 @@ import { ensureActiveModel, promoteModel, registerPackage } from '../../models/m
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { checkedBlend, checkedNetworkThresholds, checkedPatchesPerCase, DEFAULT_NETWORK_BLEND, FINETUNE_PATCHES_PER_CASE, learningRateChoice, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
+import { closeInterruptedRuns, thisRunner } from './interrupted-runs';
 import { candidateDir, fileGone, FIT_AND_VALIDATION, joinLeftOut, leaveOutSlides, mergeIntoCases, type Candidate, type LeftOutSlides } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
@@ -127,6 +128,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const started = performance.now();
   const tolerances = { ...DEFAULT_GATE, ...options.gate };
   const { db, actor } = options;
+  closeInterruptedRuns(db, actor, now());
   const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
   const profilePixelSizeUm = microscopeProfileOf(db)?.pixelSizeUm ?? null;
   const { cases, resized: slidesAtProfileSize } = atProfilePixelSize(listSignedCases(db), profilePixelSizeUm);
@@ -163,7 +165,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     db,
     {
       baseModelVersionId: base.id,
-      config: { mode, trainer, thresholds: thresholds ?? 'active', ...(slidesAtProfileSize ? { slidesAtProfileSize, profilePixelSizeUm } : {}), ...(onHead || mode === 'thresholds' ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network), patchesPerCase }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
+      config: { runner: thisRunner(), mode, trainer, thresholds: thresholds ?? 'active', ...(slidesAtProfileSize ? { slidesAtProfileSize, profilePixelSizeUm } : {}), ...(onHead || mode === 'thresholds' ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network), patchesPerCase }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
       dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
       seed: trainer.seed,
       startedBy: actor.userId,
