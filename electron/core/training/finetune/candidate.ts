@@ -34,8 +34,6 @@ export interface LeftOutSlides {
   cases: number;
 }
 
-export const NOTHING_LEFT_OUT: LeftOutSlides = { slides: [], cases: 0 };
-
 export function joinLeftOut(a: LeftOutSlides, b: LeftOutSlides): LeftOutSlides {
   return { slides: [...a.slides, ...b.slides], cases: a.cases + b.cases };
 }
@@ -65,7 +63,10 @@ export function leaveOutSlides<T extends TrainingCase>(groups: T[][], why: (path
         });
         return { ...c, slides };
       })
-      .filter((c) => c.slides.length > 0 || (leftOut.cases++, false)),
+      .filter((c) => {
+        if (c.slides.length === 0) leftOut.cases++;
+        return c.slides.length > 0;
+      }),
   );
   if (required.some((i) => kept[i]!.length === 0 && groups[i]!.length > 0)) {
     const slides = groups.flat().reduce((n, c) => n + c.slides.length, 0);
