@@ -19,7 +19,7 @@ import { startTestHost, type TestHost } from '../host/test-host';
 import { loginAs, seedTestUsers, TEST_PASSWORD, TEST_USERS } from '../support/record-fixtures';
 import { fitViewport } from '../../renderer/src/lib/utils/viewport';
 import { polygonToCanvas } from '../../renderer/src/lib/utils/cell-outlines';
-import { launchChromium, TEST_OUTPUT_DIR } from './browser';
+import { eventually, launchChromium, TEST_OUTPUT_DIR } from './browser';
 import { writeNegativeControls, writeQualityDay, writeUnstated40x, type QualityDaySlide } from './seed-quality-day';
 import { tempDir } from '../support/temp-dir';
 
@@ -57,9 +57,6 @@ async function textOf(locator: { textContent(): Promise<string | null> }): Promi
   return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
-function eventually<T>(read: () => Promise<T> | T, timeoutMs = 15_000) {
-  return expect.poll(read, { timeout: timeoutMs, interval: 50 });
-}
 
 function row(accessionId: string) {
   return page.getByTestId('worklist').getByRole('row', { name: new RegExp(accessionId) });

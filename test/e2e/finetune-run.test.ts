@@ -20,7 +20,7 @@ import { startTestHost, type TestHost } from '../host/test-host';
 import { loginAs, seedTestUsers, TEST_SCRYPT_COST } from '../support/record-fixtures';
 import { seedSignedFieldRecord } from '../support/signed-field-record';
 import { tempDir } from '../support/temp-dir';
-import { launchChromium, TEST_OUTPUT_DIR } from './browser';
+import { eventually, launchChromium, TEST_OUTPUT_DIR } from './browser';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 const SIGNED = 24;
@@ -64,9 +64,6 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function eventually<T>(read: () => Promise<T> | T, timeoutMs = 15_000) {
-  return expect.poll(read, { timeout: timeoutMs, interval: 100 });
-}
 
 async function textOf(testId: string): Promise<string> {
   return ((await page.getByTestId(testId).textContent()) ?? '').replace(/\s+/g, ' ').trim();

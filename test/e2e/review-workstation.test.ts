@@ -16,7 +16,7 @@ import { startTestHost, type TestHost } from '../host/test-host';
 import { loginAs, seedTestUsers, TEST_PASSWORD, TEST_USERS } from '../support/record-fixtures';
 import { confidenceColor } from '../../renderer/src/lib/utils/colormap';
 import { fitViewport, patchCenter, slideToCanvas } from '../../renderer/src/lib/utils/viewport';
-import { launchChromium, TEST_OUTPUT_DIR } from './browser';
+import { eventually, launchChromium, TEST_OUTPUT_DIR } from './browser';
 import { writeDaySlides, type DaySlide } from './seed-day';
 import { tempDir } from '../support/temp-dir';
 
@@ -61,9 +61,6 @@ function row(page: Page, accessionId: string) {
 }
 
 /** Polls until the assertion holds: the machine is shared, so waits are generous (1 s by default in vitest). */
-function eventually<T>(read: () => Promise<T> | T, timeoutMs = 15_000) {
-  return expect.poll(read, { timeout: timeoutMs, interval: 50 });
-}
 
 /** RGBA of the viewer canvas at a canvas point (device pixel ratio is 1 here). */
 async function canvasPixel(page: Page, x: number, y: number): Promise<number[]> {

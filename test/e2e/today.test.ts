@@ -21,7 +21,7 @@ import { startTestHost, type TestHost } from '../host/test-host';
 import { loginAs, seedTestUsers, TEST_PASSWORD, TEST_SCRYPT_COST, TEST_USERS } from '../support/record-fixtures';
 import { seedQcMonth, type QcMonth, type SignedOutcome } from '../support/qc-days';
 import { refusedGate } from '../support/refused-gate';
-import { launchChromium, TEST_OUTPUT_DIR } from './browser';
+import { eventually, launchChromium, TEST_OUTPUT_DIR } from './browser';
 
 const OUT = join(TEST_OUTPUT_DIR, 'e2e');
 const DATE = '2026-11-30';
@@ -76,9 +76,6 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function eventually<T>(read: () => Promise<T> | T, timeoutMs = 15_000) {
-  return expect.poll(read, { timeout: timeoutMs, interval: 50 });
-}
 
 async function textOf(locator: { textContent(): Promise<string | null> }): Promise<string> {
   return ((await locator.textContent()) ?? '').replace(/\s+/g, ' ').trim();
