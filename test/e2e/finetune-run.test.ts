@@ -6,14 +6,19 @@
  * without them; the page names them with the reason, and shows the run's
  * verdict with both versions' figures, how much they can tell on so few validation cases, the
  * candidate in the version table and on the learning curve. A whole-network run is cancelled
- * from the page and leaves no candidate. Screenshot: test-output/e2e/models-run-verdict.png.
+ * from the page and leaves no candidate. The record's runs are listed, with one a crash cut off
+ * before the workstation started: the first new run closed it as interrupted. Screenshot: test-output/e2e/models-run-verdict.png.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { ModelVersionSummary } from '../../electron/contract';
 import { createApp, type App } from '../../electron/core/app';
+import { SYSTEM_ACTOR } from '../../electron/core/db/audit.repo';
+import { insertTrainingRun, updateTrainingRun } from '../../electron/core/db/training-run.repo';
 import { defaultModelDir, projectRoot } from '../../electron/core/paths';
 import { gateFigures, gateSpreadWords } from '../../renderer/src/lib/utils/gate';
 import { startTestHost, type TestHost } from '../host/test-host';
@@ -27,6 +32,8 @@ const SIGNED = 24;
 let dir: string;
 let gone: string;
 let broken: string;
+/** The process of a run a crash cut off (it has exited). */
+let crashedPid: number;
 let app: App;
 let host: TestHost;
 let browser: Browser;
@@ -39,6 +46,10 @@ beforeAll(async () => {
   await seedTestUsers(app.db);
   const physician = await loginAs(app, 'seed-physician', 'physician');
   await loginAs(app, 'e2e-finetune-admin', 'admin');
+  // A run left 'running' in the record by a process that is gone (the workstation crashed mid-run).
+  crashedPid = spawnSync(process.execPath, ['-e', '']).pid!;
+  const crashed = insertTrainingRun(app.db, { baseModelVersionId: null, config: { runner: { host: hostname(), pid: crashedPid }, mode: 'all' }, dataset: {}, seed: 1, startedBy: null, createdAtMs: Date.now() - 3_600_000 }, SYSTEM_ACTOR);
+  updateTrainingRun(app.db, crashed.id, { status: 'running', startedAtMs: Date.now() - 3_600_000 }, SYSTEM_ACTOR);
   mkdirSync(join(dir, 'fields'));
   const [launched, record] = await Promise.all([launchChromium(), seedSignedFieldRecord(app.db, physician, join(dir, 'fields'), SIGNED)]);
   browser = launched;
@@ -104,6 +115,15 @@ it("runs a thresholds-only fine-tuning to the gate without the files it cannot u
   const curveRow = page.getByTestId('learning-curve').locator('tbody tr');
   await eventually(() => curveRow.count()).toBe(1);
   expect(await curveRow.locator('td').allTextContents()).toEqual([candidate!.version, 'thresholds only', String(SIGNED - 2 - gate.validationCases), gate.candidate.f1Macro.toFixed(3), gate.candidate.map.toFixed(3), String(gate.validationCases)]);
+  // The record's runs, newest first: this one, and the one the crash cut off, closed by it.
+  const runs = page.getByTestId('finetune-runs').locator('tbody tr');
+  await eventually(() => runs.count()).toBe(2);
+  expect((await runs.nth(0).locator('td').allTextContents()).slice(2)).toEqual(['thresholds only', 'succeeded', `${candidate!.version}; 2 signed fields left out`]);
+  expect((await runs.nth(1).locator('td').allTextContents()).slice(2)).toEqual([
+    'all layers',
+    'failed',
+    `interrupted: process ${crashedPid} on ${hostname()} stopped before the run ended (the workstation was closed, crashed or lost power); found by the next run`,
+  ]);
   await page.getByTestId('finetune-status').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(OUT, 'models-run-verdict.png'), fullPage: true });
   expect(pageErrors).toEqual([]);
@@ -117,5 +137,7 @@ it('cancels a whole-network run from the page and registers no candidate', async
   await eventually(() => textOf('finetune-status'), 120_000).toMatch(/^cancelled · started /);
   expect(await page.getByTestId('finetune-start').isEnabled()).toBe(true);
   expect(await versions()).toHaveLength(before);
+  const newest = page.getByTestId('finetune-runs').locator('tbody tr').first();
+  await eventually(async () => (await newest.locator('td').allTextContents()).slice(2, 4)).toEqual(['all layers', 'cancelled']);
   expect(pageErrors).toEqual([]);
 }, 180_000);

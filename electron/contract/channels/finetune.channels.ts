@@ -40,9 +40,30 @@ export const FinetuneState = z.object({
 });
 export type FinetuneState = z.infer<typeof FinetuneState>;
 
+/**
+ * A fine-tuning run as the record keeps it, whoever started it (the Models page or `ana finetune`):
+ * how it ended, with the candidate it registered or why it failed (an interrupted run included).
+ */
+export const FinetuneRunSummary = z.object({
+  id: z.number().int(),
+  /** The recipe; null for a run recorded without one. */
+  mode: z.string().nullable(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  startedAtMs: z.number().nullable(),
+  finishedAtMs: z.number().nullable(),
+  error: z.string().nullable(),
+  /** The candidate version it registered, if it got that far. */
+  candidateVersion: z.string().nullable(),
+  /** Signed slides it left out (files gone or no longer decoding). */
+  leftOutSlides: z.number().int(),
+});
+export type FinetuneRunSummary = z.infer<typeof FinetuneRunSummary>;
+
 export const finetuneChannels = {
   /** Starts fine-tuning the active model on the signed cases in the background (admin). */
   'finetune/start': { request: z.object({ mode: FinetuneMode.optional() }).strict(), response: FinetuneState },
   'finetune/status': { request: z.object({}).strict(), response: FinetuneState },
   'finetune/cancel': { request: z.object({}).strict(), response: FinetuneState },
+  /** The latest fine-tuning runs in the record, newest first (every signed-in user). */
+  'finetune/runs': { request: z.object({}).strict(), response: z.array(FinetuneRunSummary) },
 } as const;

@@ -36,6 +36,11 @@ export function getTrainingRun(db: ReadableDb, id: number): TrainingRunRow | und
   return fromRaw(db.prepare(`${SELECT_RUN} WHERE id = ?`).get(id) as Raw | undefined);
 }
 
+/** The latest runs, newest first. */
+export function listLatestTrainingRuns(db: ReadableDb, limit: number): TrainingRunRow[] {
+  return (db.prepare(`${SELECT_RUN} ORDER BY id DESC LIMIT ?`).all(limit) as Raw[]).map((r) => fromRaw(r)!);
+}
+
 /** Runs not yet ended ('queued' or 'running'), oldest first. */
 export function listUnfinishedTrainingRuns(db: ReadableDb): TrainingRunRow[] {
   return (db.prepare(`${SELECT_RUN} WHERE status IN ('queued', 'running') ORDER BY id`).all() as Raw[]).map((r) => fromRaw(r)!);

@@ -72,6 +72,11 @@ it('takes a fine-tuning mode; a whole-network mode fails with the reason on a he
   expect(((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value.error).toMatch(/at least 20 signed cases/);
 });
 
+it('lists the fine-tuning runs in the record to every signed-in user: none here, since each run above was refused before it began', async () => {
+  expect(await app.handle('finetune/runs', {}, tech)).toEqual({ ok: true, value: [] });
+  expect(await app.handle('finetune/runs', {}, { sessionId: 'nobody' })).toMatchObject({ ok: false, code: 'unauthenticated' });
+});
+
 it("shows the lab's learning curve to every signed-in user: empty before any candidate", async () => {
   expect(await app.handle('models/curve', {}, tech)).toEqual({ ok: true, value: { points: [], projections: [] } });
   expect(await app.handle('models/curve', {}, { sessionId: 'nobody' })).toMatchObject({ ok: false, code: 'unauthenticated' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { leftOutUnnamed, leftOutWords } from '../../../renderer/src/lib/utils/finetune-run';
+import type { FinetuneRunSummary } from '../../../electron/contract';
+import { leftOutUnnamed, leftOutWords, recipeWords, runOutcomeWords } from '../../../renderer/src/lib/utils/finetune-run';
 
 describe('leftOutWords', () => {
   it('says nothing when every file was used', () => {
@@ -12,5 +13,23 @@ describe('leftOutWords', () => {
     expect(leftOutWords({ slides: 25, cases: 1, files: [file] })).toBe('25 signed fields were left out: their files are gone or cannot be read (1 case had no other field). Restore them and fine-tune again to use them.');
     expect(leftOutWords({ slides: 3, cases: 2, files: [] })).toContain('(2 cases had no other field)');
     expect(leftOutUnnamed({ slides: 25, cases: 1, files: [file] })).toBe(24);
+  });
+});
+
+describe('the record of runs in words', () => {
+  const run = (over: Partial<FinetuneRunSummary>): FinetuneRunSummary => ({ id: 3, mode: 'all', status: 'succeeded', startedAtMs: 1, finishedAtMs: 2, error: null, candidateVersion: '0.7.0+ft3', leftOutSlides: 0, ...over });
+
+  it('names the recipes as the learning curve does; an unknown one as recorded, none as a dash', () => {
+    expect(['head', 'adapt', 'last-blocks', 'all', 'thresholds'].map(recipeWords)).toEqual(['head fine-tuned', 'adapted to the lab', 'last block', 'all layers', 'thresholds only']);
+    expect(recipeWords('mixup')).toBe('mixup');
+    expect(recipeWords(null)).toBe('—');
+  });
+
+  it('gives the candidate of a run that succeeded (with what it left out), the reason of one that did not, and says when one has not ended', () => {
+    expect(runOutcomeWords(run({}))).toBe('0.7.0+ft3');
+    expect(runOutcomeWords(run({ leftOutSlides: 2 }))).toBe('0.7.0+ft3; 2 signed fields left out');
+    expect(runOutcomeWords(run({ leftOutSlides: 1 }))).toBe('0.7.0+ft3; 1 signed field left out');
+    expect(runOutcomeWords(run({ status: 'failed', error: 'interrupted: process 7 on lab-pc stopped before the run ended', candidateVersion: null }))).toBe('interrupted: process 7 on lab-pc stopped before the run ended');
+    expect(runOutcomeWords(run({ status: 'running', candidateVersion: null }))).toBe('not ended yet');
   });
 });

@@ -5,7 +5,9 @@
  * pushes each change as the 'finetune/state' event.
  */
 import { dirname, join } from 'node:path';
-import type { EventName, EventPayload, FinetuneState } from '../../../contract';
+import type { EventName, EventPayload, FinetuneRunSummary, FinetuneState } from '../../../contract';
+import { getModelVersionById } from '../../db/model-version.repo';
+import { listLatestTrainingRuns, type TrainingRunRow } from '../../db/training-run.repo';
 import type { WritableDb } from '../../db/connection';
 import { actorOf, type SessionStore } from '../../auth/session-store';
 import { DomainError, errorMessage } from '../../errors';
@@ -23,10 +25,12 @@ export interface FinetuneHandlerOptions {
   onActiveModelChanged?: () => Promise<unknown> | void;
 }
 
-type Channels = 'finetune/start' | 'finetune/status' | 'finetune/cancel';
+type Channels = 'finetune/start' | 'finetune/status' | 'finetune/cancel' | 'finetune/runs';
 
 /** Left-out slide files the page names; the rest are counted (the training run's record has all). */
 const LEFT_OUT_SHOWN = 20;
+/** Runs the Models page lists. */
+const RUNS_LISTED = 20;
 
 const IDLE: FinetuneState = { status: 'idle', startedAtMs: null, finishedAtMs: null, progress: null, epochs: [], result: null, error: null };
 
@@ -97,6 +101,10 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
       sessions.require(ctx, 'see the fine-tuning run');
       return state;
     },
+    'finetune/runs': (_request, ctx) => {
+      sessions.require(ctx, 'see the fine-tuning runs');
+      return listLatestTrainingRuns(db, RUNS_LISTED).map((run) => runSummary(db, run));
+    },
     'finetune/cancel': (_request, ctx) => {
       sessions.require(ctx, 'cancel fine-tuning', ['admin']);
       if (state.status !== 'running' || !handle) throw new DomainError('conflict', 'no fine-tuning run is in progress');
@@ -105,4 +113,19 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
     },
   };
   return { handlers, isRunning: () => state.status === 'running' };
+}
+
+function runSummary(db: WritableDb, run: TrainingRunRow): FinetuneRunSummary {
+  const mode = (run.config as { mode?: string } | null)?.mode ?? null;
+  const leftOut = (run.metrics as { leftOutSlides?: { slides: unknown[] } } | null)?.leftOutSlides;
+  return {
+    id: run.id,
+    mode,
+    status: run.status,
+    startedAtMs: run.startedAtMs,
+    finishedAtMs: run.finishedAtMs,
+    error: run.error,
+    candidateVersion: run.resultModelVersionId === null ? null : (getModelVersionById(db, run.resultModelVersionId)?.version ?? null),
+    leftOutSlides: leftOut?.slides.length ?? 0,
+  };
 }

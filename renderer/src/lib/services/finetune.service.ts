@@ -1,5 +1,5 @@
-/** Local fine-tuning: the current run's state, starting a run and cancelling it (progress is pushed as events). */
-import type { FinetuneMode, FinetuneState } from '../../../../electron/contract';
+/** Local fine-tuning: the current run's state, starting a run and cancelling it (progress is pushed as events), and the record's latest runs. */
+import type { FinetuneMode, FinetuneRunSummary, FinetuneState } from '../../../../electron/contract';
 import { call } from './api';
 
 export function finetuneStatus(): Promise<FinetuneState> {
@@ -13,4 +13,9 @@ export function startFinetune(mode?: FinetuneMode): Promise<FinetuneState> {
 
 export function cancelFinetune(): Promise<unknown> {
   return call('finetune/cancel', {});
+}
+
+/** The latest runs in the record, newest first, whoever started them (this page or `ana finetune`). */
+export function finetuneRuns(): Promise<FinetuneRunSummary[]> {
+  return call('finetune/runs', {});
 }

@@ -1,6 +1,6 @@
-/** The Models page: registered versions and the fine-tuning run (its state is pushed as events). */
-import type { FinetuneMode, FinetuneState, LearningCurve, ModelVersionSummary } from '../../../../electron/contract';
-import { cancelFinetune, finetuneStatus, startFinetune } from '../services/finetune.service';
+/** The Models page: registered versions, the fine-tuning run (its state is pushed as events) and the record's latest runs. */
+import type { FinetuneMode, FinetuneRunSummary, FinetuneState, LearningCurve, ModelVersionSummary } from '../../../../electron/contract';
+import { cancelFinetune, finetuneRuns, finetuneStatus, startFinetune } from '../services/finetune.service';
 import { learningCurve, listModels, promoteModel, rollbackModel } from '../services/models.service';
 import { handleError } from '../services/errors.svelte';
 
@@ -8,6 +8,7 @@ export class ModelsState {
   versions = $state.raw<ModelVersionSummary[]>([]);
   run = $state.raw<FinetuneState | null>(null);
   curve = $state.raw<LearningCurve | null>(null);
+  runs = $state.raw<FinetuneRunSummary[]>([]);
   loading = $state(false);
 
   readonly active = $derived(this.versions.find((v) => v.active) ?? null);
@@ -17,7 +18,7 @@ export class ModelsState {
   async load(): Promise<void> {
     this.loading = true;
     try {
-      [this.versions, this.run, this.curve] = await Promise.all([listModels(), finetuneStatus(), learningCurve()]);
+      [this.versions, this.run, this.curve, this.runs] = await Promise.all([listModels(), finetuneStatus(), learningCurve(), finetuneRuns()]);
     } catch (error) {
       handleError(error);
     } finally {
@@ -69,6 +70,7 @@ export class ModelsState {
   reset(): void {
     this.versions = [];
     this.run = null;
+    this.runs = [];
     this.loading = false;
   }
 }

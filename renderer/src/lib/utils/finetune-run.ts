@@ -1,9 +1,16 @@
 /**
- * What a fine-tuning run left out, in words for the Models page: signed fields whose files are gone
- * since they were read (moved, deleted, a folder out of reach) or no longer decode. The run trained
- * and judged without them; the files and reasons let the lab restore them.
+ * Fine-tuning runs in words for the Models page: each recipe's name, what a run left out (signed
+ * fields whose files are gone since they were read, or no longer decode: the run trained and judged
+ * without them, and the files and reasons let the lab restore them) and how a run in the record ended.
  */
-import type { FinetuneState } from '../../../../electron/contract';
+import type { FinetuneRunSummary, FinetuneState } from '../../../../electron/contract';
+
+const RECIPES: Record<string, string> = { head: 'head fine-tuned', adapt: 'adapted to the lab', 'last-blocks': 'last block', all: 'all layers', thresholds: 'thresholds only' };
+
+/** A recipe (fine-tuning mode) as the page names it; an unknown one as recorded, none as '—'. */
+export function recipeWords(mode: string | null): string {
+  return mode === null ? '—' : (RECIPES[mode] ?? mode);
+}
 
 type LeftOut = NonNullable<FinetuneState['result']>['leftOut'];
 
@@ -18,4 +25,11 @@ export function leftOutWords(l: LeftOut): string {
 /** How many left-out files the page does not name (the run's record in the database has every one). */
 export function leftOutUnnamed(l: LeftOut): number {
   return l.slides - l.files.length;
+}
+
+/** How a run in the record ended: the candidate it registered (and what it left out), why it failed, or that it is still going. */
+export function runOutcomeWords(r: FinetuneRunSummary): string {
+  if (r.status === 'succeeded') return `${r.candidateVersion ?? 'a candidate'}${r.leftOutSlides ? `; ${r.leftOutSlides} signed field${r.leftOutSlides === 1 ? '' : 's'} left out` : ''}`;
+  if (r.status === 'queued' || r.status === 'running') return 'not ended yet';
+  return r.error ?? '—';
 }
