@@ -92,6 +92,10 @@ async function versions(): Promise<ModelVersionSummary[]> {
 }
 
 it("runs a thresholds-only fine-tuning to the gate without the files it cannot use and shows which, its verdict, the figures' spread and the candidate", async () => {
+  // Before the run: what the record offers it (the split by accession is the run's own).
+  const readiness = ((await app.handle('finetune/readiness', {}, { sessionId: 'e2e-finetune-admin' })) as { value: { signedCases: number; minimum: number; validationCases: number } }).value;
+  expect(readiness).toMatchObject({ signedCases: SIGNED, minimum: 20 });
+  expect(await textOf('finetune-readiness')).toBe(`The record holds ${SIGNED} signed cases: ${SIGNED - readiness.validationCases} to learn from and ${readiness.validationCases} kept back for the validation gate.`);
   await startRun('thresholds');
   await eventually(() => textOf('finetune-status'), 120_000).toMatch(/^succeeded · started /);
 
@@ -102,6 +106,9 @@ it("runs a thresholds-only fine-tuning to the gate without the files it cannot u
   expect(gate.spread).not.toBeNull();
   expect(gate.validationCases).toBeGreaterThan(0);
   expect(gate.validationCases).toBeLessThan(SIGNED);
+  // The gate judged the cases kept back whose files it could still read.
+  expect(gate.validationCases).toBeLessThanOrEqual(readiness.validationCases);
+  expect(gate.validationCases).toBeGreaterThanOrEqual(readiness.validationCases - 2);
   expect(candidate!.version).toMatch(/\+thr\d+$/);
   expect(candidate!.status).toBe(gate.passed ? (candidate!.active ? 'released' : 'validated') : 'rejected');
   expect(await textOf('gate-verdict')).toBe(`Gate ${gate.passed ? 'passed' : 'refused'} for ${candidate!.version}: ${gateFigures(gate)}${candidate!.active ? '; now active' : ''}.`);

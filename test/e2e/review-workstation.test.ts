@@ -423,6 +423,8 @@ describe('administrator', () => {
     // act on (one signed case is far from enough); the run registers the shipped version.
     await page.getByRole('navigation').getByRole('button', { name: 'Models' }).click();
     await page.getByTestId('active-model').waitFor();
+    // The page says so before anything is started.
+    expect(await page.getByTestId('finetune-readiness').textContent()).toBe('The record holds 1 signed case; fine-tuning needs 20 (19 more to sign).');
     // The quickest run the page offers (thresholds only) is refused for the same reason.
     await page.getByTestId('finetune-mode').selectOption('thresholds');
     await page.getByTestId('finetune-start').click();

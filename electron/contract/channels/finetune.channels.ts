@@ -64,6 +64,11 @@ export const finetuneChannels = {
   'finetune/start': { request: z.object({ mode: FinetuneMode.optional() }).strict(), response: FinetuneState },
   'finetune/status': { request: z.object({}).strict(), response: FinetuneState },
   'finetune/cancel': { request: z.object({}).strict(), response: FinetuneState },
+  /** What the record offers fine-tuning now: its signed cases, the minimum a run needs, and how many of them the validation gate would keep back (every signed-in user). */
+  'finetune/readiness': {
+    request: z.object({}).strict(),
+    response: z.object({ signedCases: z.number().int(), minimum: z.number().int(), validationCases: z.number().int() }),
+  },
   /** The latest fine-tuning runs in the record, newest first (every signed-in user). */
   'finetune/runs': { request: z.object({}).strict(), response: z.array(FinetuneRunSummary) },
 } as const;

@@ -72,6 +72,11 @@ it('takes a fine-tuning mode; a whole-network mode fails with the reason on a he
   expect(((await app.handle('finetune/status', {}, admin)) as { value: FinetuneState }).value.error).toMatch(/at least 20 signed cases/);
 });
 
+it('tells every signed-in user what the record offers fine-tuning: no signed case here, 20 needed', async () => {
+  expect(await app.handle('finetune/readiness', {}, tech)).toEqual({ ok: true, value: { signedCases: 0, minimum: 20, validationCases: 0 } });
+  expect(await app.handle('finetune/readiness', {}, { sessionId: 'nobody' })).toMatchObject({ ok: false, code: 'unauthenticated' });
+});
+
 it('lists the fine-tuning runs in the record to every signed-in user: none here, since each run above was refused before it began', async () => {
   expect(await app.handle('finetune/runs', {}, tech)).toEqual({ ok: true, value: [] });
   expect(await app.handle('finetune/runs', {}, { sessionId: 'nobody' })).toMatchObject({ ok: false, code: 'unauthenticated' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FinetuneRunSummary } from '../../../electron/contract';
-import { leftOutUnnamed, leftOutWords, recipeWords, runOutcomeWords } from '../../../renderer/src/lib/utils/finetune-run';
+import { leftOutUnnamed, leftOutWords, readinessWords, recipeWords, runOutcomeWords } from '../../../renderer/src/lib/utils/finetune-run';
 
 describe('leftOutWords', () => {
   it('says nothing when every file was used', () => {
@@ -31,5 +31,13 @@ describe('the record of runs in words', () => {
     expect(runOutcomeWords(run({ leftOutSlides: 1 }))).toBe('0.7.0+ft3; 1 signed field left out');
     expect(runOutcomeWords(run({ status: 'failed', error: 'interrupted: process 7 on lab-pc stopped before the run ended', candidateVersion: null }))).toBe('interrupted: process 7 on lab-pc stopped before the run ended');
     expect(runOutcomeWords(run({ status: 'running', candidateVersion: null }))).toBe('not ended yet');
+  });
+});
+
+describe('readinessWords', () => {
+  it('says how many more cases to sign below the minimum, and how the cases would be used from it on', () => {
+    expect(readinessWords({ signedCases: 1, minimum: 20, validationCases: 0 })).toBe('The record holds 1 signed case; fine-tuning needs 20 (19 more to sign).');
+    expect(readinessWords({ signedCases: 0, minimum: 20, validationCases: 0 })).toBe('The record holds 0 signed cases; fine-tuning needs 20 (20 more to sign).');
+    expect(readinessWords({ signedCases: 20, minimum: 20, validationCases: 4 })).toBe('The record holds 20 signed cases: 16 to learn from and 4 kept back for the validation gate.');
   });
 });

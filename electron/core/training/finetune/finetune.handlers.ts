@@ -13,6 +13,7 @@ import { actorOf, type SessionStore } from '../../auth/session-store';
 import { DomainError, errorMessage } from '../../errors';
 import type { HandlersFor } from '../../handler';
 import { gateOf } from '../../models/models.handlers';
+import { finetuneReadiness } from './signed-cases';
 import { startFinetuneWorker, type FinetuneHandle } from './finetune-worker';
 
 export interface FinetuneHandlerOptions {
@@ -25,7 +26,7 @@ export interface FinetuneHandlerOptions {
   onActiveModelChanged?: () => Promise<unknown> | void;
 }
 
-type Channels = 'finetune/start' | 'finetune/status' | 'finetune/cancel' | 'finetune/runs';
+type Channels = 'finetune/start' | 'finetune/status' | 'finetune/cancel' | 'finetune/readiness' | 'finetune/runs';
 
 /** Left-out slide files the page names; the rest are counted (the training run's record has all). */
 const LEFT_OUT_SHOWN = 20;
@@ -100,6 +101,10 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
     'finetune/status': (_request, ctx) => {
       sessions.require(ctx, 'see the fine-tuning run');
       return state;
+    },
+    'finetune/readiness': (_request, ctx) => {
+      sessions.require(ctx, 'see what fine-tuning can use');
+      return finetuneReadiness(db);
     },
     'finetune/runs': (_request, ctx) => {
       sessions.require(ctx, 'see the fine-tuning runs');

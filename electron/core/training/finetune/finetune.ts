@@ -42,7 +42,7 @@ import { candidateDir, fileGone, FIT_AND_VALIDATION, joinLeftOut, leaveOutSlides
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
-import { atProfilePixelSize, splitSignedCases } from './signed-cases';
+import { atProfilePixelSize, MIN_SIGNED_CASES, splitSignedCases, VALIDATION_SHARE } from './signed-cases';
 import { listSignedCases, type SignedCase } from '../../review/signed-cases';
 import { microscopeProfileOf } from '../../settings/microscope-profile-setting';
 import type { ThresholdMode } from '../metrics/thresholds';
@@ -77,9 +77,9 @@ export interface FinetuneOptions {
   /** Whole-network modes: loop options (default: those the active network was trained with; its seed is `trainer.seed`). */
   network?: Partial<NetworkTrainingOptions>;
   gate?: Partial<GateTolerances>;
-  /** Share of signed cases in the frozen validation set (by accession hash). Default 0.25. */
+  /** Share of signed cases in the frozen validation set (by accession hash). Default VALIDATION_SHARE. */
   validationShare?: number;
-  /** Fewer signed cases than this: refuse to train. Default 20. */
+  /** Fewer signed cases than this: refuse to train. Default MIN_SIGNED_CASES. */
   minCases?: number;
   /**
    * Candidate thresholds (metrics/thresholds.ts). Default for the head modes: chosen by
@@ -155,9 +155,9 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   }
   // The candidate is trained "from the active version": its head and, when recorded, its method options.
   const trainer: TrainerOptions = { ...defaultTrainerOptions, method: 'spl', ...inheritedOptions(active.manifest.provenance), keepInitialIfBest: true, ...options.trainer };
-  const minCases = options.minCases ?? 20;
+  const minCases = options.minCases ?? MIN_SIGNED_CASES;
   if (cases.length < minCases) throw new DomainError('bad-request', `fine-tuning needs at least ${minCases} signed cases; the record has ${cases.length}`);
-  const { train: trainCases, validation } = splitSignedCases(cases, options.validationShare ?? 0.25);
+  const { train: trainCases, validation } = splitSignedCases(cases, options.validationShare ?? VALIDATION_SHARE);
   if (validation.length === 0 || trainCases.length === 0) throw new DomainError('bad-request', `the ${cases.length} signed cases leave no ${validation.length === 0 ? 'validation' : 'training'} cases; sign more cases`);
   const { train: fitCases, heldOut: stopCases } = hashSplit(trainCases, (c) => c.accessionId, 0.15, trainer.seed);
 
@@ -165,7 +165,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
     db,
     {
       baseModelVersionId: base.id,
-      config: { runner: thisRunner(), mode, trainer, thresholds: thresholds ?? 'active', ...(slidesAtProfileSize ? { slidesAtProfileSize, profilePixelSizeUm } : {}), ...(onHead || mode === 'thresholds' ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network), patchesPerCase }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? 0.25 },
+      config: { runner: thisRunner(), mode, trainer, thresholds: thresholds ?? 'active', ...(slidesAtProfileSize ? { slidesAtProfileSize, profilePixelSizeUm } : {}), ...(onHead || mode === 'thresholds' ? {} : { network: options.network ?? {}, lastBlocks: options.lastBlocks ?? 1, blend, learningRate: learningRateChoice(options.learningRate, options.network), patchesPerCase }), ...(mode === 'adapt' ? { adaptation: { ...options.adaptation, from: options.unlabelledDir ?? 'record' } } : {}), tolerances, validationShare: options.validationShare ?? VALIDATION_SHARE },
       dataset: { trainCaseIds: fitCases.map((c) => c.caseId), earlyStopCaseIds: stopCases.map((c) => c.caseId), validationCaseIds: validation.map((c) => c.caseId), decisionIds: cases.map((c) => c.decisionId) },
       seed: trainer.seed,
       startedBy: actor.userId,

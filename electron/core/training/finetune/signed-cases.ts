@@ -9,7 +9,19 @@
  */
 import { createHash } from 'node:crypto';
 import type { PixelSizeSource } from '../../../contract/quality';
-import type { SignedCase } from '../../review/signed-cases';
+import type { ReadableDb } from '../../db/connection';
+import { listSignedCases, type SignedCase } from '../../review/signed-cases';
+
+/** Fewer signed cases than this and fine-tuning refuses to run. */
+export const MIN_SIGNED_CASES = 20;
+/** The share of the signed cases kept back, by accession, for the validation gate. */
+export const VALIDATION_SHARE = 0.25;
+
+/** What the record offers fine-tuning now: its signed cases, the minimum a run needs, and how many the gate would keep back. */
+export function finetuneReadiness(db: ReadableDb): { signedCases: number; minimum: number; validationCases: number } {
+  const cases = listSignedCases(db);
+  return { signedCases: cases.length, minimum: MIN_SIGNED_CASES, validationCases: splitSignedCases(cases, VALIDATION_SHARE).validation.length };
+}
 
 /** What fine-tuning learns from in a case: its labels and its slides' files (a signed case, or a labelled row of a dataset CSV). */
 export interface TrainingCase {

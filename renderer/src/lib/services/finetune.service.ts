@@ -19,3 +19,8 @@ export function cancelFinetune(): Promise<unknown> {
 export function finetuneRuns(): Promise<FinetuneRunSummary[]> {
   return call('finetune/runs', {});
 }
+
+/** What the record offers fine-tuning now: signed cases, the minimum, and how many the validation gate keeps back. */
+export function finetuneReadiness(): Promise<{ signedCases: number; minimum: number; validationCases: number }> {
+  return call('finetune/readiness', {});
+}

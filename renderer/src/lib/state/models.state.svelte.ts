@@ -1,6 +1,6 @@
 /** The Models page: registered versions, the fine-tuning run (its state is pushed as events) and the record's latest runs. */
 import type { FinetuneMode, FinetuneRunSummary, FinetuneState, LearningCurve, ModelVersionSummary } from '../../../../electron/contract';
-import { cancelFinetune, finetuneRuns, finetuneStatus, startFinetune } from '../services/finetune.service';
+import { cancelFinetune, finetuneReadiness, finetuneRuns, finetuneStatus, startFinetune } from '../services/finetune.service';
 import { learningCurve, listModels, promoteModel, rollbackModel } from '../services/models.service';
 import { handleError } from '../services/errors.svelte';
 
@@ -9,6 +9,7 @@ export class ModelsState {
   run = $state.raw<FinetuneState | null>(null);
   curve = $state.raw<LearningCurve | null>(null);
   runs = $state.raw<FinetuneRunSummary[]>([]);
+  readiness = $state.raw<Awaited<ReturnType<typeof finetuneReadiness>> | null>(null);
   loading = $state(false);
 
   readonly active = $derived(this.versions.find((v) => v.active) ?? null);
@@ -18,7 +19,7 @@ export class ModelsState {
   async load(): Promise<void> {
     this.loading = true;
     try {
-      [this.versions, this.run, this.curve, this.runs] = await Promise.all([listModels(), finetuneStatus(), learningCurve(), finetuneRuns()]);
+      [this.versions, this.run, this.curve, this.runs, this.readiness] = await Promise.all([listModels(), finetuneStatus(), learningCurve(), finetuneRuns(), finetuneReadiness()]);
     } catch (error) {
       handleError(error);
     } finally {
@@ -71,6 +72,7 @@ export class ModelsState {
     this.versions = [];
     this.run = null;
     this.runs = [];
+    this.readiness = null;
     this.loading = false;
   }
 }

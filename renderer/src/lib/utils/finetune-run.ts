@@ -33,3 +33,10 @@ export function runOutcomeWords(r: FinetuneRunSummary): string {
   if (r.status === 'queued' || r.status === 'running') return 'not ended yet';
   return r.error ?? '—';
 }
+
+/** What the record offers a run before it starts: enough signed cases or how many more, and the gate's share. */
+export function readinessWords(r: { signedCases: number; minimum: number; validationCases: number }): string {
+  const held = `The record holds ${r.signedCases} signed case${r.signedCases === 1 ? '' : 's'}`;
+  if (r.signedCases < r.minimum) return `${held}; fine-tuning needs ${r.minimum} (${r.minimum - r.signedCases} more to sign).`;
+  return `${held}: ${r.signedCases - r.validationCases} to learn from and ${r.validationCases} kept back for the validation gate.`;
+}
