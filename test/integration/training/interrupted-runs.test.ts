@@ -11,7 +11,7 @@ import { openDatabase } from '../../../electron/core/db/connection';
 import { getTrainingRun, insertTrainingRun, updateTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { defaultModelDir } from '../../../electron/core/paths';
 import { runFinetune } from '../../../electron/core/training/finetune/finetune';
-import { closeInterruptedRuns, processAlive } from '../../../electron/core/training/finetune/interrupted-runs';
+import { closeInterruptedRuns, closeRunsOfThisProcess, processAlive, thisRunner } from '../../../electron/core/training/finetune/interrupted-runs';
 import { tempDir } from '../../support/temp-dir';
 
 const dir = tempDir('ana-interrupted-');
@@ -64,4 +64,15 @@ it('a new fine-tuning run closes them first, even one that then fails for want o
   const stale = run({ runner: { host: hostname(), pid: exited } }, HOUR);
   await expect(runFinetune({ db, fallbackModelDir: defaultModelDir(), modelsDir: join(dir, 'models'), cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, providers: ['cpu'] })).rejects.toThrow(/needs at least 20 signed cases/);
   expect(getTrainingRun(db, stale)!.status).toBe('failed');
+});
+
+it("closes this process's own unfinished run when its worker died without ending it, and no other", () => {
+  const exited = spawnSync(process.execPath, ['-e', '']).pid!;
+  // The first test left a run of this process unfinished ('aliveHere'): it is closed too.
+  closeRunsOfThisProcess(db, SYSTEM_ACTOR, NOW, 'earlier');
+  const mine = run({ runner: thisRunner(), mode: 'all' }, 60_000);
+  const others = [run({ runner: { host: hostname(), pid: exited } }, 60_000), run({ runner: { host: `${hostname()}-other`, pid: process.pid } }, 60_000)];
+  expect(closeRunsOfThisProcess(db, SYSTEM_ACTOR, NOW, 'fine-tuning worker crashed: Worker terminated due to reaching memory limit: JS heap out of memory')).toEqual([mine]);
+  expect(getTrainingRun(db, mine)).toMatchObject({ status: 'failed', finishedAtMs: NOW, error: 'interrupted: fine-tuning worker crashed: Worker terminated due to reaching memory limit: JS heap out of memory' });
+  for (const id of others) expect(getTrainingRun(db, id)!.status).toBe('running');
 });

@@ -13,6 +13,7 @@ import { actorOf, type SessionStore } from '../../auth/session-store';
 import { DomainError, errorMessage } from '../../errors';
 import type { HandlersFor } from '../../handler';
 import { gateOf } from '../../models/models.handlers';
+import { closeRunsOfThisProcess } from './interrupted-runs';
 import { finetuneReadiness } from './signed-cases';
 import { startFinetuneWorker, type FinetuneHandle } from './finetune-worker';
 
@@ -92,6 +93,8 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
         },
         (error: unknown) => {
           const message = errorMessage(error);
+          // A worker that died (out of memory, a crash) could not close its run in the record.
+          closeRunsOfThisProcess(db, actorOf(user), Date.now(), message);
           publish({ ...state, status: /cancel/i.test(message) ? 'cancelled' : 'failed', finishedAtMs: Date.now(), error: message });
           if (!/cancel/i.test(message)) options.log(`fine-tuning failed: ${message}`);
         },

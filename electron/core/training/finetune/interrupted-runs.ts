@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import type { Actor } from '../../db/audit.repo';
 import type { WritableDb } from '../../db/connection';
-import { listUnfinishedTrainingRuns, updateTrainingRun } from '../../db/training-run.repo';
+import { listUnfinishedTrainingRuns, updateTrainingRun, type TrainingRunRow } from '../../db/training-run.repo';
 
 export interface Runner {
   host: string;
@@ -31,15 +31,31 @@ export function processAlive(pid: number): boolean {
 
 /** Closes the unfinished runs whose process is gone; returns their ids. */
 export function closeInterruptedRuns(db: WritableDb, actor: Actor, nowMs: number, alive: (pid: number) => boolean = processAlive, host = hostname()): number[] {
-  const closed: number[] = [];
-  for (const run of listUnfinishedTrainingRuns(db)) {
-    const runner = (run.config as { runner?: Runner } | null)?.runner;
-    const started = run.startedAtMs ?? run.createdAtMs;
-    const gone = runner && runner.host === host ? !alive(runner.pid) : nowMs - started > A_DAY_MS;
-    if (!gone) continue;
-    const by = runner ? `process ${runner.pid} on ${runner.host}` : 'the process running it';
-    updateTrainingRun(db, run.id, { status: 'failed', finishedAtMs: nowMs, error: `interrupted: ${by} stopped before the run ended (the workstation was closed, crashed or lost power); found by the next run` }, actor, nowMs);
-    closed.push(run.id);
+  const gone = listUnfinishedTrainingRuns(db).filter((run) => {
+    const runner = runnerOf(run);
+    return runner && runner.host === host ? !alive(runner.pid) : nowMs - (run.startedAtMs ?? run.createdAtMs) > A_DAY_MS;
+  });
+  for (const run of gone) {
+    const runner = runnerOf(run);
+    close(db, run.id, actor, nowMs, `interrupted: ${runner ? `process ${runner.pid} on ${runner.host}` : 'the process running it'} stopped before the run ended (the workstation was closed, crashed or lost power); found by the next run`);
   }
-  return closed;
+  return gone.map((run) => run.id);
+}
+
+/**
+ * After this process's fine-tuning worker died without ending its run (out of memory, a crash:
+ * `why`), the run it recorded is closed at once; the process lives on, so the next run would not
+ * find it gone. One run at a time per process, so any unfinished run of this process is that one.
+ */
+export function closeRunsOfThisProcess(db: WritableDb, actor: Actor, nowMs: number, why: string): number[] {
+  const me = thisRunner();
+  const mine = listUnfinishedTrainingRuns(db).filter((run) => runnerOf(run)?.host === me.host && runnerOf(run)?.pid === me.pid);
+  for (const run of mine) close(db, run.id, actor, nowMs, `interrupted: ${why}`);
+  return mine.map((run) => run.id);
+}
+
+const runnerOf = (run: TrainingRunRow): Runner | undefined => (run.config as { runner?: Runner } | null)?.runner;
+
+function close(db: WritableDb, id: number, actor: Actor, nowMs: number, error: string): void {
+  updateTrainingRun(db, id, { status: 'failed', finishedAtMs: nowMs, error }, actor, nowMs);
 }
