@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
+import type { FinetuneRunSummary } from '../../contract';
 import { learningCurve } from '../../core/models/learning-curve';
+import { latestRuns } from '../../core/training/finetune/run-history';
 import { listRegistry, promoteModel, rollbackModel, untrainedOf } from '../../core/models/model-registry';
 import type { GateResult } from '../../core/training/finetune/validation-gate';
 import { UsageError, type Command } from '../command';
@@ -8,8 +10,8 @@ import { databasePath, openExistingDatabase } from '../database';
 
 export const modelsCommand: Command = {
   name: 'models',
-  summary: "The model registry: list versions, the lab's learning curve, promote a candidate, roll back to the previous version",
-  usage: 'ana models list [--db FILE] [--json]\n  ana models curve [--db FILE] [--json]\n  ana models promote ID [--db FILE] [--justification TEXT]\n  ana models rollback [--db FILE] [--reason TEXT]',
+  summary: "The model registry: list versions, the lab's learning curve, the fine-tuning runs, promote a candidate, roll back to the previous version",
+  usage: 'ana models list [--db FILE] [--json]\n  ana models curve [--db FILE] [--json]\n  ana models runs [--db FILE] [--json]\n  ana models promote ID [--db FILE] [--justification TEXT]\n  ana models rollback [--db FILE] [--reason TEXT]',
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
@@ -17,7 +19,7 @@ export const modelsCommand: Command = {
       options: { db: { type: 'string' }, justification: { type: 'string' }, reason: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
     const [action, idText] = positionals;
-    if (!action || !['list', 'curve', 'promote', 'rollback'].includes(action)) throw new UsageError("expected 'list', 'curve', 'promote ID' or 'rollback'");
+    if (!action || !['list', 'curve', 'runs', 'promote', 'rollback'].includes(action)) throw new UsageError("expected 'list', 'curve', 'runs', 'promote ID' or 'rollback'");
     const db = openExistingDatabase(databasePath(values.db));
     const actor = { userId: null, name: `cli:${userInfo().username}` };
     try {
@@ -55,6 +57,16 @@ export const modelsCommand: Command = {
         }
         return 0;
       }
+      if (action === 'runs') {
+        const runs = latestRuns(db, RUNS_LISTED);
+        if (values.json) {
+          console.log(JSON.stringify(runs, null, 2));
+          return 0;
+        }
+        if (runs.length === 0) console.log('No fine-tuning run in the record yet (ana finetune, or the Models page).');
+        for (const r of runs) console.log(`${String(r.id).padStart(4)}  ${r.startedAtMs === null ? '—'.padEnd(20) : new Date(r.startedAtMs).toISOString().slice(0, 16).replace('T', ' ').padEnd(20)}${(r.mode ?? '—').padEnd(12)}${r.status.padEnd(10)}${runOutcome(r)}`);
+        return 0;
+      }
       if (action === 'promote') {
         const id = Number(idText);
         if (!Number.isInteger(id)) throw new UsageError('promote needs the numeric id of a version (see ana models list)');
@@ -70,3 +82,13 @@ export const modelsCommand: Command = {
     }
   },
 };
+
+/** Runs `ana models runs` lists, newest first. */
+const RUNS_LISTED = 20;
+
+/** How a run ended: its candidate (and the fields it left out), its error, or that it has not ended. */
+function runOutcome(r: FinetuneRunSummary): string {
+  if (r.status === 'succeeded') return `${r.candidateVersion ?? 'a candidate'}${r.leftOutSlides ? ` (${r.leftOutSlides} signed field(s) left out)` : ''}`;
+  if (r.status === 'queued' || r.status === 'running') return 'not ended yet';
+  return r.error ?? '';
+}

@@ -46,6 +46,13 @@ it('fine-tunes without the files it cannot use, names the first ten with the rea
   expect(new Set(named).size).toBe(10);
   expect(lines[at + 11]).toMatch(new RegExp(`^  … and ${gone.length - 10} more \\(training run \\d+ in the record lists them all\\)$`));
 
+  // ana models runs lists it with the candidate and what it left out.
+  const runs = await anaInProcess(['models', 'runs', '--db', dbPath]);
+  expect(runs.status, runs.stderr).toBe(0);
+  expect(runs.stdout).toMatch(new RegExp(`^   1  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d    thresholds  succeeded \\S+\\+thr1 \\(${gone.length} signed field\\(s\\) left out\\)$`));
+  const json = JSON.parse((await anaInProcess(['models', 'runs', '--db', dbPath, '--json'])).stdout) as { id: number; status: string; leftOutSlides: number }[];
+  expect(json).toMatchObject([{ id: 1, status: 'succeeded', mode: 'thresholds', leftOutSlides: gone.length, error: null }]);
+
   const db = openDatabase(dbPath);
   try {
     const metrics = getTrainingRun(db, 1)!.metrics as { leftOutSlides: { slides: { path: string; reason: string }[]; cases: number }; casesUsed: { train: number; earlyStop: number; validation: number } };

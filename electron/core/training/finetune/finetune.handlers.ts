@@ -5,15 +5,14 @@
  * pushes each change as the 'finetune/state' event.
  */
 import { dirname, join } from 'node:path';
-import type { EventName, EventPayload, FinetuneRunSummary, FinetuneState } from '../../../contract';
-import { getModelVersionById } from '../../db/model-version.repo';
-import { listLatestTrainingRuns, type TrainingRunRow } from '../../db/training-run.repo';
+import type { EventName, EventPayload, FinetuneState } from '../../../contract';
 import type { WritableDb } from '../../db/connection';
 import { actorOf, type SessionStore } from '../../auth/session-store';
 import { DomainError, errorMessage } from '../../errors';
 import type { HandlersFor } from '../../handler';
 import { gateOf } from '../../models/models.handlers';
 import { closeRunsOfThisProcess } from './interrupted-runs';
+import { latestRuns } from './run-history';
 import { finetuneReadiness } from './signed-cases';
 import { startFinetuneWorker, type FinetuneHandle } from './finetune-worker';
 
@@ -111,7 +110,7 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
     },
     'finetune/runs': (_request, ctx) => {
       sessions.require(ctx, 'see the fine-tuning runs');
-      return listLatestTrainingRuns(db, RUNS_LISTED).map((run) => runSummary(db, run));
+      return latestRuns(db, RUNS_LISTED);
     },
     'finetune/cancel': (_request, ctx) => {
       sessions.require(ctx, 'cancel fine-tuning', ['admin']);
@@ -121,19 +120,4 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
     },
   };
   return { handlers, isRunning: () => state.status === 'running' };
-}
-
-function runSummary(db: WritableDb, run: TrainingRunRow): FinetuneRunSummary {
-  const mode = (run.config as { mode?: string } | null)?.mode ?? null;
-  const leftOut = (run.metrics as { leftOutSlides?: { slides: unknown[] } } | null)?.leftOutSlides;
-  return {
-    id: run.id,
-    mode,
-    status: run.status,
-    startedAtMs: run.startedAtMs,
-    finishedAtMs: run.finishedAtMs,
-    error: run.error,
-    candidateVersion: run.resultModelVersionId === null ? null : (getModelVersionById(db, run.resultModelVersionId)?.version ?? null),
-    leftOutSlides: leftOut?.slides.length ?? 0,
-  };
 }
