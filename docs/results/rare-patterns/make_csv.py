@@ -14,14 +14,16 @@ def rows(name):
         return [dict(r, path=os.path.join(root, name, r['path'])) for r in csv.DictReader(f)]
 def holds(r, k): return k in r['labels'].split()
 base = rows('base')
-pool = [r for name in ('pool1', 'pool2', 'pool3') if os.path.exists(f'{root}/{name}/labels.csv') for r in rows(name)]
+# POOLS (rule 23): other pools to draw the rare fields from, e.g. POOLS=pool6,pool7 (output OUT_DIR).
+pools = os.environ.get('POOLS', 'pool1,pool2,pool3').split(',')
+pool = [r for name in pools if os.path.exists(f'{root}/{name}/labels.csv') for r in rows(name)]
 nd = [r for r in pool if holds(r, 'nuclear_dots') and not holds(r, 'mitochondrial')][:n]
 mi = [r for r in pool if holds(r, 'mitochondrial') and not holds(r, 'nuclear_dots')][:n]
 assert len(nd) == n and len(mi) == n, (len(nd), len(mi))
 assert not any(holds(r, 'nuclear_dots') or holds(r, 'mitochondrial') for r in base)
 train = [dict(r, split='train') for r in nd + mi + base[2 * n:]]
 test = [r for r in rows('bench') if r['split'] == 'test']
-out_dir = work if n == 10 else f'{work}/rule9'
+out_dir = os.environ.get('OUT_DIR') or (work if n == 10 else f'{work}/rule9')
 os.makedirs(out_dir, exist_ok=True)
 out = f'{out_dir}/{style}.csv'
 with open(out, 'w', newline='') as f:
