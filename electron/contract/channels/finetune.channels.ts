@@ -59,16 +59,17 @@ export const FinetuneRunSummary = z.object({
 });
 export type FinetuneRunSummary = z.infer<typeof FinetuneRunSummary>;
 
+/** What the record offers fine-tuning now: its signed cases, the minimum a run needs, and how many the validation gate would keep back. */
+export const FinetuneReadiness = z.object({ signedCases: z.number().int(), minimum: z.number().int(), validationCases: z.number().int() });
+export type FinetuneReadiness = z.infer<typeof FinetuneReadiness>;
+
 export const finetuneChannels = {
   /** Starts fine-tuning the active model on the signed cases in the background (admin). */
   'finetune/start': { request: z.object({ mode: FinetuneMode.optional() }).strict(), response: FinetuneState },
   'finetune/status': { request: z.object({}).strict(), response: FinetuneState },
   'finetune/cancel': { request: z.object({}).strict(), response: FinetuneState },
   /** What the record offers fine-tuning now: its signed cases, the minimum a run needs, and how many of them the validation gate would keep back (every signed-in user). */
-  'finetune/readiness': {
-    request: z.object({}).strict(),
-    response: z.object({ signedCases: z.number().int(), minimum: z.number().int(), validationCases: z.number().int() }),
-  },
+  'finetune/readiness': { request: z.object({}).strict(), response: FinetuneReadiness },
   /** The latest fine-tuning runs in the record, newest first (every signed-in user). */
   'finetune/runs': { request: z.object({}).strict(), response: z.array(FinetuneRunSummary) },
 } as const;

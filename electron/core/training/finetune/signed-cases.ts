@@ -8,6 +8,7 @@
  * so the validation set only grows and candidates are always compared on the same cases.
  */
 import { createHash } from 'node:crypto';
+import type { FinetuneReadiness } from '../../../contract';
 import type { PixelSizeSource } from '../../../contract/quality';
 import type { ReadableDb } from '../../db/connection';
 import { listSignedCases, type SignedCase } from '../../review/signed-cases';
@@ -18,7 +19,7 @@ export const MIN_SIGNED_CASES = 20;
 export const VALIDATION_SHARE = 0.25;
 
 /** What the record offers fine-tuning now: its signed cases, the minimum a run needs, and how many the gate would keep back. */
-export function finetuneReadiness(db: ReadableDb): { signedCases: number; minimum: number; validationCases: number } {
+export function finetuneReadiness(db: ReadableDb): FinetuneReadiness {
   const cases = listSignedCases(db);
   return { signedCases: cases.length, minimum: MIN_SIGNED_CASES, validationCases: splitSignedCases(cases, VALIDATION_SHARE).validation.length };
 }

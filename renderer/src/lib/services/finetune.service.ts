@@ -1,5 +1,5 @@
 /** Local fine-tuning: the current run's state, starting a run and cancelling it (progress is pushed as events), and the record's latest runs. */
-import type { FinetuneMode, FinetuneRunSummary, FinetuneState } from '../../../../electron/contract';
+import type { FinetuneMode, FinetuneReadiness, FinetuneRunSummary, FinetuneState } from '../../../../electron/contract';
 import { call } from './api';
 
 export function finetuneStatus(): Promise<FinetuneState> {
@@ -21,6 +21,6 @@ export function finetuneRuns(): Promise<FinetuneRunSummary[]> {
 }
 
 /** What the record offers fine-tuning now: signed cases, the minimum, and how many the validation gate keeps back. */
-export function finetuneReadiness(): Promise<{ signedCases: number; minimum: number; validationCases: number }> {
+export function finetuneReadiness(): Promise<FinetuneReadiness> {
   return call('finetune/readiness', {});
 }

@@ -1,5 +1,5 @@
 /** The Models page: registered versions, the fine-tuning run (its state is pushed as events) and the record's latest runs. */
-import type { FinetuneMode, FinetuneRunSummary, FinetuneState, LearningCurve, ModelVersionSummary } from '../../../../electron/contract';
+import type { FinetuneMode, FinetuneReadiness, FinetuneRunSummary, FinetuneState, LearningCurve, ModelVersionSummary } from '../../../../electron/contract';
 import { cancelFinetune, finetuneReadiness, finetuneRuns, finetuneStatus, startFinetune } from '../services/finetune.service';
 import { learningCurve, listModels, promoteModel, rollbackModel } from '../services/models.service';
 import { handleError } from '../services/errors.svelte';
@@ -9,7 +9,7 @@ export class ModelsState {
   run = $state.raw<FinetuneState | null>(null);
   curve = $state.raw<LearningCurve | null>(null);
   runs = $state.raw<FinetuneRunSummary[]>([]);
-  readiness = $state.raw<Awaited<ReturnType<typeof finetuneReadiness>> | null>(null);
+  readiness = $state.raw<FinetuneReadiness | null>(null);
   loading = $state(false);
 
   readonly active = $derived(this.versions.find((v) => v.active) ?? null);

@@ -3,7 +3,7 @@
  * fields whose files are gone since they were read, or no longer decode: the run trained and judged
  * without them, and the files and reasons let the lab restore them) and how a run in the record ended.
  */
-import type { FinetuneRunSummary, FinetuneState } from '../../../../electron/contract';
+import type { FinetuneReadiness, FinetuneRunSummary, FinetuneState } from '../../../../electron/contract';
 
 const RECIPES: Record<string, string> = { head: 'head fine-tuned', adapt: 'adapted to the lab', 'last-blocks': 'last block', all: 'all layers', thresholds: 'thresholds only' };
 
@@ -35,7 +35,7 @@ export function runOutcomeWords(r: FinetuneRunSummary): string {
 }
 
 /** What the record offers a run before it starts: enough signed cases or how many more, and the gate's share. */
-export function readinessWords(r: { signedCases: number; minimum: number; validationCases: number }): string {
+export function readinessWords(r: FinetuneReadiness): string {
   const held = `The record holds ${r.signedCases} signed case${r.signedCases === 1 ? '' : 's'}`;
   if (r.signedCases < r.minimum) return `${held}; fine-tuning needs ${r.minimum} (${r.minimum - r.signedCases} more to sign).`;
   return `${held}: ${r.signedCases - r.validationCases} to learn from and ${r.validationCases} kept back for the validation gate.`;
