@@ -46,6 +46,11 @@ export function listUnfinishedTrainingRuns(db: ReadableDb): TrainingRunRow[] {
   return (db.prepare(`${SELECT_RUN} WHERE status IN ('queued', 'running') ORDER BY id`).all() as Raw[]).map((r) => fromRaw(r)!);
 }
 
+/** Runs that ended (failed or cancelled) without a candidate in the record, oldest first. */
+export function listEndedRunsWithoutResult(db: ReadableDb): TrainingRunRow[] {
+  return (db.prepare(`${SELECT_RUN} WHERE status IN ('failed', 'cancelled') AND result_model_version_id IS NULL ORDER BY id`).all() as Raw[]).map((r) => fromRaw(r)!);
+}
+
 export interface NewTrainingRun {
   baseModelVersionId: number | null;
   config: unknown;

@@ -4,13 +4,16 @@
  * reason, counting the rest; the training run's record keeps every one and the cases each group
  * was left with.
  */
-import { mkdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createApp } from '../../../electron/core/app';
+import { SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
 import { openDatabase } from '../../../electron/core/db/connection';
+import { getActiveModelVersion, insertModelVersion } from '../../../electron/core/db/model-version.repo';
 import { getTrainingRun } from '../../../electron/core/db/training-run.repo';
 import { defaultModelDir } from '../../../electron/core/paths';
+import { candidateDir, candidateVersion } from '../../../electron/core/training/finetune/candidate';
 import { anaInProcess } from '../../support/ana-cli';
 import { loginAs, seedTestUsers, TEST_SCRYPT_COST } from '../../support/record-fixtures';
 import { seedSignedFieldRecord } from '../../support/signed-field-record';
@@ -64,4 +67,33 @@ it('fine-tunes without the files it cannot use, names the first ten with the rea
   } finally {
     db.close();
   }
+});
+
+it('a run that fails after writing its candidate leaves no folder behind in models/', async () => {
+  const dbPath = join(dir, 'ana.db');
+  const db = openDatabase(dbPath);
+  let folder: string;
+  let first: string;
+  try {
+    // The next run (2) would register its candidate as ACTIVE+thr2: that version is taken, by another package, so registering fails.
+    const active = getActiveModelVersion(db)!;
+    const version = candidateVersion(active.version, 'thresholds', 2);
+    insertModelVersion(db, { modelId: active.modelId, version, manifest: {}, packageSha256: '0'.repeat(64), dirPath: join(dir, 'elsewhere'), source: 'imported', parentId: null, trainingRunId: null, createdAtMs: Date.now() }, SYSTEM_ACTOR);
+    folder = candidateDir(join(dir, 'models'), active.modelId, version);
+    first = candidateDir(join(dir, 'models'), active.modelId, candidateVersion(active.version, 'thresholds', 1));
+  } finally {
+    db.close();
+  }
+  const run = await anaInProcess(['finetune', '--db', dbPath, '--models-dir', join(dir, 'models'), '--mode', 'thresholds', '--no-promote']);
+  expect(run.status).not.toBe(0);
+  expect(run.stderr).toMatch(/registered with a different package/);
+  const after = openDatabase(dbPath);
+  try {
+    expect(getTrainingRun(after, 2)).toMatchObject({ status: 'failed', resultModelVersionId: null });
+  } finally {
+    after.close();
+  }
+  // The failed run's folder is gone; the first run's candidate, registered, is the one left.
+  expect(readdirSync(join(dir, 'models')).map((name) => join(dir, 'models', name))).toEqual([first]);
+  expect(existsSync(folder)).toBe(false);
 });

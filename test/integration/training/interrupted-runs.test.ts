@@ -1,17 +1,24 @@
 /**
  * A fine-tuning run whose process stopped before the run ended is closed in the record, as failed
- * with the reason, by the next run: on real SQLite, with a real process that has exited.
+ * with the reason, by the next run: on real SQLite, with a real process that has exited; and the
+ * candidate folders ended runs left in models/ are removed.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { FinetuneMode } from '../../../electron/contract';
 import { listAuditOfEntity, SYSTEM_ACTOR } from '../../../electron/core/db/audit.repo';
 import { openDatabase } from '../../../electron/core/db/connection';
 import { getTrainingRun, insertTrainingRun, updateTrainingRun } from '../../../electron/core/db/training-run.repo';
+import { insertModelVersion } from '../../../electron/core/db/model-version.repo';
+import { ensureActiveModel } from '../../../electron/core/models/model-registry';
 import { defaultModelDir } from '../../../electron/core/paths';
+import { candidateDir, candidateVersion } from '../../../electron/core/training/finetune/candidate';
 import { runFinetune } from '../../../electron/core/training/finetune/finetune';
 import { closeInterruptedRuns, closeRunsOfThisProcess, processAlive, thisRunner } from '../../../electron/core/training/finetune/interrupted-runs';
+import { removeLeftoverCandidates } from '../../../electron/core/training/finetune/leftover-candidates';
 import { tempDir } from '../../support/temp-dir';
 
 const dir = tempDir('ana-interrupted-');
@@ -75,4 +82,46 @@ it("closes this process's own unfinished run when its worker died without ending
   expect(closeRunsOfThisProcess(db, SYSTEM_ACTOR, NOW, 'fine-tuning worker crashed: Worker terminated due to reaching memory limit: JS heap out of memory')).toEqual([mine]);
   expect(getTrainingRun(db, mine)).toMatchObject({ status: 'failed', finishedAtMs: NOW, error: 'interrupted: fine-tuning worker crashed: Worker terminated due to reaching memory limit: JS heap out of memory' });
   for (const id of others) expect(getTrainingRun(db, id)!.status).toBe('running');
+});
+
+describe('candidate folders that ended runs left in models/', () => {
+  const modelsDir = join(dir, 'models');
+  /** A run of `mode` from the shipped version, ended with `status`, whose candidate folder (with a file in it) is on disk. */
+  async function endedRunWithFolder(status: 'failed' | 'cancelled' | 'running' | 'succeeded', mode = 'all'): Promise<{ id: number; folder: string }> {
+    const { row: base } = await ensureActiveModel(db, defaultModelDir(), SYSTEM_ACTOR, NOW);
+    const id = insertTrainingRun(db, { baseModelVersionId: base.id, config: { runner: thisRunner(), mode }, dataset: {}, seed: 1, startedBy: null, createdAtMs: NOW }, SYSTEM_ACTOR).id;
+    updateTrainingRun(db, id, { status: 'running', startedAtMs: NOW }, SYSTEM_ACTOR, NOW);
+    if (status !== 'running') updateTrainingRun(db, id, { status, finishedAtMs: NOW }, SYSTEM_ACTOR, NOW);
+    const folder = candidateDir(modelsDir, base.modelId, candidateVersion(base.version, mode as FinetuneMode, id));
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'model.onnx'), 'half-written');
+    return { id, folder };
+  }
+
+  it('removes those of failed and cancelled runs that no version points to, and nothing else', async () => {
+    closeRunsOfThisProcess(db, SYSTEM_ACTOR, NOW, 'earlier');
+    const failed = await endedRunWithFolder('failed');
+    const cancelled = await endedRunWithFolder('cancelled', 'thresholds');
+    const stillRunning = await endedRunWithFolder('running');
+    const succeeded = await endedRunWithFolder('succeeded', 'last-blocks');
+    // A run that failed after registering its candidate (promotion failed, say): the folder is a version in the record.
+    const registered = await endedRunWithFolder('failed', 'adapt');
+    insertModelVersion(db, { modelId: 'ana-default', version: 'registered-after-failure', manifest: {}, packageSha256: 'f'.repeat(64), dirPath: registered.folder, source: 'fine-tuned', parentId: null, trainingRunId: registered.id, createdAtMs: NOW }, SYSTEM_ACTOR);
+    const imported = join(modelsDir, 'an-imported-package');
+    mkdirSync(imported, { recursive: true });
+
+    expect(removeLeftoverCandidates(db, modelsDir)).toEqual([failed.folder, cancelled.folder]);
+    for (const kept of [stillRunning.folder, succeeded.folder, registered.folder, imported]) expect(existsSync(kept), kept).toBe(true);
+    expect(existsSync(failed.folder) || existsSync(cancelled.folder)).toBe(false);
+    expect(removeLeftoverCandidates(db, modelsDir)).toEqual([]);
+  });
+
+  it('a new run removes the folder of a run cut off by a crash, once it has closed that run', async () => {
+    const exited = spawnSync(process.execPath, ['-e', '']).pid!;
+    const cut = await endedRunWithFolder('running');
+    db.prepare('UPDATE training_runs SET config_json = ? WHERE id = ?').run(JSON.stringify({ runner: { host: hostname(), pid: exited }, mode: 'all' }), cut.id);
+    await expect(runFinetune({ db, fallbackModelDir: defaultModelDir(), modelsDir, cacheDir: join(dir, 'cache'), actor: SYSTEM_ACTOR, providers: ['cpu'] })).rejects.toThrow(/needs at least 20 signed cases/);
+    expect(getTrainingRun(db, cut.id)!.status).toBe('failed');
+    expect(existsSync(cut.folder)).toBe(false);
+  });
 });

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FinetuneMode } from '../../../contract';
 import { DomainError } from '../../errors';
 import type { ModelPackage } from '../../models/model-package';
 import { subsetBags, type BagDataset } from '../dataset';
@@ -99,6 +100,11 @@ export function mergeIntoCases(data: BagDataset, groups: TrainingCase[][]): BagD
     at += g.length;
     return subsetBags(merged, idx);
   });
+}
+
+/** The version a run's candidate gets: the active version's without its build part, then the mode's tag and the run's id (0.7.0+ft12). */
+export function candidateVersion(activeVersion: string, mode: FinetuneMode, runId: number): string {
+  return `${activeVersion.split('+')[0]}+${mode === 'adapt' ? 'adapt' : mode === 'thresholds' ? 'thr' : 'ft'}${runId}`;
 }
 
 export function candidateDir(modelsDir: string, id: string, version: string): string {

@@ -12,6 +12,7 @@ import { DomainError, errorMessage } from '../../errors';
 import type { HandlersFor } from '../../handler';
 import { gateOf } from '../../models/models.handlers';
 import { closeRunsOfThisProcess } from './interrupted-runs';
+import { removeLeftoverCandidates } from './leftover-candidates';
 import { latestRuns } from './run-history';
 import { finetuneReadiness } from './signed-cases';
 import { startFinetuneWorker, type FinetuneHandle } from './finetune-worker';
@@ -24,6 +25,8 @@ export interface FinetuneHandlerOptions {
   log: (message: string) => void;
   /** A fine-tuned candidate the gate promoted is now active: new readings must use it. */
   onActiveModelChanged?: () => Promise<unknown> | void;
+  /** The worker script; default the build's (a test starts one that dies mid-run). */
+  workerPath?: string;
 }
 
 type Channels = 'finetune/start' | 'finetune/status' | 'finetune/cancel' | 'finetune/readiness' | 'finetune/runs';
@@ -56,13 +59,14 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
       const user = sessions.require(ctx, 'start fine-tuning', ['admin']);
       if (state.status === 'running') throw new DomainError('conflict', 'a fine-tuning run is already in progress');
       const dataDir = dirname(options.dbPath);
+      const modelsDir = join(dataDir, 'models');
       const started: FinetuneState = { ...IDLE, status: 'running', startedAtMs: Date.now(), progress: { phase: 'start', done: 0, total: 0 } };
       publish(started);
       handle = startFinetuneWorker(
         {
           dbPath: options.dbPath,
           fallbackModelDir: options.fallbackModelDir,
-          modelsDir: join(dataDir, 'models'),
+          modelsDir,
           cacheDir: join(dataDir, 'embedding-cache'),
           actor: actorOf(user),
           mode: request.mode,
@@ -71,6 +75,7 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
           onProgress: (p) => publish({ ...state, progress: { phase: p.phase, done: p.done, total: p.total } }),
           onEpoch: (e) => publish({ ...state, epochs: [...state.epochs, { epoch: e.epoch, loss: e.loss, validationScore: e.validationScore, best: e.best }] }),
         },
+        options.workerPath,
       );
       handle.result.then(
         (r) => {
@@ -92,8 +97,9 @@ export function finetuneRun(db: WritableDb, sessions: SessionStore, options: Fin
         },
         (error: unknown) => {
           const message = errorMessage(error);
-          // A worker that died (out of memory, a crash) could not close its run in the record.
+          // A worker that died (out of memory, a crash) could not close its run in the record, nor remove the candidate folder it may have written.
           closeRunsOfThisProcess(db, actorOf(user), Date.now(), message);
+          removeLeftoverCandidates(db, modelsDir);
           publish({ ...state, status: /cancel/i.test(message) ? 'cancelled' : 'failed', finishedAtMs: Date.now(), error: message });
           if (!/cancel/i.test(message)) options.log(`fine-tuning failed: ${message}`);
         },

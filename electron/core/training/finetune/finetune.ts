@@ -38,7 +38,8 @@ import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
 import { checkedBlend, checkedNetworkThresholds, checkedPatchesPerCase, DEFAULT_NETWORK_BLEND, FINETUNE_PATCHES_PER_CASE, learningRateChoice, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
 import { closeInterruptedRuns, thisRunner } from './interrupted-runs';
-import { candidateDir, fileGone, FIT_AND_VALIDATION, joinLeftOut, leaveOutSlides, mergeIntoCases, type Candidate, type LeftOutSlides } from './candidate';
+import { removeLeftoverCandidates } from './leftover-candidates';
+import { candidateDir, candidateVersion, fileGone, FIT_AND_VALIDATION, joinLeftOut, leaveOutSlides, mergeIntoCases, type Candidate, type LeftOutSlides } from './candidate';
 import { embedRows, finishTraining, scorePackageOn, hashSplit, summary, type Progress } from '../heads/train-model';
 import { bagMeans } from '../heads/mean-logit-lbfgs';
 import { defaultTrainerOptions, type EpochInfo, type TrainerOptions } from '../trainer';
@@ -129,6 +130,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   const tolerances = { ...DEFAULT_GATE, ...options.gate };
   const { db, actor } = options;
   closeInterruptedRuns(db, actor, now());
+  removeLeftoverCandidates(db, options.modelsDir);
   const { row: base, pkg: active } = await ensureActiveModel(db, options.fallbackModelDir, actor, now());
   const profilePixelSizeUm = microscopeProfileOf(db)?.pixelSizeUm ?? null;
   const { cases, resized: slidesAtProfileSize } = atProfilePixelSize(listSignedCases(db), profilePixelSizeUm);
@@ -175,7 +177,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   );
   updateTrainingRun(db, run.id, { status: 'running', startedAtMs: now() }, actor, now());
   try {
-    const version = `${active.manifest.version.split('+')[0]}+${mode === 'adapt' ? 'adapt' : mode === 'thresholds' ? 'thr' : 'ft'}${run.id}`;
+    const version = candidateVersion(active.manifest.version, mode, run.id);
     const outDir = candidateDir(resolve(options.modelsDir), active.manifest.id, version);
     const split = { fitCases, stopCases, validation, cases: cases.length };
     const headOptions = { ...options, thresholds };
@@ -234,6 +236,7 @@ export async function runFinetune(options: FinetuneOptions): Promise<FinetuneRes
   } catch (error) {
     const cancelled = options.isCancelled?.() ?? false;
     updateTrainingRun(db, run.id, { status: cancelled ? 'cancelled' : 'failed', error: errorMessage(error), finishedAtMs: now() }, actor, now());
+    removeLeftoverCandidates(db, options.modelsDir);
     throw error;
   }
 }
