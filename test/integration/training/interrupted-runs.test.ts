@@ -107,11 +107,14 @@ describe('candidate folders that ended runs left in models/', () => {
     // A run that failed after registering its candidate (promotion failed, say): the folder is a version in the record.
     const registered = await endedRunWithFolder('failed', 'adapt');
     insertModelVersion(db, { modelId: 'ana-default', version: 'registered-after-failure', manifest: {}, packageSha256: 'f'.repeat(64), dirPath: registered.folder, source: 'fine-tuned', parentId: null, trainingRunId: registered.id, createdAtMs: NOW }, SYSTEM_ACTOR);
+    // The same, registered under a path that differs only in case (as Windows may write it): kept too.
+    const otherCase = await endedRunWithFolder('cancelled');
+    insertModelVersion(db, { modelId: 'ana-default', version: 'registered-other-case', manifest: {}, packageSha256: 'e'.repeat(64), dirPath: otherCase.folder.toUpperCase(), source: 'fine-tuned', parentId: null, trainingRunId: otherCase.id, createdAtMs: NOW }, SYSTEM_ACTOR);
     const imported = join(modelsDir, 'an-imported-package');
     mkdirSync(imported, { recursive: true });
 
     expect(removeLeftoverCandidates(db, modelsDir)).toEqual([failed.folder, cancelled.folder]);
-    for (const kept of [stillRunning.folder, succeeded.folder, registered.folder, imported]) expect(existsSync(kept), kept).toBe(true);
+    for (const kept of [stillRunning.folder, succeeded.folder, registered.folder, otherCase.folder, imported]) expect(existsSync(kept), kept).toBe(true);
     expect(existsSync(failed.folder) || existsSync(cancelled.folder)).toBe(false);
     expect(removeLeftoverCandidates(db, modelsDir)).toEqual([]);
   });

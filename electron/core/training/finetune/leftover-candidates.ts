@@ -16,14 +16,15 @@ import { candidateDir, candidateVersion } from './candidate';
 
 /** Removes the candidate folders ended runs left behind; returns those removed (one that cannot be removed now is kept for the next run). */
 export function removeLeftoverCandidates(db: ReadableDb, modelsDir: string): string[] {
-  const registered = new Set(listModelVersions(db).map((v) => resolve(v.dirPath)));
+  // Compared without case (Windows paths may differ in it): a false match only keeps a folder.
+  const registered = new Set(listModelVersions(db).map((v) => resolve(v.dirPath).toLowerCase()));
   const removed: string[] = [];
   for (const run of listEndedRunsWithoutResult(db)) {
     const mode = (run.config as { mode?: FinetuneMode } | null)?.mode;
     const base = run.baseModelVersionId === null ? undefined : getModelVersionById(db, run.baseModelVersionId);
     if (!mode || !base) continue;
     const dir = candidateDir(resolve(modelsDir), base.modelId, candidateVersion(base.version, mode, run.id));
-    if (registered.has(dir) || !existsSync(dir)) continue;
+    if (registered.has(dir.toLowerCase()) || !existsSync(dir)) continue;
     try {
       rmSync(dir, { recursive: true, force: true });
       removed.push(dir);
