@@ -103,7 +103,9 @@ export function finetunePatchesPerEpoch(fit: BagDataset, perCase: number | null 
 
 /**
  * The loop options of network fine-tuning: those the package was trained with (patience at most
- * `FINETUNE_PATIENCE`), augmentation on, the package's weights kept unless an epoch beats them,
+ * `FINETUNE_PATIENCE`), the light augmentation (`DEFAULT_AUGMENT`: with the shipped model's
+ * style augmentation the far package's candidates ranked the lab's fields worse in every pair,
+ * docs/results.md, rule 24), the package's weights kept unless an epoch beats them,
  * the epoch kept by the early-stopping mAP as the package reads (as the blend and the rate are
  * chosen; docs/results.md, rule 17); then `overrides`.
  */
