@@ -2,7 +2,8 @@
  * `ana finetune` on a record some of whose signed field files have gone since they were read (a
  * moved folder) or been damaged: the run goes on without them and names the first ten with the
  * reason, counting the rest; the training run's record keeps every one and the cases each group
- * was left with.
+ * was left with. Then, on the same record, a run that fails after writing its candidate removes
+ * the folder it wrote.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
