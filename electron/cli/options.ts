@@ -2,7 +2,8 @@
 import { resolve } from 'node:path';
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { EPOCH_SELECTIONS, type EpochSelection } from '../core/training/trainer';
-import type { Blend, LearningRateChoice } from '../core/training/finetune/finetune-network';
+import type { Blend } from '../core/training/finetune/blend';
+import type { LearningRateChoice } from '../core/training/finetune/learning-rate';
 import type { DatasetPixelSizes } from '../core/training/dataset-pixel-sizes';
 import { UsageError } from './command';
 

@@ -31,7 +31,7 @@ import { orient } from '../../electron/core/training/network/augment';
 import { logit } from '../../electron/core/inference/aggregate';
 import { sigmoid } from '../../electron/core/training/logistic';
 import { NetworkStepper } from '../../electron/core/training/network/network-stepper';
-import { bestBlend, BLEND_CHOICE_MARGIN, HALFWAY_BLEND } from '../../electron/core/training/finetune/finetune-network';
+import { bestBlend, BLEND_CHOICE_MARGIN, HALFWAY_BLEND } from '../../electron/core/training/finetune/blend';
 import { scoreDataset, trainNetwork } from '../../electron/core/training/network/network-trainer';
 import { poolBags } from '../../electron/core/training/trainer';
 import { benchTrainingOptions } from '../../electron/cli/bench/shift-network';

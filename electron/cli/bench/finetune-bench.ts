@@ -40,7 +40,8 @@ import { readDatasetCsv } from '../../core/synth/dataset-csv';
 import { loadModelPackage } from '../../core/models/model-package';
 import { defaultTrainingThreads } from '../../core/inference/engine';
 import { runFinetune } from '../../core/training/finetune/finetune';
-import { FINETUNE_MODES, ratesTriedWords, type FinetuneMode, type RateTried } from '../../core/training/finetune/finetune-network';
+import { FINETUNE_MODES, type FinetuneMode } from '../../core/training/finetune/finetune-network';
+import { ratesTriedWords, type RateTried } from '../../core/training/finetune/learning-rate';
 import type { EpochInfo } from '../../core/training/trainer';
 import { blendOption, learningRateOption, wholeOption } from '../options';
 

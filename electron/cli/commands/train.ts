@@ -12,7 +12,7 @@ import { inheritedOptions, PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES } from '../..
 import { UsageError, type Command } from '../command';
 import { assumedPixelSizeWarning, blendOption, learningRateOption, pixelSizeOption, pixelSizesWords, TRAINING_RUN_OPTIONS, trainingRunPaths, wholeOption } from '../options';
 import { finetuneNetworkOnDataset } from '../../core/training/finetune/finetune-dataset';
-import { ratesTriedWords, type RateTried } from '../../core/training/finetune/finetune-network';
+import { ratesTriedWords, type RateTried } from '../../core/training/finetune/learning-rate';
 
 const METHODS: TrainingMethod[] = ['spl', 'plain', 'max', 'mean', 'mean-logit'];
 const INITS: ConfidenceInit[] = ['iw-sample', 'iw-ones', 'iw-data'];

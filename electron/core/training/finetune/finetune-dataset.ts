@@ -20,7 +20,8 @@ import { datasetSplits } from '../heads/train-model';
 import type { ThresholdMode } from '../metrics/thresholds';
 import type { Candidate } from './candidate';
 import { defaultNetworkThresholdMode } from './finetune';
-import { checkedBlend, checkedNetworkThresholds, DEFAULT_NETWORK_BLEND, trainNetworkCandidate, type FinetuneMode, type NetworkCandidateInput } from './finetune-network';
+import { checkedNetworkThresholds, trainNetworkCandidate, type FinetuneMode, type NetworkCandidateInput } from './finetune-network';
+import { checkedBlend, DEFAULT_NETWORK_BLEND } from './blend';
 import type { TrainingCase } from './signed-cases';
 
 /** `trainNetworkCandidate`'s options, less the cases (the CSV's rows) and with `ana finetune`'s defaults for mode, thresholds and blend. */

@@ -5,6 +5,8 @@
  * when no epoch beats them), either all layers or only the last convolution blocks and the head.
  * Candidate and active are then both run through the reading engine on the same frozen
  * validation cases, each with its own aggregation and thresholds, for the validation gate.
+ * What it chooses on the lab's cases lives beside it: the blend (blend.ts), the learning rate
+ * (learning-rate.ts) and the patterns too rare to train (rare-labels.ts).
  */
 import { FinetuneMode } from '../../../contract';
 import { DomainError } from '../../errors';
@@ -13,14 +15,14 @@ import type { ProviderName } from '../../inference/providers';
 import { patchOptionsOf } from '../../models/manifest';
 import { loadModelPackage, type ModelPackage } from '../../models/model-package';
 import { bagCount, patchCount, type BagDataset } from '../dataset';
-import { evaluate, onLabels, scoredReport, type ScoredReport } from '../metrics/metrics';
+import { scoredReport, type ScoredReport } from '../metrics/metrics';
 import type { Pooling } from '../../inference/aggregate';
 import { NETWORK_METHOD_NAMES } from '../metrics/model-card';
-import { EPOCH_SCORE_NAMES, endedAtEpochCap, epochCapWords, poolBags, votingLabels, type EpochInfo, type TrainingProgress } from '../trainer';
+import { EPOCH_SCORE_NAMES, endedAtEpochCap, epochCapWords, poolBags, type EpochInfo, type TrainingProgress } from '../trainer';
 import { THRESHOLD_CV_FOLDS, type Progress } from '../heads/train-model';
 import { DEFAULT_AUGMENT } from '../network/augment';
 import { lastBlocksStart, loadNetworkPackage, writeNetworkPackage } from '../network/network-package';
-import { blendParams, type Network, type ParamSet } from '../network/network';
+import type { Network, ParamSet } from '../network/network';
 import { adaptNetworkToFields, type AdaptedNetwork, type NetworkAdaptation } from '../adapt/adapt-network';
 import { NetworkStepper } from '../network/network-stepper';
 import { defaultNetworkTrainingOptions, scoreDataset, trainNetwork, type NetworkTrainingOptions, type NetworkTrainingResult } from '../network/network-trainer';
@@ -29,6 +31,9 @@ import { OUT_OF_FOLD_MODES, TRAINING_CASE_MODES, THRESHOLD_WORDS, thresholdsFor,
 import type { TrainingCase } from './signed-cases';
 import { FIT_AND_VALIDATION, fileGone, joinLeftOut, leaveOutSlides, mergeIntoCases, type Candidate } from './candidate';
 import { startRateWorker, type RateHow, type RateJob, type RateRun } from './rate-worker';
+import { applyBlend, checkedBlend, stopCasesMap, type Blend } from './blend';
+import { bestRate, learningRateChoice, ratesToTry, ratesTriedWords, type LearningRateChoice, type RateTried } from './learning-rate';
+import { casesToTrain, ENOUGH_CASES_TO_TRAIN, labelsTooRareToTrain, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN } from './rare-labels';
 
 export { FinetuneMode };
 export const FINETUNE_MODES: readonly FinetuneMode[] = FinetuneMode.options;
@@ -114,106 +119,6 @@ export function networkFinetuneOptions(manifest: ModelPackage['manifest'], overr
   const inherited = Object.fromEntries(INHERITED.filter((k) => recorded[k] !== undefined).map((k) => [k, recorded[k]]));
   const options = { ...defaultNetworkTrainingOptions, ...inherited, augment: DEFAULT_AUGMENT, keepInitialIfBest: true, epochSelection: 'map-as-read' as const, readPooling: manifest.aggregation };
   return { ...options, patience: Math.min(options.patience, FINETUNE_PATIENCE), ...overrides };
-}
-
-/** A share of the fine-tuned weights in the candidate, or 'auto': chosen on the lab's early-stopping cases. */
-export type Blend = number | 'auto';
-
-/**
- * The share 'auto' keeps unless the lab's cases clearly rank another better: this share of the
- * fine-tuned weights, the rest the active version's (weight-space ensembling, WiSE-FT; Wortsman
- * et al., CVPR 2022). Measured on the shift benchmark's held-out styles at +300 with two seeds (docs/results.md, "Blending the weights"):
- * halfway read 0.870 / 0.873 macro-F1 at prevalence thresholds against 0.861 / 0.864 for the
- * fine-tuned weights and 0.864 for the package's, the best of α = 0, 0.25, 0.5, 0.75, 1 for both
- * seeds; at the package's thresholds 0.856 / 0.860 against 0.838 / 0.839. At +100 (one seed, the
- * active version's thresholds, as below 200 cases) 0.859 against 0.836 as trained.
- */
-export const HALFWAY_BLEND = 0.5;
-
-/**
- * `ana finetune`'s blend for a whole network: halfway unless the lab's early-stopping cases rank
- * another share better by more than `BLEND_CHOICE_MARGIN` — on a package far from the lab's
- * microscope the fine-tuned weights as trained read far better than halfway (docs/results.md,
- * *Choosing the blend on the lab's own cases*).
- */
-export const DEFAULT_NETWORK_BLEND: Blend = 'auto';
-
-/** 'auto' with fewer early-stopping cases than this keeps `HALFWAY_BLEND`: a handful of cases cannot rank five blends. */
-export const MIN_CASES_TO_CHOOSE_BLEND = 20;
-
-/** The early-stopping mAP by which another share must beat halfway for 'auto' to choose it (a few dozen cases rank nearby shares by chance; docs/results.md, *Choosing the blend*). */
-export const BLEND_CHOICE_MARGIN = 0.02;
-
-/** The shares `ana finetune --blend auto` tries: the active version's weights (0) to the fine-tuned ones (1). */
-export const BLEND_CHOICES: readonly number[] = [0, 0.25, 0.5, 0.75, 1];
-
-/**
- * The share whose blend ranks the early-stopping cases best (mAP, as the package reads: no
- * thresholds involved), chosen by the lab's own cases because the best share depends on how far
- * the active version is from the lab's microscope. `fallback` stays unless another share beats
- * its mAP by more than `margin` (a few dozen cases rank nearby shares by chance); ties go to the
- * share nearest `fallback`.
- */
-export function bestBlend(tried: readonly { blend: number; map: number }[], fallback: number, margin = 0): number {
-  const kept = tried.find((t) => t.blend === fallback);
-  let best = kept;
-  for (const t of tried) {
-    if (kept && t.map <= kept.map + margin) continue;
-    if (!best || t.map > best.map + 1e-12 || (Math.abs(t.map - best.map) <= 1e-12 && Math.abs(t.blend - fallback) < Math.abs(best.blend - fallback))) best = t;
-  }
-  return best?.blend ?? fallback;
-}
-
-/** `blend` if it is 'auto' or a share of the fine-tuned weights (0: the active version's, 1: as trained); else a 'bad-request' error. */
-export function checkedBlend(blend: Blend): Blend {
-  if (blend !== 'auto' && !(blend >= 0 && blend <= 1)) throw new DomainError('bad-request', `blend must be between 0 (the active version's weights) and 1 (the fine-tuned weights), got ${blend}`);
-  return blend;
-}
-
-/** How fine-tuning sets its learning rate: the given (or recorded) one, or 'auto' (chosen on the early-stopping cases). */
-export type LearningRateChoice = 'given' | 'auto';
-
-/**
- * The second rate `learningRate: 'auto'` tries: the rate 0.7.0's training started at (its recorded
- * 3·10⁻⁴ is its schedule's tail). A package far from the lab's microscope learns far more at it
- * (docs/results.md, *The fine-tuning learning rate*), one close to it less.
- */
-export const FAST_FINETUNE_LR = 2e-3;
-
-/**
- * Fine-tuning's learning rate for a whole network unless a rate is given: the recorded one and
- * `FAST_FINETUNE_LR`, the early-stopping cases choosing (docs/results.md, *Choosing the learning
- * rate on the lab's own cases*).
- */
-export const DEFAULT_LEARNING_RATE: LearningRateChoice = 'auto';
-
-/** The choice a run makes: the one asked, else 'given' when `training.lr` sets a rate, else `DEFAULT_LEARNING_RATE`. */
-export function learningRateChoice(asked: LearningRateChoice | undefined, training: Partial<NetworkTrainingOptions> | undefined): LearningRateChoice {
-  return asked ?? (training?.lr !== undefined ? 'given' : DEFAULT_LEARNING_RATE);
-}
-
-/** The rates 'auto' trains at: the one in use, and `FAST_FINETUNE_LR` if it is faster and there are enough early-stopping cases to rank two candidates. */
-export function ratesToTry(lr: number, choice: LearningRateChoice, stopCases: number): number[] {
-  return choice === 'auto' && lr < FAST_FINETUNE_LR && stopCases >= MIN_CASES_TO_CHOOSE_BLEND ? [lr, FAST_FINETUNE_LR] : [lr];
-}
-
-/** A rate 'auto' tried and its candidate's early-stopping mAP. */
-export interface RateTried {
-  lr: number;
-  map: number;
-}
-
-/** The rate whose candidate ranks the early-stopping cases best: the first (the rate in use) unless another beats its mAP by more than `margin`. */
-export function bestRate(tried: readonly RateTried[], margin = BLEND_CHOICE_MARGIN): number {
-  const [first, ...others] = tried;
-  let best = first!;
-  for (const t of others) if (t.map > Math.max(best.map, first!.map + margin)) best = t;
-  return best.lr;
-}
-
-/** The rates 'auto' tried, in words (card, `ana train`, the benches): each with its candidate's early-stopping mAP. */
-export function ratesTriedWords(tried: readonly RateTried[]): string {
-  return tried.map((t) => `${t.lr}: ${t.map.toFixed(3)}`).join(', ');
 }
 
 /**
@@ -441,55 +346,6 @@ export async function fineTuneNetwork(
   return { lr: chosen.lr, patchesPerEpoch, untrained: untrainedLabels.map((k) => fit.labels[k]!), trained: chosen.trained, blended: chosen.blended, ratesTried: runs.length > 1 ? runs.map((r) => ({ lr: r.lr, map: r.map })) : [], atOnce };
 }
 
-/**
- * Fine-tuning trains a label only when at least this many training cases hold it (`casesToTrain`).
- * Five is under 2 % of a lab's ~250 training cases, where nuclear dots and AMA sit; fixed before it
- * was measured, not tuned (docs/results.md, *Patterns the lab's cases never show*, rules 4–6).
- */
-export const MIN_CASES_TO_TRAIN = 5;
-
-/**
- * ... and only when at least this share of them hold it. What costs a rare pattern its calls is
- * the lesson "mostly never": ten cases among 255 (3.9 %) lost recall that the same patterns left
- * out keep (rules 7 and 8), where the benchmark's own cases, the pattern at 11–15 %, did not (rule
- * 1's control). Up to 83 training cases it asks for no more than `MIN_CASES_TO_TRAIN`: small runs
- * are unchanged.
- */
-export const MIN_SHARE_TO_TRAIN = 0.06;
-
-/**
- * A label this many training cases hold is trained whatever its share, so that a pattern rare in
- * a lab (1–3 % of its sera) is learnt from its cases once there are enough of them, not never.
- * About the fewest cases measured to keep a pattern's recall when trained (rule 1's control: 33 of
- * routine's 300 signed fields hold nuclear dots, some 28 of them training cases); how a pattern
- * this many cases hold at a share under 6 % fares is not measured.
- */
-export const ENOUGH_CASES_TO_TRAIN = 30;
-
-/** The training cases that must hold a label for fine-tuning to train it, out of `trainingCases`. */
-export function casesToTrain(trainingCases: number): number {
-  return Math.max(MIN_CASES_TO_TRAIN, Math.min(Math.ceil(MIN_SHARE_TO_TRAIN * trainingCases), ENOUGH_CASES_TO_TRAIN));
-}
-
-/** The labels fine-tuning leaves out of the loss: fewer than `casesToTrain` of the training cases `fit` hold them. */
-export function labelsTooRareToTrain(fit: BagDataset): number[] {
-  return labelsWithFewCases(fit, casesToTrain(bagCount(fit)));
-}
-
-/**
- * The labels fewer than `minCases` cases of `data` hold. Fine-tuning leaves them out of the loss:
- * their lesson would be mostly "never". On 300 generated cases without mitochondrial or nuclear
- * dots that lesson cost those patterns a quarter of their recall on fields that have them, where
- * the gate cannot see it (no validation case holds them either; docs/results.md, *Patterns the
- * lab's cases never show*).
- */
-export function labelsWithFewCases(data: BagDataset, minCases: number): number[] {
-  const K = data.labels.length;
-  const cases = new Uint32Array(K);
-  for (let i = 0; i < data.bagLabels.length; i++) if (data.bagLabels[i]) cases[i % K]!++;
-  return data.labels.map((_, k) => k).filter((k) => cases[k]! < minCases);
-}
-
 /** How `fineTuneNetwork`'s second rate trains in a worker thread beside the first: its threads, providers and first trainable layer. */
 export type RateWorkerSettings = Pick<RateJob, 'threads' | 'providers' | 'firstTrainableLayer'>;
 
@@ -551,40 +407,6 @@ export async function trainAtRate(stepper: NetworkStepper, base: ParamSet, fit: 
   const map = !how.severalRates ? NaN : (blended.tried.find((t) => t.blend === blended.blend)?.map ?? (await stopCasesMap(stepper, stop!, how.pooling, untrained)));
   // The blended weights are the candidate's: kept as its params.
   return { lr: rate, map, trained: { ...trained, params: stepper.snapshot().params }, blended };
-}
-
-/**
- * Loads the candidate's weights into `stepper`, (1 − blend)·base + blend·tuned. 'auto' reads the
- * early-stopping cases at each of `BLEND_CHOICES` (pooled as the package reads) and keeps halfway
- * unless another share ranks them better by more than `BLEND_CHOICE_MARGIN` (`bestBlend`); with
- * fewer than `MIN_CASES_TO_CHOOSE_BLEND` of them it keeps halfway. The labels the loss left out
- * (`untrained`) do not vote (`votingLabels`). Returns the share loaded and, for 'auto', what each
- * share scored.
- */
-export async function applyBlend(stepper: NetworkStepper, base: ParamSet, tuned: ParamSet, blend: Blend, stop: BagDataset | null, pooling: Pooling, untrained: readonly number[] = []): Promise<{ blend: number; tried: { blend: number; map: number }[] }> {
-  const load = (share: number) => stepper.restore({ ...stepper.snapshot(), params: share === 1 ? tuned : blendParams(stepper.net, base, tuned, share) });
-  const fixed = (share: number) => {
-    load(share);
-    return { blend: share, tried: [] };
-  };
-  if (blend !== 'auto') return fixed(blend);
-  if (!stop || bagCount(stop) < MIN_CASES_TO_CHOOSE_BLEND) return fixed(HALFWAY_BLEND);
-  const tried: { blend: number; map: number }[] = [];
-  for (const share of BLEND_CHOICES) {
-    load(share);
-    tried.push({ blend: share, map: await stopCasesMap(stepper, stop, pooling, untrained) });
-  }
-  const chosen = bestBlend(tried, HALFWAY_BLEND, BLEND_CHOICE_MARGIN);
-  load(chosen);
-  return { blend: chosen, tried };
-}
-
-/** The mAP of the weights loaded in `stepper` on the early-stopping cases, pooled as the package reads (no thresholds involved), over the labels the loss trained (`votingLabels`). */
-async function stopCasesMap(stepper: NetworkStepper, stop: BagDataset, pooling: Pooling, untrained: readonly number[]): Promise<number> {
-  const scores = (await scoreDataset(stepper, stop, 256, pooling)).image;
-  const K = stop.labels.length;
-  const on = onLabels({ truth: stop.bagLabels, scores, imageCount: bagCount(stop), labelCount: K }, stop.labels, votingLabels(K, untrained));
-  return evaluate(on.data, on.labels).map;
 }
 
 /**

@@ -36,7 +36,9 @@ import type { FieldRow } from '../network/patch-dataset';
 import { ensureActiveModel, promoteModel, registerPackage } from '../../models/model-registry';
 import { bagCount, type BagDataset } from '../dataset';
 import type { NetworkTrainingOptions } from '../network/network-trainer';
-import { checkedBlend, checkedNetworkThresholds, checkedPatchesPerCase, DEFAULT_NETWORK_BLEND, FINETUNE_PATCHES_PER_CASE, learningRateChoice, trainNetworkCandidate, type Blend, type FinetuneMode, type LearningRateChoice } from './finetune-network';
+import { checkedNetworkThresholds, checkedPatchesPerCase, FINETUNE_PATCHES_PER_CASE, trainNetworkCandidate, type FinetuneMode } from './finetune-network';
+import { checkedBlend, DEFAULT_NETWORK_BLEND, type Blend } from './blend';
+import { learningRateChoice, type LearningRateChoice } from './learning-rate';
 import { closeInterruptedRuns, thisRunner } from './interrupted-runs';
 import { removeLeftoverCandidates } from './leftover-candidates';
 import { candidateDir, candidateVersion, fileGone, FIT_AND_VALIDATION, joinLeftOut, leaveOutSlides, mergeIntoCases, type Candidate, type LeftOutSlides } from './candidate';
@@ -391,7 +393,8 @@ export function defaultNetworkThresholdMode(signedCases: number, mode?: Finetune
   return signedCases >= PREVALENCE_THRESHOLDS_FROM_SIGNED_CASES ? 'prevalence' : undefined;
 }
 
-export { DEFAULT_LEARNING_RATE, DEFAULT_NETWORK_BLEND } from './finetune-network';
+export { DEFAULT_NETWORK_BLEND } from './blend';
+export { DEFAULT_LEARNING_RATE } from './learning-rate';
 
 /**
  * The measured default: for a whole network, 'all' (on the shift benchmark's held-out styles all

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BagDataset } from '../../../../../electron/core/training/dataset';
-import { casesToTrain, ENOUGH_CASES_TO_TRAIN, labelsTooRareToTrain, labelsWithFewCases, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN } from '../../../../../electron/core/training/finetune/finetune-network';
+import { casesToTrain, ENOUGH_CASES_TO_TRAIN, labelsTooRareToTrain, labelsWithFewCases, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN } from '../../../../../electron/core/training/finetune/rare-labels';
 
 /** Cases as label sets over three labels; only the labels and bag labels matter here. */
 function cases(sets: number[][]): BagDataset {
