@@ -3,12 +3,13 @@
 package, paired by style and seed, and on 0.7.0 (research-40x): WORK26=DIR WORK24=DIR python3 table26.py. P's runs
 STYLE-Pfar-sN, STYLE-P070-s1 in $WORK26; M's STYLE-Mfar-sN, STYLE-M070-s1 in $WORK24 (stop 69's, reused if M re-run in
 $WORK26 on research-40x seed 1 gives its figures; printed below). Seconds: the probe's and the fine-tuning's training from
-each run's train log."""
+each run's train log. ARM=R pairs rule 27's R (one training at 6e-3, STYLE-Rfar-sN in $WORK26) with the same M runs instead."""
 import json, os, re
 W26, W24 = os.environ.get('WORK26', '/tmp/rare26'), os.environ.get('WORK24', '/tmp/rare24')
 STYLES = ['routine-20x-colour-jpeg', 'mercury-hotspot-12bit', 'research-40x-mono16']
 SIX = ['homogeneous', 'speckled', 'centromere', 'nucleolar', 'nuclear_envelope', 'golgi']
 TWO = ['nuclear_dots', 'mitochondrial']
+A = os.environ.get('ARM', 'P')
 mean = lambda v: sum(v) / len(v) if v else float('nan')
 def load(d):
     if not os.path.exists(f'{d}/eval.json'): return None
@@ -23,22 +24,22 @@ def load(d):
             'probe': f"probe {probe.group(1)} ({probe.group(2)}), {float(probe.group(3)):.0f} s; " if probe else '',
             'probe_s': float(probe.group(3)) if probe else 0.0, 'train_s': train}
 cell = lambda r: f"{r['eight']:.3f} / {r['map']:.3f} / {r['six']:.3f} / {r['two']:.3f}; {r['probe']}{r['how']}; {r['train_s']:.0f} s"
-print('| style, seed | M (rule 17): all eight / mAP / six trained / two left out; epochs (kept), rate, blend; training s | P: the same, probe epochs (kept) and s first | P − M all eight / six trained |')
+print(f"| style, seed | M (rule 17): all eight / mAP / six trained / two left out; epochs (kept), rate, blend; training s | {A}: the same{', probe epochs (kept) and s first' if A == 'P' else ''} | {A} − M all eight / six trained |")
 print('|---|---|---|---|')
 d = {q: [] for q in ('eight', 'map', 'six', 'two', 'ap6', 'ap2')}; share = []
 for s in STYLES:
     for n in (1, 2, 3):
-        m, x = load(f'{W24}/{s}-Mfar-s{n}'), load(f'{W26}/{s}-Pfar-s{n}')
+        m, x = load(f'{W24}/{s}-Mfar-s{n}'), load(f'{W26}/{s}-{A}far-s{n}')
         if not (m and x): continue
         print(f"| {s.split('-')[0]}, {n} | {cell(m)} | {cell(x)} | {x['eight'] - m['eight']:+.3f} / {x['six'] - m['six']:+.3f} |")
         for q in d: d[q].append(x[q] - m[q])
         share.append(x['probe_s'] / x['train_s'])
 if d['eight']:
-    print(f"\nfar package, P − M over {len(d['eight'])} pairs (of five): six trained {mean(d['six']):+.3f} (bar +0.02), all eight {mean(d['eight']):+.3f} (bar +0.01), "
+    print(f"\nfar package, {A} − M over {len(d['eight'])} pairs (of five): six trained {mean(d['six']):+.3f} (bar +0.02), all eight {mean(d['eight']):+.3f} (bar +0.01), "
           f"mAP {mean(d['map']):+.3f} (bar +0.01), two left out {mean(d['two']):+.3f}; worst pair's six {min(d['six']):+.3f} (bar -0.05)")
-    print(f"AP, P − M: the six trained {mean(d['ap6']):+.3f} ({', '.join(f'{v:+.3f}' for v in d['ap6'])}), the two left out {mean(d['ap2']):+.3f} ({', '.join(f'{v:+.3f}' for v in d['ap2'])})")
-    print(f"the probe's seconds over the fine-tuning's: {', '.join(f'{r:.2f}' for r in share)} (bar 0.20)")
-m, x = load(f'{W24}/research-40x-mono16-M070-s1'), load(f'{W26}/research-40x-mono16-P070-s1')
-if m and x: print(f"\n0.7.0, research-40x seed 1: M {cell(m)}; P {cell(x)}; P − M all eight {x['eight'] - m['eight']:+.3f} (bar -0.01)")
+    print(f"AP, {A} − M: the six trained {mean(d['ap6']):+.3f} ({', '.join(f'{v:+.3f}' for v in d['ap6'])}), the two left out {mean(d['ap2']):+.3f} ({', '.join(f'{v:+.3f}' for v in d['ap2'])})")
+    if A == 'P': print(f"the probe's seconds over the fine-tuning's: {', '.join(f'{r:.2f}' for r in share)} (bar 0.20)")
+m, x = load(f'{W24}/research-40x-mono16-M070-s1'), load(f'{W26}/research-40x-mono16-{A}070-s1')
+if m and x: print(f"\n0.7.0, research-40x seed 1: M {cell(m)}; {A} {cell(x)}; {A} − M all eight {x['eight'] - m['eight']:+.3f} (bar -0.01)")
 r = load(f'{W26}/research-40x-mono16-Mfar-s1')
 if r: print(f"research-40x, M re-run here: {cell(r)} (stop 69: {cell(load(f'{W24}/research-40x-mono16-Mfar-s1'))})")
