@@ -11,7 +11,7 @@ export default defineConfig({
   test: {
     pool: 'forks',
     // Vitest's default (cores − 1) runs one test file at a time on a 2-core machine, CI's and ours.
-    // Most files wait on child processes, Chromium and ONNX Runtime sessions, so two at once is
+    // Many files wait on child processes, Chromium or ONNX Runtime sessions, so two at once is
     // faster there: the tests step took 412 s against 510 s one at a time (docs/developer-guide.md).
     maxWorkers: Math.max(2, availableParallelism() - 1),
     // A private TMPDIR per run; fails the run naming any temp folder a test leaves behind.
