@@ -5,7 +5,8 @@ STYLE-Pfar-sN, STYLE-P070-s1 in $WORK26; M's STYLE-Mfar-sN, STYLE-M070-s1 in $WO
 $WORK26 on research-40x seed 1 gives its figures; printed below). Seconds: the probe's and the fine-tuning's training from
 each run's train log. ARM=R pairs rule 27's R (one training at 6e-3, STYLE-Rfar-sN in $WORK26) with the same M runs instead;
 ARM=W or ARM=W6 rule 28's (the left-out labels held to the start weights' patch scores, ANA_FT_LWF=1; W6 at 6e-3), with
-rule 28's bars and the seconds the start weights took to score the training patches."""
+rule 28's bars and the seconds the start weights took to score the training patches, then rule 29's 0.7.0 pairs
+(STYLE-M070-sN and STYLE-W070-sN in $WORK26) as `0.7.0 |` lines with its bars."""
 import json, os, re
 W26, W24 = os.environ.get('WORK26', '/tmp/rare26'), os.environ.get('WORK24', '/tmp/rare24')
 STYLES = ['routine-20x-colour-jpeg', 'mercury-hotspot-12bit', 'research-40x-mono16']
