@@ -160,7 +160,7 @@ describe('the Models page', () => {
     // gate's own record of refusing it on eight validation cases.
     const active = getActiveModelVersion(app.db)!;
     const version = `${active.version}+lab`;
-    const manifest = { ...(active.manifest as Record<string, unknown>), version, provenance: { training: { untrainedLabels: ['nuclear_dots'] } } };
+    const manifest = { ...(active.manifest as Record<string, unknown>), version, provenance: { training: { untrainedLabels: ['nuclear_dots'], untrainedCalls: { cases: 247, calls: [{ key: 'nuclear_dots', called: 60, signed: 10 }] } } } };
     const candidate = insertModelVersion(app.db, { modelId: active.modelId, version, manifest, packageSha256: active.packageSha256, dirPath: active.dirPath, source: 'fine-tuned', parentId: active.id, trainingRunId: null, createdAtMs: Date.now() }, SYSTEM_ACTOR);
     const gate = refusedGate();
     expect(gate.passed).toBe(false);
@@ -177,7 +177,7 @@ describe('the Models page', () => {
     await admin.getByTestId('model-versions').locator('tbody tr', { hasText: version }).getByRole('button', { name: 'Promote…' }).click();
     const dialog = admin.getByTestId('confirm-dialog');
     await eventually(() => dialog.textContent()).toContain(
-      'Not trained on AC-6/7 Nuclear dots: too few of the signed cases this version learnt from hold it, so it keeps the threshold of the version it started from, but the layers it shares with the trained patterns did learn, and how this version reads it can differ.',
+      'Not trained on AC-6/7 Nuclear dots: too few of the signed cases this version learnt from hold it, so it keeps the threshold of the version it started from, but the layers it shares with the trained patterns did learn, and how this version reads it can differ. On the 247 cases it learnt from it calls AC-6/7 Nuclear dots on 60, signed on 10: every call beyond the signed cases is a false one, every call short of them a miss.',
     );
     const text = (await dialog.textContent())!;
     const at3 = (v: number) => v.toFixed(3);

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import type { FinetuneRunSummary } from '../../contract';
 import { learningCurve } from '../../core/models/learning-curve';
 import { latestRuns } from '../../core/training/finetune/run-history';
-import { listRegistry, promoteModel, rollbackModel, untrainedOf } from '../../core/models/model-registry';
+import { listRegistry, promoteModel, rollbackModel, untrainedCallsOf, untrainedOf } from '../../core/models/model-registry';
 import type { GateResult } from '../../core/training/finetune/validation-gate';
 import { UsageError, type Command } from '../command';
 import { databasePath, openExistingDatabase } from '../database';
@@ -26,7 +26,7 @@ export const modelsCommand: Command = {
       if (action === 'list') {
         const rows = listRegistry(db);
         if (values.json) {
-          console.log(JSON.stringify(rows.map(({ manifest, ...r }) => ({ ...r, untrained: untrainedOf(manifest) })), null, 2));
+          console.log(JSON.stringify(rows.map(({ manifest, ...r }) => ({ ...r, untrained: untrainedOf(manifest), untrainedCalls: untrainedCallsOf(manifest) })), null, 2));
           return 0;
         }
         if (rows.length === 0) console.log('No model versions registered yet (the shipped model is registered on the first fine-tuning run).');
@@ -39,6 +39,8 @@ export const modelsCommand: Command = {
           if (g?.spread) console.log(`        on another ${g.n_images} cases like these the differences would typically move by ${g.spread.f1_macro.toFixed(3)} (macro-F1) and ${g.spread.map.toFixed(3)} (mAP)`);
           const untrained = untrainedOf(r.manifest);
           if (untrained.length) console.log(`        not trained on ${untrained.join(', ')}: too few training cases held them; thresholds of the version it started from, read through shared layers that did learn`);
+          const calls = untrainedCallsOf(r.manifest);
+          if (calls) console.log(`        on its ${calls.cases} training cases it calls ${calls.calls.map((c) => `${c.key} ${c.called} times (signed ${c.signed})`).join(', ')}`);
         }
         return 0;
       }

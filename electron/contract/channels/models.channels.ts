@@ -24,6 +24,13 @@ export const GateVerdict = z.object({
 });
 export type GateVerdict = z.infer<typeof GateVerdict>;
 
+/** A fine-tuned version's calls of the patterns it was not trained on, on its `cases` training cases. */
+export const UntrainedCallsSummary = z.object({
+  cases: z.number().int(),
+  calls: z.array(z.object({ key: z.string(), called: z.number().int(), signed: z.number().int() })),
+});
+export type UntrainedCallsSummary = z.infer<typeof UntrainedCallsSummary>;
+
 export const ModelVersionSummary = z.object({
   id: z.number().int(),
   modelId: z.string(),
@@ -46,6 +53,12 @@ export const ModelVersionSummary = z.object({
    * patterns learnt, so their outputs can differ (empty for other versions).
    */
   untrained: z.array(z.string()),
+  /**
+   * How often this version calls each of those patterns on the cases it learnt from, at the
+   * thresholds it kept, beside how many were signed with it: calls beyond the signed cases are
+   * false calls, calls short of them misses (null for versions fine-tuned before 2026-12-08 and others).
+   */
+  untrainedCalls: UntrainedCallsSummary.nullable(),
 });
 export type ModelVersionSummary = z.infer<typeof ModelVersionSummary>;
 

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { UntrainedCallsSummary } from '../../contract';
 import { DomainError } from '../errors';
 import { appendAudit, listAuditOfEntity, type Actor } from '../db/audit.repo';
 import { inTransaction, type ReadableDb, type WritableDb } from '../db/connection';
@@ -142,6 +143,16 @@ export function listRegistry(db: ReadableDb): (ModelVersionRow & { active: boole
 
 /** The patterns a fine-tuned version was not trained on, from its manifest's provenance (`training.untrainedLabels`). */
 export function untrainedOf(manifest: unknown): string[] {
-  const labels = (manifest as { provenance?: { training?: { untrainedLabels?: unknown } } }).provenance?.training?.untrainedLabels;
+  const labels = trainingProvenanceOf(manifest)?.untrainedLabels;
   return Array.isArray(labels) ? labels.filter((k): k is string => typeof k === 'string') : [];
+}
+
+/** How often a fine-tuned version calls those patterns on its training cases (`training.untrainedCalls`); null where not recorded. */
+export function untrainedCallsOf(manifest: unknown): UntrainedCallsSummary | null {
+  const parsed = UntrainedCallsSummary.safeParse(trainingProvenanceOf(manifest)?.untrainedCalls);
+  return parsed.success ? parsed.data : null;
+}
+
+function trainingProvenanceOf(manifest: unknown): { untrainedLabels?: unknown; untrainedCalls?: unknown } | undefined {
+  return (manifest as { provenance?: { training?: { untrainedLabels?: unknown; untrainedCalls?: unknown } } } | null)?.provenance?.training;
 }

@@ -12,7 +12,7 @@ import { learningCurve } from './learning-curve';
 import { DomainError } from '../errors';
 import type { HandlersFor } from '../handler';
 import type { ModelVersionRow } from '../db/model-version.repo';
-import { listRegistry, promoteModel, rollbackModel, untrainedOf } from './model-registry';
+import { listRegistry, promoteModel, rollbackModel, untrainedCallsOf, untrainedOf } from './model-registry';
 
 export interface ModelsHandlerOptions {
   /** The active version changed (promotion, rollback): new readings must use it. */
@@ -64,6 +64,7 @@ export function toModelVersionSummary(row: ModelVersionRow & { active: boolean }
     description: cardOf(row) ?? manifest.displayName ?? null,
     gate: gateOf(row.validation),
     untrained: untrainedOf(row.manifest),
+    untrainedCalls: untrainedCallsOf(row.manifest),
   };
 }
 

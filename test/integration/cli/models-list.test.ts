@@ -24,7 +24,8 @@ it('lists a candidate with the patterns too few training cases held, and the shi
   const { row: shipped } = await ensureActiveModel(db, defaultModelDir(), SYSTEM_ACTOR);
   // As fine-tuning registers a candidate: the provenance names what it left out (finetune-network.test.ts checks the writing).
   const version = `${shipped.version}+lab`;
-  const manifest = { ...(shipped.manifest as Record<string, unknown>), version, provenance: { training: { untrainedLabels: ['nuclear_dots', 'mitochondrial'] } } };
+  const untrainedCalls = { cases: 247, calls: [{ key: 'nuclear_dots', called: 60, signed: 10 }, { key: 'mitochondrial', called: 135, signed: 10 }] };
+  const manifest = { ...(shipped.manifest as Record<string, unknown>), version, provenance: { training: { untrainedLabels: ['nuclear_dots', 'mitochondrial'], untrainedCalls } } };
   insertModelVersion(db, { modelId: shipped.modelId, version, manifest, packageSha256: shipped.packageSha256, dirPath: shipped.dirPath, source: 'fine-tuned', parentId: shipped.id, trainingRunId: null, status: 'validated', createdAtMs: Date.now() }, SYSTEM_ACTOR);
   db.close();
 
@@ -33,11 +34,12 @@ it('lists a candidate with the patterns too few training cases held, and the shi
   const lines = table.stdout.split('\n');
   const candidate = lines.findIndex((l) => l.includes(version));
   expect(lines[candidate + 1]).toMatch(/^ +not trained on nuclear_dots, mitochondrial: too few training cases held them; thresholds of the version it started from, read through shared layers that did learn$/);
+  expect(lines[candidate + 2]).toMatch(/^ +on its 247 training cases it calls nuclear_dots 60 times \(signed 10\), mitochondrial 135 times \(signed 10\)$/);
   expect(lines.filter((l) => l.includes('not trained on'))).toHaveLength(1);
 
   const json = await anaInProcess(['models', 'list', '--db', dbPath, '--json']);
-  const rows = JSON.parse(json.stdout) as { version: string; untrained: string[]; manifest?: unknown }[];
-  expect(rows.map((r) => [r.version, r.untrained])).toEqual([[shipped.version, []], [version, ['nuclear_dots', 'mitochondrial']]]);
+  const rows = JSON.parse(json.stdout) as { version: string; untrained: string[]; untrainedCalls: unknown; manifest?: unknown }[];
+  expect(rows.map((r) => [r.version, r.untrained, r.untrainedCalls])).toEqual([[shipped.version, [], null], [version, ['nuclear_dots', 'mitochondrial'], untrainedCalls]]);
   expect(rows[0]).not.toHaveProperty('manifest');
 });
 

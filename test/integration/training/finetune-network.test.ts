@@ -483,6 +483,17 @@ describe('whole-network local fine-tuning', () => {
     expect(await readFile(join(out, 'MODEL_CARD.md'), 'utf8')).toMatch(/- Not trained on [a-z_, ]*speckled[a-z_, ]*: fewer than 5 of the \d+ training cases hold each \(training a pattern takes 5 of them and 6 % at least, or 30\), so their outputs learnt nothing from the loss and keep 1\.0\.0's thresholds/);
     expect(candidate.manifest.thresholds['speckled']).toBe(base.manifest.thresholds['speckled']);
     expect(candidate.manifest.thresholds['homogeneous']).not.toBe(base.manifest.thresholds['homogeneous']);
+    // How often the candidate calls each untrained pattern on its training cases, beside the signed ones:
+    // speckled on at most the 3 training rows kept with it, the patterns no row shows on none.
+    const { cases, calls } = (candidate.manifest.provenance['training'] as { untrainedCalls: { cases: number; calls: { key: string; called: number; signed: number }[] } }).untrainedCalls;
+    expect(calls.map((c) => c.key)).toEqual(untrained);
+    const speckled = calls.find((c) => c.key === 'speckled')!;
+    expect(speckled.signed).toBeGreaterThan(0);
+    expect(speckled.signed).toBeLessThanOrEqual(3);
+    for (const c of calls) expect(c.called, c.key).toBeLessThanOrEqual(cases);
+    for (const c of calls.filter((c) => c.key !== 'speckled')) expect(c.signed, c.key).toBe(0);
+    const each = calls.map((c, i) => `${c.key} on ${c.called} (signed${i === 0 ? ' with it' : ''}: ${c.signed})`).join(', ');
+    expect(await readFile(join(out, 'MODEL_CARD.md'), 'utf8')).toContain(`- Of its ${cases} training cases it calls ${each}, at the thresholds kept: nothing fitted them to this lab's fields, and calls beyond the signed cases are at least as many false calls, calls short of them at least as many misses.`);
   }, 120_000);
 
   it('among 96 training rows a pattern 5 of them hold (5.2 %) is left out as well: training it takes 6 % of them', async () => {

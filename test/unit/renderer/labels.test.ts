@@ -17,4 +17,12 @@ describe('untrainedWords', () => {
     );
     expect(untrainedWords(['nuclear_dots', 'mitochondrial'])).toMatch(/^Not trained on AC-6\/7 Nuclear dots, AC-21 Mitochondrial \(AMA\): too few .* hold them, so they keep the thresholds of the version it started from, but the layers they share with the trained patterns did learn, and how this version reads them can differ\./);
   });
+
+  it('says how often the version calls each of them on the cases it learnt from against the signed ones, where fine-tuning recorded it', () => {
+    const calls = { cases: 247, calls: [{ key: 'nuclear_dots', called: 60, signed: 10 }, { key: 'mitochondrial', called: 4, signed: 10 }] };
+    expect(untrainedWords(['nuclear_dots', 'mitochondrial'], calls)).toContain(
+      'and how this version reads them can differ. On the 247 cases it learnt from it calls AC-6/7 Nuclear dots on 60, signed on 10; AC-21 Mitochondrial (AMA) on 4, signed on 10: every call beyond the signed cases is a false one, every call short of them a miss. Before relying on them,',
+    );
+    expect(untrainedWords(['golgi'], null)).toBe(untrainedWords(['golgi']));
+  });
 });

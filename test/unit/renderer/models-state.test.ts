@@ -46,7 +46,7 @@ describe('epoch plot', () => {
 describe('ModelsState', () => {
   const version = (id: number, active: boolean): ModelVersionSummary => ({
     id, modelId: 'ana', version: `0.${id}`, status: active ? 'released' : 'validated', source: 'shipped', active, parentId: null, trainingRunId: null,
-    createdAtMs: id, releasedAtMs: null, labels: ['golgi'], description: null, gate: null, untrained: [],
+    createdAtMs: id, releasedAtMs: null, labels: ['golgi'], description: null, gate: null, untrained: [], untrainedCalls: null,
   });
   const run = (status: FinetuneState['status']): FinetuneState => ({ status, startedAtMs: 1, finishedAtMs: null, progress: null, epochs: [], result: null, error: null });
 

@@ -33,7 +33,7 @@ import { FIT_AND_VALIDATION, fileGone, joinLeftOut, leaveOutSlides, mergeIntoCas
 import { startRateWorker, type RateHow, type RateJob, type RateRun } from './rate-worker';
 import { applyBlend, checkedBlend, stopCasesMap, type Blend } from './blend';
 import { bestRate, learningRateChoice, ratesToTry, ratesTriedWords, type LearningRateChoice, type RateTried } from './learning-rate';
-import { casesToTrain, ENOUGH_CASES_TO_TRAIN, labelsTooRareToTrain, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN } from './rare-labels';
+import { casesToTrain, ENOUGH_CASES_TO_TRAIN, labelsTooRareToTrain, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN, untrainedCalls, type UntrainedCalls } from './rare-labels';
 
 export { FinetuneMode };
 export const FINETUNE_MODES: readonly FinetuneMode[] = FinetuneMode.options;
@@ -162,6 +162,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
   const t1 = performance.now();
   let tuned: TunedNetwork;
   let thresholdValues: number[];
+  let calls: UntrainedCalls[] = [];
   try {
     const alongside = atOnce ? { threads: threads - ownThreads, providers: input.providers, firstTrainableLayer } : undefined;
     tuned = await fineTuneNetwork(stepper, start, bags.fit, stop, { options, choice, blend, pooling: manifest.aggregation, patchesPerCase: input.patchesPerCase, alongside }, {
@@ -172,6 +173,10 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     // 'prevalence' counts calls on every case the candidate learnt from; the others choose on the early-stopping cases it did not.
     const mode = input.thresholds;
     thresholdValues = await candidateThresholds(stepper, mode && TRAINING_CASE_MODES.includes(mode) ? [bags.fit, bags.stop] : [bags.stop], mode, manifest);
+    if (tuned.untrained.length) {
+      const kept = bags.fit.labels.map((key) => manifest.thresholds[key] ?? 0.5);
+      calls = untrainedCalls(bags.fit, (await scoreDataset(stepper, bags.fit, 256, manifest.aggregation)).image, tuned.untrained, kept);
+    }
   } finally {
     await stepper.close();
   }
@@ -194,6 +199,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     `- Epochs: ${result.epochs.length}, best ${result.bestEpoch || 'the starting weights'}${bags.counts.stop ? ` (early-stopping ${EPOCH_SCORE_NAMES[options.epochSelection]})` : ''}${patchesPerEpoch === null ? '' : `; each learnt from ${patchesPerEpoch} of the training cases' ${patchCount(bags.fit)} patches, drawn afresh`}.`,
     ...(cappedAt ? [`- ${epochCapWords(cappedAt, result.bestEpoch)}.`] : []),
     ...(untrained.length ? [`- Not trained on ${untrained.join(', ')}: fewer than ${casesToTrain(bagCount(bags.fit))} of the ${bagCount(bags.fit)} training cases hold ${untrained.length === 1 ? 'it' : 'each'} (training a pattern takes ${MIN_CASES_TO_TRAIN} of them and ${MIN_SHARE_TO_TRAIN * 100} % at least, or ${ENOUGH_CASES_TO_TRAIN}), so ${untrained.length === 1 ? 'its output' : 'their outputs'} learnt nothing from the loss and ${untrained.length === 1 ? 'keeps' : 'keep'} ${manifest.version}'s ${untrained.length === 1 ? 'threshold' : 'thresholds'} (the shared layers did learn)${bags.counts.stop ? `; the early-stopping cases chose the epoch${blended.tried.length ? ', the share' : ''}${ratesTried.length ? ', the rate' : ''} on the trained patterns alone` : ''}.`] : []),
+    ...(calls.length ? [`- ${untrainedCallsWords(calls, bagCount(bags.fit))}.`] : []),
     ...(blended.blend === 1 ? [] : [`- Weights: ${blended.blend} × the fine-tuned weights + ${+(1 - blended.blend).toFixed(6)} × those of ${adapted ? `the adapted ${manifest.version}` : manifest.version} (weight-space ensembling).`]),
     ...(blended.tried.length ? [`- Share chosen on the early-stopping cases (mAP, as read): ${blended.tried.map((t) => `${t.blend} → ${t.map.toFixed(3)}`).join(', ')}.`] : []),
     ...(ratesTried.length ? [`- Learning rate ${lr}, chosen on the early-stopping cases (mAP of each rate's candidate, as read): ${ratesTriedWords(ratesTried)}.`] : []),
@@ -210,7 +216,7 @@ export async function trainNetworkCandidate(input: NetworkCandidateInput): Promi
     version: input.version,
     displayName: `${manifest.displayName} (fine-tuned, ${input.mode})`,
     thresholds,
-    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, ...(adapted ? { adaptation: { ...adapted.provenance, from: input.unlabelled!.from } } : {}), firstTrainableLayer, training: { ...options, lr, patchesPerEpoch, augment: options.augment ? 'default' : null, untrainedLabels: untrained }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried, atOnce: trainedAtOnce } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
+    provenance: { ...input.provenance, recipe: 'ana finetune', mode: input.mode, ...(adapted ? { adaptation: { ...adapted.provenance, from: input.unlabelled!.from } } : {}), firstTrainableLayer, training: { ...options, lr, patchesPerEpoch, augment: options.augment ? 'default' : null, untrainedLabels: untrained, ...(calls.length ? { untrainedCalls: { cases: bagCount(bags.fit), calls } } : {}) }, ...(ratesTried.length ? { learningRateChoice: { asked: 'auto', tried: ratesTried, atOnce: trainedAtOnce } } : {}), blend: blended.blend, ...(blend === 'auto' ? { blendChoice: { asked: 'auto', tried: blended.tried } } : {}), epochs: result.epochs.length, bestEpoch: result.bestEpoch, trainedFrom: `${manifest.id}@${manifest.version}` },
     metrics: {},
     card,
   });
@@ -282,6 +288,12 @@ async function thresholdsCandidate(input: NetworkCandidateInput, base: { net: Ne
   const candidateScored = await scoreNetworkPackageOn(model, bags.validation, input.providers);
   input.onProgress?.({ phase: 'evaluate', done: 2, total: 2 });
   return { model, activeScored, candidateScored, counts: bags.counts, prepareMs, trainMs: fitMs, epochs: 0, bestEpoch: 0 };
+}
+
+/** The card's line on how often the candidate calls the patterns it was not trained on, against the signed cases. */
+function untrainedCallsWords(calls: readonly UntrainedCalls[], cases: number): string {
+  const each = calls.map((c, i) => `${c.key} on ${c.called} (signed${i === 0 ? ' with it' : ''}: ${c.signed})`);
+  return `Of its ${cases} training cases it calls ${each.join(', ')}, at the ${calls.length === 1 ? 'threshold' : 'thresholds'} kept: nothing fitted ${calls.length === 1 ? 'it' : 'them'} to this lab's fields, and calls beyond the signed cases are at least as many false calls, calls short of them at least as many misses`;
 }
 
 /** Mode 'adapt': the network below its head pre-trained on the lab's read fields, without labels. */

@@ -1,4 +1,5 @@
 /** The patterns too few of a lab's training cases hold for fine-tuning to learn them: left out of the loss, their thresholds kept. */
+import type { UntrainedCallsSummary } from '../../../contract';
 import { bagCount, type BagDataset } from '../dataset';
 
 /**
@@ -48,4 +49,28 @@ export function labelsWithFewCases(data: BagDataset, minCases: number): number[]
   const cases = new Uint32Array(K);
   for (let i = 0; i < data.bagLabels.length; i++) if (data.bagLabels[i]) cases[i % K]!++;
   return data.labels.map((_, k) => k).filter((k) => cases[k]! < minCases);
+}
+
+/** How often a candidate calls a label it was not trained on (at the threshold it keeps), against the cases signed with it. */
+export type UntrainedCalls = UntrainedCallsSummary['calls'][number];
+
+/**
+ * The calls of each label in `untrained` on the cases of `data`, from their image scores ([cases ×
+ * K], pooled as the package reads) at `thresholds` (per label), beside how many of those cases were
+ * signed with it. Nothing trained such a label to its cases, so this is how its kept threshold fits
+ * the lab's fields: left out of the loss, far from the lab, a candidate called one on 135 of 300
+ * training cases signed with it 10 times (docs/results.md, rule 30).
+ */
+export function untrainedCalls(data: BagDataset, imageScores: ArrayLike<number>, untrained: readonly string[], thresholds: readonly number[]): UntrainedCalls[] {
+  const K = data.labels.length;
+  return untrained.map((key) => {
+    const k = data.labels.indexOf(key);
+    let called = 0;
+    let signed = 0;
+    for (let b = 0; b < bagCount(data); b++) {
+      if (imageScores[b * K + k]! >= thresholds[k]!) called++;
+      if (data.bagLabels[b * K + k]) signed++;
+    }
+    return { key, called, signed };
+  });
 }

@@ -2,7 +2,7 @@
  * Label display helpers over the contract's one vocabulary table (the review rules themselves,
  * thresholds, uncertainty and agreement, are the contract's: review-rules.ts).
  */
-import { findLabel, NEGATIVE_ICAP_CODE } from '../../../../electron/contract';
+import { findLabel, NEGATIVE_ICAP_CODE, type UntrainedCallsSummary } from '../../../../electron/contract';
 
 
 export function labelName(key: string): string {
@@ -29,11 +29,15 @@ export function unjudgedWords(keys: readonly string[]): string {
 /**
  * A fine-tuned version's patterns too few training cases held: left out of the loss, they keep the
  * starting version's thresholds, but the layers shared with the trained patterns learnt, so how they
- * are read can change (far from the lab, measurably: docs/lab-adaptation.md).
+ * are read can change (far from the lab, measurably: docs/lab-adaptation.md). With `calls`, how often
+ * the version calls each on the cases it learnt from against the signed ones: the measure of that change.
  */
-export function untrainedWords(keys: readonly string[]): string {
+export function untrainedWords(keys: readonly string[], calls: UntrainedCallsSummary | null = null): string {
   const one = keys.length === 1;
-  return `Not trained on ${keys.map(chipText).join(', ')}: too few of the signed cases this version learnt from hold ${one ? 'it' : 'them'}, so ${one ? 'it keeps the threshold' : 'they keep the thresholds'} of the version it started from, but the layers ${one ? 'it shares' : 'they share'} with the trained patterns did learn, and how this version reads ${one ? 'it' : 'them'} can differ. Before relying on ${one ? 'it' : 'them'}, look at how this version reads a few fields that have ${one ? 'it' : 'them'}.`;
+  const counted = calls?.calls.length
+    ? ` On the ${calls.cases} cases it learnt from it calls ${calls.calls.map((c) => `${chipText(c.key)} on ${c.called}, signed on ${c.signed}`).join('; ')}: every call beyond the signed cases is a false one, every call short of them a miss.`
+    : '';
+  return `Not trained on ${keys.map(chipText).join(', ')}: too few of the signed cases this version learnt from hold ${one ? 'it' : 'them'}, so ${one ? 'it keeps the threshold' : 'they keep the thresholds'} of the version it started from, but the layers ${one ? 'it shares' : 'they share'} with the trained patterns did learn, and how this version reads ${one ? 'it' : 'them'} can differ.${counted} Before relying on ${one ? 'it' : 'them'}, look at how this version reads a few fields that have ${one ? 'it' : 'them'}.`;
 }
 
 export function percent(probability: number): string {

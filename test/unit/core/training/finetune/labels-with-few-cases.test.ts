@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BagDataset } from '../../../../../electron/core/training/dataset';
-import { casesToTrain, ENOUGH_CASES_TO_TRAIN, labelsTooRareToTrain, labelsWithFewCases, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN } from '../../../../../electron/core/training/finetune/rare-labels';
+import { casesToTrain, ENOUGH_CASES_TO_TRAIN, labelsTooRareToTrain, labelsWithFewCases, MIN_CASES_TO_TRAIN, MIN_SHARE_TO_TRAIN, untrainedCalls } from '../../../../../electron/core/training/finetune/rare-labels';
 
 /** Cases as label sets over three labels; only the labels and bag labels matter here. */
 function cases(sets: number[][]): BagDataset {
@@ -34,5 +34,18 @@ describe("fine-tuning's labels with too few cases to train", () => {
     // Among 1,000, 30 cases (3 %) are enough; 29 are not.
     const many = Array.from({ length: 1000 }, (_, b) => [...(b < 29 ? [0] : []), ...(b < 30 ? [1] : []), 2]);
     expect(labelsTooRareToTrain(cases(many))).toEqual([0]);
+  });
+});
+
+describe('untrainedCalls', () => {
+  it('counts the cases each untrained label is called on at its threshold (a score at the threshold calls it) beside the cases signed with it', () => {
+    // Four cases; b signed on cases 1 and 2, c on none.
+    const data = cases([[0], [0, 1], [1], []]);
+    // [case × label] image scores; thresholds a 0.5, b 0.6, c 0.3
+    const scores = [0.9, 0.6, 0.1, 0.8, 0.7, 0.3, 0.2, 0.59, 0.31, 0.1, 0.9, 0.0];
+    expect(untrainedCalls(data, scores, ['b', 'c'], [0.5, 0.6, 0.3])).toEqual([
+      { key: 'b', called: 3, signed: 2 },
+      { key: 'c', called: 2, signed: 0 },
+    ]);
   });
 });
