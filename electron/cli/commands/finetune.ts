@@ -13,6 +13,7 @@ import { THRESHOLD_MODES, type ThresholdMode } from '../../core/training/metrics
 import { DEFAULT_PRETRAINING } from '../../core/training/adapt/pretrain-network';
 import { epochCapWords } from '../../core/training/trainer';
 import { UsageError, type Command } from '../command';
+import { untrainedLines } from './models';
 import { blendOption, learningRateOption, wholeOption } from '../options';
 import { databasePath, missingDatabaseError } from '../database';
 
@@ -117,6 +118,7 @@ async function runJob(job: FinetuneJob): Promise<number> {
     if (g.passed) console.log(r.promoted ? `gate passed: ${c.version} is now the active model` : `gate passed: ${c.version} is validated; promote it with 'ana models promote ${c.id}'`);
     else console.log(`gate refused the candidate; it stays a candidate:\n${g.reasons.map((x) => `  - ${x}`).join('\n')}`);
     if (g.unjudgedClasses.length) console.log(`not judged: no validation case holds ${g.unjudgedClasses.join(', ')}; whether the candidate still finds them is not known until such cases are signed`);
+    for (const line of untrainedLines(c.manifest)) console.log(line);
     return 0;
   } finally {
     process.off('SIGINT', onSigint);

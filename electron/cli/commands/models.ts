@@ -8,6 +8,16 @@ import type { GateResult } from '../../core/training/finetune/validation-gate';
 import { UsageError, type Command } from '../command';
 import { databasePath, openExistingDatabase } from '../database';
 
+/** A fine-tuned version's patterns not trained on, and how often it calls them on its training cases; none for other versions. */
+export function untrainedLines(manifest: unknown): string[] {
+  const untrained = untrainedOf(manifest);
+  const calls = untrainedCallsOf(manifest);
+  return [
+    ...(untrained.length ? [`not trained on ${untrained.join(', ')}: too few training cases held them; thresholds of the version it started from, read through shared layers that did learn`] : []),
+    ...(calls ? [`on its ${calls.cases} training cases it calls ${calls.calls.map((c) => `${c.key} ${c.called} times (signed ${c.signed})`).join(', ')}`] : []),
+  ];
+}
+
 export const modelsCommand: Command = {
   name: 'models',
   summary: "The model registry: list versions, the lab's learning curve, the fine-tuning runs, promote a candidate, roll back to the previous version",
@@ -37,10 +47,7 @@ export const modelsCommand: Command = {
           if (g && !g.passed) for (const reason of g.reasons) console.log(`        - ${reason}`);
           // Verdicts recorded before the gate measured its spread (2026-12-07) have none.
           if (g?.spread) console.log(`        on another ${g.n_images} cases like these the differences would typically move by ${g.spread.f1_macro.toFixed(3)} (macro-F1) and ${g.spread.map.toFixed(3)} (mAP)`);
-          const untrained = untrainedOf(r.manifest);
-          if (untrained.length) console.log(`        not trained on ${untrained.join(', ')}: too few training cases held them; thresholds of the version it started from, read through shared layers that did learn`);
-          const calls = untrainedCallsOf(r.manifest);
-          if (calls) console.log(`        on its ${calls.cases} training cases it calls ${calls.calls.map((c) => `${c.key} ${c.called} times (signed ${c.signed})`).join(', ')}`);
+          for (const line of untrainedLines(r.manifest)) console.log(`        ${line}`);
         }
         return 0;
       }

@@ -55,8 +55,9 @@ export const ModelVersionSummary = z.object({
   untrained: z.array(z.string()),
   /**
    * How often this version calls each of those patterns on the cases it learnt from, at the
-   * thresholds it kept, beside how many were signed with it: calls beyond the signed cases are
-   * false calls, calls short of them misses (null for versions fine-tuned before 2026-12-08 and others).
+   * thresholds it kept, beside how many were signed with it: calls beyond the signed cases are at
+   * least as many false calls, calls short of them at least as many misses (null for versions
+   * fine-tuned before 2026-12-08 and others).
    */
   untrainedCalls: UntrainedCallsSummary.nullable(),
 });

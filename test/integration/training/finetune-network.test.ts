@@ -154,6 +154,10 @@ describe('whole-network local fine-tuning', () => {
     // The record's cases hold two of the eight patterns: the other six cannot be judged, and it says so.
     expect(run.stdout).toContain('not judged: no validation case holds centromere, nuclear_dots, nucleolar, nuclear_envelope, mitochondrial, golgi;');
     const provenance = (await loadNetworkPackage(getModelVersionById(db, id)!.dirPath)).manifest.provenance;
+    // ... nor could training learn them: it says which, and how often the candidate calls each on its training cases.
+    const { cases, calls } = (provenance['training'] as { untrainedCalls: { cases: number; calls: { key: string; called: number; signed: number }[] } }).untrainedCalls;
+    expect(run.stdout).toContain('not trained on centromere, nuclear_dots, nucleolar, nuclear_envelope, mitochondrial, golgi: too few training cases held them;');
+    expect(run.stdout).toContain(`on its ${cases} training cases it calls ${calls.map((c) => `${c.key} ${c.called} times (signed 0)`).join(', ')}`);
     expect(provenance['mode']).toBe('all');
     expect(provenance['epochs']).toBe(1);
     expect((provenance['training'] as { lr: number }).lr).toBe(0.004);

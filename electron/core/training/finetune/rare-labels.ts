@@ -58,8 +58,8 @@ export type UntrainedCalls = UntrainedCallsSummary['calls'][number];
  * The calls of each label in `untrained` on the cases of `data`, from their image scores ([cases ×
  * K], pooled as the package reads) at `thresholds` (per label), beside how many of those cases were
  * signed with it. Nothing trained such a label to its cases, so this is how its kept threshold fits
- * the lab's fields: left out of the loss, far from the lab, a candidate called one on 135 of 300
- * training cases signed with it 10 times (docs/results.md, rule 30).
+ * the lab's fields: left out of the loss, far from the lab, a candidate called one on 113 of its 266
+ * training cases, 10 of them signed with it (docs/results.md, rules 30 and 31).
  */
 export function untrainedCalls(data: BagDataset, imageScores: ArrayLike<number>, untrained: readonly string[], thresholds: readonly number[]): UntrainedCalls[] {
   const K = data.labels.length;
